@@ -1,0 +1,15 @@
+/**
+ * e2e: the real CLI (npx nx …) in fresh workspaces, on the real engine, buildx, QEMU and registry.
+ * globalSetup brings the rig up from nothing and packs the plugin; tests run one at a time.
+ */
+module.exports = {
+  displayName: 'e2e',
+  rootDir: __dirname,
+  testEnvironment: 'node',
+  testMatch: ['<rootDir>/**/*.e2e.ts'],
+  globalSetup: '<rootDir>/support/global-setup.cjs',
+  testTimeout: 15 * 60 * 1000,
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }],
+  },
+};

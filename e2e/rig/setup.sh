@@ -1,0 +1,182 @@
+#!/usr/bin/env bash
+# Brings up the real rig the e2e suite and the example need, from nothing, and is safe to run again:
+#   Docker engine (containerd image store) + buildx, QEMU in binfmt_misc, a registry on 127.0.0.1:5000,
+#   and a small multi-platform base image (busybox) pushed to that registry.
+#
+# Where a Docker engine with buildx already answers (Docker Desktop, a CI runner), it is used as it is and
+# only the registry and base image are added. On a bare Debian machine (root) the engine comes from
+# Debian's packages: dockerd/containerd/buildx from sid, unpacked into a private prefix (never installed
+# system-wide, which would pull sid's libc), everything else from the system's own suite.
+set -euo pipefail
+
+RIG_DIR=${CROSSBAKE_RIG_DIR:-/var/lib/crossbake-rig}
+REGISTRY=${CROSSBAKE_REGISTRY:-127.0.0.1:5000}
+BASE_IMAGE="$REGISTRY/crossbake/busybox:1"
+PREFIX="$RIG_DIR/prefix"
+PLATFORMS=linux/amd64,linux/arm64,linux/arm/v7
+
+log() { printf '[rig] %s\n' "$*" >&2; }
+die() { printf '[rig] error: %s\n' "$*" >&2; exit 1; }
+
+engine_ready() { docker info >/dev/null 2>&1 && docker buildx version >/dev/null 2>&1; }
+registry_ready() { curl -fsS "http://$REGISTRY/v2/" >/dev/null 2>&1; }
+
+wait_for() { # wait_for <seconds> <what> <command...>
+  local secs=$1 what=$2; shift 2
+  for ((i = 0; i < secs * 2; i++)); do "$@" && return 0; sleep 0.5; done
+  die "$what did not come up within ${secs}s"
+}
+
+# The system's Debian mirror, read from its apt configuration, so nothing here names a host.
+debian_mirror() {
+  local uri
+  uri=$(grep -hE '^URIs:' /etc/apt/sources.list.d/*.sources 2>/dev/null | awk '{print $2}' | grep -v -- '-security' | head -n1 || true)
+  [ -n "$uri" ] || uri=$(grep -hE '^deb ' /etc/apt/sources.list 2>/dev/null | awk '{print $2}' | head -n1 || true)
+  [ -n "$uri" ] || die "no Debian mirror found in /etc/apt"
+  echo "$uri"
+}
+
+# A private apt (own sources, lists and cache) used only for `apt-get download`: sid's engine packages and
+# busybox for foreign architectures, without touching the system's sources or dpkg architectures.
+private_apt() {
+  local dir="$RIG_DIR/apt" mirror
+  mirror=$(debian_mirror)
+  mkdir -p "$dir/lists/partial" "$dir/cache/archives/partial" "$dir/debs"
+  cat >"$dir/sources.list" <<EOF
+deb [arch=amd64 signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $mirror sid main
+deb [arch=amd64,arm64,armhf signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $mirror bookworm main
+EOF
+  APT=(apt-get -q -o "Dir::Etc::SourceList=$dir/sources.list" -o Dir::Etc::SourceParts=/dev/null
+    -o "Dir::State::Lists=$dir/lists" -o "Dir::Cache=$dir/cache"
+    -o APT::Sandbox::User=root -o APT::Architectures::=amd64 -o APT::Architectures::=arm64 -o APT::Architectures::=armhf)
+  if [ ! -f "$dir/.updated" ]; then
+    "${APT[@]}" update >"$dir/update.log" 2>&1 || { cat "$dir/update.log" >&2; die "private apt update failed"; }
+    touch "$dir/.updated"
+  fi
+}
+
+apt_download() { # apt_download <package[:arch]>... into $RIG_DIR/apt/debs
+  (cd "$RIG_DIR/apt/debs" && "${APT[@]}" download "$@" >/dev/null)
+}
+
+install_system_packages() {
+  local missing=()
+  for p in runc tini iptables qemu-user-static binfmt-support docker-registry curl; do
+    dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    log "installing ${missing[*]}"
+    apt-get -q update >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get -q install -y --no-install-recommends "${missing[@]}" >/dev/null
+  fi
+}
+
+install_engine() {
+  [ "$(id -u)" = 0 ] || die "no Docker engine answers and installing one needs root"
+  install_system_packages
+  if [ ! -x "$PREFIX/usr/sbin/dockerd" ]; then
+    log "fetching docker.io, containerd, docker-buildx and docker-cli from sid into $PREFIX"
+    private_apt
+    apt_download docker.io containerd docker-buildx docker-cli
+    mkdir -p "$PREFIX"
+    for deb in "$RIG_DIR"/apt/debs/{docker.io,containerd,docker-buildx,docker-cli}_*.deb; do dpkg -x "$deb" "$PREFIX"; done
+  fi
+  # The CLI finds buildx in a standard plugin folder; a machine without a docker CLI gets sid's.
+  mkdir -p /usr/local/lib/docker/cli-plugins
+  ln -sf "$PREFIX/usr/libexec/docker/cli-plugins/docker-buildx" /usr/local/lib/docker/cli-plugins/docker-buildx
+  command -v docker >/dev/null || ln -sf "$PREFIX/usr/bin/docker" /usr/local/bin/docker
+
+  mkdir -p "$RIG_DIR/docker" "$RIG_DIR/exec"
+  cat >"$RIG_DIR/daemon.json" <<EOF
+{
+  "features": { "containerd-snapshotter": true },
+  "insecure-registries": ["$REGISTRY"],
+  "data-root": "$RIG_DIR/docker",
+  "exec-root": "$RIG_DIR/exec",
+  "pidfile": "$RIG_DIR/dockerd.pid"
+}
+EOF
+  log "starting dockerd (log: $RIG_DIR/dockerd.log)"
+  # dockerd finds containerd, its shim, runc and docker-init on PATH.
+  mkdir -p "$PREFIX/bin" && ln -sf /usr/bin/tini-static "$PREFIX/bin/docker-init"
+  PATH="$PREFIX/bin:$PREFIX/usr/bin:$PREFIX/usr/sbin:$PATH" setsid nohup \
+    "$PREFIX/usr/sbin/dockerd" --config-file "$RIG_DIR/daemon.json" >"$RIG_DIR/dockerd.log" 2>&1 </dev/null &
+  wait_for 60 dockerd engine_ready || { tail -n 30 "$RIG_DIR/dockerd.log" >&2; exit 1; }
+}
+
+qemu_registered() { # every foreign platform we build for has an emulator with the F (fix binary) flag
+  for f in qemu-aarch64 qemu-arm; do
+    grep -q '^enabled' "/proc/sys/fs/binfmt_misc/$f" 2>/dev/null || return 1
+    grep -q '^flags:.*F' "/proc/sys/fs/binfmt_misc/$f" || return 1
+  done
+}
+
+setup_qemu() {
+  qemu_registered && return 0
+  [ "$(id -u)" = 0 ] || die "QEMU is not registered in binfmt_misc and registering it needs root"
+  install_system_packages
+  [ -e /proc/sys/fs/binfmt_misc/register ] || mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc
+  log "registering QEMU emulators in binfmt_misc"
+  update-binfmts --enable qemu-aarch64 && update-binfmts --enable qemu-arm
+  qemu_registered || die "qemu-aarch64/qemu-arm are not registered with the F flag: see /proc/sys/fs/binfmt_misc"
+}
+
+setup_registry() {
+  registry_ready && return 0
+  command -v docker-registry >/dev/null || install_system_packages
+  mkdir -p "$RIG_DIR/registry/data"
+  cat >"$RIG_DIR/registry/config.yml" <<EOF
+version: 0.1
+log: { level: warn }
+storage:
+  filesystem: { rootdirectory: $RIG_DIR/registry/data }
+  delete: { enabled: true }
+http:
+  addr: $REGISTRY
+EOF
+  log "starting docker-registry on $REGISTRY"
+  setsid nohup docker-registry serve "$RIG_DIR/registry/config.yml" >"$RIG_DIR/registry.log" 2>&1 </dev/null &
+  wait_for 30 registry registry_ready
+}
+
+# No Docker Hub here: the base image is busybox-static for each architecture, copied FROM scratch.
+push_base_image() {
+  docker buildx imagetools inspect "$BASE_IMAGE" >/dev/null 2>&1 && return 0
+  log "building base image $BASE_IMAGE for $PLATFORMS"
+  private_apt
+  local ctx="$RIG_DIR/base" arch dir
+  rm -rf "$ctx" && mkdir -p "$ctx"
+  for arch in amd64 arm64 armhf; do
+    apt_download "busybox-static:$arch/bookworm"
+    dir="$ctx/$arch"
+    mkdir -p "$dir/x" "$dir/rootfs/bin" "$dir/rootfs/tmp"
+    dpkg -x "$(ls "$RIG_DIR"/apt/debs/busybox-static_*_"$arch".deb | tail -n1)" "$dir/x"
+    cp "$(find "$dir/x" -path '*bin/busybox' -type f | head -n1)" "$dir/rootfs/bin/busybox"
+    for applet in $("$ctx/amd64/rootfs/bin/busybox" --list); do
+      [ "$applet" = busybox ] || ln -sf busybox "$dir/rootfs/bin/$applet"
+    done
+  done
+  cat >"$ctx/Dockerfile" <<'EOF'
+FROM scratch
+ARG TARGETARCH
+ARG TARGETVARIANT
+COPY ${TARGETARCH}${TARGETVARIANT}/rootfs/ /
+ENV PATH=/bin
+CMD ["sh"]
+EOF
+  # TARGETARCH+TARGETVARIANT for arm/v7 is "armv7": point it at the armhf tree.
+  ln -sfn armhf "$ctx/armv7"
+  docker buildx build --platform "$PLATFORMS" -t "$BASE_IMAGE" --push "$ctx" >"$RIG_DIR/base-build.log" 2>&1 \
+    || { tail -n 30 "$RIG_DIR/base-build.log" >&2; die "building the base image failed"; }
+}
+
+main() {
+  mkdir -p "$RIG_DIR"
+  if engine_ready; then log "using the Docker engine that is already running"; else install_engine; fi
+  setup_qemu
+  setup_registry
+  push_base_image
+  log "ready: engine $(docker version -f '{{.Server.Version}}'), buildx $(docker buildx version | awk '{print $2}'), registry $REGISTRY, base $BASE_IMAGE"
+}
+
+main "$@"

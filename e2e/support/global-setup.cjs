@@ -1,0 +1,41 @@
+// Runs once before the e2e suite: the rig (engine, buildx, QEMU, registry, base image) and a template
+// workspace with nx and the plugin installed from its npm pack tarball, as a user would install it.
+const { execFileSync } = require('node:child_process');
+const fs = require('node:fs');
+const path = require('node:path');
+
+const repo = path.resolve(__dirname, '../..');
+const work = path.join(repo, 'tmp', 'e2e');
+const run = (cmd, args, cwd = repo) => execFileSync(cmd, args, { cwd, stdio: 'inherit' });
+
+module.exports = async () => {
+  const started = Date.now();
+  run('bash', [path.join(repo, 'e2e/rig/setup.sh')]);
+
+  fs.rmSync(work, { recursive: true, force: true });
+  const template = path.join(work, 'template');
+  fs.mkdirSync(template, { recursive: true });
+  run('npm', ['run', 'build', '-w', 'nx-crossbake']);
+  run('npm', ['pack', '--silent', '--pack-destination', work], path.join(repo, 'packages/nx-crossbake'));
+  const tarball = fs.readdirSync(work).find((f) => f.endsWith('.tgz'));
+
+  const rootPackage = require(path.join(repo, 'package.json'));
+  fs.writeFileSync(
+    path.join(template, 'package.json'),
+    JSON.stringify(
+      {
+        name: 'e2e-template',
+        private: true,
+        devDependencies: {
+          nx: rootPackage.devDependencies.nx,
+          '@nx/devkit': rootPackage.devDependencies['@nx/devkit'],
+          'nx-crossbake': `file:../${tarball}`,
+        },
+      },
+      null,
+      2,
+    ),
+  );
+  run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], template);
+  process.stderr.write(`\n[e2e] rig and template ready in ${((Date.now() - started) / 1000).toFixed(1)}s\n`);
+};

@@ -1,0 +1,142 @@
+import { spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+
+export const REPO = resolve(__dirname, '../..');
+export const REGISTRY = '127.0.0.1:5000';
+export const BASE_IMAGE = `${REGISTRY}/crossbake/busybox:1`;
+/** Unique per e2e run, so images of an earlier run never satisfy a check. */
+export const RUN_ID = Date.now().toString(36);
+const TEMPLATE = join(REPO, 'tmp/e2e/template');
+
+export interface ServiceSpec {
+  /** Nx project name, e.g. `@acme/api`. */
+  name: string;
+  root: string;
+  /** Dockerfile text; none is written when undefined. */
+  dockerfile?: string;
+  files?: Record<string, string>;
+  /** The docker-multiarch target's options. */
+  options: Record<string, unknown>;
+}
+
+export interface CommandResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+  /** stdout then stderr, ANSI colours removed. */
+  output: string;
+}
+
+const stripAnsi = (text: string) => text.replace(/\u001b\[[0-9;]*[A-Za-z]/g, '');
+
+export function run(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): CommandResult {
+  const result = spawnSync(command, args, {
+    cwd: options.cwd ?? REPO,
+    env: { ...process.env, ...options.env },
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+    timeout: 14 * 60 * 1000,
+  });
+  const stdout = result.stdout ?? '';
+  const stderr = result.stderr ?? '';
+  return { code: result.status ?? 1, stdout, stderr, output: stripAnsi(`${stdout}\n${stderr}`) };
+}
+
+export const imageRef = (service: string, tag = 'latest') => `${REGISTRY}/e2e-${RUN_ID}/${service}:${tag}`;
+
+/** A fresh Nx workspace using the plugin installed from its npm tarball (the template's node_modules). */
+export class Workspace {
+  readonly dir: string;
+  private readonly shimLog: string;
+
+  constructor(label: string, services: ServiceSpec[], nxJson: Record<string, unknown> = {}) {
+    this.dir = join(REPO, 'tmp/e2e', `ws-${label}`);
+    rmSync(this.dir, { recursive: true, force: true });
+    mkdirSync(this.dir, { recursive: true });
+    symlinkSync(join(TEMPLATE, 'node_modules'), join(this.dir, 'node_modules'));
+    this.write('package.json', JSON.stringify({ name: `ws-${label}`, private: true }, null, 2));
+    this.write('nx.json', JSON.stringify({ analytics: false, neverConnectToCloud: true, ...nxJson }, null, 2));
+    for (const service of services) this.addService(service);
+
+    // A `docker` first on PATH that records every invocation, then runs the real one: how we count bakes.
+    this.shimLog = join(this.dir, '.shim', 'docker-calls.log');
+    const realDocker = run('bash', ['-c', 'command -v docker']).stdout.trim();
+    this.write('.shim/docker', `#!/bin/sh\necho "$*" >> '${this.shimLog}'\nexec '${realDocker}' "$@"\n`);
+    chmodSync(join(this.dir, '.shim/docker'), 0o755);
+  }
+
+  write(path: string, content: string): void {
+    mkdirSync(dirname(join(this.dir, path)), { recursive: true });
+    writeFileSync(join(this.dir, path), content);
+  }
+
+  read(path: string): string {
+    return readFileSync(join(this.dir, path), 'utf8');
+  }
+
+  exists(path: string): boolean {
+    return existsSync(join(this.dir, path));
+  }
+
+  addService(service: ServiceSpec): void {
+    const project = {
+      name: service.name,
+      root: service.root,
+      targets: {
+        'docker-multiarch': {
+          executor: 'nx-crossbake:multiarch',
+          outputs: ['{workspaceRoot}/dist/nx-crossbake/{projectRoot}'],
+          options: service.options,
+        },
+      },
+    };
+    this.write(join(service.root, 'project.json'), JSON.stringify(project, null, 2));
+    if (service.dockerfile !== undefined) this.write(join(service.root, 'Dockerfile'), service.dockerfile);
+    for (const [path, content] of Object.entries(service.files ?? {})) this.write(join(service.root, path), content);
+  }
+
+  nx(args: string[]): CommandResult {
+    return run('npx', ['nx', ...args, '--output-style=static'], {
+      cwd: this.dir,
+      env: {
+        PATH: `${join(this.dir, '.shim')}:${process.env.PATH}`,
+        NX_DAEMON: 'false',
+        NX_NO_CLOUD: 'true',
+        FORCE_COLOR: '0',
+        CI: 'true',
+      },
+    });
+  }
+
+  /** Every docker command the plugin ran, one argv string each. */
+  dockerCalls(): string[] {
+    return existsSync(this.shimLog) ? readFileSync(this.shimLog, 'utf8').split('\n').filter(Boolean) : [];
+  }
+
+  bakeCalls(): string[] {
+    return this.dockerCalls().filter((c) => c.startsWith('buildx bake'));
+  }
+}
+
+/** The platforms of the image index a tag points to in the registry (attestation entries left out). */
+export function registryPlatforms(ref: string): string[] {
+  const result = run('docker', ['buildx', 'imagetools', 'inspect', '--raw', ref]);
+  if (result.code !== 0) throw new Error(`imagetools inspect ${ref} failed:\n${result.output}`);
+  const index = JSON.parse(result.stdout) as {
+    mediaType: string;
+    manifests?: { platform?: { os: string; architecture: string; variant?: string } }[];
+  };
+  return (index.manifests ?? [])
+    .map((m) => m.platform)
+    .filter((p): p is NonNullable<typeof p> => !!p && p.os !== 'unknown')
+    .map((p) => [p.os, p.architecture, p.variant].filter(Boolean).join('/'))
+    .sort();
+}
+
+/** Runs the image for one platform, pulled fresh from the registry (under QEMU when foreign). */
+export function runImage(ref: string, platform: string, args: string[] = []): string {
+  const result = run('docker', ['run', '--rm', '--pull', 'always', '--platform', platform, ref, ...args]);
+  if (result.code !== 0) throw new Error(`docker run ${ref} (${platform}) failed:\n${result.output}`);
+  return result.stdout.trim();
+}

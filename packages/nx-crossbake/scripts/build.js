@@ -1,0 +1,27 @@
+// Compiles the plugin to CommonJS in dist/ and copies what tsc does not emit (schema.json, schema.d.ts, templates).
+const { execFileSync } = require('node:child_process');
+const fs = require('node:fs');
+const path = require('node:path');
+
+const root = path.resolve(__dirname, '..');
+const src = path.join(root, 'src');
+const dist = path.join(root, 'dist');
+
+fs.rmSync(dist, { recursive: true, force: true });
+execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(root, 'tsconfig.json')], {
+  stdio: 'inherit',
+});
+
+const copyAssets = (dir) => {
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const from = path.join(dir, entry.name);
+    if (entry.isDirectory()) {
+      if (entry.name !== '__fixtures__') copyAssets(from);
+    } else if (entry.name.endsWith('.json') || entry.name.endsWith('.d.ts')) {
+      const to = path.join(dist, path.relative(src, from));
+      fs.mkdirSync(path.dirname(to), { recursive: true });
+      fs.copyFileSync(from, to);
+    }
+  }
+};
+copyAssets(src);

@@ -1,0 +1,21 @@
+import { logger, type ExecutorContext } from '@nx/devkit';
+import { buildServices } from '../../lib/run/build-services';
+import { formatTaskOutput } from '../../lib/results/summary';
+import type { MultiarchExecutorSchema } from './schema';
+import { toServiceRequest } from './tasks';
+
+/** One task alone (`--batch=false`, or `nx run`): the same pipeline with a bake of one target. */
+export default async function multiarchExecutor(
+  options: MultiarchExecutorSchema,
+  context: ExecutorContext,
+): Promise<{ success: boolean }> {
+  const projectName = context.projectName!;
+  const id = [projectName, context.targetName, context.configurationName].filter(Boolean).join(':');
+  const results = await buildServices({
+    workspaceRoot: context.root,
+    requests: [toServiceRequest(id, projectName, options, context)],
+  });
+  const result = results.get(id)!;
+  if (result.status !== 'built') logger.error(formatTaskOutput(result));
+  return { success: result.status === 'built' };
+}

@@ -1,0 +1,18 @@
+/** Options of `nx-crossbake:multiarch` as written in project.json; mirrors schema.json (the source of truth). */
+export interface MultiarchExecutorSchema {
+  file?: string;
+  context?: string;
+  platforms?: string[];
+  tags?: string[];
+  push?: boolean;
+  load?: boolean;
+  'build-args'?: string[];
+  target?: string;
+  labels?: string[];
+  builder?: string;
+  'cache-from'?: string[];
+  'cache-to'?: string[];
+  pull?: boolean;
+  'no-cache'?: boolean;
+  outputs?: string[];
+}

@@ -1,0 +1,105 @@
+import type { ServiceOptions } from '../options/service-options';
+import { escapeBakeValue, getBakeDefinition, getBakeTarget, getOutputs } from './definition';
+
+const service = (overrides: Partial<ServiceOptions> = {}): ServiceOptions => ({
+  project: 'api',
+  projectRoot: 'apps/api',
+  context: 'apps/api',
+  file: 'apps/api/Dockerfile',
+  platforms: ['linux/amd64', 'linux/arm64'],
+  tags: [],
+  push: false,
+  load: false,
+  buildArgs: {},
+  labels: {},
+  cacheFrom: [],
+  cacheTo: [],
+  pull: false,
+  noCache: false,
+  outputs: [],
+  ...overrides,
+});
+
+describe('escapeBakeValue', () => {
+  it.each([
+    ['plain', 'plain'],
+    ['${HOME}', '$${HOME}'],
+    ['a ${X} b ${Y}', 'a $${X} b $${Y}'],
+    ['$HOME', '$HOME'],
+    ['%{if x}', '%%{if x}'],
+    ['100%', '100%'],
+  ])('%j → %j', (value, escaped) => expect(escapeBakeValue(value)).toBe(escaped));
+});
+
+describe('getOutputs', () => {
+  it.each([
+    [{ push: true }, ['type=image,push=true']],
+    [{ load: true }, ['type=docker']],
+    [{ push: true, load: true }, ['type=image,push=true', 'type=docker']],
+    [{ outputs: ['type=local,dest=out'] }, ['type=local,dest=out']],
+    [{ outputs: ['type=local,dest=out'], push: true }, ['type=local,dest=out', 'type=image,push=true']],
+  ])('%j → %j', (overrides, outputs) => expect(getOutputs(service(overrides))).toEqual(outputs));
+});
+
+describe('getBakeTarget', () => {
+  it('writes only what is set, with the Dockerfile relative to the context', () => {
+    expect(getBakeTarget(service({ push: true, tags: ['r/api:1'] }))).toEqual({
+      context: 'apps/api',
+      dockerfile: 'Dockerfile',
+      platforms: ['linux/amd64', 'linux/arm64'],
+      tags: ['r/api:1'],
+      output: ['type=image,push=true'],
+    });
+  });
+
+  it.each([
+    [{ context: '.', file: 'apps/api/Dockerfile' }, 'apps/api/Dockerfile'],
+    [{ context: 'apps/api', file: 'docker/api.Dockerfile' }, '../../docker/api.Dockerfile'],
+    [{ context: 'apps/api/src', file: 'apps/api/Dockerfile' }, '../Dockerfile'],
+  ])('resolves the Dockerfile for %j as %j', (overrides, dockerfile) => {
+    expect(getBakeTarget(service({ load: true, ...overrides })).dockerfile).toBe(dockerfile);
+  });
+
+  it('maps every option to its bake key, escaping interpolation', () => {
+    const target = getBakeTarget(
+      service({
+        load: true,
+        buildArgs: { GREETING: 'hi ${USER}' },
+        labels: { 'org.opencontainers.image.title': 'api' },
+        target: 'runtime',
+        cacheFrom: ['type=registry,ref=r/api:cache'],
+        cacheTo: ['type=registry,ref=r/api:cache,mode=max'],
+        pull: true,
+        noCache: true,
+      }),
+    );
+    expect(target).toMatchObject({
+      args: { GREETING: 'hi $${USER}' },
+      labels: { 'org.opencontainers.image.title': 'api' },
+      target: 'runtime',
+      'cache-from': ['type=registry,ref=r/api:cache'],
+      'cache-to': ['type=registry,ref=r/api:cache,mode=max'],
+      pull: true,
+      'no-cache': true,
+      output: ['type=docker'],
+    });
+  });
+});
+
+describe('getBakeDefinition', () => {
+  it('has one target per service, all in the default group, each with all its platforms', () => {
+    const services = [
+      service({ project: '@acme/api', push: true, tags: ['r/api'] }),
+      service({ project: 'worker', context: 'apps/worker', file: 'apps/worker/Dockerfile', platforms: ['linux/arm/v7'], load: true }),
+    ];
+    const names = new Map([
+      ['@acme/api', 'acme_api'],
+      ['worker', 'worker'],
+    ]);
+    const definition = getBakeDefinition(services, names);
+    expect(definition.group).toEqual({ default: { targets: ['acme_api', 'worker'] } });
+    expect(Object.keys(definition.target)).toEqual(['acme_api', 'worker']);
+    expect(definition.target.acme_api.platforms).toEqual(['linux/amd64', 'linux/arm64']);
+    expect(definition.target.worker).toMatchObject({ context: 'apps/worker', platforms: ['linux/arm/v7'] });
+  });
+});

@@ -1,0 +1,58 @@
+import { CrossbakeError, DockerCommandError } from '../errors';
+import type { BuildHistoryRecord } from '../../types/metadata';
+import { exec as defaultExec, type Exec, type ExecResult } from './exec';
+import { getBakeCommand, getBuildxVersionCommand, getDriverStatusCommand, getHistoryListCommand, type BakeCommandInput } from './commands';
+import { parseBuildxVersion, parseHistoryList, parseUsesContainerdStore } from './parse';
+
+const tail = (text: string, lines = 15) => text.trimEnd().split('\n').slice(-lines).join('\n');
+
+/** Every call to the docker CLI goes through here; `exec` is passed in so tests can replace it. */
+export class DockerCli {
+  constructor(
+    private readonly exec: Exec = defaultExec,
+    private readonly docker = process.env.CROSSBAKE_DOCKER ?? 'docker',
+  ) {}
+
+  private async run(args: string[], options?: Parameters<Exec>[2]): Promise<ExecResult> {
+    return this.exec(this.docker, args, options);
+  }
+
+  private async runOrThrow(args: string[]): Promise<ExecResult> {
+    const result = await this.run(args);
+    if (result.exitCode !== 0) throw new DockerCommandError([this.docker, ...args], result.exitCode, tail(result.stderr));
+    return result;
+  }
+
+  /** The buildx version; a clear error when docker or buildx is missing. */
+  async buildxVersion(): Promise<string> {
+    const result = await this.run(getBuildxVersionCommand());
+    if (result.exitCode === 127) {
+      throw new CrossbakeError(`'${this.docker}' was not found on PATH: install Docker (with the buildx plugin) or set CROSSBAKE_DOCKER`);
+    }
+    const version = result.exitCode === 0 ? parseBuildxVersion(result.stdout) : undefined;
+    if (!version) {
+      throw new CrossbakeError(
+        `docker buildx is not available (\`${this.docker} buildx version\` said: ${tail(result.stderr || result.stdout, 3) || 'nothing'}): ` +
+          'install the docker-buildx plugin into a docker cli-plugins folder',
+      );
+    }
+    return version;
+  }
+
+  async usesContainerdStore(): Promise<boolean> {
+    const result = await this.run(getDriverStatusCommand());
+    if (result.exitCode !== 0) {
+      throw new CrossbakeError(`the Docker engine did not answer \`docker info\`: ${tail(result.stderr, 3)}. Is dockerd running?`);
+    }
+    return parseUsesContainerdStore(result.stdout);
+  }
+
+  /** Runs bake with its progress streamed through; the caller reads the exit code and the metadata file. */
+  async bake(input: BakeCommandInput & { cwd: string }): Promise<ExecResult> {
+    return this.run(getBakeCommand(input), { cwd: input.cwd, stream: true });
+  }
+
+  async buildHistory(builder: string | undefined): Promise<BuildHistoryRecord[]> {
+    return parseHistoryList((await this.runOrThrow(getHistoryListCommand(builder))).stdout);
+  }
+}

@@ -1,0 +1,93 @@
+import { InvalidOptionsError } from '../errors';
+import { normalizeOptions } from './normalize';
+
+const project = { name: '@acme/api', root: 'apps/api' };
+
+describe('normalizeOptions', () => {
+  it('applies every default from schema.json and the project root', () => {
+    expect(normalizeOptions({ push: true, tags: ['r.example.com/acme/api:1'] }, project)).toEqual({
+      project: '@acme/api',
+      projectRoot: 'apps/api',
+      context: 'apps/api',
+      file: 'apps/api/Dockerfile',
+      platforms: ['linux/amd64', 'linux/arm64'],
+      tags: ['r.example.com/acme/api:1'],
+      push: true,
+      load: false,
+      buildArgs: {},
+      labels: {},
+      target: undefined,
+      builder: undefined,
+      cacheFrom: [],
+      cacheTo: [],
+      pull: false,
+      noCache: false,
+      outputs: [],
+    });
+  });
+
+  it('keeps explicit values, parses KEY=VALUE lists and normalises paths', () => {
+    const options = normalizeOptions(
+      {
+        file: 'docker\\api.Dockerfile',
+        context: './apps/api/',
+        platforms: ['linux/arm/v7', 'linux/arm/v7', 'linux/amd64'],
+        load: true,
+        'build-args': ['A=1'],
+        labels: ['team=core'],
+        target: 'runtime',
+        builder: 'crossbake',
+        'cache-from': ['type=registry,ref=r/api:cache'],
+        'cache-to': ['type=inline'],
+        pull: true,
+        'no-cache': true,
+      },
+      project,
+    );
+    expect(options).toMatchObject({
+      file: 'docker/api.Dockerfile',
+      context: 'apps/api',
+      platforms: ['linux/arm/v7', 'linux/amd64'],
+      load: true,
+      buildArgs: { A: '1' },
+      labels: { team: 'core' },
+      target: 'runtime',
+      builder: 'crossbake',
+      cacheFrom: ['type=registry,ref=r/api:cache'],
+      cacheTo: ['type=inline'],
+      pull: true,
+      noCache: true,
+    });
+  });
+
+  it('maps a root project to the workspace root', () => {
+    expect(normalizeOptions({ load: true }, { name: 'app', root: '' })).toMatchObject({ context: '.', file: 'Dockerfile' });
+  });
+
+  it.each([
+    [{ push: false, load: false }, "nothing would be produced: set 'push: true', 'load: true' or list 'outputs'"],
+    [{ push: true }, "'push' is true but 'tags' is empty"],
+    [{ load: true, platforms: [] }, "'platforms' is empty"],
+    [{ load: true, platforms: ['linux/aarch64'] }, "did you mean 'linux/arm64'?"],
+    [{ load: true, tags: ['Acme/API'] }, 'repository names must be lowercase'],
+    [{ load: true, 'build-args': ['JUSTAKEY'] }, "build-args entry 'JUSTAKEY' is not of the form KEY=VALUE"],
+    [{ load: true, context: '../elsewhere' }, "'context' (../elsewhere) must be a path inside the workspace"],
+    [{ load: true, file: '/etc/Dockerfile' }, "'file' (/etc/Dockerfile) must be a path inside the workspace"],
+    [{ load: true, dockerfile: 'x' }, "unknown option 'dockerfile' (valid options: file, context"],
+  ])('rejects %j', (raw, message) => {
+    expect(() => normalizeOptions(raw as never, project)).toThrow(InvalidOptionsError);
+    expect(() => normalizeOptions(raw as never, project)).toThrow(message);
+  });
+
+  it('reports every problem of a project at once, naming the project', () => {
+    let error: InvalidOptionsError | undefined;
+    try {
+      normalizeOptions({ push: true, platforms: ['linux/sparc'], foo: 1 } as never, project);
+    } catch (e) {
+      error = e as InvalidOptionsError;
+    }
+    expect(error?.project).toBe('@acme/api');
+    expect(error?.problems).toHaveLength(3);
+    expect(error?.message).toMatch(/^project '@acme\/api' has invalid docker-multiarch options:/);
+  });
+});

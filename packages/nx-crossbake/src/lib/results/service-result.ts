@@ -1,0 +1,28 @@
+/** What became of one project in a run. */
+export type ServiceStatus =
+  /** Built, and pushed/loaded/exported as configured: confirmed by the bake metadata file. */
+  | 'built'
+  /** Its own bake target failed. */
+  | 'failed'
+  /** Bake is fail-fast: another target failed first, so nothing about this one is confirmed. */
+  | 'cancelled'
+  /** Never sent to bake: its options, inputs or the engine were not fit to build it. */
+  | 'invalid';
+
+export interface ServiceResult {
+  project: string;
+  status: ServiceStatus;
+  /** Bake target name the project was built as. */
+  bakeTarget?: string;
+  platforms: string[];
+  tags: string[];
+  push: boolean;
+  load: boolean;
+  /** Digest of the manifest list (or image) built. */
+  digest?: string;
+  /** Build time of this target as buildx recorded it; the whole bake's time when that is unknown. */
+  durationMs?: number;
+  /** For failed, cancelled and invalid: what happened, with the last lines of buildx's error. */
+  error?: string;
+  bakeFile?: string;
+}

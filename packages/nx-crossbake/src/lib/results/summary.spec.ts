@@ -1,0 +1,51 @@
+import type { ServiceResult } from './service-result';
+import { formatSeconds, formatSummary, formatTaskOutput } from './summary';
+
+const result = (overrides: Partial<ServiceResult>): ServiceResult => ({
+  project: 'api',
+  status: 'built',
+  platforms: ['linux/amd64', 'linux/arm64'],
+  tags: ['r/api:1'],
+  push: true,
+  load: false,
+  ...overrides,
+});
+
+describe('formatSeconds', () => {
+  it.each([
+    [undefined, '-'],
+    [0, '0.0s'],
+    [1234, '1.2s'],
+    [61000, '61.0s'],
+  ])('%j → %j', (ms, text) => expect(formatSeconds(ms)).toBe(text));
+});
+
+describe('formatSummary', () => {
+  it('aligns one row per project with status, platforms, short digest and time', () => {
+    const table = formatSummary([
+      result({ project: '@acme/api', digest: 'sha256:' + 'a'.repeat(64), durationMs: 12345 }),
+      result({ project: 'worker', status: 'failed', platforms: ['linux/arm/v7'] }),
+      result({ project: 'web', push: true, load: true, digest: 'sha256:' + 'b'.repeat(64), durationMs: 800 }),
+    ]);
+    expect(table.split('\n')).toEqual([
+      'PROJECT    STATUS         PLATFORMS                DIGEST        TIME',
+      '@acme/api  pushed         linux/amd64,linux/arm64  aaaaaaaaaaaa  12.3s',
+      'worker     failed         linux/arm/v7             -             -',
+      'web        pushed+loaded  linux/amd64,linux/arm64  bbbbbbbbbbbb  0.8s',
+    ]);
+  });
+});
+
+describe('formatTaskOutput', () => {
+  it('says what was built and where', () => {
+    expect(formatTaskOutput(result({ digest: 'sha256:abc' }))).toBe(
+      'api: pushed for linux/amd64, linux/arm64\n  tags: r/api:1\n  digest: sha256:abc',
+    );
+  });
+
+  it("indents a failure's error lines under the project", () => {
+    expect(formatTaskOutput(result({ status: 'failed', tags: [], error: 'line 1\nline 2' }))).toBe(
+      'api: failed for linux/amd64, linux/arm64\n  line 1\n  line 2',
+    );
+  });
+});

@@ -1,0 +1,29 @@
+import type { ServiceResult } from './service-result';
+
+export const formatSeconds = (ms: number | undefined) => (ms === undefined ? '-' : `${(ms / 1000).toFixed(1)}s`);
+
+const outcome = (r: ServiceResult) => {
+  if (r.status !== 'built') return r.status;
+  return [r.push && 'pushed', r.load && 'loaded'].filter(Boolean).join('+') || 'built';
+};
+
+const shortDigest = (digest: string | undefined) => (digest ? digest.replace(/^sha256:/, '').slice(0, 12) : '-');
+
+/** A fixed-width table that reads the same in a terminal and in a CI log (no colours, no box drawing). */
+export function formatSummary(results: readonly ServiceResult[]): string {
+  const rows = [
+    ['PROJECT', 'STATUS', 'PLATFORMS', 'DIGEST', 'TIME'],
+    ...results.map((r) => [r.project, outcome(r), r.platforms.join(','), shortDigest(r.digest), formatSeconds(r.durationMs)]),
+  ];
+  const widths = rows[0].map((_, col) => Math.max(...rows.map((row) => row[col].length)));
+  return rows.map((row) => row.map((cell, col) => cell.padEnd(widths[col])).join('  ').trimEnd()).join('\n');
+}
+
+/** The lines Nx shows (and caches) as one task's output. */
+export function formatTaskOutput(result: ServiceResult): string {
+  const lines = [`${result.project}: ${outcome(result)} for ${result.platforms.join(', ')}`];
+  if (result.tags.length) lines.push(`  tags: ${result.tags.join(', ')}`);
+  if (result.digest) lines.push(`  digest: ${result.digest}`);
+  if (result.error) lines.push(...result.error.split('\n').map((l) => `  ${l}`));
+  return lines.join('\n');
+}

@@ -1,0 +1,157 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DockerCli } from '../docker/docker-cli';
+import { fakeDocker, makeWorkspace } from '../../testing/fake-docker';
+import type { MultiarchExecutorSchema } from '../../executors/multiarch/schema';
+import { buildServices, type ServiceRequest } from './build-services';
+
+const push = (name: string, extra: MultiarchExecutorSchema = {}): MultiarchExecutorSchema => ({
+  platforms: ['linux/amd64', 'linux/arm64', 'linux/arm/v7'],
+  tags: [`127.0.0.1:5000/acme/${name}:latest`],
+  push: true,
+  ...extra,
+});
+
+const request = (name: string, root: string, options: MultiarchExecutorSchema): ServiceRequest => ({
+  id: `${name}:docker-multiarch`,
+  project: { name, root },
+  options,
+});
+
+async function run(requests: ServiceRequest[], docker = fakeDocker(), roots = requests.map((r) => r.project.root)) {
+  const workspaceRoot = makeWorkspace(roots);
+  const logs: string[] = [];
+  const results = await buildServices({ workspaceRoot, requests, cli: new DockerCli(docker.exec), log: (m) => logs.push(m) });
+  const bakeCalls = docker.calls.filter((c) => c[1] === 'bake');
+  return { workspaceRoot, results, logs: logs.join('\n'), bakeCalls, docker };
+}
+
+describe('buildServices', () => {
+  const three = [
+    request('@acme/api', 'apps/api', push('api')),
+    request('worker', 'apps/worker', push('worker')),
+    request('web', 'apps/web', push('web')),
+  ];
+
+  it('builds every project with ONE bake whose file has a target per project with all its platforms', async () => {
+    const { results, bakeCalls, docker } = await run(three);
+    expect(bakeCalls).toHaveLength(1);
+    expect(docker.bakes).toHaveLength(1);
+    expect(Object.keys(docker.bakes[0].target)).toEqual(['acme_api', 'worker', 'web']);
+    for (const target of Object.values(docker.bakes[0].target)) {
+      expect(target.platforms).toEqual(['linux/amd64', 'linux/arm64', 'linux/arm/v7']);
+      expect(target.output).toEqual(['type=image,push=true']);
+    }
+    expect([...results.values()].map((r) => [r.project, r.status, r.digest, r.durationMs])).toEqual([
+      ['@acme/api', 'built', 'sha256:acme_api', 4500],
+      ['worker', 'built', 'sha256:worker', 4500],
+      ['web', 'built', 'sha256:web', 4500],
+    ]);
+  });
+
+  it('runs bake in the workspace with the bake and metadata files of this run', async () => {
+    const { bakeCalls, workspaceRoot } = await run(three);
+    const argv = bakeCalls[0];
+    const bakeFile = argv[argv.indexOf('--file') + 1];
+    expect(bakeFile).toMatch(/^tmp\/nx-crossbake\/[^/]+\/docker-bake\.json$/);
+    expect(argv[argv.indexOf('--metadata-file') + 1]).toBe(bakeFile.replace('docker-bake.json', 'metadata.json'));
+    expect(existsSync(join(workspaceRoot, bakeFile))).toBe(true);
+    expect(argv).not.toContain('--builder');
+  });
+
+  it('writes a JSON report per project and prints one summary table', async () => {
+    const { workspaceRoot, logs } = await run(three);
+    const report = JSON.parse(readFileSync(join(workspaceRoot, 'dist/nx-crossbake/apps/api/image.json'), 'utf8'));
+    expect(report).toMatchObject({
+      project: '@acme/api',
+      status: 'built',
+      digest: 'sha256:acme_api',
+      platforms: ['linux/amd64', 'linux/arm64', 'linux/arm/v7'],
+      tags: ['127.0.0.1:5000/acme/api:latest'],
+      durationMs: 4500,
+    });
+    expect(logs).toMatch(/PROJECT\s+STATUS\s+PLATFORMS\s+DIGEST\s+TIME/);
+    expect(logs.match(/^(@acme\/api|worker|web)\s+pushed\s/gm)).toHaveLength(3);
+    expect(logs).toMatch(/1 bake\(s\) in \d+\.\ds; plugin overhead \d+\.\ds/);
+  });
+
+  it("reports a failing target against its project, and the others as cancelled, not built", async () => {
+    const { results } = await run(three, fakeDocker({ failTargets: ['worker'] }));
+    const worker = results.get('worker:docker-multiarch')!;
+    expect(worker.status).toBe('failed');
+    expect(worker.error).toContain('boom in worker');
+    expect(worker.error).toContain('ERROR: target worker: failed to solve');
+    for (const id of ['@acme/api:docker-multiarch', 'web:docker-multiarch']) {
+      expect(results.get(id)!.status).toBe('cancelled');
+      expect(results.get(id)!.digest).toBeUndefined();
+      expect(results.get(id)!.error).toContain('(worker failed)');
+    }
+  });
+
+  it('fails every project with the end of the output when bake names no target', async () => {
+    const { results } = await run(three, fakeDocker({ bakeExitCode: 1, bakeStderr: 'ERROR: failed to read bake file' }));
+    for (const result of results.values()) {
+      expect(result.status).toBe('failed');
+      expect(result.error).toBe('docker buildx bake exited with code 1:\nERROR: failed to read bake file');
+    }
+  });
+
+  it('rejects bad options before building, and still builds the good projects', async () => {
+    const { results, docker } = await run([
+      request('@acme/api', 'apps/api', push('api', { platforms: ['linux/aarch64'] })),
+      request('worker', 'apps/worker', push('worker')),
+    ]);
+    expect(results.get('@acme/api:docker-multiarch')).toMatchObject({ status: 'invalid' });
+    expect(results.get('@acme/api:docker-multiarch')!.error).toContain("did you mean 'linux/arm64'?");
+    expect(Object.keys(docker.bakes[0].target)).toEqual(['worker']);
+  });
+
+  it('starts no bake when no project is fit to build', async () => {
+    const { results, bakeCalls } = await run([request('api', 'apps/api', push('api'))], fakeDocker(), []);
+    expect(bakeCalls).toHaveLength(0);
+    expect(results.get('api:docker-multiarch')!.error).toContain("Dockerfile 'apps/api/Dockerfile' does not exist");
+  });
+
+  it('says docker is missing, for every project, without building', async () => {
+    const { results, bakeCalls } = await run(three, fakeDocker({ buildx: { exitCode: 127, stdout: '', stderr: 'docker: command not found' } }));
+    expect(bakeCalls).toHaveLength(0);
+    for (const result of results.values()) {
+      expect(result).toMatchObject({ status: 'invalid' });
+      expect(result.error).toContain("'docker' was not found on PATH");
+    }
+  });
+
+  it('says buildx is missing', async () => {
+    const docker = fakeDocker({ buildx: { exitCode: 1, stdout: '', stderr: "docker: 'buildx' is not a docker command." } });
+    const { results } = await run([three[1]], docker);
+    expect(results.get('worker:docker-multiarch')!.error).toContain('docker buildx is not available');
+  });
+
+  it('refuses to load several platforms into an engine without the containerd image store, before building', async () => {
+    const docker = fakeDocker({ driverStatus: '[["Backing Filesystem","extfs"]]' });
+    const { results, docker: d } = await run(
+      [request('api', 'apps/api', { platforms: ['linux/amd64', 'linux/arm64'], load: true }), three[1]],
+      docker,
+    );
+    expect(results.get('api:docker-multiarch')!.error).toContain("'load: true' with 2 platforms needs an engine with the containerd image store");
+    expect(Object.keys(d.bakes[0].target)).toEqual(['worker']);
+  });
+
+  it('asks the engine about its image store only when a multi-platform load needs it', async () => {
+    const { docker } = await run(three);
+    expect(docker.calls.some((c) => c[0] === 'info')).toBe(false);
+  });
+
+  it('runs one bake per builder named, each with --builder', async () => {
+    const { bakeCalls, docker } = await run([
+      request('a', 'apps/a', push('a', { builder: 'crossbake' })),
+      request('b', 'apps/b', push('b')),
+      request('c', 'apps/c', push('c', { builder: 'crossbake' })),
+    ]);
+    expect(bakeCalls).toHaveLength(2);
+    expect(bakeCalls[0].slice(0, 4)).toEqual(['buildx', 'bake', '--builder', 'crossbake']);
+    expect(Object.keys(docker.bakes[0].target)).toEqual(['a', 'c']);
+    expect(bakeCalls[1]).not.toContain('--builder');
+    expect(Object.keys(docker.bakes[1].target)).toEqual(['b']);
+  });
+});

@@ -1,0 +1,125 @@
+import type { MultiarchExecutorSchema } from '../../executors/multiarch/schema';
+import { DockerCli } from '../docker/docker-cli';
+import { CrossbakeError } from '../errors';
+import { checkBuildInputs } from '../options/check-inputs';
+import { normalizeOptions, type ProjectRef } from '../options/normalize';
+import type { ServiceOptions } from '../options/service-options';
+import { writeReport } from '../results/report';
+import type { ServiceResult } from '../results/service-result';
+import { formatSeconds, formatSummary } from '../results/summary';
+import { runBake } from './run-bake';
+
+export interface ServiceRequest {
+  /** The Nx task id, e.g. `@acme/api:docker-multiarch`. */
+  id: string;
+  project: ProjectRef;
+  options: MultiarchExecutorSchema;
+}
+
+export interface BuildServicesInput {
+  workspaceRoot: string;
+  requests: readonly ServiceRequest[];
+  cli?: DockerCli;
+  log?: (message: string) => void;
+}
+
+/** Each run's bake files live in their own folder, so parallel Nx processes never share one. */
+export const getRunDir = (date = new Date(), pid = process.pid) =>
+  `tmp/nx-crossbake/${date.toISOString().replace(/[:.]/g, '-')}-${pid}`;
+
+const invalid = (request: ServiceRequest, options: MultiarchExecutorSchema, error: string): ServiceResult => ({
+  project: request.project.name,
+  status: 'invalid',
+  platforms: options.platforms ?? [],
+  tags: options.tags ?? [],
+  push: options.push ?? false,
+  load: options.load ?? false,
+  error,
+});
+
+/** Checks the engine once for the whole run; returns a problem per service the engine cannot serve. */
+async function checkEngine(cli: DockerCli, services: ServiceOptions[]): Promise<Map<string, string>> {
+  await cli.buildxVersion();
+  const problems = new Map<string, string>();
+  const multiLoad = services.filter((s) => s.load && s.platforms.length > 1);
+  if (multiLoad.length > 0 && !(await cli.usesContainerdStore())) {
+    for (const s of multiLoad) {
+      problems.set(
+        s.project,
+        `'load: true' with ${s.platforms.length} platforms needs an engine with the containerd image store ` +
+          `("features": {"containerd-snapshotter": true} in daemon.json); otherwise load one platform or use 'push'`,
+      );
+    }
+  }
+  return problems;
+}
+
+/**
+ * The pipeline of one Nx run: options → checks → one bake per builder → results → reports and summary.
+ * Every request gets a result; nothing is built unless its options, inputs and the engine passed.
+ */
+export async function buildServices(input: BuildServicesInput): Promise<Map<string, ServiceResult>> {
+  const { workspaceRoot, requests, cli = new DockerCli(), log = console.log } = input;
+  const started = Date.now();
+  const results = new Map<string, ServiceResult>();
+  const ready: { request: ServiceRequest; options: ServiceOptions }[] = [];
+
+  for (const request of requests) {
+    try {
+      const options = normalizeOptions(request.options, request.project);
+      checkBuildInputs(options, workspaceRoot);
+      ready.push({ request, options });
+    } catch (e) {
+      if (!(e instanceof CrossbakeError)) throw e;
+      results.set(request.id, invalid(request, request.options, e.message));
+    }
+  }
+
+  let engineProblems = new Map<string, string>();
+  try {
+    if (ready.length > 0) engineProblems = await checkEngine(cli, ready.map((r) => r.options));
+  } catch (e) {
+    if (!(e instanceof CrossbakeError)) throw e;
+    for (const { options } of ready) engineProblems.set(options.project, e.message);
+  }
+  const buildable = ready.filter(({ request, options }) => {
+    const problem = engineProblems.get(options.project);
+    if (problem) results.set(request.id, invalid(request, request.options, problem));
+    return !problem;
+  });
+
+  const runDir = getRunDir();
+  const builders = [...new Set(buildable.map((b) => b.options.builder))];
+  let bakeMs = 0;
+  for (const builder of builders) {
+    const group = buildable.filter((b) => b.options.builder === builder);
+    const suffix = builder ? `.${builder}` : '';
+    const bakeFile = `${runDir}/docker-bake${suffix}.json`;
+    log(`nx-crossbake: one bake for ${group.length} project(s) on builder ${builder ?? '(current)'}: ${bakeFile}`);
+    const bakeStarted = Date.now();
+    let groupResults: ServiceResult[];
+    try {
+      groupResults = await runBake(cli, {
+        workspaceRoot,
+        bakeFile,
+        metadataFile: `${runDir}/metadata${suffix}.json`,
+        builder,
+        services: group.map((b) => b.options),
+      });
+    } catch (e) {
+      if (!(e instanceof CrossbakeError)) throw e;
+      groupResults = group.map((b) => invalid(b.request, b.request.options, e.message));
+    }
+    bakeMs += Date.now() - bakeStarted;
+    group.forEach((b, i) => results.set(b.request.id, groupResults[i]));
+  }
+
+  const ordered = requests.map((r) => results.get(r.id)!);
+  requests.forEach((r, i) => writeReport(workspaceRoot, r.project.root, ordered[i]));
+  const totalMs = Date.now() - started;
+  log(
+    `\n${formatSummary(ordered)}\n\nnx-crossbake: ${builders.length} bake(s) in ${formatSeconds(bakeMs)}; ` +
+      `plugin overhead ${formatSeconds(totalMs - bakeMs)}`,
+  );
+  return results;
+}

@@ -1,0 +1,86 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { getBakeDefinition } from '../bake/definition';
+import { assignTargetNames } from '../bake/target-names';
+import type { DockerCli } from '../docker/docker-cli';
+import type { ServiceOptions } from '../options/service-options';
+import { parseBakeFailure } from '../results/failures';
+import { parseBakeMetadata } from '../results/metadata';
+import type { ServiceResult } from '../results/service-result';
+
+export interface BakeRun {
+  workspaceRoot: string;
+  /** Workspace-relative paths of the files this bake writes. */
+  bakeFile: string;
+  metadataFile: string;
+  builder?: string;
+  services: readonly ServiceOptions[];
+}
+
+const baseResult = (s: ServiceOptions, bakeTarget: string, bakeFile: string): ServiceResult => ({
+  project: s.project,
+  status: 'built',
+  bakeTarget,
+  platforms: s.platforms,
+  tags: s.tags,
+  push: s.push,
+  load: s.load,
+  bakeFile,
+});
+
+/** buildx's own record of each build's time, keyed by build ref; empty when history is unavailable. */
+async function buildDurations(cli: DockerCli, builder: string | undefined): Promise<Map<string, number>> {
+  try {
+    const records = await cli.buildHistory(builder);
+    return new Map(
+      records
+        .filter((r) => r.created_at && r.completed_at)
+        .map((r) => [r.ref, Date.parse(r.completed_at!) - Date.parse(r.created_at!)]),
+    );
+  } catch {
+    return new Map();
+  }
+}
+
+/** Writes one bake file for the services, runs it once, and reports every service honestly. */
+export async function runBake(cli: DockerCli, run: BakeRun): Promise<ServiceResult[]> {
+  const names = assignTargetNames(run.services.map((s) => s.project));
+  const definition = getBakeDefinition(run.services, names);
+  const bakePath = join(run.workspaceRoot, run.bakeFile);
+  mkdirSync(dirname(bakePath), { recursive: true });
+  writeFileSync(bakePath, `${JSON.stringify(definition, null, 2)}\n`);
+
+  const started = Date.now();
+  const bake = await cli.bake({ bakeFile: run.bakeFile, metadataFile: run.metadataFile, builder: run.builder, cwd: run.workspaceRoot });
+  const bakeMs = Date.now() - started;
+  const results = run.services.map((s) => baseResult(s, names.get(s.project)!, run.bakeFile));
+
+  if (bake.exitCode === 0) {
+    const images = parseBakeMetadata(readFileSync(join(run.workspaceRoot, run.metadataFile), 'utf8'));
+    const durations = await buildDurations(cli, run.builder);
+    for (const result of results) {
+      const image = images.get(result.bakeTarget!);
+      result.digest = image?.digest;
+      result.durationMs = (image?.buildRef && durations.get(image.buildRef)) || bakeMs;
+    }
+    return results;
+  }
+
+  const failure = parseBakeFailure(bake.stderr);
+  const failed = results.filter((r) => failure.targets.has(r.bakeTarget!)).map((r) => r.project);
+  for (const result of results) {
+    result.durationMs = bakeMs;
+    const own = failure.targets.get(result.bakeTarget!);
+    if (own !== undefined) {
+      Object.assign(result, { status: 'failed', error: own });
+    } else if (failed.length > 0) {
+      Object.assign(result, {
+        status: 'cancelled',
+        error: `not confirmed: bake stops at the first failure (${failed.join(', ')} failed), so this image may or may not have been built or pushed; run again once that is fixed`,
+      });
+    } else {
+      Object.assign(result, { status: 'failed', error: `docker buildx bake exited with code ${bake.exitCode}:\n${failure.general}` });
+    }
+  }
+  return results;
+}

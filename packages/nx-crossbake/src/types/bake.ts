@@ -1,0 +1,24 @@
+/**
+ * The JSON form of a bake file, with keys exactly as buildx reads them.
+ * https://docs.docker.com/build/bake/reference/
+ */
+export interface BakeTarget {
+  context: string;
+  /** Relative to `context`, as bake resolves it. */
+  dockerfile: string;
+  platforms: string[];
+  tags?: string[];
+  args?: Record<string, string>;
+  labels?: Record<string, string>;
+  target?: string;
+  'cache-from'?: string[];
+  'cache-to'?: string[];
+  pull?: boolean;
+  'no-cache'?: boolean;
+  output?: string[];
+}
+
+export interface BakeDefinition {
+  group: Record<string, { targets: string[] }>;
+  target: Record<string, BakeTarget>;
+}
