@@ -1,4 +1,4 @@
-import { BASE_IMAGE, imageRef, registryPlatforms, runImage, Workspace, type ServiceSpec } from './support/workspace';
+import { BASE_IMAGE, imageRef, registryPlatforms, run, runImage, Workspace, type ServiceSpec } from './support/workspace';
 
 const PLATFORMS = ['linux/amd64', 'linux/arm64', 'linux/arm/v7'];
 
@@ -93,5 +93,48 @@ describe('nx run-many -t docker-multiarch --batch=false', () => {
     expect(ws.bakeCalls()).toHaveLength(2);
     expect(registryPlatforms(imageRef('nobatch-worker'))).toEqual([...PLATFORMS].sort());
     expect(registryPlatforms(imageRef('nobatch-web'))).toEqual([...PLATFORMS].sort());
+  });
+});
+
+describe('load and outputs instead of push', () => {
+  let ws: Workspace;
+  let result: ReturnType<Workspace['nx']>;
+  const loadTag = imageRef('load-only');
+
+  beforeAll(() => {
+    ws = new Workspace('load', [
+      {
+        name: 'loaded',
+        root: 'apps/loaded',
+        dockerfile: `FROM ${BASE_IMAGE}\nRUN uname -m > /built-on\nCMD ["cat", "/built-on"]\n`,
+        options: { platforms: PLATFORMS, tags: [loadTag], load: true },
+      },
+      {
+        name: 'exported',
+        root: 'apps/exported',
+        dockerfile: `FROM ${BASE_IMAGE}\nRUN uname -m > /built-on\n`,
+        options: { platforms: ['linux/amd64', 'linux/arm64'], outputs: ['type=local,dest=dist/exported'] },
+      },
+    ]);
+    result = ws.nx(['run-many', '-t', 'docker-multiarch']);
+  });
+
+  it('succeeds in one bake', () => {
+    expect(result.code).toBe(0);
+    expect(ws.bakeCalls()).toHaveLength(1);
+  });
+
+  it('loads every platform into the engine (containerd image store) without pushing', () => {
+    for (const [platform, machine] of [['linux/arm64', 'aarch64'], ['linux/arm/v7', 'armv7l']]) {
+      const out = run('docker', ['run', '--rm', '--pull', 'never', '--platform', platform, loadTag]);
+      expect([platform, out.stdout.trim()]).toEqual([platform, machine]);
+    }
+    expect(run('docker', ['buildx', 'imagetools', 'inspect', loadTag]).code).not.toBe(0);
+    expect(result.output).toMatch(/^loaded\s+loaded\s/m);
+  });
+
+  it('exports the user outputs, one folder per platform', () => {
+    expect(ws.read('dist/exported/linux_arm64/built-on').trim()).toBe('aarch64');
+    expect(ws.read('dist/exported/linux_amd64/built-on').trim()).toBe('x86_64');
   });
 });

@@ -10,6 +10,15 @@ describe('multiarch schema.json', () => {
     expect(schema.additionalProperties).toBe(false);
   });
 
+  it('matches exactly the unknown names with its patternProperties guard, so Nx lets them reach the executor', () => {
+    const [pattern, subschema] = Object.entries(schema.patternProperties)[0];
+    expect(subschema).toBe(false);
+    for (const name of Object.keys(schema.properties)) expect([name, new RegExp(pattern).test(name)]).toEqual([name, false]);
+    for (const name of ['dockerfile', 'buildArgs', 'files', 'xfile', 'file2', 'no-cache-filter', '']) {
+      expect([name, new RegExp(pattern).test(name)]).toEqual([name, true]);
+    }
+  });
+
   it('describes every option', () => {
     for (const [name, property] of Object.entries(schema.properties)) {
       expect([name, typeof property.description]).toEqual([name, 'string']);

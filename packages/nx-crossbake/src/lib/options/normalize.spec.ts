@@ -73,7 +73,10 @@ describe('normalizeOptions', () => {
     [{ load: true, 'build-args': ['JUSTAKEY'] }, "build-args entry 'JUSTAKEY' is not of the form KEY=VALUE"],
     [{ load: true, context: '../elsewhere' }, "'context' (../elsewhere) must be a path inside the workspace"],
     [{ load: true, file: '/etc/Dockerfile' }, "'file' (/etc/Dockerfile) must be a path inside the workspace"],
-    [{ load: true, dockerfile: 'x' }, "unknown option 'dockerfile' (valid options: file, context"],
+    [{ load: true, dockerfile: 'x' }, "unknown option 'dockerfile': did you mean 'file'? (valid options: file, context"],
+    [{ load: true, buildArgs: ['A=1'] }, "unknown option 'buildArgs': did you mean 'build-args'?"],
+    [{ load: true, noCache: true }, "unknown option 'noCache': did you mean 'no-cache'?"],
+    [{ load: true, colour: 'red' }, "unknown option 'colour' (valid options: file, context"],
   ])('rejects %j', (raw, message) => {
     expect(() => normalizeOptions(raw as never, project)).toThrow(InvalidOptionsError);
     expect(() => normalizeOptions(raw as never, project)).toThrow(message);

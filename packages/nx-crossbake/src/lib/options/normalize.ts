@@ -26,6 +26,15 @@ function option<K extends keyof MultiarchExecutorSchema & OptionName>(
   return (raw[name] ?? schemaDefault(name)) as NonNullable<MultiarchExecutorSchema[K]>;
 }
 
+// Names people bring from `docker build`, docker/build-push-action or camelCase habits.
+const LIKELY_MEANT: Record<string, string> = { dockerfile: 'file', platform: 'platforms', tag: 'tags', 'build-arg': 'build-args', label: 'labels', output: 'outputs' };
+
+function unknownOption(key: string): string {
+  const kebab = key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+  const meant = [LIKELY_MEANT[kebab], kebab].find((name) => name !== undefined && name in schema.properties);
+  return `unknown option '${key}'${meant ? `: did you mean '${meant}'?` : ''} (valid options: ${Object.keys(schema.properties).join(', ')})`;
+}
+
 const toPosix = (p: string) => posix.normalize(p.replace(/\\/g, '/')).replace(/\/$/, '') || '.';
 
 /**
@@ -36,10 +45,7 @@ const toPosix = (p: string) => posix.normalize(p.replace(/\\/g, '/')).replace(/\
 export function normalizeOptions(raw: MultiarchExecutorSchema, project: ProjectRef): ServiceOptions {
   const problems: string[] = [];
 
-  const unknown = Object.keys(raw).filter((key) => !(key in schema.properties));
-  for (const key of unknown) {
-    problems.push(`unknown option '${key}' (valid options: ${Object.keys(schema.properties).join(', ')})`);
-  }
+  for (const key of Object.keys(raw).filter((k) => !(k in schema.properties))) problems.push(unknownOption(key));
 
   const projectRoot = toPosix(project.root || '.');
   const context = toPosix(raw.context ?? projectRoot);

@@ -1,0 +1,102 @@
+import { BASE_IMAGE, imageRef, Workspace } from './support/workspace';
+
+const ok = `FROM ${BASE_IMAGE}\nRUN echo ok > /ok\n`;
+
+describe('bad input is reported per project before anything is built', () => {
+  let ws: Workspace;
+  let result: ReturnType<Workspace['nx']>;
+
+  beforeAll(() => {
+    ws = new Workspace('bad-input', [
+      { name: 'no-dockerfile', root: 'apps/no-dockerfile', options: { tags: [imageRef('x')], push: true } },
+      { name: 'bad-platform', root: 'apps/bad-platform', dockerfile: ok, options: { platforms: ['linux/aarch64'], tags: [imageRef('x')], push: true } },
+      { name: 'bad-tag', root: 'apps/bad-tag', dockerfile: ok, options: { tags: ['127.0.0.1:5000/Acme/API:latest'], push: true } },
+      { name: 'no-output', root: 'apps/no-output', dockerfile: ok, options: { tags: [imageRef('x')] } },
+      { name: 'push-no-tags', root: 'apps/push-no-tags', dockerfile: ok, options: { push: true } },
+    ]);
+    result = ws.nx(['run-many', '-t', 'docker-multiarch']);
+  });
+
+  it('fails the run', () => {
+    expect(result.code).not.toBe(0);
+  });
+
+  it.each([
+    ['no-dockerfile', "Dockerfile 'apps/no-dockerfile/Dockerfile' does not exist"],
+    ['bad-platform', "platform 'linux/aarch64' has an unknown architecture 'aarch64': did you mean 'linux/arm64'?"],
+    ['bad-tag', "tag '127.0.0.1:5000/Acme/API:latest' is not a valid image reference: repository names must be lowercase ('Acme')"],
+    ['no-output', "nothing would be produced: set 'push: true', 'load: true' or list 'outputs'"],
+    ['push-no-tags', "'push' is true but 'tags' is empty"],
+  ])('%s: says what is wrong, naming the project', (project, message) => {
+    expect(result.output).toContain(`project '${project}' has invalid docker-multiarch options`);
+    expect(result.output).toContain(message);
+    expect(JSON.parse(ws.read(`dist/nx-crossbake/apps/${project}/image.json`))).toMatchObject({ project, status: 'invalid' });
+  });
+
+  it('started no bake', () => {
+    expect(ws.bakeCalls()).toEqual([]);
+  });
+});
+
+describe('an unknown option', () => {
+  it.each([['batch', []], ['one task at a time', ['--batch=false']]])('is rejected by name (%s), and nothing is built', (_mode, flags) => {
+    const ws = new Workspace('unknown-option', [
+      { name: 'api', root: 'apps/api', dockerfile: ok, options: { tags: [imageRef('unknown')], push: true, dockerfile: 'Dockerfile.prod' } },
+    ]);
+    const result = ws.nx(['run-many', '-t', 'docker-multiarch', ...flags]);
+    expect(result.code).not.toBe(0);
+    expect(result.output).toContain("project 'api' has invalid docker-multiarch options");
+    expect(result.output).toContain("unknown option 'dockerfile': did you mean 'file'?");
+    expect(ws.bakeCalls()).toEqual([]);
+  });
+});
+
+describe('a failing build among several', () => {
+  let ws: Workspace;
+  let result: ReturnType<Workspace['nx']>;
+
+  beforeAll(() => {
+    const platforms = ['linux/amd64', 'linux/arm64'];
+    ws = new Workspace('failure', [
+      { name: 'good-a', root: 'apps/good-a', dockerfile: ok, options: { platforms, tags: [imageRef('fail-good-a')], push: true } },
+      {
+        name: 'broken',
+        root: 'apps/broken',
+        dockerfile: `FROM ${BASE_IMAGE}\nRUN echo "compiling broken"; echo "broken.c:3: error: expected ';'" >&2; exit 3\n`,
+        options: { platforms, tags: [imageRef('fail-broken')], push: true },
+      },
+      {
+        name: 'slow',
+        root: 'apps/slow',
+        dockerfile: `FROM ${BASE_IMAGE}\nRUN sleep 20\n`,
+        options: { platforms, tags: [imageRef('fail-slow')], push: true },
+      },
+    ]);
+    result = ws.nx(['run-many', '-t', 'docker-multiarch']);
+  });
+
+  it('fails the run', () => {
+    expect(result.code).not.toBe(0);
+    expect(ws.bakeCalls()).toHaveLength(1);
+  });
+
+  it("reports the failure against its project with the end of buildx's error", () => {
+    const report = JSON.parse(ws.read('dist/nx-crossbake/apps/broken/image.json'));
+    expect(report.status).toBe('failed');
+    expect(report.error).toContain("broken.c:3: error: expected ';'");
+    expect(report.error).toMatch(/ERROR: target broken: failed to solve: .*exit code: 3/);
+    expect(result.output).toMatch(/^broken\s+failed\s/m);
+    expect(result.output).toContain("broken.c:3: error: expected ';'");
+  });
+
+  it('does not claim success for what bake cancelled or left unconfirmed', () => {
+    for (const project of ['good-a', 'slow']) {
+      const report = JSON.parse(ws.read(`dist/nx-crossbake/apps/${project}/image.json`));
+      expect(report.status).toBe('cancelled');
+      expect(report.digest).toBeUndefined();
+      expect(report.error).toContain('(broken failed)');
+      expect(result.output).toMatch(new RegExp(`^${project}\\s+cancelled\\s`, 'm'));
+    }
+    expect(result.output).not.toContain('Successfully ran target');
+  });
+});
