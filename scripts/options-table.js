@@ -1,35 +1,49 @@
-// Renders an executor's schema.json as the Markdown options table, so the docs cannot drift from the schema.
-//   node scripts/options-table.js          rewrite the table in README.md
-//   require('./options-table').render(...) used by the spec that checks README.md is current
+// Renders executors' schema.json files as the Markdown options tables of the docs, so they cannot drift.
+//   node scripts/options-table.js          rewrite every table in place
+//   require('./options-table')             used by the spec that checks the docs are current
 const fs = require('node:fs');
 const path = require('node:path');
 
-const SCHEMA = path.join(__dirname, '../packages/nx-crossbake/src/executors/multiarch/schema.json');
-const README = path.join(__dirname, '../README.md');
-const START = '<!-- options:start (generated from schema.json by scripts/options-table.js) -->';
-const END = '<!-- options:end -->';
+const root = path.join(__dirname, '..');
+const executors = path.join(root, 'packages/nx-crossbake/src/executors');
+
+/** Each generated table: which schema, into which file. */
+const TABLES = [
+  { executor: 'multiarch', doc: path.join(root, 'README.md') },
+  { executor: 'setup', doc: path.join(root, 'docs/builder.md') },
+];
+
+const schemaPath = (executor) => path.join(executors, executor, 'schema.json');
+const markers = (executor) => [
+  `<!-- options:${executor}:start (generated from schema.json by scripts/options-table.js) -->`,
+  `<!-- options:${executor}:end -->`,
+];
 
 function render(schema) {
   const rows = Object.entries(schema.properties).map(([name, p]) => {
-    const type = p.type === 'array' ? `${p.items.type}[]` : p.type;
+    const type = p.type === 'array' ? `${p.items.type}[]` : p.enum ? p.enum.map((v) => `\`${v}\``).join(' \\| ') : p.type;
     const def = p.default === undefined ? '' : `\`${JSON.stringify(p.default)}\``;
     return `| \`${name}\` | ${type} | ${def} | ${p.description.replace(/\|/g, '\\|')} |`;
   });
   return ['| option | type | default | meaning |', '| --- | --- | --- | --- |', ...rows].join('\n');
 }
 
-function readmeTable(readme) {
-  const start = readme.indexOf(START);
-  const end = readme.indexOf(END);
-  return start < 0 || end < 0 ? undefined : readme.slice(start + START.length, end).trim();
+/** The table between the markers of `executor` in a doc's text, or undefined. */
+function docTable(text, executor) {
+  const [start, end] = markers(executor);
+  const from = text.indexOf(start);
+  const to = text.indexOf(end);
+  return from < 0 || to < 0 ? undefined : text.slice(from + start.length, to).trim();
 }
 
 if (require.main === module) {
-  const readme = fs.readFileSync(README, 'utf8');
-  const table = render(JSON.parse(fs.readFileSync(SCHEMA, 'utf8')));
-  const start = readme.indexOf(START);
-  const end = readme.indexOf(END);
-  fs.writeFileSync(README, `${readme.slice(0, start + START.length)}\n${table}\n${readme.slice(end)}`);
+  for (const { executor, doc } of TABLES) {
+    const text = fs.readFileSync(doc, 'utf8');
+    const [start, end] = markers(executor);
+    const table = render(JSON.parse(fs.readFileSync(schemaPath(executor), 'utf8')));
+    if (docTable(text, executor) === undefined) throw new Error(`${doc} has no ${start} … ${end} markers`);
+    fs.writeFileSync(doc, `${text.slice(0, text.indexOf(start) + start.length)}\n${table}\n${text.slice(text.indexOf(end))}`);
+  }
 }
 
-module.exports = { render, readmeTable, SCHEMA, README };
+module.exports = { TABLES, render, docTable, schemaPath };

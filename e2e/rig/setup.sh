@@ -12,6 +12,7 @@ set -euo pipefail
 RIG_DIR=${CROSSBAKE_RIG_DIR:-/var/lib/crossbake-rig}
 REGISTRY=${CROSSBAKE_REGISTRY:-127.0.0.1:5000}
 BASE_IMAGE="$REGISTRY/crossbake/busybox:1"
+BINFMT_IMAGE="$REGISTRY/crossbake/binfmt:qemu-7.2"
 PREFIX="$RIG_DIR/prefix"
 PLATFORMS=linux/amd64,linux/arm64,linux/arm/v7
 
@@ -170,12 +171,31 @@ EOF
     || { tail -n 30 "$RIG_DIR/base-build.log" >&2; die "building the base image failed"; }
 }
 
+# The emulator installer the e2e suite points `qemu-image` at: tonistiigi/binfmt's interface, built from
+# Debian's qemu-user-static.
+push_binfmt_image() {
+  docker buildx imagetools inspect "$BINFMT_IMAGE" >/dev/null 2>&1 && return 0
+  log "building emulator installer image $BINFMT_IMAGE"
+  local ctx="$RIG_DIR/binfmt-installer" here
+  here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+  rm -rf "$ctx" && mkdir -p "$ctx/x"
+  dpkg -x "$(ls /var/cache/apt/archives/qemu-user-static_*.deb 2>/dev/null | tail -n1 || true)" "$ctx/x" 2>/dev/null || {
+    private_apt
+    apt_download qemu-user-static/bookworm
+    dpkg -x "$(ls "$RIG_DIR"/apt/debs/qemu-user-static_*.deb | tail -n1)" "$ctx/x"
+  }
+  cp "$ctx/x/usr/bin/qemu-aarch64-static" "$ctx/x/usr/bin/qemu-arm-static" "$here/binfmt-installer/install.sh" "$here/binfmt-installer/Dockerfile" "$ctx/"
+  docker buildx build --platform linux/amd64 --build-arg "BASE=$BASE_IMAGE" -t "$BINFMT_IMAGE" --push "$ctx" >"$RIG_DIR/binfmt-build.log" 2>&1 \
+    || { tail -n 30 "$RIG_DIR/binfmt-build.log" >&2; die "building the emulator installer image failed"; }
+}
+
 main() {
   mkdir -p "$RIG_DIR"
   if engine_ready; then log "using the Docker engine that is already running"; else install_engine; fi
   setup_qemu
   setup_registry
   push_base_image
+  push_binfmt_image
   log "ready: engine $(docker version -f '{{.Server.Version}}'), buildx $(docker buildx version | awk '{print $2}'), registry $REGISTRY, base $BASE_IMAGE"
 }
 

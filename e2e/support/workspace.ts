@@ -5,6 +5,13 @@ import { dirname, join, resolve } from 'node:path';
 export const REPO = resolve(__dirname, '../..');
 export const REGISTRY = '127.0.0.1:5000';
 export const BASE_IMAGE = `${REGISTRY}/crossbake/busybox:1`;
+/** The rig's stand-in for tonistiigi/binfmt (Docker Hub is out of reach). */
+export const BINFMT_IMAGE = `${REGISTRY}/crossbake/binfmt:qemu-7.2`;
+/**
+ * The builder every e2e workspace shares. The docker driver, since the docker-container driver's BuildKit
+ * image cannot be pulled here: its named builder is a Docker context on the engine.
+ */
+export const SETUP_OPTIONS = { driver: 'docker', 'qemu-image': BINFMT_IMAGE };
 /** Unique per e2e run, so images of an earlier run never satisfy a check. */
 export const RUN_ID = Date.now().toString(36);
 const TEMPLATE = join(REPO, 'tmp/e2e/template');
@@ -50,7 +57,12 @@ export class Workspace {
   readonly dir: string;
   private readonly shimLog: string;
 
-  constructor(label: string, services: ServiceSpec[], nxJson: Record<string, unknown> = {}) {
+  constructor(
+    label: string,
+    services: ServiceSpec[],
+    nxJson: Record<string, unknown> = {},
+    setupOptions: Record<string, unknown> = SETUP_OPTIONS,
+  ) {
     this.dir = join(REPO, 'tmp/e2e', `ws-${label}`);
     rmSync(this.dir, { recursive: true, force: true });
     mkdirSync(this.dir, { recursive: true });
@@ -58,6 +70,10 @@ export class Workspace {
     this.write('package.json', JSON.stringify({ name: `ws-${label}`, private: true }, null, 2));
     this.write('nx.json', JSON.stringify({ analytics: false, neverConnectToCloud: true, ...nxJson }, null, 2));
     for (const service of services) this.addService(service);
+    this.write(
+      'tools/builder/project.json',
+      JSON.stringify({ name: 'builder', root: 'tools/builder', targets: { 'docker-setup': { executor: 'nx-crossbake:setup', options: setupOptions } } }, null, 2),
+    );
 
     // A `docker` first on PATH that records every invocation, then runs the real one: how we count bakes.
     this.shimLog = join(this.dir, '.shim', 'docker-calls.log');
@@ -115,7 +131,7 @@ export class Workspace {
   }
 
   bakeCalls(): string[] {
-    return this.dockerCalls().filter((c) => c.startsWith('buildx bake'));
+    return this.dockerCalls().filter((c) => /(^| )buildx( --builder \S+)? bake /.test(c));
   }
 }
 

@@ -16,6 +16,8 @@ export function makeWorkspace(projectRoots: string[]): string {
 
 export interface FakeDocker {
   exec: Exec;
+  /** Builders that exist: name → inspect text. */
+  builders: Map<string, string>;
   /** argv of every call, in order. */
   calls: string[][];
   /** Bake files as they were when bake ran. */
@@ -29,15 +31,63 @@ const argAfter = (args: readonly string[], flag: string) => args[args.indexOf(fl
  * Stands in for the docker CLI: answers the probes, and for `buildx bake` reads the bake file and either
  * writes a metadata file as buildx does, or fails the targets named in `failTargets` with buildx's output.
  */
-export function fakeDocker(
-  options: { buildx?: ExecResult; driverStatus?: string; failTargets?: string[]; bakeExitCode?: number; bakeStderr?: string } = {},
-): FakeDocker {
+/** A builder as `buildx inspect` prints it. */
+export const inspectText = (name: string, driver: string, platforms: string[], nodes: { name: string; pinned: string[] }[] = []) =>
+  [
+    `Name:          ${name}`,
+    `Driver:        ${driver}`,
+    '',
+    'Nodes:',
+    `Name:      ${name}0`,
+    `Status:    running`,
+    `Platforms: ${platforms.join(', ')}`,
+    ...nodes.flatMap((n) => ['', `Name:      ${n.name}`, 'Status:    running', `Platforms: ${n.pinned.map((p) => `${p}*`).join(', ')}`]),
+  ].join('\n');
+
+export interface FakeDockerOptions {
+  buildx?: ExecResult;
+  driverStatus?: string;
+  failTargets?: string[];
+  bakeExitCode?: number;
+  bakeStderr?: string;
+  /** Builders that exist before the run: name → inspect text. */
+  builders?: Record<string, string>;
+  /** Platforms a builder created during the run serves. */
+  servedPlatforms?: string[];
+  /** stderr of `buildx create` / `context create`, to fail it. */
+  createFails?: string;
+}
+
+export function fakeDocker(options: FakeDockerOptions = {}): FakeDocker {
   const calls: string[][] = [];
   const bakes: BakeDefinition[] = [];
+  const builders = new Map(Object.entries(options.builders ?? {}));
+  const served = options.servedPlatforms ?? ['linux/amd64', 'linux/arm64', 'linux/arm/v7', 'linux/arm/v6'];
   const exec: Exec = async (_file, args, execOptions) => {
     calls.push([...args]);
-    const command = args.slice(0, 2).join(' ');
+    // `--context <name> buildx …` and `buildx --builder <name> …` select a builder: look past them.
+    const plain = args[0] === '--context' ? args.slice(2) : args[1] === '--builder' ? [args[0], ...args.slice(3)] : args;
+    const command = plain.slice(0, 2).join(' ');
     if (command === 'buildx version') return options.buildx ?? ok('github.com/docker/buildx 0.29.1 abc');
+    if (command === 'buildx inspect') {
+      const text = builders.get(args[args.length - 1]);
+      return text ? ok(text) : { exitCode: 1, stdout: '', stderr: `ERROR: no builder "${args[args.length - 1]}" found` };
+    }
+    if (command === 'context inspect') return ok('unix:///var/run/docker.sock');
+    if (command === 'context create' || command === 'buildx create') {
+      if (options.createFails) return { exitCode: 1, stdout: '', stderr: options.createFails };
+      const name = command === 'context create' ? args[2] : argAfter(args, '--name');
+      if (builders.has(name) && !args.includes('--append')) {
+        return { exitCode: 1, stdout: '', stderr: command === 'context create' ? `context "${name}" already exists` : `ERROR: existing instance for "${name}"` };
+      }
+      if (!args.includes('--append')) builders.set(name, inspectText(name, command === 'context create' ? 'docker' : argAfter(args, '--driver'), served));
+      return ok(name);
+    }
+    if (command === 'context rm' || command === 'buildx rm') {
+      builders.delete(args[args.length - 1]);
+      return ok();
+    }
+    if (command === 'buildx stop' || command === 'run --privileged') return ok();
     if (command === 'info --format') return ok(options.driverStatus ?? '[["driver-type","io.containerd.snapshotter.v1"]]');
     if (command === 'buildx history') {
       return ok(
@@ -71,5 +121,5 @@ export function fakeDocker(
     }
     throw new Error(`fake docker: unexpected command ${args.join(' ')}`);
   };
-  return { exec, calls, bakes };
+  return { exec, calls, bakes, builders };
 }

@@ -2,7 +2,7 @@ import type { ExecutorContext, TaskGraph } from '@nx/devkit';
 import { buildServices } from '../../lib/run/build-services';
 import { formatTaskOutput } from '../../lib/results/summary';
 import type { MultiarchExecutorSchema } from './schema';
-import { toServiceRequest } from './tasks';
+import { setupOptionsFinder, toServiceRequest } from './tasks';
 
 /** Mirrors Nx's BatchExecutorTaskResult, which @nx/devkit does not export. */
 export interface BatchTaskResult {
@@ -31,7 +31,7 @@ export default async function* multiarchBatch(
   const requests = Object.values(taskGraph.tasks).map((task) =>
     toServiceRequest(task.id, task.target.project, inputs[task.id], context),
   );
-  const results = await buildServices({ workspaceRoot: context.root, requests });
+  const results = await buildServices({ workspaceRoot: context.root, requests, setupOptionsFor: setupOptionsFinder(context) });
   const endTime = Date.now();
   for (const request of requests) {
     const result = results.get(request.id)!;

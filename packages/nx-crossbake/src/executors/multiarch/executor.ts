@@ -2,7 +2,7 @@ import { logger, type ExecutorContext } from '@nx/devkit';
 import { buildServices } from '../../lib/run/build-services';
 import { formatTaskOutput } from '../../lib/results/summary';
 import type { MultiarchExecutorSchema } from './schema';
-import { toServiceRequest } from './tasks';
+import { setupOptionsFinder, toServiceRequest } from './tasks';
 
 /** One task alone (`--batch=false`, or `nx run`): the same pipeline with a bake of one target. */
 export default async function multiarchExecutor(
@@ -14,6 +14,7 @@ export default async function multiarchExecutor(
   const results = await buildServices({
     workspaceRoot: context.root,
     requests: [toServiceRequest(id, projectName, options, context)],
+    setupOptionsFor: setupOptionsFinder(context),
   });
   const result = results.get(id)!;
   if (result.status !== 'built') logger.error(formatTaskOutput(result));

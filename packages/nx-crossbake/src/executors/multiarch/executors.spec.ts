@@ -5,6 +5,11 @@ import type { Exec } from '../../lib/docker/exec';
 // The executors build their own DockerCli; replace the one module that spawns processes.
 let docker: FakeDocker;
 jest.mock('../../lib/docker/exec', () => ({ exec: ((...args) => docker.exec(...args)) as Exec }));
+// Whatever this machine has registered in binfmt_misc, these specs see every platform as native.
+jest.mock('../../lib/builder/emulation', () => ({
+  ...jest.requireActual('../../lib/builder/emulation'),
+  nativePlatforms: () => ['linux/amd64', 'linux/arm64', 'linux/arm'],
+}));
 
 import multiarchBatch from './batch';
 import multiarchExecutor from './executor';
@@ -55,7 +60,7 @@ describe('multiarch batch implementation', () => {
     docker = fakeDocker();
     const inputs = { '@acme/api:docker-multiarch': options('api'), 'worker:docker-multiarch': options('worker') };
     const results = await collect(multiarchBatch(taskGraph(), inputs, {}, context(makeWorkspace(Object.values(projects)))));
-    expect(docker.calls.filter((c) => c[1] === 'bake')).toHaveLength(1);
+    expect(docker.calls.filter((c) => c.includes('bake'))).toHaveLength(1);
     expect(results.map((r) => [r.task, r.result.success, r.result.status])).toEqual([
       ['@acme/api:docker-multiarch', true, 'success'],
       ['worker:docker-multiarch', true, 'success'],

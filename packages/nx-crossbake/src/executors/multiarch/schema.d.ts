@@ -10,6 +10,7 @@ export interface MultiarchExecutorSchema {
   target?: string;
   labels?: string[];
   builder?: string;
+  setup?: boolean;
   'cache-from'?: string[];
   'cache-to'?: string[];
   pull?: boolean;

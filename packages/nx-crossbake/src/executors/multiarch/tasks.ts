@@ -1,5 +1,8 @@
 import type { ExecutorContext } from '@nx/devkit';
 import type { ServiceRequest } from '../../lib/run/build-services';
+import { CrossbakeError } from '../../lib/errors';
+import setupSchema from '../setup/schema.json';
+import type { SetupExecutorSchema } from '../setup/schema';
 import type { MultiarchExecutorSchema } from './schema';
 
 /** Turns one Nx task into a build request. */
@@ -12,4 +15,25 @@ export function toServiceRequest(
   const project = context.projectsConfigurations.projects[projectName];
   if (!project) throw new Error(`nx-crossbake: project '${projectName}' is not in the workspace`);
   return { id, project: { name: projectName, root: project.root }, options };
+}
+
+/**
+ * The options of the workspace's `nx-crossbake:setup` target for a builder, so `multiarch` prepares the
+ * builder exactly as `nx run <project>:docker-setup` would. Two targets configuring one builder is an error.
+ */
+export function setupOptionsFinder(context: ExecutorContext): (builder: string) => SetupExecutorSchema | undefined {
+  return (builder) => {
+    const found: { id: string; options: SetupExecutorSchema }[] = [];
+    for (const [project, config] of Object.entries(context.projectsConfigurations.projects)) {
+      for (const [target, targetConfig] of Object.entries(config.targets ?? {})) {
+        if (targetConfig.executor !== 'nx-crossbake:setup') continue;
+        const options = (targetConfig.options ?? {}) as SetupExecutorSchema;
+        if ((options.builder ?? setupSchema.properties.builder.default) === builder) found.push({ id: `${project}:${target}`, options });
+      }
+    }
+    if (found.length > 1) {
+      throw new CrossbakeError(`builder '${builder}' is configured by several setup targets (${found.map((f) => f.id).join(', ')}): keep one`);
+    }
+    return found[0]?.options;
+  };
 }

@@ -17,6 +17,8 @@ const service = (overrides: Partial<ServiceOptions> = {}): ServiceOptions => ({
   pull: false,
   noCache: false,
   outputs: [],
+  builder: 'nx-crossbake',
+  setup: false,
   ...overrides,
 });
 

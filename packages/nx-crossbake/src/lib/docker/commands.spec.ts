@@ -1,23 +1,58 @@
+import * as c from './commands';
 import { getBakeCommand, getBuildxVersionCommand, getDriverStatusCommand, getHistoryListCommand } from './commands';
 
 describe('docker argv builders', () => {
+  const container = { name: 'crossbake', isContext: false };
+  const context = { name: 'crossbake', isContext: true };
   it.each([
     [getBuildxVersionCommand(), ['buildx', 'version']],
     [getDriverStatusCommand(), ['info', '--format', '{{json .DriverStatus}}']],
-    [getHistoryListCommand(undefined), ['buildx', 'history', 'ls', '--format', 'json']],
-    [getHistoryListCommand('crossbake'), ['buildx', 'history', 'ls', '--builder', 'crossbake', '--format', 'json']],
+    [getHistoryListCommand(container), ['buildx', '--builder', 'crossbake', 'history', 'ls', '--format', 'json']],
+    [getHistoryListCommand(context), ['--context', 'crossbake', 'buildx', 'history', 'ls', '--format', 'json']],
     [
-      getBakeCommand({ bakeFile: 'tmp/b.json', metadataFile: 'tmp/m.json' }),
-      ['buildx', 'bake', '--file', 'tmp/b.json', '--metadata-file', 'tmp/m.json', '--progress', 'plain'],
+      getBakeCommand({ bakeFile: 'tmp/b.json', metadataFile: 'tmp/m.json', builder: container }),
+      ['buildx', '--builder', 'crossbake', 'bake', '--file', 'tmp/b.json', '--metadata-file', 'tmp/m.json', '--progress', 'plain'],
     ],
     [
-      getBakeCommand({ bakeFile: 'b.json', metadataFile: 'm.json', builder: 'crossbake' }),
-      ['buildx', 'bake', '--builder', 'crossbake', '--file', 'b.json', '--metadata-file', 'm.json', '--progress', 'plain'],
+      // buildx refuses --builder for a docker-driver builder whose context is not the current one
+      getBakeCommand({ bakeFile: 'b.json', metadataFile: 'm.json', builder: context }),
+      ['--context', 'crossbake', 'buildx', 'bake', '--file', 'b.json', '--metadata-file', 'm.json', '--progress', 'plain'],
     ],
   ])('%j', (argv, expected) => expect(argv).toEqual(expected));
 
   it('never selects a builder globally', () => {
-    const all = [getBakeCommand({ bakeFile: 'b', metadataFile: 'm', builder: 'x' }), getHistoryListCommand('x')].flat();
+    const all = [getBakeCommand({ bakeFile: 'b', metadataFile: 'm', builder: container }), getHistoryListCommand(context)].flat();
     expect(all).not.toContain('use');
   });
+});
+
+describe('builder argv builders', () => {
+  const base = { name: 'nx-crossbake', driverOpts: [], platforms: [] };
+  it.each([
+    ['docker-container, detected platforms', c.getBuilderCreateCommand({ ...base, driver: 'docker-container' }), 'buildx create --name nx-crossbake --driver docker-container --bootstrap'],
+    [
+      'docker-container, every option',
+      c.getBuilderCreateCommand({ ...base, driver: 'docker-container', driverOpts: ['image=moby/buildkit:v0.26.2', 'network=host'], platforms: ['linux/amd64', 'linux/arm/v7'], buildkitdConfigFile: '/w/b.toml', endpoint: 'ctx' }),
+      'buildx create --name nx-crossbake --driver docker-container --driver-opt image=moby/buildkit:v0.26.2 --driver-opt network=host --platform linux/amd64,linux/arm/v7 --buildkitd-config /w/b.toml --bootstrap ctx',
+    ],
+    ['remote', c.getBuilderCreateCommand({ ...base, driver: 'remote', endpoint: 'tcp://buildkitd:1234' }), 'buildx create --name nx-crossbake --driver remote --bootstrap tcp://buildkitd:1234'],
+    [
+      'kubernetes',
+      c.getBuilderCreateCommand({ ...base, driver: 'kubernetes', driverOpts: ['namespace=ci', 'replicas=2'] }),
+      'buildx create --name nx-crossbake --driver kubernetes --driver-opt namespace=ci --driver-opt replicas=2 --bootstrap',
+    ],
+    [
+      'native node',
+      c.getNodeAppendCommand({ builder: 'nx-crossbake', node: 'arm', driverOpts: ['image=moby/buildkit:v0.26.2'], platforms: ['linux/arm64'], endpoint: 'ssh://ci@arm-host' }),
+      'buildx create --append --name nx-crossbake --node arm --driver-opt image=moby/buildkit:v0.26.2 --platform linux/arm64 --bootstrap ssh://ci@arm-host',
+    ],
+    ['inspect', c.getBuilderInspectCommand('b', false), 'buildx inspect b'],
+    ['inspect --bootstrap', c.getBuilderInspectCommand('b', true), 'buildx inspect --bootstrap b'],
+    ['rm keeping state', c.getBuilderRemoveCommand('b', true), 'buildx rm --keep-state b'],
+    ['rm with state', c.getBuilderRemoveCommand('b', false), 'buildx rm b'],
+    ['stop', c.getBuilderStopCommand('b'), 'buildx stop b'],
+    ['context for the docker driver', c.getContextCreateCommand('b', 'unix:///var/run/docker.sock'), 'context create b --description buildx builder managed by nx-crossbake --docker host=unix:///var/run/docker.sock'],
+    ['context rm', c.getContextRemoveCommand('b'), 'context rm --force b'],
+    ['emulators', c.getEmulatorInstallCommand('tonistiigi/binfmt:qemu-v10.2.3', ['arm64', 'arm']), 'run --privileged --rm tonistiigi/binfmt:qemu-v10.2.3 --install arm64,arm'],
+  ])('%s', (_name, argv, expected) => expect(argv.join(' ')).toBe(expected));
 });

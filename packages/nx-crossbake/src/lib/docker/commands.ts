@@ -1,6 +1,17 @@
 /** Pure argv builders for every docker command we run (`getXxxCommand`). */
 
-const withBuilder = (builder: string | undefined) => (builder ? ['--builder', builder] : []);
+/**
+ * How a command reaches a builder. A docker-driver builder is a Docker context, and buildx refuses
+ * `--builder <context>` for a context that is not the current one: it is selected with docker's global
+ * `--context` flag instead. Neither changes any global setting (never `buildx use`).
+ */
+export interface BuilderRef {
+  name: string;
+  isContext: boolean;
+}
+
+const buildx = (builder: BuilderRef, ...args: string[]): string[] =>
+  builder.isContext ? ['--context', builder.name, 'buildx', ...args] : ['buildx', '--builder', builder.name, ...args];
 
 export const getBuildxVersionCommand = (): string[] => ['buildx', 'version'];
 
@@ -10,28 +21,106 @@ export const getDriverStatusCommand = (): string[] => ['info', '--format', '{{js
 export interface BakeCommandInput {
   bakeFile: string;
   metadataFile: string;
-  builder?: string;
+  builder: BuilderRef;
 }
 
-export const getBakeCommand = ({ bakeFile, metadataFile, builder }: BakeCommandInput): string[] => [
+// Plain progress: readable in CI logs, and it names the target of every step, which is how a failure is
+// traced back to its project.
+export const getBakeCommand = ({ bakeFile, metadataFile, builder }: BakeCommandInput): string[] =>
+  buildx(builder, 'bake', '--file', bakeFile, '--metadata-file', metadataFile, '--progress', 'plain');
+
+export const getHistoryListCommand = (builder: BuilderRef): string[] => buildx(builder, 'history', 'ls', '--format', 'json');
+
+export const getBuilderInspectCommand = (name: string, bootstrap: boolean): string[] => [
   'buildx',
-  'bake',
-  ...withBuilder(builder),
-  '--file',
-  bakeFile,
-  '--metadata-file',
-  metadataFile,
-  // Plain progress: readable in CI logs, and it names the target of every step, which is how a failure
-  // is traced back to its project.
-  '--progress',
-  'plain',
+  'inspect',
+  ...(bootstrap ? ['--bootstrap'] : []),
+  name,
 ];
 
-export const getHistoryListCommand = (builder: string | undefined): string[] => [
+export interface BuilderCreateInput {
+  name: string;
+  driver: string;
+  driverOpts: readonly string[];
+  /** Pinned with `--platform`; empty lets BuildKit detect what it can run. */
+  platforms: readonly string[];
+  buildkitdConfigFile?: string;
+  endpoint?: string;
+}
+
+const driverOptArgs = (opts: readonly string[]) => opts.flatMap((opt) => ['--driver-opt', opt]);
+
+export const getBuilderCreateCommand = (input: BuilderCreateInput): string[] => [
   'buildx',
-  'history',
-  'ls',
-  ...withBuilder(builder),
-  '--format',
-  'json',
+  'create',
+  '--name',
+  input.name,
+  '--driver',
+  input.driver,
+  ...driverOptArgs(input.driverOpts),
+  ...(input.platforms.length ? ['--platform', input.platforms.join(',')] : []),
+  ...(input.buildkitdConfigFile ? ['--buildkitd-config', input.buildkitdConfigFile] : []),
+  '--bootstrap',
+  ...(input.endpoint ? [input.endpoint] : []),
+];
+
+export interface NodeAppendInput {
+  builder: string;
+  node: string;
+  driverOpts: readonly string[];
+  platforms: readonly string[];
+  buildkitdConfigFile?: string;
+  endpoint: string;
+}
+
+/** Adds a (native) node to an existing builder; bake sends the node's pinned platforms to it. */
+export const getNodeAppendCommand = (input: NodeAppendInput): string[] => [
+  'buildx',
+  'create',
+  '--append',
+  '--name',
+  input.builder,
+  '--node',
+  input.node,
+  ...driverOptArgs(input.driverOpts),
+  '--platform',
+  input.platforms.join(','),
+  ...(input.buildkitdConfigFile ? ['--buildkitd-config', input.buildkitdConfigFile] : []),
+  '--bootstrap',
+  input.endpoint,
+];
+
+export const getBuilderRemoveCommand = (name: string, keepState: boolean): string[] => [
+  'buildx',
+  'rm',
+  ...(keepState ? ['--keep-state'] : []),
+  name,
+];
+
+/** Restarts BuildKit so it detects emulators registered after it started. */
+export const getBuilderStopCommand = (name: string): string[] => ['buildx', 'stop', name];
+
+/** The docker driver's named builder is a Docker context pointing at the engine. */
+export const getContextCreateCommand = (name: string, dockerHost: string): string[] => [
+  'context',
+  'create',
+  name,
+  '--description',
+  'buildx builder managed by nx-crossbake',
+  '--docker',
+  `host=${dockerHost}`,
+];
+
+export const getContextRemoveCommand = (name: string): string[] => ['context', 'rm', '--force', name];
+
+export const getContextHostCommand = (): string[] => ['context', 'inspect', '--format', '{{.Endpoints.docker.Host}}'];
+
+/** tonistiigi/binfmt's interface: registers the named emulators (with the F flag) and exits. */
+export const getEmulatorInstallCommand = (image: string, names: readonly string[]): string[] => [
+  'run',
+  '--privileged',
+  '--rm',
+  image,
+  '--install',
+  names.join(','),
 ];

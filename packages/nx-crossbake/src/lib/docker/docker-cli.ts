@@ -1,7 +1,8 @@
 import { CrossbakeError, DockerCommandError } from '../errors';
 import type { BuildHistoryRecord } from '../../types/metadata';
 import { exec as defaultExec, type Exec, type ExecResult } from './exec';
-import { getBakeCommand, getBuildxVersionCommand, getDriverStatusCommand, getHistoryListCommand, type BakeCommandInput } from './commands';
+import { parseBuilderInspect, type BuilderInfo } from '../builder/inspect';
+import * as commands from './commands';
 import { parseBuildxVersion, parseHistoryList, parseUsesContainerdStore } from './parse';
 
 const tail = (text: string, lines = 15) => text.trimEnd().split('\n').slice(-lines).join('\n');
@@ -25,7 +26,7 @@ export class DockerCli {
 
   /** The buildx version; a clear error when docker or buildx is missing. */
   async buildxVersion(): Promise<string> {
-    const result = await this.run(getBuildxVersionCommand());
+    const result = await this.run(commands.getBuildxVersionCommand());
     if (result.exitCode === 127) {
       throw new CrossbakeError(`'${this.docker}' was not found on PATH: install Docker (with the buildx plugin) or set CROSSBAKE_DOCKER`);
     }
@@ -40,7 +41,7 @@ export class DockerCli {
   }
 
   async usesContainerdStore(): Promise<boolean> {
-    const result = await this.run(getDriverStatusCommand());
+    const result = await this.run(commands.getDriverStatusCommand());
     if (result.exitCode !== 0) {
       throw new CrossbakeError(`the Docker engine did not answer \`docker info\`: ${tail(result.stderr, 3)}. Is dockerd running?`);
     }
@@ -48,11 +49,36 @@ export class DockerCli {
   }
 
   /** Runs bake with its progress streamed through; the caller reads the exit code and the metadata file. */
-  async bake(input: BakeCommandInput & { cwd: string }): Promise<ExecResult> {
-    return this.run(getBakeCommand(input), { cwd: input.cwd, stream: true });
+  async bake(input: commands.BakeCommandInput & { cwd: string }): Promise<ExecResult> {
+    return this.run(commands.getBakeCommand(input), { cwd: input.cwd, stream: true });
   }
 
-  async buildHistory(builder: string | undefined): Promise<BuildHistoryRecord[]> {
-    return parseHistoryList((await this.runOrThrow(getHistoryListCommand(builder))).stdout);
+  /** undefined when no builder has that name. */
+  async inspectBuilder(name: string, bootstrap = false): Promise<BuilderInfo | undefined> {
+    const args = commands.getBuilderInspectCommand(name, bootstrap);
+    const result = await this.run(args);
+    if (result.exitCode === 0) return parseBuilderInspect(result.stdout);
+    if (/no builder .* found/.test(result.stderr)) return undefined;
+    throw new DockerCommandError([this.docker, ...args], result.exitCode, tail(result.stderr));
+  }
+
+  /**
+   * Runs a command that creates something (builder, node, context). When another process created it
+   * first, buildx says it exists: that is the state we wanted, so it counts as success.
+   */
+  async create(args: string[]): Promise<'created' | 'existed'> {
+    const result = await this.run(args);
+    if (result.exitCode === 0) return 'created';
+    if (/existing instance|already exists/i.test(result.stderr)) return 'existed';
+    throw new DockerCommandError([this.docker, ...args], result.exitCode, tail(result.stderr));
+  }
+
+  /** Runs a command whose failure is an error (remove, stop, install). */
+  async step(args: string[]): Promise<string> {
+    return (await this.runOrThrow(args)).stdout;
+  }
+
+  async buildHistory(builder: commands.BuilderRef): Promise<BuildHistoryRecord[]> {
+    return parseHistoryList((await this.runOrThrow(commands.getHistoryListCommand(builder))).stdout);
   }
 }

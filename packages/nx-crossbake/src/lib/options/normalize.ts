@@ -3,6 +3,7 @@ import schema from '../../executors/multiarch/schema.json';
 import type { MultiarchExecutorSchema } from '../../executors/multiarch/schema';
 import { InvalidOptionsError } from '../errors';
 import type { ServiceOptions } from './service-options';
+import { readOption, unknownOptionProblems } from './schema-options';
 import { checkImageTag, checkPlatform, parseKeyValues } from './validators';
 
 export interface ProjectRef {
@@ -11,29 +12,11 @@ export interface ProjectRef {
   root: string;
 }
 
-type OptionName = keyof typeof schema.properties;
+const option = <K extends keyof MultiarchExecutorSchema>(raw: MultiarchExecutorSchema, name: K) =>
+  readOption<NonNullable<MultiarchExecutorSchema[K]>>(schema, raw, name);
 
-/** The schema's own default: schema.json is the one place a static default is written. */
-function schemaDefault<K extends OptionName>(name: K): unknown {
-  const property = schema.properties[name] as { default?: unknown };
-  return structuredClone(property.default);
-}
-
-function option<K extends keyof MultiarchExecutorSchema & OptionName>(
-  raw: MultiarchExecutorSchema,
-  name: K,
-): NonNullable<MultiarchExecutorSchema[K]> {
-  return (raw[name] ?? schemaDefault(name)) as NonNullable<MultiarchExecutorSchema[K]>;
-}
-
-// Names people bring from `docker build`, docker/build-push-action or camelCase habits.
+// Names people bring from `docker build` or docker/build-push-action.
 const LIKELY_MEANT: Record<string, string> = { dockerfile: 'file', platform: 'platforms', tag: 'tags', 'build-arg': 'build-args', label: 'labels', output: 'outputs' };
-
-function unknownOption(key: string): string {
-  const kebab = key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
-  const meant = [LIKELY_MEANT[kebab], kebab].find((name) => name !== undefined && name in schema.properties);
-  return `unknown option '${key}'${meant ? `: did you mean '${meant}'?` : ''} (valid options: ${Object.keys(schema.properties).join(', ')})`;
-}
 
 const toPosix = (p: string) => posix.normalize(p.replace(/\\/g, '/')).replace(/\/$/, '') || '.';
 
@@ -43,9 +26,7 @@ const toPosix = (p: string) => posix.normalize(p.replace(/\\/g, '/')).replace(/\
  * checked separately (see checkBuildInputs).
  */
 export function normalizeOptions(raw: MultiarchExecutorSchema, project: ProjectRef): ServiceOptions {
-  const problems: string[] = [];
-
-  for (const key of Object.keys(raw).filter((k) => !(k in schema.properties))) problems.push(unknownOption(key));
+  const problems = unknownOptionProblems(schema, raw, LIKELY_MEANT);
 
   const projectRoot = toPosix(project.root || '.');
   const context = toPosix(raw.context ?? projectRoot);
@@ -89,7 +70,8 @@ export function normalizeOptions(raw: MultiarchExecutorSchema, project: ProjectR
     buildArgs: parseKeyValues('build-args', option(raw, 'build-args'), problems),
     labels: parseKeyValues('labels', option(raw, 'labels'), problems),
     target: raw.target,
-    builder: raw.builder,
+    builder: option(raw, 'builder'),
+    setup: option(raw, 'setup'),
     cacheFrom: option(raw, 'cache-from'),
     cacheTo: option(raw, 'cache-to'),
     pull: option(raw, 'pull'),

@@ -14,7 +14,9 @@ export interface ServiceOptions {
   buildArgs: Record<string, string>;
   labels: Record<string, string>;
   target?: string;
-  builder?: string;
+  builder: string;
+  /** Prepare the builder (QEMU, create or reuse, platform check) before building. */
+  setup: boolean;
   cacheFrom: string[];
   cacheTo: string[];
   pull: boolean;

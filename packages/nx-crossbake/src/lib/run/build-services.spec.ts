@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DockerCli } from '../docker/docker-cli';
-import { fakeDocker, makeWorkspace } from '../../testing/fake-docker';
+import { fakeDocker, inspectText, makeWorkspace } from '../../testing/fake-docker';
 import type { MultiarchExecutorSchema } from '../../executors/multiarch/schema';
 import { buildServices, type ServiceRequest } from './build-services';
 
@@ -21,8 +21,16 @@ const request = (name: string, root: string, options: MultiarchExecutorSchema): 
 async function run(requests: ServiceRequest[], docker = fakeDocker(), roots = requests.map((r) => r.project.root)) {
   const workspaceRoot = makeWorkspace(roots);
   const logs: string[] = [];
-  const results = await buildServices({ workspaceRoot, requests, cli: new DockerCli(docker.exec), log: (m) => logs.push(m) });
-  const bakeCalls = docker.calls.filter((c) => c[1] === 'bake');
+  const results = await buildServices({
+    workspaceRoot,
+    requests,
+    cli: new DockerCli(docker.exec),
+    log: (m) => logs.push(m),
+    // Every platform native: emulator detection has its own spec.
+    environment: { native: ['linux/amd64', 'linux/arm64', 'linux/arm'], readBinfmt: () => [] },
+    setupOptionsFor: (builder) => (builder === 'nx-crossbake' ? { driver: 'docker' } : undefined),
+  });
+  const bakeCalls = docker.calls.filter((c) => c.includes('bake'));
   return { workspaceRoot, results, logs: logs.join('\n'), bakeCalls, docker };
 }
 
@@ -56,7 +64,41 @@ describe('buildServices', () => {
     expect(bakeFile).toMatch(/^tmp\/nx-crossbake\/[^/]+\/docker-bake\.json$/);
     expect(argv[argv.indexOf('--metadata-file') + 1]).toBe(bakeFile.replace('docker-bake.json', 'metadata.json'));
     expect(existsSync(join(workspaceRoot, bakeFile))).toBe(true);
-    expect(argv).not.toContain('--builder');
+    // the docker driver's builder is a context: selected with --context, never made current
+    expect(argv.slice(0, 4)).toEqual(['--context', 'nx-crossbake', 'buildx', 'bake']);
+  });
+
+  it('makes the builder ready once, before the bake, with the setup options of the workspace', async () => {
+    const { docker } = await run(three);
+    const commands = docker.calls.map((c) => c.join(' '));
+    const create = commands.filter((c) => c.startsWith('context create nx-crossbake'));
+    expect(create).toHaveLength(1);
+    expect(commands.indexOf(create[0])).toBeLessThan(commands.findIndex((c) => c.includes(' bake ')));
+    expect(docker.builders.has('nx-crossbake')).toBe(true);
+  });
+
+  it('uses a builder as it is with setup: false, only asking how to reach it', async () => {
+    const docker = fakeDocker({ builders: { mine: inspectText('mine', 'docker-container', ['linux/amd64', 'linux/arm64']) } });
+    const { bakeCalls } = await run([request('api', 'apps/api', push('api', { setup: false, builder: 'mine', platforms: ['linux/amd64'] }))], docker);
+    expect(docker.calls.map((c) => c.slice(0, 2).join(' ')).filter((c) => c !== 'buildx version')).toEqual([
+      'buildx inspect',
+      'buildx --builder',
+      'buildx --builder',
+    ]);
+    expect(bakeCalls[0].slice(0, 4)).toEqual(['buildx', '--builder', 'mine', 'bake']);
+  });
+
+  it('says so when a builder it must not manage does not exist', async () => {
+    const { results, bakeCalls } = await run([request('api', 'apps/api', push('api', { setup: false, builder: 'gone' }))]);
+    expect(bakeCalls).toHaveLength(0);
+    expect(results.get('api:docker-multiarch')!.error).toContain("builder 'gone' does not exist: create it, or set 'setup: true'");
+  });
+
+  it('builds nothing on a builder that cannot serve a platform, and says which', async () => {
+    const docker = fakeDocker({ servedPlatforms: ['linux/amd64'] });
+    const { results, bakeCalls } = await run([three[1]], docker);
+    expect(bakeCalls).toHaveLength(0);
+    expect(results.get('worker:docker-multiarch')!.error).toContain("builder 'nx-crossbake' cannot build linux/arm64, linux/arm/v7");
   });
 
   it('writes a JSON report per project and prints one summary table', async () => {
@@ -72,7 +114,7 @@ describe('buildServices', () => {
     });
     expect(logs).toMatch(/PROJECT\s+STATUS\s+PLATFORMS\s+DIGEST\s+TIME/);
     expect(logs.match(/^(@acme\/api|worker|web)\s+pushed\s/gm)).toHaveLength(3);
-    expect(logs).toMatch(/1 bake\(s\) in \d+\.\ds; plugin overhead \d+\.\ds/);
+    expect(logs).toMatch(/1 bake\(s\) in \d+\.\ds; builder setup \d+\.\ds; plugin overhead \d+\.\ds/);
   });
 
   it("reports a failing target against its project, and the others as cancelled, not built", async () => {
@@ -142,16 +184,18 @@ describe('buildServices', () => {
     expect(docker.calls.some((c) => c[0] === 'info')).toBe(false);
   });
 
-  it('runs one bake per builder named, each with --builder', async () => {
-    const { bakeCalls, docker } = await run([
-      request('a', 'apps/a', push('a', { builder: 'crossbake' })),
+  it('runs one bake per builder named, each on its own builder', async () => {
+    const docker = fakeDocker({ builders: { crossbake: inspectText('crossbake', 'docker-container', ['linux/amd64', 'linux/arm64', 'linux/arm/v7']) } });
+    const { bakeCalls } = await run([
+      request('a', 'apps/a', push('a', { builder: 'crossbake', setup: false })),
       request('b', 'apps/b', push('b')),
-      request('c', 'apps/c', push('c', { builder: 'crossbake' })),
-    ]);
+      request('c', 'apps/c', push('c', { builder: 'crossbake', setup: false })),
+    ], docker);
     expect(bakeCalls).toHaveLength(2);
-    expect(bakeCalls[0].slice(0, 4)).toEqual(['buildx', 'bake', '--builder', 'crossbake']);
+    expect(bakeCalls[0].slice(0, 4)).toEqual(['buildx', '--builder', 'crossbake', 'bake']);
+    expect(bakeCalls[0][bakeCalls[0].indexOf('--file') + 1]).toMatch(/docker-bake\.crossbake\.json$/);
     expect(Object.keys(docker.bakes[0].target)).toEqual(['a', 'c']);
-    expect(bakeCalls[1]).not.toContain('--builder');
+    expect(bakeCalls[1].slice(0, 4)).toEqual(['--context', 'nx-crossbake', 'buildx', 'bake']);
     expect(Object.keys(docker.bakes[1].target)).toEqual(['b']);
   });
 });

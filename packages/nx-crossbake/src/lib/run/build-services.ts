@@ -1,6 +1,11 @@
 import type { MultiarchExecutorSchema } from '../../executors/multiarch/schema';
+import type { SetupExecutorSchema } from '../../executors/setup/schema';
+import { normalizeBuilderSpec } from '../builder/builder-spec';
+import { ensureBuilder, type SetupEnvironment } from '../builder/ensure-builder';
+import type { BuilderInfo } from '../builder/inspect';
+import type { BuilderRef } from '../docker/commands';
 import { DockerCli } from '../docker/docker-cli';
-import { CrossbakeError } from '../errors';
+import { CrossbakeError, DockerCommandError } from '../errors';
 import { checkBuildInputs } from '../options/check-inputs';
 import { normalizeOptions, type ProjectRef } from '../options/normalize';
 import type { ServiceOptions } from '../options/service-options';
@@ -21,6 +26,10 @@ export interface BuildServicesInput {
   requests: readonly ServiceRequest[];
   cli?: DockerCli;
   log?: (message: string) => void;
+  /** The workspace's setup options for a builder name (its docker-setup target), if it has any. */
+  setupOptionsFor?: (builder: string) => SetupExecutorSchema | undefined;
+  /** Replaces how emulators are detected (tests). */
+  environment?: Pick<SetupEnvironment, 'readBinfmt' | 'native'>;
 }
 
 /** Each run's bake files live in their own folder, so parallel Nx processes never share one. */
@@ -55,11 +64,34 @@ async function checkEngine(cli: DockerCli, services: ServiceOptions[]): Promise<
 }
 
 /**
+ * Makes the group's builder ready (unless every project says setup: false) and tells how to reach it.
+ * Runs once per builder per Nx process.
+ */
+async function resolveBuilder(
+  cli: DockerCli,
+  builder: string,
+  group: { options: ServiceOptions }[],
+  setupOptionsFor: (builder: string) => SetupExecutorSchema | undefined,
+  environment: SetupEnvironment,
+): Promise<BuilderRef> {
+  let info: BuilderInfo | undefined;
+  if (group.some((b) => b.options.setup)) {
+    const platforms = [...new Set(group.flatMap((b) => b.options.platforms))];
+    const { remove: _remove, 'remove-state': _removeState, ...setup } = setupOptionsFor(builder) ?? {};
+    info = (await ensureBuilder(cli, normalizeBuilderSpec({ ...setup, builder }, platforms), environment)).builder;
+  } else {
+    info = await cli.inspectBuilder(builder);
+    if (!info) throw new CrossbakeError(`builder '${builder}' does not exist: create it, or set 'setup: true' to let nx-crossbake manage it`);
+  }
+  return { name: builder, isContext: info.driver === 'docker' };
+}
+
+/**
  * The pipeline of one Nx run: options → checks → one bake per builder → results → reports and summary.
  * Every request gets a result; nothing is built unless its options, inputs and the engine passed.
  */
 export async function buildServices(input: BuildServicesInput): Promise<Map<string, ServiceResult>> {
-  const { workspaceRoot, requests, cli = new DockerCli(), log = console.log } = input;
+  const { workspaceRoot, requests, cli = new DockerCli(), log = console.log, setupOptionsFor = () => undefined } = input;
   const started = Date.now();
   const results = new Map<string, ServiceResult>();
   const ready: { request: ServiceRequest; options: ServiceOptions }[] = [];
@@ -91,26 +123,30 @@ export async function buildServices(input: BuildServicesInput): Promise<Map<stri
   const runDir = getRunDir();
   const builders = [...new Set(buildable.map((b) => b.options.builder))];
   let bakeMs = 0;
+  let setupMs = 0;
   for (const builder of builders) {
     const group = buildable.filter((b) => b.options.builder === builder);
-    const suffix = builder ? `.${builder}` : '';
+    const suffix = builders.length > 1 ? `.${builder}` : '';
     const bakeFile = `${runDir}/docker-bake${suffix}.json`;
-    log(`nx-crossbake: one bake for ${group.length} project(s) on builder ${builder ?? '(current)'}: ${bakeFile}`);
-    const bakeStarted = Date.now();
     let groupResults: ServiceResult[];
     try {
+      const setupStarted = Date.now();
+      const builderRef = await resolveBuilder(cli, builder, group, setupOptionsFor, { workspaceRoot, log, ...input.environment });
+      setupMs += Date.now() - setupStarted;
+      log(`nx-crossbake: one bake for ${group.length} project(s) on builder ${builder}: ${bakeFile}`);
+      const bakeStarted = Date.now();
       groupResults = await runBake(cli, {
         workspaceRoot,
         bakeFile,
         metadataFile: `${runDir}/metadata${suffix}.json`,
-        builder,
+        builder: builderRef,
         services: group.map((b) => b.options),
       });
+      bakeMs += Date.now() - bakeStarted;
     } catch (e) {
-      if (!(e instanceof CrossbakeError)) throw e;
+      if (!(e instanceof CrossbakeError || e instanceof DockerCommandError)) throw e;
       groupResults = group.map((b) => invalid(b.request, b.request.options, e.message));
     }
-    bakeMs += Date.now() - bakeStarted;
     group.forEach((b, i) => results.set(b.request.id, groupResults[i]));
   }
 
@@ -119,7 +155,7 @@ export async function buildServices(input: BuildServicesInput): Promise<Map<stri
   const totalMs = Date.now() - started;
   log(
     `\n${formatSummary(ordered)}\n\nnx-crossbake: ${builders.length} bake(s) in ${formatSeconds(bakeMs)}; ` +
-      `plugin overhead ${formatSeconds(totalMs - bakeMs)}`,
+      `builder setup ${formatSeconds(setupMs)}; plugin overhead ${formatSeconds(totalMs - bakeMs - setupMs)}`,
   );
   return results;
 }

@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { getBakeDefinition } from '../bake/definition';
 import { assignTargetNames } from '../bake/target-names';
+import type { BuilderRef } from '../docker/commands';
 import type { DockerCli } from '../docker/docker-cli';
 import type { ServiceOptions } from '../options/service-options';
 import { parseBakeFailure } from '../results/failures';
@@ -13,7 +14,7 @@ export interface BakeRun {
   /** Workspace-relative paths of the files this bake writes. */
   bakeFile: string;
   metadataFile: string;
-  builder?: string;
+  builder: BuilderRef;
   services: readonly ServiceOptions[];
 }
 
@@ -29,7 +30,7 @@ const baseResult = (s: ServiceOptions, bakeTarget: string, bakeFile: string): Se
 });
 
 /** buildx's own record of each build's time, keyed by build ref; empty when history is unavailable. */
-async function buildDurations(cli: DockerCli, builder: string | undefined): Promise<Map<string, number>> {
+async function buildDurations(cli: DockerCli, builder: BuilderRef): Promise<Map<string, number>> {
   try {
     const records = await cli.buildHistory(builder);
     return new Map(

@@ -1,0 +1,35 @@
+import { logger, type ExecutorContext } from '@nx/devkit';
+import { normalizeBuilderSpec } from '../../lib/builder/builder-spec';
+import { ensureBuilder, removeBuilder } from '../../lib/builder/ensure-builder';
+import { DockerCli } from '../../lib/docker/docker-cli';
+import { CrossbakeError, DockerCommandError } from '../../lib/errors';
+import { formatSeconds } from '../../lib/results/summary';
+import type { SetupExecutorSchema } from './schema';
+
+/** `nx run <project>:docker-setup`: make the shared builder ready (or, with remove, tear it down). */
+export default async function setupExecutor(options: SetupExecutorSchema, context: ExecutorContext): Promise<{ success: boolean }> {
+  const started = Date.now();
+  const cli = new DockerCli();
+  const log = (message: string) => logger.info(message);
+  try {
+    const { remove = false, 'remove-state': removeState = false, ...builderOptions } = options;
+    const spec = normalizeBuilderSpec(builderOptions);
+    if (remove) {
+      const removed = await removeBuilder(cli, spec, removeState);
+      log(`nx-crossbake: builder '${spec.name}' ${removed ? `removed${removeState ? ' with its state' : ' (state kept)'}` : 'did not exist'}`);
+      return { success: true };
+    }
+    const facts = await ensureBuilder(cli, spec, { workspaceRoot: context.root, log });
+    const platforms = [...new Set(facts.builder.nodes.flatMap((n) => n.platforms))];
+    log(
+      `nx-crossbake: builder '${spec.name}' ready (driver ${facts.builder.driver}, ${facts.created ? 'created' : facts.recreated ? 'recreated' : 'reused'}` +
+        `${facts.emulatorsInstalled.length ? `, QEMU registered for ${facts.emulatorsInstalled.join(', ')}` : ''}) ` +
+        `in ${formatSeconds(Date.now() - started)}; serves ${platforms.join(', ')}`,
+    );
+    return { success: true };
+  } catch (e) {
+    if (!(e instanceof CrossbakeError || e instanceof DockerCommandError)) throw e;
+    logger.error(`nx-crossbake: ${e.message}`);
+    return { success: false };
+  }
+}

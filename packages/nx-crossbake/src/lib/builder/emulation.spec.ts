@@ -1,0 +1,66 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { emulatorInstallNames, entriesWithoutFixBinary, nativePlatforms, parseBinfmtEntry, platformsNeedingEmulator, type BinfmtEntry } from './emulation';
+
+const fixture = (name: string) => readFileSync(join(__dirname, '..', '__fixtures__', name), 'utf8');
+
+const entry = (platform: string, flags = 'F', enabled = true): BinfmtEntry => ({ name: `qemu-${platform}`, enabled, flags, platform });
+
+describe('parseBinfmtEntry', () => {
+  it.each([
+    ['binfmt-qemu-aarch64.txt', { enabled: true, flags: 'PF', platform: 'linux/arm64', interpreter: '/usr/libexec/qemu-binfmt/aarch64-binfmt-P' }],
+    ['binfmt-qemu-arm.txt', { enabled: true, flags: 'PF', platform: 'linux/arm', interpreter: '/usr/libexec/qemu-binfmt/arm-binfmt-P' }],
+    ['binfmt-installer-aarch64.txt', { enabled: true, flags: 'F', platform: 'linux/arm64', interpreter: '/usr/bin/qemu-aarch64-static' }],
+  ])('reads the recorded %s', (file, expected) => {
+    expect(parseBinfmtEntry('x', fixture(file))).toEqual({ name: 'x', ...expected });
+  });
+
+  it.each([
+    ['7f454c4602010100000000000000000002003e00', 'linux/amd64'],
+    ['7f454c4601010100000000000000000002000300', 'linux/386'],
+    ['7f454c460201010000000000000000000200f300', 'linux/riscv64'],
+    ['7f454c4602010100000000000000000002001500', 'linux/ppc64le'],
+    ['7f454c4602020100000000000000000000020016', 'linux/s390x'],
+    ['7f454c4602010100000000000000000002000201', 'linux/loong64'],
+    ['4d5a', undefined],
+    ['7f454c4602010100000000000000000002009900', undefined],
+  ])('knows magic %s as %s', (magic, platform) => {
+    expect(parseBinfmtEntry('x', `enabled\ninterpreter /q\nflags: F\noffset 0\nmagic ${magic}\n`).platform).toBe(platform);
+  });
+
+  it('reads a disabled entry as disabled', () => {
+    expect(parseBinfmtEntry('x', fixture('binfmt-qemu-arm.txt').replace('enabled', 'disabled')).enabled).toBe(false);
+  });
+});
+
+describe('platformsNeedingEmulator', () => {
+  const amd64 = nativePlatforms('x64');
+  it.each([
+    ['everything native', ['linux/amd64', 'linux/386'], [], []],
+    ['arm needs QEMU when nothing is registered', ['linux/amd64', 'linux/arm64', 'linux/arm/v7'], [], ['linux/arm64', 'linux/arm/v7']],
+    ['one emulator serves every arm variant', ['linux/arm/v6', 'linux/arm/v7'], [entry('linux/arm')], []],
+    ['an entry without F does not count', ['linux/arm64'], [entry('linux/arm64', 'P')], ['linux/arm64']],
+    ['a disabled entry does not count', ['linux/arm64'], [entry('linux/arm64', 'F', false)], ['linux/arm64']],
+    ['registered ones are not asked again', ['linux/arm64', 'linux/s390x'], [entry('linux/arm64', 'POCF')], ['linux/s390x']],
+  ])('%s', (_name, requested, entries, needed) => {
+    expect(platformsNeedingEmulator(requested, entries, amd64)).toEqual(needed);
+  });
+
+  it('on an arm64 host, amd64 is the foreign one', () => {
+    expect(platformsNeedingEmulator(['linux/amd64', 'linux/arm64'], [], nativePlatforms('arm64'))).toEqual(['linux/amd64']);
+  });
+});
+
+describe('emulatorInstallNames', () => {
+  it.each([
+    [['linux/arm64', 'linux/arm/v7', 'linux/arm/v6'], ['arm64', 'arm']],
+    [['linux/riscv64', 'linux/s390x', 'linux/ppc64le', 'linux/386', 'linux/amd64'], ['riscv64', 's390x', 'ppc64le', '386', 'amd64']],
+  ])('%j → %j', (platforms, names) => expect(emulatorInstallNames(platforms)).toEqual(names));
+});
+
+describe('entriesWithoutFixBinary', () => {
+  it('lists enabled emulators that lack F', () => {
+    const entries = [entry('linux/arm64', 'P'), entry('linux/arm', 'F'), entry('linux/s390x', 'P', false)];
+    expect(entriesWithoutFixBinary(entries).map((e) => e.platform)).toEqual(['linux/arm64']);
+  });
+});

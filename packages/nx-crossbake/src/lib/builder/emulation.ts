@@ -1,0 +1,92 @@
+/**
+ * Which platforms a machine runs natively, which need QEMU, and what binfmt_misc says is registered.
+ * binfmt entries are matched by the ELF header they claim (class, byte order, machine), not by their
+ * name, since installers name them differently (qemu-aarch64, aarch64, …).
+ */
+
+export interface BinfmtEntry {
+  name: string;
+  enabled: boolean;
+  interpreter?: string;
+  flags: string;
+  /** The platform whose binaries this entry runs, when its magic is an ELF header we know. */
+  platform?: string;
+}
+
+interface Arch {
+  platform: string;
+  /** The name tonistiigi/binfmt's `--install` takes. */
+  installName: string;
+  elf: { class64: boolean; littleEndian: boolean; machine: number };
+}
+
+// ELF e_machine values: https://refspecs.linuxfoundation.org/elf/gabi4+/ch4.eheader.html
+const ARCHES: Arch[] = [
+  { platform: 'linux/amd64', installName: 'amd64', elf: { class64: true, littleEndian: true, machine: 0x3e } },
+  { platform: 'linux/386', installName: '386', elf: { class64: false, littleEndian: true, machine: 0x03 } },
+  { platform: 'linux/arm64', installName: 'arm64', elf: { class64: true, littleEndian: true, machine: 0xb7 } },
+  { platform: 'linux/arm', installName: 'arm', elf: { class64: false, littleEndian: true, machine: 0x28 } },
+  { platform: 'linux/riscv64', installName: 'riscv64', elf: { class64: true, littleEndian: true, machine: 0xf3 } },
+  { platform: 'linux/ppc64le', installName: 'ppc64le', elf: { class64: true, littleEndian: true, machine: 0x15 } },
+  { platform: 'linux/s390x', installName: 's390x', elf: { class64: true, littleEndian: false, machine: 0x16 } },
+  { platform: 'linux/mips64le', installName: 'mips64le', elf: { class64: true, littleEndian: true, machine: 0x08 } },
+  { platform: 'linux/loong64', installName: 'loong64', elf: { class64: true, littleEndian: true, machine: 0x102 } },
+];
+
+/** `linux/arm/v7` → `linux/arm`: one emulator serves every variant. */
+const family = (platform: string) => platform.split('/').slice(0, 2).join('/');
+
+function platformOfMagic(magicHex: string): string | undefined {
+  const bytes = magicHex.match(/../g)?.map((b) => parseInt(b, 16)) ?? [];
+  if (bytes.length < 20 || bytes[0] !== 0x7f || bytes[1] !== 0x45 || bytes[2] !== 0x4c || bytes[3] !== 0x46) return undefined;
+  const class64 = bytes[4] === 2;
+  const littleEndian = bytes[5] === 1;
+  const machine = littleEndian ? bytes[18] | (bytes[19] << 8) : (bytes[18] << 8) | bytes[19];
+  return ARCHES.find((a) => a.elf.class64 === class64 && a.elf.littleEndian === littleEndian && a.elf.machine === machine)?.platform;
+}
+
+/** Parses one file of /proc/sys/fs/binfmt_misc/. */
+export function parseBinfmtEntry(name: string, text: string): BinfmtEntry {
+  const lines = text.split('\n').map((l) => l.trim());
+  const value = (key: string) => lines.find((l) => l.startsWith(`${key} `) || l.startsWith(`${key}:`))?.slice(key.length + 1).trim();
+  const magic = value('magic');
+  return {
+    name,
+    enabled: lines[0] === 'enabled',
+    interpreter: value('interpreter'),
+    flags: value('flags') ?? '',
+    platform: magic ? platformOfMagic(magic) : undefined,
+  };
+}
+
+/** The platforms this machine runs without an emulator. */
+export function nativePlatforms(nodeArch: string = process.arch): string[] {
+  if (nodeArch === 'x64') return ['linux/amd64', 'linux/386'];
+  if (nodeArch === 'arm64') return ['linux/arm64'];
+  if (nodeArch === 'arm') return ['linux/arm'];
+  return [`linux/${nodeArch}`];
+}
+
+/**
+ * Platforms of `requested` that are neither native nor served by an enabled emulator with the F flag.
+ * F ("fix binary") makes the kernel open the interpreter at registration, so it works inside containers
+ * and build sandboxes that do not have the emulator's file: without it, builds fail with "exec format error".
+ */
+export function platformsNeedingEmulator(requested: readonly string[], entries: readonly BinfmtEntry[], native: readonly string[]): string[] {
+  const served = new Set([
+    ...native.map(family),
+    ...entries.filter((e) => e.enabled && e.flags.includes('F') && e.platform).map((e) => e.platform!),
+  ]);
+  return requested.filter((p) => !served.has(family(p)));
+}
+
+/** Entries that serve a platform but lack the F flag: reported, since they break builds in containers. */
+export function entriesWithoutFixBinary(entries: readonly BinfmtEntry[]): BinfmtEntry[] {
+  return entries.filter((e) => e.enabled && e.platform && !e.flags.includes('F'));
+}
+
+/** The names tonistiigi/binfmt's `--install` takes for these platforms, e.g. `arm64,arm`. */
+export function emulatorInstallNames(platforms: readonly string[]): string[] {
+  const names = platforms.map((p) => ARCHES.find((a) => a.platform === family(p))?.installName ?? family(p).split('/')[1]);
+  return [...new Set(names)];
+}
