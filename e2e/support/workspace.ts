@@ -37,11 +37,12 @@ export interface CommandResult {
 
 const stripAnsi = (text: string) => text.replace(/\u001b\[[0-9;]*[A-Za-z]/g, '');
 
-export function run(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): CommandResult {
+export function run(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string } = {}): CommandResult {
   const result = spawnSync(command, args, {
     cwd: options.cwd ?? REPO,
     env: { ...process.env, ...options.env },
     encoding: 'utf8',
+    input: options.input,
     maxBuffer: 256 * 1024 * 1024,
     timeout: 14 * 60 * 1000,
   });

@@ -1,4 +1,7 @@
+export { createDependencies } from './plugins/image-dependencies';
 export type { MultiarchExecutorSchema } from './executors/multiarch/schema';
+export type { SetupExecutorSchema } from './executors/setup/schema';
+export type { AffectedExecutorSchema } from './executors/affected/schema';
 export type { ServiceResult, ServiceStatus } from './lib/results/service-result';
 export type { BakeDefinition, BakeTarget } from './types/bake';
 export { getBakeDefinition } from './lib/bake/definition';

@@ -11,6 +11,8 @@ export interface BakeTarget {
   args?: Record<string, string>;
   labels?: Record<string, string>;
   target?: string;
+  /** Named contexts: `"<image as in FROM>": "target:<other bake target>"` links a sibling's result. */
+  contexts?: Record<string, string>;
   'cache-from'?: string[];
   'cache-to'?: string[];
   pull?: boolean;

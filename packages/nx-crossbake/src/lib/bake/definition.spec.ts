@@ -105,3 +105,19 @@ describe('getBakeDefinition', () => {
     expect(definition.target.worker).toMatchObject({ context: 'apps/worker', platforms: ['linux/arm/v7'] });
   });
 });
+
+describe('getBakeDefinition with linked siblings', () => {
+  it('points the dependent at the sibling target with a named context', () => {
+    const services = [
+      service({ project: '@acme/base', push: true, tags: ['r/base:1'] }),
+      service({ project: 'api', push: true, tags: ['r/api:1'] }),
+    ];
+    const names = new Map([
+      ['@acme/base', 'acme_base'],
+      ['api', 'api'],
+    ]);
+    const definition = getBakeDefinition(services, names, new Map([['api', { 'r/base:1': '@acme/base', 'r/base:latest': '@acme/base' }]]));
+    expect(definition.target.api.contexts).toEqual({ 'r/base:1': 'target:acme_base', 'r/base:latest': 'target:acme_base' });
+    expect(definition.target.acme_base.contexts).toBeUndefined();
+  });
+});

@@ -20,7 +20,8 @@ export function getOutputs(options: ServiceOptions): string[] {
   return outputs;
 }
 
-export function getBakeTarget(options: ServiceOptions): BakeTarget {
+/** `contexts` maps image references to the bake target names of the siblings that build them. */
+export function getBakeTarget(options: ServiceOptions, contexts: Record<string, string> = {}): BakeTarget {
   const target: BakeTarget = {
     context: options.context,
     dockerfile: posix.relative(options.context, options.file),
@@ -30,6 +31,9 @@ export function getBakeTarget(options: ServiceOptions): BakeTarget {
   if (Object.keys(options.buildArgs).length) target.args = escapeRecord(options.buildArgs);
   if (Object.keys(options.labels).length) target.labels = escapeRecord(options.labels);
   if (options.target) target.target = escapeBakeValue(options.target);
+  if (Object.keys(contexts).length) {
+    target.contexts = Object.fromEntries(Object.entries(contexts).map(([ref, name]) => [ref, `target:${name}`]));
+  }
   if (options.cacheFrom.length) target['cache-from'] = escapeAll(options.cacheFrom);
   if (options.cacheTo.length) target['cache-to'] = escapeAll(options.cacheTo);
   if (options.pull) target.pull = true;
@@ -38,9 +42,19 @@ export function getBakeTarget(options: ServiceOptions): BakeTarget {
   return target;
 }
 
-/** One bake file for every service: one target each, all of them in the default group. */
-export function getBakeDefinition(services: readonly ServiceOptions[], targetNames: Map<string, string>): BakeDefinition {
+/**
+ * One bake file for every service: one target each, all in the default group. `links` (project → image →
+ * sibling project, see linkSiblingImages) become named contexts pointing at the siblings' targets.
+ */
+export function getBakeDefinition(
+  services: readonly ServiceOptions[],
+  targetNames: Map<string, string>,
+  links: Map<string, Record<string, string>> = new Map(),
+): BakeDefinition {
   const target: Record<string, BakeTarget> = {};
-  for (const service of services) target[targetNames.get(service.project)!] = getBakeTarget(service);
+  for (const service of services) {
+    const contexts = Object.fromEntries(Object.entries(links.get(service.project) ?? {}).map(([ref, p]) => [ref, targetNames.get(p)!]));
+    target[targetNames.get(service.project)!] = getBakeTarget(service, contexts);
+  }
   return { group: { default: { targets: Object.keys(target) } }, target };
 }

@@ -1,4 +1,4 @@
-import { imageRepository, parseImageRef } from './image-name';
+import { imageRepository, namedContextKey, parseImageRef } from './image-name';
 
 describe('imageRepository', () => {
   it.each([
@@ -53,4 +53,16 @@ describe('parseImageRef', () => {
     ['r.example.com:5000/a/b:1@sha256:abc', { repository: 'r.example.com:5000/a/b', tag: '1', digest: 'sha256:abc' }],
     ['r.example.com:5000/a/b', { repository: 'r.example.com:5000/a/b' }],
   ])('%s → %j', (ref, parsed) => expect(parseImageRef(ref)).toEqual(parsed));
+});
+
+describe('namedContextKey', () => {
+  it.each([
+    ['127.0.0.1:5000/acme/base:latest', '127.0.0.1:5000/acme/base'],
+    ['127.0.0.1:5000/acme/base', '127.0.0.1:5000/acme/base'],
+    ['127.0.0.1:5000/acme/base:1.2', '127.0.0.1:5000/acme/base:1.2'],
+    ['registry.example.com/acme/base@sha256:abc', 'registry.example.com/acme/base@sha256:abc'],
+    ['docker.io/library/busybox:latest', 'busybox'],
+    ['busybox:1.36', 'busybox:1.36'],
+    ['index.docker.io/acme/base:2', 'acme/base:2'],
+  ])('%s → %s', (ref, key) => expect(namedContextKey(ref)).toBe(key));
 });

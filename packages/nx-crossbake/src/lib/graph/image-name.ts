@@ -44,3 +44,18 @@ export function parseImageRef(ref: string): ImageRef {
 
 /** The repository of an image reference: refs compare by this, ignoring tag and digest. */
 export const imageRepository = (ref: string): string => parseImageRef(ref).repository;
+
+/**
+ * The name BuildKit looks a FROM image up by among bake's named contexts: docker's "familiar" form
+ * (Docker Hub's `docker.io/library/` dropped) without a `:latest` tag. A context keyed any other way is
+ * silently ignored and the image is pulled instead, so keys must be written exactly like this.
+ */
+export function namedContextKey(ref: string): string {
+  const { repository, tag, digest } = parseImageRef(ref);
+  const familiar = repository.startsWith(`${DOCKER_HUB}/library/`)
+    ? repository.slice(`${DOCKER_HUB}/library/`.length)
+    : repository.startsWith(`${DOCKER_HUB}/`)
+      ? repository.slice(`${DOCKER_HUB}/`.length)
+      : repository;
+  return `${familiar}${tag !== undefined && tag !== 'latest' ? `:${tag}` : ''}${digest !== undefined ? `@${digest}` : ''}`;
+}

@@ -7,7 +7,9 @@ export type ServiceStatus =
   /** Bake is fail-fast: another target failed first, so nothing about this one is confirmed. */
   | 'cancelled'
   /** Never sent to bake: its options, inputs or the engine were not fit to build it. */
-  | 'invalid';
+  | 'invalid'
+  /** Dry run: in the bake file that was printed, nothing built. */
+  | 'planned';
 
 export interface ServiceResult {
   project: string;

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DockerCli } from '../docker/docker-cli';
 import { fakeDocker, inspectText, makeWorkspace } from '../../testing/fake-docker';
@@ -18,10 +18,17 @@ const request = (name: string, root: string, options: MultiarchExecutorSchema): 
   options,
 });
 
-async function run(requests: ServiceRequest[], docker = fakeDocker(), roots = requests.map((r) => r.project.root)) {
+async function run(
+  requests: ServiceRequest[],
+  docker = fakeDocker(),
+  roots = requests.map((r) => r.project.root),
+  extra: { print?: boolean; dockerfiles?: Record<string, string> } = {},
+) {
   const workspaceRoot = makeWorkspace(roots);
+  for (const [root, text] of Object.entries(extra.dockerfiles ?? {})) writeFileSync(join(workspaceRoot, root, 'Dockerfile'), text);
   const logs: string[] = [];
   const results = await buildServices({
+    print: extra.print,
     workspaceRoot,
     requests,
     cli: new DockerCli(docker.exec),
@@ -197,5 +204,38 @@ describe('buildServices', () => {
     expect(Object.keys(docker.bakes[0].target)).toEqual(['a', 'c']);
     expect(bakeCalls[1].slice(0, 4)).toEqual(['--context', 'nx-crossbake', 'buildx', 'bake']);
     expect(Object.keys(docker.bakes[1].target)).toEqual(['b']);
+  });
+
+  it('links a project built FROM a sibling in the same bake with a named context', async () => {
+    const { docker, results } = await run(
+      [request('base', 'apps/base', push('base')), request('api', 'apps/api', push('api'))],
+      fakeDocker(),
+      undefined,
+      { dockerfiles: { 'apps/api': 'FROM 127.0.0.1:5000/acme/base:latest\nRUN true\n' } },
+    );
+    expect(docker.bakes[0].target.api.contexts).toEqual({ '127.0.0.1:5000/acme/base': 'target:base' });
+    expect([...results.values()].map((r) => r.status)).toEqual(['built', 'built']);
+  });
+
+  it('rejects a dependent whose sibling base lacks one of its platforms, and builds the rest', async () => {
+    const { docker, results } = await run(
+      [request('base', 'apps/base', push('base', { platforms: ['linux/amd64'] })), request('api', 'apps/api', push('api'))],
+      fakeDocker(),
+      undefined,
+      { dockerfiles: { 'apps/api': 'FROM 127.0.0.1:5000/acme/base:latest\n' } },
+    );
+    expect(results.get('api:docker-multiarch')!.error).toContain("'base' is not built for linux/arm64, linux/arm/v7");
+    expect(Object.keys(docker.bakes[0].target)).toEqual(['base']);
+  });
+
+  it('prints the bake file and the exact command, and builds, sets up and reports nothing', async () => {
+    const { docker, logs, results, workspaceRoot } = await run(three, fakeDocker(), undefined, { print: true });
+    expect(docker.bakes).toHaveLength(0);
+    expect(docker.calls.map((c) => c.slice(0, 2).join(' '))).toEqual(['buildx version', 'buildx inspect']);
+    const json = logs.slice(0, logs.indexOf('\n# run from'));
+    expect(Object.keys(JSON.parse(json).target)).toEqual(['acme_api', 'worker', 'web']);
+    expect(logs).toMatch(/^docker --context nx-crossbake buildx bake --file tmp\/nx-crossbake\/\S+\/docker-bake\.json --metadata-file \S+ --progress plain$/m);
+    expect([...results.values()].every((r) => r.status === 'planned')).toBe(true);
+    expect(existsSync(join(workspaceRoot, 'dist/nx-crossbake'))).toBe(false);
   });
 });

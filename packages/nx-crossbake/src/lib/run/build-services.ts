@@ -1,25 +1,17 @@
-import type { MultiarchExecutorSchema } from '../../executors/multiarch/schema';
 import type { SetupExecutorSchema } from '../../executors/setup/schema';
-import { normalizeBuilderSpec } from '../builder/builder-spec';
-import { ensureBuilder, type SetupEnvironment } from '../builder/ensure-builder';
-import type { BuilderInfo } from '../builder/inspect';
-import type { BuilderRef } from '../docker/commands';
+import { linkSiblingImages } from '../bake/links';
+import type { SetupEnvironment } from '../builder/ensure-builder';
 import { DockerCli } from '../docker/docker-cli';
 import { CrossbakeError, DockerCommandError } from '../errors';
-import { checkBuildInputs } from '../options/check-inputs';
-import { normalizeOptions, type ProjectRef } from '../options/normalize';
-import type { ServiceOptions } from '../options/service-options';
 import { writeReport } from '../results/report';
 import type { ServiceResult } from '../results/service-result';
 import { formatSeconds, formatSummary } from '../results/summary';
-import { runBake } from './run-bake';
+import { prepareServices, type PreparedService } from './prepare-services';
+import { resolveBuilder } from './resolve-builder';
+import { printBake, runBake } from './run-bake';
+import { rejected, type ServiceRequest } from './service-request';
 
-export interface ServiceRequest {
-  /** The Nx task id, e.g. `@acme/api:docker-multiarch`. */
-  id: string;
-  project: ProjectRef;
-  options: MultiarchExecutorSchema;
-}
+export type { ServiceRequest } from './service-request';
 
 export interface BuildServicesInput {
   workspaceRoot: string;
@@ -28,6 +20,8 @@ export interface BuildServicesInput {
   log?: (message: string) => void;
   /** The workspace's setup options for a builder name (its docker-setup target), if it has any. */
   setupOptionsFor?: (builder: string) => SetupExecutorSchema | undefined;
+  /** Dry run: write and print the bake file and command; build, set up and report nothing. */
+  print?: boolean;
   /** Replaces how emulators are detected (tests). */
   environment?: Pick<SetupEnvironment, 'readBinfmt' | 'native'>;
 }
@@ -36,126 +30,83 @@ export interface BuildServicesInput {
 export const getRunDir = (date = new Date(), pid = process.pid) =>
   `tmp/nx-crossbake/${date.toISOString().replace(/[:.]/g, '-')}-${pid}`;
 
-const invalid = (request: ServiceRequest, options: MultiarchExecutorSchema, error: string): ServiceResult => ({
-  project: request.project.name,
-  status: 'invalid',
-  platforms: options.platforms ?? [],
-  tags: options.tags ?? [],
-  push: options.push ?? false,
-  load: options.load ?? false,
-  error,
-});
-
-/** Checks the engine once for the whole run; returns a problem per service the engine cannot serve. */
-async function checkEngine(cli: DockerCli, services: ServiceOptions[]): Promise<Map<string, string>> {
-  await cli.buildxVersion();
-  const problems = new Map<string, string>();
-  const multiLoad = services.filter((s) => s.load && s.platforms.length > 1);
-  if (multiLoad.length > 0 && !(await cli.usesContainerdStore())) {
-    for (const s of multiLoad) {
-      problems.set(
-        s.project,
-        `'load: true' with ${s.platforms.length} platforms needs an engine with the containerd image store ` +
-          `("features": {"containerd-snapshotter": true} in daemon.json); otherwise load one platform or use 'push'`,
-      );
-    }
-  }
-  return problems;
+interface Timings {
+  setupMs: number;
+  bakeMs: number;
 }
 
-/**
- * Makes the group's builder ready (unless every project says setup: false) and tells how to reach it.
- * Runs once per builder per Nx process.
- */
-async function resolveBuilder(
-  cli: DockerCli,
+/** One builder's share of the run: link siblings, make the builder ready, one bake (or print it). */
+async function buildGroup(
+  input: BuildServicesInput & { cli: DockerCli; log: (m: string) => void },
   builder: string,
-  group: { options: ServiceOptions }[],
-  setupOptionsFor: (builder: string) => SetupExecutorSchema | undefined,
-  environment: SetupEnvironment,
-): Promise<BuilderRef> {
-  let info: BuilderInfo | undefined;
-  if (group.some((b) => b.options.setup)) {
-    const platforms = [...new Set(group.flatMap((b) => b.options.platforms))];
-    const { remove: _remove, 'remove-state': _removeState, ...setup } = setupOptionsFor(builder) ?? {};
-    info = (await ensureBuilder(cli, normalizeBuilderSpec({ ...setup, builder }, platforms), environment)).builder;
-  } else {
-    info = await cli.inspectBuilder(builder);
-    if (!info) throw new CrossbakeError(`builder '${builder}' does not exist: create it, or set 'setup: true' to let nx-crossbake manage it`);
+  group: PreparedService[],
+  files: { bakeFile: string; metadataFile: string },
+  timings: Timings,
+): Promise<Map<string, ServiceResult>> {
+  const results = new Map<string, ServiceResult>();
+  const { contexts, problems } = linkSiblingImages(
+    group.map((g) => ({ project: g.options.project, tags: g.options.tags, platforms: g.options.platforms, dockerfileRefs: g.dockerfileRefs })),
+  );
+  for (const g of group) {
+    const problem = problems.get(g.options.project);
+    if (problem) results.set(g.request.id, rejected(g.request, problem));
   }
-  return { name: builder, isContext: info.driver === 'docker' };
+  const buildable = group.filter((g) => !results.has(g.request.id));
+  if (buildable.length === 0) return results;
+  const services = buildable.map((g) => g.options);
+
+  const setupStarted = Date.now();
+  const builderRef = await resolveBuilder(
+    input.cli,
+    { builder, services, setupOptionsFor: input.setupOptionsFor ?? (() => undefined), readOnly: input.print ?? false },
+    { workspaceRoot: input.workspaceRoot, log: input.log, ...input.environment },
+  );
+  timings.setupMs += Date.now() - setupStarted;
+
+  const run = { workspaceRoot: input.workspaceRoot, ...files, builder: builderRef, services, links: contexts };
+  const bakeStarted = Date.now();
+  let groupResults: ServiceResult[];
+  if (input.print) {
+    groupResults = printBake(run, input.log);
+  } else {
+    input.log(`nx-crossbake: one bake for ${services.length} project(s) on builder ${builder}: ${files.bakeFile}`);
+    groupResults = await runBake(input.cli, run);
+  }
+  timings.bakeMs += Date.now() - bakeStarted;
+  buildable.forEach((g, i) => results.set(g.request.id, groupResults[i]));
+  return results;
 }
 
 /**
- * The pipeline of one Nx run: options → checks → one bake per builder → results → reports and summary.
- * Every request gets a result; nothing is built unless its options, inputs and the engine passed.
+ * The pipeline of one Nx run: options → checks → per builder: sibling links, builder setup, one bake →
+ * results → reports and summary. Every request gets a result; nothing is built unless it passed its checks.
  */
 export async function buildServices(input: BuildServicesInput): Promise<Map<string, ServiceResult>> {
-  const { workspaceRoot, requests, cli = new DockerCli(), log = console.log, setupOptionsFor = () => undefined } = input;
+  const { workspaceRoot, requests, cli = new DockerCli(), log = console.log } = input;
   const started = Date.now();
-  const results = new Map<string, ServiceResult>();
-  const ready: { request: ServiceRequest; options: ServiceOptions }[] = [];
-
-  for (const request of requests) {
-    try {
-      const options = normalizeOptions(request.options, request.project);
-      checkBuildInputs(options, workspaceRoot);
-      ready.push({ request, options });
-    } catch (e) {
-      if (!(e instanceof CrossbakeError)) throw e;
-      results.set(request.id, invalid(request, request.options, e.message));
-    }
-  }
-
-  let engineProblems = new Map<string, string>();
-  try {
-    if (ready.length > 0) engineProblems = await checkEngine(cli, ready.map((r) => r.options));
-  } catch (e) {
-    if (!(e instanceof CrossbakeError)) throw e;
-    for (const { options } of ready) engineProblems.set(options.project, e.message);
-  }
-  const buildable = ready.filter(({ request, options }) => {
-    const problem = engineProblems.get(options.project);
-    if (problem) results.set(request.id, invalid(request, request.options, problem));
-    return !problem;
-  });
+  const { ready, rejections: results } = await prepareServices(cli, workspaceRoot, requests);
 
   const runDir = getRunDir();
-  const builders = [...new Set(buildable.map((b) => b.options.builder))];
-  let bakeMs = 0;
-  let setupMs = 0;
+  const builders = [...new Set(ready.map((r) => r.options.builder))];
+  const timings: Timings = { setupMs: 0, bakeMs: 0 };
   for (const builder of builders) {
-    const group = buildable.filter((b) => b.options.builder === builder);
+    const group = ready.filter((r) => r.options.builder === builder);
     const suffix = builders.length > 1 ? `.${builder}` : '';
-    const bakeFile = `${runDir}/docker-bake${suffix}.json`;
-    let groupResults: ServiceResult[];
+    const files = { bakeFile: `${runDir}/docker-bake${suffix}.json`, metadataFile: `${runDir}/metadata${suffix}.json` };
     try {
-      const setupStarted = Date.now();
-      const builderRef = await resolveBuilder(cli, builder, group, setupOptionsFor, { workspaceRoot, log, ...input.environment });
-      setupMs += Date.now() - setupStarted;
-      log(`nx-crossbake: one bake for ${group.length} project(s) on builder ${builder}: ${bakeFile}`);
-      const bakeStarted = Date.now();
-      groupResults = await runBake(cli, {
-        workspaceRoot,
-        bakeFile,
-        metadataFile: `${runDir}/metadata${suffix}.json`,
-        builder: builderRef,
-        services: group.map((b) => b.options),
-      });
-      bakeMs += Date.now() - bakeStarted;
+      for (const [id, result] of await buildGroup({ ...input, cli, log }, builder, group, files, timings)) results.set(id, result);
     } catch (e) {
       if (!(e instanceof CrossbakeError || e instanceof DockerCommandError)) throw e;
-      groupResults = group.map((b) => invalid(b.request, b.request.options, e.message));
+      for (const g of group) results.set(g.request.id, rejected(g.request, e.message));
     }
-    group.forEach((b, i) => results.set(b.request.id, groupResults[i]));
   }
 
   const ordered = requests.map((r) => results.get(r.id)!);
+  if (input.print) return results;
   requests.forEach((r, i) => writeReport(workspaceRoot, r.project.root, ordered[i]));
-  const totalMs = Date.now() - started;
   log(
-    `\n${formatSummary(ordered)}\n\nnx-crossbake: ${builders.length} bake(s) in ${formatSeconds(bakeMs)}; ` +
-      `builder setup ${formatSeconds(setupMs)}; plugin overhead ${formatSeconds(totalMs - bakeMs - setupMs)}`,
+    `\n${formatSummary(ordered)}\n\nnx-crossbake: ${builders.length} bake(s) in ${formatSeconds(timings.bakeMs)}; ` +
+      `builder setup ${formatSeconds(timings.setupMs)}; plugin overhead ${formatSeconds(Date.now() - started - timings.bakeMs - timings.setupMs)}`,
   );
   return results;
 }

@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { getBakeDefinition } from '../bake/definition';
 import { assignTargetNames } from '../bake/target-names';
-import type { BuilderRef } from '../docker/commands';
+import { getBakeCommand, type BuilderRef } from '../docker/commands';
 import type { DockerCli } from '../docker/docker-cli';
 import type { ServiceOptions } from '../options/service-options';
 import { parseBakeFailure } from '../results/failures';
@@ -16,6 +16,8 @@ export interface BakeRun {
   metadataFile: string;
   builder: BuilderRef;
   services: readonly ServiceOptions[];
+  /** project → { image as its Dockerfile writes it → sibling project building it in this bake }. */
+  links?: Map<string, Record<string, string>>;
 }
 
 const baseResult = (s: ServiceOptions, bakeTarget: string, bakeFile: string): ServiceResult => ({
@@ -43,13 +45,27 @@ async function buildDurations(cli: DockerCli, builder: BuilderRef): Promise<Map<
   }
 }
 
-/** Writes one bake file for the services, runs it once, and reports every service honestly. */
-export async function runBake(cli: DockerCli, run: BakeRun): Promise<ServiceResult[]> {
+/** Writes the bake file of the run; returns the bake target name of each project and the file's text. */
+function writeBakeFile(run: BakeRun): { names: Map<string, string>; text: string } {
   const names = assignTargetNames(run.services.map((s) => s.project));
-  const definition = getBakeDefinition(run.services, names);
+  const text = `${JSON.stringify(getBakeDefinition(run.services, names, run.links), null, 2)}\n`;
   const bakePath = join(run.workspaceRoot, run.bakeFile);
   mkdirSync(dirname(bakePath), { recursive: true });
-  writeFileSync(bakePath, `${JSON.stringify(definition, null, 2)}\n`);
+  writeFileSync(bakePath, text);
+  return { names, text };
+}
+
+/** Dry run: writes the bake file and prints it with the exact command that would build it. */
+export function printBake(run: BakeRun, log: (message: string) => void): ServiceResult[] {
+  const { names, text } = writeBakeFile(run);
+  const command = ['docker', ...getBakeCommand(run)].join(' ');
+  log(`${text}\n# run from ${run.workspaceRoot}:\n${command}`);
+  return run.services.map((s) => ({ ...baseResult(s, names.get(s.project)!, run.bakeFile), status: 'planned' }));
+}
+
+/** Writes one bake file for the services, runs it once, and reports every service honestly. */
+export async function runBake(cli: DockerCli, run: BakeRun): Promise<ServiceResult[]> {
+  const { names } = writeBakeFile(run);
 
   const started = Date.now();
   const bake = await cli.bake({ bakeFile: run.bakeFile, metadataFile: run.metadataFile, builder: run.builder, cwd: run.workspaceRoot });

@@ -1,0 +1,46 @@
+import { logger, type ExecutorContext } from '@nx/devkit';
+import { findAffectedProjects, projectsWithExecutor } from '../../lib/affected/affected-services';
+import { CrossbakeError } from '../../lib/errors';
+import { formatTaskOutput } from '../../lib/results/summary';
+import { buildServices } from '../../lib/run/build-services';
+import type { MultiarchExecutorSchema } from '../multiarch/schema';
+import { setupOptionsFinder } from '../multiarch/tasks';
+import schema from './schema.json';
+import type { AffectedExecutorSchema } from './schema';
+
+/** `nx run <root>:docker-affected`: the images whose inputs changed since base, in one bake. */
+export default async function affectedExecutor(options: AffectedExecutorSchema, context: ExecutorContext): Promise<{ success: boolean }> {
+  const base = options.base ?? process.env.NX_BASE ?? context.nxJsonConfiguration?.defaultBase ?? 'main';
+  const head = options.head ?? process.env.NX_HEAD;
+  const target = options.target ?? schema.properties.target.default;
+  try {
+    const { graph, affected } = await findAffectedProjects({ workspaceRoot: context.root, base, head, nxJson: context.nxJsonConfiguration ?? {} });
+    const withImages = new Set(projectsWithExecutor(graph, target, 'nx-crossbake:multiarch'));
+    const projects = affected.filter((p) => withImages.has(p));
+    const range = `${base}...${head ?? 'working tree'}`;
+    if (projects.length === 0) {
+      logger.info(`nx-crossbake: no project with a '${target}' target is affected (${range}): nothing to build`);
+      return { success: true };
+    }
+    logger.info(`nx-crossbake: affected (${range}): ${projects.join(', ')}`);
+
+    const requests = projects.map((name) => ({
+      id: `${name}:${target}`,
+      project: { name, root: graph.nodes[name].data.root },
+      options: (graph.nodes[name].data.targets?.[target]?.options ?? {}) as MultiarchExecutorSchema,
+    }));
+    const results = await buildServices({
+      workspaceRoot: context.root,
+      requests,
+      setupOptionsFor: setupOptionsFinder(context),
+      print: options.print,
+    });
+    const failed = [...results.values()].filter((r) => r.status !== 'built' && r.status !== 'planned');
+    for (const result of failed) logger.error(formatTaskOutput(result));
+    return { success: failed.length === 0 };
+  } catch (e) {
+    if (!(e instanceof CrossbakeError)) throw e;
+    logger.error(`nx-crossbake: ${e.message}`);
+    return { success: false };
+  }
+}

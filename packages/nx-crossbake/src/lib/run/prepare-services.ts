@@ -1,0 +1,71 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { DockerCli } from '../docker/docker-cli';
+import { CrossbakeError } from '../errors';
+import { parseDockerfileImageRefs } from '../graph/dockerfile-refs';
+import { checkBuildInputs } from '../options/check-inputs';
+import { normalizeOptions } from '../options/normalize';
+import type { ServiceOptions } from '../options/service-options';
+import type { ServiceResult } from '../results/service-result';
+import { rejected, type ServiceRequest } from './service-request';
+
+export interface PreparedService {
+  request: ServiceRequest;
+  options: ServiceOptions;
+  /** The images its Dockerfile builds FROM, with its build-args applied. */
+  dockerfileRefs: string[];
+}
+
+/** Asks the engine once for the whole run; a problem per service it cannot serve. */
+async function checkEngine(cli: DockerCli, services: ServiceOptions[]): Promise<Map<string, string>> {
+  await cli.buildxVersion();
+  const problems = new Map<string, string>();
+  const multiLoad = services.filter((s) => s.load && s.platforms.length > 1);
+  if (multiLoad.length > 0 && !(await cli.usesContainerdStore())) {
+    for (const s of multiLoad) {
+      problems.set(
+        s.project,
+        `'load: true' with ${s.platforms.length} platforms needs an engine with the containerd image store ` +
+          `("features": {"containerd-snapshotter": true} in daemon.json); otherwise load one platform or use 'push'`,
+      );
+    }
+  }
+  return problems;
+}
+
+/**
+ * Everything checked before anything is built: each project's options and inputs, then the engine.
+ * Returns the services fit to build, and a result for every request that is not.
+ */
+export async function prepareServices(
+  cli: DockerCli,
+  workspaceRoot: string,
+  requests: readonly ServiceRequest[],
+): Promise<{ ready: PreparedService[]; rejections: Map<string, ServiceResult> }> {
+  const rejections = new Map<string, ServiceResult>();
+  const ready: PreparedService[] = [];
+  for (const request of requests) {
+    try {
+      const options = normalizeOptions(request.options, request.project);
+      checkBuildInputs(options, workspaceRoot);
+      const dockerfileRefs = parseDockerfileImageRefs(readFileSync(join(workspaceRoot, options.file), 'utf8'), options.buildArgs);
+      ready.push({ request, options, dockerfileRefs });
+    } catch (e) {
+      if (!(e instanceof CrossbakeError)) throw e;
+      rejections.set(request.id, rejected(request, e.message));
+    }
+  }
+
+  let engineProblems = new Map<string, string>();
+  try {
+    if (ready.length > 0) engineProblems = await checkEngine(cli, ready.map((r) => r.options));
+  } catch (e) {
+    if (!(e instanceof CrossbakeError)) throw e;
+    for (const { options } of ready) engineProblems.set(options.project, e.message);
+  }
+  for (const { request, options } of ready) {
+    const problem = engineProblems.get(options.project);
+    if (problem) rejections.set(request.id, rejected(request, problem));
+  }
+  return { ready: ready.filter((r) => !rejections.has(r.request.id)), rejections };
+}
