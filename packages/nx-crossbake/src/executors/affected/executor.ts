@@ -14,7 +14,13 @@ export default async function affectedExecutor(options: AffectedExecutorSchema, 
   const head = options.head ?? process.env.NX_HEAD;
   const target = options.target ?? schema.properties.target.default;
   try {
-    const { graph, affected } = await findAffectedProjects({ workspaceRoot: context.root, base, head, nxJson: context.nxJsonConfiguration ?? {} });
+    const { graph, affected } = await findAffectedProjects({
+      workspaceRoot: context.root,
+      base,
+      head,
+      nxJson: context.nxJsonConfiguration ?? {},
+      graph: context.projectGraph,
+    });
     const withImages = new Set(projectsWithExecutor(graph, target, 'nx-crossbake:multiarch'));
     const projects = affected.filter((p) => withImages.has(p));
     const range = `${base}...${head ?? 'working tree'}`;

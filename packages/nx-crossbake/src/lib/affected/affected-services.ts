@@ -9,6 +9,8 @@ export interface AffectedQuery {
   base: string;
   head?: string;
   nxJson: NxJsonConfiguration;
+  /** The graph Nx already built for this run (ExecutorContext.projectGraph); computed when absent. */
+  graph?: ProjectGraph;
 }
 
 /** Projects of the graph, in graph order, that have a target run by `executor`. */
@@ -24,7 +26,7 @@ export function projectsWithExecutor(graph: Pick<ProjectGraph, 'nodes'>, target:
  * dependencies of our createDependencies). Falls back to asking the Nx CLI if its internals moved.
  */
 export async function findAffectedProjects(query: AffectedQuery, exec: Exec = defaultExec): Promise<{ graph: ProjectGraph; affected: string[] }> {
-  const graph = await createProjectGraphAsync({ exitOnError: false });
+  const graph = query.graph ?? (await createProjectGraphAsync({ exitOnError: false }));
   const internals = loadNxAffectedInternals();
   if (internals) {
     let files;
@@ -33,7 +35,7 @@ export async function findAffectedProjects(query: AffectedQuery, exec: Exec = de
     } catch (e) {
       throw new CrossbakeError(`cannot tell what changed between '${query.base}' and '${query.head ?? 'the working tree'}': ${(e as Error).message}`);
     }
-    const touched = await internals.touchedProjects(files, graph, query.nxJson);
+    const touched = await internals.touchedProjects(files, graph, query.nxJson, query.workspaceRoot);
     return { graph, affected: affectedProjects(touched, graph.dependencies).filter((p) => p in graph.nodes) };
   }
   const args = ['nx', 'show', 'projects', '--affected', `--base=${query.base}`, ...(query.head ? [`--head=${query.head}`] : []), '--json'];

@@ -5,9 +5,11 @@
  * lock-file changes, project globs). The walk from touched to affected projects is ours (graph/affected.ts).
  * If a future Nx moves them, `loadNxAffectedInternals` returns undefined and the caller asks the CLI instead.
  */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { NxJsonConfiguration, ProjectGraph } from '@nx/devkit';
 
-type FileChange = unknown;
+type FileChange = { file: string };
 type Locator = (
   files: FileChange[],
   nodes: ProjectGraph['nodes'],
@@ -18,7 +20,7 @@ type Locator = (
 
 export interface NxAffectedInternals {
   changedFiles(base: string, head: string | undefined): FileChange[];
-  touchedProjects(files: FileChange[], graph: ProjectGraph, nxJson: NxJsonConfiguration): Promise<string[]>;
+  touchedProjects(files: FileChange[], graph: ProjectGraph, nxJson: NxJsonConfiguration, workspaceRoot: string): Promise<string[]>;
 }
 
 /* eslint-disable @typescript-eslint/no-require-imports */
@@ -32,20 +34,25 @@ export function loadNxAffectedInternals(): NxAffectedInternals | undefined {
     const locators: Locator[] = [
       workspaceProjects.getTouchedProjects,
       workspaceProjects.getImplicitlyTouchedProjects,
-      projectGlobs.getTouchedProjectsFromProjectGlobChanges,
       jsTouched.getTouchedProjects,
     ];
-    if (locators.some((l) => typeof l !== 'function') || typeof parseFiles !== 'function') return undefined;
+    // Only ever answers for a deleted project file (then: everything is affected), but starts every plugin
+    // worker to find out (a second or more on a large workspace): asked only when a changed file is gone.
+    const deletedProjectFiles: Locator = projectGlobs.getTouchedProjectsFromProjectGlobChanges;
+    if ([...locators, deletedProjectFiles, parseFiles].some((f) => typeof f !== 'function')) return undefined;
     return {
       changedFiles(base, head) {
         // Without head, Nx counts uncommitted and untracked files too; so do we.
         const { files } = parseFiles({ base, head });
         return calculateFileChanges(files, { base, head });
       },
-      async touchedProjects(files, graph, nxJson) {
+      async touchedProjects(files, graph, nxJson, workspaceRoot) {
         const packageJson = readPackageJson();
         const touched: string[] = [];
-        for (const locate of locators) touched.push(...(await locate(files, graph.nodes, nxJson, packageJson, graph)));
+        const someDeleted = files.some((f) => !existsSync(join(workspaceRoot, f.file)));
+        for (const locate of someDeleted ? [...locators, deletedProjectFiles] : locators) {
+          touched.push(...(await locate(files, graph.nodes, nxJson, packageJson, graph)));
+        }
         return [...new Set(touched)];
       },
     };
