@@ -113,10 +113,11 @@ export class Workspace {
     for (const [path, content] of Object.entries(service.files ?? {})) this.write(join(service.root, path), content);
   }
 
-  nx(args: string[]): CommandResult {
+  nx(args: string[], env: NodeJS.ProcessEnv = {}): CommandResult {
     return run('npx', ['nx', ...args, '--output-style=static'], {
       cwd: this.dir,
       env: {
+        ...env,
         PATH: `${join(this.dir, '.shim')}:${process.env.PATH}`,
         NX_DAEMON: 'false',
         NX_NO_CLOUD: 'true',

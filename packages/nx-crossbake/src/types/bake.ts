@@ -13,6 +13,10 @@ export interface BakeTarget {
   target?: string;
   /** Named contexts: `"<image as in FROM>": "target:<other bake target>"` links a sibling's result. */
   contexts?: Record<string, string>;
+  /** Secret references (`id=…,env=…` / `id=…,src=…`): buildx reads the values at build time. */
+  secret?: string[];
+  ssh?: string[];
+  attest?: string[];
   'cache-from'?: string[];
   'cache-to'?: string[];
   pull?: boolean;

@@ -9,6 +9,12 @@ export interface MultiarchExecutorSchema {
   'build-args'?: string[];
   target?: string;
   labels?: string[];
+  secrets?: string[];
+  'secret-files'?: string[];
+  ssh?: string[];
+  'build-contexts'?: string[];
+  provenance?: string;
+  sbom?: boolean;
   builder?: string;
   setup?: boolean;
   'cache-from'?: string[];
@@ -16,4 +22,5 @@ export interface MultiarchExecutorSchema {
   pull?: boolean;
   'no-cache'?: boolean;
   outputs?: string[];
+  'strict-emulation'?: boolean;
 }

@@ -17,6 +17,11 @@ const service = (overrides: Partial<ServiceOptions> = {}): ServiceOptions => ({
   pull: false,
   noCache: false,
   outputs: [],
+  strictEmulation: false,
+  secrets: [],
+  ssh: [],
+  buildContexts: {},
+  attest: [],
   builder: 'nx-crossbake',
   setup: false,
   ...overrides,
@@ -119,5 +124,28 @@ describe('getBakeDefinition with linked siblings', () => {
     const definition = getBakeDefinition(services, names, new Map([['api', { 'r/base:1': '@acme/base', 'r/base:latest': '@acme/base' }]]));
     expect(definition.target.api.contexts).toEqual({ 'r/base:1': 'target:acme_base', 'r/base:latest': 'target:acme_base' });
     expect(definition.target.acme_base.contexts).toBeUndefined();
+  });
+});
+
+describe('getBakeTarget: what reaches inside the build', () => {
+  it('writes secret references, ssh, named contexts and attestations, never a secret value', () => {
+    const target = getBakeTarget(
+      service({
+        push: true,
+        tags: ['r/api:1'],
+        secrets: ['id=npm,env=NPM_TOKEN', 'id=key,src=secrets/key.pem'],
+        ssh: ['default'],
+        buildContexts: { shared: '../shared', 'r/base': 'docker-image://r/base:2' },
+        attest: ['type=provenance,mode=max', 'type=sbom'],
+      }),
+      { 'r/base': 'base', 'r/tools': 'tools' },
+    );
+    expect(target).toMatchObject({
+      secret: ['id=npm,env=NPM_TOKEN', 'id=key,src=secrets/key.pem'],
+      ssh: ['default'],
+      attest: ['type=provenance,mode=max', 'type=sbom'],
+      // the user's own context for r/base wins over the sibling link
+      contexts: { 'r/base': 'docker-image://r/base:2', 'r/tools': 'target:tools', shared: '../shared' },
+    });
   });
 });

@@ -31,9 +31,12 @@ export function getBakeTarget(options: ServiceOptions, contexts: Record<string, 
   if (Object.keys(options.buildArgs).length) target.args = escapeRecord(options.buildArgs);
   if (Object.keys(options.labels).length) target.labels = escapeRecord(options.labels);
   if (options.target) target.target = escapeBakeValue(options.target);
-  if (Object.keys(contexts).length) {
-    target.contexts = Object.fromEntries(Object.entries(contexts).map(([ref, name]) => [ref, `target:${name}`]));
-  }
+  // Siblings linked by image, then the user's own named contexts, which win.
+  const named = { ...Object.fromEntries(Object.entries(contexts).map(([ref, name]) => [ref, `target:${name}`])), ...options.buildContexts };
+  if (Object.keys(named).length) target.contexts = escapeRecord(named);
+  if (options.secrets.length) target.secret = escapeAll(options.secrets);
+  if (options.ssh.length) target.ssh = escapeAll(options.ssh);
+  if (options.attest.length) target.attest = options.attest;
   if (options.cacheFrom.length) target['cache-from'] = escapeAll(options.cacheFrom);
   if (options.cacheTo.length) target['cache-to'] = escapeAll(options.cacheTo);
   if (options.pull) target.pull = true;

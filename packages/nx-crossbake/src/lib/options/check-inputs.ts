@@ -1,6 +1,7 @@
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { InvalidOptionsError } from '../errors';
+import { secretSourceFiles } from './build-inputs';
 import type { ServiceOptions } from './service-options';
 
 const kindOf = (path: string) => {
@@ -24,6 +25,9 @@ export function checkBuildInputs(options: ServiceOptions, workspaceRoot: string)
   }
   if (kindOf(join(workspaceRoot, options.context)) !== 'directory') {
     problems.push(`build context '${options.context}' is not a directory: set 'context' to the folder to send to the build`);
+  }
+  for (const src of secretSourceFiles(options.secrets)) {
+    if (kindOf(join(workspaceRoot, src)) !== 'file') problems.push(`secret file '${src}' does not exist: create it or fix the secret's src`);
   }
   if (problems.length > 0) throw new InvalidOptionsError(options.project, problems);
 }

@@ -16,6 +16,10 @@ describe('normalizeOptions', () => {
       load: false,
       buildArgs: {},
       labels: {},
+      secrets: [],
+      ssh: [],
+      buildContexts: {},
+      attest: [],
       target: undefined,
       builder: 'nx-crossbake',
       setup: true,
@@ -24,6 +28,7 @@ describe('normalizeOptions', () => {
       pull: false,
       noCache: false,
       outputs: [],
+      strictEmulation: false,
     });
   });
 
@@ -61,6 +66,33 @@ describe('normalizeOptions', () => {
     });
   });
 
+  it('reads $VAR and ${VAR} in build-args from the environment, $$ being a literal $', () => {
+    const env = { VERSION: '1.2.3', USER: 'ci' };
+    expect(normalizeOptions({ load: true, 'build-args': ['V=$VERSION', 'W=v${VERSION}-x', 'L=$${USER} costs $$5'] }, project, env).buildArgs).toEqual({
+      V: '1.2.3',
+      W: 'v1.2.3-x',
+      L: '${USER} costs $5',
+    });
+  });
+
+  it('keeps secrets as references and maps secret-files', () => {
+    const options = normalizeOptions(
+      { load: true, secrets: ['id=npm,env=NPM_TOKEN', 'id=key,src=k.pem'], 'secret-files': ['GH=.gh-token'] },
+      project,
+      { NPM_TOKEN: 'xyz' },
+    );
+    expect(options.secrets).toEqual(['id=npm,env=NPM_TOKEN', 'id=key,src=k.pem', 'id=GH,src=.gh-token']);
+    expect(JSON.stringify(options)).not.toContain('xyz');
+  });
+
+  it.each([
+    [{ provenance: 'mode=max', sbom: true }, ['type=provenance,mode=max', 'type=sbom']],
+    [{ provenance: 'false' }, ['type=provenance,disabled=true']],
+    [{}, []],
+  ])('maps attestations %j', (raw, attest) => {
+    expect(normalizeOptions({ load: true, ...raw }, project).attest).toEqual(attest);
+  });
+
   it('maps a root project to the workspace root', () => {
     expect(normalizeOptions({ load: true }, { name: 'app', root: '' })).toMatchObject({ context: '.', file: 'Dockerfile' });
   });
@@ -75,12 +107,19 @@ describe('normalizeOptions', () => {
     [{ load: true, context: '../elsewhere' }, "'context' (../elsewhere) must be a path inside the workspace"],
     [{ load: true, file: '/etc/Dockerfile' }, "'file' (/etc/Dockerfile) must be a path inside the workspace"],
     [{ load: true, dockerfile: 'x' }, "unknown option 'dockerfile': did you mean 'file'? (valid options: file, context"],
+    [{ load: true, 'build-args': ['V=$NOT_SET_ANYWHERE'] }, 'build-arg V uses $NOT_SET_ANYWHERE, which is not set in the environment'],
+    [{ load: true, secrets: ['GIT_AUTH_TOKEN=abc123'] }, "secret 'GIT_AUTH_TOKEN' is not of the form id=<id>,env=<VARIABLE>"],
+    [{ load: true, secrets: ['id=npm,env=NOT_SET_ANYWHERE'] }, "secret 'npm' reads the environment variable NOT_SET_ANYWHERE, which is not set"],
+    [{ load: true, secrets: ['id=npm'] }, "secret 'npm' names no source"],
+    [{ load: true, 'secret-files': ['nopath'] }, "secret-files entry 'nopath' is not of the form ID=path"],
+    [{ load: true, provenance: 'yes' }, "provenance 'yes' is not one of false, true, mode=min, mode=max"],
+    [{ load: true, 'build-contexts': ['noequals'] }, "build-contexts entry 'noequals' is not of the form KEY=VALUE"],
     [{ load: true, buildArgs: ['A=1'] }, "unknown option 'buildArgs': did you mean 'build-args'?"],
     [{ load: true, noCache: true }, "unknown option 'noCache': did you mean 'no-cache'?"],
     [{ load: true, colour: 'red' }, "unknown option 'colour' (valid options: file, context"],
   ])('rejects %j', (raw, message) => {
-    expect(() => normalizeOptions(raw as never, project)).toThrow(InvalidOptionsError);
-    expect(() => normalizeOptions(raw as never, project)).toThrow(message);
+    expect(() => normalizeOptions(raw as never, project, {})).toThrow(InvalidOptionsError);
+    expect(() => normalizeOptions(raw as never, project, {})).toThrow(message);
   });
 
   it('reports every problem of a project at once, naming the project', () => {

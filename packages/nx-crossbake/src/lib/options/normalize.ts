@@ -3,6 +3,7 @@ import schema from '../../executors/multiarch/schema.json';
 import type { MultiarchExecutorSchema } from '../../executors/multiarch/schema';
 import { InvalidOptionsError } from '../errors';
 import type { ServiceOptions } from './service-options';
+import { attestations, interpolate, normalizeSecrets, type Env } from './build-inputs';
 import { readOption, unknownOptionProblems } from './schema-options';
 import { checkImageTag, checkPlatform, parseKeyValues } from './validators';
 
@@ -25,7 +26,7 @@ const toPosix = (p: string) => posix.normalize(p.replace(/\\/g, '/')).replace(/\
  * re-validates. Throws InvalidOptionsError listing all problems of the project. Pure: the file system is
  * checked separately (see checkBuildInputs).
  */
-export function normalizeOptions(raw: MultiarchExecutorSchema, project: ProjectRef): ServiceOptions {
+export function normalizeOptions(raw: MultiarchExecutorSchema, project: ProjectRef, env: Env = process.env): ServiceOptions {
   const problems = unknownOptionProblems(schema, raw, LIKELY_MEANT);
 
   const projectRoot = toPosix(project.root || '.');
@@ -67,8 +68,14 @@ export function normalizeOptions(raw: MultiarchExecutorSchema, project: ProjectR
     tags,
     push,
     load,
-    buildArgs: parseKeyValues('build-args', option(raw, 'build-args'), problems),
+    buildArgs: Object.fromEntries(
+      Object.entries(parseKeyValues('build-args', option(raw, 'build-args'), problems)).map(([k, v]) => [k, interpolate(`build-arg ${k}`, v, env, problems)]),
+    ),
     labels: parseKeyValues('labels', option(raw, 'labels'), problems),
+    secrets: normalizeSecrets(option(raw, 'secrets'), option(raw, 'secret-files'), env, problems),
+    ssh: option(raw, 'ssh'),
+    buildContexts: parseKeyValues('build-contexts', option(raw, 'build-contexts'), problems),
+    attest: attestations(raw.provenance, option(raw, 'sbom'), problems),
     target: raw.target,
     builder: option(raw, 'builder'),
     setup: option(raw, 'setup'),
@@ -77,6 +84,7 @@ export function normalizeOptions(raw: MultiarchExecutorSchema, project: ProjectR
     pull: option(raw, 'pull'),
     noCache: option(raw, 'no-cache'),
     outputs,
+    strictEmulation: option(raw, 'strict-emulation'),
   };
   if (problems.length > 0) throw new InvalidOptionsError(project.name, problems);
   return options;

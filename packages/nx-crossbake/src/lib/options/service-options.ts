@@ -13,6 +13,13 @@ export interface ServiceOptions {
   load: boolean;
   buildArgs: Record<string, string>;
   labels: Record<string, string>;
+  /** buildx secret specs (`id=…,env=…` / `id=…,src=…`): references only, never values. */
+  secrets: string[];
+  ssh: string[];
+  /** Named contexts the user asked for: name → folder, docker-image://, target:, URL. */
+  buildContexts: Record<string, string>;
+  /** bake `attest` entries (provenance, sbom). */
+  attest: string[];
   target?: string;
   builder: string;
   /** Prepare the builder (QEMU, create or reuse, platform check) before building. */
@@ -22,4 +29,6 @@ export interface ServiceOptions {
   pull: boolean;
   noCache: boolean;
   outputs: string[];
+  /** Compile steps under QEMU are an error rather than a warning. */
+  strictEmulation: boolean;
 }

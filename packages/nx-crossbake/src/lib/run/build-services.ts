@@ -6,6 +6,7 @@ import { CrossbakeError, DockerCommandError } from '../errors';
 import { writeReport } from '../results/report';
 import type { ServiceResult } from '../results/service-result';
 import { formatSeconds, formatSummary } from '../results/summary';
+import { checkEmulation } from './emulation-check';
 import { prepareServices, type PreparedService } from './prepare-services';
 import { resolveBuilder } from './resolve-builder';
 import { printBake, runBake } from './run-bake';
@@ -47,6 +48,8 @@ async function buildGroup(
   const { contexts, problems } = linkSiblingImages(
     group.map((g) => ({ project: g.options.project, tags: g.options.tags, platforms: g.options.platforms, dockerfileRefs: g.dockerfileRefs })),
   );
+  const nodePlatforms = (input.setupOptionsFor?.(builder)?.nodes ?? []).flatMap((n) => n.platforms ?? []);
+  for (const [project, problem] of checkEmulation(group, nodePlatforms, input.log, input.environment?.native)) problems.set(project, problem);
   for (const g of group) {
     const problem = problems.get(g.options.project);
     if (problem) results.set(g.request.id, rejected(g.request, problem));

@@ -12,6 +12,7 @@ import { rejected, type ServiceRequest } from './service-request';
 export interface PreparedService {
   request: ServiceRequest;
   options: ServiceOptions;
+  dockerfile: string;
   /** The images its Dockerfile builds FROM, with its build-args applied. */
   dockerfileRefs: string[];
 }
@@ -48,8 +49,8 @@ export async function prepareServices(
     try {
       const options = normalizeOptions(request.options, request.project);
       checkBuildInputs(options, workspaceRoot);
-      const dockerfileRefs = parseDockerfileImageRefs(readFileSync(join(workspaceRoot, options.file), 'utf8'), options.buildArgs);
-      ready.push({ request, options, dockerfileRefs });
+      const dockerfile = readFileSync(join(workspaceRoot, options.file), 'utf8');
+      ready.push({ request, options, dockerfile, dockerfileRefs: parseDockerfileImageRefs(dockerfile, options.buildArgs) });
     } catch (e) {
       if (!(e instanceof CrossbakeError)) throw e;
       rejections.set(request.id, rejected(request, e.message));

@@ -1,0 +1,128 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { adviseOnEmulation, formatEmulationAdvice, type EmulationAdvice } from './emulation-advisor';
+
+const FIXTURES = join(__dirname, '__fixtures__');
+const fixture = (name: string) => readFileSync(join(FIXTURES, name), 'utf8');
+const lines = (...text: string[]) => text.join('\n');
+const EMULATED = ['linux/arm64', 'linux/arm/v7'];
+
+/** Findings as `<line> <tool>`, which is what a reader checks a Dockerfile against. */
+const findings = (dockerfile: string, emulated: readonly string[] = EMULATED) =>
+  adviseOnEmulation(dockerfile, emulated).map((advice) => `${advice.line} ${advice.tool}`);
+
+// The corpus: each fixture with the steps that would run on an emulated CPU.
+const CORPUS: Array<[file: string, expected: string[]]> = [
+  ['go-naive.Dockerfile', ['7 go build']],
+  ['go-cross.Dockerfile', []],
+  ['rust-naive.Dockerfile', ['4 cargo build', '4 cargo install']],
+  ['node-naive.Dockerfile', ['4 npm ci']],
+  ['node-cross.Dockerfile', []],
+  ['python-sdist.Dockerfile', ['4 pip install']],
+  ['python-only-binary.Dockerfile', []],
+  ['java-naive.Dockerfile', ['4 mvn', '6 mvn']],
+  ['java-cross.Dockerfile', []],
+  ['c-make.Dockerfile', ['5 make', '6 gcc', '6 cmake']],
+  ['copy-only-final.Dockerfile', []],
+  ['continuation-heredoc.Dockerfile', ['9 go build', '9 make', '22 npm ci']],
+  ['escape-directive.Dockerfile', ['5 dotnet publish']],
+  ['false-positives.Dockerfile', []],
+  ['wrappers.Dockerfile', ['2 make', '3 make', '4 go install', '5 go build', '6 yarn install', '6 cc', '7 cargo build']],
+];
+
+describe('adviseOnEmulation', () => {
+  it.each(CORPUS)('%s', (file, expected) => {
+    expect(findings(fixture(file))).toEqual(expected);
+  });
+
+  it('covers every fixture in the corpus', () => {
+    expect(readdirSync(FIXTURES).sort()).toEqual(CORPUS.map(([file]) => file).sort());
+  });
+
+  it('says nothing when no platform is emulated', () => {
+    for (const [file] of CORPUS) expect(adviseOnEmulation(fixture(file), [])).toEqual([]);
+  });
+
+  it('fills every field of a finding', () => {
+    expect(adviseOnEmulation(fixture('go-naive.Dockerfile'), ['linux/arm64'])).toEqual<EmulationAdvice[]>([
+      {
+        line: 7,
+        stage: 'build',
+        tool: 'go build',
+        instruction: 'CGO_ENABLED=0 go build -o /out/api ./cmd/api',
+        hint: expect.stringContaining('GOOS=$TARGETOS GOARCH=$TARGETARCH go build'),
+      },
+    ]);
+  });
+
+  it('names an unnamed stage by its index', () => {
+    expect(adviseOnEmulation(fixture('node-naive.Dockerfile'), EMULATED).map((a) => a.stage)).toEqual(['0']);
+  });
+
+  it('quotes the RUN as written, so a heredoc shows its opening', () => {
+    expect(adviseOnEmulation(fixture('continuation-heredoc.Dockerfile'), EMULATED)[0]).toMatchObject({ line: 9, instruction: '<<EOF' });
+  });
+
+  it('cuts a long RUN to 80 characters, white space collapsed', () => {
+    const long = adviseOnEmulation(lines('FROM alpine', `RUN make \\`, `    ${'x'.repeat(100)}`), EMULATED)[0].instruction;
+    expect(long).toHaveLength(80);
+    expect(long).toMatch(/^make x+…$/);
+  });
+
+  it('reports a tool once per RUN, however often it runs there', () => {
+    expect(findings(lines('FROM alpine', 'RUN make && make install && make clean', 'RUN make'))).toEqual(['2 make', '3 make']);
+  });
+
+  describe('stages pinned to a platform', () => {
+    const dockerfile = lines('FROM --platform=linux/amd64 debian AS amd', 'RUN make', 'FROM --platform=linux/arm/v6 debian AS arm', 'RUN make');
+
+    it('advises only where the pinned platform is emulated, by emulator family', () => {
+      expect(findings(dockerfile, ['linux/arm/v7'])).toEqual(['4 make']);
+      expect(findings(dockerfile, ['linux/amd64'])).toEqual(['2 make']);
+      expect(findings(dockerfile, ['linux/arm64'])).toEqual([]);
+    });
+  });
+
+  it('never throws on odd input', () => {
+    for (const text of ['', 'RUN make', 'FROM', 'FROM a\nRUN', 'FROM a\nRUN <<', 'FROM a\nRUN ["x"', 'FROM a\nRUN <<EOF', '# escape=`\nFROM a\nRUN `']) {
+      expect(() => adviseOnEmulation(text, EMULATED)).not.toThrow();
+    }
+  });
+});
+
+describe('formatEmulationAdvice', () => {
+  const advice = (line: number, stage: string, tool: string, hint: string): EmulationAdvice => ({ line, stage, tool, instruction: tool, hint });
+
+  it('names the project, the platforms, each finding and where to read more', () => {
+    const message = formatEmulationAdvice('api', ['linux/arm64', 'linux/arm/v7'], [
+      advice(7, 'build', 'go build', 'cross-compile with GOARCH'),
+      advice(3, '0', 'make', 'use a cross toolchain'),
+    ]);
+    expect(message).toBe(
+      lines(
+        'api: 2 steps will run under QEMU emulation for linux/arm64, linux/arm/v7; compiling there is 2–50× slower than cross-compiling, and flaky on arm/v7:',
+        '  Dockerfile:7 (build) go build: cross-compile with GOARCH',
+        '  Dockerfile:3 (stage 0) make: use a cross toolchain',
+        '  see docs/builder.md#troubleshooting',
+      ),
+    );
+  });
+
+  it('says "a step" for one finding', () => {
+    expect(formatEmulationAdvice('web', ['linux/arm64'], [advice(4, '0', 'npm ci', 'h')]).split('\n')[0]).toMatch(/^web: a step will run under QEMU emulation for linux\/arm64;/);
+  });
+
+  it('is empty when there is no advice', () => {
+    expect(formatEmulationAdvice('api', ['linux/arm64'], [])).toBe('');
+  });
+
+  it('formats what the advisor found', () => {
+    const message = formatEmulationAdvice('worker', ['linux/arm64'], adviseOnEmulation(fixture('rust-naive.Dockerfile'), ['linux/arm64']));
+    expect(message.split('\n')).toEqual([
+      expect.stringMatching(/^worker: 2 steps .* linux\/arm64;/),
+      expect.stringMatching(/^  Dockerfile:4 \(build\) cargo build: cross-compile .*--target/),
+      expect.stringMatching(/^  Dockerfile:4 \(build\) cargo install: cross-compile .*--target/),
+      '  see docs/builder.md#troubleshooting',
+    ]);
+  });
+});

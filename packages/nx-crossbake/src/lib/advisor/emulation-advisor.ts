@@ -1,0 +1,81 @@
+/**
+ * The emulation advisor: when a platform is built under QEMU, every RUN in a stage that executes on the
+ * target platform runs through the emulator. For compiles and native installs that is 2–50× slower than a
+ * cross-compile and flaky on arm/v7, so we point at each such step and the cross-compile pattern for its tool.
+ * Pure: it reads the Dockerfile's text; which platforms are emulated is probed elsewhere and passed in.
+ */
+import { parseDockerfileInstructions } from '../graph/dockerfile-instructions';
+import { crossCompileHint, detectHeavyTool } from './heavy-steps';
+import { parseRunCommands } from './run-commands';
+import { parseStage, type Stage, type StagePlatform } from './stage-platform';
+
+export interface EmulationAdvice {
+  /** 1-based line of the RUN instruction. */
+  line: number;
+  /** The stage's `AS` name (lower-cased), or its index when it has none. */
+  stage: string;
+  /** What was found, e.g. `go build`, `npm ci`, `make`, `pip install`. */
+  tool: string;
+  /** The RUN's arguments, white space collapsed, cut to about 80 characters. */
+  instruction: string;
+  /** The cross-compile pattern for the tool. */
+  hint: string;
+}
+
+const INSTRUCTION_WIDTH = 80;
+const TROUBLESHOOTING = 'docs/builder.md#troubleshooting';
+
+/** `linux/arm/v7` → `linux/arm`: one emulator runs every variant, so a stage pinned to arm/v6 is emulated too. */
+const family = (platform: string) => platform.toLowerCase().split('/').slice(0, 2).join('/');
+
+function isEmulated(platform: StagePlatform, emulatedFamilies: ReadonlySet<string>): boolean {
+  if (platform.kind === 'build') return false;
+  // A stage pinned to a platform that is not emulated runs natively (or is not built here at all).
+  if (platform.kind === 'pinned') return emulatedFamilies.has(family(platform.platform));
+  return emulatedFamilies.size > 0;
+}
+
+function shorten(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length <= INSTRUCTION_WIDTH ? flat : `${flat.slice(0, INSTRUCTION_WIDTH - 1)}…`;
+}
+
+/**
+ * One piece of advice per heavy tool per RUN, in Dockerfile order, for every stage that runs on an emulated
+ * platform. Stages FROM `--platform=$BUILDPLATFORM` (or FROM such a stage) run natively and are skipped.
+ */
+export function adviseOnEmulation(dockerfile: string, emulatedPlatforms: readonly string[]): EmulationAdvice[] {
+  if (emulatedPlatforms.length === 0) return [];
+  const emulatedFamilies = new Set(emulatedPlatforms.map(family));
+  const { escape, instructions } = parseDockerfileInstructions(dockerfile);
+  const lines = dockerfile.replace(/^\uFEFF/, '').split(/\r?\n/);
+  const stages: Stage[] = [];
+  const advice: EmulationAdvice[] = [];
+
+  for (const instruction of instructions) {
+    if (instruction.keyword === 'FROM') {
+      stages.push(parseStage(instruction.args, stages.length, escape, stages));
+      continue;
+    }
+    const stage = stages.at(-1);
+    if (instruction.keyword !== 'RUN' || stage === undefined || !isEmulated(stage.platform, emulatedFamilies)) continue;
+
+    const tools = new Set(parseRunCommands(instruction, lines, escape).map(detectHeavyTool));
+    for (const tool of tools) {
+      if (tool === undefined) continue;
+      advice.push({ line: instruction.line, stage: stage.name, tool, instruction: shorten(instruction.args), hint: crossCompileHint(tool) });
+    }
+  }
+  return advice;
+}
+
+/** A warning for the build log; empty when there is nothing to say. */
+export function formatEmulationAdvice(project: string, platforms: readonly string[], advice: readonly EmulationAdvice[]): string {
+  if (advice.length === 0) return '';
+  const steps = advice.length === 1 ? 'a step' : `${advice.length} steps`;
+  return [
+    `${project}: ${steps} will run under QEMU emulation for ${platforms.join(', ')}; compiling there is 2–50× slower than cross-compiling, and flaky on arm/v7:`,
+    ...advice.map((a) => `  Dockerfile:${a.line} (${/^\d+$/.test(a.stage) ? `stage ${a.stage}` : a.stage}) ${a.tool}: ${a.hint}`),
+    `  see ${TROUBLESHOOTING}`,
+  ].join('\n');
+}

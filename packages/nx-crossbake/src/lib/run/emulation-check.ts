@@ -1,0 +1,28 @@
+import { adviseOnEmulation, formatEmulationAdvice } from '../advisor/emulation-advisor';
+import { nativePlatforms } from '../builder/emulation';
+import type { PreparedService } from './prepare-services';
+
+const family = (platform: string) => platform.split('/').slice(0, 2).join('/');
+
+/**
+ * Warns (or, with strict-emulation, fails) when a service's compile steps would run under QEMU: on the
+ * platforms that are neither native here nor built by a native node of its builder.
+ * Returns the problem for each service that must not be built.
+ */
+export function checkEmulation(
+  services: readonly PreparedService[],
+  nodePlatforms: readonly string[],
+  log: (message: string) => void,
+  native: readonly string[] = nativePlatforms(),
+): Map<string, string> {
+  const here = new Set([...native, ...nodePlatforms].map(family));
+  const problems = new Map<string, string>();
+  for (const { options, dockerfile } of services) {
+    const emulated = options.platforms.filter((p) => !here.has(family(p)));
+    const message = formatEmulationAdvice(options.project, emulated, adviseOnEmulation(dockerfile, emulated));
+    if (!message) continue;
+    if (options.strictEmulation) problems.set(options.project, `${message}\n  (strict-emulation is on: cross-compile these steps, or turn it off)`);
+    else log(`nx-crossbake: warning: ${message}`);
+  }
+  return problems;
+}
