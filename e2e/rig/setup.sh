@@ -12,7 +12,7 @@ set -euo pipefail
 RIG_DIR=${CROSSBAKE_RIG_DIR:-/var/lib/crossbake-rig}
 REGISTRY=${CROSSBAKE_REGISTRY:-127.0.0.1:5000}
 BASE_IMAGE="$REGISTRY/crossbake/busybox:1"
-BINFMT_IMAGE="$REGISTRY/crossbake/binfmt:qemu-7.2"
+BINFMT_IMAGE="$REGISTRY/crossbake/binfmt:qemu-7.2-1"
 PREFIX="$RIG_DIR/prefix"
 PLATFORMS=linux/amd64,linux/arm64,linux/arm/v7
 
@@ -185,6 +185,9 @@ push_binfmt_image() {
     dpkg -x "$(ls "$RIG_DIR"/apt/debs/qemu-user-static_*.deb | tail -n1)" "$ctx/x"
   }
   cp "$ctx/x/usr/bin/qemu-aarch64-static" "$ctx/x/usr/bin/qemu-arm-static" "$here/binfmt-installer/install.sh" "$here/binfmt-installer/Dockerfile" "$ctx/"
+  mkdir -p "$ctx/qemu-binfmt"
+  ln -s /usr/bin/qemu-aarch64-static "$ctx/qemu-binfmt/aarch64-binfmt-P"
+  ln -s /usr/bin/qemu-arm-static "$ctx/qemu-binfmt/arm-binfmt-P"
   docker buildx build --platform linux/amd64 --build-arg "BASE=$BASE_IMAGE" -t "$BINFMT_IMAGE" --push "$ctx" >"$RIG_DIR/binfmt-build.log" 2>&1 \
     || { tail -n 30 "$RIG_DIR/binfmt-build.log" >&2; die "building the emulator installer image failed"; }
 }

@@ -6,7 +6,7 @@ export const REPO = resolve(__dirname, '../..');
 export const REGISTRY = '127.0.0.1:5000';
 export const BASE_IMAGE = `${REGISTRY}/crossbake/busybox:1`;
 /** The rig's stand-in for tonistiigi/binfmt (Docker Hub is out of reach). */
-export const BINFMT_IMAGE = `${REGISTRY}/crossbake/binfmt:qemu-7.2`;
+export const BINFMT_IMAGE = `${REGISTRY}/crossbake/binfmt:qemu-7.2-1`;
 /**
  * The builder every e2e workspace shares. The docker driver, since the docker-container driver's BuildKit
  * image cannot be pulled here: its named builder is a Docker context on the engine.
@@ -114,7 +114,9 @@ export class Workspace {
   }
 
   nx(args: string[], env: NodeJS.ProcessEnv = {}): CommandResult {
-    return run('npx', ['nx', ...args, '--output-style=static'], {
+    // Generators take no --output-style (they would read it as one of their options).
+    const style = ['g', 'generate'].includes(args[0]) ? [] : ['--output-style=static'];
+    return run('npx', ['nx', ...args, ...style], {
       cwd: this.dir,
       env: {
         ...env,

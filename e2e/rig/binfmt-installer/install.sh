@@ -2,6 +2,8 @@
 # A stand-in for tonistiigi/binfmt (unreachable here), with the same interface: `--install arm64,arm`
 # registers the emulators in the host's binfmt_misc. F ("fix binary") makes the kernel open the
 # interpreter now, from this container, so it keeps working for every container after this one exits.
+# P keeps argv[0]: multi-call binaries (busybox) pick their applet from it. Debian's qemu honours P when
+# started under a name ending in -binfmt-P, hence that interpreter path.
 set -eu
 [ "${1:-}" = --install ] && [ -n "${2:-}" ] || { echo "usage: --install arm64,arm" >&2; exit 2; }
 dir=/proc/sys/fs/binfmt_misc
@@ -14,6 +16,6 @@ for arch in $(echo "$2" | tr ',' ' '); do
     *) echo "this image has no emulator for '$arch' (it has: arm64, arm)" >&2; exit 1 ;;
   esac
   if [ -e "$dir/$name" ]; then echo "$name: already registered"; continue; fi
-  printf '%s' ":$name:M::$magic:$mask:/usr/bin/$name-static:F" > "$dir/register"
+  printf '%s' ":$name:M::$magic:$mask:/usr/libexec/qemu-binfmt/${name#qemu-}-binfmt-P:PF" > "$dir/register"
   echo "$name: registered"
 done

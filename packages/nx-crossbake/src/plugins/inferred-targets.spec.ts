@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { CreateNodesContextV2 } from '@nx/devkit';
-import { createNodesV2, imageNameOf, type CrossbakePluginOptions } from './inferred-targets';
+import { createNodesV2, type CrossbakePluginOptions } from './inferred-targets';
 
 function workspace(files: Record<string, string>): CreateNodesContextV2 {
   const workspaceRoot = mkdtempSync(join(tmpdir(), 'crossbake-nodes-'));
@@ -58,13 +58,4 @@ describe('createNodesV2 (inferred targets)', () => {
     expect(nodes['docker/tools/Dockerfile']).toEqual({});
     expect(nodes['apps/x/Dockerfile']).toEqual({});
   });
-});
-
-describe('imageNameOf', () => {
-  it.each([
-    ['api', 'api'],
-    ['@acme/api', 'acme-api'],
-    ['My_Service', 'my_service'],
-    ['@@/', 'image'],
-  ])('%s → %s', (project, name) => expect(imageNameOf(project)).toBe(name));
 });

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createNodesFromFiles, type CreateNodesV2, type TargetConfiguration } from '@nx/devkit';
+import { defaultImageTag } from '../lib/options/image-names';
 
 /** Options of the plugin's entry in nx.json: `{ "plugin": "nx-crossbake", "options": { … } }`. */
 export interface CrossbakePluginOptions {
@@ -12,14 +13,6 @@ export interface CrossbakePluginOptions {
    * `<registry>/<project name>:latest` and is pushed. Without it, images are built and cached, not pushed. */
   registry?: string;
 }
-
-/** An Nx project name as an image repository path: lower case, `@acme/api` → `acme-api`. */
-export const imageNameOf = (project: string) =>
-  project
-    .toLowerCase()
-    .replace(/^@/, '')
-    .replace(/[^a-z0-9._-]+/g, '-')
-    .replace(/^[._-]+|[._-]+$/g, '') || 'image';
 
 /** The project a folder holds, by the files Nx itself makes projects of; undefined for a plain folder. */
 function projectAt(workspaceRoot: string, root: string): string | undefined {
@@ -37,7 +30,12 @@ function projectAt(workspaceRoot: string, root: string): string | undefined {
 }
 
 export function inferredTarget(project: string, options: CrossbakePluginOptions): TargetConfiguration {
-  const image = options.registry ? `${options.registry.replace(/\/+$/, '')}/${imageNameOf(project)}:latest` : undefined;
+  let image: string | undefined;
+  try {
+    image = options.registry ? defaultImageTag(project, options.registry) : undefined;
+  } catch {
+    image = undefined; // a name that gives no image name: built, not pushed, rather than a broken graph
+  }
   return {
     executor: 'nx-crossbake:multiarch',
     // A pushed image is a side effect Nx cannot restore from its cache: never served from cache.

@@ -63,7 +63,9 @@ export function fakeDocker(options: FakeDockerOptions = {}): FakeDocker {
   const bakes: BakeDefinition[] = [];
   const builders = new Map(Object.entries(options.builders ?? {}));
   const served = options.servedPlatforms ?? ['linux/amd64', 'linux/arm64', 'linux/arm/v7', 'linux/arm/v6'];
-  const exec: Exec = async (_file, args, execOptions) => {
+  const exec: Exec = async (file, args, execOptions) => {
+    // Not a docker command: the run asking git about the commit. This workspace is not a repository.
+    if (file === 'git') return { exitCode: 128, stdout: '', stderr: 'fatal: not a git repository' };
     calls.push([...args]);
     // `--context <name> buildx …` and `buildx --builder <name> …` select a builder: look past them.
     const plain = args[0] === '--context' ? args.slice(2) : args[1] === '--builder' ? [args[0], ...args.slice(3)] : args;

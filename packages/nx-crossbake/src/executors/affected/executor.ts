@@ -39,6 +39,7 @@ export default async function affectedExecutor(options: AffectedExecutorSchema, 
       workspaceRoot: context.root,
       requests,
       setupOptionsFor: setupOptionsFinder(context),
+      defaultBranch: context.nxJsonConfiguration?.defaultBase,
       print: options.print,
     });
     const failed = [...results.values()].filter((r) => r.status !== 'built' && r.status !== 'planned');

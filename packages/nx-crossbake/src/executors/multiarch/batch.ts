@@ -31,7 +31,12 @@ export default async function* multiarchBatch(
   const requests = Object.values(taskGraph.tasks).map((task) =>
     toServiceRequest(task.id, task.target.project, inputs[task.id], context),
   );
-  const results = await buildServices({ workspaceRoot: context.root, requests, setupOptionsFor: setupOptionsFinder(context) });
+  const results = await buildServices({
+    workspaceRoot: context.root,
+    requests,
+    setupOptionsFor: setupOptionsFinder(context),
+    defaultBranch: context.nxJsonConfiguration?.defaultBase,
+  });
   const endTime = Date.now();
   for (const request of requests) {
     const result = results.get(request.id)!;

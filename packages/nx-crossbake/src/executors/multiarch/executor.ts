@@ -15,6 +15,7 @@ export default async function multiarchExecutor(
     workspaceRoot: context.root,
     requests: [toServiceRequest(id, projectName, options, context)],
     setupOptionsFor: setupOptionsFinder(context),
+    defaultBranch: context.nxJsonConfiguration?.defaultBase,
   });
   const result = results.get(id)!;
   if (result.status !== 'built') logger.error(formatTaskOutput(result));

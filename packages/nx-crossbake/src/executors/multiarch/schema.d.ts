@@ -4,11 +4,13 @@ export interface MultiarchExecutorSchema {
   context?: string;
   platforms?: string[];
   tags?: string[];
+  'tag-latest'?: boolean;
   push?: boolean;
   load?: boolean;
   'build-args'?: string[];
   target?: string;
   labels?: string[];
+  'oci-labels'?: boolean;
   secrets?: string[];
   'secret-files'?: string[];
   ssh?: string[];
@@ -19,6 +21,7 @@ export interface MultiarchExecutorSchema {
   setup?: boolean;
   'cache-from'?: string[];
   'cache-to'?: string[];
+  cache?: 'auto' | 'registry' | 'local' | 'gha' | 'none';
   pull?: boolean;
   'no-cache'?: boolean;
   outputs?: string[];

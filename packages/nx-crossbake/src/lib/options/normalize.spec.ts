@@ -1,11 +1,13 @@
 import { InvalidOptionsError } from '../errors';
-import { normalizeOptions } from './normalize';
+import { normalizeOptions, type RunFacts } from './normalize';
 
 const project = { name: '@acme/api', root: 'apps/api' };
+const NOW = new Date('2026-11-26T10:00:00Z');
+const facts = (env: Record<string, string> = {}, git: RunFacts['git'] = {}): RunFacts => ({ env, git, defaultBranch: 'main', now: NOW });
 
 describe('normalizeOptions', () => {
   it('applies every default from schema.json and the project root', () => {
-    expect(normalizeOptions({ push: true, tags: ['r.example.com/acme/api:1'] }, project)).toEqual({
+    expect(normalizeOptions({ push: true, tags: ['r.example.com/acme/api:1'] }, project, facts())).toEqual({
       project: '@acme/api',
       projectRoot: 'apps/api',
       context: 'apps/api',
@@ -15,7 +17,7 @@ describe('normalizeOptions', () => {
       push: true,
       load: false,
       buildArgs: {},
-      labels: {},
+      labels: { 'org.opencontainers.image.title': 'acme-api', 'org.opencontainers.image.created': '2026-11-26T10:00:00.000Z' },
       secrets: [],
       ssh: [],
       buildContexts: {},
@@ -23,8 +25,9 @@ describe('normalizeOptions', () => {
       target: undefined,
       builder: 'nx-crossbake',
       setup: true,
-      cacheFrom: [],
-      cacheTo: [],
+      // pushing: the registry cache of this image, this branch and the default branch (none known here)
+      cacheFrom: ['type=registry,ref=r.example.com/acme/api:buildcache', 'type=registry,ref=r.example.com/acme/api:buildcache-main'],
+      cacheTo: ['type=registry,ref=r.example.com/acme/api:buildcache,mode=max,oci-mediatypes=true,image-manifest=true'],
       pull: false,
       noCache: false,
       outputs: [],
@@ -68,7 +71,7 @@ describe('normalizeOptions', () => {
 
   it('reads $VAR and ${VAR} in build-args from the environment, $$ being a literal $', () => {
     const env = { VERSION: '1.2.3', USER: 'ci' };
-    expect(normalizeOptions({ load: true, 'build-args': ['V=$VERSION', 'W=v${VERSION}-x', 'L=$${USER} costs $$5'] }, project, env).buildArgs).toEqual({
+    expect(normalizeOptions({ load: true, 'build-args': ['V=$VERSION', 'W=v${VERSION}-x', 'L=$${USER} costs $$5'] }, project, facts(env)).buildArgs).toEqual({
       V: '1.2.3',
       W: 'v1.2.3-x',
       L: '${USER} costs $5',
@@ -79,7 +82,7 @@ describe('normalizeOptions', () => {
     const options = normalizeOptions(
       { load: true, secrets: ['id=npm,env=NPM_TOKEN', 'id=key,src=k.pem'], 'secret-files': ['GH=.gh-token'] },
       project,
-      { NPM_TOKEN: 'xyz' },
+      facts({ NPM_TOKEN: 'xyz' }),
     );
     expect(options.secrets).toEqual(['id=npm,env=NPM_TOKEN', 'id=key,src=k.pem', 'id=GH,src=.gh-token']);
     expect(JSON.stringify(options)).not.toContain('xyz');
@@ -91,6 +94,55 @@ describe('normalizeOptions', () => {
     [{}, []],
   ])('maps attestations %j', (raw, attest) => {
     expect(normalizeOptions({ load: true, ...raw }, project).attest).toEqual(attest);
+  });
+
+  it('renders tag and label templates from the project and git', () => {
+    const options = normalizeOptions(
+      {
+        push: true,
+        tags: ['r.example.com/{projectName}:{version}', 'r.example.com/{projectName}:{branch}-{shortSha}', 'r.example.com/{projectName}:{date}-{sha}'],
+        labels: ['built-from={branch}@{sha}'],
+      },
+      { ...project, version: '1.4.0' },
+      facts({}, { sha: 'a1b2c3d4e5f6', branch: 'feature/Login_v2', remoteUrl: 'https://git.example.com/acme/repo' }),
+    );
+    expect(options.tags).toEqual([
+      'r.example.com/acme-api:1.4.0',
+      'r.example.com/acme-api:feature-login_v2-a1b2c3d',
+      'r.example.com/acme-api:20261126-a1b2c3d4e5f6',
+    ]);
+    expect(options.labels).toEqual({
+      'org.opencontainers.image.title': 'acme-api',
+      'org.opencontainers.image.created': '2026-11-26T10:00:00.000Z',
+      'org.opencontainers.image.revision': 'a1b2c3d4e5f6',
+      'org.opencontainers.image.source': 'https://git.example.com/acme/repo',
+      'org.opencontainers.image.version': '1.4.0',
+      'built-from': 'feature-login_v2@a1b2c3d4e5f6',
+    });
+  });
+
+  it.each([
+    ['main', ['r.example.com/api:1', 'r.example.com/api:latest']],
+    ['feature', ['r.example.com/api:1']],
+  ])('tags latest only on the default branch (on %s)', (branch, tags) => {
+    expect(normalizeOptions({ push: true, tags: ['r.example.com/api:1'], 'tag-latest': true }, project, facts({}, { branch })).tags).toEqual(tags);
+  });
+
+  it('leaves the OCI labels out when asked, and lets user labels win', () => {
+    expect(normalizeOptions({ load: true, 'oci-labels': false, labels: ['a=1'] }, project, facts()).labels).toEqual({ a: '1' });
+    expect(normalizeOptions({ load: true, labels: ['org.opencontainers.image.title=API'] }, project, facts()).labels['org.opencontainers.image.title']).toBe('API');
+  });
+
+  it.each([
+    [{ push: true, tags: ['r/api:1'], 'cache-from': ['type=gha'] }, ['type=gha'], ['type=registry,ref=r/api:buildcache-x,mode=max,oci-mediatypes=true,image-manifest=true']],
+    [{ push: true, tags: ['r/api:1'], cache: 'none' }, [], []],
+    [{ load: true }, [], []],
+    [{ load: true, cache: 'local' }, ['type=local,src=tmp/nx-crossbake/cache/acme-api'], ['type=local,dest=tmp/nx-crossbake/cache/acme-api,mode=max']],
+    [{ load: true, cache: 'gha' }, ['type=gha,scope=acme-api'], ['type=gha,scope=acme-api,mode=max']],
+    [{ load: true, cache: 'gha', platforms: ['linux/arm64'] }, ['type=gha,scope=acme-api-linux-arm64'], ['type=gha,scope=acme-api-linux-arm64,mode=max']],
+  ])('cache %j', (raw, cacheFrom, cacheTo) => {
+    const options = normalizeOptions(raw as never, project, facts({}, { branch: 'x' }));
+    expect([options.cacheFrom, options.cacheTo]).toEqual([cacheFrom, cacheTo]);
   });
 
   it('maps a root project to the workspace root', () => {
@@ -114,12 +166,17 @@ describe('normalizeOptions', () => {
     [{ load: true, 'secret-files': ['nopath'] }, "secret-files entry 'nopath' is not of the form ID=path"],
     [{ load: true, provenance: 'yes' }, "provenance 'yes' is not one of false, true, mode=min, mode=max"],
     [{ load: true, 'build-contexts': ['noequals'] }, "build-contexts entry 'noequals' is not of the form KEY=VALUE"],
+    [{ push: true, tags: ['r/api:{ver}'] }, "tag 'r/api:{ver}' has an unknown placeholder {ver}"],
+    [{ push: true, tags: ['r/api:{version}'] }, "tag 'r/api:{version}' uses {version}, but the project has no version"],
+    [{ push: true, tags: ['r/api:{sha}'] }, 'uses {sha}, but the workspace is not a git repository'],
+    [{ push: true, tags: ['r/{projectName}:{date}!'] }, "the tag part '20261126!'"],
+    [{ load: true, cache: 'registry' }, "'cache: registry' names its cache after the image: set 'tags'"],
     [{ load: true, buildArgs: ['A=1'] }, "unknown option 'buildArgs': did you mean 'build-args'?"],
     [{ load: true, noCache: true }, "unknown option 'noCache': did you mean 'no-cache'?"],
     [{ load: true, colour: 'red' }, "unknown option 'colour' (valid options: file, context"],
   ])('rejects %j', (raw, message) => {
-    expect(() => normalizeOptions(raw as never, project, {})).toThrow(InvalidOptionsError);
-    expect(() => normalizeOptions(raw as never, project, {})).toThrow(message);
+    expect(() => normalizeOptions(raw as never, project, facts())).toThrow(InvalidOptionsError);
+    expect(() => normalizeOptions(raw as never, project, facts())).toThrow(message);
   });
 
   it('reports every problem of a project at once, naming the project', () => {

@@ -3,7 +3,10 @@ import schema from '../../executors/multiarch/schema.json';
 import type { MultiarchExecutorSchema } from '../../executors/multiarch/schema';
 import { InvalidOptionsError } from '../errors';
 import type { ServiceOptions } from './service-options';
+import type { GitFacts } from '../facts/git-facts';
 import { attestations, interpolate, normalizeSecrets, type Env } from './build-inputs';
+import { defaultCache, type CacheInput, type CacheMode } from './cache';
+import { renderTemplate, sanitizeForTag, type TemplateValues } from './templates';
 import { readOption, unknownOptionProblems } from './schema-options';
 import { checkImageTag, checkPlatform, parseKeyValues } from './validators';
 
@@ -11,13 +14,44 @@ export interface ProjectRef {
   name: string;
   /** Workspace-relative root of the project, e.g. `apps/api`. */
   root: string;
+  /** For `{version}`: the project's package.json version, or the version nx release publishes. */
+  version?: string;
 }
+
+/** What the run knows beyond the options, resolved once and passed in (keeps this function pure). */
+export interface RunFacts {
+  env: Env;
+  git: GitFacts;
+  defaultBranch: string;
+  now: Date;
+}
+
+export const currentFacts = (): RunFacts => ({ env: process.env, git: {}, defaultBranch: 'main', now: new Date() });
 
 const option = <K extends keyof MultiarchExecutorSchema>(raw: MultiarchExecutorSchema, name: K) =>
   readOption<NonNullable<MultiarchExecutorSchema[K]>>(schema, raw, name);
 
 // Names people bring from `docker build` or docker/build-push-action.
 const LIKELY_MEANT: Record<string, string> = { dockerfile: 'file', platform: 'platforms', tag: 'tags', 'build-arg': 'build-args', label: 'labels', output: 'outputs' };
+
+/** The OCI annotations as labels, from what the run knows; the user's labels override them. */
+function ociLabels(values: TemplateValues, git: GitFacts, now: Date): Record<string, string> {
+  const labels: Record<string, string> = { 'org.opencontainers.image.title': values.projectName, 'org.opencontainers.image.created': now.toISOString() };
+  if (git.sha) labels['org.opencontainers.image.revision'] = git.sha;
+  if (git.remoteUrl) labels['org.opencontainers.image.source'] = git.remoteUrl;
+  if (values.version) labels['org.opencontainers.image.version'] = values.version;
+  return labels;
+}
+
+/** Explicit cache-from / cache-to win, each on its own; otherwise the project's default cache. */
+function explicitOrDefaultCache(raw: MultiarchExecutorSchema, input: Omit<CacheInput, 'mode'>, problems: string[]) {
+  const mode = option(raw, 'cache') as CacheMode;
+  if (mode === 'registry' && input.tags.length === 0) problems.push("'cache: registry' names its cache after the image: set 'tags'");
+  const defaults = defaultCache({ ...input, mode });
+  const from = option(raw, 'cache-from');
+  const to = option(raw, 'cache-to');
+  return { cacheFrom: from.length ? from : defaults.cacheFrom, cacheTo: to.length ? to : defaults.cacheTo };
+}
 
 const toPosix = (p: string) => posix.normalize(p.replace(/\\/g, '/')).replace(/\/$/, '') || '.';
 
@@ -26,7 +60,8 @@ const toPosix = (p: string) => posix.normalize(p.replace(/\\/g, '/')).replace(/\
  * re-validates. Throws InvalidOptionsError listing all problems of the project. Pure: the file system is
  * checked separately (see checkBuildInputs).
  */
-export function normalizeOptions(raw: MultiarchExecutorSchema, project: ProjectRef, env: Env = process.env): ServiceOptions {
+export function normalizeOptions(raw: MultiarchExecutorSchema, project: ProjectRef, facts: RunFacts = currentFacts()): ServiceOptions {
+  const { env, git } = facts;
   const problems = unknownOptionProblems(schema, raw, LIKELY_MEANT);
 
   const projectRoot = toPosix(project.root || '.');
@@ -45,7 +80,22 @@ export function normalizeOptions(raw: MultiarchExecutorSchema, project: ProjectR
     if (problem) problems.push(problem);
   }
 
-  const tags = option(raw, 'tags');
+  const branch = git.branch ? sanitizeForTag(git.branch) : undefined;
+  const values: TemplateValues = {
+    projectName: project.name.replace(/^@/, '').replace(/\//g, '-'),
+    version: project.version,
+    sha: git.sha,
+    shortSha: git.sha?.slice(0, 7),
+    branch,
+    date: facts.now.toISOString().slice(0, 10).replace(/-/g, ''),
+  };
+  const tags = option(raw, 'tags').map((t) => renderTemplate(t, values, 'tag', problems));
+  if (option(raw, 'tag-latest') && git.branch === facts.defaultBranch) {
+    for (const tag of [...tags]) {
+      const latest = `${tag.replace(/@.*$/, '').replace(/:[^:/]*$/, '')}:latest`;
+      if (!tags.includes(latest)) tags.push(latest);
+    }
+  }
   for (const tag of tags) {
     const problem = checkImageTag(tag);
     if (problem) problems.push(problem);
@@ -71,7 +121,12 @@ export function normalizeOptions(raw: MultiarchExecutorSchema, project: ProjectR
     buildArgs: Object.fromEntries(
       Object.entries(parseKeyValues('build-args', option(raw, 'build-args'), problems)).map(([k, v]) => [k, interpolate(`build-arg ${k}`, v, env, problems)]),
     ),
-    labels: parseKeyValues('labels', option(raw, 'labels'), problems),
+    labels: {
+      ...(option(raw, 'oci-labels') ? ociLabels(values, git, facts.now) : {}),
+      ...Object.fromEntries(
+        Object.entries(parseKeyValues('labels', option(raw, 'labels'), problems)).map(([k, v]) => [k, renderTemplate(v, values, `label ${k}`, problems)]),
+      ),
+    },
     secrets: normalizeSecrets(option(raw, 'secrets'), option(raw, 'secret-files'), env, problems),
     ssh: option(raw, 'ssh'),
     buildContexts: parseKeyValues('build-contexts', option(raw, 'build-contexts'), problems),
@@ -79,8 +134,7 @@ export function normalizeOptions(raw: MultiarchExecutorSchema, project: ProjectR
     target: raw.target,
     builder: option(raw, 'builder'),
     setup: option(raw, 'setup'),
-    cacheFrom: option(raw, 'cache-from'),
-    cacheTo: option(raw, 'cache-to'),
+    ...explicitOrDefaultCache(raw, { project: project.name, tags, platforms, push, branch: git.branch, defaultBranch: facts.defaultBranch }, problems),
     pull: option(raw, 'pull'),
     noCache: option(raw, 'no-cache'),
     outputs,

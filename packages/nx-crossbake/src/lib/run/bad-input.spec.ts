@@ -97,6 +97,7 @@ describe('bad input, reported per project before anything is built', () => {
       workspaceRoot,
       requests,
       cli: new DockerCli(docker.exec),
+      exec: docker.exec,
       log: () => undefined,
       setupOptionsFor: () => ({ driver: 'docker', ...c.setup }) as never,
       environment: { native: ['linux/amd64', 'linux/arm64', 'linux/arm', 'linux/s390x'], readBinfmt: () => [] },

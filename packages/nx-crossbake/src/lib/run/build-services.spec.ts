@@ -32,6 +32,7 @@ async function run(
     workspaceRoot,
     requests,
     cli: new DockerCli(docker.exec),
+    exec: docker.exec,
     log: (m) => logs.push(m),
     // Every platform native: emulator detection has its own spec.
     environment: { native: ['linux/amd64', 'linux/arm64', 'linux/arm'], readBinfmt: () => [] },

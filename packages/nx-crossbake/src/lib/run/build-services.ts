@@ -2,6 +2,9 @@ import type { SetupExecutorSchema } from '../../executors/setup/schema';
 import { linkSiblingImages } from '../bake/links';
 import type { SetupEnvironment } from '../builder/ensure-builder';
 import { DockerCli } from '../docker/docker-cli';
+import { exec as defaultExec, type Exec } from '../docker/exec';
+import { resolveGitFacts } from '../facts/git-facts';
+import type { RunFacts } from '../options/normalize';
 import { CrossbakeError, DockerCommandError } from '../errors';
 import { writeReport } from '../results/report';
 import type { ServiceResult } from '../results/service-result';
@@ -23,6 +26,12 @@ export interface BuildServicesInput {
   setupOptionsFor?: (builder: string) => SetupExecutorSchema | undefined;
   /** Dry run: write and print the bake file and command; build, set up and report nothing. */
   print?: boolean;
+  /** The default branch (nx.json `defaultBase`), for `tag-latest` and the default branch's cache. */
+  defaultBranch?: string;
+  /** Replaces what the run learns from git, the environment and the clock (tests). */
+  facts?: RunFacts;
+  /** Runs git to learn the commit (replaced in tests). */
+  exec?: Exec;
   /** Replaces how emulators are detected (tests). */
   environment?: Pick<SetupEnvironment, 'readBinfmt' | 'native'>;
 }
@@ -87,7 +96,13 @@ async function buildGroup(
 export async function buildServices(input: BuildServicesInput): Promise<Map<string, ServiceResult>> {
   const { workspaceRoot, requests, cli = new DockerCli(), log = console.log } = input;
   const started = Date.now();
-  const { ready, rejections: results } = await prepareServices(cli, workspaceRoot, requests);
+  const facts = input.facts ?? {
+    env: process.env,
+    git: await resolveGitFacts(input.exec ?? defaultExec, workspaceRoot),
+    defaultBranch: input.defaultBranch ?? 'main',
+    now: new Date(),
+  };
+  const { ready, rejections: results } = await prepareServices(cli, workspaceRoot, requests, facts);
 
   const runDir = getRunDir();
   const builders = [...new Set(ready.map((r) => r.options.builder))];

@@ -4,7 +4,7 @@ import type { DockerCli } from '../docker/docker-cli';
 import { CrossbakeError } from '../errors';
 import { parseDockerfileImageRefs } from '../graph/dockerfile-refs';
 import { checkBuildInputs } from '../options/check-inputs';
-import { normalizeOptions } from '../options/normalize';
+import { normalizeOptions, type RunFacts } from '../options/normalize';
 import type { ServiceOptions } from '../options/service-options';
 import type { ServiceResult } from '../results/service-result';
 import { rejected, type ServiceRequest } from './service-request';
@@ -38,16 +38,28 @@ async function checkEngine(cli: DockerCli, services: ServiceOptions[]): Promise<
  * Everything checked before anything is built: each project's options and inputs, then the engine.
  * Returns the services fit to build, and a result for every request that is not.
  */
+/** `{version}`: the version nx release gave, else the project's package.json. */
+function projectVersion(workspaceRoot: string, request: ServiceRequest): string | undefined {
+  if (request.project.version) return request.project.version;
+  try {
+    const version = (JSON.parse(readFileSync(join(workspaceRoot, request.project.root, 'package.json'), 'utf8')) as { version?: unknown }).version;
+    return typeof version === 'string' ? version : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export async function prepareServices(
   cli: DockerCli,
   workspaceRoot: string,
   requests: readonly ServiceRequest[],
+  facts: RunFacts,
 ): Promise<{ ready: PreparedService[]; rejections: Map<string, ServiceResult> }> {
   const rejections = new Map<string, ServiceResult>();
   const ready: PreparedService[] = [];
   for (const request of requests) {
     try {
-      const options = normalizeOptions(request.options, request.project);
+      const options = normalizeOptions(request.options, { ...request.project, version: projectVersion(workspaceRoot, request) }, facts);
       checkBuildInputs(options, workspaceRoot);
       const dockerfile = readFileSync(join(workspaceRoot, options.file), 'utf8');
       ready.push({ request, options, dockerfile, dockerfileRefs: parseDockerfileImageRefs(dockerfile, options.buildArgs) });

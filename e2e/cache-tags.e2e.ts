@@ -1,0 +1,101 @@
+import { BASE_IMAGE, imageRef, registryPlatforms, run, Workspace } from './support/workspace';
+
+const PLATFORMS = ['linux/amd64', 'linux/arm64'];
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
+const bakeSeconds = (output: string) => Number(output.match(/1 bake\(s\) in ([\d.]+)s/)![1]);
+
+function git(ws: Workspace, ...args: string[]): string {
+  const result = run('git', args, { cwd: ws.dir });
+  if (result.code !== 0) throw new Error(`git ${args.join(' ')} failed:\n${result.output}`);
+  return result.stdout.trim();
+}
+
+const repoOf = (name: string) => imageRef(name).replace(/:latest$/, '');
+/** Drops every build cache of the engine, so only the registry cache can make a step CACHED. */
+const pruneBuilderCache = () => run('docker', ['builder', 'prune', '--all', '--force']);
+
+describe('registry cache by default, per service', () => {
+  let ws: Workspace;
+  const services = ['cache-a', 'cache-b'];
+
+  beforeAll(() => {
+    ws = new Workspace(
+      'cache',
+      services.map((name) => ({
+        name,
+        root: `apps/${name}`,
+        // A slow step per platform: what a cache hit saves.
+        dockerfile: `FROM ${BASE_IMAGE}\nRUN sleep 3 && uname -m > /built-on\nCOPY app.txt /app.txt\n`,
+        files: { 'app.txt': `${name} v1\n` },
+        options: { platforms: PLATFORMS, tags: [imageRef(name)], push: true },
+      })),
+    );
+    // Its own repository, on a branch of its own: the cache ref is per branch.
+    ws.write('.gitignore', 'node_modules\ndist\ntmp\n.nx\n.shim\n');
+    git(ws, 'init', '-q', '-b', 'feature');
+    git(ws, '-c', 'user.email=e2e@example.com', '-c', 'user.name=e2e', 'add', '-A');
+    git(ws, '-c', 'user.email=e2e@example.com', '-c', 'user.name=e2e', 'commit', '-q', '-m', 'one');
+  });
+
+  it('exports each service to its own cache ref, then a rebuild of one changed service imports it', () => {
+    pruneBuilderCache();
+    const cold = ws.nx(['run-many', '-t', 'docker-multiarch']);
+    expect(cold.code).toBe(0);
+    const bake = JSON.parse(ws.read(ws.bakeCalls()[0].match(/--file (\S+)/)![1]));
+    expect(bake.target['cache-a']['cache-to']).toEqual([`type=registry,ref=${repoOf('cache-a')}:buildcache-feature,mode=max,oci-mediatypes=true,image-manifest=true`]);
+    expect(bake.target['cache-b']['cache-from']).toEqual([`type=registry,ref=${repoOf('cache-b')}:buildcache-feature`, `type=registry,ref=${repoOf('cache-b')}:buildcache-main`]);
+    expect(run('docker', ['buildx', 'imagetools', 'inspect', `${repoOf('cache-a')}:buildcache-feature`]).code).toBe(0);
+
+    // Nothing local left: whatever is CACHED now came from the registry.
+    pruneBuilderCache();
+    ws.write('apps/cache-b/app.txt', 'cache-b v2\n');
+    const warm = ws.nx(['run-many', '-t', 'docker-multiarch']);
+    expect(warm.code).toBe(0);
+    expect(warm.output).toContain(`importing cache manifest from ${repoOf('cache-a')}:buildcache-feature`);
+    // The 3-second RUN step of both services, on every platform, is not run again: every one that shows
+    // is CACHED or extracted from the imported cache, none takes seconds (cache-b's COPY alone is new).
+    const slowSteps = [...warm.output.matchAll(/^#(\d+) \[cache-[ab] linux\/\S+ 2\/3\] RUN sleep 3/gm)].map((m) => m[1]);
+    expect(slowSteps.length).toBeGreaterThan(0);
+    for (const id of slowSteps) expect(warm.output).not.toMatch(new RegExp(`^#${id} DONE [1-9]\\d*\\.\\ds$`, 'm'));
+    expect(warm.output).toMatch(/^#\d+ \[cache-b linux\/arm64 3\/3\] COPY app.txt/m);
+    process.stderr.write(`[e2e] cache: cold bake ${seconds(bakeSeconds(cold.output) * 1000)}, warm bake (registry cache, one service changed) ${seconds(bakeSeconds(warm.output) * 1000)}\n`);
+    expect(bakeSeconds(warm.output)).toBeLessThan(bakeSeconds(cold.output));
+  });
+});
+
+describe('tags from git', () => {
+  it('tags {branch}-{shortSha}, and latest only on the default branch', () => {
+    const ws = new Workspace(
+      'git-tags',
+      [
+        {
+          name: 'tagged',
+          root: 'apps/tagged',
+          dockerfile: `FROM ${BASE_IMAGE}\nCOPY app.txt /app.txt\n`,
+          files: { 'app.txt': 'v1\n' },
+          options: { platforms: PLATFORMS, tags: [`${repoOf('tagged')}:{branch}-{shortSha}`], 'tag-latest': true, push: true },
+        },
+      ],
+      { defaultBase: 'main' },
+    );
+    ws.write('.gitignore', 'node_modules\ndist\ntmp\n.nx\n.shim\n');
+    git(ws, 'init', '-q', '-b', 'main');
+    git(ws, '-c', 'user.email=e2e@example.com', '-c', 'user.name=e2e', 'add', '-A');
+    git(ws, '-c', 'user.email=e2e@example.com', '-c', 'user.name=e2e', 'commit', '-q', '-m', 'one');
+    git(ws, 'checkout', '-q', '-b', 'feature/Login');
+    const featureSha = git(ws, 'rev-parse', '--short=7', 'HEAD');
+
+    expect(ws.nx(['run-many', '-t', 'docker-multiarch']).code).toBe(0);
+    expect(registryPlatforms(`${repoOf('tagged')}:feature-login-${featureSha}`)).toEqual(PLATFORMS);
+    expect(run('docker', ['buildx', 'imagetools', 'inspect', `${repoOf('tagged')}:latest`]).code).not.toBe(0);
+
+    git(ws, 'checkout', '-q', 'main');
+    expect(ws.nx(['run-many', '-t', 'docker-multiarch']).code).toBe(0);
+    expect(registryPlatforms(`${repoOf('tagged')}:main-${featureSha}`)).toEqual(PLATFORMS);
+    expect(registryPlatforms(`${repoOf('tagged')}:latest`)).toEqual(PLATFORMS);
+    const labels = JSON.parse(run('docker', ['buildx', 'imagetools', 'inspect', `${repoOf('tagged')}:latest`, '--format', '{{json .Image}}']).stdout);
+    const config = labels['linux/amd64']?.config ?? labels.config;
+    expect(config.Labels['org.opencontainers.image.revision']).toBe(git(ws, 'rev-parse', 'HEAD'));
+    expect(config.Labels['org.opencontainers.image.title']).toBe('tagged');
+  });
+});

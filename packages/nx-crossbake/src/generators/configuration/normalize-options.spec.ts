@@ -1,0 +1,43 @@
+import { normalizeConfigurationOptions } from './normalize-options';
+
+describe('normalizeConfigurationOptions', () => {
+  it('applies the built-in defaults', () => {
+    expect(normalizeConfigurationOptions({ project: '@acme/api' }, {})).toEqual({
+      project: '@acme/api',
+      targetName: 'docker-multiarch',
+      platforms: ['linux/amd64', 'linux/arm64'],
+      image: 'acme-api:latest',
+      push: false,
+      dockerfile: 'none',
+      skipFormat: false,
+    });
+  });
+
+  it("falls back to the plugin's nx.json platforms and registry", () => {
+    const normalized = normalizeConfigurationOptions({ project: 'api' }, { platforms: ['linux/arm/v7'], registry: 'ghcr.io/acme' });
+    expect(normalized).toMatchObject({ platforms: ['linux/arm/v7'], image: 'ghcr.io/acme/api:latest' });
+  });
+
+  it('prefers what was typed over the plugin options', () => {
+    const normalized = normalizeConfigurationOptions(
+      { project: 'api', platforms: ['linux/amd64'], registry: 'registry.example.com' },
+      { platforms: ['linux/arm/v7'], registry: 'ghcr.io/acme' },
+    );
+    expect(normalized).toMatchObject({ platforms: ['linux/amd64'], image: 'registry.example.com/api:latest' });
+  });
+
+  it('uses --image as given, ignoring the registry', () => {
+    expect(normalizeConfigurationOptions({ project: 'api', image: 'ghcr.io/acme/edge:v1', registry: 'x.example.com' }, {}).image).toBe(
+      'ghcr.io/acme/edge:v1',
+    );
+  });
+
+  it.each([
+    [{ project: 'api', platforms: ['linux/aarch64'] }, /unknown architecture 'aarch64'/],
+    [{ project: 'api', platforms: [] as string[] }, /no platforms/],
+    [{ project: 'api', image: 'ghcr.io/Acme/api' }, /lowercase.*--image/],
+    [{ project: 'api', registry: 'ghcr.io/Acme' }, /lowercase.*--registry/],
+  ])('rejects %j', (options, message) => {
+    expect(() => normalizeConfigurationOptions(options, {})).toThrow(message);
+  });
+});

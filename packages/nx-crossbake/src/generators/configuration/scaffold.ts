@@ -1,0 +1,28 @@
+import { joinPathFragments, type Tree } from '@nx/devkit';
+import { dockerignore } from './templates/dockerignore';
+import { goDockerfile } from './templates/go-dockerfile';
+import { nodeDockerfile } from './templates/node-dockerfile';
+
+export interface ScaffoldResult {
+  written: string[];
+  /** Files that existed: the user's, left exactly as they were. */
+  kept: string[];
+}
+
+/** Writes the Dockerfile and .dockerignore of `kind` into the project folder; an existing file is never overwritten. */
+export function scaffoldDockerfile(tree: Tree, root: string, kind: 'node' | 'go', run: { project: string; targetName: string }): ScaffoldResult {
+  const files: Record<string, string> = {
+    Dockerfile: kind === 'node' ? nodeDockerfile(run) : goDockerfile(run),
+    '.dockerignore': dockerignore(kind),
+  };
+  const result: ScaffoldResult = { written: [], kept: [] };
+  for (const [name, content] of Object.entries(files)) {
+    const path = joinPathFragments(root, name);
+    if (tree.exists(path)) result.kept.push(path);
+    else {
+      tree.write(path, content);
+      result.written.push(path);
+    }
+  }
+  return result;
+}

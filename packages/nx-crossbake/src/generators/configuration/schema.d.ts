@@ -1,0 +1,11 @@
+/** Options of `nx g nx-crossbake:configuration`; mirrors schema.json (the source of truth). */
+export interface ConfigurationGeneratorSchema {
+  project: string;
+  targetName?: string;
+  platforms?: string[];
+  image?: string;
+  registry?: string;
+  push?: boolean;
+  dockerfile?: 'none' | 'node' | 'go';
+  skipFormat?: boolean;
+}

@@ -1,0 +1,33 @@
+import { checkImageTag } from './validators';
+
+// One path component of a repository name, as github.com/distribution/reference allows it.
+const SEPARATOR_RUN = /[._-]+/g;
+const isValidSeparator = (s: string) => s === '.' || s === '_' || s === '__' || /^-+$/.test(s);
+
+/**
+ * An Nx project name as an image repository path: lower case, `@acme/api` → `acme-api`, `Web App` → `web-app`.
+ * Valid names stay as they are; separators docker rejects (`a..b`, `a._b`) become `-`, so the result is
+ * always a valid name. Throws when nothing usable is left, so the caller can ask for an explicit image.
+ */
+export function repositoryNameOf(project: string): string {
+  const name = project
+    .toLowerCase()
+    .replace(/^@/, '')
+    .replace(/[^a-z0-9._-]+/g, '-')
+    .replace(SEPARATOR_RUN, (run) => (isValidSeparator(run) ? run : '-'))
+    .replace(/^[._-]+|[._-]+$/g, '');
+  if (name === '') throw new Error(`project '${project}' gives no usable image name: pass one with --image`);
+  return name;
+}
+
+/** `<registry>/<repository>:latest`, or `<repository>:latest` without a registry. */
+export function defaultImageTag(project: string, registry?: string): string {
+  const prefix = registry?.trim().replace(/\/+$/, '');
+  return `${prefix ? `${prefix}/` : ''}${repositoryNameOf(project)}:latest`;
+}
+
+/** Throws with docker's grammar explained when `ref` cannot tag an image. */
+export function assertImageTag(ref: string, hint: string): void {
+  const problem = checkImageTag(ref);
+  if (problem) throw new Error(`${problem} (${hint})`);
+}
