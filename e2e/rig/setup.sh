@@ -11,6 +11,8 @@ set -euo pipefail
 
 RIG_DIR=${CROSSBAKE_RIG_DIR:-/var/lib/crossbake-rig}
 REGISTRY=${CROSSBAKE_REGISTRY:-127.0.0.1:5000}
+# A second registry that requires a login (htpasswd), for the registry-login e2e tests.
+AUTH_REGISTRY=${CROSSBAKE_AUTH_REGISTRY:-127.0.0.1:5001}
 BASE_IMAGE="$REGISTRY/crossbake/busybox:1"
 BINFMT_IMAGE="$REGISTRY/crossbake/binfmt:qemu-7.2-1"
 PREFIX="$RIG_DIR/prefix"
@@ -62,7 +64,7 @@ apt_download() { # apt_download <package[:arch]>... into $RIG_DIR/apt/debs
 
 install_system_packages() {
   local missing=()
-  for p in runc tini iptables qemu-user-static binfmt-support docker-registry curl; do
+  for p in runc tini iptables qemu-user-static binfmt-support docker-registry curl apache2-utils; do
     dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
   done
   if [ ${#missing[@]} -gt 0 ]; then
@@ -91,7 +93,7 @@ install_engine() {
   cat >"$RIG_DIR/daemon.json" <<EOF
 {
   "features": { "containerd-snapshotter": true },
-  "insecure-registries": ["$REGISTRY"],
+  "insecure-registries": ["$REGISTRY", "$AUTH_REGISTRY"],
   "data-root": "$RIG_DIR/docker",
   "exec-root": "$RIG_DIR/exec",
   "pidfile": "$RIG_DIR/dockerd.pid"
@@ -138,6 +140,39 @@ EOF
   log "starting docker-registry on $REGISTRY"
   setsid nohup docker-registry serve "$RIG_DIR/registry/config.yml" >"$RIG_DIR/registry.log" 2>&1 </dev/null &
   wait_for 30 registry registry_ready
+}
+
+# Its user is `crossbake`; the password is made once and kept, readable by root only, in the rig folder.
+auth_registry_ready() { [ "$(curl -s -o /dev/null -w '%{http_code}' "http://$AUTH_REGISTRY/v2/")" = 401 ]; }
+
+setup_auth_registry() {
+  local dir="$RIG_DIR/auth-registry"
+  auth_registry_ready && return 0
+  command -v htpasswd >/dev/null || install_system_packages
+  mkdir -p "$dir/data" && chmod 700 "$dir"
+  [ -s "$dir/password" ] || (umask 077 && head -c 24 /dev/urandom | base64 | tr -d '/+=' >"$dir/password")
+  htpasswd -Bbn crossbake "$(cat "$dir/password")" >"$dir/htpasswd"
+  cat >"$dir/config.yml" <<EOF
+version: 0.1
+log: { level: warn }
+storage:
+  filesystem: { rootdirectory: $dir/data }
+http:
+  addr: $AUTH_REGISTRY
+auth:
+  htpasswd: { realm: crossbake, path: $dir/htpasswd }
+EOF
+  log "starting docker-registry with htpasswd auth on $AUTH_REGISTRY"
+  setsid nohup docker-registry serve "$dir/config.yml" >"$RIG_DIR/auth-registry.log" 2>&1 </dev/null &
+  wait_for 30 "auth registry" auth_registry_ready
+}
+
+# An engine this rig started earlier, with an older daemon.json, learns the auth registry on reload.
+reload_insecure_registries() {
+  [ -f "$RIG_DIR/daemon.json" ] && [ -f "$RIG_DIR/dockerd.pid" ] || return 0
+  grep -q "$AUTH_REGISTRY" "$RIG_DIR/daemon.json" && return 0
+  sed -i "s#\"$REGISTRY\"\]#\"$REGISTRY\", \"$AUTH_REGISTRY\"]#" "$RIG_DIR/daemon.json"
+  kill -HUP "$(cat "$RIG_DIR/dockerd.pid")" && sleep 1
 }
 
 # No Docker Hub here: the base image is busybox-static for each architecture, copied FROM scratch.
@@ -194,12 +229,13 @@ push_binfmt_image() {
 
 main() {
   mkdir -p "$RIG_DIR"
-  if engine_ready; then log "using the Docker engine that is already running"; else install_engine; fi
+  if engine_ready; then log "using the Docker engine that is already running"; reload_insecure_registries; else install_engine; fi
   setup_qemu
   setup_registry
+  setup_auth_registry
   push_base_image
   push_binfmt_image
-  log "ready: engine $(docker version -f '{{.Server.Version}}'), buildx $(docker buildx version | awk '{print $2}'), registry $REGISTRY, base $BASE_IMAGE"
+  log "ready: engine $(docker version -f '{{.Server.Version}}'), buildx $(docker buildx version | awk '{print $2}'), registries $REGISTRY and $AUTH_REGISTRY (login), base $BASE_IMAGE"
 }
 
 main "$@"

@@ -26,4 +26,5 @@ export interface MultiarchExecutorSchema {
   'no-cache'?: boolean;
   outputs?: string[];
   'strict-emulation'?: boolean;
+  registries?: { url: string; username: string; passwordEnv: string }[];
 }

@@ -18,6 +18,7 @@ const service = (overrides: Partial<ServiceOptions> = {}): ServiceOptions => ({
   noCache: false,
   outputs: [],
   strictEmulation: false,
+  registries: [],
   secrets: [],
   ssh: [],
   buildContexts: {},

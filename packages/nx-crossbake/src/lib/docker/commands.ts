@@ -124,3 +124,6 @@ export const getEmulatorInstallCommand = (image: string, names: readonly string[
   '--install',
   names.join(','),
 ];
+
+/** The password goes to stdin (`ExecOptions.input`), never into argv. */
+export const getLoginCommand = (url: string, username: string): string[] => ['login', url, '--username', username, '--password-stdin'];

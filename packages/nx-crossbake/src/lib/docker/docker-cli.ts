@@ -12,10 +12,27 @@ export class DockerCli {
   constructor(
     private readonly exec: Exec = defaultExec,
     private readonly docker = process.env.CROSSBAKE_DOCKER ?? 'docker',
+    /** DOCKER_CONFIG for every command, when the run logs in to registries of its own. */
+    private readonly dockerConfig?: string,
   ) {}
 
-  private async run(args: string[], options?: Parameters<Exec>[2]): Promise<ExecResult> {
-    return this.exec(this.docker, args, options);
+  /** The same CLI, with its own Docker configuration folder (registry logins of this run). */
+  withDockerConfig(dir: string): DockerCli {
+    return new DockerCli(this.exec, this.docker, dir);
+  }
+
+  private async run(args: string[], options: Parameters<Exec>[2] = {}): Promise<ExecResult> {
+    return this.exec(this.docker, args, this.dockerConfig ? { ...options, env: { ...options.env, DOCKER_CONFIG: this.dockerConfig } } : options);
+  }
+
+  /** `docker login` with the password on stdin: never in argv, never logged. */
+  async login(url: string, username: string, password: string): Promise<void> {
+    const args = commands.getLoginCommand(url, username);
+    const result = await this.run(args, { input: password });
+    if (result.exitCode !== 0) {
+      // buildx/docker echo nothing of stdin; the tail is the registry's refusal.
+      throw new CrossbakeError(`docker login to ${url} as ${username} failed: ${tail(result.stderr, 3)}`);
+    }
   }
 
   private async runOrThrow(args: string[]): Promise<ExecResult> {

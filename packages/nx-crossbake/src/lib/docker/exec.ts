@@ -8,6 +8,8 @@ export interface ExecOptions {
   input?: string;
   /** Pass the child's output through to ours while capturing it (buildx progress). */
   stream?: boolean;
+  /** Added to the environment (e.g. DOCKER_CONFIG for a run with its own registry logins). */
+  env?: Record<string, string>;
 }
 
 export interface ExecResult {
@@ -24,6 +26,7 @@ export const exec: Exec = async (file, args, options = {}) => {
   const { execa } = await import('execa');
   const result = await execa(file, args, {
     cwd: options.cwd,
+    env: options.env,
     input: options.input,
     stdin: options.input === undefined ? 'ignore' : undefined,
     stdout: options.stream ? ['pipe', 'inherit'] : 'pipe',

@@ -2,7 +2,7 @@ import { posix } from 'node:path';
 import schema from '../../executors/multiarch/schema.json';
 import type { MultiarchExecutorSchema } from '../../executors/multiarch/schema';
 import { InvalidOptionsError } from '../errors';
-import type { ServiceOptions } from './service-options';
+import type { RegistryLogin, ServiceOptions } from './service-options';
 import type { GitFacts } from '../facts/git-facts';
 import { attestations, interpolate, normalizeSecrets, type Env } from './build-inputs';
 import { defaultCache, type CacheInput, type CacheMode } from './cache';
@@ -51,6 +51,18 @@ function explicitOrDefaultCache(raw: MultiarchExecutorSchema, input: Omit<CacheI
   const from = option(raw, 'cache-from');
   const to = option(raw, 'cache-to');
   return { cacheFrom: from.length ? from : defaults.cacheFrom, cacheTo: to.length ? to : defaults.cacheTo };
+}
+
+/** Each login names a variable that is set; the value itself is never read here. */
+function checkRegistries(registries: RegistryLogin[], env: Env, problems: string[]): RegistryLogin[] {
+  for (const r of registries) {
+    if (!r || !r.url || !r.username || !r.passwordEnv) {
+      problems.push(`each entry of 'registries' needs url, username and passwordEnv (got ${JSON.stringify(Object.keys(r ?? {}))})`);
+    } else if (env[r.passwordEnv] === undefined) {
+      problems.push(`the password for ${r.url} is read from the environment variable ${r.passwordEnv}, which is not set`);
+    }
+  }
+  return registries;
 }
 
 const toPosix = (p: string) => posix.normalize(p.replace(/\\/g, '/')).replace(/\/$/, '') || '.';
@@ -139,6 +151,7 @@ export function normalizeOptions(raw: MultiarchExecutorSchema, project: ProjectR
     noCache: option(raw, 'no-cache'),
     outputs,
     strictEmulation: option(raw, 'strict-emulation'),
+    registries: checkRegistries(option(raw, 'registries'), env, problems),
   };
   if (problems.length > 0) throw new InvalidOptionsError(project.name, problems);
   return options;

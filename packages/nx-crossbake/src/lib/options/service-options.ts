@@ -31,4 +31,12 @@ export interface ServiceOptions {
   outputs: string[];
   /** Compile steps under QEMU are an error rather than a warning. */
   strictEmulation: boolean;
+  /** Registries to log in to; the password stays in the environment variable named. */
+  registries: RegistryLogin[];
+}
+
+export interface RegistryLogin {
+  url: string;
+  username: string;
+  passwordEnv: string;
 }

@@ -2,6 +2,7 @@ import type { SetupExecutorSchema } from '../../executors/setup/schema';
 import { linkSiblingImages } from '../bake/links';
 import type { SetupEnvironment } from '../builder/ensure-builder';
 import { DockerCli } from '../docker/docker-cli';
+import { withRegistryLogins } from '../docker/docker-config';
 import { exec as defaultExec, type Exec } from '../docker/exec';
 import { resolveGitFacts } from '../facts/git-facts';
 import type { RunFacts } from '../options/normalize';
@@ -107,16 +108,24 @@ export async function buildServices(input: BuildServicesInput): Promise<Map<stri
   const runDir = getRunDir();
   const builders = [...new Set(ready.map((r) => r.options.builder))];
   const timings: Timings = { setupMs: 0, bakeMs: 0 };
-  for (const builder of builders) {
-    const group = ready.filter((r) => r.options.builder === builder);
-    const suffix = builders.length > 1 ? `.${builder}` : '';
-    const files = { bakeFile: `${runDir}/docker-bake${suffix}.json`, metadataFile: `${runDir}/metadata${suffix}.json` };
-    try {
-      for (const [id, result] of await buildGroup({ ...input, cli, log }, builder, group, files, timings)) results.set(id, result);
-    } catch (e) {
-      if (!(e instanceof CrossbakeError || e instanceof DockerCommandError)) throw e;
-      for (const g of group) results.set(g.request.id, rejected(g.request, e.message));
-    }
+  const logins = input.print ? [] : ready.flatMap((r) => r.options.registries);
+  try {
+    await withRegistryLogins(cli, logins, facts.env, async (runCli) => {
+      for (const builder of builders) {
+        const group = ready.filter((r) => r.options.builder === builder);
+        const suffix = builders.length > 1 ? `.${builder}` : '';
+        const files = { bakeFile: `${runDir}/docker-bake${suffix}.json`, metadataFile: `${runDir}/metadata${suffix}.json` };
+        try {
+          for (const [id, result] of await buildGroup({ ...input, cli: runCli, log }, builder, group, files, timings)) results.set(id, result);
+        } catch (e) {
+          if (!(e instanceof CrossbakeError || e instanceof DockerCommandError)) throw e;
+          for (const g of group) results.set(g.request.id, rejected(g.request, e.message));
+        }
+      }
+    });
+  } catch (e) {
+    if (!(e instanceof CrossbakeError || e instanceof DockerCommandError)) throw e;
+    for (const r of ready) results.set(r.request.id, rejected(r.request, e.message)); // a login failed: nothing built
   }
 
   const ordered = requests.map((r) => results.get(r.id)!);
