@@ -27,4 +27,5 @@ export interface MultiarchExecutorSchema {
   outputs?: string[];
   'strict-emulation'?: boolean;
   registries?: { url: string; username: string; passwordEnv: string }[];
+  'push-by-digest'?: string;
 }

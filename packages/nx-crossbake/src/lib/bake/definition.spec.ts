@@ -150,3 +150,16 @@ describe('getBakeTarget: what reaches inside the build', () => {
     });
   });
 });
+
+describe('push by digest', () => {
+  it('pushes untagged, by digest, to the repository of the first tag', () => {
+    const target = getBakeTarget(service({ push: true, tags: ['127.0.0.1:5000/acme/api:{v}-1', 'x/y:2'], pushByDigest: 'dist/digests' }));
+    expect(target.tags).toBeUndefined();
+    expect(target.output).toEqual(['type=image,name=127.0.0.1:5000/acme/api,push-by-digest=true,name-canonical=true,push=true']);
+  });
+
+  it('pushes a per-platform staging tag on the docker driver, which cannot push by digest', () => {
+    const target = getBakeTarget(service({ push: true, tags: ['127.0.0.1:5000/acme/api:1'], platforms: ['linux/arm/v7'], pushByDigest: 'd' }), {}, { dockerDriver: true });
+    expect(target.output).toEqual(['type=image,name=127.0.0.1:5000/acme/api:by-digest-linux-arm-v7,push=true']);
+  });
+});

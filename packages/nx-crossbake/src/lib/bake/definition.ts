@@ -1,5 +1,6 @@
 import { posix } from 'node:path';
 import type { BakeDefinition, BakeTarget } from '../../types/bake';
+import { repositoryOf } from '../options/image-names';
 import type { ServiceOptions } from '../options/service-options';
 
 /**
@@ -12,22 +13,37 @@ const escapeAll = (values: string[]) => values.map(escapeBakeValue);
 const escapeRecord = (record: Record<string, string>) =>
   Object.fromEntries(Object.entries(record).map(([k, v]) => [k, escapeBakeValue(v)]));
 
+/** What the builder can do that changes the bake file (a runtime fact, passed in). */
+export interface BuilderTraits {
+  /** The docker driver cannot push by digest: it pushes under a per-platform staging tag instead. */
+  dockerDriver: boolean;
+}
+
 /** The exporters: push a manifest list, load into the engine, and/or the user's own outputs. */
-export function getOutputs(options: ServiceOptions): string[] {
+export function getOutputs(options: ServiceOptions, traits: BuilderTraits = { dockerDriver: false }): string[] {
   const outputs = [...options.outputs];
-  if (options.push) outputs.push('type=image,push=true');
+  if (options.push && options.pushByDigest !== undefined) {
+    // For nx-crossbake:manifest, which tags the joined list later: untagged, by digest, to the first
+    // tag's repository; the docker driver can only push a tag, so a fixed staging tag per platform set.
+    const repository = repositoryOf(options.tags[0]);
+    outputs.push(
+      traits.dockerDriver
+        ? `type=image,name=${repository}:by-digest-${options.platforms.join('-').replace(/[^a-z0-9]+/g, '-')},push=true`
+        : `type=image,name=${repository},push-by-digest=true,name-canonical=true,push=true`,
+    );
+  } else if (options.push) outputs.push('type=image,push=true');
   if (options.load) outputs.push('type=docker');
   return outputs;
 }
 
 /** `contexts` maps image references to the bake target names of the siblings that build them. */
-export function getBakeTarget(options: ServiceOptions, contexts: Record<string, string> = {}): BakeTarget {
+export function getBakeTarget(options: ServiceOptions, contexts: Record<string, string> = {}, traits?: BuilderTraits): BakeTarget {
   const target: BakeTarget = {
     context: options.context,
     dockerfile: posix.relative(options.context, options.file),
     platforms: options.platforms,
   };
-  if (options.tags.length) target.tags = escapeAll(options.tags);
+  if (options.tags.length && options.pushByDigest === undefined) target.tags = escapeAll(options.tags);
   if (Object.keys(options.buildArgs).length) target.args = escapeRecord(options.buildArgs);
   if (Object.keys(options.labels).length) target.labels = escapeRecord(options.labels);
   if (options.target) target.target = escapeBakeValue(options.target);
@@ -41,7 +57,7 @@ export function getBakeTarget(options: ServiceOptions, contexts: Record<string, 
   if (options.cacheTo.length) target['cache-to'] = escapeAll(options.cacheTo);
   if (options.pull) target.pull = true;
   if (options.noCache) target['no-cache'] = true;
-  target.output = escapeAll(getOutputs(options));
+  target.output = escapeAll(getOutputs(options, traits));
   return target;
 }
 
@@ -53,11 +69,12 @@ export function getBakeDefinition(
   services: readonly ServiceOptions[],
   targetNames: Map<string, string>,
   links: Map<string, Record<string, string>> = new Map(),
+  traits?: BuilderTraits,
 ): BakeDefinition {
   const target: Record<string, BakeTarget> = {};
   for (const service of services) {
     const contexts = Object.fromEntries(Object.entries(links.get(service.project) ?? {}).map(([ref, p]) => [ref, targetNames.get(p)!]));
-    target[targetNames.get(service.project)!] = getBakeTarget(service, contexts);
+    target[targetNames.get(service.project)!] = getBakeTarget(service, contexts, traits);
   }
   return { group: { default: { targets: Object.keys(target) } }, target };
 }

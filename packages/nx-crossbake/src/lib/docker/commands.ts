@@ -127,3 +127,12 @@ export const getEmulatorInstallCommand = (image: string, names: readonly string[
 
 /** The password goes to stdin (`ExecOptions.input`), never into argv. */
 export const getLoginCommand = (url: string, username: string): string[] => ['login', url, '--username', username, '--password-stdin'];
+
+/** Joins digests pushed by several runners into one manifest list carrying every tag. */
+export const getImagetoolsCreateCommand = (tags: readonly string[], sources: readonly string[]): string[] => [
+  'buildx',
+  'imagetools',
+  'create',
+  ...tags.flatMap((t) => ['--tag', t]),
+  ...sources,
+];

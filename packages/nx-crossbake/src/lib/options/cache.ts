@@ -1,3 +1,4 @@
+import { repositoryOf } from './image-names';
 import { sanitizeForTag } from './templates';
 
 export type CacheMode = 'auto' | 'registry' | 'local' | 'gha' | 'none';
@@ -15,14 +16,6 @@ export interface CacheInput {
 // What makes a registry cache complete and readable by every registry: all layers of every stage
 // (mode=max), OCI media types, and an image manifest (registries that reject a bare cache index).
 const REGISTRY_EXPORT = 'mode=max,oci-mediatypes=true,image-manifest=true';
-
-/** Where the repository of the first tag lives, as written (registry host kept for the cache ref). */
-const repositoryOf = (tag: string) => {
-  const at = tag.indexOf('@');
-  const named = at < 0 ? tag : tag.slice(0, at);
-  const colon = named.lastIndexOf(':');
-  return colon > named.lastIndexOf('/') ? named.slice(0, colon) : named;
-};
 
 const slug = (text: string) => sanitizeForTag(text).replace(/[^a-z0-9_-]/g, '-');
 

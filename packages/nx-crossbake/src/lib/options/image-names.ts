@@ -31,3 +31,11 @@ export function assertImageTag(ref: string, hint: string): void {
   const problem = checkImageTag(ref);
   if (problem) throw new Error(`${problem} (${hint})`);
 }
+
+/** The repository of a tag as written (registry host kept): `r.example.com:5000/acme/api:1` → `r.example.com:5000/acme/api`. */
+export const repositoryOf = (tag: string) => {
+  const at = tag.indexOf('@');
+  const named = at < 0 ? tag : tag.slice(0, at);
+  const colon = named.lastIndexOf(':');
+  return colon > named.lastIndexOf('/') ? named.slice(0, colon) : named;
+};

@@ -172,6 +172,7 @@ describe('normalizeOptions', () => {
     [{ push: true, tags: ['r/api:{sha}'] }, 'uses {sha}, but the workspace is not a git repository'],
     [{ push: true, tags: ['r/{projectName}:{date}!'] }, "the tag part '20261126!'"],
     [{ load: true, cache: 'registry' }, "'cache: registry' names its cache after the image: set 'tags'"],
+    [{ load: true, 'push-by-digest': 'dist/digests' }, "'push-by-digest' pushes by digest to the repository of the first tag: set 'push: true' and 'tags'"],
     [{ load: true, buildArgs: ['A=1'] }, "unknown option 'buildArgs': did you mean 'build-args'?"],
     [{ load: true, noCache: true }, "unknown option 'noCache': did you mean 'no-cache'?"],
     [{ load: true, colour: 'red' }, "unknown option 'colour' (valid options: file, context"],

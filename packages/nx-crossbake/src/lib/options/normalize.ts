@@ -117,6 +117,9 @@ export function normalizeOptions(raw: MultiarchExecutorSchema, project: ProjectR
   const load = option(raw, 'load');
   const outputs = option(raw, 'outputs');
   if (push && tags.length === 0) problems.push("'push' is true but 'tags' is empty: name at least one image to push to");
+  if (raw['push-by-digest'] !== undefined && (!push || tags.length === 0)) {
+    problems.push("'push-by-digest' pushes by digest to the repository of the first tag: set 'push: true' and 'tags'");
+  }
   if (!push && !load && outputs.length === 0) {
     problems.push("nothing would be produced: set 'push: true', 'load: true' or list 'outputs'");
   }
@@ -152,6 +155,7 @@ export function normalizeOptions(raw: MultiarchExecutorSchema, project: ProjectR
     outputs,
     strictEmulation: option(raw, 'strict-emulation'),
     registries: checkRegistries(option(raw, 'registries'), env, problems),
+    pushByDigest: raw['push-by-digest'] === undefined ? undefined : toPosix(raw['push-by-digest']),
   };
   if (problems.length > 0) throw new InvalidOptionsError(project.name, problems);
   return options;

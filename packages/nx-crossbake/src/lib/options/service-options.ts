@@ -33,6 +33,8 @@ export interface ServiceOptions {
   strictEmulation: boolean;
   /** Registries to log in to; the password stays in the environment variable named. */
   registries: RegistryLogin[];
+  /** Workspace-relative folder for digest files: push each platform by digest instead of by tag. */
+  pushByDigest?: string;
 }
 
 export interface RegistryLogin {

@@ -7,7 +7,10 @@ import { exec as defaultExec, type Exec } from '../docker/exec';
 import { resolveGitFacts } from '../facts/git-facts';
 import type { RunFacts } from '../options/normalize';
 import { CrossbakeError, DockerCommandError } from '../errors';
+import { writeDigestFile } from '../results/digests';
 import { writeReport } from '../results/report';
+import { repositoryOf } from '../options/image-names';
+import { join } from 'node:path';
 import type { ServiceResult } from '../results/service-result';
 import { formatSeconds, formatSummary } from '../results/summary';
 import { checkEmulation } from './emulation-check';
@@ -131,6 +134,18 @@ export async function buildServices(input: BuildServicesInput): Promise<Map<stri
   const ordered = requests.map((r) => results.get(r.id)!);
   if (input.print) return results;
   requests.forEach((r, i) => writeReport(workspaceRoot, r.project.root, ordered[i]));
+  for (const { request, options } of ready) {
+    const result = results.get(request.id)!;
+    if (options.pushByDigest === undefined || result.status !== 'built' || !result.digest) continue;
+    const file = writeDigestFile(join(workspaceRoot, options.pushByDigest), {
+      project: options.project,
+      repository: repositoryOf(options.tags[0]),
+      digest: result.digest,
+      platforms: options.platforms,
+      tags: options.tags,
+    });
+    log(`nx-crossbake: ${options.project}: pushed by digest ${result.digest}, recorded in ${file}`);
+  }
   log(
     `\n${formatSummary(ordered)}\n\nnx-crossbake: ${builders.length} bake(s) in ${formatSeconds(timings.bakeMs)}; ` +
       `builder setup ${formatSeconds(timings.setupMs)}; plugin overhead ${formatSeconds(Date.now() - started - timings.bakeMs - timings.setupMs)}`,

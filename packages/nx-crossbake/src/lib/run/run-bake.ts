@@ -48,7 +48,8 @@ async function buildDurations(cli: DockerCli, builder: BuilderRef): Promise<Map<
 /** Writes the bake file of the run; returns the bake target name of each project and the file's text. */
 function writeBakeFile(run: BakeRun): { names: Map<string, string>; text: string } {
   const names = assignTargetNames(run.services.map((s) => s.project));
-  const text = `${JSON.stringify(getBakeDefinition(run.services, names, run.links), null, 2)}\n`;
+  // A docker-driver builder is a context (BuilderRef.isContext): the one driver that cannot push by digest.
+  const text = `${JSON.stringify(getBakeDefinition(run.services, names, run.links, { dockerDriver: run.builder.isContext }), null, 2)}\n`;
   const bakePath = join(run.workspaceRoot, run.bakeFile);
   mkdirSync(dirname(bakePath), { recursive: true });
   writeFileSync(bakePath, text);

@@ -1,0 +1,124 @@
+// Helpers for the benchmarks that run the real CLI on the real rig (see e2e/rig/setup.sh): processes,
+// generated workspaces, the registry, and the versions that describe the machine.
+const { execFileSync, spawn } = require('node:child_process');
+const fs = require('node:fs');
+const path = require('node:path');
+
+const repo = path.resolve(__dirname, '..');
+const REGISTRY = '127.0.0.1:5000';
+/** The rig's busybox, built FROM scratch for amd64, arm64 and armhf. */
+const BASE_IMAGE = `${REGISTRY}/crossbake/busybox:1`;
+/** The rig's stand-in for tonistiigi/binfmt. */
+const BINFMT_IMAGE = `${REGISTRY}/crossbake/binfmt:qemu-7.2-1`;
+const PLATFORMS = ['linux/amd64', 'linux/arm64', 'linux/arm/v7'];
+const NX_ENV = { NX_DAEMON: 'false', NX_NO_CLOUD: 'true', FORCE_COLOR: '0' };
+
+/** Runs a command to completion; resolves with its output, rejects (with the output's tail) on failure. */
+function run(command, args, { cwd = repo, env = {} } = {}) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const chunks = [];
+    child.stdout.on('data', (d) => chunks.push(d));
+    child.stderr.on('data', (d) => chunks.push(d));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const output = Buffer.concat(chunks).toString('utf8').replace(/\u001b\[[0-9;]*[A-Za-z]/g, '');
+      if (code === 0) resolve(output);
+      else reject(new Error(`${command} ${args.join(' ')} exited with ${code}:\n${output.split('\n').slice(-40).join('\n')}`));
+    });
+  });
+}
+
+/** Milliseconds taken by an async function, with its result. */
+async function timed(fn) {
+  const start = process.hrtime.bigint();
+  const result = await fn();
+  return { ms: Number(process.hrtime.bigint() - start) / 1e6, result };
+}
+
+const text = (command, args, cwd = repo) => {
+  try {
+    return execFileSync(command, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return 'unknown';
+  }
+};
+
+/** Docker engine, buildx and Nx versions, for the record next to machine(). */
+const versions = () => ({
+  docker: text('docker', ['version', '--format', '{{.Server.Version}}']),
+  buildx: text('docker', ['buildx', 'version']).split(' ')[1] ?? 'unknown',
+  nx: require(path.join(repo, 'node_modules/nx/package.json')).version,
+});
+
+/** A folder under tmp/bench with files written relative to it. */
+class BenchWorkspace {
+  constructor(name) {
+    this.dir = path.join(repo, 'tmp', 'bench', name);
+    fs.rmSync(this.dir, { recursive: true, force: true });
+    fs.mkdirSync(this.dir, { recursive: true });
+  }
+
+  write(file, content) {
+    const target = path.join(this.dir, file);
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    fs.writeFileSync(target, typeof content === 'string' ? content : `${JSON.stringify(content, null, 2)}\n`);
+  }
+
+  /** An Nx workspace using the repo's node_modules (the plugin is a workspace package there). */
+  initNx(nxJson = {}) {
+    fs.symlinkSync(path.join(repo, 'node_modules'), path.join(this.dir, 'node_modules'));
+    this.write('package.json', { name: path.basename(this.dir), private: true });
+    this.write('nx.json', { analytics: false, neverConnectToCloud: true, defaultBase: 'main', ...nxJson });
+    this.write('.gitignore', 'node_modules\ndist\ntmp\n.nx\n.shim\n');
+  }
+
+  commitAll(message) {
+    const git = (...args) => execFileSync('git', ['-c', 'user.email=b@example.com', '-c', 'user.name=bench', ...args], { cwd: this.dir, stdio: 'ignore' });
+    if (!fs.existsSync(path.join(this.dir, '.git'))) git('init', '-q', '-b', 'main');
+    git('add', '-A');
+    git('commit', '-q', '-m', message);
+  }
+
+  nx(args, env = {}) {
+    return run('npx', ['nx', ...args, '--output-style=static'], { cwd: this.dir, env: { ...NX_ENV, ...env } });
+  }
+
+  /** A `docker` first on PATH that records every invocation before running the real one. */
+  dockerShim() {
+    const log = path.join(this.dir, '.shim', 'docker-calls.log');
+    const real = execFileSync('bash', ['-c', 'command -v docker'], { encoding: 'utf8' }).trim();
+    this.write('.shim/docker', `#!/bin/sh\necho "$*" >> '${log}'\nexec '${real}' "$@"\n`);
+    fs.chmodSync(path.join(this.dir, '.shim/docker'), 0o755);
+    fs.rmSync(log, { force: true });
+    return {
+      env: { PATH: `${path.join(this.dir, '.shim')}:${process.env.PATH}` },
+      calls: () => (fs.existsSync(log) ? fs.readFileSync(log, 'utf8').split('\n').filter(Boolean) : []),
+    };
+  }
+}
+
+/** The pushed image index of a tag: its digest, platforms (attestations left out) and image configs. */
+async function inspectPushed(ref) {
+  const raw = JSON.parse(await run('docker', ['buildx', 'imagetools', 'inspect', '--raw', ref]));
+  const platforms = (raw.manifests ?? [])
+    .map((m) => m.platform)
+    .filter((p) => p && p.os !== 'unknown')
+    .map((p) => [p.os, p.architecture, p.variant].filter(Boolean).join('/'))
+    .sort();
+  const digest = (await run('docker', ['buildx', 'imagetools', 'inspect', '--format', '{{json .Manifest.Digest}}', ref])).trim().replace(/"/g, '');
+  const images = JSON.parse(await run('docker', ['buildx', 'imagetools', 'inspect', '--format', '{{json .Image}}', ref]));
+  return { digest, platforms, images };
+}
+
+/** Removes the images of the engine's store under a repository prefix (only our own namespace). */
+async function removeLocalImages(prefix) {
+  const refs = (await run('docker', ['image', 'ls', '--format', '{{.Repository}}:{{.Tag}}']))
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l.startsWith(`${prefix}/`));
+  for (const ref of refs) await run('docker', ['image', 'rm', ref]).catch(() => undefined);
+  return refs.length;
+}
+
+module.exports = { repo, REGISTRY, BASE_IMAGE, BINFMT_IMAGE, PLATFORMS, NX_ENV, run, timed, versions, BenchWorkspace, inspectPushed, removeLocalImages };

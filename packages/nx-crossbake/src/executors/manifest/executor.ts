@@ -1,0 +1,40 @@
+import { isAbsolute, join } from 'node:path';
+import { logger, type ExecutorContext } from '@nx/devkit';
+import multiarchSchema from '../multiarch/schema.json';
+import { getImagetoolsCreateCommand } from '../../lib/docker/commands';
+import { DockerCli } from '../../lib/docker/docker-cli';
+import { CrossbakeError, DockerCommandError } from '../../lib/errors';
+import { planManifests, readDigestFiles } from '../../lib/results/digests';
+import schema from './schema.json';
+import type { ManifestExecutorSchema } from './schema';
+
+/** `nx run <root>:docker-manifest`: one tagged manifest list per project from every runner's digests. */
+export default async function manifestExecutor(options: ManifestExecutorSchema, context: ExecutorContext): Promise<{ success: boolean }> {
+  const target = options.target ?? schema.properties.target.default;
+  const dirs = (options.digests ?? schema.properties.digests.default).map((d) => (isAbsolute(d) ? d : join(context.root, d)));
+  try {
+    const records = readDigestFiles(dirs);
+    if (records.length === 0) throw new CrossbakeError(`no digest files in ${dirs.join(', ')}: run multiarch with push-by-digest on each runner first`);
+    const expected = (project: string) =>
+      (context.projectsConfigurations.projects[project]?.targets?.[target]?.options?.platforms as string[] | undefined) ??
+      multiarchSchema.properties.platforms.default;
+    const { plans, problems } = planManifests(records, expected);
+    if (problems.length) throw new CrossbakeError(`refusing to create manifest lists:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+
+    const cli = new DockerCli();
+    for (const plan of plans) {
+      const args = getImagetoolsCreateCommand(plan.tags, plan.sources);
+      if (options.print) {
+        logger.info(['docker', ...args].join(' '));
+        continue;
+      }
+      await cli.step(args);
+      logger.info(`nx-crossbake: ${plan.project}: ${plan.tags.join(', ')} → one manifest list for ${plan.platforms.join(', ')}`);
+    }
+    return { success: true };
+  } catch (e) {
+    if (!(e instanceof CrossbakeError || e instanceof DockerCommandError)) throw e;
+    logger.error(`nx-crossbake: ${e.message}`);
+    return { success: false };
+  }
+}

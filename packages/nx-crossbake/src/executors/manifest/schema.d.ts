@@ -1,0 +1,6 @@
+/** Options of `nx-crossbake:manifest`; mirrors schema.json (the source of truth). */
+export interface ManifestExecutorSchema {
+  digests?: string[];
+  target?: string;
+  print?: boolean;
+}
