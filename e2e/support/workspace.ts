@@ -114,8 +114,8 @@ export class Workspace {
   }
 
   nx(args: string[], env: NodeJS.ProcessEnv = {}): CommandResult {
-    // Generators take no --output-style (they would read it as one of their options).
-    const style = ['g', 'generate'].includes(args[0]) ? [] : ['--output-style=static'];
+    // Generators and nx release take no --output-style (generators would read it as one of their options).
+    const style = ['g', 'generate', 'release'].includes(args[0]) ? [] : ['--output-style=static'];
     return run('npx', ['nx', ...args, ...style], {
       cwd: this.dir,
       env: {

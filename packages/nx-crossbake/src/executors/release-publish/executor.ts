@@ -1,0 +1,44 @@
+import { logger, type ExecutorContext } from '@nx/devkit';
+import { repositoryOf } from '../../lib/options/image-names';
+import { formatTaskOutput } from '../../lib/results/summary';
+import { buildServices } from '../../lib/run/build-services';
+import type { MultiarchExecutorSchema } from '../multiarch/schema';
+import { setupOptionsFinder } from '../multiarch/tasks';
+import schema from './schema.json';
+import type { ReleasePublishExecutorSchema } from './schema';
+
+/**
+ * `nx-release-publish` for images: builds the project's multiarch target for every platform and pushes it
+ * tagged with the released version, so `nx release` publishes multi-arch images (@nx/docker's publish
+ * builds one platform only: nrwl/nx#33326).
+ */
+export default async function releasePublishExecutor(options: ReleasePublishExecutorSchema, context: ExecutorContext): Promise<{ success: boolean }> {
+  const projectName = context.projectName!;
+  const project = context.projectsConfigurations.projects[projectName];
+  const target = options.target ?? schema.properties.target.default;
+  const multiarch = project.targets?.[target];
+  if (multiarch?.executor !== 'nx-crossbake:multiarch') {
+    logger.error(`nx-crossbake: ${projectName} has no '${target}' target with the nx-crossbake:multiarch executor: add one, or set 'target'`);
+    return { success: false };
+  }
+  const data = options.nxReleaseVersionData?.[projectName];
+  const version = data?.newVersion ?? data?.currentVersion ?? undefined;
+  const image = { ...(multiarch.options as MultiarchExecutorSchema), push: true };
+  if (options.tag) {
+    // The dist-tag of npm, as an image tag on every repository (`nx release publish --tag=next`).
+    image.tags = [...new Set([...(image.tags ?? []), ...(image.tags ?? []).map((t) => `${repositoryOf(t)}:${options.tag}`)])];
+  }
+  const id = `${projectName}:${context.targetName}`;
+  const results = await buildServices({
+    workspaceRoot: context.root,
+    requests: [{ id, project: { name: projectName, root: project.root, version }, options: image }],
+    setupOptionsFor: setupOptionsFinder(context),
+    defaultBranch: context.nxJsonConfiguration?.defaultBase,
+    print: options.dryRun || process.env.NX_DRY_RUN === 'true',
+  });
+  const result = results.get(id)!;
+  if (result.status === 'planned') return { success: true };
+  if (result.status !== 'built') logger.error(formatTaskOutput(result));
+  else logger.info(`nx-crossbake: published ${result.tags.join(', ')} for ${result.platforms.join(', ')}`);
+  return { success: result.status === 'built' };
+}
