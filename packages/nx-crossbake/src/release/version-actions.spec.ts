@@ -24,7 +24,6 @@ describe('ImageVersionActions', () => {
   });
 
   it('reads nothing from a registry and updates no dependencies', async () => {
-    const tree = createTreeWithEmptyWorkspace();
     const actions = actionsFor('apps/api');
     expect(await actions.readCurrentVersionFromRegistry()).toBeNull();
     expect(await actions.updateProjectDependencies()).toEqual([]);
