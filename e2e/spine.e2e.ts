@@ -138,3 +138,13 @@ describe('load and outputs instead of push', () => {
     expect(ws.read('dist/exported/linux_amd64/built-on').trim()).toBe('x86_64');
   });
 });
+
+describe('--verbose', () => {
+  it('prints the exact docker commands the run executes', () => {
+    const ws = new Workspace('verbose', services('verbose').slice(2));
+    const result = ws.nx(['run-many', '-t', 'docker-multiarch', '--verbose']);
+    expect(result.code).toBe(0);
+    expect(result.output).toMatch(/^nx-crossbake: \$ docker buildx version$/m);
+    expect(result.output).toMatch(/^nx-crossbake: \$ docker --context nx-crossbake buildx bake --file tmp\/nx-crossbake\/\S+\/docker-bake\.json --metadata-file \S+ --progress plain$/m);
+  });
+});

@@ -3,6 +3,7 @@ import { findAffectedProjects, projectsWithExecutor } from '../../lib/affected/a
 import { CrossbakeError } from '../../lib/errors';
 import { formatTaskOutput } from '../../lib/results/summary';
 import { buildServices } from '../../lib/run/build-services';
+import { isVerbose } from '../verbose';
 import type { MultiarchExecutorSchema } from '../multiarch/schema';
 import { setupOptionsFinder } from '../multiarch/tasks';
 import schema from './schema.json';
@@ -40,6 +41,7 @@ export default async function affectedExecutor(options: AffectedExecutorSchema, 
       requests,
       setupOptionsFor: setupOptionsFinder(context),
       defaultBranch: context.nxJsonConfiguration?.defaultBase,
+      verbose: isVerbose(context),
       print: options.print,
     });
     const failed = [...results.values()].filter((r) => r.status !== 'built' && r.status !== 'planned');

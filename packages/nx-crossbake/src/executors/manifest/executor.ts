@@ -6,6 +6,7 @@ import { DockerCli } from '../../lib/docker/docker-cli';
 import { CrossbakeError, DockerCommandError } from '../../lib/errors';
 import { planManifests, readDigestFiles } from '../../lib/results/digests';
 import schema from './schema.json';
+import { traceFor } from '../verbose';
 import type { ManifestExecutorSchema } from './schema';
 
 /** `nx run <root>:docker-manifest`: one tagged manifest list per project from every runner's digests. */
@@ -21,7 +22,7 @@ export default async function manifestExecutor(options: ManifestExecutorSchema, 
     const { plans, problems } = planManifests(records, expected);
     if (problems.length) throw new CrossbakeError(`refusing to create manifest lists:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
 
-    const cli = new DockerCli();
+    const cli = new DockerCli(undefined, { trace: traceFor(context) });
     for (const plan of plans) {
       const args = getImagetoolsCreateCommand(plan.tags, plan.sources);
       if (options.print) {

@@ -1,3 +1,4 @@
+import { isVerbose } from '../verbose';
 import type { ExecutorContext, TaskGraph } from '@nx/devkit';
 import { buildServices } from '../../lib/run/build-services';
 import { formatTaskOutput } from '../../lib/results/summary';
@@ -36,6 +37,7 @@ export default async function* multiarchBatch(
     requests,
     setupOptionsFor: setupOptionsFinder(context),
     defaultBranch: context.nxJsonConfiguration?.defaultBase,
+    verbose: isVerbose(context),
   });
   const endTime = Date.now();
   for (const request of requests) {

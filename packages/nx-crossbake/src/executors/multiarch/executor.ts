@@ -1,6 +1,7 @@
 import { logger, type ExecutorContext } from '@nx/devkit';
 import { buildServices } from '../../lib/run/build-services';
 import { formatTaskOutput } from '../../lib/results/summary';
+import { isVerbose } from '../verbose';
 import type { MultiarchExecutorSchema } from './schema';
 import { setupOptionsFinder, toServiceRequest } from './tasks';
 
@@ -16,6 +17,7 @@ export default async function multiarchExecutor(
     requests: [toServiceRequest(id, projectName, options, context)],
     setupOptionsFor: setupOptionsFinder(context),
     defaultBranch: context.nxJsonConfiguration?.defaultBase,
+    verbose: isVerbose(context),
   });
   const result = results.get(id)!;
   if (result.status !== 'built') logger.error(formatTaskOutput(result));

@@ -4,12 +4,13 @@ import { ensureBuilder, removeBuilder } from '../../lib/builder/ensure-builder';
 import { DockerCli } from '../../lib/docker/docker-cli';
 import { CrossbakeError, DockerCommandError } from '../../lib/errors';
 import { formatSeconds } from '../../lib/results/summary';
+import { traceFor } from '../verbose';
 import type { SetupExecutorSchema } from './schema';
 
 /** `nx run <project>:docker-setup`: make the shared builder ready (or, with remove, tear it down). */
 export default async function setupExecutor(options: SetupExecutorSchema, context: ExecutorContext): Promise<{ success: boolean }> {
   const started = Date.now();
-  const cli = new DockerCli();
+  const cli = new DockerCli(undefined, { trace: traceFor(context) });
   const log = (message: string) => logger.info(message);
   try {
     const { remove = false, 'remove-state': removeState = false, ...builderOptions } = options;

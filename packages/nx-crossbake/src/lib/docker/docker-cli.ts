@@ -9,20 +9,30 @@ const tail = (text: string, lines = 15) => text.trimEnd().split('\n').slice(-lin
 
 /** Every call to the docker CLI goes through here; `exec` is passed in so tests can replace it. */
 export class DockerCli {
+  private readonly docker: string;
+
   constructor(
     private readonly exec: Exec = defaultExec,
-    private readonly docker = process.env.CROSSBAKE_DOCKER ?? 'docker',
-    /** DOCKER_CONFIG for every command, when the run logs in to registries of its own. */
-    private readonly dockerConfig?: string,
-  ) {}
+    private readonly options: {
+      docker?: string;
+      /** DOCKER_CONFIG for every command, when the run logs in to registries of its own. */
+      dockerConfig?: string;
+      /** Shown every command line (`--verbose`); stdin, where passwords go, is never shown. */
+      trace?: (commandLine: string) => void;
+    } = {},
+  ) {
+    this.docker = options.docker ?? process.env.CROSSBAKE_DOCKER ?? 'docker';
+  }
 
   /** The same CLI, with its own Docker configuration folder (registry logins of this run). */
   withDockerConfig(dir: string): DockerCli {
-    return new DockerCli(this.exec, this.docker, dir);
+    return new DockerCli(this.exec, { ...this.options, dockerConfig: dir });
   }
 
   private async run(args: string[], options: Parameters<Exec>[2] = {}): Promise<ExecResult> {
-    return this.exec(this.docker, args, this.dockerConfig ? { ...options, env: { ...options.env, DOCKER_CONFIG: this.dockerConfig } } : options);
+    const { dockerConfig, trace } = this.options;
+    trace?.(`${dockerConfig ? `DOCKER_CONFIG=${dockerConfig} ` : ''}${[this.docker, ...args].join(' ')}`);
+    return this.exec(this.docker, args, dockerConfig ? { ...options, env: { ...options.env, DOCKER_CONFIG: dockerConfig } } : options);
   }
 
   /** `docker login` with the password on stdin: never in argv, never logged. */

@@ -36,6 +36,8 @@ export interface BuildServicesInput {
   facts?: RunFacts;
   /** Runs git to learn the commit (replaced in tests). */
   exec?: Exec;
+  /** Print every docker command line (`nx … --verbose`). */
+  verbose?: boolean;
   /** Replaces how emulators are detected (tests). */
   environment?: Pick<SetupEnvironment, 'readBinfmt' | 'native'>;
 }
@@ -98,7 +100,8 @@ async function buildGroup(
  * results → reports and summary. Every request gets a result; nothing is built unless it passed its checks.
  */
 export async function buildServices(input: BuildServicesInput): Promise<Map<string, ServiceResult>> {
-  const { workspaceRoot, requests, cli = new DockerCli(), log = console.log } = input;
+  const { workspaceRoot, requests, log = console.log } = input;
+  const cli = input.cli ?? new DockerCli(undefined, { trace: input.verbose ? (line) => log(`nx-crossbake: $ ${line}`) : undefined });
   const started = Date.now();
   const facts = input.facts ?? {
     env: process.env,
