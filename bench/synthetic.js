@@ -25,6 +25,7 @@ function services(count) {
       noCache: false,
       outputs: [],
       strictEmulation: false,
+      keepGoing: true,
       registries: [],
       secrets: ['id=npm,env=NPM_TOKEN'],
       ssh: [],

@@ -51,31 +51,27 @@ describe('an unknown option', () => {
   });
 });
 
-describe('a failing build among several', () => {
+describe('a failing build among several, with keep-going off (bake is fail-fast)', () => {
   let ws: Workspace;
   let result: ReturnType<Workspace['nx']>;
 
   beforeAll(() => {
     const platforms = ['linux/amd64', 'linux/arm64'];
+    const options = (name: string) => ({ platforms, tags: [imageRef(`fail-${name}`)], push: true, 'keep-going': false });
     ws = new Workspace('failure', [
-      { name: 'good-a', root: 'apps/good-a', dockerfile: ok, options: { platforms, tags: [imageRef('fail-good-a')], push: true } },
+      { name: 'good-a', root: 'apps/good-a', dockerfile: ok, options: options('good-a') },
       {
         name: 'broken',
         root: 'apps/broken',
         dockerfile: `FROM ${BASE_IMAGE}\nRUN echo "compiling broken"; echo "broken.c:3: error: expected ';'" >&2; exit 3\n`,
-        options: { platforms, tags: [imageRef('fail-broken')], push: true },
+        options: options('broken'),
       },
-      {
-        name: 'slow',
-        root: 'apps/slow',
-        dockerfile: `FROM ${BASE_IMAGE}\nRUN sleep 20\n`,
-        options: { platforms, tags: [imageRef('fail-slow')], push: true },
-      },
+      { name: 'slow', root: 'apps/slow', dockerfile: `FROM ${BASE_IMAGE}\nRUN sleep 20\n`, options: options('slow') },
     ]);
     result = ws.nx(['run-many', '-t', 'docker-multiarch']);
   });
 
-  it('fails the run', () => {
+  it('fails the run after one bake', () => {
     expect(result.code).not.toBe(0);
     expect(ws.bakeCalls()).toHaveLength(1);
   });

@@ -1,8 +1,7 @@
-import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BASE_IMAGE, run, RUN_ID, Workspace } from './support/workspace';
+import { BASE_IMAGE, filesContaining, run, RUN_ID, sampleArgvDuring, Workspace } from './support/workspace';
 
 const AUTH_REGISTRY = '127.0.0.1:5001';
 const PASSWORD = readFileSync('/var/lib/crossbake-rig/auth-registry/password', 'utf8').trim();
@@ -36,14 +35,7 @@ describe('registry login', () => {
     ]);
     configBefore = userConfig();
     configsBefore = runConfigs();
-    // Every process's argv, sampled to a file all through the run (the run itself blocks this process).
-    const samples = join(ws.dir, '..', 'login-ps-samples.txt');
-    rmSync(samples, { force: true });
-    const sampler = spawn('bash', ['-c', `while :; do ps -eo args >> '${samples}'; sleep 0.05; done`], { stdio: 'ignore' });
-    result = ws.nx(['run-many', '-t', 'docker-multiarch'], { CROSSBAKE_E2E_REGISTRY_PASSWORD: PASSWORD });
-    sampler.kill();
-    psSamples = readFileSync(samples, 'utf8');
-    rmSync(samples);
+    ({ result, samples: psSamples } = sampleArgvDuring(() => ws.nx(['run-many', '-t', 'docker-multiarch'], { CROSSBAKE_E2E_REGISTRY_PASSWORD: PASSWORD })));
   });
 
   it('pushes to a registry that requires a login', () => {
@@ -57,7 +49,7 @@ describe('registry login', () => {
     expect(psSamples).toContain('buildx'); // the sampler did see the run
     expect(psSamples).not.toContain(PASSWORD);
     expect(result.output).not.toContain(PASSWORD);
-    expect(run('grep', ['-rl', '--exclude-dir=node_modules', PASSWORD, ws.dir]).stdout).toBe('');
+    expect(filesContaining(PASSWORD, [ws.dir, tmpdir()])).toBe('');
     expect(runConfigs()).toEqual(configsBefore); // the run's private Docker config is gone
     expect(userConfig()).toBe(configBefore);
   });

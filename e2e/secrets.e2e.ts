@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { BASE_IMAGE, imageRef, run, runImage, Workspace } from './support/workspace';
+import { tmpdir } from 'node:os';
+import { BASE_IMAGE, filesContaining, imageRef, run, runImage, sampleArgvDuring, Workspace } from './support/workspace';
 
 const CANARY = `canary-${Date.now().toString(36)}-do-not-leak`;
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
@@ -7,6 +8,7 @@ const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 describe('build secrets', () => {
   let ws: Workspace;
   let result: ReturnType<Workspace['nx']>;
+  let argv = '';
   const image = imageRef('secret-user');
 
   beforeAll(() => {
@@ -24,7 +26,7 @@ describe('build secrets', () => {
         options: { platforms: ['linux/amd64', 'linux/arm64'], tags: [image], push: true, secrets: ['id=token,env=CROSSBAKE_E2E_TOKEN'] },
       },
     ]);
-    result = ws.nx(['run-many', '-t', 'docker-multiarch'], { CROSSBAKE_E2E_TOKEN: CANARY });
+    ({ result, samples: argv } = sampleArgvDuring(() => ws.nx(['run-many', '-t', 'docker-multiarch'], { CROSSBAKE_E2E_TOKEN: CANARY })));
   });
 
   it('reaches the RUN --mount=type=secret step on every platform', () => {
@@ -33,10 +35,11 @@ describe('build secrets', () => {
     expect(runImage(image, 'linux/amd64')).toBe('seen');
   });
 
-  it('appears nowhere else: output, bake file, metadata, reports, workspace files, image config and layers', () => {
+  it('appears nowhere else: output, argv, bake file, metadata, reports, workspace and temp files, image config and layers', () => {
     expect(result.output).not.toContain(CANARY);
-    const inWorkspace = run('grep', ['-rl', '--exclude-dir=node_modules', CANARY, ws.dir]);
-    expect(inWorkspace.stdout).toBe('');
+    expect(argv).toContain('buildx'); // the sampler saw the run
+    expect(argv).not.toContain(CANARY);
+    expect(filesContaining(CANARY, [ws.dir, tmpdir()])).toBe('');
     const bakeFile = ws.read(ws.bakeCalls()[0].match(/--file (\S+)/)![1]);
     expect(JSON.parse(bakeFile).target['secret-user'].secret).toEqual(['id=token,env=CROSSBAKE_E2E_TOKEN']);
     // The pushed image, every byte of it (config, history, layers), as saved from the engine.

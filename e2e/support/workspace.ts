@@ -160,3 +160,22 @@ export function runImage(ref: string, platform: string, args: string[] = []): st
   if (result.code !== 0) throw new Error(`docker run ${ref} (${platform}) failed:\n${result.output}`);
   return result.stdout.trim();
 }
+
+/** Runs `fn` while sampling every process's argv (ps) into memory: what a secret must never be part of. */
+export function sampleArgvDuring<T>(fn: () => T): { result: T; samples: string } {
+  const file = join(REPO, 'tmp/e2e', `ps-samples-${process.pid}.txt`);
+  rmSync(file, { force: true });
+  // spawnSync would block the sampler too: it runs on its own, writing to a file, until killed.
+  const sampler = require('node:child_process').spawn('bash', ['-c', `while :; do ps -eo args >> '${file}'; sleep 0.05; done`], { stdio: 'ignore' });
+  try {
+    return { result: fn(), samples: existsSync(file) ? readFileSync(file, 'utf8') : '' };
+  } finally {
+    sampler.kill();
+    rmSync(file, { force: true });
+  }
+}
+
+/** Files under the temp folder and the workspace that contain `text` (the workspace's node_modules aside). */
+export function filesContaining(text: string, dirs: string[]): string {
+  return run('bash', ['-c', `grep -rlF --exclude-dir=node_modules -e "$1" "\${@:2}" 2>/dev/null || true`, 'grep', text, ...dirs]).stdout.trim();
+}

@@ -68,9 +68,10 @@ describe('multiarch batch implementation', () => {
     expect(results[0].result.terminalOutput).toContain('@acme/api: pushed for linux/amd64, linux/arm64');
   });
 
-  it('marks the failing task failed and the cancelled one skipped', async () => {
+  it('with keep-going off, marks the failing task failed and the cancelled one skipped', async () => {
     docker = fakeDocker({ failTargets: ['worker'] });
-    const inputs = { '@acme/api:docker-multiarch': options('api'), 'worker:docker-multiarch': options('worker') };
+    const failFast = (name: string) => ({ ...options(name), 'keep-going': false });
+    const inputs = { '@acme/api:docker-multiarch': failFast('api'), 'worker:docker-multiarch': failFast('worker') };
     const results = await collect(multiarchBatch(taskGraph(), inputs, {}, context(makeWorkspace(Object.values(projects)))));
     expect(results.map((r) => [r.task, r.result.success, r.result.status])).toEqual([
       ['@acme/api:docker-multiarch', false, 'skipped'],

@@ -28,4 +28,5 @@ export interface MultiarchExecutorSchema {
   'strict-emulation'?: boolean;
   registries?: { url: string; username: string; passwordEnv: string }[];
   'push-by-digest'?: string;
+  'keep-going'?: boolean;
 }

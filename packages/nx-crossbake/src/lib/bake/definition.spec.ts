@@ -18,6 +18,7 @@ const service = (overrides: Partial<ServiceOptions> = {}): ServiceOptions => ({
   noCache: false,
   outputs: [],
   strictEmulation: false,
+  keepGoing: true,
   registries: [],
   secrets: [],
   ssh: [],

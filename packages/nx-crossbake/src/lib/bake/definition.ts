@@ -73,7 +73,10 @@ export function getBakeDefinition(
 ): BakeDefinition {
   const target: Record<string, BakeTarget> = {};
   for (const service of services) {
-    const contexts = Object.fromEntries(Object.entries(links.get(service.project) ?? {}).map(([ref, p]) => [ref, targetNames.get(p)!]));
+    // A sibling outside this bake (built by an earlier one) is pulled as published instead.
+    const contexts = Object.fromEntries(
+      Object.entries(links.get(service.project) ?? {}).flatMap(([ref, p]) => (targetNames.has(p) ? [[ref, targetNames.get(p)!]] : [])),
+    );
     target[targetNames.get(service.project)!] = getBakeTarget(service, contexts, traits);
   }
   return { group: { default: { targets: Object.keys(target) } }, target };

@@ -152,6 +152,20 @@ describe('ensureBuilder: emulators', () => {
     await expect(ensure({})).rejects.toThrow('tonistiigi/binfmt:qemu-v10.2.3 did not register an emulator for linux/arm64, linux/arm/v7');
   });
 
+  it('leaves QEMU to the host when binfmt_misc cannot be seen (a CI job container), relying on the builder check', async () => {
+    const docker = fakeDocker();
+    const logs: string[] = [];
+    await ensureBuilder(new DockerCli(docker.exec), normalizeBuilderSpec({ driver: 'docker', platforms: PLATFORMS }), {
+      workspaceRoot: makeWorkspace([]),
+      log: (m) => logs.push(m),
+      native: ['linux/amd64'],
+      binfmtVisible: () => false,
+    });
+    expect(docker.calls.some((c) => c[0] === 'run')).toBe(false);
+    expect(logs.join('\n')).toContain('/proc/sys/fs/binfmt_misc is not mounted here');
+    expect(docker.calls.map((c) => c.join(' '))).toContain('buildx inspect --bootstrap nx-crossbake');
+  });
+
   it('does not install for platforms a native node serves', async () => {
     const { ensure, commands } = setup(fakeDocker(), { native: ['linux/amd64'], readBinfmt: () => [arm] });
     await ensure({ nodes: [{ name: 'arm', endpoint: 'ssh://arm', platforms: ['linux/arm64'] }] });

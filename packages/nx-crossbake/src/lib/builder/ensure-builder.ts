@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as commands from '../docker/commands';
 import type { DockerCli } from '../docker/docker-cli';
@@ -23,6 +23,8 @@ export interface SetupEnvironment {
   log: (message: string) => void;
   /** What binfmt_misc has registered; replaced in tests. */
   readBinfmt?: () => BinfmtEntry[];
+  /** Whether binfmt_misc can be seen from here at all (not in most CI job containers); replaced in tests. */
+  binfmtVisible?: () => boolean;
   native?: string[];
 }
 
@@ -70,6 +72,13 @@ export function builderDrift(spec: BuilderSpec, info: BuilderInfo): string[] {
 
 async function ensureEmulators(cli: DockerCli, spec: BuilderSpec, env: SetupEnvironment): Promise<string[]> {
   const readBinfmt = env.readBinfmt ?? (() => readBinfmtEntries());
+  const visible = env.binfmtVisible ?? (() => existsSync(join(BINFMT_DIR, 'register')));
+  if (!env.readBinfmt && !visible()) {
+    // A job container (GitLab's docker:dind, …) does not see the host's binfmt_misc: nothing to read or
+    // verify here. The builder's own platform list, checked after bootstrap, still catches what is missing.
+    env.log(`nx-crossbake: ${BINFMT_DIR} is not mounted here: QEMU is left to the engine's host (the builder check below still applies)`);
+    return [];
+  }
   const native = [...(env.native ?? nativePlatforms()), ...spec.nodes.flatMap((n) => n.platforms)];
   const needed = () => platformsNeedingEmulator(spec.platforms, readBinfmt(), native);
   for (const entry of entriesWithoutFixBinary(readBinfmt())) {

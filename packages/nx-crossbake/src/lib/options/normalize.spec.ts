@@ -32,6 +32,7 @@ describe('normalizeOptions', () => {
       noCache: false,
       outputs: [],
       strictEmulation: false,
+      keepGoing: true,
       registries: [],
     });
   });

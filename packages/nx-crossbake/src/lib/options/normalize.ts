@@ -156,6 +156,7 @@ export function normalizeOptions(raw: MultiarchExecutorSchema, project: ProjectR
     strictEmulation: option(raw, 'strict-emulation'),
     registries: checkRegistries(option(raw, 'registries'), env, problems),
     pushByDigest: raw['push-by-digest'] === undefined ? undefined : toPosix(raw['push-by-digest']),
+    keepGoing: option(raw, 'keep-going'),
   };
   if (problems.length > 0) throw new InvalidOptionsError(project.name, problems);
   return options;

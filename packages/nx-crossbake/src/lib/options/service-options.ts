@@ -35,6 +35,8 @@ export interface ServiceOptions {
   registries: RegistryLogin[];
   /** Workspace-relative folder for digest files: push each platform by digest instead of by tag. */
   pushByDigest?: string;
+  /** Bake again what a failure cancelled. */
+  keepGoing: boolean;
 }
 
 export interface RegistryLogin {

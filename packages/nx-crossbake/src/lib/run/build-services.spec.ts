@@ -125,8 +125,9 @@ describe('buildServices', () => {
     expect(logs).toMatch(/1 bake\(s\) in \d+\.\ds; builder setup \d+\.\ds; plugin overhead \d+\.\ds/);
   });
 
-  it("reports a failing target against its project, and the others as cancelled, not built", async () => {
-    const { results } = await run(three, fakeDocker({ failTargets: ['worker'] }));
+  it("with keep-going off, reports a failing target against its project, and the others as cancelled, not built", async () => {
+    const failFast = three.map((r) => ({ ...r, options: { ...r.options, 'keep-going': false } }));
+    const { results } = await run(failFast, fakeDocker({ failTargets: ['worker'] }));
     const worker = results.get('worker:docker-multiarch')!;
     expect(worker.status).toBe('failed');
     expect(worker.error).toContain('boom in worker');
@@ -238,5 +239,29 @@ describe('buildServices', () => {
     expect(logs).toMatch(/^docker --context nx-crossbake buildx bake --file tmp\/nx-crossbake\/\S+\/docker-bake\.json --metadata-file \S+ --progress plain$/m);
     expect([...results.values()].every((r) => r.status === 'planned')).toBe(true);
     expect(existsSync(join(workspaceRoot, 'dist/nx-crossbake'))).toBe(false);
+  });
+
+  it('keeps going by default: bakes again what the failure cancelled, and builds it', async () => {
+    const { results, bakeCalls, docker } = await run(three, fakeDocker({ failTargets: ['worker'] }));
+    expect(bakeCalls).toHaveLength(2);
+    expect(Object.keys(docker.bakes[1].target)).toEqual(['acme_api', 'web']);
+    expect(bakeCalls[1][bakeCalls[1].indexOf('--file') + 1]).toMatch(/docker-bake\.retry-1\.json$/);
+    expect([...results.values()].map((r) => [r.project, r.status])).toEqual([
+      ['@acme/api', 'built'],
+      ['worker', 'failed'],
+      ['web', 'built'],
+    ]);
+  });
+
+  it('does not retry a dependent whose sibling base failed', async () => {
+    const { results, docker } = await run(
+      [request('base', 'apps/base', push('base')), request('api', 'apps/api', push('api')), request('web', 'apps/web', push('web'))],
+      fakeDocker({ failTargets: ['base'] }),
+      undefined,
+      { dockerfiles: { 'apps/api': 'FROM 127.0.0.1:5000/acme/base:latest\n' } },
+    );
+    expect(docker.bakes.map((b) => Object.keys(b.target))).toEqual([['base', 'api', 'web'], ['web']]);
+    expect(results.get('api:docker-multiarch')).toMatchObject({ status: 'failed', error: "not built: it is built FROM 'base', which failed" });
+    expect(results.get('web:docker-multiarch')!.status).toBe('built');
   });
 });

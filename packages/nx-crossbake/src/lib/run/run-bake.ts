@@ -64,8 +64,34 @@ export function printBake(run: BakeRun, log: (message: string) => void): Service
   return run.services.map((s) => ({ ...baseResult(s, names.get(s.project)!, run.bakeFile), status: 'planned' }));
 }
 
-/** Writes one bake file for the services, runs it once, and reports every service honestly. */
+const retryFile = (file: string, attempt: number) => file.replace(/\.json$/, `.retry-${attempt}.json`);
+
+/**
+ * Bakes the services and reports every one honestly. Bake stops all targets at the first failure; when
+ * every service keeps going, the targets it cancelled are baked again without the failed ones, until
+ * none is cancelled. A dependent whose sibling base failed is not retried: it would build on a stale base.
+ */
 export async function runBake(cli: DockerCli, run: BakeRun): Promise<ServiceResult[]> {
+  const results = new Map((await bakeOnce(cli, run)).map((r) => [r.project, r]));
+  const keepGoing = run.services.every((s) => s.keepGoing);
+  for (let attempt = 1; keepGoing; attempt++) {
+    const failed = new Set([...results.values()].filter((r) => r.status === 'failed').map((r) => r.project));
+    const cancelled = run.services.filter((s) => results.get(s.project)!.status === 'cancelled');
+    if (failed.size === 0 || cancelled.length === 0) break;
+    const retry = cancelled.filter((s) => {
+      const base = Object.values(run.links?.get(s.project) ?? {}).find((p) => failed.has(p));
+      if (base) Object.assign(results.get(s.project)!, { status: 'failed', error: `not built: it is built FROM '${base}', which failed` });
+      return !base;
+    });
+    if (retry.length === 0) break;
+    const again = await bakeOnce(cli, { ...run, services: retry, bakeFile: retryFile(run.bakeFile, attempt), metadataFile: retryFile(run.metadataFile, attempt) });
+    for (const r of again) results.set(r.project, r);
+  }
+  return run.services.map((s) => results.get(s.project)!);
+}
+
+/** Writes one bake file for the services, runs it once, and reports every service honestly. */
+async function bakeOnce(cli: DockerCli, run: BakeRun): Promise<ServiceResult[]> {
   const { names } = writeBakeFile(run);
 
   const started = Date.now();
@@ -94,7 +120,7 @@ export async function runBake(cli: DockerCli, run: BakeRun): Promise<ServiceResu
     } else if (failed.length > 0) {
       Object.assign(result, {
         status: 'cancelled',
-        error: `not confirmed: bake stops at the first failure (${failed.join(', ')} failed), so this image may or may not have been built or pushed; run again once that is fixed`,
+        error: `not confirmed: bake stops at the first failure (${failed.join(', ')} failed), so this image may or may not have been built or pushed; keep-going bakes it again, or run again once that is fixed`,
       });
     } else {
       Object.assign(result, { status: 'failed', error: `docker buildx bake exited with code ${bake.exitCode}:\n${failure.general}` });
