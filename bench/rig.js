@@ -51,6 +51,29 @@ const versions = () => ({
   nx: require(path.join(repo, 'node_modules/nx/package.json')).version,
 });
 
+const PLUGIN_FILES = ['package.json', 'executors.json', 'generators.json', 'dist'];
+const PLUGIN_CHECK = ['dist/index.js', 'dist/executors/multiarch/schema.json', 'dist/executors/affected/schema.json', 'dist/executors/setup/schema.json'];
+
+/** Copies the built plugin; waits (up to a minute) while its dist is being rebuilt. */
+function snapshotPlugin(dest) {
+  const source = path.join(repo, 'packages/nx-crossbake');
+  for (let attempt = 0; attempt < 60; attempt++) {
+    fs.rmSync(dest, { recursive: true, force: true });
+    try {
+      for (const file of PLUGIN_FILES) fs.cpSync(path.join(source, file), path.join(dest, file), { recursive: true, dereference: true });
+      if (PLUGIN_CHECK.every((f) => fs.existsSync(path.join(dest, f)))) {
+        // Its own dependencies (the versions npm installed for it alone), linked.
+        if (fs.existsSync(path.join(source, 'node_modules'))) fs.symlinkSync(path.join(source, 'node_modules'), path.join(dest, 'node_modules'));
+        return;
+      }
+    } catch {
+      // dist went away while copying: a rebuild is under way
+    }
+    execFileSync('sleep', ['1']);
+  }
+  throw new Error(`no complete build of the plugin in ${source}/dist: run npm run build`);
+}
+
 /** A folder under tmp/bench with files written relative to it. */
 class BenchWorkspace {
   constructor(name) {
@@ -65,9 +88,18 @@ class BenchWorkspace {
     fs.writeFileSync(target, typeof content === 'string' ? content : `${JSON.stringify(content, null, 2)}\n`);
   }
 
-  /** An Nx workspace using the repo's node_modules (the plugin is a workspace package there). */
+  /**
+   * An Nx workspace using the repo's node_modules, each entry linked, except the plugin: a private copy
+   * of packages/nx-crossbake as built now (package.json, executors.json, generators.json, dist), so a
+   * rebuild of the repo's dist during a long benchmark cannot break or change the runs.
+   */
   initNx(nxJson = {}) {
-    fs.symlinkSync(path.join(repo, 'node_modules'), path.join(this.dir, 'node_modules'));
+    const modules = path.join(this.dir, 'node_modules');
+    fs.mkdirSync(modules);
+    for (const entry of fs.readdirSync(path.join(repo, 'node_modules'))) {
+      if (entry !== 'nx-crossbake') fs.symlinkSync(path.join(repo, 'node_modules', entry), path.join(modules, entry));
+    }
+    snapshotPlugin(path.join(modules, 'nx-crossbake'));
     this.write('package.json', { name: path.basename(this.dir), private: true });
     this.write('nx.json', { analytics: false, neverConnectToCloud: true, defaultBase: 'main', ...nxJson });
     this.write('.gitignore', 'node_modules\ndist\ntmp\n.nx\n.shim\n');
