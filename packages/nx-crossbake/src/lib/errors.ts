@@ -28,3 +28,6 @@ export class DockerCommandError extends Error {
     this.name = 'DockerCommandError';
   }
 }
+
+/** Errors that describe the user's situation and are reported as such; anything else is a bug to surface. */
+export const isReportable = (e: unknown): e is CrossbakeError | DockerCommandError => e instanceof CrossbakeError || e instanceof DockerCommandError;

@@ -3,7 +3,7 @@ import { logger, type ExecutorContext } from '@nx/devkit';
 import multiarchSchema from '../multiarch/schema.json';
 import { getImagetoolsCreateCommand } from '../../lib/docker/commands';
 import { DockerCli } from '../../lib/docker/docker-cli';
-import { CrossbakeError, DockerCommandError } from '../../lib/errors';
+import { CrossbakeError, isReportable } from '../../lib/errors';
 import { planManifests, readDigestFiles } from '../../lib/results/digests';
 import schema from './schema.json';
 import { traceFor } from '../verbose';
@@ -34,7 +34,7 @@ export default async function manifestExecutor(options: ManifestExecutorSchema, 
     }
     return { success: true };
   } catch (e) {
-    if (!(e instanceof CrossbakeError || e instanceof DockerCommandError)) throw e;
+    if (!isReportable(e)) throw e;
     logger.error(`nx-crossbake: ${e.message}`);
     return { success: false };
   }

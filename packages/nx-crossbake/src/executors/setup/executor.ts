@@ -2,7 +2,7 @@ import { logger, type ExecutorContext } from '@nx/devkit';
 import { normalizeBuilderSpec } from '../../lib/builder/builder-spec';
 import { ensureBuilder, removeBuilder } from '../../lib/builder/ensure-builder';
 import { DockerCli } from '../../lib/docker/docker-cli';
-import { CrossbakeError, DockerCommandError } from '../../lib/errors';
+import { isReportable } from '../../lib/errors';
 import { formatSeconds } from '../../lib/results/summary';
 import { traceFor } from '../verbose';
 import type { SetupExecutorSchema } from './schema';
@@ -29,7 +29,7 @@ export default async function setupExecutor(options: SetupExecutorSchema, contex
     );
     return { success: true };
   } catch (e) {
-    if (!(e instanceof CrossbakeError || e instanceof DockerCommandError)) throw e;
+    if (!isReportable(e)) throw e;
     logger.error(`nx-crossbake: ${e.message}`);
     return { success: false };
   }

@@ -1,6 +1,7 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CrossbakeError } from '../errors';
+import { repositoryOf } from '../options/image-names';
 
 /**
  * One runner's share of a distributed build: the digest it pushed for some platforms of one project.
@@ -85,4 +86,23 @@ export function planManifests(
     else plans.push({ project, tags: first.record.tags, sources: entries.map((e) => `${e.record.repository}@${e.record.digest}`), platforms: [...seen.keys()] });
   }
   return { plans, problems };
+}
+
+/** After a run: a digest file for each project pushed by digest (multiarch's `push-by-digest`). */
+export function recordDigests(
+  workspaceRoot: string,
+  built: readonly { options: { project: string; tags: string[]; platforms: string[]; pushByDigest?: string }; digest?: string }[],
+  log: (message: string) => void,
+): void {
+  for (const { options, digest } of built) {
+    if (options.pushByDigest === undefined || !digest) continue;
+    const file = writeDigestFile(join(workspaceRoot, options.pushByDigest), {
+      project: options.project,
+      repository: repositoryOf(options.tags[0]),
+      digest,
+      platforms: options.platforms,
+      tags: options.tags,
+    });
+    log(`nx-crossbake: ${options.project}: pushed by digest ${digest}, recorded in ${file}`);
+  }
 }

@@ -6,11 +6,9 @@ import { withRegistryLogins } from '../docker/docker-config';
 import { exec as defaultExec, type Exec } from '../docker/exec';
 import { resolveGitFacts } from '../facts/git-facts';
 import type { RunFacts } from '../options/normalize';
-import { CrossbakeError, DockerCommandError } from '../errors';
-import { writeDigestFile } from '../results/digests';
+import { isReportable } from '../errors';
+import { recordDigests } from '../results/digests';
 import { writeReport } from '../results/report';
-import { repositoryOf } from '../options/image-names';
-import { join } from 'node:path';
 import type { ServiceResult } from '../results/service-result';
 import { formatSeconds, formatSummary } from '../results/summary';
 import { checkEmulation } from './emulation-check';
@@ -124,31 +122,24 @@ export async function buildServices(input: BuildServicesInput): Promise<Map<stri
         try {
           for (const [id, result] of await buildGroup({ ...input, cli: runCli, log }, builder, group, files, timings)) results.set(id, result);
         } catch (e) {
-          if (!(e instanceof CrossbakeError || e instanceof DockerCommandError)) throw e;
+          if (!isReportable(e)) throw e;
           for (const g of group) results.set(g.request.id, rejected(g.request, e.message));
         }
       }
     });
   } catch (e) {
-    if (!(e instanceof CrossbakeError || e instanceof DockerCommandError)) throw e;
+    if (!isReportable(e)) throw e;
     for (const r of ready) results.set(r.request.id, rejected(r.request, e.message)); // a login failed: nothing built
   }
 
   const ordered = requests.map((r) => results.get(r.id)!);
   if (input.print) return results;
   requests.forEach((r, i) => writeReport(workspaceRoot, r.project.root, ordered[i]));
-  for (const { request, options } of ready) {
-    const result = results.get(request.id)!;
-    if (options.pushByDigest === undefined || result.status !== 'built' || !result.digest) continue;
-    const file = writeDigestFile(join(workspaceRoot, options.pushByDigest), {
-      project: options.project,
-      repository: repositoryOf(options.tags[0]),
-      digest: result.digest,
-      platforms: options.platforms,
-      tags: options.tags,
-    });
-    log(`nx-crossbake: ${options.project}: pushed by digest ${result.digest}, recorded in ${file}`);
-  }
+  recordDigests(
+    workspaceRoot,
+    ready.filter((r) => results.get(r.request.id)!.status === 'built').map((r) => ({ options: r.options, digest: results.get(r.request.id)!.digest })),
+    log,
+  );
   log(
     `\n${formatSummary(ordered)}\n\nnx-crossbake: ${builders.length} bake(s) in ${formatSeconds(timings.bakeMs)}; ` +
       `builder setup ${formatSeconds(timings.setupMs)}; plugin overhead ${formatSeconds(Date.now() - started - timings.bakeMs - timings.setupMs)}`,
