@@ -24,7 +24,7 @@ function run(command, args, { cwd = repo, env = {} } = {}) {
     child.on('close', (code) => {
       const output = Buffer.concat(chunks).toString('utf8').replace(/\u001b\[[0-9;]*[A-Za-z]/g, '');
       if (code === 0) resolve(output);
-      else reject(new Error(`${command} ${args.join(' ')} exited with ${code}:\n${output.split('\n').slice(-40).join('\n')}`));
+      else reject(Object.assign(new Error(`${command} ${args.join(' ')} exited with ${code}:\n${output.split('\n').slice(-40).join('\n')}`), { output }));
     });
   });
 }

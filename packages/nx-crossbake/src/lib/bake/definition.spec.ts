@@ -47,6 +47,10 @@ describe('getOutputs', () => {
     [{ push: true, load: true }, ['type=image,push=true', 'type=docker']],
     [{ outputs: ['type=local,dest=out'] }, ['type=local,dest=out']],
     [{ outputs: ['type=local,dest=out'], push: true }, ['type=local,dest=out', 'type=image,push=true']],
+    [{ outputs: ['type=cacheonly'] }, ['type=cacheonly']],
+    // an inferred build-only target under a project.json target that pushes: the push alone
+    [{ outputs: ['type=cacheonly'], push: true }, ['type=image,push=true']],
+    [{ outputs: ['type=cacheonly', 'type=local,dest=out'] }, ['type=local,dest=out']],
   ])('%j → %j', (overrides, outputs) => expect(getOutputs(service(overrides))).toEqual(outputs));
 });
 

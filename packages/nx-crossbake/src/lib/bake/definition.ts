@@ -21,7 +21,10 @@ export interface BuilderTraits {
 
 /** The exporters: push a manifest list, load into the engine, and/or the user's own outputs. */
 export function getOutputs(options: ServiceOptions, traits: BuilderTraits = { dockerDriver: false }): string[] {
-  const outputs = [...options.outputs];
+  // `type=cacheonly` means "export nothing": inferred targets use it until a registry is set, and it stays
+  // merged under a project.json target that pushes or loads, where it would only add an empty exporter.
+  const exports = options.push || options.load || options.outputs.some((o) => !/^type=cacheonly\b/.test(o));
+  const outputs = exports ? options.outputs.filter((o) => !/^type=cacheonly\b/.test(o)) : [...options.outputs];
   if (options.push && options.pushByDigest !== undefined) {
     // For nx-crossbake:manifest, which tags the joined list later: untagged, by digest, to the first
     // tag's repository; the docker driver can only push a tag, so a fixed staging tag per platform set.
