@@ -3,9 +3,8 @@ import { findAffectedProjects, projectsWithExecutor } from '../../lib/affected/a
 import { CrossbakeError } from '../../lib/errors';
 import { formatTaskOutput } from '../../lib/results/summary';
 import { buildServices } from '../../lib/run/build-services';
-import { isVerbose } from '../verbose';
 import type { MultiarchExecutorSchema } from '../multiarch/schema';
-import { setupOptionsFinder } from '../multiarch/tasks';
+import { runInputs } from '../multiarch/tasks';
 import schema from './schema.json';
 import type { AffectedExecutorSchema } from './schema';
 
@@ -36,14 +35,7 @@ export default async function affectedExecutor(options: AffectedExecutorSchema, 
       project: { name, root: graph.nodes[name].data.root },
       options: (graph.nodes[name].data.targets?.[target]?.options ?? {}) as MultiarchExecutorSchema,
     }));
-    const results = await buildServices({
-      workspaceRoot: context.root,
-      requests,
-      setupOptionsFor: setupOptionsFinder(context),
-      defaultBranch: context.nxJsonConfiguration?.defaultBase,
-      verbose: isVerbose(context),
-      print: options.print,
-    });
+    const results = await buildServices({ ...runInputs(context), requests, print: options.print });
     const failed = [...results.values()].filter((r) => r.status !== 'built' && r.status !== 'planned');
     for (const result of failed) logger.error(formatTaskOutput(result));
     return { success: failed.length === 0 };

@@ -1,9 +1,8 @@
-import { isVerbose } from '../verbose';
 import type { ExecutorContext, TaskGraph } from '@nx/devkit';
 import { buildServices } from '../../lib/run/build-services';
 import { formatTaskOutput } from '../../lib/results/summary';
 import type { MultiarchExecutorSchema } from './schema';
-import { setupOptionsFinder, toServiceRequest } from './tasks';
+import { runInputs, toServiceRequest } from './tasks';
 
 /** Mirrors Nx's BatchExecutorTaskResult, which @nx/devkit does not export. */
 export interface BatchTaskResult {
@@ -33,11 +32,8 @@ export default async function* multiarchBatch(
     toServiceRequest(task.id, task.target.project, inputs[task.id], context),
   );
   const results = await buildServices({
-    workspaceRoot: context.root,
+    ...runInputs(context),
     requests,
-    setupOptionsFor: setupOptionsFinder(context),
-    defaultBranch: context.nxJsonConfiguration?.defaultBase,
-    verbose: isVerbose(context),
   });
   const endTime = Date.now();
   for (const request of requests) {

@@ -1,9 +1,8 @@
 import { logger, type ExecutorContext } from '@nx/devkit';
 import { buildServices } from '../../lib/run/build-services';
 import { formatTaskOutput } from '../../lib/results/summary';
-import { isVerbose } from '../verbose';
 import type { MultiarchExecutorSchema } from './schema';
-import { setupOptionsFinder, toServiceRequest } from './tasks';
+import { runInputs, toServiceRequest } from './tasks';
 
 /** One task alone (`--batch=false`, or `nx run`): the same pipeline with a bake of one target. */
 export default async function multiarchExecutor(
@@ -13,11 +12,8 @@ export default async function multiarchExecutor(
   const projectName = context.projectName!;
   const id = [projectName, context.targetName, context.configurationName].filter(Boolean).join(':');
   const results = await buildServices({
-    workspaceRoot: context.root,
+    ...runInputs(context),
     requests: [toServiceRequest(id, projectName, options, context)],
-    setupOptionsFor: setupOptionsFinder(context),
-    defaultBranch: context.nxJsonConfiguration?.defaultBase,
-    verbose: isVerbose(context),
   });
   const result = results.get(id)!;
   if (result.status !== 'built') logger.error(formatTaskOutput(result));

@@ -1,5 +1,6 @@
 import type { ExecutorContext } from '@nx/devkit';
-import type { ServiceRequest } from '../../lib/run/build-services';
+import type { BuildServicesInput, ServiceRequest } from '../../lib/run/build-services';
+import { isVerbose } from '../verbose';
 import { CrossbakeError } from '../../lib/errors';
 import setupSchema from '../setup/schema.json';
 import type { SetupExecutorSchema } from '../setup/schema';
@@ -35,5 +36,15 @@ export function setupOptionsFinder(context: ExecutorContext): (builder: string) 
       throw new CrossbakeError(`builder '${builder}' is configured by several setup targets (${found.map((f) => f.id).join(', ')}): keep one`);
     }
     return found[0]?.options;
+  };
+}
+
+/** What every executor's run takes from the Nx context: where, which builder options, default branch, verbosity. */
+export function runInputs(context: ExecutorContext): Pick<BuildServicesInput, 'workspaceRoot' | 'setupOptionsFor' | 'defaultBranch' | 'verbose'> {
+  return {
+    workspaceRoot: context.root,
+    setupOptionsFor: setupOptionsFinder(context),
+    defaultBranch: context.nxJsonConfiguration?.defaultBase,
+    verbose: isVerbose(context),
   };
 }

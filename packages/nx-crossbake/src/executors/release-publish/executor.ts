@@ -2,9 +2,8 @@ import { logger, type ExecutorContext } from '@nx/devkit';
 import { repositoryOf } from '../../lib/options/image-names';
 import { formatTaskOutput } from '../../lib/results/summary';
 import { buildServices } from '../../lib/run/build-services';
-import { isVerbose } from '../verbose';
 import type { MultiarchExecutorSchema } from '../multiarch/schema';
-import { setupOptionsFinder } from '../multiarch/tasks';
+import { runInputs } from '../multiarch/tasks';
 import schema from './schema.json';
 import type { ReleasePublishExecutorSchema } from './schema';
 
@@ -31,11 +30,8 @@ export default async function releasePublishExecutor(options: ReleasePublishExec
   }
   const id = `${projectName}:${context.targetName}`;
   const results = await buildServices({
-    workspaceRoot: context.root,
+    ...runInputs(context),
     requests: [{ id, project: { name: projectName, root: project.root, version }, options: image }],
-    setupOptionsFor: setupOptionsFinder(context),
-    defaultBranch: context.nxJsonConfiguration?.defaultBase,
-    verbose: isVerbose(context),
     print: options.dryRun || process.env.NX_DRY_RUN === 'true',
   });
   const result = results.get(id)!;
