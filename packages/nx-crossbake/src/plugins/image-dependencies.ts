@@ -5,8 +5,7 @@ import { parseDockerfileImageRefs } from '../lib/graph/dockerfile-refs';
 import { findImageDependencies, type ProjectImages } from '../lib/graph/image-dependencies';
 import { parseKeyValues } from '../lib/options/validators';
 import type { MultiarchExecutorSchema } from '../executors/multiarch/schema';
-
-const EXECUTOR = 'nx-crossbake:multiarch';
+import { MULTIARCH_EXECUTOR } from '../executor-names';
 
 /**
  * Image dependencies for the project graph: project A depends on project B when A's Dockerfile builds
@@ -18,7 +17,7 @@ export const createDependencies: CreateDependencies = (_options, context) => {
   const dockerfiles = new Map<string, string>();
   for (const [name, config] of Object.entries(context.projects)) {
     for (const target of Object.values(config.targets ?? {})) {
-      if (target.executor !== EXECUTOR) continue;
+      if (target.executor !== MULTIARCH_EXECUTOR) continue;
       const options = (target.options ?? {}) as MultiarchExecutorSchema;
       const file = posix.normalize(options.file ?? posix.join(config.root, 'Dockerfile'));
       const path = join(context.workspaceRoot, file);

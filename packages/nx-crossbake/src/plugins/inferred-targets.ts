@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createNodesFromFiles, type CreateNodesV2, type TargetConfiguration } from '@nx/devkit';
 import { defaultImageTag } from '../lib/options/image-names';
+import { MULTIARCH_EXECUTOR } from '../executor-names';
 
 /** Options of the plugin's entry in nx.json: `{ "plugin": "nx-crossbake", "options": { … } }`. */
 export interface CrossbakePluginOptions {
@@ -37,7 +38,7 @@ export function inferredTarget(project: string, options: CrossbakePluginOptions)
     image = undefined; // a name that gives no image name: built, not pushed, rather than a broken graph
   }
   return {
-    executor: 'nx-crossbake:multiarch',
+    executor: MULTIARCH_EXECUTOR,
     // A pushed image is a side effect Nx cannot restore from its cache: never served from cache.
     cache: false,
     inputs: ['{projectRoot}/**/*'],

@@ -7,6 +7,7 @@ import type { MultiarchExecutorSchema } from '../multiarch/schema';
 import { runInputs } from '../multiarch/tasks';
 import schema from './schema.json';
 import type { AffectedExecutorSchema } from './schema';
+import { MULTIARCH_EXECUTOR } from '../../executor-names';
 
 /** `nx run <root>:docker-affected`: the images whose inputs changed since base, in one bake. */
 export default async function affectedExecutor(options: AffectedExecutorSchema, context: ExecutorContext): Promise<{ success: boolean }> {
@@ -21,7 +22,7 @@ export default async function affectedExecutor(options: AffectedExecutorSchema, 
       nxJson: context.nxJsonConfiguration ?? {},
       graph: context.projectGraph,
     });
-    const withImages = new Set(projectsWithExecutor(graph, target, 'nx-crossbake:multiarch'));
+    const withImages = new Set(projectsWithExecutor(graph, target, MULTIARCH_EXECUTOR));
     const projects = affected.filter((p) => withImages.has(p));
     const range = `${base}...${head ?? 'working tree'}`;
     if (projects.length === 0) {

@@ -5,6 +5,7 @@ import { CrossbakeError } from '../../lib/errors';
 import setupSchema from '../setup/schema.json';
 import type { SetupExecutorSchema } from '../setup/schema';
 import type { MultiarchExecutorSchema } from './schema';
+import { SETUP_EXECUTOR } from '../../executor-names';
 
 /** Turns one Nx task into a build request. */
 export function toServiceRequest(
@@ -27,7 +28,7 @@ export function setupOptionsFinder(context: ExecutorContext): (builder: string) 
     const found: { id: string; options: SetupExecutorSchema }[] = [];
     for (const [project, config] of Object.entries(context.projectsConfigurations.projects)) {
       for (const [target, targetConfig] of Object.entries(config.targets ?? {})) {
-        if (targetConfig.executor !== 'nx-crossbake:setup') continue;
+        if (targetConfig.executor !== SETUP_EXECUTOR) continue;
         const options = (targetConfig.options ?? {}) as SetupExecutorSchema;
         if ((options.builder ?? setupSchema.properties.builder.default) === builder) found.push({ id: `${project}:${target}`, options });
       }

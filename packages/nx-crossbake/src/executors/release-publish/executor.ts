@@ -6,6 +6,7 @@ import type { MultiarchExecutorSchema } from '../multiarch/schema';
 import { runInputs } from '../multiarch/tasks';
 import schema from './schema.json';
 import type { ReleasePublishExecutorSchema } from './schema';
+import { MULTIARCH_EXECUTOR } from '../../executor-names';
 
 /**
  * `nx-release-publish` for images: builds the project's multiarch target for every platform and pushes it
@@ -17,8 +18,8 @@ export default async function releasePublishExecutor(options: ReleasePublishExec
   const project = context.projectsConfigurations.projects[projectName];
   const target = options.target ?? schema.properties.target.default;
   const multiarch = project.targets?.[target];
-  if (multiarch?.executor !== 'nx-crossbake:multiarch') {
-    logger.error(`nx-crossbake: ${projectName} has no '${target}' target with the nx-crossbake:multiarch executor: add one, or set 'target'`);
+  if (multiarch?.executor !== MULTIARCH_EXECUTOR) {
+    logger.error(`nx-crossbake: ${projectName} has no '${target}' target with the ${MULTIARCH_EXECUTOR} executor: add one, or set 'target'`);
     return { success: false };
   }
   const data = options.nxReleaseVersionData?.[projectName];

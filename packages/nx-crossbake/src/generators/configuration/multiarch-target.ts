@@ -1,5 +1,6 @@
 import type { TargetConfiguration } from '@nx/devkit';
 import type { MultiarchExecutorSchema } from '../../executors/multiarch/schema';
+import { MULTIARCH_EXECUTOR } from '../../executor-names';
 
 /** Where the multiarch executor writes the project's image.json report; declared so Nx knows the target's output. */
 export const REPORT_OUTPUT = '{workspaceRoot}/dist/nx-crossbake/{projectRoot}';
@@ -17,7 +18,7 @@ export function multiarchTarget(spec: { platforms: string[]; image: string; push
     ...(!spec.push && { outputs: ['type=cacheonly'] }),
   };
   return {
-    executor: 'nx-crossbake:multiarch',
+    executor: MULTIARCH_EXECUTOR,
     outputs: [REPORT_OUTPUT],
     options,
     // No `technologies`: Nx concatenates that list with the plugin's inferred target, listing docker twice.

@@ -5,8 +5,9 @@ import { ensureResult } from './ensure-result';
 import { convertMetadata } from './metadata-tags';
 import type { AppliedDefaults } from './target-defaults';
 import type { Unsupported } from './types';
+import { MULTIARCH_EXECUTOR } from '../../executor-names';
 
-export const MULTIARCH_EXECUTOR = 'nx-crossbake:multiarch';
+export { MULTIARCH_EXECUTOR };
 
 export interface TargetConversion {
   target: TargetConfiguration;

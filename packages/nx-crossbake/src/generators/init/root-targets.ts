@@ -1,6 +1,7 @@
 import type { TargetConfiguration } from '@nx/devkit';
 import type { AffectedExecutorSchema } from '../../executors/affected/schema';
 import type { SetupExecutorSchema } from '../../executors/setup/schema';
+import { AFFECTED_EXECUTOR, SETUP_EXECUTOR } from '../../executor-names';
 
 export const SETUP_TARGET = 'docker-setup';
 export const AFFECTED_TARGET = 'docker-affected';
@@ -16,12 +17,12 @@ export function workspaceTargets(driver: NonNullable<SetupExecutorSchema['driver
   const affected: AffectedExecutorSchema = { target: 'docker-multiarch' };
   return {
     [SETUP_TARGET]: {
-      executor: 'nx-crossbake:setup',
+      executor: SETUP_EXECUTOR,
       options: setup,
       metadata: { description: 'Create or check the shared buildx builder (QEMU emulators included)', technologies: ['docker'] },
     },
     [AFFECTED_TARGET]: {
-      executor: 'nx-crossbake:affected',
+      executor: AFFECTED_EXECUTOR,
       options: affected,
       metadata: { description: 'Build and push the images of the affected projects with one docker buildx bake', technologies: ['docker'] },
     },

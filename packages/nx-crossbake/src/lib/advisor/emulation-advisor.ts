@@ -4,6 +4,7 @@
  * cross-compile and flaky on arm/v7, so we point at each such step and the cross-compile pattern for its tool.
  * Pure: it reads the Dockerfile's text; which platforms are emulated is probed elsewhere and passed in.
  */
+import { platformFamily } from '../builder/emulation';
 import { parseDockerfileInstructions } from '../graph/dockerfile-instructions';
 import { crossCompileHint, detectHeavyTool } from './heavy-steps';
 import { parseRunCommands } from './run-commands';
@@ -25,13 +26,11 @@ export interface EmulationAdvice {
 const INSTRUCTION_WIDTH = 80;
 const TROUBLESHOOTING = 'docs/builder.md#troubleshooting';
 
-/** `linux/arm/v7` → `linux/arm`: one emulator runs every variant, so a stage pinned to arm/v6 is emulated too. */
-const family = (platform: string) => platform.toLowerCase().split('/').slice(0, 2).join('/');
-
+// One emulator runs every variant (platformFamily), so a stage pinned to arm/v6 is emulated when arm/v7 is.
 function isEmulated(platform: StagePlatform, emulatedFamilies: ReadonlySet<string>): boolean {
   if (platform.kind === 'build') return false;
   // A stage pinned to a platform that is not emulated runs natively (or is not built here at all).
-  if (platform.kind === 'pinned') return emulatedFamilies.has(family(platform.platform));
+  if (platform.kind === 'pinned') return emulatedFamilies.has(platformFamily(platform.platform));
   return emulatedFamilies.size > 0;
 }
 
@@ -46,7 +45,7 @@ function shorten(text: string): string {
  */
 export function adviseOnEmulation(dockerfile: string, emulatedPlatforms: readonly string[]): EmulationAdvice[] {
   if (emulatedPlatforms.length === 0) return [];
-  const emulatedFamilies = new Set(emulatedPlatforms.map(family));
+  const emulatedFamilies = new Set(emulatedPlatforms.map(platformFamily));
   const { escape, instructions } = parseDockerfileInstructions(dockerfile);
   const lines = dockerfile.replace(/^\uFEFF/, '').split(/\r?\n/);
   const stages: Stage[] = [];

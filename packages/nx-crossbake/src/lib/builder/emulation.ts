@@ -34,7 +34,7 @@ const ARCHES: Arch[] = [
 ];
 
 /** `linux/arm/v7` → `linux/arm`: one emulator serves every variant. */
-const family = (platform: string) => platform.split('/').slice(0, 2).join('/');
+export const platformFamily = (platform: string) => platform.toLowerCase().split('/').slice(0, 2).join('/');
 
 function platformOfMagic(magicHex: string): string | undefined {
   const bytes = magicHex.match(/../g)?.map((b) => parseInt(b, 16)) ?? [];
@@ -74,10 +74,10 @@ export function nativePlatforms(nodeArch: string = process.arch): string[] {
  */
 export function platformsNeedingEmulator(requested: readonly string[], entries: readonly BinfmtEntry[], native: readonly string[]): string[] {
   const served = new Set([
-    ...native.map(family),
+    ...native.map(platformFamily),
     ...entries.filter((e) => e.enabled && e.flags.includes('F') && e.platform).map((e) => e.platform!),
   ]);
-  return requested.filter((p) => !served.has(family(p)));
+  return requested.filter((p) => !served.has(platformFamily(p)));
 }
 
 /** Entries that serve a platform but lack the F flag: reported, since they break builds in containers. */
@@ -87,6 +87,6 @@ export function entriesWithoutFixBinary(entries: readonly BinfmtEntry[]): Binfmt
 
 /** The names tonistiigi/binfmt's `--install` takes for these platforms, e.g. `arm64,arm`. */
 export function emulatorInstallNames(platforms: readonly string[]): string[] {
-  const names = platforms.map((p) => ARCHES.find((a) => a.platform === family(p))?.installName ?? family(p).split('/')[1]);
+  const names = platforms.map((p) => ARCHES.find((a) => a.platform === platformFamily(p))?.installName ?? platformFamily(p).split('/')[1]);
   return [...new Set(names)];
 }

@@ -1,8 +1,6 @@
 import { adviseOnEmulation, formatEmulationAdvice } from '../advisor/emulation-advisor';
-import { nativePlatforms } from '../builder/emulation';
+import { nativePlatforms, platformFamily } from '../builder/emulation';
 import type { PreparedService } from './prepare-services';
-
-const family = (platform: string) => platform.split('/').slice(0, 2).join('/');
 
 /**
  * Warns (or, with strict-emulation, fails) when a service's compile steps would run under QEMU: on the
@@ -15,10 +13,10 @@ export function checkEmulation(
   log: (message: string) => void,
   native: readonly string[] = nativePlatforms(),
 ): Map<string, string> {
-  const here = new Set([...native, ...nodePlatforms].map(family));
+  const here = new Set([...native, ...nodePlatforms].map(platformFamily));
   const problems = new Map<string, string>();
   for (const { options, dockerfile } of services) {
-    const emulated = options.platforms.filter((p) => !here.has(family(p)));
+    const emulated = options.platforms.filter((p) => !here.has(platformFamily(p)));
     const message = formatEmulationAdvice(options.project, emulated, adviseOnEmulation(dockerfile, emulated));
     if (!message) continue;
     if (options.strictEmulation) problems.set(options.project, `${message}\n  (strict-emulation is on: cross-compile these steps, or turn it off)`);
