@@ -9,6 +9,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { measure, machine } = require('./lib');
 const { projectName } = require('./synthetic');
+const { imageProject } = require('./rig');
 
 const repo = path.resolve(__dirname, '..');
 const count = Number(process.argv[2] ?? 1000);
@@ -38,16 +39,10 @@ function createWorkspace() {
   for (let i = 0; i < count; i++) {
     const base = i - (i % 10);
     const root = `apps/svc-${i}`;
-    write(`${root}/project.json`, {
-      name: projectName(i),
-      root,
-      targets: {
-        'docker-multiarch': {
-          executor: 'nx-crossbake:multiarch',
-          options: { platforms: ['linux/amd64', 'linux/arm64', 'linux/arm/v7'], tags: [`registry.example.com/acme/svc-${i}:latest`], push: true },
-        },
-      },
-    });
+    write(
+      `${root}/project.json`,
+      imageProject(projectName(i), root, { platforms: ['linux/amd64', 'linux/arm64', 'linux/arm/v7'], tags: [`registry.example.com/acme/svc-${i}:latest`], push: true }),
+    );
     write(`${root}/Dockerfile`, `FROM ${i === base ? 'busybox:1.36' : `registry.example.com/acme/svc-${base}:latest`}\nCOPY main.sh /main.sh\n`);
     write(`${root}/main.sh`, `echo ${i}\n`);
   }

@@ -30,7 +30,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { machine, median } = require('./lib');
-const { repo, BASE_IMAGE, BINFMT_IMAGE, PLATFORMS, run, timed, versions, BenchWorkspace, inspectPushed, removeLocalImages } = require('./rig');
+const { repo, BASE_IMAGE, BINFMT_IMAGE, PLATFORMS, run, timed, versions, BenchWorkspace, imageProject, inspectPushed, removeLocalImages } = require('./rig');
 const { nothingChanged } = require('./nothing-changed.bench');
 
 const count = Number(process.argv[2] ?? 8);
@@ -62,18 +62,15 @@ function createWorkspace() {
   ws.write('base/Dockerfile', `FROM ${BASE_IMAGE}\nRUN mkdir -p /srv && echo base > /srv/base.txt\n`);
   for (let i = 0; i < count; i++) {
     const root = `apps/svc-${i}`;
-    ws.write(`${root}/project.json`, {
-      name: `svc-${i}`,
-      root,
-      targets: {
-        'docker-multiarch': {
-          executor: 'nx-crossbake:multiarch',
-          cache: false,
-          outputs: ['{workspaceRoot}/dist/nx-crossbake/{projectRoot}'],
-          options: { platforms: PLATFORMS, tags: [`${namespace}/svc-${i}:latest`], push: true, 'build-args': ['BUST=$BENCH_BUST'] },
-        },
-      },
-    });
+    ws.write(
+      `${root}/project.json`,
+      imageProject(
+        `svc-${i}`,
+        root,
+        { platforms: PLATFORMS, tags: [`${namespace}/svc-${i}:latest`], push: true, 'build-args': ['BUST=$BENCH_BUST'] },
+        { cache: false, outputs: ['{workspaceRoot}/dist/nx-crossbake/{projectRoot}'] },
+      ),
+    );
     ws.write(
       `${root}/Dockerfile`,
       [

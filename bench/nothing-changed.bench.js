@@ -5,7 +5,7 @@
 //   node bench/nothing-changed.bench.js [N=50] [runs=5]
 //
 // Also used by bench/compare.bench.js (`npm run bench`).
-const { BASE_IMAGE, BINFMT_IMAGE, PLATFORMS, BenchWorkspace } = require('./rig');
+const { BASE_IMAGE, BINFMT_IMAGE, PLATFORMS, BenchWorkspace, imageProject } = require('./rig');
 const { measure, machine } = require('./lib');
 
 async function nothingChanged({ count = 50, runs = 5, namespace = `127.0.0.1:5000/bench-${Date.now().toString(36)}` } = {}) {
@@ -25,16 +25,7 @@ async function nothingChanged({ count = 50, runs = 5, namespace = `127.0.0.1:500
     // Every 10th service is a base the next 9 are built FROM, so the graph has image edges.
     const base = i - (i % 10);
     const root = `apps/svc-${i}`;
-    ws.write(`${root}/project.json`, {
-      name: `svc-${i}`,
-      root,
-      targets: {
-        'docker-multiarch': {
-          executor: 'nx-crossbake:multiarch',
-          options: { platforms: PLATFORMS, tags: [`${namespace}/nothing-svc-${i}:latest`], push: true },
-        },
-      },
-    });
+    ws.write(`${root}/project.json`, imageProject(`svc-${i}`, root, { platforms: PLATFORMS, tags: [`${namespace}/nothing-svc-${i}:latest`], push: true }));
     ws.write(`${root}/Dockerfile`, `FROM ${i === base ? BASE_IMAGE : `${namespace}/nothing-svc-${base}:latest`}\nCOPY main.sh /main.sh\n`);
     ws.write(`${root}/main.sh`, `echo ${i}\n`);
   }

@@ -75,6 +75,11 @@ function snapshotPlugin(dest) {
 }
 
 /** A folder under tmp/bench with files written relative to it. */
+/** project.json of a benchmark service: one nx-crossbake:multiarch target with these options. */
+function imageProject(name, root, options, target = {}) {
+  return { name, root, targets: { 'docker-multiarch': { executor: 'nx-crossbake:multiarch', ...target, options } } };
+}
+
 class BenchWorkspace {
   constructor(name) {
     this.dir = path.join(repo, 'tmp', 'bench', name);
@@ -153,4 +158,4 @@ async function removeLocalImages(prefix) {
   return refs.length;
 }
 
-module.exports = { repo, REGISTRY, BASE_IMAGE, BINFMT_IMAGE, PLATFORMS, NX_ENV, run, timed, versions, BenchWorkspace, inspectPushed, removeLocalImages };
+module.exports = { imageProject, repo, REGISTRY, BASE_IMAGE, BINFMT_IMAGE, PLATFORMS, NX_ENV, run, timed, versions, BenchWorkspace, inspectPushed, removeLocalImages };
