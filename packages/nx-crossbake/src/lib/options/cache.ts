@@ -1,11 +1,14 @@
 import { repositoryOf } from './image-names';
 import { sanitizeForTag } from './templates';
+import { DEFAULT_TARGET } from '../../executor-names';
 
 export type CacheMode = 'auto' | 'registry' | 'local' | 'gha' | 'none';
 
 export interface CacheInput {
   mode: CacheMode;
   project: string;
+  /** The task's target: two multiarch targets of one project never share a cache. */
+  targetName: string;
   tags: readonly string[];
   platforms: readonly string[];
   push: boolean;
@@ -24,20 +27,23 @@ const slug = (text: string) => sanitizeForTag(text).replace(/[^a-z0-9_-]/g, '-')
  * Registry: `<repository>:buildcache-<branch>`, read from this branch and the default branch.
  */
 export function defaultCache(input: CacheInput): { cacheFrom: string[]; cacheTo: string[] } {
+  // The default target keeps the names caches had before projects could have several targets.
+  const task = input.targetName === DEFAULT_TARGET ? slug(input.project) : `${slug(input.project)}--${slug(input.targetName)}`;
   const mode = input.mode === 'auto' ? (input.push && input.tags.length > 0 ? 'registry' : 'none') : input.mode;
   if (mode === 'none') return { cacheFrom: [], cacheTo: [] };
   if (mode === 'local') {
-    const dir = `tmp/nx-crossbake/cache/${slug(input.project)}`;
+    const dir = `tmp/nx-crossbake/cache/${task}`;
     return { cacheFrom: [`type=local,src=${dir}`], cacheTo: [`type=local,dest=${dir},mode=max`] };
   }
   if (mode === 'gha') {
     // Runners that each build one platform must not evict each other's cache: scope per platform then.
-    const scope = input.platforms.length === 1 ? `${slug(input.project)}-${slug(input.platforms[0])}` : slug(input.project);
+    const scope = input.platforms.length === 1 ? `${task}-${slug(input.platforms[0])}` : task;
     return { cacheFrom: [`type=gha,scope=${scope}`], cacheTo: [`type=gha,scope=${scope},mode=max`] };
   }
   if (input.tags.length === 0) return { cacheFrom: [], cacheTo: [] }; // normalizeOptions reports it
   const repository = repositoryOf(input.tags[0]);
-  const ref = (branch: string | undefined) => `${repository}:buildcache${branch ? `-${slug(branch)}` : ''}`;
+  const prefix = input.targetName === DEFAULT_TARGET ? 'buildcache' : `buildcache-${slug(input.targetName)}`;
+  const ref = (branch: string | undefined) => `${repository}:${prefix}${branch ? `-${slug(branch)}` : ''}`;
   const refs = [...new Set([ref(input.branch), ref(input.defaultBranch)])];
   return { cacheFrom: refs.map((r) => `type=registry,ref=${r}`), cacheTo: [`type=registry,ref=${ref(input.branch)},${REGISTRY_EXPORT}`] };
 }

@@ -9,6 +9,7 @@ import { defaultCache, type CacheInput, type CacheMode } from './cache';
 import { renderTemplate, sanitizeForTag, type TemplateValues } from './templates';
 import { readOption, unknownOptionProblems } from './schema-options';
 import { checkImageTag, checkPlatform, parseKeyValues } from './validators';
+import { DEFAULT_TARGET } from '../../executor-names';
 
 export interface ProjectRef {
   name: string;
@@ -16,6 +17,10 @@ export interface ProjectRef {
   root: string;
   /** For `{version}`: the project's package.json version, or the version nx release publishes. */
   version?: string;
+  /** The multiarch target being built (default `docker-multiarch`): one project can have several. */
+  targetName?: string;
+  /** The Nx task id (default `<name>:<targetName>`). */
+  taskId?: string;
 }
 
 /** What the run knows beyond the options, resolved once and passed in (keeps this function pure). */
@@ -124,8 +129,11 @@ export function normalizeOptions(raw: MultiarchExecutorSchema, project: ProjectR
     problems.push("nothing would be produced: set 'push: true', 'load: true' or list 'outputs'");
   }
 
+  const targetName = project.targetName ?? DEFAULT_TARGET;
   const options: ServiceOptions = {
+    id: project.taskId ?? `${project.name}:${targetName}`,
     project: project.name,
+    targetName,
     projectRoot,
     context,
     file,
@@ -149,7 +157,7 @@ export function normalizeOptions(raw: MultiarchExecutorSchema, project: ProjectR
     target: raw.target,
     builder: option(raw, 'builder'),
     setup: option(raw, 'setup'),
-    ...explicitOrDefaultCache(raw, { project: project.name, tags, platforms, push, branch: git.branch, defaultBranch: facts.defaultBranch }, problems),
+    ...explicitOrDefaultCache(raw, { project: project.name, targetName, tags, platforms, push, branch: git.branch, defaultBranch: facts.defaultBranch }, problems),
     pull: option(raw, 'pull'),
     noCache: option(raw, 'no-cache'),
     outputs,

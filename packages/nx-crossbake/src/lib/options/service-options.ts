@@ -1,7 +1,11 @@
 /** One project's options after normalizeOptions: every default applied, every value parsed. */
 export interface ServiceOptions {
+  /** The Nx task this image is built for, e.g. `@acme/api:docker-multiarch`: results, bake targets and links are keyed by it. */
+  id: string;
   /** Nx project name, e.g. `@acme/api`. */
   project: string;
+  /** The task's target name, e.g. `docker-multiarch-debug`: a project can have several multiarch targets. */
+  targetName: string;
   projectRoot: string;
   /** Workspace-relative, POSIX separators. */
   context: string;
