@@ -30,7 +30,7 @@ describe('bad input is reported per project before anything is built', () => {
   ])('%s: says what is wrong, naming the project', (project, message) => {
     expect(result.output).toContain(`project '${project}' has invalid docker-multiarch options`);
     expect(result.output).toContain(message);
-    expect(JSON.parse(ws.read(`dist/nx-crossbake/apps/${project}/image.json`))).toMatchObject({ project, status: 'invalid' });
+    expect(JSON.parse(ws.read(`dist/nx-crossbake/apps/${project}/docker-multiarch/image.json`))).toMatchObject({ project, status: 'invalid' });
   });
 
   it('started no bake', () => {
@@ -77,7 +77,7 @@ describe('a failing build among several, with keep-going off (bake is fail-fast)
   });
 
   it("reports the failure against its project with the end of buildx's error", () => {
-    const report = JSON.parse(ws.read('dist/nx-crossbake/apps/broken/image.json'));
+    const report = JSON.parse(ws.read('dist/nx-crossbake/apps/broken/docker-multiarch/image.json'));
     expect(report.status).toBe('failed');
     expect(report.error).toContain("broken.c:3: error: expected ';'");
     expect(report.error).toMatch(/ERROR: target broken: failed to solve: .*exit code: 3/);
@@ -87,7 +87,7 @@ describe('a failing build among several, with keep-going off (bake is fail-fast)
 
   it('does not claim success for what bake cancelled or left unconfirmed', () => {
     for (const project of ['good-a', 'slow']) {
-      const report = JSON.parse(ws.read(`dist/nx-crossbake/apps/${project}/image.json`));
+      const report = JSON.parse(ws.read(`dist/nx-crossbake/apps/${project}/docker-multiarch/image.json`));
       expect(report.status).toBe('cancelled');
       expect(report.digest).toBeUndefined();
       expect(report.error).toContain('(broken failed)');

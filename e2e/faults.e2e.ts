@@ -135,6 +135,6 @@ describe('keep-going (the default) with one of 8 services broken', () => {
     expect(pushed).toEqual(names.filter((n) => n !== 'keep-3'));
     expect(result.output).toMatch(/^keep-3\s+failed\s/m);
     expect(result.output).toContain('keep-3 is broken');
-    expect(JSON.parse(ws.read('dist/nx-crossbake/apps/keep-0/image.json')).status).toBe('built');
+    expect(JSON.parse(ws.read('dist/nx-crossbake/apps/keep-0/docker-multiarch/image.json')).status).toBe('built');
   });
 });

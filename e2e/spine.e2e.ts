@@ -66,7 +66,7 @@ describe('nx run-many -t docker-multiarch (batch)', () => {
   });
 
   it('wrote a JSON report per project whose digest is the one in the registry', () => {
-    const report = JSON.parse(ws.read('dist/nx-crossbake/apps/api/image.json'));
+    const report = JSON.parse(ws.read('dist/nx-crossbake/apps/api/docker-multiarch/image.json'));
     expect(report).toMatchObject({ project: '@acme/api', status: 'built', platforms: PLATFORMS, tags: [imageRef('spine-api')], push: true });
     const inspected = JSON.parse(
       require('node:child_process').execFileSync('docker', ['buildx', 'imagetools', 'inspect', imageRef('spine-api'), '--format', '{{json .Manifest}}'], {

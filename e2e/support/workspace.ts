@@ -103,7 +103,7 @@ export class Workspace {
       targets: {
         'docker-multiarch': {
           executor: 'nx-crossbake:multiarch',
-          outputs: ['{workspaceRoot}/dist/nx-crossbake/{projectRoot}'],
+          outputs: ['{workspaceRoot}/dist/nx-crossbake/{projectRoot}/docker-multiarch'],
           options: service.options,
         },
       },

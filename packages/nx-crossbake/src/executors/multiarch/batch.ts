@@ -29,7 +29,7 @@ export default async function* multiarchBatch(
 ): AsyncGenerator<BatchTaskResult> {
   const startTime = Date.now();
   const requests = Object.values(taskGraph.tasks).map((task) =>
-    toServiceRequest(task.id, task.target.project, inputs[task.id], context),
+    toServiceRequest(task.id, task.target, inputs[task.id], context),
   );
   const results = await buildServices({
     ...runInputs(context),

@@ -13,7 +13,7 @@ export default async function multiarchExecutor(
   const id = [projectName, context.targetName, context.configurationName].filter(Boolean).join(':');
   const results = await buildServices({
     ...runInputs(context),
-    requests: [toServiceRequest(id, projectName, options, context)],
+    requests: [toServiceRequest(id, { project: projectName, target: context.targetName! }, options, context)],
   });
   const result = results.get(id)!;
   if (result.status !== 'built') logger.error(formatTaskOutput(result));

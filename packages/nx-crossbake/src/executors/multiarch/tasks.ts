@@ -7,16 +7,16 @@ import type { SetupExecutorSchema } from '../setup/schema';
 import type { MultiarchExecutorSchema } from './schema';
 import { SETUP_EXECUTOR } from '../../executor-names';
 
-/** Turns one Nx task into a build request. */
+/** Turns one Nx task into a build request, keyed by the task: a project may have several multiarch targets. */
 export function toServiceRequest(
   id: string,
-  projectName: string,
+  target: { project: string; target: string },
   options: MultiarchExecutorSchema,
   context: ExecutorContext,
 ): ServiceRequest {
-  const project = context.projectsConfigurations.projects[projectName];
-  if (!project) throw new Error(`nx-crossbake: project '${projectName}' is not in the workspace`);
-  return { id, project: { name: projectName, root: project.root }, options };
+  const project = context.projectsConfigurations.projects[target.project];
+  if (!project) throw new Error(`nx-crossbake: project '${target.project}' is not in the workspace`);
+  return { id, project: { name: target.project, root: project.root, targetName: target.target }, options };
 }
 
 /**

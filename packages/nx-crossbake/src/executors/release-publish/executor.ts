@@ -32,7 +32,8 @@ export default async function releasePublishExecutor(options: ReleasePublishExec
   const id = `${projectName}:${context.targetName}`;
   const results = await buildServices({
     ...runInputs(context),
-    requests: [{ id, project: { name: projectName, root: project.root, version }, options: image }],
+    // Keyed by the multiarch target it builds: its report, cache and bake target are that task's.
+    requests: [{ id, project: { name: projectName, root: project.root, version, targetName: target }, options: image }],
     print: options.dryRun || process.env.NX_DRY_RUN === 'true',
   });
   const result = results.get(id)!;

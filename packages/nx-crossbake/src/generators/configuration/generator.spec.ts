@@ -25,7 +25,7 @@ describe('configuration generator', () => {
     expect(targets().build).toEqual({ executor: 'nx:noop' });
     expect(targets()['docker-multiarch']).toMatchObject({
       executor: 'nx-crossbake:multiarch',
-      outputs: ['{workspaceRoot}/dist/nx-crossbake/{projectRoot}'],
+      outputs: ['{workspaceRoot}/dist/nx-crossbake/{projectRoot}/docker-multiarch'],
       options: { platforms: ['linux/amd64', 'linux/arm64'], tags: ['acme-api:latest'], push: false, outputs: ['type=cacheonly'] },
     });
   });

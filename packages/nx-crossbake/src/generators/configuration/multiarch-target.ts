@@ -1,16 +1,14 @@
 import type { TargetConfiguration } from '@nx/devkit';
 import type { MultiarchExecutorSchema } from '../../executors/multiarch/schema';
 import { MULTIARCH_EXECUTOR } from '../../executor-names';
-
-/** Where the multiarch executor writes the project's image.json report; declared so Nx knows the target's output. */
-export const REPORT_OUTPUT = '{workspaceRoot}/dist/nx-crossbake/{projectRoot}';
+import { getReportOutput } from '../../lib/results/report';
 
 /**
  * The target the generator adds. Only what differs from the executor's defaults is left out: platforms
  * and tags are written so they can be edited. Without push the executor still needs a result, so the
  * build goes to the cache only: every platform is built (which is the check) and nothing is exported.
  */
-export function multiarchTarget(spec: { platforms: string[]; image: string; push: boolean }): TargetConfiguration<MultiarchExecutorSchema> {
+export function multiarchTarget(spec: { platforms: string[]; image: string; push: boolean; targetName: string }): TargetConfiguration<MultiarchExecutorSchema> {
   const options: MultiarchExecutorSchema = {
     platforms: spec.platforms,
     tags: [spec.image],
@@ -19,7 +17,8 @@ export function multiarchTarget(spec: { platforms: string[]; image: string; push
   };
   return {
     executor: MULTIARCH_EXECUTOR,
-    outputs: [REPORT_OUTPUT],
+    // Where the executor writes this target's image.json report, so Nx knows the target's output.
+    outputs: [getReportOutput(spec.targetName)],
     options,
     // No `technologies`: Nx concatenates that list with the plugin's inferred target, listing docker twice.
     metadata: {

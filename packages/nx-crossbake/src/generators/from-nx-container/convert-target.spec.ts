@@ -6,8 +6,9 @@ import { convertTarget as convertWith } from './convert-target';
 const nxContainer = (target: Partial<TargetConfiguration>): TargetConfiguration => ({ executor: '@nx-tools/nx-container:build', ...target });
 // Most cases are about options both executors have; the per-project cache is tested on its own below.
 const { cache: _cache, ...withoutCache } = MULTIARCH_OPTIONS;
-const convertTarget = (target: TargetConfiguration, context: Parameters<typeof convertWith>[1] = {}) =>
-  convertWith(target, { multiarchOptions: withoutCache, ...context });
+// Converted in place, so the target keeps its name: `container`.
+const convertTarget = (target: TargetConfiguration, context: Parameters<typeof convertWith>[2] = {}) =>
+  convertWith(target, 'container', { multiarchOptions: withoutCache, ...context });
 
 describe('convertTarget', () => {
   it('changes the executor, keeps the rest of the target and declares the report output', () => {
@@ -19,7 +20,7 @@ describe('convertTarget', () => {
       dependsOn: ['build'],
       inputs: ['production'],
       cache: false,
-      outputs: ['{workspaceRoot}/x', '{workspaceRoot}/dist/nx-crossbake/{projectRoot}'],
+      outputs: ['{workspaceRoot}/x', '{workspaceRoot}/dist/nx-crossbake/{projectRoot}/container'],
       options: { push: true, tags: ['a/b:1'], context: '.' },
     });
   });
@@ -98,7 +99,7 @@ describe('convertTarget', () => {
     [{ tags: ['ghcr.io/acme/api:1'], metadata: { images: ['ghcr.io/acme/api'], tags: ['type=sha'] } }],
     [{}],
   ])('produces options the multiarch executor accepts: %j', (options) => {
-    const { target } = convertWith(nxContainer({ options }));
+    const { target } = convertWith(nxContainer({ options }), 'container');
     expect(() => normalizeOptions(target.options, { name: 'api', root: 'apps/api' })).not.toThrow();
   });
 });

@@ -1,5 +1,5 @@
 import type { TargetConfiguration } from '@nx/devkit';
-import { REPORT_OUTPUT } from '../configuration/multiarch-target';
+import { getReportOutput } from '../../lib/results/report';
 import { convertOptions, MULTIARCH_OPTIONS, type SchemaProperty } from './convert-options';
 import { ensureResult } from './ensure-result';
 import { convertMetadata } from './metadata-tags';
@@ -44,6 +44,7 @@ function withDefaults(target: TargetConfiguration, defaults: Partial<TargetConfi
  */
 export function convertTarget(
   original: TargetConfiguration,
+  targetName: string,
   { stopsApplying, multiarchOptions = MULTIARCH_OPTIONS }: { stopsApplying?: AppliedDefaults; multiarchOptions?: Readonly<Record<string, SchemaProperty>> } = {},
 ): TargetConversion {
   const notes: string[] = [];
@@ -81,11 +82,12 @@ export function convertTarget(
   notes.push(...ensureResult(base.options, configurations));
 
   const outputs = effective.outputs ?? [];
+  const report = getReportOutput(targetName);
   const target: TargetConfiguration = {
     ...effective,
     executor: MULTIARCH_EXECUTOR,
     // The executor writes the project's image.json report there.
-    outputs: outputs.includes(REPORT_OUTPUT) ? outputs : [...outputs, REPORT_OUTPUT],
+    outputs: outputs.includes(report) ? outputs : [...outputs, report],
     options: base.options,
     ...(effective.configurations && { configurations }),
   };

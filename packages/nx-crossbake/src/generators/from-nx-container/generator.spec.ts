@@ -57,7 +57,7 @@ describe('from-nx-container generator', () => {
     expect(targets('api').container).toEqual({
       executor: 'nx-crossbake:multiarch',
       dependsOn: ['build'],
-      outputs: ['{workspaceRoot}/dist/nx-crossbake/{projectRoot}'],
+      outputs: ['{workspaceRoot}/dist/nx-crossbake/{projectRoot}/container'],
       options: {
         file: 'apps/api/Dockerfile',
         platforms: ['linux/amd64', 'linux/arm64'],

@@ -35,7 +35,7 @@ function convertProject(project: string, config: ProjectConfiguration, nxJson: N
     }
     const before = appliedTargetDefaults(nxJson, name, NX_CONTAINER_EXECUTOR);
     const after = appliedTargetDefaults(nxJson, name, MULTIARCH_EXECUTOR);
-    const { target: converted, unsupported, notes } = convertTarget(target, { stopsApplying: before?.key === after?.key ? undefined : before });
+    const { target: converted, unsupported, notes } = convertTarget(target, name, { stopsApplying: before?.key === after?.key ? undefined : before });
     if (after && after.key === before?.key && (after.defaults.options || after.defaults.configurations)) {
       notes.push(`nx.json targetDefaults['${after.key}'] still applies, and its options are nx-container's: check that nx-crossbake:multiarch takes them`);
     } else if (after && after.key !== before?.key) {

@@ -2,6 +2,8 @@ import type { ServiceOptions } from '../options/service-options';
 import { escapeBakeValue, getBakeDefinition, getBakeTarget, getOutputs } from './definition';
 
 const service = (overrides: Partial<ServiceOptions> = {}): ServiceOptions => ({
+  id: `${overrides.project ?? 'api'}:docker-multiarch`,
+  targetName: 'docker-multiarch',
   project: 'api',
   projectRoot: 'apps/api',
   context: 'apps/api',
@@ -106,14 +108,31 @@ describe('getBakeDefinition', () => {
       service({ project: 'worker', context: 'apps/worker', file: 'apps/worker/Dockerfile', platforms: ['linux/arm/v7'], load: true }),
     ];
     const names = new Map([
-      ['@acme/api', 'acme_api'],
-      ['worker', 'worker'],
+      ['@acme/api:docker-multiarch', 'acme_api'],
+      ['worker:docker-multiarch', 'worker'],
     ]);
     const definition = getBakeDefinition(services, names);
     expect(definition.group).toEqual({ default: { targets: ['acme_api', 'worker'] } });
     expect(Object.keys(definition.target)).toEqual(['acme_api', 'worker']);
     expect(definition.target.acme_api.platforms).toEqual(['linux/amd64', 'linux/arm64']);
     expect(definition.target.worker).toMatchObject({ context: 'apps/worker', platforms: ['linux/arm/v7'] });
+  });
+});
+
+describe('getBakeDefinition with two targets of one project', () => {
+  it('builds each task as its own bake target with its own tags', () => {
+    const services = [
+      service({ project: 'two', tags: ['r/two:plain'], push: true }),
+      service({ id: 'two:docker-multiarch-debug', targetName: 'docker-multiarch-debug', project: 'two', tags: ['r/two:debug'], push: true }),
+    ];
+    const names = new Map([
+      ['two:docker-multiarch', 'two'],
+      ['two:docker-multiarch-debug', 'two_debug'],
+    ]);
+    const definition = getBakeDefinition(services, names);
+    expect(definition.group.default.targets).toEqual(['two', 'two_debug']);
+    expect(definition.target.two.tags).toEqual(['r/two:plain']);
+    expect(definition.target.two_debug.tags).toEqual(['r/two:debug']);
   });
 });
 
@@ -124,10 +143,11 @@ describe('getBakeDefinition with linked siblings', () => {
       service({ project: 'api', push: true, tags: ['r/api:1'] }),
     ];
     const names = new Map([
-      ['@acme/base', 'acme_base'],
-      ['api', 'api'],
+      ['@acme/base:docker-multiarch', 'acme_base'],
+      ['api:docker-multiarch', 'api'],
     ]);
-    const definition = getBakeDefinition(services, names, new Map([['api', { 'r/base:1': '@acme/base', 'r/base:latest': '@acme/base' }]]));
+    const base = '@acme/base:docker-multiarch';
+    const definition = getBakeDefinition(services, names, new Map([['api:docker-multiarch', { 'r/base:1': base, 'r/base:latest': base }]]));
     expect(definition.target.api.contexts).toEqual({ 'r/base:1': 'target:acme_base', 'r/base:latest': 'target:acme_base' });
     expect(definition.target.acme_base.contexts).toBeUndefined();
   });

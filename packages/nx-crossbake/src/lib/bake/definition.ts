@@ -65,8 +65,9 @@ export function getBakeTarget(options: ServiceOptions, contexts: Record<string, 
 }
 
 /**
- * One bake file for every service: one target each, all in the default group. `links` (project → image →
- * sibling project, see linkSiblingImages) become named contexts pointing at the siblings' targets.
+ * One bake file for every service: one target each, all in the default group. `targetNames` and `links`
+ * are keyed by task id; links (task → image → sibling task, see linkSiblingImages) become named contexts
+ * pointing at the siblings' targets.
  */
 export function getBakeDefinition(
   services: readonly ServiceOptions[],
@@ -78,9 +79,9 @@ export function getBakeDefinition(
   for (const service of services) {
     // A sibling outside this bake (built by an earlier one) is pulled as published instead.
     const contexts = Object.fromEntries(
-      Object.entries(links.get(service.project) ?? {}).flatMap(([ref, p]) => (targetNames.has(p) ? [[ref, targetNames.get(p)!]] : [])),
+      Object.entries(links.get(service.id) ?? {}).flatMap(([ref, task]) => (targetNames.has(task) ? [[ref, targetNames.get(task)!]] : [])),
     );
-    target[targetNames.get(service.project)!] = getBakeTarget(service, contexts, traits);
+    target[targetNames.get(service.id)!] = getBakeTarget(service, contexts, traits);
   }
   return { group: { default: { targets: Object.keys(target) } }, target };
 }

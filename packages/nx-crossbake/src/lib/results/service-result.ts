@@ -12,7 +12,11 @@ export type ServiceStatus =
   | 'planned';
 
 export interface ServiceResult {
+  /** The Nx task, e.g. `two:docker-multiarch-debug`: every result is one task's. */
+  task: string;
   project: string;
+  /** The task's target name; a project may have several multiarch targets. */
+  targetName: string;
   status: ServiceStatus;
   /** Bake target name the project was built as. */
   bakeTarget?: string;

@@ -2,6 +2,8 @@ import type { ServiceResult } from './service-result';
 import { formatSeconds, formatSummary, formatTaskOutput } from './summary';
 
 const result = (overrides: Partial<ServiceResult>): ServiceResult => ({
+  task: `${overrides.project ?? 'api'}:docker-multiarch`,
+  targetName: 'docker-multiarch',
   project: 'api',
   status: 'built',
   platforms: ['linux/amd64', 'linux/arm64'],
@@ -21,6 +23,14 @@ describe('formatSeconds', () => {
 });
 
 describe('formatSummary', () => {
+  it('names a task by its project, adding the target for other multiarch targets', () => {
+    const table = formatSummary([
+      result({ project: 'two' }),
+      result({ project: 'two', task: 'two:docker-multiarch-debug', targetName: 'docker-multiarch-debug', tags: ['r/two:debug'] }),
+    ]);
+    expect(table.split('\n').map((row) => row.split(/\s+/)[0])).toEqual(['PROJECT', 'two', 'two:docker-multiarch-debug']);
+  });
+
   it('aligns one row per project with status, platforms, short digest and time', () => {
     const table = formatSummary([
       result({ project: '@acme/api', digest: 'sha256:' + 'a'.repeat(64), durationMs: 12345 }),

@@ -1,4 +1,8 @@
+import { DEFAULT_TARGET } from '../../executor-names';
 import type { ServiceResult } from './service-result';
+
+/** A task's name for people: the project, with its target when it is not the default one (`two:docker-multiarch-debug`). */
+export const taskLabel = (r: Pick<ServiceResult, 'project' | 'targetName' | 'task'>) => (r.targetName === DEFAULT_TARGET ? r.project : r.task);
 
 export const formatSeconds = (ms: number | undefined) => (ms === undefined ? '-' : `${(ms / 1000).toFixed(1)}s`);
 
@@ -13,7 +17,7 @@ const shortDigest = (digest: string | undefined) => (digest ? digest.replace(/^s
 export function formatSummary(results: readonly ServiceResult[]): string {
   const rows = [
     ['PROJECT', 'STATUS', 'PLATFORMS', 'DIGEST', 'TIME'],
-    ...results.map((r) => [r.project, outcome(r), r.platforms.join(','), shortDigest(r.digest), formatSeconds(r.durationMs)]),
+    ...results.map((r) => [taskLabel(r), outcome(r), r.platforms.join(','), shortDigest(r.digest), formatSeconds(r.durationMs)]),
   ];
   const widths = rows[0].map((_, col) => Math.max(...rows.map((row) => row[col].length)));
   return rows.map((row) => row.map((cell, col) => cell.padEnd(widths[col])).join('  ').trimEnd()).join('\n');
@@ -21,7 +25,7 @@ export function formatSummary(results: readonly ServiceResult[]): string {
 
 /** The lines Nx shows (and caches) as one task's output. */
 export function formatTaskOutput(result: ServiceResult): string {
-  const lines = [`${result.project}: ${outcome(result)} for ${result.platforms.join(', ')}`];
+  const lines = [`${taskLabel(result)}: ${outcome(result)} for ${result.platforms.join(', ')}`];
   if (result.tags.length) lines.push(`  tags: ${result.tags.join(', ')}`);
   if (result.digest) lines.push(`  digest: ${result.digest}`);
   if (result.error) lines.push(...result.error.split('\n').map((l) => `  ${l}`));

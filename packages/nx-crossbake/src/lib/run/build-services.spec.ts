@@ -111,7 +111,7 @@ describe('buildServices', () => {
 
   it('writes a JSON report per project and prints one summary table', async () => {
     const { workspaceRoot, logs } = await run(three);
-    const report = JSON.parse(readFileSync(join(workspaceRoot, 'dist/nx-crossbake/apps/api/image.json'), 'utf8'));
+    const report = JSON.parse(readFileSync(join(workspaceRoot, 'dist/nx-crossbake/apps/api/docker-multiarch/image.json'), 'utf8'));
     expect(report).toMatchObject({
       project: '@acme/api',
       status: 'built',

@@ -14,7 +14,8 @@ import { formatSeconds, formatSummary } from '../results/summary';
 import { checkEmulation } from './emulation-check';
 import { prepareServices, type PreparedService } from './prepare-services';
 import { resolveBuilder } from './resolve-builder';
-import { printBake, runBake } from './run-bake';
+import { runBake } from './keep-going';
+import { printBake } from './run-bake';
 import { rejected, type ServiceRequest } from './service-request';
 
 export type { ServiceRequest } from './service-request';
@@ -59,12 +60,12 @@ async function buildGroup(
 ): Promise<Map<string, ServiceResult>> {
   const results = new Map<string, ServiceResult>();
   const { contexts, problems } = linkSiblingImages(
-    group.map((g) => ({ project: g.options.project, tags: g.options.tags, platforms: g.options.platforms, dockerfileRefs: g.dockerfileRefs })),
+    group.map((g) => ({ id: g.options.id, tags: g.options.tags, platforms: g.options.platforms, dockerfileRefs: g.dockerfileRefs })),
   );
   const nodePlatforms = (input.setupOptionsFor?.(builder)?.nodes ?? []).flatMap((n) => n.platforms ?? []);
-  for (const [project, problem] of checkEmulation(group, nodePlatforms, input.log, input.environment?.native)) problems.set(project, problem);
+  for (const [id, problem] of checkEmulation(group, nodePlatforms, input.log, input.environment?.native)) problems.set(id, problem);
   for (const g of group) {
-    const problem = problems.get(g.options.project);
+    const problem = problems.get(g.options.id);
     if (problem) results.set(g.request.id, rejected(g.request, problem));
   }
   const buildable = group.filter((g) => !results.has(g.request.id));
@@ -86,7 +87,7 @@ async function buildGroup(
     groupResults = printBake(run, input.log);
   } else {
     input.log(`nx-crossbake: one bake for ${services.length} project(s) on builder ${builder}: ${files.bakeFile}`);
-    groupResults = await runBake(input.cli, run);
+    groupResults = await runBake(input.cli, run, input.log);
   }
   timings.bakeMs += Date.now() - bakeStarted;
   buildable.forEach((g, i) => results.set(g.request.id, groupResults[i]));

@@ -25,7 +25,7 @@ async function checkEngine(cli: DockerCli, services: ServiceOptions[]): Promise<
   if (multiLoad.length > 0 && !(await cli.usesContainerdStore())) {
     for (const s of multiLoad) {
       problems.set(
-        s.project,
+        s.id,
         `'load: true' with ${s.platforms.length} platforms needs an engine with the containerd image store ` +
           `("features": {"containerd-snapshotter": true} in daemon.json); otherwise load one platform or use 'push'`,
       );
@@ -59,7 +59,7 @@ export async function prepareServices(
   const ready: PreparedService[] = [];
   for (const request of requests) {
     try {
-      const options = normalizeOptions(request.options, { ...request.project, version: projectVersion(workspaceRoot, request) }, facts);
+      const options = normalizeOptions(request.options, { ...request.project, taskId: request.id, version: projectVersion(workspaceRoot, request) }, facts);
       checkBuildInputs(options, workspaceRoot);
       const dockerfile = readFileSync(join(workspaceRoot, options.file), 'utf8');
       ready.push({ request, options, dockerfile, dockerfileRefs: parseDockerfileImageRefs(dockerfile, options.buildArgs) });
@@ -74,10 +74,10 @@ export async function prepareServices(
     if (ready.length > 0) engineProblems = await checkEngine(cli, ready.map((r) => r.options));
   } catch (e) {
     if (!(e instanceof CrossbakeError)) throw e;
-    for (const { options } of ready) engineProblems.set(options.project, e.message);
+    for (const { options } of ready) engineProblems.set(options.id, e.message);
   }
   for (const { request, options } of ready) {
-    const problem = engineProblems.get(options.project);
+    const problem = engineProblems.get(options.id);
     if (problem) rejections.set(request.id, rejected(request, problem));
   }
   return { ready: ready.filter((r) => !rejections.has(r.request.id)), rejections };

@@ -8,6 +8,7 @@ import type { ServiceOptions } from '../options/service-options';
 import { parseBakeFailure } from '../results/failures';
 import { parseBakeMetadata } from '../results/metadata';
 import type { ServiceResult } from '../results/service-result';
+import { taskLabel } from '../results/summary';
 
 export interface BakeRun {
   workspaceRoot: string;
@@ -16,12 +17,20 @@ export interface BakeRun {
   metadataFile: string;
   builder: BuilderRef;
   services: readonly ServiceOptions[];
-  /** project → { image as its Dockerfile writes it → sibling project building it in this bake }. */
+  /** task id → { image as its Dockerfile writes it → sibling task building it in this bake }. */
   links?: Map<string, Record<string, string>>;
 }
 
-const baseResult = (s: ServiceOptions, bakeTarget: string, bakeFile: string): ServiceResult => ({
+/** What one bake run says of its services; `wholeBake` when it failed without naming any target. */
+export interface BakeOutcome {
+  results: ServiceResult[];
+  wholeBake: boolean;
+}
+
+export const baseResult = (s: ServiceOptions, bakeTarget: string, bakeFile: string): ServiceResult => ({
+  task: s.id,
   project: s.project,
+  targetName: s.targetName,
   status: 'built',
   bakeTarget,
   platforms: s.platforms,
@@ -45,9 +54,9 @@ async function buildDurations(cli: DockerCli, builder: BuilderRef): Promise<Map<
   }
 }
 
-/** Writes the bake file of the run; returns the bake target name of each project and the file's text. */
-function writeBakeFile(run: BakeRun): { names: Map<string, string>; text: string } {
-  const names = assignTargetNames(run.services.map((s) => s.project));
+/** Writes the bake file of the run; returns the bake target name of each task and the file's text. */
+export function writeBakeFile(run: BakeRun): { names: Map<string, string>; text: string } {
+  const names = assignTargetNames(run.services);
   // A docker-driver builder is a context (BuilderRef.isContext): the one driver that cannot push by digest.
   const text = `${JSON.stringify(getBakeDefinition(run.services, names, run.links, { dockerDriver: run.builder.isContext }), null, 2)}\n`;
   const bakePath = join(run.workspaceRoot, run.bakeFile);
@@ -61,57 +70,46 @@ export function printBake(run: BakeRun, log: (message: string) => void): Service
   const { names, text } = writeBakeFile(run);
   const command = ['docker', ...getBakeCommand(run)].join(' ');
   log(`${text}\n# run from ${run.workspaceRoot}:\n${command}`);
-  return run.services.map((s) => ({ ...baseResult(s, names.get(s.project)!, run.bakeFile), status: 'planned' }));
+  return run.services.map((s) => ({ ...baseResult(s, names.get(s.id)!, run.bakeFile), status: 'planned' }));
 }
 
-const retryFile = (file: string, attempt: number) => file.replace(/\.json$/, `.retry-${attempt}.json`);
-
 /**
- * Bakes the services and reports every one honestly. Bake stops all targets at the first failure; when
- * every service keeps going, the targets it cancelled are baked again without the failed ones, until
- * none is cancelled. A dependent whose sibling base failed is not retried: it would build on a stale base.
+ * What the metadata file confirms of a target that bake reported successful: nothing is reported built
+ * (or pushed, or loaded) unless buildx recorded it, and an image it pushed or loaded has its digest.
  */
-export async function runBake(cli: DockerCli, run: BakeRun): Promise<ServiceResult[]> {
-  const results = new Map((await bakeOnce(cli, run)).map((r) => [r.project, r]));
-  const keepGoing = run.services.every((s) => s.keepGoing);
-  for (let attempt = 1; keepGoing; attempt++) {
-    const failed = new Set([...results.values()].filter((r) => r.status === 'failed').map((r) => r.project));
-    const cancelled = run.services.filter((s) => results.get(s.project)!.status === 'cancelled');
-    if (failed.size === 0 || cancelled.length === 0) break;
-    const retry = cancelled.filter((s) => {
-      const base = Object.values(run.links?.get(s.project) ?? {}).find((p) => failed.has(p));
-      if (base) Object.assign(results.get(s.project)!, { status: 'failed', error: `not built: it is built FROM '${base}', which failed` });
-      return !base;
-    });
-    if (retry.length === 0) break;
-    const again = await bakeOnce(cli, { ...run, services: retry, bakeFile: retryFile(run.bakeFile, attempt), metadataFile: retryFile(run.metadataFile, attempt) });
-    for (const r of again) results.set(r.project, r);
+function confirm(result: ServiceResult, image: ReturnType<ReturnType<typeof parseBakeMetadata>['get']>): ServiceResult {
+  if (!image) {
+    return { ...result, status: 'failed', error: `bake succeeded, but its metadata file has no record of target '${result.bakeTarget}': nothing confirms it was built` };
   }
-  return run.services.map((s) => results.get(s.project)!);
+  if ((result.push || result.load) && !image.digest) {
+    return { ...result, status: 'failed', error: `bake succeeded, but its metadata file gives target '${result.bakeTarget}' no image digest: nothing confirms it was ${result.push ? 'pushed' : 'loaded'}` };
+  }
+  return { ...result, digest: image.digest };
 }
 
 /** Writes one bake file for the services, runs it once, and reports every service honestly. */
-async function bakeOnce(cli: DockerCli, run: BakeRun): Promise<ServiceResult[]> {
+export async function bakeOnce(cli: DockerCli, run: BakeRun): Promise<BakeOutcome> {
   const { names } = writeBakeFile(run);
 
   const started = Date.now();
   const bake = await cli.bake({ bakeFile: run.bakeFile, metadataFile: run.metadataFile, builder: run.builder, cwd: run.workspaceRoot });
   const bakeMs = Date.now() - started;
-  const results = run.services.map((s) => baseResult(s, names.get(s.project)!, run.bakeFile));
+  const results = run.services.map((s) => baseResult(s, names.get(s.id)!, run.bakeFile));
 
   if (bake.exitCode === 0) {
     const images = parseBakeMetadata(readFileSync(join(run.workspaceRoot, run.metadataFile), 'utf8'));
     const durations = await buildDurations(cli, run.builder);
-    for (const result of results) {
-      const image = images.get(result.bakeTarget!);
-      result.digest = image?.digest;
-      result.durationMs = (image?.buildRef && durations.get(image.buildRef)) || bakeMs;
-    }
-    return results;
+    return {
+      wholeBake: false,
+      results: results.map((result) => {
+        const image = images.get(result.bakeTarget!);
+        return { ...confirm(result, image), durationMs: (image?.buildRef && durations.get(image.buildRef)) || bakeMs };
+      }),
+    };
   }
 
   const failure = parseBakeFailure(bake.stderr);
-  const failed = results.filter((r) => failure.targets.has(r.bakeTarget!)).map((r) => r.project);
+  const failed = results.filter((r) => failure.targets.has(r.bakeTarget!)).map(taskLabel);
   for (const result of results) {
     result.durationMs = bakeMs;
     const own = failure.targets.get(result.bakeTarget!);
@@ -126,5 +124,5 @@ async function bakeOnce(cli: DockerCli, run: BakeRun): Promise<ServiceResult[]> 
       Object.assign(result, { status: 'failed', error: `docker buildx bake exited with code ${bake.exitCode}:\n${failure.general}` });
     }
   }
-  return results;
+  return { results, wholeBake: failed.length === 0 };
 }
