@@ -48,6 +48,10 @@ export interface FakeDockerOptions {
   buildx?: ExecResult;
   driverStatus?: string;
   failTargets?: string[];
+  /** A bake holding this target is refused as a whole, naming no target (as an entitlement refusal is). */
+  refuseBakeWith?: string;
+  /** Targets left out of the metadata file of a bake that succeeds. */
+  unrecordedTargets?: string[];
   bakeExitCode?: number;
   bakeStderr?: string;
   /** Builders that exist before the run: name → inspect text. */
@@ -103,6 +107,9 @@ export function fakeDocker(options: FakeDockerOptions = {}): FakeDocker {
       const cwd = execOptions?.cwd ?? '.';
       const bake = JSON.parse(readFileSync(join(cwd, argAfter(args, '--file')), 'utf8')) as BakeDefinition;
       bakes.push(bake);
+      if (options.refuseBakeWith && options.refuseBakeWith in bake.target) {
+        return { exitCode: 1, stdout: '', stderr: 'ERROR: additional privileges requested' };
+      }
       const failing = (options.failTargets ?? []).filter((t) => t in bake.target);
       if (failing.length > 0 || options.bakeExitCode) {
         const stderr =
@@ -111,7 +118,7 @@ export function fakeDocker(options: FakeDockerOptions = {}): FakeDocker {
         return { exitCode: options.bakeExitCode ?? 1, stdout: '', stderr };
       }
       const metadata = Object.fromEntries(
-        Object.entries(bake.target).map(([t, target]) => [
+        Object.entries(bake.target).filter(([t]) => !(options.unrecordedTargets ?? []).includes(t)).map(([t, target]) => [
           t,
           { 'buildx.build.ref': `b/n/${t}`, 'containerimage.digest': `sha256:${t}`, 'image.name': (target.tags ?? []).join(',') },
         ]),

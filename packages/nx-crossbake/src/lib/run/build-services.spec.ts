@@ -253,6 +253,48 @@ describe('buildServices', () => {
     ]);
   });
 
+  it('bakes each project alone when bake refuses the whole bake, so the refusal lands on the one that caused it', async () => {
+    const { results, docker, logs } = await run(three, fakeDocker({ refuseBakeWith: 'worker' }));
+    expect(docker.bakes.map((b) => Object.keys(b.target))).toEqual([['acme_api', 'worker', 'web'], ['acme_api'], ['worker'], ['web']]);
+    expect([...results.values()].map((r) => [r.project, r.status])).toEqual([
+      ['@acme/api', 'built'],
+      ['worker', 'failed'],
+      ['web', 'built'],
+    ]);
+    expect(results.get('worker:docker-multiarch')!.error).toContain('additional privileges requested');
+    expect(logs).toContain('bake failed without naming a target; baking each of 3 units alone');
+  });
+
+  it('builds two multiarch targets of one project as two bake targets, each with its own tags, report and result', async () => {
+    const two = [
+      request('two', 'apps/two', push('two', { tags: ['127.0.0.1:5000/acme/two:plain'] })),
+      { ...request('two', 'apps/two', push('two', { tags: ['127.0.0.1:5000/acme/two:debug'] })), id: 'two:docker-multiarch-debug', project: { name: 'two', root: 'apps/two', targetName: 'docker-multiarch-debug' } },
+    ];
+    const { results, docker, workspaceRoot, logs } = await run(two, fakeDocker(), ['apps/two']);
+    expect(docker.bakes).toHaveLength(1);
+    expect(Object.fromEntries(Object.entries(docker.bakes[0].target).map(([name, t]) => [name, t.tags]))).toEqual({
+      two: ['127.0.0.1:5000/acme/two:plain'],
+      two_debug: ['127.0.0.1:5000/acme/two:debug'],
+    });
+    expect(results.get('two:docker-multiarch')).toMatchObject({ status: 'built', digest: 'sha256:two', tags: ['127.0.0.1:5000/acme/two:plain'] });
+    expect(results.get('two:docker-multiarch-debug')).toMatchObject({ status: 'built', digest: 'sha256:two_debug', tags: ['127.0.0.1:5000/acme/two:debug'] });
+    const report = (target: string) => JSON.parse(readFileSync(join(workspaceRoot, `dist/nx-crossbake/apps/two/${target}/image.json`), 'utf8'));
+    expect(report('docker-multiarch').digest).toBe('sha256:two');
+    expect(report('docker-multiarch-debug').digest).toBe('sha256:two_debug');
+    expect(logs).toMatch(/^two:docker-multiarch-debug\s+pushed\s/m);
+    // each task reads and writes its own registry cache
+    expect(docker.bakes[0].target.two['cache-to']).toEqual([expect.stringContaining('acme/two:buildcache,')]);
+    expect(docker.bakes[0].target.two_debug['cache-to']).toEqual([expect.stringContaining('acme/two:buildcache-docker-multiarch-debug,')]);
+  });
+
+  it('reports nothing built that the metadata file does not record, even when bake exits 0', async () => {
+    const { results } = await run(three, fakeDocker({ unrecordedTargets: ['web'] }));
+    expect(results.get('web:docker-multiarch')!.status).toBe('failed');
+    expect(results.get('web:docker-multiarch')!.digest).toBeUndefined();
+    expect(results.get('web:docker-multiarch')!.error).toContain("no record of target 'web'");
+    expect(results.get('worker:docker-multiarch')!.status).toBe('built');
+  });
+
   it('does not retry a dependent whose sibling base failed', async () => {
     const { results, docker } = await run(
       [request('base', 'apps/base', push('base')), request('api', 'apps/api', push('api')), request('web', 'apps/web', push('web'))],
