@@ -9,7 +9,9 @@ function services(count) {
     const base = i - (i % 10);
     const project = projectName(i);
     return {
+      id: `${project}:docker-multiarch`,
       project,
+      targetName: 'docker-multiarch',
       projectRoot: `apps/svc-${i}`,
       context: `apps/svc-${i}`,
       file: `apps/svc-${i}/Dockerfile`,

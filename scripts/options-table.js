@@ -46,10 +46,18 @@ const markers = (id) => [
 
 const cell = (text) => String(text).replace(/\|/g, '\\|').replace(/\n+/g, ' ');
 
-function typeOf(p) {
+/**
+ * What an option is documented to be. Executor schemas keep it in `x-expected`, which Nx does not enforce
+ * (Nx accepts any value there and the executor checks it per project); generator schemas use plain
+ * JSON Schema keywords.
+ */
+const expected = (p) => ({ ...p, ...(p['x-expected'] || {}) });
+
+function typeOf(property) {
+  const p = expected(property);
   if (p.type === 'array') return `${p.items && p.items.type ? p.items.type : 'any'}[]`;
   if (p.enum) return p.enum.map((v) => `\`${v}\``).join(' \\| ');
-  return p.type || 'any';
+  return [p.type || 'any'].flat().join(' \\| ');
 }
 
 const defaultOf = (p) => (p.default === undefined ? '' : `\`${JSON.stringify(p.default)}\``);
@@ -57,7 +65,8 @@ const defaultOf = (p) => (p.default === undefined ? '' : `\`${JSON.stringify(p.d
 const ORDINALS = ['first', 'second', 'third'];
 
 /** The meaning column of the full form: the description, with what else the schema says about the option. */
-function fullMeaning(p, required) {
+function fullMeaning(property, required) {
+  const p = expected(property);
   const parts = [];
   if (required) parts.push('**Required.**');
   parts.push(p.description || '');
@@ -70,7 +79,8 @@ function fullMeaning(p, required) {
 }
 
 /** The properties of an array's object items (or of an object), as rows named `parent[].child`. */
-function nestedRows(name, p) {
+function nestedRows(name, property) {
+  const p = expected(property);
   const object = p.type === 'array' ? p.items : p;
   if (!object || object.type !== 'object' || !object.properties) return [];
   const prefix = p.type === 'array' ? `${name}[]` : name;

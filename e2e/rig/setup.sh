@@ -64,7 +64,7 @@ apt_download() { # apt_download <package[:arch]>... into $RIG_DIR/apt/debs
 
 install_system_packages() {
   local missing=()
-  for p in runc tini iptables qemu-user-static binfmt-support docker-registry curl apache2-utils; do
+  for p in runc tini iptables qemu-user-static binfmt-support docker-registry curl apache2-utils openssh-client; do
     dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
   done
   if [ ${#missing[@]} -gt 0 ]; then
@@ -235,6 +235,7 @@ main() {
   setup_auth_registry
   push_base_image
   push_binfmt_image
+  command -v ssh-agent >/dev/null || install_system_packages # the ssh-forwarding e2e runs a real agent
   log "ready: engine $(docker version -f '{{.Server.Version}}'), buildx $(docker buildx version | awk '{print $2}'), registries $REGISTRY and $AUTH_REGISTRY (login), base $BASE_IMAGE"
 }
 

@@ -66,4 +66,86 @@ describe('createDependencies (image dependencies)', () => {
     );
     expect(await createDependencies({}, ctx)).toEqual([]);
   });
+
+  it('draws the api → base edge from a templated tag, as Nx hands over targetDefaults ({projectName} already substituted)', async () => {
+    const templated = (name: string) => multiarch({ tags: [`registry.example.com/acme/${name}:{version}`, 'registry.example.com/acme/{projectName}:{sha}'] });
+    const ctx = context(
+      { 'libs/base/Dockerfile': 'FROM busybox\n', 'apps/api/Dockerfile': 'FROM registry.example.com/acme/acme-base:1.4\n' },
+      {
+        '@acme/base': { root: 'libs/base', targets: { 'docker-multiarch': templated('@acme/base') } },
+        api: { root: 'apps/api', targets: { 'docker-multiarch': templated('api') } },
+      },
+    );
+    expect(await createDependencies({}, ctx)).toEqual([{ source: 'api', target: '@acme/base', type: DependencyType.static, sourceFile: 'apps/api/Dockerfile' }]);
+  });
+
+  it('draws an edge for a digest-pinned FROM (rebuilding too often is safe)', async () => {
+    const ctx = context(
+      { 'libs/base/Dockerfile': 'FROM busybox\n', 'apps/api/Dockerfile': `FROM r.example.com/acme/base@sha256:${'a'.repeat(64)}\n` },
+      {
+        base: { root: 'libs/base', targets: { 'docker-multiarch': multiarch({ tags: ['r.example.com/acme/base:2.0'] }) } },
+        api: { root: 'apps/api', targets: { 'docker-multiarch': multiarch({}) } },
+      },
+    );
+    expect(await createDependencies({}, ctx)).toEqual([{ source: 'api', target: 'base', type: DependencyType.static, sourceFile: 'apps/api/Dockerfile' }]);
+  });
+
+  it('names as source file the Dockerfile of the target that uses the image', async () => {
+    const ctx = context(
+      { 'libs/base/Dockerfile': 'FROM busybox\n', 'apps/api/Dockerfile': 'FROM busybox\n', 'apps/api/debug.Dockerfile': 'FROM r.example.com/acme/base\n' },
+      {
+        base: { root: 'libs/base', targets: { 'docker-multiarch': multiarch({ tags: ['r.example.com/acme/base'] }) } },
+        api: {
+          root: 'apps/api',
+          targets: { 'docker-multiarch': multiarch({}), 'docker-multiarch-debug': multiarch({ file: 'apps/api/debug.Dockerfile' }) },
+        },
+      },
+    );
+    expect(await createDependencies({}, ctx)).toEqual([{ source: 'api', target: 'base', type: DependencyType.static, sourceFile: 'apps/api/debug.Dockerfile' }]);
+  });
+
+  describe('never throws for what one project holds', () => {
+    const healthy = {
+      base: { root: 'libs/base', targets: { 'docker-multiarch': multiarch({ tags: ['r.example.com/acme/base:1'] }) } },
+      api: { root: 'apps/api', targets: { 'docker-multiarch': multiarch({ tags: ['r.example.com/acme/api:1'] }) } },
+    };
+    const files = { 'libs/base/Dockerfile': 'FROM busybox\n', 'apps/api/Dockerfile': 'FROM r.example.com/acme/base:1\n' };
+    const apiOnBase = { source: 'api', target: 'base', type: DependencyType.static, sourceFile: 'apps/api/Dockerfile' };
+
+    it.each([
+      ['build-args a map (the "entries is not iterable" crash)', { 'build-args': { A: 'b' } }],
+      ['build-args a string', { 'build-args': 'A=b' }],
+      ['build-args a number', { 'build-args': 5 }],
+      ['build-args null', { 'build-args': null }],
+      ['build-args a map with a nested object', { 'build-args': { A: { B: 'c' } } }],
+      ['tags a string', { tags: 'r.example.com/acme/bad:1' }],
+      ['tags a map', { tags: { a: 'b' } }],
+      ['tags a number', { tags: 7 }],
+      ['tags a list holding an object', { tags: [{ a: 'b' }] }],
+      ['platforms a number', { platforms: 5 }],
+      ['platforms a comma string', { platforms: 'linux/amd64,linux/arm64' }],
+      ['file a number', { file: 3 }],
+      ['file a nested object', { file: { path: 'x' } }],
+      ['file outside the workspace', { file: '../../etc/Dockerfile' }],
+      ['options a string', 'oops'],
+      ['options null', null],
+    ])('%s', async (_, options) => {
+      const ctx = context(
+        { ...files, 'apps/bad/Dockerfile': 'FROM r.example.com/acme/base:1\n' },
+        { ...healthy, bad: { root: 'apps/bad', targets: { 'docker-multiarch': multiarch(options as Record<string, unknown>) } } },
+      );
+      const edges = await createDependencies({}, ctx);
+      expect(edges).toEqual(expect.arrayContaining([apiOnBase]));
+    });
+
+    it.each([
+      ['a folder', { 'apps/bad/Dockerfile/README': 'not a Dockerfile\n' }],
+      ['missing', {}],
+      ['binary garbage', { 'apps/bad/Dockerfile': '\u0000\u0001FROM \\\n\uFFFD ${ ${ <<EOF\n' }],
+      ['only a continuation', { 'apps/bad/Dockerfile': 'FROM \\' }],
+    ])('a Dockerfile that is %s', async (_, badFiles) => {
+      const ctx = context({ ...files, ...badFiles }, { ...healthy, bad: { root: 'apps/bad', targets: { 'docker-multiarch': multiarch({}) } } });
+      expect(await createDependencies({}, ctx)).toEqual([apiOnBase]);
+    });
+  });
 });

@@ -1,8 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createNodesFromFiles, type CreateNodesV2, type TargetConfiguration } from '@nx/devkit';
+import { toStringList, toText } from '../lib/options/coerce';
 import { defaultImageTag } from '../lib/options/image-names';
-import { MULTIARCH_EXECUTOR } from '../executor-names';
+import { getReportOutput } from '../lib/results/report';
+import { DEFAULT_TARGET, MULTIARCH_EXECUTOR } from '../executor-names';
 
 /** Options of the plugin's entry in nx.json: `{ "plugin": "nx-crossbake", "options": { … } }`. */
 export interface CrossbakePluginOptions {
@@ -21,8 +23,8 @@ function projectAt(workspaceRoot: string, root: string): string | undefined {
     const path = join(workspaceRoot, root, file);
     if (!existsSync(path)) continue;
     try {
-      const name = (JSON.parse(readFileSync(path, 'utf8')) as { name?: string }).name;
-      if (name) return name;
+      const name = (JSON.parse(readFileSync(path, 'utf8')) as { name?: unknown } | null)?.name;
+      if (typeof name === 'string' && name !== '') return name;
     } catch {
       // a broken file is Nx's to report
     }
@@ -30,44 +32,68 @@ function projectAt(workspaceRoot: string, root: string): string | undefined {
   return undefined;
 }
 
-export function inferredTarget(project: string, options: CrossbakePluginOptions): TargetConfiguration {
+/**
+ * The target inferred for `project`. Plugin options of the wrong type never break the graph: platforms that
+ * cannot be read are passed on as written, so the executor refuses them for each project with a clear message;
+ * a registry that cannot be read gives an image that is built, not pushed, and the description says why.
+ */
+export function inferredTarget(project: string, options: CrossbakePluginOptions, targetName = DEFAULT_TARGET): TargetConfiguration {
+  const registryProblems: string[] = [];
+  const registry = toText('registry', options.registry, registryProblems);
+  const platforms = toStringList('platforms', options.platforms, 'comma', []) ?? options.platforms;
   let image: string | undefined;
   try {
-    image = options.registry ? defaultImageTag(project, options.registry) : undefined;
+    image = registry ? defaultImageTag(project, registry) : undefined;
   } catch {
     image = undefined; // a name that gives no image name: built, not pushed, rather than a broken graph
   }
+  const unpushed =
+    registryProblems.length > 0
+      ? `Build the image for every platform, not pushed: the plugin option ${registryProblems[0]}`
+      : 'Build the image for every platform (set the plugin option registry to push)';
   return {
     executor: MULTIARCH_EXECUTOR,
     // A pushed image is a side effect Nx cannot restore from its cache: never served from cache.
     cache: false,
     inputs: ['{projectRoot}/**/*'],
-    outputs: ['{workspaceRoot}/dist/nx-crossbake/{projectRoot}'],
+    outputs: [getReportOutput(targetName)],
     options: {
-      ...(options.platforms && { platforms: options.platforms }),
+      ...(platforms !== undefined && { platforms }),
       ...(image ? { tags: [image], push: true } : { outputs: ['type=cacheonly'] }),
     },
     metadata: {
-      description: image ? `Build ${image} for every platform and push it` : 'Build the image for every platform (set the plugin option registry to push)',
+      description: image ? `Build ${image} for every platform and push it` : unpushed,
       technologies: ['docker'],
     },
   };
+}
+
+/** The Dockerfile's project, with its inferred target; {} for a Dockerfile outside any project. */
+function nodesFor(dockerfile: string, workspaceRoot: string, options: CrossbakePluginOptions) {
+  const root = dirname(dockerfile);
+  const project = projectAt(workspaceRoot, root);
+  if (!project) return {};
+  const targetName = toText('targetName', options.targetName, []) || DEFAULT_TARGET;
+  return { projects: { [root]: { targets: { [targetName]: inferredTarget(project, options, targetName) } } } };
 }
 
 /**
  * Inferred targets: every project with a Dockerfile at its root gets a multiarch target. A target written
  * in project.json is merged over it by Nx, so explicit configuration wins. A Dockerfile in a folder that
  * is not a project (no project.json or package.json with a name) is left alone: no broken project is made.
+ * Never throws for one Dockerfile or odd plugin options: Nx would fail every command of the workspace.
  */
 export const createNodesV2: CreateNodesV2<CrossbakePluginOptions> = [
   '**/Dockerfile',
   (dockerfiles, options, context) =>
     createNodesFromFiles<CrossbakePluginOptions | undefined>(
       (dockerfile, opts: CrossbakePluginOptions | undefined) => {
-        const root = dirname(dockerfile);
-        const project = projectAt(context.workspaceRoot, root);
-        if (!project) return {};
-        return { projects: { [root]: { targets: { [opts?.targetName ?? 'docker-multiarch']: inferredTarget(project, opts ?? {}) } } } };
+        try {
+          const readable = opts !== null && typeof opts === 'object' && !Array.isArray(opts) ? opts : {};
+          return nodesFor(dockerfile, context.workspaceRoot, readable);
+        } catch {
+          return {}; // whatever went wrong costs this Dockerfile its target, never the workspace its graph
+        }
       },
       dockerfiles,
       options,

@@ -22,6 +22,11 @@ export interface BakeTarget {
   pull?: boolean;
   'no-cache'?: boolean;
   output?: string[];
+  /**
+   * Privileges the target asks for (`network.host`, `security.insecure`, `device[=…]`); bake builds it
+   * only when they are granted with `--allow` (see lib/bake/entitlements.ts).
+   */
+  entitlements?: string[];
 }
 
 export interface BakeDefinition {

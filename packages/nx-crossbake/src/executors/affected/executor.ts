@@ -5,23 +5,26 @@ import { formatTaskOutput } from '../../lib/results/summary';
 import { buildServices } from '../../lib/run/build-services';
 import type { MultiarchExecutorSchema } from '../multiarch/schema';
 import { runInputs } from '../multiarch/tasks';
+import { readExecutorOptions } from '../../lib/options/executor-options';
 import schema from './schema.json';
 import type { AffectedExecutorSchema } from './schema';
 import { MULTIARCH_EXECUTOR } from '../../executor-names';
 
 /** `nx run <root>:docker-affected`: the images whose inputs changed since base, in one bake. */
 export default async function affectedExecutor(options: AffectedExecutorSchema, context: ExecutorContext): Promise<{ success: boolean }> {
-  const base = options.base ?? process.env.NX_BASE ?? context.nxJsonConfiguration?.defaultBase ?? 'main';
-  const head = options.head ?? process.env.NX_HEAD;
-  const target = options.target ?? schema.properties.target.default;
   try {
-    const { graph, affected } = await findAffectedProjects({
+    const read = readExecutorOptions('docker-affected', schema, options, (r) => ({ base: r.text('base'), head: r.text('head'), target: r.text('target')!, print: r.boolean('print') }));
+    const base = read.base ?? process.env.NX_BASE ?? context.nxJsonConfiguration?.defaultBase ?? 'main';
+    const head = read.head ?? process.env.NX_HEAD;
+    const { target } = read;
+    const { graph, affected, notices } = await findAffectedProjects({
       workspaceRoot: context.root,
       base,
       head,
       nxJson: context.nxJsonConfiguration ?? {},
       graph: context.projectGraph,
     });
+    for (const notice of notices) logger.warn(`nx-crossbake: ${notice}`);
     const withImages = new Set(projectsWithExecutor(graph, target, MULTIARCH_EXECUTOR));
     const projects = affected.filter((p) => withImages.has(p));
     const range = `${base}...${head ?? 'working tree'}`;
@@ -33,10 +36,10 @@ export default async function affectedExecutor(options: AffectedExecutorSchema, 
 
     const requests = projects.map((name) => ({
       id: `${name}:${target}`,
-      project: { name, root: graph.nodes[name].data.root },
+      project: { name, root: graph.nodes[name].data.root, targetName: target },
       options: (graph.nodes[name].data.targets?.[target]?.options ?? {}) as MultiarchExecutorSchema,
     }));
-    const results = await buildServices({ ...runInputs(context), requests, print: options.print });
+    const results = await buildServices({ ...runInputs(context), requests, print: read.print });
     const failed = [...results.values()].filter((r) => r.status !== 'built' && r.status !== 'planned');
     for (const result of failed) logger.error(formatTaskOutput(result));
     return { success: failed.length === 0 };

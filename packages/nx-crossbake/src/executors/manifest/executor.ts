@@ -5,27 +5,36 @@ import { getImagetoolsCreateCommand } from '../../lib/docker/commands';
 import { DockerCli } from '../../lib/docker/docker-cli';
 import { CrossbakeError, isReportable } from '../../lib/errors';
 import { planManifests, readDigestFiles } from '../../lib/results/digests';
+import { toStringList } from '../../lib/options/coerce';
+import { readExecutorOptions } from '../../lib/options/executor-options';
+import { normalizePlatforms } from '../../lib/options/platforms';
 import schema from './schema.json';
 import { traceFor } from '../verbose';
 import type { ManifestExecutorSchema } from './schema';
 
 /** `nx run <root>:docker-manifest`: one tagged manifest list per project from every runner's digests. */
 export default async function manifestExecutor(options: ManifestExecutorSchema, context: ExecutorContext): Promise<{ success: boolean }> {
-  const target = options.target ?? schema.properties.target.default;
-  const dirs = (options.digests ?? schema.properties.digests.default).map((d) => (isAbsolute(d) ? d : join(context.root, d)));
   try {
+    const { target, digests, print } = readExecutorOptions('docker-manifest', schema, options, (r) => ({
+      target: r.text('target')!,
+      digests: r.list('digests', 'line'),
+      print: r.boolean('print'),
+    }));
+    const dirs = digests.map((d) => (isAbsolute(d) ? d : join(context.root, d)));
     const records = readDigestFiles(dirs);
     if (records.length === 0) throw new CrossbakeError(`no digest files in ${dirs.join(', ')}: run multiarch with push-by-digest on each runner first`);
-    const expected = (project: string) =>
-      (context.projectsConfigurations.projects[project]?.targets?.[target]?.options?.platforms as string[] | undefined) ??
-      multiarchSchema.properties.platforms.default;
+    // Read and normalized as the build read them, so they compare with the platforms in the digest files.
+    const expected = (project: string) => {
+      const written = context.projectsConfigurations.projects[project]?.targets?.[target]?.options?.platforms;
+      return normalizePlatforms(toStringList('platforms', written, 'comma', []) ?? multiarchSchema.properties.platforms.default, []);
+    };
     const { plans, problems } = planManifests(records, expected);
     if (problems.length) throw new CrossbakeError(`refusing to create manifest lists:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
 
     const cli = new DockerCli(undefined, { trace: traceFor(context) });
     for (const plan of plans) {
       const args = getImagetoolsCreateCommand(plan.tags, plan.sources);
-      if (options.print) {
+      if (print) {
         logger.info(['docker', ...args].join(' '));
         continue;
       }

@@ -1,6 +1,8 @@
-/** Options of `nx-crossbake:manifest`; mirrors schema.json (the source of truth). */
+/** Options of `nx-crossbake:manifest`; mirrors schema.json (the source of truth). Nx lets any value through (see its $comment). */
+import type { BooleanOption, ListOption } from '../multiarch/schema';
+
 export interface ManifestExecutorSchema {
-  digests?: string[];
+  digests?: ListOption;
   target?: string;
-  print?: boolean;
+  print?: BooleanOption;
 }

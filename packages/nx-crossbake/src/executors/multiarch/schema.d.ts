@@ -1,32 +1,50 @@
-/** Options of `nx-crossbake:multiarch` as written in project.json; mirrors schema.json (the source of truth). */
+/**
+ * Options of `nx-crossbake:multiarch` as written in project.json, nx.json or on the command line; mirrors
+ * schema.json (the source of truth). These are the forms normalizeOptions accepts, not a promise: Nx lets
+ * any value through (see schema.json's $comment), so code reads them with lib/options/coerce.ts, never raw.
+ */
+
+/** A list, or one string: entries per line (and per comma where the option says so). */
+export type ListOption = string[] | string;
+/** `KEY=VALUE` entries as a list or one string per line, or a `{KEY: value}` map. */
+export type KeyValueOption = ListOption | Record<string, string | number | boolean>;
+/** A boolean, or "true"/"false" as a command line gives it. */
+export type BooleanOption = boolean | 'true' | 'false';
+
+export interface RegistryLoginOption {
+  url: string;
+  username: string;
+  passwordEnv: string;
+}
+
 export interface MultiarchExecutorSchema {
   file?: string;
   context?: string;
-  platforms?: string[];
-  tags?: string[];
-  'tag-latest'?: boolean;
-  push?: boolean;
-  load?: boolean;
-  'build-args'?: string[];
-  target?: string;
-  labels?: string[];
-  'oci-labels'?: boolean;
-  secrets?: string[];
-  'secret-files'?: string[];
-  ssh?: string[];
-  'build-contexts'?: string[];
-  provenance?: string;
-  sbom?: boolean;
+  platforms?: ListOption;
+  tags?: ListOption;
+  'tag-latest'?: BooleanOption;
+  push?: BooleanOption;
+  load?: BooleanOption;
+  'build-args'?: KeyValueOption;
+  target?: string | number;
+  labels?: KeyValueOption;
+  'oci-labels'?: BooleanOption;
+  secrets?: ListOption;
+  'secret-files'?: ListOption;
+  ssh?: ListOption;
+  'build-contexts'?: ListOption;
+  provenance?: BooleanOption | 'mode=min' | 'mode=max';
+  sbom?: BooleanOption;
   builder?: string;
-  setup?: boolean;
-  'cache-from'?: string[];
-  'cache-to'?: string[];
+  setup?: BooleanOption;
+  'cache-from'?: ListOption;
+  'cache-to'?: ListOption;
   cache?: 'auto' | 'registry' | 'local' | 'gha' | 'none';
-  pull?: boolean;
-  'no-cache'?: boolean;
-  outputs?: string[];
-  'strict-emulation'?: boolean;
-  registries?: { url: string; username: string; passwordEnv: string }[];
+  pull?: BooleanOption;
+  'no-cache'?: BooleanOption;
+  outputs?: ListOption;
+  'strict-emulation'?: BooleanOption;
+  registries?: RegistryLoginOption[];
   'push-by-digest'?: string;
-  'keep-going'?: boolean;
+  'keep-going'?: BooleanOption;
 }

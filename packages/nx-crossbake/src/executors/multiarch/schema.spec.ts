@@ -1,6 +1,15 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { createOverrides } from 'nx/src/utils/command-line-utils';
+import { combineOptionsForExecutor } from 'nx/src/utils/params';
+import { InvalidOptionsError } from '../../lib/errors';
+import { normalizeOptions } from '../../lib/options/normalize';
+import { readOption } from '../../lib/options/schema-options';
 import schema from './schema.json';
+import setupSchema from '../setup/schema.json';
+import affectedSchema from '../affected/schema.json';
+import manifestSchema from '../manifest/schema.json';
+import releasePublishSchema from '../release-publish/schema.json';
 
 // scripts/options-table.js renders each executor's and generator's schema.json as an options table in the docs.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -12,28 +21,160 @@ interface Table {
   doc: string;
   full: boolean;
 }
-const workspaceRoot = join(__dirname, '../../../../..');
+type Schema = typeof schema | typeof setupSchema | typeof affectedSchema | typeof manifestSchema | typeof releasePublishSchema;
+type Property = { description?: string; default?: unknown; 'x-expected'?: { type?: string | string[]; items?: { type?: string } }; anyOf?: unknown };
 
-describe('multiarch schema.json', () => {
-  it('rejects options it does not know', () => {
-    expect(schema.additionalProperties).toBe(false);
+const workspaceRoot = join(__dirname, '../../../../..');
+const SCHEMAS: [string, Schema][] = [
+  ['multiarch', schema],
+  ['setup', setupSchema],
+  ['affected', affectedSchema],
+  ['manifest', manifestSchema],
+  ['release-publish', releasePublishSchema],
+];
+const properties = (s: Schema) => Object.entries(s.properties) as [string, Property][];
+
+/** What Nx does with a task's options before the executor runs (run-batch.js, task-orchestrator.js), overrides included. */
+const nxCombine = (s: Schema, options: object, argv: string[] = []) =>
+  combineOptionsForExecutor(createOverrides(argv), undefined as never, { options: structuredClone(options) }, s as never, 'api', '');
+
+// Values users plausibly write, and some they should not: none may make Nx throw.
+const WILD_VALUES: unknown[] = [
+  'linux/amd64,linux/arm64',
+  'yes',
+  '',
+  0,
+  2.5,
+  true,
+  false,
+  null,
+  [],
+  ['a', 1, null, true],
+  [['nested']],
+  [{ url: 'r' }],
+  [null],
+  { A: 'b' },
+  { nested: { deep: [null, { x: 1 }] } },
+];
+
+describe.each(SCHEMAS)('%s schema.json', (_name, s) => {
+  it.each(properties(s).map(([name]) => name))("lets Nx accept any value of '%s', so one bad value never fails the batch", (name) => {
+    for (const value of WILD_VALUES) {
+      expect(() => nxCombine(s, { [name]: value })).not.toThrow();
+    }
   });
 
-  it('matches exactly the unknown names with its patternProperties guard, so Nx lets them reach the executor', () => {
-    const [pattern, subschema] = Object.entries(schema.patternProperties)[0];
+  it('lets Nx pass unknown names and positional arguments on to the executor, which reports them', () => {
+    const combined = nxCombine(s, { dockerfile: 'x', buildArgs: ['A=1'] }, ['extra']) as Record<string, unknown>;
+    expect([combined.dockerfile, combined.buildArgs, combined._]).toEqual(['x', ['A=1'], ['extra']]);
+  });
+
+  it('still has Nx apply its defaults', () => {
+    const combined = nxCombine(s, {}) as Record<string, unknown>;
+    for (const [name, property] of properties(s)) if (property.default !== undefined) expect([name, combined[name]]).toEqual([name, property.default]);
+  });
+
+  it('documents the type of every option in x-expected, and describes it', () => {
+    for (const [name, property] of properties(s)) {
+      expect([name, typeof property.description, typeof property['x-expected']?.type]).toEqual([name, 'string', expect.stringMatching(/string|object|boolean|array|integer/)]);
+    }
+  });
+
+  it('has defaults of the documented type', () => {
+    for (const [name, property] of properties(s)) {
+      if (property.default === undefined || (property['x-expected']?.type as string) === 'object') continue;
+      expect(() => readOption(s, {}, name)).not.toThrow();
+    }
+  });
+
+  it('rejects options it does not know, and matches exactly the unknown names with its patternProperties guard', () => {
+    expect(s.additionalProperties).toBe(false);
+    const [pattern, subschema] = Object.entries(s.patternProperties)[0];
     expect(subschema).toBe(false);
-    for (const name of Object.keys(schema.properties)) expect([name, new RegExp(pattern).test(name)]).toEqual([name, false]);
-    for (const name of ['dockerfile', 'buildArgs', 'files', 'xfile', 'file2', 'no-cache-filter', '']) {
+    for (const name of Object.keys(s.properties)) expect([name, new RegExp(pattern).test(name)]).toEqual([name, false]);
+    for (const name of ['dockerfile', 'buildArgs', 'files', 'xfile', 'file2', 'no-cache-filter', '', '_']) {
       expect([name, new RegExp(pattern).test(name)]).toEqual([name, true]);
     }
   });
+});
 
-  it('describes every option', () => {
-    for (const [name, property] of Object.entries(schema.properties)) {
-      expect([name, typeof property.description]).toEqual([name, 'string']);
-    }
+describe('the loosened schema against the strict one it replaces', () => {
+  it("would fail in Nx with a strict type: the crash these schemas prevent (so the tests above can fail)", () => {
+    const strict = structuredClone(schema) as unknown as { properties: Record<string, object> };
+    strict.properties.platforms = { type: 'array', items: { type: 'string' } };
+    strict.properties.push = { type: 'boolean' };
+    expect(() => nxCombine(strict as never, { platforms: 'linux/amd64,linux/arm64' })).toThrow();
+    expect(() => nxCombine(strict as never, { push: 'yes' })).toThrow();
+    expect(() => nxCombine(schema, { platforms: 'linux/amd64,linux/arm64', push: 'yes' })).not.toThrow();
+  });
+});
+
+describe('command-line overrides reach normalize usable', () => {
+  const project = { name: 'api', root: 'apps/api' };
+  const normalize = (argv: string[], options: object = { load: true }) => normalizeOptions(nxCombine(schema, options, argv) as never, project);
+
+  it.each<[string[], object]>([
+    [['--push=false'], { push: false }],
+    [['--push', '--tags=r/api:1'], { push: true, tags: ['r/api:1'] }],
+    [['--no-push'], { push: false }],
+    [['--platforms=linux/amd64,linux/arm64'], { platforms: ['linux/amd64', 'linux/arm64'] }],
+    [['--platforms=linux/amd64', '--platforms=linux/arm'], { platforms: ['linux/amd64', 'linux/arm/v7'] }],
+    [['--build-args=A=1', '--build-args=B=x,y'], { buildArgs: { A: '1', B: 'x,y' } }],
+    [['--build-args=A=1'], { buildArgs: { A: '1' } }],
+    [['--provenance=false'], { attest: ['type=provenance,disabled=true'] }],
+    [['--target=2'], { target: '2' }],
+    [['--cache=none', '--no-cache=true'], { noCache: true, cacheFrom: [], cacheTo: [] }],
+    [['--tag-latest=true'], {}],
+  ])('%j', (argv, expected) => {
+    expect(normalize(argv)).toMatchObject(expected);
   });
 
+  it.each<[string[], string]>([
+    [['--push=yes'], "'push' is 'yes': expected true or false"],
+    [['--no-cache'], "'cache' is false: on a command line --no-cache is read as cache=false; write --no-cache=true"],
+    [['--platforms=linux/armv7'], "did you mean 'linux/arm/v7'?"],
+    [['extra'], 'unexpected argument extra'],
+  ])('%j is refused for the project', (argv, message) => {
+    expect(() => normalize(argv)).toThrow(InvalidOptionsError);
+    expect(() => normalize(argv)).toThrow(message);
+  });
+});
+
+describe('normalizeOptions reads each option as its x-expected documents it', () => {
+  const project = { name: 'api', root: 'apps/api' };
+  /** The type problems ("'<option>' is …") normalize reports for these options. */
+  function typeProblems(raw: object): string[] {
+    try {
+      normalizeOptions({ load: true, ...raw } as never, project, { env: {}, git: {}, defaultBranch: 'main', now: new Date() });
+      return [];
+    } catch (e) {
+      if (!(e instanceof InvalidOptionsError)) throw e;
+      return e.problems.filter((p) => /^'[\w-]+' is /.test(p) || / is not one of /.test(p));
+    }
+  }
+  const byType = (type: string) => properties(schema).filter(([, p]) => p['x-expected']?.type === type).map(([name]) => name);
+
+  it.each(byType('boolean'))("refuses 'yes' for the boolean '%s', and takes \"false\"", (name) => {
+    expect(typeProblems({ [name]: 'yes' })).toEqual([`'${name}' is 'yes': expected true or false`]);
+    expect(typeProblems({ [name]: 'false', ...(name === 'load' ? { push: true, tags: ['r/api:1'] } : {}) })).toEqual([]);
+  });
+
+  it.each(byType('array').filter((name) => name !== 'registries'))("takes one string for the list '%s', and refuses a number", (name) => {
+    expect(typeProblems({ [name]: 'x' })).toEqual([]);
+    expect(typeProblems({ [name]: 5 })).toEqual([expect.stringMatching(new RegExp(`^'${name}' is 5: expected a list of strings`))]);
+  });
+
+  it.each(byType('string').filter((name) => name !== 'cache'))("refuses a list for the string '%s'", (name) => {
+    expect(typeProblems({ [name]: ['x'] })).toEqual([expect.stringMatching(new RegExp(`^'${name}' is \\["x"\\]: expected a string`))]);
+  });
+
+  it("refuses a value outside the enum of 'cache'", () => {
+    expect(typeProblems({ cache: 'Registry' })).toEqual(["cache 'Registry' is not one of auto, registry, local, gha, none"]);
+    expect(typeProblems({ cache: ['none'] })).toEqual([`cache ["none"] is not one of auto, registry, local, gha, none`]);
+  });
+});
+
+describe('the options tables', () => {
   const tables: [string, string, Table][] = (TABLES as Table[]).map((t) => [t.id, relative(workspaceRoot, t.doc), t]);
   it.each(tables)(
     'the %s options table in %s is current (run `node scripts/options-table.js` after changing a schema)',
@@ -51,6 +192,13 @@ describe('multiarch schema.json', () => {
     const reference = (TABLES as Table[]).filter((t) => relative(workspaceRoot, t.doc) === join('docs', 'options.md'));
     expect(reference.map((t) => t.id)).toEqual(declared);
     for (const t of reference) expect([t.id, existsSync(t.schema)]).toEqual([t.id, true]);
+  });
+
+  it('shows the documented types (x-expected), which Nx does not enforce', () => {
+    const short = renderTable((TABLES as Table[]).find((t) => t.id === 'multiarch' && !t.full));
+    expect(short).toContain('| `platforms` | string[] | `["linux/amd64","linux/arm64"]` |');
+    expect(short).toContain('| `push` | boolean | `false` |');
+    expect(short).toContain('| `cache` | `auto` \\| `registry` \\| `local` \\| `gha` \\| `none` | `"auto"` |');
   });
 
   it('renders the fields of object items readably in the full reference, and leaves the short tables as they were', () => {

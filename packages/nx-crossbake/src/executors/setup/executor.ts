@@ -3,9 +3,11 @@ import { normalizeBuilderSpec } from '../../lib/builder/builder-spec';
 import { ensureBuilder, removeBuilder } from '../../lib/builder/ensure-builder';
 import { DockerCli } from '../../lib/docker/docker-cli';
 import { isReportable } from '../../lib/errors';
+import { readOption } from '../../lib/options/schema-options';
 import { formatSeconds } from '../../lib/results/summary';
 import { traceFor } from '../verbose';
 import type { SetupExecutorSchema } from './schema';
+import schema from './schema.json';
 
 /** `nx run <project>:docker-setup`: make the shared builder ready (or, with remove, tear it down). */
 export default async function setupExecutor(options: SetupExecutorSchema, context: ExecutorContext): Promise<{ success: boolean }> {
@@ -13,7 +15,10 @@ export default async function setupExecutor(options: SetupExecutorSchema, contex
   const cli = new DockerCli(undefined, { trace: traceFor(context) });
   const log = (message: string) => logger.info(message);
   try {
-    const { remove = false, 'remove-state': removeState = false, ...builderOptions } = options;
+    // Options arrive as users wrote them (the schema lets Nx accept anything): "yes" is refused, never true.
+    const remove = readOption<boolean>(schema, options, 'remove');
+    const removeState = readOption<boolean>(schema, options, 'remove-state');
+    const { remove: _remove, 'remove-state': _removeState, ...builderOptions } = options;
     const spec = normalizeBuilderSpec(builderOptions);
     if (remove) {
       const removed = await removeBuilder(cli, spec, removeState);
@@ -27,7 +32,9 @@ export default async function setupExecutor(options: SetupExecutorSchema, contex
         `${facts.emulatorsInstalled.length ? `, QEMU registered for ${facts.emulatorsInstalled.join(', ')}` : ''}) ` +
         `in ${formatSeconds(Date.now() - started)}; serves ${platforms.join(', ')}`,
     );
-    return { success: true };
+    // The builder is usable for the rest; this target still fails, since it was asked for these too.
+    for (const reason of new Set(facts.unavailable.values())) logger.error(`nx-crossbake: ${reason}`);
+    return { success: facts.unavailable.size === 0 };
   } catch (e) {
     if (!isReportable(e)) throw e;
     logger.error(`nx-crossbake: ${e.message}`);

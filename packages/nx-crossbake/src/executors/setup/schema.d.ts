@@ -1,25 +1,31 @@
-/** Options of `nx-crossbake:setup`; mirrors schema.json (the source of truth). */
+/**
+ * Options of `nx-crossbake:setup`; mirrors schema.json (the source of truth). These are the forms the
+ * builder spec accepts, not a promise: Nx lets any value through (see schema.json's $comment), so code
+ * reads them with lib/options (optionReader, coerce.ts), never raw.
+ */
+import type { BooleanOption, ListOption } from '../multiarch/schema';
+
 export interface SetupNodeSchema {
   name: string;
   endpoint: string;
-  platforms: string[];
-  'driver-opts'?: string[];
+  platforms: ListOption;
+  'driver-opts'?: ListOption;
 }
 
 export interface SetupExecutorSchema {
   builder?: string;
   driver?: 'docker-container' | 'docker' | 'remote' | 'kubernetes';
-  'driver-opts'?: string[];
+  'driver-opts'?: ListOption;
   endpoint?: string;
-  platforms?: string[];
+  platforms?: ListOption;
   nodes?: SetupNodeSchema[];
-  'insecure-registries'?: string[];
-  'registry-mirrors'?: string[];
-  'max-parallelism'?: number;
+  'insecure-registries'?: ListOption;
+  'registry-mirrors'?: ListOption;
+  'max-parallelism'?: number | string;
   'buildkitd-config'?: string;
-  'install-qemu'?: boolean;
+  'install-qemu'?: BooleanOption;
   'qemu-image'?: string;
-  recreate?: boolean;
-  remove?: boolean;
-  'remove-state'?: boolean;
+  recreate?: BooleanOption;
+  remove?: BooleanOption;
+  'remove-state'?: BooleanOption;
 }

@@ -26,6 +26,14 @@ describe('normalizeConfigurationOptions', () => {
     expect(normalized).toMatchObject({ platforms: ['linux/amd64'], image: 'registry.example.com/api:latest' });
   });
 
+  it('writes platforms in the form containerd normalizes them to, as the executor reads them', () => {
+    expect(normalizeConfigurationOptions({ project: 'api', platforms: ['linux/arm', 'linux/aarch64', 'linux/x86_64'] }, {}).platforms).toEqual([
+      'linux/arm/v7',
+      'linux/arm64',
+      'linux/amd64',
+    ]);
+  });
+
   it('uses --image as given, ignoring the registry', () => {
     expect(normalizeConfigurationOptions({ project: 'api', image: 'ghcr.io/acme/edge:v1', registry: 'x.example.com' }, {}).image).toBe(
       'ghcr.io/acme/edge:v1',
@@ -33,7 +41,7 @@ describe('normalizeConfigurationOptions', () => {
   });
 
   it.each([
-    [{ project: 'api', platforms: ['linux/aarch64'] }, /unknown architecture 'aarch64'/],
+    [{ project: 'api', platforms: ['linux/armv7'] }, /unknown architecture 'armv7'/],
     [{ project: 'api', platforms: [] as string[] }, /no platforms/],
     [{ project: 'api', image: 'ghcr.io/Acme/api' }, /lowercase.*--image/],
     [{ project: 'api', registry: 'ghcr.io/Acme' }, /lowercase.*--registry/],

@@ -1,4 +1,4 @@
-import { checkPlatform } from '../../lib/options/validators';
+import { normalizePlatforms } from '../../lib/options/platforms';
 import { assertImageTag, defaultImageTag } from '../../lib/options/image-names';
 import type { PluginEntryOptions } from '../lib/plugin-entry';
 import type { ConfigurationGeneratorSchema } from './schema';
@@ -21,8 +21,9 @@ export interface NormalizedConfigurationOptions {
  * or image names throw before anything is written.
  */
 export function normalizeConfigurationOptions(options: ConfigurationGeneratorSchema, plugin: PluginEntryOptions): NormalizedConfigurationOptions {
-  const platforms = options.platforms ?? plugin.platforms ?? DEFAULT_PLATFORMS;
-  const problems = platforms.map(checkPlatform).filter((p): p is string => p !== undefined);
+  // Written in the form buildx and containerd normalize to (linux/arm → linux/arm/v7), as the executor reads them.
+  const problems: string[] = [];
+  const platforms = normalizePlatforms(options.platforms ?? plugin.platforms ?? DEFAULT_PLATFORMS, problems);
   if (platforms.length === 0) problems.push('no platforms: list at least one, e.g. linux/amd64,linux/arm64');
   if (problems.length > 0) throw new Error(`nx-crossbake:configuration: ${problems.join('; ')}`);
 

@@ -1,14 +1,12 @@
 import schema from '../../executors/multiarch/schema.json';
+import { documentedOptions, type DocumentedType } from '../../lib/options/schema-options';
 import { convertMetadata } from './metadata-tags';
 import { OPTION_RULES, type RuleResult } from './option-rules';
 import type { OptionsConversion, Unsupported } from './types';
 
-export interface SchemaProperty {
-  type?: string;
-  items?: { type?: string };
-}
-/** The options `nx-crossbake:multiarch` takes, from its schema.json. */
-export const MULTIARCH_OPTIONS: Readonly<Record<string, SchemaProperty>> = schema.properties;
+export type SchemaProperty = DocumentedType;
+/** The options `nx-crossbake:multiarch` takes, with the types it documents (schema.json `x-expected`). */
+export const MULTIARCH_OPTIONS: Readonly<Record<string, SchemaProperty>> = documentedOptions(schema);
 
 // nx-container expanded $VAR and ${VAR} in every argument; nx-crossbake does so in build-args only
 // (secrets become env= references in option-rules).

@@ -109,7 +109,7 @@ describe('init generator', () => {
   });
 
   it.each([
-    [{ platforms: ['linux/x86_64'] }, /unknown architecture 'x86_64'.*linux\/amd64/],
+    [{ platforms: ['linux/armv7'] }, /unknown architecture 'armv7'.*linux\/arm\/v7/],
     [{ registry: 'GHCR.io/Acme' }, /--registry/],
     [{ platforms: [] as string[] }, /no platforms/],
   ])('rejects %j before changing anything', async (options, message) => {

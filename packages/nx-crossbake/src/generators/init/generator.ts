@@ -12,7 +12,7 @@ import {
   type TargetConfiguration,
   type Tree,
 } from '@nx/devkit';
-import { checkPlatform } from '../../lib/options/validators';
+import { normalizePlatforms } from '../../lib/options/platforms';
 import { CROSSBAKE_IGNORES, withIgnoredPaths } from '../lib/gitignore';
 import { assertImageTag } from '../../lib/options/image-names';
 import { registerPlugin, type PluginEntryOptions } from '../lib/plugin-entry';
@@ -23,15 +23,16 @@ const DEFAULT_PLATFORMS = ['linux/amd64', 'linux/arm64'];
 
 /** Checks what was asked for before anything is written, so a typo changes nothing. */
 function normalize(options: InitGeneratorSchema) {
-  const problems = (options.platforms ?? []).map(checkPlatform).filter((p): p is string => p !== undefined);
+  const problems: string[] = [];
+  const platforms = options.platforms && normalizePlatforms(options.platforms, problems);
   if (options.platforms?.length === 0) problems.push('no platforms: list at least one, e.g. linux/amd64,linux/arm64');
   if (problems.length > 0) throw new Error(`nx-crossbake:init: ${problems.join('; ')}`);
   const registry = options.registry?.trim().replace(/\/+$/, '') || undefined;
   if (registry) assertImageTag(`${registry}/image:latest`, `--registry '${options.registry}' must be a registry host and namespace, e.g. ghcr.io/acme`);
   return {
     // Only what the user gave goes to nx.json; the setup target always gets concrete platforms.
-    pluginOptions: { registry, platforms: options.platforms } satisfies PluginEntryOptions,
-    platforms: options.platforms ?? DEFAULT_PLATFORMS,
+    pluginOptions: { registry, platforms } satisfies PluginEntryOptions,
+    platforms: platforms ?? DEFAULT_PLATFORMS,
     driver: options.builderDriver ?? 'docker-container',
   };
 }

@@ -51,4 +51,44 @@ describe('findAffectedProjects', () => {
     expect((await findAffectedProjects({ ...query, head: 'HEAD' }, exec)).affected).toEqual(['api']);
     expect(exec).toHaveBeenCalledWith('npx', ['nx', 'show', 'projects', '--affected', '--base=main', '--head=HEAD', '--json'], { cwd: '/w' });
   });
+
+  describe('image dependencies', () => {
+    // A graph without the image edge web → base, as Nx builds it when the plugin is not registered.
+    const images = {
+      ...graph,
+      nodes: {
+        ...graph.nodes,
+        web: { name: 'web', type: 'app', data: { root: 'services/web', targets: { 'docker-multiarch': { executor: 'nx-crossbake:multiarch', options: {} } } } },
+        base: {
+          ...graph.nodes.base,
+          data: { ...graph.nodes.base.data, targets: { 'docker-multiarch': { executor: 'nx-crossbake:multiarch', options: { tags: ['r.example.com/acme/{projectName}:{version}'] } } } },
+        },
+      },
+      dependencies: { ...graph.dependencies, web: [] },
+    } as unknown as ProjectGraph;
+    const files: Record<string, string> = { 'services/base/Dockerfile': 'FROM busybox\n', 'services/web/Dockerfile': 'FROM r.example.com/acme/base:7\n' };
+    const readFile = (path: string) => files[path] ?? '';
+    const unregistered = { ...query, graph: images, readFile };
+    const registered = { ...unregistered, nxJson: { plugins: ['nx-crossbake'] } };
+
+    it('computes them when the plugin is not registered, and says so', async () => {
+      touched = ['base'];
+      const { affected, notices } = await findAffectedProjects(unregistered);
+      expect(affected).toEqual(['base', 'api', 'web']);
+      expect(notices).toEqual([expect.stringMatching(/not registered in nx\.json.*\(1 found\)\. Add "nx-crossbake" to "plugins"/)]);
+    });
+
+    it('follows them from the Nx CLI\'s answer too', async () => {
+      mockInternals = undefined;
+      const exec = jest.fn(async () => ({ exitCode: 0, stdout: '["base","api"]', stderr: '' }));
+      expect((await findAffectedProjects(unregistered, exec)).affected).toEqual(['base', 'api', 'web']);
+    });
+
+    it('takes them from the project graph when the plugin is registered', async () => {
+      touched = ['base'];
+      const { affected, notices } = await findAffectedProjects(registered);
+      expect(affected).toEqual(['base', 'api']); // this hand-made graph lacks web → base: nothing is added to it
+      expect(notices).toEqual([]);
+    });
+  });
 });

@@ -21,6 +21,30 @@ describe('normalizeBuilderSpec', () => {
     expect(normalizeBuilderSpec({ platforms: ['linux/amd64'] }, ['linux/arm/v7', 'linux/amd64']).platforms).toEqual(['linux/amd64', 'linux/arm/v7']);
   });
 
+  it("takes the projects' platforms as they are: each project's own options checked them", () => {
+    expect(() => normalizeBuilderSpec({ platforms: ['linux/amd64'] }, ['linux/armv7', 'darwin/arm64'])).not.toThrow();
+    expect(() => normalizeBuilderSpec({ platforms: ['linux/armv7'] })).toThrow("platform 'linux/armv7'");
+  });
+
+  it('normalizes its own platforms as buildx reads them, each once', () => {
+    expect(normalizeBuilderSpec({ platforms: ['linux/arm', 'linux/aarch64', 'linux/arm64/v8', 'linux/amd64/v1'] }).platforms).toEqual([
+      'linux/arm/v7',
+      'linux/arm64',
+      'linux/amd64',
+    ]);
+  });
+
+  it('reads lists and booleans as users write them', () => {
+    const spec = normalizeBuilderSpec({
+      platforms: 'linux/amd64,linux/arm',
+      'insecure-registries': '127.0.0.1:5000',
+      'install-qemu': 'false',
+      nodes: [{ name: 'arm', endpoint: 'ssh://arm', platforms: 'linux/aarch64' }],
+    } as never);
+    expect(spec).toMatchObject({ platforms: ['linux/amd64', 'linux/arm/v7'], installQemu: false, buildkitd: { insecureRegistries: ['127.0.0.1:5000'] } });
+    expect(spec.nodes[0].platforms).toEqual(['linux/arm64']);
+  });
+
   it('normalises native nodes', () => {
     const spec = normalizeBuilderSpec({
       nodes: [{ name: 'arm', endpoint: 'ssh://ci@arm-host', platforms: ['linux/arm64'], 'driver-opts': ['image=moby/buildkit:v0.26.2'] }],
@@ -33,7 +57,12 @@ describe('normalizeBuilderSpec', () => {
   it.each([
     [{ builder: 'has space' }, "builder name 'has space' must match"],
     [{ driver: 'podman' }, "driver 'podman' is not one of docker-container, docker, remote, kubernetes"],
-    [{ platforms: ['linux/aarch64'] }, "did you mean 'linux/arm64'?"],
+    [{ platforms: ['linux/armv7'] }, "did you mean 'linux/arm/v7'?"],
+    [{ 'install-qemu': 'yes' }, "'install-qemu' is 'yes': expected true or false"],
+    [{ 'max-parallelism': 'many' }, "'max-parallelism' is 'many': expected a whole number"],
+    [{ nodes: [{ name: 'n', endpoint: 'e', platforms: ['linux/arm64'], platform: 'x' }] }, "nodes[0] ('n'): unknown option 'platform'"],
+    [{ nodes: [{ name: 'n', endpoint: 'e', platforms: ['linux/armv8'] }] }, "nodes[0] ('n'): platform 'linux/armv8' has an unknown architecture"],
+    [{ nodes: 'arm' }, "'nodes' is 'arm': expected a list of objects"],
     [{ 'driver-opts': ['network'] }, "driver option 'network' is not key=value"],
     [{ driver: 'docker', 'driver-opts': ['image=x'] }, "the docker driver cannot take 'driver-opts'"],
     [{ driver: 'docker', 'insecure-registries': ['r:5000'] }, "the docker driver cannot take BuildKit settings (configure the engine's daemon.json instead)"],

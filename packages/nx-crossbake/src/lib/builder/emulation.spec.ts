@@ -1,6 +1,18 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { emulatorInstallNames, entriesWithoutFixBinary, nativePlatforms, parseBinfmtEntry, platformsNeedingEmulator, type BinfmtEntry } from './emulation';
+import {
+  byEmulator,
+  canEmulate,
+  emulatorInstallNames,
+  entriesWithoutFixBinary,
+  isLinuxPlatform,
+  nativePlatforms,
+  parseBinfmtEntry,
+  platformsNeedingEmulator,
+  readBinfmtEntries,
+  type BinfmtEntry,
+} from './emulation';
 
 const fixture = (name: string) => readFileSync(join(__dirname, '..', '__fixtures__', name), 'utf8');
 
@@ -15,15 +27,21 @@ describe('parseBinfmtEntry', () => {
     expect(parseBinfmtEntry('x', fixture(file))).toEqual({ name: 'x', ...expected });
   });
 
+  // The magic each emulator of tonistiigi/binfmt registers (cmd/binfmt/config.go), as the kernel prints it.
   it.each([
     ['7f454c4602010100000000000000000002003e00', 'linux/amd64'],
-    ['7f454c4601010100000000000000000002000300', 'linux/386'],
-    ['7f454c460201010000000000000000000200f300', 'linux/riscv64'],
-    ['7f454c4602010100000000000000000002001500', 'linux/ppc64le'],
+    ['7f454c460201010000000000000000000200b700', 'linux/arm64'],
+    ['7f454c4601010100000000000000000002002800', 'linux/arm'],
     ['7f454c4602020100000000000000000000020016', 'linux/s390x'],
+    ['7f454c4602010100000000000000000002001500', 'linux/ppc64le'],
+    ['7f454c460201010000000000000000000200f300', 'linux/riscv64'],
+    ['7f454c4601010100000000000000000002000300', 'linux/386'],
+    ['7f454c4602010100000000000000000002000800', 'linux/mips64le'],
+    ['7f454c4602020100000000000000000000020008', 'linux/mips64'],
     ['7f454c4602010100000000000000000002000201', 'linux/loong64'],
     ['4d5a', undefined],
     ['7f454c4602010100000000000000000002009900', undefined],
+    ['7f454c4601020100000000000000000000020008', undefined], // 32-bit big-endian MIPS: no emulator for it
   ])('knows magic %s as %s', (magic, platform) => {
     expect(parseBinfmtEntry('x', `enabled\ninterpreter /q\nflags: F\noffset 0\nmagic ${magic}\n`).platform).toBe(platform);
   });
@@ -42,6 +60,7 @@ describe('platformsNeedingEmulator', () => {
     ['an entry without F does not count', ['linux/arm64'], [entry('linux/arm64', 'P')], ['linux/arm64']],
     ['a disabled entry does not count', ['linux/arm64'], [entry('linux/arm64', 'F', false)], ['linux/arm64']],
     ['registered ones are not asked again', ['linux/arm64', 'linux/s390x'], [entry('linux/arm64', 'POCF')], ['linux/s390x']],
+    ['other OSes never run under QEMU', ['darwin/arm64', 'windows/arm64', 'freebsd/riscv64', 'linux/arm64'], [], ['linux/arm64']],
   ])('%s', (_name, requested, entries, needed) => {
     expect(platformsNeedingEmulator(requested, entries, amd64)).toEqual(needed);
   });
@@ -55,7 +74,62 @@ describe('emulatorInstallNames', () => {
   it.each([
     [['linux/arm64', 'linux/arm/v7', 'linux/arm/v6'], ['arm64', 'arm']],
     [['linux/riscv64', 'linux/s390x', 'linux/ppc64le', 'linux/386', 'linux/amd64'], ['riscv64', 's390x', 'ppc64le', '386', 'amd64']],
+    [['linux/mips64', 'linux/mips64le', 'linux/loong64'], ['mips64', 'mips64le', 'loong64']],
+    // Nothing to install for what no emulator runs: the builder check reports it.
+    [['linux/sparc64', 'darwin/arm64', 'windows/amd64', 'linux/arm64'], ['arm64']],
   ])('%j → %j', (platforms, names) => expect(emulatorInstallNames(platforms)).toEqual(names));
+});
+
+describe('canEmulate', () => {
+  it.each([
+    ['linux/amd64/v3', true],
+    ['linux/arm/v6', true],
+    ['linux/mips64', true],
+    ['linux/sparc64', false],
+    ['darwin/arm64', false],
+    ['windows/amd64', false],
+  ])('%s → %s', (platform, expected) => expect(canEmulate(platform)).toBe(expected));
+});
+
+describe('isLinuxPlatform', () => {
+  it.each([
+    ['linux/arm/v7', true],
+    ['darwin/arm64', false],
+    ['windows/amd64', false],
+    ['freebsd/amd64', false],
+  ])('%s → %s', (platform, expected) => expect(isLinuxPlatform(platform)).toBe(expected));
+});
+
+describe('nativePlatforms', () => {
+  it.each([
+    ['x64', ['linux/amd64', 'linux/386']],
+    ['ia32', ['linux/386']],
+    ['arm64', ['linux/arm64']],
+    ['arm', ['linux/arm']],
+    ['ppc64', ['linux/ppc64le']],
+    ['s390x', ['linux/s390x']],
+    ['riscv64', ['linux/riscv64']],
+  ])("Node's %s runs %j", (arch, platforms) => expect(nativePlatforms(arch)).toEqual(platforms));
+});
+
+describe('byEmulator', () => {
+  it('groups the variants one emulator serves, in first-seen order', () => {
+    expect(byEmulator(['linux/arm/v7', 'linux/s390x', 'linux/arm/v6'])).toEqual([['linux/arm/v7', 'linux/arm/v6'], ['linux/s390x']]);
+  });
+});
+
+describe('readBinfmtEntries', () => {
+  it('reads every entry of the folder but register and status', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'binfmt-'));
+    writeFileSync(join(dir, 'register'), '');
+    writeFileSync(join(dir, 'status'), 'enabled');
+    writeFileSync(join(dir, 'qemu-aarch64'), fixture('binfmt-qemu-aarch64.txt'));
+    expect(readBinfmtEntries(dir).map((e) => [e.name, e.platform])).toEqual([['qemu-aarch64', 'linux/arm64']]);
+  });
+
+  it('reads nothing when binfmt_misc is not mounted', () => {
+    expect(readBinfmtEntries(join(tmpdir(), 'no-such-binfmt-dir'))).toEqual([]);
+  });
 });
 
 describe('entriesWithoutFixBinary', () => {

@@ -3,6 +3,8 @@
  * binfmt entries are matched by the ELF header they claim (class, byte order, machine), not by their
  * name, since installers name them differently (qemu-aarch64, aarch64, …).
  */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 export interface BinfmtEntry {
   name: string;
@@ -20,18 +22,29 @@ interface Arch {
   elf: { class64: boolean; littleEndian: boolean; machine: number };
 }
 
-// ELF e_machine values: https://refspecs.linuxfoundation.org/elf/gabi4+/ch4.eheader.html
+// Every emulator tonistiigi/binfmt can register (cmd/binfmt/config.go `configs`), in its order, with the ELF
+// header its binfmt_misc entry matches. e_machine values: https://refspecs.linuxfoundation.org/elf/gabi4+/ch4.eheader.html
 const ARCHES: Arch[] = [
   { platform: 'linux/amd64', installName: 'amd64', elf: { class64: true, littleEndian: true, machine: 0x3e } },
-  { platform: 'linux/386', installName: '386', elf: { class64: false, littleEndian: true, machine: 0x03 } },
   { platform: 'linux/arm64', installName: 'arm64', elf: { class64: true, littleEndian: true, machine: 0xb7 } },
   { platform: 'linux/arm', installName: 'arm', elf: { class64: false, littleEndian: true, machine: 0x28 } },
-  { platform: 'linux/riscv64', installName: 'riscv64', elf: { class64: true, littleEndian: true, machine: 0xf3 } },
-  { platform: 'linux/ppc64le', installName: 'ppc64le', elf: { class64: true, littleEndian: true, machine: 0x15 } },
   { platform: 'linux/s390x', installName: 's390x', elf: { class64: true, littleEndian: false, machine: 0x16 } },
+  { platform: 'linux/ppc64le', installName: 'ppc64le', elf: { class64: true, littleEndian: true, machine: 0x15 } },
+  { platform: 'linux/riscv64', installName: 'riscv64', elf: { class64: true, littleEndian: true, machine: 0xf3 } },
+  { platform: 'linux/386', installName: '386', elf: { class64: false, littleEndian: true, machine: 0x03 } },
   { platform: 'linux/mips64le', installName: 'mips64le', elf: { class64: true, littleEndian: true, machine: 0x08 } },
+  { platform: 'linux/mips64', installName: 'mips64', elf: { class64: true, littleEndian: false, machine: 0x08 } },
   { platform: 'linux/loong64', installName: 'loong64', elf: { class64: true, littleEndian: true, machine: 0x102 } },
 ];
+
+/** The emulators the installer knows, by their `--install` name. */
+export const EMULATOR_NAMES: readonly string[] = ARCHES.map((a) => a.installName);
+
+/**
+ * Only Linux binaries are ever run by QEMU. BuildKit still makes images for other OSes (darwin, windows,
+ * freebsd) from `FROM scratch` + COPY, without running anything; a RUN step there fails in that target.
+ */
+export const isLinuxPlatform = (platform: string) => platform.toLowerCase().startsWith('linux/');
 
 /** `linux/arm/v7` → `linux/arm`: one emulator serves every variant. */
 export const platformFamily = (platform: string) => platform.toLowerCase().split('/').slice(0, 2).join('/');
@@ -59,16 +72,46 @@ export function parseBinfmtEntry(name: string, text: string): BinfmtEntry {
   };
 }
 
+export const BINFMT_DIR = '/proc/sys/fs/binfmt_misc';
+
+/** Every entry of binfmt_misc whose file can be read; none when it is not mounted. */
+export function readBinfmtEntries(dir = BINFMT_DIR): BinfmtEntry[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir).filter((n) => n !== 'register' && n !== 'status');
+  } catch {
+    return []; // not mounted: nothing registered
+  }
+  return names.flatMap((name) => {
+    try {
+      return [parseBinfmtEntry(name, readFileSync(join(dir, name), 'utf8'))];
+    } catch {
+      return [];
+    }
+  });
+}
+
+const archOf = (platform: string) => ARCHES.find((a) => a.platform === platformFamily(platform));
+
+/** Whether the installer has an emulator for this Linux platform (every variant of an architecture shares one). */
+export const canEmulate = (platform: string) => archOf(platform) !== undefined;
+
+// Node's process.arch → the OCI platform(s) it runs. Node names ppc64le `ppc64` (it supports no big-endian ppc64).
+const NATIVE: Record<string, string[]> = {
+  x64: ['linux/amd64', 'linux/386'],
+  ia32: ['linux/386'],
+  arm64: ['linux/arm64'],
+  arm: ['linux/arm'],
+  ppc64: ['linux/ppc64le'],
+};
+
 /** The platforms this machine runs without an emulator. */
 export function nativePlatforms(nodeArch: string = process.arch): string[] {
-  if (nodeArch === 'x64') return ['linux/amd64', 'linux/386'];
-  if (nodeArch === 'arm64') return ['linux/arm64'];
-  if (nodeArch === 'arm') return ['linux/arm'];
-  return [`linux/${nodeArch}`];
+  return NATIVE[nodeArch] ?? [`linux/${nodeArch}`];
 }
 
 /**
- * Platforms of `requested` that are neither native nor served by an enabled emulator with the F flag.
+ * Linux platforms of `requested` that are neither native nor served by an enabled emulator with the F flag.
  * F ("fix binary") makes the kernel open the interpreter at registration, so it works inside containers
  * and build sandboxes that do not have the emulator's file: without it, builds fail with "exec format error".
  */
@@ -77,7 +120,7 @@ export function platformsNeedingEmulator(requested: readonly string[], entries: 
     ...native.map(platformFamily),
     ...entries.filter((e) => e.enabled && e.flags.includes('F') && e.platform).map((e) => e.platform!),
   ]);
-  return requested.filter((p) => !served.has(platformFamily(p)));
+  return requested.filter((p) => isLinuxPlatform(p) && !served.has(platformFamily(p)));
 }
 
 /** Entries that serve a platform but lack the F flag: reported, since they break builds in containers. */
@@ -85,8 +128,14 @@ export function entriesWithoutFixBinary(entries: readonly BinfmtEntry[]): Binfmt
   return entries.filter((e) => e.enabled && e.platform && !e.flags.includes('F'));
 }
 
-/** The names tonistiigi/binfmt's `--install` takes for these platforms, e.g. `arm64,arm`. */
+/** The names tonistiigi/binfmt's `--install` takes for these platforms, e.g. `arm64,arm`; none for what it cannot emulate. */
 export function emulatorInstallNames(platforms: readonly string[]): string[] {
-  const names = platforms.map((p) => ARCHES.find((a) => a.platform === platformFamily(p))?.installName ?? platformFamily(p).split('/')[1]);
-  return [...new Set(names)];
+  return [...new Set(platforms.flatMap((p) => archOf(p)?.installName ?? []))];
+}
+
+/** Platforms grouped by the emulator that serves them: `linux/arm/v6` and `linux/arm/v7` share one. */
+export function byEmulator(platforms: readonly string[]): string[][] {
+  const groups = new Map<string, string[]>();
+  for (const p of platforms) groups.set(platformFamily(p), [...(groups.get(platformFamily(p)) ?? []), p]);
+  return [...groups.values()];
 }

@@ -13,8 +13,9 @@ const PLATFORMS = ['linux/amd64', 'linux/arm64', 'linux/arm/v7'];
 function setup(docker = fakeDocker(), env: { native?: string[]; readBinfmt?: () => BinfmtEntry[] } = {}) {
   const logs: string[] = [];
   const workspaceRoot = makeWorkspace([]);
-  const ensure = (raw: Parameters<typeof normalizeBuilderSpec>[0]) =>
-    ensureBuilder(new DockerCli(docker.exec), normalizeBuilderSpec({ platforms: PLATFORMS, ...raw }), {
+  // `projectPlatforms`: what the projects being built ask for, added to the setup target's own.
+  const ensure = (raw: Parameters<typeof normalizeBuilderSpec>[0], projectPlatforms: string[] = []) =>
+    ensureBuilder(new DockerCli(docker.exec), normalizeBuilderSpec({ platforms: PLATFORMS, ...raw }, projectPlatforms), {
       workspaceRoot,
       log: (m) => logs.push(m),
       native: env.native ?? ALL_NATIVE,
@@ -107,12 +108,34 @@ describe('ensureBuilder: the builder', () => {
     expect(commands().filter((c) => c.startsWith('context create'))).toHaveLength(1);
   });
 
-  it('names the platforms a builder cannot serve and how to fix it', async () => {
+  it('returns each platform it cannot serve with how to fix it, and leaves the others usable', async () => {
     const { ensure } = setup(fakeDocker({ servedPlatforms: ['linux/amd64', 'linux/arm64'] }), { native: [...ALL_NATIVE, 'linux/s390x'] });
-    await expect(ensure({ driver: 'docker', platforms: ['linux/amd64', 'linux/s390x', 'linux/arm/v7'] })).rejects.toThrow(
-      "builder 'nx-crossbake' cannot build linux/s390x, linux/arm/v7 (it serves linux/amd64, linux/arm64): register QEMU for them " +
-        '(`docker run --privileged --rm tonistiigi/binfmt:qemu-v10.2.3 --install s390x,arm`)',
+    const facts = await ensure({ driver: 'docker', platforms: ['linux/amd64', 'linux/s390x', 'linux/arm64', 'linux/arm/v7'] });
+    expect([...facts.unavailable.keys()]).toEqual(['linux/s390x', 'linux/arm/v7']);
+    expect(facts.unavailable.get('linux/s390x')).toBe(
+      "builder 'nx-crossbake' cannot build linux/s390x (it serves linux/amd64, linux/arm64): register QEMU for it " +
+        "(`docker run --privileged --rm tonistiigi/binfmt:qemu-v10.2.3 --install s390x`), add a native node for it in the setup target's 'nodes', " +
+        "or drop it from 'platforms'",
     );
+    expect(facts.unavailable.get('linux/arm/v7')).toContain('--install arm`');
+  });
+
+  it('says when no emulator exists for an architecture, offering a native node instead', async () => {
+    const { ensure, commands } = setup(fakeDocker({ servedPlatforms: ['linux/amd64'] }), { native: ['linux/amd64'] });
+    const facts = await ensure({ driver: 'docker', platforms: ['linux/amd64'] }, ['linux/sparc64']);
+    expect(commands().some((c) => c.startsWith('run'))).toBe(false);
+    expect(facts.unavailable.get('linux/sparc64')).toBe(
+      "builder 'nx-crossbake' cannot build linux/sparc64 (it serves linux/amd64), and QEMU has no emulator for it " +
+        '(tonistiigi/binfmt knows amd64, arm64, arm, s390x, ppc64le, riscv64, 386, mips64le, mips64, loong64): ' +
+        "add a native node for it in the setup target's 'nodes', or drop it from 'platforms'",
+    );
+  });
+
+  it('builds other OSes as BuildKit can: no emulator, and no served-platform check for them', async () => {
+    const { ensure, commands } = setup(fakeDocker({ servedPlatforms: ['linux/amd64'] }), { native: ['linux/amd64'], readBinfmt: () => [] });
+    const facts = await ensure({ platforms: ['linux/amd64'] }, ['darwin/arm64', 'windows/amd64', 'freebsd/amd64']);
+    expect(commands().some((c) => c.startsWith('run'))).toBe(false);
+    expect(facts.unavailable.size).toBe(0);
   });
 });
 
@@ -140,16 +163,87 @@ describe('ensureBuilder: emulators', () => {
   });
 
   it('gives the exact command when installing is turned off', async () => {
-    const { ensure, commands } = setup(fakeDocker(), { native: ['linux/amd64'], readBinfmt: () => [arm] });
-    await expect(ensure({ 'install-qemu': false })).rejects.toThrow(
-      'no QEMU emulator is registered for linux/arm64: run `docker run --privileged --rm tonistiigi/binfmt:qemu-v10.2.3 --install arm64` (or set install-qemu: true)',
+    const { ensure, commands } = setup(fakeDocker({ servedPlatforms: ['linux/amd64', 'linux/arm/v7'] }), { native: ['linux/amd64'], readBinfmt: () => [arm] });
+    const facts = await ensure({ 'install-qemu': false });
+    expect([...facts.unavailable.keys()]).toEqual(['linux/arm64']);
+    expect(facts.unavailable.get('linux/arm64')).toBe(
+      "builder 'nx-crossbake' cannot build linux/arm64: no QEMU emulator is registered for linux/arm64: " +
+        'run `docker run --privileged --rm tonistiigi/binfmt:qemu-v10.2.3 --install arm64` (or set install-qemu: true); ' +
+        "or add a native node for it in the setup target's 'nodes', or drop it from 'platforms'",
     );
-    expect(commands()).toEqual([]);
+    expect(commands().some((c) => c.startsWith('run'))).toBe(false);
   });
 
-  it('fails when the image did not register what was asked', async () => {
+  it('trusts the builder over binfmt_misc: a platform it serves without our emulator is usable', async () => {
+    // e.g. moby/buildkit's own buildkit-qemu-* binaries, or a remote BuildKit on that architecture.
     const { ensure } = setup(fakeDocker(), { native: ['linux/amd64'], readBinfmt: () => [] });
-    await expect(ensure({})).rejects.toThrow('tonistiigi/binfmt:qemu-v10.2.3 did not register an emulator for linux/arm64, linux/arm/v7');
+    expect((await ensure({ 'install-qemu': false })).unavailable.size).toBe(0);
+  });
+
+  it('reports what the image did not register, for those platforms only', async () => {
+    let registered: BinfmtEntry[] = [];
+    const docker = fakeDocker({ servedPlatforms: ['linux/amd64', 'linux/arm64'] });
+    const exec: Exec = async (file, args, options) => {
+      if (args[0] === 'run') registered = [arm64]; // exits 0, as tonistiigi/binfmt does when one emulator fails
+      return docker.exec(file, args, options);
+    };
+    const { ensure } = setup({ ...docker, exec }, { native: ['linux/amd64'], readBinfmt: () => registered });
+    const facts = await ensure({});
+    expect(facts.emulatorsInstalled).toEqual(['linux/arm64']);
+    expect([...facts.unavailable.keys()]).toEqual(['linux/arm/v7']);
+    expect(facts.unavailable.get('linux/arm/v7')).toContain(
+      "cannot build linux/arm/v7: tonistiigi/binfmt:qemu-v10.2.3 did not register an emulator for linux/arm/v7: check /proc/sys/fs/binfmt_misc and the image",
+    );
+  });
+
+  // The rig's installer: registers the names in order and exits 1 at the first it has no emulator for.
+  function installerKnowing(known: Record<string, BinfmtEntry>, docker = fakeDocker({ servedPlatforms: ['linux/amd64'] })) {
+    const registered: BinfmtEntry[] = [];
+    const exec: Exec = async (file, args, options) => {
+      if (args[0] !== 'run') return docker.exec(file, args, options);
+      docker.calls.push([...args]);
+      for (const name of args[args.length - 1].split(',')) {
+        if (!known[name]) return { exitCode: 1, stdout: '', stderr: `this image has no emulator for '${name}'` };
+        registered.push(known[name]);
+        // BuildKit detects emulators on its own: the builder serves what is registered.
+        docker.builders.set('nx-crossbake', inspectText('nx-crossbake', 'docker', ['linux/amd64', ...registered.map((e) => e.platform!)]));
+      }
+      return { exitCode: 0, stdout: '', stderr: '' };
+    };
+    return { docker: { ...docker, exec }, readBinfmt: () => registered };
+  }
+
+  it('an emulator that cannot be installed marks only its platforms, asking for each emulator alone to tell which', async () => {
+    const { docker, readBinfmt } = installerKnowing({ arm64 });
+    const { ensure, commands } = setup(docker, { native: ['linux/amd64'], readBinfmt });
+    const facts = await ensure({ driver: 'docker', platforms: ['linux/amd64', 'linux/s390x', 'linux/arm64'] });
+    expect(commands().filter((c) => c.startsWith('run')).map((c) => c.split(' ').pop())).toEqual(['s390x,arm64', 's390x', 'arm64']);
+    expect(facts.emulatorsInstalled).toEqual(['linux/arm64']);
+    expect([...facts.unavailable.keys()]).toEqual(['linux/s390x']);
+    expect(facts.unavailable.get('linux/s390x')).toBe(
+      "builder 'nx-crossbake' cannot build linux/s390x: registering QEMU for linux/s390x with tonistiigi/binfmt:qemu-v10.2.3 failed (exit 1): " +
+        "this image has no emulator for 's390x'. Check that the image can be pulled and has these emulators ('qemu-image' option), " +
+        "or register them yourself; or add a native node for it in the setup target's 'nodes', or drop it from 'platforms'",
+    );
+  });
+
+  it('runs the installer once when its failure can only belong to the one emulator still missing', async () => {
+    const { docker, readBinfmt } = installerKnowing({ arm64 });
+    const { ensure, commands } = setup(docker, { native: ['linux/amd64'], readBinfmt });
+    const facts = await ensure({ driver: 'docker', platforms: ['linux/amd64', 'linux/arm64', 'linux/s390x'] });
+    expect(commands().filter((c) => c.startsWith('run'))).toEqual(['run --privileged --rm tonistiigi/binfmt:qemu-v10.2.3 --install arm64,s390x']);
+    expect([...facts.unavailable.keys()]).toEqual(['linux/s390x']);
+  });
+
+  it('a failed pull marks every platform it was for, one emulator each', async () => {
+    const docker = fakeDocker({ servedPlatforms: ['linux/amd64'] });
+    const exec: Exec = async (file, args, options) =>
+      args[0] === 'run' ? { exitCode: 125, stdout: '', stderr: 'Unable to find image: pull access denied' } : docker.exec(file, args, options);
+    const { ensure } = setup({ ...docker, exec }, { native: ['linux/amd64'], readBinfmt: () => [] });
+    const facts = await ensure({ platforms: ['linux/amd64', 'linux/arm64', 'linux/arm/v7', 'linux/arm/v6'] });
+    expect([...facts.unavailable.keys()]).toEqual(['linux/arm64', 'linux/arm/v7', 'linux/arm/v6']);
+    expect(facts.unavailable.get('linux/arm64')).toContain('registering QEMU for linux/arm64 with tonistiigi/binfmt:qemu-v10.2.3 failed (exit 125): Unable to find image');
+    expect(facts.unavailable.get('linux/arm/v6')).toContain('registering QEMU for linux/arm/v7, linux/arm/v6 with');
   });
 
   it('leaves QEMU to the host when binfmt_misc cannot be seen (a CI job container), relying on the builder check', async () => {

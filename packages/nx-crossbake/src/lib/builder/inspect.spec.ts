@@ -56,9 +56,23 @@ describe('parseBuilderInspect', () => {
 
 describe('missingPlatforms', () => {
   const multi = parseBuilderInspect(fixture('buildx-inspect.multi-node.txt'));
+  const docker = parseBuilderInspect(fixture('buildx-inspect.docker-context.txt'));
   it.each([
     [['linux/amd64', 'linux/arm64', 'linux/arm/v7'], []],
     [['linux/arm64/v8'], []],
     [['linux/s390x', 'linux/arm/v6', 'linux/arm64'], ['linux/s390x', 'linux/arm/v6']],
   ])('%j → %j across all nodes', (requested, missing) => expect(missingPlatforms(multi, requested)).toEqual(missing));
+
+  // The docker-context fixture lists linux/amd64, amd64/v2…v4, arm64, arm/v7, arm/v6.
+  it.each([
+    ['the form containerd normalizes to', ['linux/arm/v7', 'linux/amd64/v2'], []],
+    ['a form containerd normalizes, on the requesting side', ['linux/arm', 'linux/aarch64', 'linux/amd64/v1', 'linux/armhf'], []],
+    ['a variant it does not list', ['linux/arm/v5', 'linux/riscv64'], ['linux/arm/v5', 'linux/riscv64']],
+    ['other OSes, which BuildKit makes without running anything', ['darwin/arm64', 'windows/amd64', 'freebsd/amd64'], []],
+  ])('%s: %j → %j', (_name, requested, missing) => expect(missingPlatforms(docker, requested)).toEqual(missing));
+
+  it('normalizes the served side too', () => {
+    const info = parseBuilderInspect('Name: b\nDriver: remote\n\nNodes:\nName: b0\nPlatforms: linux/arm, linux/arm64/v8\n');
+    expect(missingPlatforms(info, ['linux/arm/v7', 'linux/arm64'])).toEqual([]);
+  });
 });

@@ -2,6 +2,9 @@
  * Parses `docker buildx inspect [--bootstrap] <name>` (text: buildx has no JSON form of inspect).
  * Recorded outputs, with `*`-pinned platforms and several nodes, are in ../__fixtures__.
  */
+import { normalizePlatform } from '../options/platforms';
+import { isLinuxPlatform } from './emulation';
+
 export interface BuilderNode {
   name: string;
   endpoint?: string;
@@ -58,10 +61,15 @@ export function parseBuilderInspect(text: string): BuilderInfo {
   return info;
 }
 
-const canonical = (platform: string) => (platform === 'linux/arm64/v8' ? 'linux/arm64' : platform);
+// buildx prints what BuildKit reports already normalized, and projects' platforms arrive normalized; both
+// sides are normalized again here so the comparison holds whoever calls it (`linux/arm` is `linux/arm/v7`).
+const normalized = (platform: string) => normalizePlatform(platform).platform ?? platform;
 
-/** Requested platforms that no node of the builder serves. */
+/**
+ * Requested Linux platforms that no node of the builder serves. Other OSes are never missing: BuildKit
+ * produces them from `FROM scratch` without running anything, and a RUN there fails in its own target.
+ */
 export function missingPlatforms(info: BuilderInfo, requested: readonly string[]): string[] {
-  const served = new Set(info.nodes.flatMap((n) => n.platforms).map(canonical));
-  return requested.filter((p) => !served.has(canonical(p)));
+  const served = new Set(info.nodes.flatMap((n) => n.platforms).map(normalized));
+  return requested.filter((p) => isLinuxPlatform(p) && !served.has(normalized(p)));
 }

@@ -18,6 +18,15 @@ describe('docker argv builders', () => {
       getBakeCommand({ bakeFile: 'b.json', metadataFile: 'm.json', builder: context }),
       ['--context', 'crossbake', 'buildx', 'bake', '--file', 'b.json', '--metadata-file', 'm.json', '--progress', 'plain'],
     ],
+    [
+      // one --allow per entitlement, values as given (paths may hold '=' and ',')
+      getBakeCommand({ bakeFile: 'b.json', metadataFile: 'm.json', builder: container, entitlements: ['ssh', 'fs.read=/keys/id,a', 'fs=/c=1'] }),
+      ['buildx', '--builder', 'crossbake', 'bake', '--file', 'b.json', '--metadata-file', 'm.json', '--progress', 'plain', '--allow', 'ssh', '--allow', 'fs.read=/keys/id,a', '--allow', 'fs=/c=1'],
+    ],
+    [
+      getBakeCommand({ bakeFile: 'b.json', metadataFile: 'm.json', builder: container, entitlements: [] }),
+      ['buildx', '--builder', 'crossbake', 'bake', '--file', 'b.json', '--metadata-file', 'm.json', '--progress', 'plain'],
+    ],
   ])('%j', (argv, expected) => expect(argv).toEqual(expected));
 
   it('never selects a builder globally', () => {

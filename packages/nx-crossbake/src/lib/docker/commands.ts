@@ -22,12 +22,24 @@ export interface BakeCommandInput {
   bakeFile: string;
   metadataFile: string;
   builder: BuilderRef;
+  /** `--allow` values, as getBakeEntitlements computes them: without them bake refuses every target. */
+  entitlements?: readonly string[];
 }
 
 // Plain progress: readable in CI logs, and it names the target of every step, which is how a failure is
 // traced back to its project.
-export const getBakeCommand = ({ bakeFile, metadataFile, builder }: BakeCommandInput): string[] =>
-  buildx(builder, 'bake', '--file', bakeFile, '--metadata-file', metadataFile, '--progress', 'plain');
+export const getBakeCommand = ({ bakeFile, metadataFile, builder, entitlements = [] }: BakeCommandInput): string[] =>
+  buildx(
+    builder,
+    'bake',
+    '--file',
+    bakeFile,
+    '--metadata-file',
+    metadataFile,
+    '--progress',
+    'plain',
+    ...entitlements.flatMap((e) => ['--allow', e]),
+  );
 
 export const getHistoryListCommand = (builder: BuilderRef): string[] => buildx(builder, 'history', 'ls', '--format', 'json');
 

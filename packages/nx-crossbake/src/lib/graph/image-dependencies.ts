@@ -1,14 +1,19 @@
-import { type ImageRef, parseImageRef } from './image-name';
+import { posix } from 'node:path';
+import { MULTIARCH_EXECUTOR } from '../../executor-names';
+import { toKeyValueList, toStringList, toText } from '../options/coerce';
+import { parseKeyValues } from '../options/validators';
+import { parseDockerfileImageRefs } from './dockerfile-refs';
+import { type ImagePattern, parseImageRef, parseTagPattern, pulledTag } from './image-name';
 
 export interface ProjectImages {
   name: string;
-  /** The tags the project's docker-multiarch target produces. */
+  /** The tag options of one of the project's multiarch targets, as written: templates allowed. */
   images: readonly string[];
-  /** What its Dockerfile builds from or copies out of (see parseDockerfileImageRefs). */
+  /** What that target's Dockerfile builds from or copies out of (see parseDockerfileImageRefs). */
   dockerfileRefs: readonly string[];
 }
 
-/** `source` builds from (or copies out of) the image `target` produces, so `target` must be built first. */
+/** `source` builds from (or copies out of) an image `target` may produce, so a change to `target` affects `source`. */
 export interface ImageDependency {
   source: string;
   target: string;
@@ -16,75 +21,111 @@ export interface ImageDependency {
   image: string;
 }
 
-/** A repository that a Dockerfile refers to and that several projects produce: no edge is guessed for it. */
-export interface AmbiguousRepository {
-  repository: string;
-  producers: string[];
-  referencedBy: string[];
-}
-
-export interface ImageDependencies {
-  edges: ImageDependency[];
-  ambiguous: AmbiguousRepository[];
-}
-
 const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-const sorted = (values: Iterable<string>) => [...values].sort(compare);
 
-// Without tag or digest a reference means `:latest`; with only a digest it names no tag.
-const tagKey = ({ repository, tag, digest }: ImageRef) =>
-  tag !== undefined ? `${repository}:${tag}` : digest === undefined ? `${repository}:latest` : undefined;
-
-function addTo(index: Map<string, Set<string>>, key: string | undefined, project: string) {
-  if (key === undefined) return;
-  const projects = index.get(key) ?? new Set<string>();
-  projects.add(project);
-  index.set(key, projects);
+interface Producer {
+  project: string;
+  pattern: ImagePattern;
 }
 
 /**
- * Which projects' images are built FROM which other projects' images. A reference matches a project
- * that produces its repository, whatever the tag: the tag a Dockerfile pins is usually not the one being
- * built. When several projects produce the repository, an exact tag match still decides (one repository,
- * a tag per service); failing that the repository is reported as ambiguous instead of given edges to
- * all of them, which would order builds on a guess. A project referring to its own image is no edge.
- * Edges and ambiguities are sorted, so the result does not depend on the order of `projects`.
+ * Which projects' images may be built FROM which other projects' images: the project graph's rule, which is
+ * conservative, since rebuilding a dependent too often is safe and missing one is not. (The runtime links
+ * only exact tags: see linkSiblingImages.)
+ *
+ * A reference depends on every other project whose tags produce its repository, templates included, whatever
+ * the tag or digest it pins. Only when several projects share the repository (one repository, a tag per
+ * service) does the tag choose among them: the producers whose tag pattern matches it, or all of them when
+ * none does. A project referring to its own image is no edge. Edges are sorted, so the result does not depend
+ * on the order of `projects`.
  */
-export function findImageDependencies(projects: readonly ProjectImages[]): ImageDependencies {
-  const byRepository = new Map<string, Set<string>>();
-  const byTag = new Map<string, Set<string>>();
-  for (const project of projects) {
-    for (const image of project.images) {
-      const ref = parseImageRef(image);
-      addTo(byRepository, ref.repository, project.name);
-      addTo(byTag, tagKey(ref), project.name);
+export function findImageDependencies(projects: readonly ProjectImages[]): ImageDependency[] {
+  // Fixed repositories are looked up by name; only patterns with a placeholder in the repository are scanned.
+  const byRepository = new Map<string, Producer[]>();
+  const templated: Producer[] = [];
+  for (const { name, images } of projects) {
+    for (const image of images) {
+      const producer = { project: name, pattern: parseTagPattern(image, name) };
+      if (producer.pattern.literal === undefined) templated.push(producer);
+      else byRepository.set(producer.pattern.literal, [...(byRepository.get(producer.pattern.literal) ?? []), producer]);
     }
   }
 
   const edges = new Map<string, ImageDependency>();
-  const ambiguous = new Map<string, Set<string>>();
-  for (const project of projects) {
-    for (const image of project.dockerfileRefs) {
-      const ref = parseImageRef(image);
-      const exact = byTag.get(tagKey(ref) ?? '');
-      const producers = exact?.size === 1 ? exact : byRepository.get(ref.repository);
-      if (producers === undefined) continue;
-      if (producers.size > 1) {
-        addTo(ambiguous, ref.repository, project.name);
-        continue;
+  for (const { name, dockerfileRefs } of projects) {
+    for (const image of dockerfileRefs) {
+      for (const target of producersOf(image, byRepository, templated, name)) {
+        const key = JSON.stringify([name, target]);
+        if (!edges.has(key)) edges.set(key, { source: name, target, image });
       }
-      const [target] = producers;
-      const key = JSON.stringify([project.name, target]);
-      if (target !== project.name && !edges.has(key)) edges.set(key, { source: project.name, target, image });
     }
   }
+  return [...edges.values()].sort((a, b) => compare(a.source, b.source) || compare(a.target, b.target));
+}
 
-  return {
-    edges: [...edges.values()].sort((a, b) => compare(a.source, b.source) || compare(a.target, b.target)),
-    ambiguous: sorted(ambiguous.keys()).map((repository) => ({
-      repository,
-      producers: sorted(byRepository.get(repository)!),
-      referencedBy: sorted(ambiguous.get(repository)!),
-    })),
-  };
+/** The projects other than `self` that may produce the image `reference` names. */
+function producersOf(reference: string, byRepository: Map<string, Producer[]>, templated: readonly Producer[], self: string): string[] {
+  const ref = parseImageRef(reference);
+  const producers = [...(byRepository.get(ref.repository) ?? []), ...templated.filter((p) => p.pattern.repository.test(ref.repository))];
+  const tag = pulledTag(ref);
+  const byTag = tag === undefined ? [] : producers.filter((p) => p.pattern.tag.test(tag));
+  const projects = new Set((byTag.length > 0 ? byTag : producers).map((p) => p.project));
+  projects.delete(self);
+  return [...projects];
+}
+
+/** What a project's configuration holds, as Nx gives it (ProjectConfiguration): options may be anything. */
+export interface ProjectTargets {
+  root: string;
+  targets?: Readonly<Record<string, { executor?: string; options?: unknown } | undefined>>;
+}
+
+/** A multiarch target whose image dependencies could not be read: it has no image edges. */
+export interface UnreadTarget {
+  project: string;
+  target: string;
+  reason: string;
+}
+
+export interface WorkspaceImages {
+  /** One entry per multiarch target that could be read. */
+  images: Array<ProjectImages & { target: string; dockerfile: string }>;
+  unread: UnreadTarget[];
+}
+
+/** One target's tags and Dockerfile references; throws, with the reason, when they cannot be read. */
+function readTargetImages(root: string, rawOptions: unknown, readFile: (path: string) => string) {
+  if (rawOptions !== undefined && (rawOptions === null || typeof rawOptions !== 'object' || Array.isArray(rawOptions))) {
+    throw new Error(`its options are ${JSON.stringify(rawOptions)}, not an object`);
+  }
+  const options = (rawOptions ?? {}) as Record<string, unknown>;
+  const problems: string[] = [];
+  const tags = toStringList('tags', options.tags, 'comma', problems) ?? [];
+  const buildArgs = parseKeyValues('build-args', toKeyValueList('build-args', options['build-args'], problems) ?? [], problems);
+  const file = posix.normalize(toText('file', options.file, problems) ?? posix.join(root, 'Dockerfile'));
+  if (posix.isAbsolute(file) || file === '..' || file.startsWith('../')) problems.push(`'file' (${file}) is outside the workspace`);
+  if (problems.length > 0) throw new Error(problems.join('; '));
+  return { images: tags, dockerfile: file, dockerfileRefs: parseDockerfileImageRefs(readFile(file), buildArgs) };
+}
+
+/**
+ * The tags and Dockerfile references of every multiarch target of `projects` (Nx's project configurations,
+ * nx.json targetDefaults already merged in and `{projectName}` already substituted by Nx). Never throws for
+ * what a project holds: a target whose options or Dockerfile cannot be read (an option of the wrong type, a
+ * Dockerfile that is missing or a folder) is listed in `unread` and gives no edges; the executor reports it.
+ * `readFile` reads a workspace-relative path.
+ */
+export function readWorkspaceImages(projects: Readonly<Record<string, ProjectTargets>>, readFile: (path: string) => string): WorkspaceImages {
+  const result: WorkspaceImages = { images: [], unread: [] };
+  for (const [name, config] of Object.entries(projects)) {
+    for (const [target, targetConfig] of Object.entries(config?.targets ?? {})) {
+      if (targetConfig?.executor !== MULTIARCH_EXECUTOR) continue;
+      try {
+        result.images.push({ name, target, ...readTargetImages(config.root, targetConfig.options, readFile) });
+      } catch (e) {
+        result.unread.push({ project: name, target, reason: e instanceof Error ? e.message : String(e) });
+      }
+    }
+  }
+  return result;
 }

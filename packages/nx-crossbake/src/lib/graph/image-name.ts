@@ -1,3 +1,4 @@
+import { renderedProjectName, undoNxProjectName } from '../options/templates';
 /**
  * Image references reduced to what identifies an image across Dockerfiles and tags: the repository,
  * in docker's normalized form, so `busybox`, `library/busybox` and `docker.io/library/busybox` compare equal.
@@ -59,3 +60,45 @@ export function namedContextKey(ref: string): string {
       : repository;
   return `${familiar}${tag !== undefined && tag !== 'latest' ? `:${tag}` : ''}${digest !== undefined ? `@${digest}` : ''}`;
 }
+
+/**
+ * `{projectName}` as normalize renders it in tags: `@acme/api` → `acme-api`. Nx itself substitutes
+ * `{projectName}` in target options (project.json and targetDefaults) with the raw name before any plugin
+ * or executor sees them, so a tag can also reach us as `registry/acme/@acme/api:1`.
+ */
+
+/** Which image references a tag option may produce: templates.ts placeholders match any text. */
+export interface ImagePattern {
+  /** Matches a normalized repository (ImageRef.repository). */
+  repository: RegExp;
+  /** Whether the repository is fixed text (no placeholder in it): then `repository` matches only `literal`. */
+  literal?: string;
+  /** Matches a tag; a tag option without one produces `latest`. */
+  tag: RegExp;
+}
+
+// Stands for a placeholder while the template is parsed like a reference: a private-use character is
+// none of the separators (`/`, `:`, `@`, `.`) that parseImageRef looks for.
+const HOLE = '\uE000';
+const PLACEHOLDER = /\{[^{}]*\}/g;
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const holesAs = (text: string, wildcard: string) => new RegExp(`^${text.split(HOLE).map(escapeRegExp).join(wildcard)}$`);
+
+/**
+ * A tag option of `project`, placeholders and all (`registry.example.com/acme/{projectName}:{version}`), as a
+ * pattern of the references it may produce. `{projectName}` is rendered; any other placeholder (known or
+ * not) matches any text within one path component of the repository, or any tag in the tag part.
+ */
+export function parseTagPattern(template: string, project: string): ImagePattern {
+  const rendered = undoNxProjectName(template, project).replace(/\{projectName\}/g, renderedProjectName(project));
+  const ref = parseImageRef(rendered.replace(PLACEHOLDER, HOLE));
+  const tag = ref.tag ?? 'latest';
+  return {
+    repository: holesAs(ref.repository, '[^/]+'),
+    ...(!ref.repository.includes(HOLE) && { literal: ref.repository }),
+    tag: holesAs(tag, '[\\w.-]+'),
+  };
+}
+
+/** The tag a reference pulls: its own, `latest` when it names none, none when it is pinned by digest only. */
+export const pulledTag = ({ tag, digest }: ImageRef): string | undefined => tag ?? (digest === undefined ? 'latest' : undefined);

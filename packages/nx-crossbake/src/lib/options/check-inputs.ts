@@ -1,7 +1,8 @@
 import { statSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { InvalidOptionsError } from '../errors';
-import { secretSourceFiles } from './build-inputs';
+import { secretSourceFiles, type Env } from './build-inputs';
+import { localContextPath } from './csv-specs';
 import type { ServiceOptions } from './service-options';
 
 const kindOf = (path: string) => {
@@ -12,8 +13,41 @@ const kindOf = (path: string) => {
   }
 };
 
-/** Checks that the Dockerfile and the build context exist, before anything is built. */
-export function checkBuildInputs(options: ServiceOptions, workspaceRoot: string): void {
+/**
+ * The paths an ssh spec gives (buildx `id=path[,path…]`), or none for an agent taken from SSH_AUTH_SOCK.
+ * `id=` alone also means the agent, as in BuildKit's sshprovider.
+ */
+function sshPaths(spec: string): { id: string; paths: string[] } {
+  const eq = spec.indexOf('=');
+  if (eq < 0) return { id: spec, paths: [] };
+  const paths = spec.slice(eq + 1).split(',');
+  return { id: spec.slice(0, eq), paths: paths.length === 1 && paths[0] === '' ? [] : paths };
+}
+
+/**
+ * What buildx would otherwise refuse for the whole bake, reported for this project: a key or socket that
+ * is not there, or an agent without SSH_AUTH_SOCK. Paths are resolved from the workspace root, where bake
+ * runs, so absolute ones stay as written.
+ */
+function sshProblems(specs: readonly string[], workspaceRoot: string, env: Env): string[] {
+  const problems: string[] = [];
+  for (const { id, paths } of specs.filter((s) => s !== '').map(sshPaths)) {
+    if (paths.length === 0) {
+      const socket = env.SSH_AUTH_SOCK;
+      if (!socket) problems.push(`ssh '${id}' forwards the ssh-agent from SSH_AUTH_SOCK, which is not set: start an agent (eval "$(ssh-agent)" and ssh-add) or give a key, e.g. ${id}=/path/to/key`);
+      else if (kindOf(resolve(workspaceRoot, socket)) === 'missing') problems.push(`ssh '${id}' forwards the ssh-agent at SSH_AUTH_SOCK (${socket}), which does not exist: start the agent again or give a key, e.g. ${id}=/path/to/key`);
+      continue;
+    }
+    for (const path of paths) {
+      const kind = kindOf(resolve(workspaceRoot, path));
+      if (kind !== 'file') problems.push(`ssh '${id}' key or agent socket '${path}' ${kind === 'missing' ? 'does not exist' : 'is a directory'}: point it at a private key file or an agent socket`);
+    }
+  }
+  return problems;
+}
+
+/** Checks that the Dockerfile, the build contexts, secret files and ssh keys exist, before anything is built. */
+export function checkBuildInputs(options: ServiceOptions, workspaceRoot: string, env: Env = process.env): void {
   const problems: string[] = [];
   const file = kindOf(join(workspaceRoot, options.file));
   if (file !== 'file') {
@@ -27,7 +61,15 @@ export function checkBuildInputs(options: ServiceOptions, workspaceRoot: string)
     problems.push(`build context '${options.context}' is not a directory: set 'context' to the folder to send to the build`);
   }
   for (const src of secretSourceFiles(options.secrets)) {
-    if (kindOf(join(workspaceRoot, src)) !== 'file') problems.push(`secret file '${src}' does not exist: create it or fix the secret's src`);
+    if (kindOf(resolve(workspaceRoot, src)) !== 'file') problems.push(`secret file '${src}' does not exist: create it or fix the secret's src`);
   }
+  for (const [name, value] of Object.entries(options.buildContexts)) {
+    // A missing folder would stop the whole bake: it is this project's problem, found before building.
+    const path = localContextPath(value);
+    if (path !== undefined && kindOf(resolve(workspaceRoot, path)) !== 'directory') {
+      problems.push(`build context '${name}' (${path}) is not a directory: create it or fix the value in 'build-contexts'`);
+    }
+  }
+  problems.push(...sshProblems(options.ssh, workspaceRoot, env));
   if (problems.length > 0) throw new InvalidOptionsError(options.project, problems);
 }

@@ -1,4 +1,6 @@
 import { InvalidOptionsError } from '../errors';
+import type { MultiarchExecutorSchema } from '../../executors/multiarch/schema';
+import { secretSourceFiles } from './build-inputs';
 import { normalizeOptions, type RunFacts } from './normalize';
 
 const project = { name: '@acme/api', root: 'apps/api' };
@@ -8,7 +10,9 @@ const facts = (env: Record<string, string> = {}, git: RunFacts['git'] = {}): Run
 describe('normalizeOptions', () => {
   it('applies every default from schema.json and the project root', () => {
     expect(normalizeOptions({ push: true, tags: ['r.example.com/acme/api:1'] }, project, facts())).toEqual({
+      id: '@acme/api:docker-multiarch',
       project: '@acme/api',
+      targetName: 'docker-multiarch',
       projectRoot: 'apps/api',
       context: 'apps/api',
       file: 'apps/api/Dockerfile',
@@ -34,6 +38,14 @@ describe('normalizeOptions', () => {
       strictEmulation: false,
       keepGoing: true,
       registries: [],
+      pushByDigest: undefined,
+    });
+  });
+
+  it('keys the options by the task: its id and target name', () => {
+    expect(normalizeOptions({ load: true }, { ...project, targetName: 'docker-multiarch-debug', taskId: '@acme/api:docker-multiarch-debug' }, facts())).toMatchObject({
+      id: '@acme/api:docker-multiarch-debug',
+      targetName: 'docker-multiarch-debug',
     });
   });
 
@@ -71,6 +83,30 @@ describe('normalizeOptions', () => {
     });
   });
 
+  // The forms users bring from build-push-action, bake, @nx/docker and the command line.
+  it.each<[string, object, object]>([
+    ['platforms as one comma string', { platforms: 'linux/amd64,linux/arm64' }, { platforms: ['linux/amd64', 'linux/arm64'] }],
+    ['platforms one per line', { platforms: 'linux/amd64\nlinux/arm64\n' }, { platforms: ['linux/amd64', 'linux/arm64'] }],
+    ['platforms normalized as containerd does', { platforms: ['linux/arm64', 'linux/arm', 'linux/amd64'] }, { platforms: ['linux/arm64', 'linux/arm/v7', 'linux/amd64'] }],
+    ['aliases of one platform built once', { platforms: ['linux/aarch64', 'linux/arm64/v8', 'linux/arm64', 'linux/x86_64', 'linux/amd64/v1'] }, { platforms: ['linux/arm64', 'linux/amd64'] }],
+    ['other OSes as BuildKit builds them', { platforms: ['darwin/arm64', 'windows/amd64', 'macos/amd64'] }, { platforms: ['darwin/arm64', 'windows/amd64', 'darwin/amd64'] }],
+    ['tags as one comma string', { tags: 'r/api:1, r/api:latest' }, { tags: ['r/api:1', 'r/api:latest'] }],
+    ['build-args as a map', { 'build-args': { NODE_ENV: 'production', RETRIES: 3, DEBUG: false } }, { buildArgs: { NODE_ENV: 'production', RETRIES: '3', DEBUG: 'false' } }],
+    ['build-args one per line, commas kept', { 'build-args': 'A=1,2\nB=x' }, { buildArgs: { A: '1,2', B: 'x' } }],
+    ['labels as a map', { labels: { team: 'core' }, 'oci-labels': false }, { labels: { team: 'core' } }],
+    ['provenance false as a boolean', { provenance: false }, { attest: ['type=provenance,disabled=true'] }],
+    ['provenance true as a boolean', { provenance: true }, { attest: ['type=provenance'] }],
+    ['booleans as a command line gives them', { push: 'true', tags: 'r/api:1', pull: 'true', 'no-cache': 'false' }, { push: true, pull: true, noCache: false }],
+    ['a number as the target stage', { target: 2 }, { target: '2' }],
+    ['cache-from one per line', { 'cache-from': 'type=registry,ref=r/api:c1\ntype=registry,ref=r/api:c2' }, { cacheFrom: ['type=registry,ref=r/api:c1', 'type=registry,ref=r/api:c2'] }],
+    ['outputs as one string', { outputs: 'type=local,dest=dist/api' }, { outputs: ['type=local,dest=dist/api'] }],
+    ['ssh as one string', { ssh: 'default' }, { ssh: ['default'] }],
+    ['build-contexts one per line', { 'build-contexts': 'alpine=docker-image://alpine:3.20\nbase=target:base' }, { buildContexts: { alpine: 'docker-image://alpine:3.20', base: 'target:base' } }],
+    ['null as unset', { platforms: null, tags: null }, { platforms: ['linux/amd64', 'linux/arm64'], tags: [] }],
+  ])('accepts %s', (_form, raw, expected) => {
+    expect(normalizeOptions({ load: true, ...raw } as never, project, facts())).toMatchObject(expected);
+  });
+
   it('reads $VAR and ${VAR} in build-args from the environment, $$ being a literal $', () => {
     const env = { VERSION: '1.2.3', USER: 'ci' };
     expect(normalizeOptions({ load: true, 'build-args': ['V=$VERSION', 'W=v${VERSION}-x', 'L=$${USER} costs $$5'] }, project, facts(env)).buildArgs).toEqual({
@@ -90,7 +126,22 @@ describe('normalizeOptions', () => {
     expect(JSON.stringify(options)).not.toContain('xyz');
   });
 
-  it.each([
+  it('reads secrets as buildx does: type=env with src, absolute files, and secret-files paths quoted when they hold a comma', () => {
+    const options = normalizeOptions(
+      { load: true, secrets: ['type=env,id=gh,src=GH_TOKEN', 'id=key,src=/etc/ci/key.pem'], 'secret-files': ['CERT=certs/a,b.pem'] },
+      project,
+      facts({ GH_TOKEN: 'xyz' }),
+    );
+    expect(options.secrets).toEqual(['type=env,id=gh,src=GH_TOKEN', 'id=key,src=/etc/ci/key.pem', 'id=CERT,"src=certs/a,b.pem"']);
+    expect(secretSourceFiles(options.secrets)).toEqual(['/etc/ci/key.pem', 'certs/a,b.pem']);
+  });
+
+  it.each(['TOKEN=abc123', 'TOKEN="abc123,x"', 'id=t,value=abc123', 'abc123'])('never repeats a value written in a secret by mistake (%s)', (spec) => {
+    expect(() => normalizeOptions({ load: true, secrets: [spec] }, project, facts())).toThrow(InvalidOptionsError);
+    expect(() => normalizeOptions({ load: true, secrets: [spec] }, project, facts())).not.toThrow(/abc123/);
+  });
+
+  it.each<[MultiarchExecutorSchema, string[]]>([
     [{ provenance: 'mode=max', sbom: true }, ['type=provenance,mode=max', 'type=sbom']],
     [{ provenance: 'false' }, ['type=provenance,disabled=true']],
     [{}, []],
@@ -155,7 +206,9 @@ describe('normalizeOptions', () => {
     [{ push: false, load: false }, "nothing would be produced: set 'push: true', 'load: true' or list 'outputs'"],
     [{ push: true }, "'push' is true but 'tags' is empty"],
     [{ load: true, platforms: [] }, "'platforms' is empty"],
-    [{ load: true, platforms: ['linux/aarch64'] }, "did you mean 'linux/arm64'?"],
+    [{ load: true, platforms: ['linux/armv7'] }, "platform 'linux/armv7' has an unknown architecture 'armv7': did you mean 'linux/arm/v7'?"],
+    [{ load: true, platforms: 'arm64' }, "platform 'arm64' names no OS"],
+    [{ load: true, platforms: ',' }, "'platforms' is empty"],
     [{ load: true, tags: ['Acme/API'] }, 'repository names must be lowercase'],
     [{ load: true, 'build-args': ['JUSTAKEY'] }, "build-args entry 'JUSTAKEY' is not of the form KEY=VALUE"],
     [{ load: true, context: '../elsewhere' }, "'context' (../elsewhere) must be a path inside the workspace"],
@@ -177,6 +230,34 @@ describe('normalizeOptions', () => {
     [{ load: true, buildArgs: ['A=1'] }, "unknown option 'buildArgs': did you mean 'build-args'?"],
     [{ load: true, noCache: true }, "unknown option 'noCache': did you mean 'no-cache'?"],
     [{ load: true, colour: 'red' }, "unknown option 'colour' (valid options: file, context"],
+    [{ load: true, _: ['extra'] }, 'unexpected argument extra: options are written --name=value'],
+    // Values of the wrong type: each named with what was expected, never guessed at.
+    [{ push: 'yes', tags: ['r/api:1'] }, "'push' is 'yes': expected true or false"],
+    [{ load: 1 }, "'load' is 1: expected true or false"],
+    [{ load: true, platforms: { linux: 'amd64' } }, `'platforms' is {"linux":"amd64"}: expected a list of strings`],
+    [{ load: true, tags: [1] }, "'tags' is [1]: expected a list of strings"],
+    [{ load: true, 'build-args': { A: { B: 1 } } }, `'build-args' entry 'A' is {"B":1}: expected a string, number or boolean value`],
+    [{ load: true, labels: 5 }, "'labels' is 5: expected a list of strings"],
+    [{ load: true, file: ['Dockerfile'] }, `'file' is ["Dockerfile"]: expected a string`],
+    [{ load: true, cache: 'off' }, "cache 'off' is not one of auto, registry, local, gha, none"],
+    [{ load: true, cache: false }, "'cache' is false: on a command line --no-cache is read as cache=false; write --no-cache=true"],
+    [{ load: true, provenance: ['mode=max'] }, `'provenance' is ["mode=max"]: expected a string`],
+    [{ load: true, provenance: 1 }, "provenance '1' is not one of false, true, mode=min, mode=max"],
+    [{ load: true, registries: { url: 'r' } }, `'registries' is {"url":"r"}: expected a list of objects`],
+    [{ load: true, registries: [{ url: 'r', username: 'u' }] }, "registries[0] (r) needs 'passwordEnv' as a non-empty string"],
+    // Entries buildx would refuse for the whole bake, refused for this project alone.
+    [{ load: true, outputs: ['type=local'] }, "output 'type=local' needs dest=<folder> for type=local"],
+    [{ load: true, outputs: ['type=tarball,dest=x'] }, "output 'type=tarball,dest=x' has an unknown type 'tarball'"],
+    [{ load: true, 'cache-from': ['type=registry'] }, "cache-from 'type=registry' needs ref=<image reference> for type=registry"],
+    [{ load: true, 'cache-to': ['type=local,src=x'] }, "cache-to 'type=local,src=x' needs dest=<folder> for type=local"],
+    [{ load: true, 'cache-to': ['ref="x'] }, "cache-to 'ref=\"x' is not CSV as buildx reads it"],
+    [{ load: true, ssh: ['a b'] }, "ssh 'a b' is not of the form default"],
+    [{ load: true, 'build-contexts': ['base=docker-image:alpine'] }, "did you mean 'docker-image://alpine'?"],
+    [{ load: true, 'build-contexts': ['Base=apps/base'] }, "build-contexts entry 'Base=apps/base' has a name that a FROM cannot write"],
+    [{ load: true, secrets: ['id=npm,env=NPM_TOKEN,mode=0400'] }, "secret 'npm' is not of the form id=<id>,env=<VARIABLE> or id=<id>,src=<file>"],
+    [{ load: true, secrets: ['id=npm,type=ssh,src=x'] }, "secret 'npm' has type 'ssh': expected file or env"],
+    [{ load: true, secrets: ['id=npm,src="x'] }, "secret 'npm' is not CSV as buildx reads it: check its quotes"],
+    [{ load: true, secrets: ['TOKEN="abc,def"'] }, "secret 'TOKEN' is not CSV as buildx reads it"],
   ])('rejects %j', (raw, message) => {
     expect(() => normalizeOptions(raw as never, project, facts())).toThrow(InvalidOptionsError);
     expect(() => normalizeOptions(raw as never, project, facts())).toThrow(message);
@@ -185,7 +266,7 @@ describe('normalizeOptions', () => {
   it('reports every problem of a project at once, naming the project', () => {
     let error: InvalidOptionsError | undefined;
     try {
-      normalizeOptions({ push: true, platforms: ['linux/sparc'], foo: 1 } as never, project);
+      normalizeOptions({ push: true, platforms: ['linux/sparkle'], foo: 1 } as never, project);
     } catch (e) {
       error = e as InvalidOptionsError;
     }

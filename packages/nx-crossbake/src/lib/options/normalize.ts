@@ -2,13 +2,16 @@ import { posix } from 'node:path';
 import schema from '../../executors/multiarch/schema.json';
 import type { MultiarchExecutorSchema } from '../../executors/multiarch/schema';
 import { InvalidOptionsError } from '../errors';
-import type { RegistryLogin, ServiceOptions } from './service-options';
+import type { ServiceOptions } from './service-options';
 import type { GitFacts } from '../facts/git-facts';
 import { attestations, interpolate, normalizeSecrets, type Env } from './build-inputs';
 import { defaultCache, type CacheInput, type CacheMode } from './cache';
-import { renderTemplate, sanitizeForTag, type TemplateValues } from './templates';
-import { readOption, unknownOptionProblems } from './schema-options';
-import { checkImageTag, checkPlatform, parseKeyValues } from './validators';
+import { checkBuildContext, checkCacheSpec, checkOutputSpec, checkSshSpec } from './csv-specs';
+import { normalizePlatforms } from './platforms';
+import { checkRegistryLogins } from './registry-logins';
+import { renderedProjectName, renderTemplate, sanitizeForTag, undoNxProjectName, type TemplateValues } from './templates';
+import { optionReader, unknownOptionProblems, type OptionReader } from './schema-options';
+import { checkImageTag, parseKeyValues } from './validators';
 import { DEFAULT_TARGET } from '../../executor-names';
 
 export interface ProjectRef {
@@ -33,9 +36,6 @@ export interface RunFacts {
 
 export const currentFacts = (): RunFacts => ({ env: process.env, git: {}, defaultBranch: 'main', now: new Date() });
 
-const option = <K extends keyof MultiarchExecutorSchema>(raw: MultiarchExecutorSchema, name: K) =>
-  readOption<NonNullable<MultiarchExecutorSchema[K]>>(schema, raw, name);
-
 // Names people bring from `docker build` or docker/build-push-action.
 const LIKELY_MEANT: Record<string, string> = { dockerfile: 'file', platform: 'platforms', tag: 'tags', 'build-arg': 'build-args', label: 'labels', output: 'outputs' };
 
@@ -48,66 +48,87 @@ function ociLabels(values: TemplateValues, git: GitFacts, now: Date): Record<str
   return labels;
 }
 
+const CACHE_MODES: readonly CacheMode[] = ['auto', 'registry', 'local', 'gha', 'none'];
+
+/** The cache mode; `cache: false` is what a command line makes of `--no-cache`, so that gets its own hint. */
+function cacheMode(raw: MultiarchExecutorSchema, read: OptionReader, problems: string[]): CacheMode {
+  if ((raw as Record<string, unknown>).cache === false) {
+    problems.push("'cache' is false: on a command line --no-cache is read as cache=false; write --no-cache=true to build without the cache, or --cache=none");
+    return 'auto';
+  }
+  return read.choice('cache', CACHE_MODES) ?? 'auto';
+}
+
 /** Explicit cache-from / cache-to win, each on its own; otherwise the project's default cache. */
-function explicitOrDefaultCache(raw: MultiarchExecutorSchema, input: Omit<CacheInput, 'mode'>, problems: string[]) {
-  const mode = option(raw, 'cache') as CacheMode;
-  if (mode === 'registry' && input.tags.length === 0) problems.push("'cache: registry' names its cache after the image: set 'tags'");
+function explicitOrDefaultCache(mode: CacheMode, read: OptionReader, input: Omit<CacheInput, 'mode'>, problems: string[]) {
+  if (mode === 'registry' && input.tags.length === 0 && read.wellTyped('tags')) problems.push("'cache: registry' names its cache after the image: set 'tags'");
   const defaults = defaultCache({ ...input, mode });
-  const from = option(raw, 'cache-from');
-  const to = option(raw, 'cache-to');
+  const from = checkedEach(read.list('cache-from', 'line'), (spec) => checkCacheSpec('cache-from', spec), problems);
+  const to = checkedEach(read.list('cache-to', 'line'), (spec) => checkCacheSpec('cache-to', spec), problems);
   return { cacheFrom: from.length ? from : defaults.cacheFrom, cacheTo: to.length ? to : defaults.cacheTo };
 }
 
-/** Each login names a variable that is set; the value itself is never read here. */
-function checkRegistries(registries: RegistryLogin[], env: Env, problems: string[]): RegistryLogin[] {
-  for (const r of registries) {
-    if (!r || !r.url || !r.username || !r.passwordEnv) {
-      problems.push(`each entry of 'registries' needs url, username and passwordEnv (got ${JSON.stringify(Object.keys(r ?? {}))})`);
-    } else if (env[r.passwordEnv] === undefined) {
-      problems.push(`the password for ${r.url} is read from the environment variable ${r.passwordEnv}, which is not set`);
-    }
+/** The entries as given, each checked (a problem each for those buildx would refuse). */
+function checkedEach(entries: string[], check: (entry: string) => string | undefined, problems: string[]): string[] {
+  for (const entry of entries) {
+    const problem = check(entry);
+    if (problem) problems.push(problem);
   }
-  return registries;
+  return entries;
 }
+
+/** Named contexts as `name=value`, each checked as buildx reads it. */
+function buildContexts(read: OptionReader, problems: string[]): Record<string, string> {
+  const contexts = parseKeyValues('build-contexts', read.list('build-contexts', 'line'), problems);
+  for (const [name, value] of Object.entries(contexts)) {
+    const problem = checkBuildContext(name, value);
+    if (problem) problems.push(problem);
+  }
+  return contexts;
+}
+
+/** Provenance as text: `true`/`false` may be written as booleans (as bake and build-push-action take them). */
+const provenanceOf = (raw: MultiarchExecutorSchema, read: OptionReader) => (typeof raw.provenance === 'boolean' ? String(raw.provenance) : read.text('provenance'));
 
 const toPosix = (p: string) => posix.normalize(p.replace(/\\/g, '/')).replace(/\/$/, '') || '.';
 
 /**
  * Applies every default exactly once and checks every value, so nothing downstream re-defaults or
- * re-validates. Throws InvalidOptionsError listing all problems of the project. Pure: the file system is
- * checked separately (see checkBuildInputs).
+ * re-validates. Values come as users write them (Nx checks none of them: see schema.json's $comment):
+ * every type is checked here, with the forms neighbouring tools use accepted. Throws InvalidOptionsError
+ * listing all problems of the project. Pure: the file system is checked separately (see checkBuildInputs).
  */
 export function normalizeOptions(raw: MultiarchExecutorSchema, project: ProjectRef, facts: RunFacts = currentFacts()): ServiceOptions {
   const { env, git } = facts;
   const problems = unknownOptionProblems(schema, raw, LIKELY_MEANT);
+  const read = optionReader(schema, raw, problems);
 
   const projectRoot = toPosix(project.root || '.');
-  const context = toPosix(raw.context ?? projectRoot);
-  const file = toPosix(raw.file ?? posix.join(projectRoot, 'Dockerfile'));
+  const context = toPosix(read.text('context') ?? projectRoot);
+  const file = toPosix(read.text('file') ?? posix.join(projectRoot, 'Dockerfile'));
   for (const [name, path] of [['context', context], ['file', file]]) {
     if (posix.isAbsolute(path) || path === '..' || path.startsWith('../')) {
       problems.push(`'${name}' (${path}) must be a path inside the workspace, relative to its root`);
     }
   }
 
-  const platforms = [...new Set(option(raw, 'platforms'))];
-  if (platforms.length === 0) problems.push("'platforms' is empty: list at least one, e.g. [\"linux/amd64\", \"linux/arm64\"]");
-  for (const platform of platforms) {
-    const problem = checkPlatform(platform);
-    if (problem) problems.push(problem);
+  const requested = read.list('platforms', 'comma');
+  const platforms = normalizePlatforms(requested, problems);
+  if (requested.length === 0 && read.wellTyped('platforms')) {
+    problems.push("'platforms' is empty: list at least one, e.g. [\"linux/amd64\", \"linux/arm64\"]");
   }
 
   const branch = git.branch ? sanitizeForTag(git.branch) : undefined;
   const values: TemplateValues = {
-    projectName: project.name.replace(/^@/, '').replace(/\//g, '-'),
+    projectName: renderedProjectName(project.name),
     version: project.version,
     sha: git.sha,
     shortSha: git.sha?.slice(0, 7),
     branch,
     date: facts.now.toISOString().slice(0, 10).replace(/-/g, ''),
   };
-  const tags = option(raw, 'tags').map((t) => renderTemplate(t, values, 'tag', problems));
-  if (option(raw, 'tag-latest') && git.branch === facts.defaultBranch) {
+  const tags = read.list('tags', 'comma').map((t) => renderTemplate(undoNxProjectName(t, project.name), values, 'tag', problems));
+  if (read.boolean('tag-latest') && git.branch === facts.defaultBranch) {
     for (const tag of [...tags]) {
       const latest = `${tag.replace(/@.*$/, '').replace(/:[^:/]*$/, '')}:latest`;
       if (!tags.includes(latest)) tags.push(latest);
@@ -118,18 +139,21 @@ export function normalizeOptions(raw: MultiarchExecutorSchema, project: ProjectR
     if (problem) problems.push(problem);
   }
 
-  const push = option(raw, 'push');
-  const load = option(raw, 'load');
-  const outputs = option(raw, 'outputs');
-  if (push && tags.length === 0) problems.push("'push' is true but 'tags' is empty: name at least one image to push to");
-  if (raw['push-by-digest'] !== undefined && (!push || tags.length === 0)) {
+  const push = read.boolean('push');
+  const load = read.boolean('load');
+  const outputs = checkedEach(read.list('outputs', 'line'), checkOutputSpec, problems);
+  const pushByDigest = read.text('push-by-digest');
+  // Checks that combine options are skipped when one of them was unreadable: its own problem says enough.
+  if (push && tags.length === 0 && read.wellTyped('tags')) problems.push("'push' is true but 'tags' is empty: name at least one image to push to");
+  if (pushByDigest !== undefined && (!push || tags.length === 0) && read.wellTyped('push', 'tags')) {
     problems.push("'push-by-digest' pushes by digest to the repository of the first tag: set 'push: true' and 'tags'");
   }
-  if (!push && !load && outputs.length === 0) {
+  if (!push && !load && outputs.length === 0 && read.wellTyped('push', 'load', 'outputs')) {
     problems.push("nothing would be produced: set 'push: true', 'load: true' or list 'outputs'");
   }
 
   const targetName = project.targetName ?? DEFAULT_TARGET;
+  const cacheInput = { project: project.name, targetName, tags, platforms, push, branch: git.branch, defaultBranch: facts.defaultBranch };
   const options: ServiceOptions = {
     id: project.taskId ?? `${project.name}:${targetName}`,
     project: project.name,
@@ -142,29 +166,29 @@ export function normalizeOptions(raw: MultiarchExecutorSchema, project: ProjectR
     push,
     load,
     buildArgs: Object.fromEntries(
-      Object.entries(parseKeyValues('build-args', option(raw, 'build-args'), problems)).map(([k, v]) => [k, interpolate(`build-arg ${k}`, v, env, problems)]),
+      Object.entries(parseKeyValues('build-args', read.keyValues('build-args'), problems)).map(([k, v]) => [k, interpolate(`build-arg ${k}`, v, env, problems)]),
     ),
     labels: {
-      ...(option(raw, 'oci-labels') ? ociLabels(values, git, facts.now) : {}),
+      ...(read.boolean('oci-labels') ? ociLabels(values, git, facts.now) : {}),
       ...Object.fromEntries(
-        Object.entries(parseKeyValues('labels', option(raw, 'labels'), problems)).map(([k, v]) => [k, renderTemplate(v, values, `label ${k}`, problems)]),
+        Object.entries(parseKeyValues('labels', read.keyValues('labels'), problems)).map(([k, v]) => [k, renderTemplate(v, values, `label ${k}`, problems)]),
       ),
     },
-    secrets: normalizeSecrets(option(raw, 'secrets'), option(raw, 'secret-files'), env, problems),
-    ssh: option(raw, 'ssh'),
-    buildContexts: parseKeyValues('build-contexts', option(raw, 'build-contexts'), problems),
-    attest: attestations(raw.provenance, option(raw, 'sbom'), problems),
-    target: raw.target,
-    builder: option(raw, 'builder'),
-    setup: option(raw, 'setup'),
-    ...explicitOrDefaultCache(raw, { project: project.name, targetName, tags, platforms, push, branch: git.branch, defaultBranch: facts.defaultBranch }, problems),
-    pull: option(raw, 'pull'),
-    noCache: option(raw, 'no-cache'),
+    secrets: normalizeSecrets(read.list('secrets', 'line'), read.list('secret-files', 'line'), env, problems),
+    ssh: checkedEach(read.list('ssh', 'line'), checkSshSpec, problems),
+    buildContexts: buildContexts(read, problems),
+    attest: attestations(provenanceOf(raw, read), read.boolean('sbom'), problems),
+    target: read.text('target'),
+    builder: read.text('builder') as string, // schema.json's default when unset or unreadable
+    setup: read.boolean('setup'),
+    ...explicitOrDefaultCache(cacheMode(raw, read, problems), read, cacheInput, problems),
+    pull: read.boolean('pull'),
+    noCache: read.boolean('no-cache'),
     outputs,
-    strictEmulation: option(raw, 'strict-emulation'),
-    registries: checkRegistries(option(raw, 'registries'), env, problems),
-    pushByDigest: raw['push-by-digest'] === undefined ? undefined : toPosix(raw['push-by-digest']),
-    keepGoing: option(raw, 'keep-going'),
+    strictEmulation: read.boolean('strict-emulation'),
+    registries: checkRegistryLogins(read.objects('registries'), env, problems),
+    pushByDigest: pushByDigest === undefined ? undefined : toPosix(pushByDigest),
+    keepGoing: read.boolean('keep-going'),
   };
   if (problems.length > 0) throw new InvalidOptionsError(project.name, problems);
   return options;

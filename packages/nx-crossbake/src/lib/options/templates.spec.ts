@@ -1,4 +1,4 @@
-import { renderTemplate, sanitizeForTag, type TemplateValues } from './templates';
+import { renderedProjectName, renderTemplate, sanitizeForTag, undoNxProjectName, type TemplateValues } from './templates';
 
 const values: TemplateValues = { projectName: 'api', version: '2.0.1', sha: 'abcdef1234567', shortSha: 'abcdef1', branch: 'main', date: '20261126' };
 
@@ -37,4 +37,22 @@ describe('sanitizeForTag', () => {
     ['dependabot/npm_and_yarn/@types/node-20.1', 'dependabot-npm_and_yarn-types-node-20.1'],
     ['x'.repeat(200), 'x'.repeat(128)],
   ])('%s → %s', (branch, tag) => expect(sanitizeForTag(branch)).toBe(tag));
+});
+
+describe('renderedProjectName', () => {
+  it.each([
+    ['api', 'api'],
+    ['@acme/api', 'acme-api'],
+    ['@acme/tools/cli', 'acme-tools-cli'],
+  ])('renders {projectName} of %s as an image path: %s', (project, rendered) => expect(renderedProjectName(project)).toBe(rendered));
+});
+
+describe('undoNxProjectName', () => {
+  it.each([
+    // Nx already put the raw scoped name where {projectName} was: read back as our placeholder
+    ['127.0.0.1:5000/acme/@acme/api:1', '@acme/api', '127.0.0.1:5000/acme/{projectName}:1'],
+    // a name that is an image path already: nothing to undo, the text stays as written
+    ['127.0.0.1:5000/acme/api:1', 'api', '127.0.0.1:5000/acme/api:1'],
+    ['r/{projectName}:1', '@acme/api', 'r/{projectName}:1'],
+  ])('%s of %s → %s', (template, project, expected) => expect(undoNxProjectName(template, project)).toBe(expected));
 });

@@ -2,6 +2,16 @@
  * Tag and label templates: `registry.example.com/acme/{projectName}:{version}`, `…:{branch}-{shortSha}`.
  * Pure: the values (git facts, the project's version, the date) are resolved once per run and passed in.
  */
+/** `{projectName}` in an image name: `@acme/api` → `acme-api` (a scope's `@` and `/` cannot be in a repository path). */
+export const renderedProjectName = (project: string): string => project.replace(/^@/, '').replace(/\//g, '-');
+
+/**
+ * Nx replaces its own `{projectName}` token in options with the raw name before any executor runs, so a
+ * scoped project's `registry/acme/{projectName}:1` arrives as `registry/acme/@acme/api:1`: read back as ours.
+ */
+export const undoNxProjectName = (template: string, project: string): string =>
+  renderedProjectName(project) === project ? template : template.split(project).join('{projectName}');
+
 export interface TemplateValues {
   projectName: string;
   version?: string;

@@ -2,44 +2,13 @@
  * Pure checks of option values. Each returns a problem sentence, or undefined when the value is fine,
  * so callers can collect every problem of a project before reporting.
  */
+import { normalizePlatform } from './platforms';
 
-const KNOWN_OS = new Set(['linux', 'windows', 'darwin', 'freebsd']);
-const KNOWN_ARCH = new Set(['amd64', 'arm64', 'arm', '386', 'ppc64le', 's390x', 'riscv64', 'mips64le', 'mips64', 'loong64']);
-const KNOWN_VARIANTS: Record<string, string[]> = {
-  arm: ['v5', 'v6', 'v7', 'v8'],
-  arm64: ['v8', 'v9'],
-  amd64: ['v1', 'v2', 'v3', 'v4'],
-};
-// Names people write from `uname -m` instead of the OCI name.
-const ARCH_ALIASES: Record<string, string> = {
-  x86_64: 'linux/amd64',
-  x64: 'linux/amd64',
-  aarch64: 'linux/arm64',
-  armhf: 'linux/arm/v7',
-  armv7: 'linux/arm/v7',
-  armv7l: 'linux/arm/v7',
-  i386: 'linux/386',
-  i686: 'linux/386',
-};
-
-export function checkPlatform(platform: string): string | undefined {
-  const bad = (why: string) => `platform '${platform}' ${why}`;
-  const parts = platform.split('/');
-  if (parts.length < 2 || parts.length > 3 || parts.some((p) => p === '')) {
-    return bad("is not of the form 'os/arch[/variant]', e.g. 'linux/arm64' or 'linux/arm/v7'");
-  }
-  const [os, arch, variant] = parts;
-  if (!KNOWN_OS.has(os)) return bad(`has an unknown os '${os}' (known: ${[...KNOWN_OS].join(', ')})`);
-  if (!KNOWN_ARCH.has(arch)) {
-    const alias = ARCH_ALIASES[arch];
-    return bad(`has an unknown architecture '${arch}'${alias ? `: did you mean '${alias}'?` : ` (known: ${[...KNOWN_ARCH].join(', ')})`}`);
-  }
-  if (variant !== undefined && !(KNOWN_VARIANTS[arch] ?? []).includes(variant)) {
-    const known = KNOWN_VARIANTS[arch];
-    return bad(`has an unknown variant '${variant}' for ${arch}${known ? ` (known: ${known.join(', ')})` : ' (it takes none)'}`);
-  }
-  return undefined;
-}
+/**
+ * Why a platform string cannot be used, or undefined when it can (after containerd's normalization, which
+ * normalizePlatform applies: `linux/aarch64` is fine and means `linux/arm64`).
+ */
+export const checkPlatform = (platform: string): string | undefined => normalizePlatform(platform).problem;
 
 // The grammar of github.com/distribution/reference, for a name with an optional tag (no digest: we tag).
 const DOMAIN_COMPONENT = /^(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])$/;
@@ -55,39 +24,48 @@ function checkDomain(domain: string): boolean {
   return host.split('.').every((c) => DOMAIN_COMPONENT.test(c));
 }
 
-/** Checks an image reference used as a tag, e.g. `registry.example.com:5000/acme/api:1.2.3`. */
-export function checkImageTag(ref: string): string | undefined {
-  const bad = (why: string) => `tag '${ref}' is not a valid image reference: ${why}`;
-  if (ref.trim() === '') return bad('it is empty');
-  if (/\s/.test(ref)) return bad('it contains white space');
-  if (ref.includes('@')) return bad("a digest ('@sha256:…') cannot be used as a tag");
+const DIGEST = /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[0-9a-fA-F]{32,}$/;
+
+/**
+ * Why `ref` is not an image reference (`[registry/]path[:tag][@digest]`), or undefined. A digest is allowed
+ * only where the reference is read (a named context), not where it tags an image.
+ */
+export function imageReferenceProblem(ref: string, { digest = false } = {}): string | undefined {
+  if (ref.trim() === '') return 'it is empty';
+  if (/\s/.test(ref)) return 'it contains white space';
+  const at = ref.indexOf('@');
+  if (at >= 0 && !digest) return "a digest ('@sha256:…') cannot be used as a tag";
+  if (at >= 0 && !DIGEST.test(ref.slice(at + 1))) return `'${ref.slice(at + 1)}' is not a digest such as sha256:<64 hex digits>`;
+  const named = at >= 0 ? ref.slice(0, at) : ref;
 
   // The tag is what follows the last ':' after the last '/' (a ':' before it is a registry port).
-  const slash = ref.lastIndexOf('/');
-  const colon = ref.lastIndexOf(':');
-  const name = colon > slash ? ref.slice(0, colon) : ref;
-  const tag = colon > slash ? ref.slice(colon + 1) : undefined;
-  if (tag !== undefined && !TAG.test(tag)) {
-    return bad(`the tag part '${tag}' must be 1-128 of [A-Za-z0-9_.-] and not start with '.' or '-'`);
-  }
-  if (name.length > 255) return bad('the name is longer than 255 characters');
+  const slash = named.lastIndexOf('/');
+  const colon = named.lastIndexOf(':');
+  const name = colon > slash ? named.slice(0, colon) : named;
+  const tag = colon > slash ? named.slice(colon + 1) : undefined;
+  if (tag !== undefined && !TAG.test(tag)) return `the tag part '${tag}' must be 1-128 of [A-Za-z0-9_.-] and not start with '.' or '-'`;
+  if (name.length > 255) return 'the name is longer than 255 characters';
 
   const components = name.split('/');
   // As docker does: the first component is a registry when it has a '.' or ':' or is 'localhost'.
   const first = components[0];
   const hasDomain = components.length > 1 && (first.includes('.') || first.includes(':') || first === 'localhost');
-  if (hasDomain && !checkDomain(first)) return bad(`'${first}' is not a valid registry host[:port]`);
+  if (hasDomain && !checkDomain(first)) return `'${first}' is not a valid registry host[:port]`;
   for (const component of hasDomain ? components.slice(1) : components) {
-    if (component === '') return bad("it has an empty path component ('//' or a trailing '/')");
+    if (component === '') return "it has an empty path component ('//' or a trailing '/')";
     if (!PATH_COMPONENT.test(component)) {
-      return bad(
-        component !== component.toLowerCase()
-          ? `repository names must be lowercase ('${component}')`
-          : `'${component}' may only hold [a-z0-9] separated by '.', '_', '__' or '-'`,
-      );
+      return component !== component.toLowerCase()
+        ? `repository names must be lowercase ('${component}')`
+        : `'${component}' may only hold [a-z0-9] separated by '.', '_', '__' or '-'`;
     }
   }
   return undefined;
+}
+
+/** Checks an image reference used as a tag, e.g. `registry.example.com:5000/acme/api:1.2.3`. */
+export function checkImageTag(ref: string): string | undefined {
+  const why = imageReferenceProblem(ref);
+  return why === undefined ? undefined : `tag '${ref}' is not a valid image reference: ${why}`;
 }
 
 /** Parses `KEY=VALUE` entries (build-args, labels) into a record; problems are pushed onto `problems`. */

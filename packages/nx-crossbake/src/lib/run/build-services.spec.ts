@@ -1,4 +1,5 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DockerCli } from '../docker/docker-cli';
 import { fakeDocker, inspectText, makeWorkspace } from '../../testing/fake-docker';
@@ -106,7 +107,23 @@ describe('buildServices', () => {
     const docker = fakeDocker({ servedPlatforms: ['linux/amd64'] });
     const { results, bakeCalls } = await run([three[1]], docker);
     expect(bakeCalls).toHaveLength(0);
-    expect(results.get('worker:docker-multiarch')!.error).toContain("builder 'nx-crossbake' cannot build linux/arm64, linux/arm/v7");
+    expect(results.get('worker:docker-multiarch')!.error).toContain("builder 'nx-crossbake' cannot build linux/arm64 (it serves linux/amd64)");
+    expect(results.get('worker:docker-multiarch')!.error).toContain("builder 'nx-crossbake' cannot build linux/arm/v7 (it serves linux/amd64)");
+  });
+
+  it('refuses only the tasks that ask for a platform the builder cannot serve, and their dependents', async () => {
+    const docker = fakeDocker({ servedPlatforms: ['linux/amd64'] });
+    const amd64 = (name: string) => push(name, { platforms: ['linux/amd64'] });
+    const { results, docker: d } = await run(
+      [request('base', 'apps/base', push('base')), request('api', 'apps/api', amd64('api')), request('web', 'apps/web', amd64('web'))],
+      docker,
+      undefined,
+      { dockerfiles: { 'apps/api': 'FROM 127.0.0.1:5000/acme/base:latest\n' } },
+    );
+    expect(results.get('base:docker-multiarch')!.error).toContain('cannot build linux/arm64');
+    expect(results.get('api:docker-multiarch')).toMatchObject({ status: 'invalid', error: "not built: it is built FROM 'base', which is not built in this run (see its own error)" });
+    expect(results.get('web:docker-multiarch')!.status).toBe('built');
+    expect(d.bakes.map((b) => Object.keys(b.target))).toEqual([['web']]);
   });
 
   it('writes a JSON report per project and prints one summary table', async () => {
@@ -149,11 +166,11 @@ describe('buildServices', () => {
 
   it('rejects bad options before building, and still builds the good projects', async () => {
     const { results, docker } = await run([
-      request('@acme/api', 'apps/api', push('api', { platforms: ['linux/aarch64'] })),
+      request('@acme/api', 'apps/api', push('api', { platforms: 'linux/amd64', push: 'yes' as unknown as boolean })),
       request('worker', 'apps/worker', push('worker')),
     ]);
     expect(results.get('@acme/api:docker-multiarch')).toMatchObject({ status: 'invalid' });
-    expect(results.get('@acme/api:docker-multiarch')!.error).toContain("did you mean 'linux/arm64'?");
+    expect(results.get('@acme/api:docker-multiarch')!.error).toContain("'push' is 'yes'");
     expect(Object.keys(docker.bakes[0].target)).toEqual(['worker']);
   });
 
@@ -293,6 +310,21 @@ describe('buildServices', () => {
     expect(results.get('web:docker-multiarch')!.digest).toBeUndefined();
     expect(results.get('web:docker-multiarch')!.error).toContain("no record of target 'web'");
     expect(results.get('worker:docker-multiarch')!.status).toBe('built');
+  });
+
+  it('grants bake exactly the privileges its targets ask for: a secret file outside the workspace', async () => {
+    const outside = mkdtempSync(join(tmpdir(), 'crossbake-secret-'));
+    writeFileSync(join(outside, 'token'), 'x');
+    const withSecret = request('api', 'apps/api', push('api', { secrets: [`id=tok,src=${join(outside, 'token')}`] }));
+    const { bakeCalls, results } = await run([withSecret, three[1]]);
+    expect(results.get('api:docker-multiarch')!.status).toBe('built');
+    const allowed = bakeCalls[0].flatMap((arg, i) => (bakeCalls[0][i - 1] === '--allow' ? [arg] : []));
+    expect(allowed).toEqual([`fs.read=${realpathSync(join(outside, 'token'))}`]);
+  });
+
+  it('grants nothing when no target asks for a privilege', async () => {
+    const { bakeCalls } = await run(three);
+    expect(bakeCalls[0]).not.toContain('--allow');
   });
 
   it('does not retry a dependent whose sibling base failed', async () => {

@@ -1,8 +1,10 @@
 import type { SetupExecutorSchema } from '../../executors/setup/schema';
-import { linkSiblingImages } from '../bake/links';
+import { linkSiblingImages, rejectDependents } from '../bake/links';
+import { normalizeBuilderSpec } from '../builder/builder-spec';
 import type { SetupEnvironment } from '../builder/ensure-builder';
 import { DockerCli } from '../docker/docker-cli';
 import { withRegistryLogins } from '../docker/docker-config';
+import { conflictingLogins, loginFailureFor } from '../docker/registries';
 import { exec as defaultExec, type Exec } from '../docker/exec';
 import { resolveGitFacts } from '../facts/git-facts';
 import type { RunFacts } from '../options/normalize';
@@ -10,10 +12,10 @@ import { isReportable } from '../errors';
 import { recordDigests } from '../results/digests';
 import { writeReport } from '../results/report';
 import type { ServiceResult } from '../results/service-result';
-import { formatSeconds, formatSummary } from '../results/summary';
+import { formatSeconds, formatSummary, taskLabel } from '../results/summary';
 import { checkEmulation } from './emulation-check';
 import { prepareServices, type PreparedService } from './prepare-services';
-import { resolveBuilder } from './resolve-builder';
+import { resolveBuilder, unavailablePlatformProblems } from './resolve-builder';
 import { runBake } from './keep-going';
 import { printBake } from './run-bake';
 import { rejected, type ServiceRequest } from './service-request';
@@ -50,7 +52,19 @@ interface Timings {
   bakeMs: number;
 }
 
-/** One builder's share of the run: link siblings, make the builder ready, one bake (or print it). */
+/** The platforms the builder's native nodes build (no emulation there); none when its options cannot be read. */
+function nodePlatformsOf(input: BuildServicesInput, builder: string): string[] {
+  try {
+    return normalizeBuilderSpec({ ...input.setupOptionsFor?.(builder), builder }).nodes.flatMap((n) => n.platforms);
+  } catch {
+    return []; // resolveBuilder reports the setup options' problems
+  }
+}
+
+/**
+ * One builder's share of the run: link siblings, make the builder ready, one bake (or print it). What the
+ * builder cannot do for a task (a platform, an emulator) is that task's problem, and its dependents' only.
+ */
 async function buildGroup(
   input: BuildServicesInput & { cli: DockerCli; log: (m: string) => void },
   builder: string,
@@ -59,34 +73,40 @@ async function buildGroup(
   timings: Timings,
 ): Promise<Map<string, ServiceResult>> {
   const results = new Map<string, ServiceResult>();
-  const { contexts, problems } = linkSiblingImages(
-    group.map((g) => ({ id: g.options.id, tags: g.options.tags, platforms: g.options.platforms, dockerfileRefs: g.dockerfileRefs })),
-  );
-  const nodePlatforms = (input.setupOptionsFor?.(builder)?.nodes ?? []).flatMap((n) => n.platforms ?? []);
-  for (const [id, problem] of checkEmulation(group, nodePlatforms, input.log, input.environment?.native)) problems.set(id, problem);
-  for (const g of group) {
-    const problem = problems.get(g.options.id);
-    if (problem) results.set(g.request.id, rejected(g.request, problem));
-  }
-  const buildable = group.filter((g) => !results.has(g.request.id));
+  const label = (id: string) => taskLabel({ ...group.find((g) => g.options.id === id)!.options, task: id });
+  const { contexts, problems, notes } = linkSiblingImages(group.map((g) => ({ ...g.options, label: label(g.options.id), dockerfileRefs: g.dockerfileRefs })));
+  if (input.verbose) for (const note of notes) input.log(`nx-crossbake: ${note}`);
+  for (const [id, problem] of checkEmulation(group, nodePlatformsOf(input, builder), input.log, input.environment?.native)) problems.set(id, problem);
+  const reject = () => {
+    rejectDependents(problems, contexts, label);
+    for (const g of group) {
+      const problem = problems.get(g.options.id);
+      if (problem && !results.has(g.request.id)) results.set(g.request.id, rejected(g.request, problem));
+    }
+    return group.filter((g) => !results.has(g.request.id));
+  };
+  let buildable = reject();
   if (buildable.length === 0) return results;
-  const services = buildable.map((g) => g.options);
 
   const setupStarted = Date.now();
-  const builderRef = await resolveBuilder(
+  const { ref, unavailable } = await resolveBuilder(
     input.cli,
-    { builder, services, setupOptionsFor: input.setupOptionsFor ?? (() => undefined), readOnly: input.print ?? false },
+    { builder, services: buildable.map((g) => g.options), setupOptionsFor: input.setupOptionsFor ?? (() => undefined), readOnly: input.print ?? false },
     { workspaceRoot: input.workspaceRoot, log: input.log, ...input.environment },
   );
   timings.setupMs += Date.now() - setupStarted;
+  for (const [id, problem] of unavailablePlatformProblems(buildable.map((g) => g.options), unavailable)) problems.set(id, problem);
+  buildable = reject();
+  if (buildable.length === 0) return results;
 
-  const run = { workspaceRoot: input.workspaceRoot, ...files, builder: builderRef, services, links: contexts };
+  const services = buildable.map((g) => g.options);
+  const run = { workspaceRoot: input.workspaceRoot, ...files, builder: ref, services, links: contexts };
   const bakeStarted = Date.now();
   let groupResults: ServiceResult[];
   if (input.print) {
     groupResults = printBake(run, input.log);
   } else {
-    input.log(`nx-crossbake: one bake for ${services.length} project(s) on builder ${builder}: ${files.bakeFile}`);
+    input.log(`nx-crossbake: one bake for ${services.length} task(s) on builder ${builder}: ${files.bakeFile}`);
     groupResults = await runBake(input.cli, run, input.log);
   }
   timings.bakeMs += Date.now() - bakeStarted;
@@ -113,25 +133,31 @@ export async function buildServices(input: BuildServicesInput): Promise<Map<stri
   const runDir = getRunDir();
   const builders = [...new Set(ready.map((r) => r.options.builder))];
   const timings: Timings = { setupMs: 0, bakeMs: 0 };
-  const logins = input.print ? [] : ready.flatMap((r) => r.options.registries);
-  try {
-    await withRegistryLogins(cli, logins, facts.env, async (runCli) => {
-      for (const builder of builders) {
-        const group = ready.filter((r) => r.options.builder === builder);
-        const suffix = builders.length > 1 ? `.${builder}` : '';
-        const files = { bakeFile: `${runDir}/docker-bake${suffix}.json`, metadataFile: `${runDir}/metadata${suffix}.json` };
-        try {
-          for (const [id, result] of await buildGroup({ ...input, cli: runCli, log }, builder, group, files, timings)) results.set(id, result);
-        } catch (e) {
-          if (!isReportable(e)) throw e;
-          for (const g of group) results.set(g.request.id, rejected(g.request, e.message));
-        }
-      }
-    });
-  } catch (e) {
-    if (!isReportable(e)) throw e;
-    for (const r of ready) results.set(r.request.id, rejected(r.request, e.message)); // a login failed: nothing built
+  // Two different logins for one registry: the tasks naming them stop before anyone logs in.
+  for (const [id, problem] of conflictingLogins(ready.map((r) => r.options))) {
+    results.set(id, rejected(ready.find((r) => r.options.id === id)!.request, problem));
   }
+  const loggable = ready.filter((r) => !results.has(r.request.id));
+  const logins = input.print ? [] : loggable.flatMap((r) => r.options.registries);
+  await withRegistryLogins(cli, logins, facts.env, async (runCli, failedLogins) => {
+    // A failed login stops only the tasks that push to or pull from that registry.
+    for (const r of loggable) {
+      const problem = loginFailureFor({ ...r.options, dockerfileRefs: r.dockerfileRefs }, failedLogins);
+      if (problem) results.set(r.request.id, rejected(r.request, problem));
+    }
+    for (const builder of builders) {
+      const group = loggable.filter((r) => r.options.builder === builder && !results.has(r.request.id));
+      if (group.length === 0) continue;
+      const suffix = builders.length > 1 ? `.${builder}` : '';
+      const files = { bakeFile: `${runDir}/docker-bake${suffix}.json`, metadataFile: `${runDir}/metadata${suffix}.json` };
+      try {
+        for (const [id, result] of await buildGroup({ ...input, cli: runCli, log }, builder, group, files, timings)) results.set(id, result);
+      } catch (e) {
+        if (!isReportable(e)) throw e;
+        for (const g of group) results.set(g.request.id, rejected(g.request, e.message));
+      }
+    }
+  });
 
   const ordered = requests.map((r) => results.get(r.id)!);
   if (input.print) return results;

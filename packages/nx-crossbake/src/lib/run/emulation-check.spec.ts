@@ -1,8 +1,8 @@
 import type { PreparedService } from './prepare-services';
 import { checkEmulation } from './emulation-check';
 
-const service = (platforms: string[], strict = false, dockerfile = 'FROM golang:1.22\nRUN go build -o /app .\n') =>
-  ({ options: { project: 'api', platforms, strictEmulation: strict }, dockerfile }) as unknown as PreparedService;
+const service = (platforms: string[], strict = false, dockerfile = 'FROM golang:1.22\nRUN go build -o /app .\n', targetName = 'docker-multiarch') =>
+  ({ options: { id: `api:${targetName}`, project: 'api', targetName, platforms, strictEmulation: strict }, dockerfile }) as unknown as PreparedService;
 
 describe('checkEmulation', () => {
   const amd64Host = ['linux/amd64', 'linux/386'];
@@ -11,7 +11,7 @@ describe('checkEmulation', () => {
     const logs: string[] = [];
     expect(checkEmulation([service(['linux/amd64', 'linux/arm64', 'linux/arm/v7'])], [], (m) => logs.push(m), amd64Host).size).toBe(0);
     expect(logs).toHaveLength(1);
-    expect(logs[0]).toContain('api: a step will run under QEMU emulation for linux/arm64, linux/arm/v7');
+    expect(logs[0]).toContain('api:docker-multiarch: a step will run under QEMU emulation for linux/arm64, linux/arm/v7');
     expect(logs[0]).toContain('Dockerfile:2 (stage 0) go build');
   });
 
@@ -32,6 +32,24 @@ describe('checkEmulation', () => {
     const logs: string[] = [];
     const problems = checkEmulation([service(['linux/arm64'], true)], [], (m) => logs.push(m), amd64Host);
     expect(logs).toEqual([]);
-    expect(problems.get('api')).toContain('strict-emulation is on');
+    expect(problems.get('api:docker-multiarch')).toContain('strict-emulation is on');
+  });
+
+  it('keys problems by task: two targets of one project are judged apart', () => {
+    const cross = 'FROM --platform=$BUILDPLATFORM golang:1.22 AS build\nRUN GOARCH=$TARGETARCH go build -o /app .\n';
+    const problems = checkEmulation(
+      [service(['linux/arm64'], true), service(['linux/arm64'], true, cross, 'docker-multiarch-debug')],
+      [],
+      () => undefined,
+      amd64Host,
+    );
+    expect([...problems.keys()]).toEqual(['api:docker-multiarch']);
+  });
+
+  it('never advises on other OSes: they do not run under QEMU', () => {
+    const logs: string[] = [];
+    const problems = checkEmulation([service(['linux/amd64', 'darwin/arm64', 'windows/arm64'], true)], [], (m) => logs.push(m), amd64Host);
+    expect(problems.size).toBe(0);
+    expect(logs).toEqual([]);
   });
 });

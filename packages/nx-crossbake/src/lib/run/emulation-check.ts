@@ -1,11 +1,11 @@
 import { adviseOnEmulation, formatEmulationAdvice } from '../advisor/emulation-advisor';
-import { nativePlatforms, platformFamily } from '../builder/emulation';
+import { isLinuxPlatform, nativePlatforms, platformFamily } from '../builder/emulation';
 import type { PreparedService } from './prepare-services';
 
 /**
  * Warns (or, with strict-emulation, fails) when a service's compile steps would run under QEMU: on the
- * platforms that are neither native here nor built by a native node of its builder.
- * Returns the problem for each service that must not be built.
+ * Linux platforms that are neither native here nor built by a native node of its builder (other OSes
+ * never run under QEMU). Returns the problem for each task (`options.id`) that must not be built.
  */
 export function checkEmulation(
   services: readonly PreparedService[],
@@ -16,10 +16,10 @@ export function checkEmulation(
   const here = new Set([...native, ...nodePlatforms].map(platformFamily));
   const problems = new Map<string, string>();
   for (const { options, dockerfile } of services) {
-    const emulated = options.platforms.filter((p) => !here.has(platformFamily(p)));
-    const message = formatEmulationAdvice(options.project, emulated, adviseOnEmulation(dockerfile, emulated));
+    const emulated = options.platforms.filter((p) => isLinuxPlatform(p) && !here.has(platformFamily(p)));
+    const message = formatEmulationAdvice(options.id, emulated, adviseOnEmulation(dockerfile, emulated));
     if (!message) continue;
-    if (options.strictEmulation) problems.set(options.project, `${message}\n  (strict-emulation is on: cross-compile these steps, or turn it off)`);
+    if (options.strictEmulation) problems.set(options.id, `${message}\n  (strict-emulation is on: cross-compile these steps, or turn it off)`);
     else log(`nx-crossbake: warning: ${message}`);
   }
   return problems;

@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { getBakeDefinition } from '../bake/definition';
+import { getBakeEntitlements } from '../bake/entitlements';
 import { assignTargetNames } from '../bake/target-names';
 import { getBakeCommand, type BuilderRef } from '../docker/commands';
 import type { DockerCli } from '../docker/docker-cli';
@@ -54,21 +55,25 @@ async function buildDurations(cli: DockerCli, builder: BuilderRef): Promise<Map<
   }
 }
 
-/** Writes the bake file of the run; returns the bake target name of each task and the file's text. */
-export function writeBakeFile(run: BakeRun): { names: Map<string, string>; text: string } {
+/**
+ * Writes the bake file of the run; returns the bake target name of each task, the file's text, and the
+ * privileges (`--allow`) exactly these targets ask for, so bake never refuses the run for one of them.
+ */
+export function writeBakeFile(run: BakeRun): { names: Map<string, string>; text: string; entitlements: string[] } {
   const names = assignTargetNames(run.services);
   // A docker-driver builder is a context (BuilderRef.isContext): the one driver that cannot push by digest.
-  const text = `${JSON.stringify(getBakeDefinition(run.services, names, run.links, { dockerDriver: run.builder.isContext }), null, 2)}\n`;
+  const definition = getBakeDefinition(run.services, names, run.links, { dockerDriver: run.builder.isContext });
+  const text = `${JSON.stringify(definition, null, 2)}\n`;
   const bakePath = join(run.workspaceRoot, run.bakeFile);
   mkdirSync(dirname(bakePath), { recursive: true });
   writeFileSync(bakePath, text);
-  return { names, text };
+  return { names, text, entitlements: getBakeEntitlements(definition, run.workspaceRoot) };
 }
 
 /** Dry run: writes the bake file and prints it with the exact command that would build it. */
 export function printBake(run: BakeRun, log: (message: string) => void): ServiceResult[] {
-  const { names, text } = writeBakeFile(run);
-  const command = ['docker', ...getBakeCommand(run)].join(' ');
+  const { names, text, entitlements } = writeBakeFile(run);
+  const command = ['docker', ...getBakeCommand({ ...run, entitlements })].join(' ');
   log(`${text}\n# run from ${run.workspaceRoot}:\n${command}`);
   return run.services.map((s) => ({ ...baseResult(s, names.get(s.id)!, run.bakeFile), status: 'planned' }));
 }
@@ -89,10 +94,10 @@ function confirm(result: ServiceResult, image: ReturnType<ReturnType<typeof pars
 
 /** Writes one bake file for the services, runs it once, and reports every service honestly. */
 export async function bakeOnce(cli: DockerCli, run: BakeRun): Promise<BakeOutcome> {
-  const { names } = writeBakeFile(run);
+  const { names, entitlements } = writeBakeFile(run);
 
   const started = Date.now();
-  const bake = await cli.bake({ bakeFile: run.bakeFile, metadataFile: run.metadataFile, builder: run.builder, cwd: run.workspaceRoot });
+  const bake = await cli.bake({ bakeFile: run.bakeFile, metadataFile: run.metadataFile, builder: run.builder, cwd: run.workspaceRoot, entitlements });
   const bakeMs = Date.now() - started;
   const results = run.services.map((s) => baseResult(s, names.get(s.id)!, run.bakeFile));
 

@@ -1,0 +1,70 @@
+import { DockerCli } from '../docker/docker-cli';
+import type { ServiceOptions } from '../options/service-options';
+import { fakeDocker, inspectText, makeWorkspace } from '../../testing/fake-docker';
+import { resolveBuilder, unavailablePlatformProblems } from './resolve-builder';
+
+// Only what resolveBuilder reads of a project's options.
+const service = (id: string, platforms: string[], setup = true) => ({ id, platforms, setup }) as ServiceOptions;
+
+function resolve(docker: ReturnType<typeof fakeDocker>, services: ServiceOptions[], readOnly = false) {
+  return resolveBuilder(
+    new DockerCli(docker.exec),
+    { builder: 'nx-crossbake', services, setupOptionsFor: () => ({ driver: 'docker', platforms: ['linux/amd64'] }), readOnly },
+    { workspaceRoot: makeWorkspace([]), log: () => undefined, native: ['linux/amd64'], readBinfmt: () => [] },
+  );
+}
+
+describe('resolveBuilder', () => {
+  it('returns the builder with the platforms it cannot build, instead of failing every project', async () => {
+    const docker = fakeDocker({ servedPlatforms: ['linux/amd64', 'linux/arm64'] });
+    const { ref, unavailable } = await resolve(docker, [service('api:docker-multiarch', ['linux/amd64', 'linux/s390x']), service('web:docker-multiarch', ['linux/arm64'])]);
+    expect(ref).toEqual({ name: 'nx-crossbake', isContext: true });
+    expect([...unavailable.keys()]).toEqual(['linux/s390x']);
+    expect(unavailable.get('linux/s390x')).toContain("builder 'nx-crossbake' cannot build linux/s390x");
+  });
+
+  it("takes the projects' platforms as they are: one the setup options would refuse costs only that platform", async () => {
+    const docker = fakeDocker({ servedPlatforms: ['linux/amd64'] });
+    const { unavailable } = await resolve(docker, [service('old:docker-multiarch', ['linux/amd64', 'linux/sparc64'])]);
+    expect([...unavailable.keys()]).toEqual(['linux/sparc64']);
+  });
+
+  it('still throws when the builder itself cannot be made', async () => {
+    const docker = fakeDocker({ createFails: 'ERROR: permission denied' });
+    await expect(resolve(docker, [service('api:docker-multiarch', ['linux/amd64'])])).rejects.toThrow('ERROR: permission denied');
+  });
+
+  it('checks nothing when every project says setup: false, and changes nothing', async () => {
+    const docker = fakeDocker({ builders: { 'nx-crossbake': inspectText('nx-crossbake', 'docker-container', ['linux/amd64']) } });
+    const resolved = await resolve(docker, [service('api:docker-multiarch', ['linux/s390x'], false)]);
+    expect(resolved).toEqual({ ref: { name: 'nx-crossbake', isContext: false }, unavailable: new Map() });
+    expect(docker.calls.map((c) => c.join(' '))).toEqual(['buildx inspect nx-crossbake']);
+  });
+
+  it('says how a builder not created yet will be reached when only looking (print)', async () => {
+    const docker = fakeDocker();
+    const resolved = await resolve(docker, [service('api:docker-multiarch', ['linux/s390x'])], true);
+    expect(resolved).toEqual({ ref: { name: 'nx-crossbake', isContext: true }, unavailable: new Map() });
+  });
+});
+
+describe('unavailablePlatformProblems', () => {
+  const unavailable = new Map([
+    ['linux/s390x', 'no s390x here'],
+    ['linux/arm/v7', 'no arm here'],
+    ['linux/arm/v6', 'no arm here'],
+  ]);
+
+  it('names only the tasks that ask for an unavailable platform, by task id', () => {
+    const problems = unavailablePlatformProblems(
+      [service('api:docker-multiarch', ['linux/amd64', 'linux/s390x']), service('api:docker-multiarch-debug', ['linux/amd64']), service('web:docker-multiarch', ['darwin/arm64'])],
+      unavailable,
+    );
+    expect([...problems]).toEqual([['api:docker-multiarch', 'no s390x here']]);
+  });
+
+  it('gives each reason once, a line each', () => {
+    const problems = unavailablePlatformProblems([service('w:docker-multiarch', ['linux/arm/v7', 'linux/s390x', 'linux/arm/v6'])], unavailable);
+    expect(problems.get('w:docker-multiarch')).toBe('no arm here\nno s390x here');
+  });
+});
