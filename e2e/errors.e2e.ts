@@ -9,7 +9,7 @@ describe('bad input is reported per project before anything is built', () => {
   beforeAll(() => {
     ws = new Workspace('bad-input', [
       { name: 'no-dockerfile', root: 'apps/no-dockerfile', options: { tags: [imageRef('x')], push: true } },
-      { name: 'bad-platform', root: 'apps/bad-platform', dockerfile: ok, options: { platforms: ['linux/aarch64'], tags: [imageRef('x')], push: true } },
+      { name: 'bad-platform', root: 'apps/bad-platform', dockerfile: ok, options: { platforms: ['linux/armv7'], tags: [imageRef('x')], push: true } },
       { name: 'bad-tag', root: 'apps/bad-tag', dockerfile: ok, options: { tags: ['127.0.0.1:5000/Acme/API:latest'], push: true } },
       { name: 'no-output', root: 'apps/no-output', dockerfile: ok, options: { tags: [imageRef('x')] } },
       { name: 'push-no-tags', root: 'apps/push-no-tags', dockerfile: ok, options: { push: true } },
@@ -23,7 +23,7 @@ describe('bad input is reported per project before anything is built', () => {
 
   it.each([
     ['no-dockerfile', "Dockerfile 'apps/no-dockerfile/Dockerfile' does not exist"],
-    ['bad-platform', "platform 'linux/aarch64' has an unknown architecture 'aarch64': did you mean 'linux/arm64'?"],
+    ['bad-platform', "platform 'linux/armv7' has an unknown architecture 'armv7': did you mean 'linux/arm/v7'?"],
     ['bad-tag', "tag '127.0.0.1:5000/Acme/API:latest' is not a valid image reference: repository names must be lowercase ('Acme')"],
     ['no-output', "nothing would be produced: set 'push: true', 'load: true' or list 'outputs'"],
     ['push-no-tags', "'push' is true but 'tags' is empty"],

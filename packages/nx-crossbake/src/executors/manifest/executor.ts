@@ -8,6 +8,7 @@ import { planManifests, readDigestFiles } from '../../lib/results/digests';
 import { toStringList } from '../../lib/options/coerce';
 import { readExecutorOptions } from '../../lib/options/executor-options';
 import { normalizePlatforms } from '../../lib/options/platforms';
+import { DEFAULT_TARGET } from '../../executor-names';
 import schema from './schema.json';
 import { traceFor } from '../verbose';
 import type { ManifestExecutorSchema } from './schema';
@@ -24,8 +25,9 @@ export default async function manifestExecutor(options: ManifestExecutorSchema, 
     const records = readDigestFiles(dirs);
     if (records.length === 0) throw new CrossbakeError(`no digest files in ${dirs.join(', ')}: run multiarch with push-by-digest on each runner first`);
     // Read and normalized as the build read them, so they compare with the platforms in the digest files.
-    const expected = (project: string) => {
-      const written = context.projectsConfigurations.projects[project]?.targets?.[target]?.options?.platforms;
+    // Each record names the multiarch target that pushed it; files of earlier versions, the one of 'target'.
+    const expected = (project: string, recordTarget: string) => {
+      const written = context.projectsConfigurations.projects[project]?.targets?.[recordTarget === DEFAULT_TARGET ? target : recordTarget]?.options?.platforms;
       return normalizePlatforms(toStringList('platforms', written, 'comma', []) ?? multiarchSchema.properties.platforms.default, []);
     };
     const { plans, problems } = planManifests(records, expected);

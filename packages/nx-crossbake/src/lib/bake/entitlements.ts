@@ -1,7 +1,7 @@
 import { lstatSync, readlinkSync } from 'node:fs';
 import { dirname, isAbsolute, join, normalize, parse, resolve, sep } from 'node:path';
 import type { BakeDefinition, BakeTarget } from '../../types/bake';
-import { parseCsv } from '../options/csv-specs';
+import { parseCsv, parseSshSpec } from '../options/csv-specs';
 
 /**
  * The `--allow` values bake needs for what the targets request, computed the way buildx 0.29.1 computes
@@ -92,8 +92,8 @@ function requestsOf(target: BakeTarget): { ssh: boolean; read: PathRequest[]; wr
   for (const src of secrets.values()) if (src) read.push({ path: src });
   const agents = new Map<string, string[]>();
   for (const spec of (target.ssh ?? []).map(unescape).filter((s) => s !== '')) {
-    const eq = spec.indexOf('=');
-    agents.set(eq < 0 ? spec : spec.slice(0, eq), eq < 0 ? [] : spec.slice(eq + 1).split(','));
+    const { id, paths } = parseSshSpec(spec);
+    agents.set(id, paths);
   }
   for (const paths of agents.values()) read.push(...paths.map((path) => ({ path })));
   const ssh = agents.size === 0 ? isGitSsh(context) : [...agents.values()].some((paths) => paths.length === 0);

@@ -1,3 +1,4 @@
+import { imageRepository } from '../graph/image-name';
 import { parseCsv } from '../options/csv-specs';
 import type { RegistryLogin } from '../options/service-options';
 
@@ -16,18 +17,8 @@ const HUB_HOSTS = new Set([DOCKER_HUB, 'index.docker.io', 'registry-1.docker.io'
 
 const canonicalHost = (host: string) => (HUB_HOSTS.has(host.toLowerCase()) ? DOCKER_HUB : host.toLowerCase());
 
-/**
- * The registry of an image reference, by distribution/reference's splitDockerDomain: the first path
- * component is a registry when it is `localhost`, holds a `.` or `:`, or has upper case; otherwise the
- * image is on Docker Hub (`busybox`, `acme/api`).
- */
-export function registryOfImage(ref: string): string {
-  const slash = ref.indexOf('/');
-  if (slash < 0) return DOCKER_HUB;
-  const first = ref.slice(0, slash);
-  const isDomain = first === 'localhost' || /[.:]/.test(first) || first.toLowerCase() !== first;
-  return isDomain ? canonicalHost(first) : DOCKER_HUB;
-}
+/** The registry of an image reference (`busybox` and `acme/api` are on Docker Hub), as the graph reads references. */
+export const registryOfImage = (ref: string): string => canonicalHost(imageRepository(ref).split('/')[0]);
 
 /**
  * The host part of a login address, as docker/cli's ConvertToHostname reads it: a scheme and a path are

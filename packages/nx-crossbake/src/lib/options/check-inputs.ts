@@ -2,7 +2,7 @@ import { statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { InvalidOptionsError } from '../errors';
 import { secretSourceFiles, type Env } from './build-inputs';
-import { localContextPath } from './csv-specs';
+import { localContextPath, parseSshSpec } from './csv-specs';
 import type { ServiceOptions } from './service-options';
 
 const kindOf = (path: string) => {
@@ -14,24 +14,13 @@ const kindOf = (path: string) => {
 };
 
 /**
- * The paths an ssh spec gives (buildx `id=path[,path…]`), or none for an agent taken from SSH_AUTH_SOCK.
- * `id=` alone also means the agent, as in BuildKit's sshprovider.
- */
-function sshPaths(spec: string): { id: string; paths: string[] } {
-  const eq = spec.indexOf('=');
-  if (eq < 0) return { id: spec, paths: [] };
-  const paths = spec.slice(eq + 1).split(',');
-  return { id: spec.slice(0, eq), paths: paths.length === 1 && paths[0] === '' ? [] : paths };
-}
-
-/**
  * What buildx would otherwise refuse for the whole bake, reported for this project: a key or socket that
  * is not there, or an agent without SSH_AUTH_SOCK. Paths are resolved from the workspace root, where bake
  * runs, so absolute ones stay as written.
  */
 function sshProblems(specs: readonly string[], workspaceRoot: string, env: Env): string[] {
   const problems: string[] = [];
-  for (const { id, paths } of specs.filter((s) => s !== '').map(sshPaths)) {
+  for (const { id, paths } of specs.filter((s) => s !== '').map(parseSshSpec)) {
     if (paths.length === 0) {
       const socket = env.SSH_AUTH_SOCK;
       if (!socket) problems.push(`ssh '${id}' forwards the ssh-agent from SSH_AUTH_SOCK, which is not set: start an agent (eval "$(ssh-agent)" and ssh-add) or give a key, e.g. ${id}=/path/to/key`);

@@ -122,15 +122,21 @@ export function checkCacheSpec(option: 'cache-from' | 'cache-to', spec: string):
 }
 
 /**
- * An `ssh` entry: `default`, `<id>` or `<id>=<socket or key>[,<key>…]` (buildx's SSH.UnmarshalText; an
- * empty path, `<id>=`, is the agent, as in BuildKit's sshprovider).
+ * An `ssh` entry's id and the sockets or keys it names (buildx's SSH.UnmarshalText): none for `default`,
+ * `<id>` and `<id>=`, which all forward the agent in SSH_AUTH_SOCK, as BuildKit's sshprovider does.
  */
-export function checkSshSpec(spec: string): string | undefined {
+export function parseSshSpec(spec: string): { id: string; paths: string[] } {
   const eq = spec.indexOf('=');
-  const id = eq < 0 ? spec : spec.slice(0, eq);
-  const paths = eq < 0 ? '' : spec.slice(eq + 1);
+  if (eq < 0) return { id: spec, paths: [] };
+  const paths = spec.slice(eq + 1);
+  return { id: spec.slice(0, eq), paths: paths === '' ? [] : paths.split(',') };
+}
+
+/** An `ssh` entry: `default`, `<id>` or `<id>=<socket or key>[,<key>…]`. */
+export function checkSshSpec(spec: string): string | undefined {
+  const { id, paths } = parseSshSpec(spec);
   if (id === '' || /[\s,]/.test(id)) return `ssh '${spec}' is not of the form default, <id> or <id>=<socket or key file>[,<key file>…]`;
-  if (paths !== '' && paths.split(',').some((p) => p.trim() === '')) return `ssh '${spec}' has an empty path in its list: separate the socket or key files after '${id}=' with single commas`;
+  if (paths.some((p) => p.trim() === '')) return `ssh '${spec}' has an empty path in its list: separate the socket or key files after '${id}=' with single commas`;
   return undefined;
 }
 

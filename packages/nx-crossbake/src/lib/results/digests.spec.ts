@@ -36,6 +36,7 @@ describe('planManifests', () => {
     expect(plans).toEqual([
       {
         project: '@acme/api',
+        targetName: 'docker-multiarch',
         tags: ['r.example.com/acme/api:1.0', 'r.example.com/acme/api:latest'],
         sources: ['r.example.com/acme/api@sha256:a', 'r.example.com/acme/api@sha256:b'],
         platforms: ['linux/amd64', 'linux/arm64'],
@@ -63,6 +64,21 @@ describe('planManifests', () => {
     const { plans, problems } = planManifests(entries, expectBoth);
     expect(plans).toEqual([]);
     expect(problems.some((p) => p.startsWith(message))).toBe(true);
+  });
+
+  it('joins each multiarch target of a project on its own, with the platforms of that target', () => {
+    const debug = { targetName: 'docker-multiarch-debug', tags: ['r.example.com/acme/api:debug'] };
+    const { plans, problems } = planManifests(
+      [
+        entry('a/1', record(['linux/amd64'], 'sha256:a')),
+        entry('a/2', record(['linux/amd64'], 'sha256:d', debug)),
+        entry('b/1', record(['linux/arm64'], 'sha256:b')),
+      ],
+      (_project, target) => (target === 'docker-multiarch' ? ['linux/amd64', 'linux/arm64'] : ['linux/amd64', 'linux/arm/v7']),
+    );
+    expect(plans.map((p) => [p.targetName, p.sources])).toEqual([['docker-multiarch', ['r.example.com/acme/api@sha256:a', 'r.example.com/acme/api@sha256:b']]]);
+    expect(problems).toEqual(['@acme/api:docker-multiarch-debug: no runner pushed linux/arm/v7 (it builds linux/amd64, linux/arm/v7): the manifest list would lack them']);
+    expect(digestFileName(record(['linux/amd64'], 'sha256:d', debug))).toBe('acme-api__docker-multiarch-debug__linux-amd64.json');
   });
 
   it('plans the projects that are complete even when another is not', () => {

@@ -1,6 +1,7 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CrossbakeError } from '../errors';
+import { DEFAULT_TARGET } from '../../executor-names';
 import { repositoryOf } from '../options/image-names';
 
 /**
@@ -9,6 +10,8 @@ import { repositoryOf } from '../options/image-names';
  */
 export interface DigestRecord {
   project: string;
+  /** The multiarch target that pushed it (absent in files of earlier versions: the default target). */
+  targetName?: string;
   /** Where the digest was pushed, e.g. `registry.example.com/acme/api`. */
   repository: string;
   digest: string;
@@ -19,8 +22,10 @@ export interface DigestRecord {
 
 const slug = (text: string) => text.replace(/^@/, '').replace(/[^a-zA-Z0-9_.-]+/g, '-');
 
-export const digestFileName = (record: Pick<DigestRecord, 'project' | 'platforms'>) =>
-  `${slug(record.project)}__${record.platforms.map(slug).join('+')}.json`;
+const targetOf = (record: Pick<DigestRecord, 'targetName'>) => record.targetName ?? DEFAULT_TARGET;
+
+export const digestFileName = (record: Pick<DigestRecord, 'project' | 'targetName' | 'platforms'>) =>
+  `${slug(record.project)}${targetOf(record) === DEFAULT_TARGET ? '' : `__${slug(targetOf(record))}`}__${record.platforms.map(slug).join('+')}.json`;
 
 export function writeDigestFile(dir: string, record: DigestRecord): string {
   mkdirSync(dir, { recursive: true });
@@ -44,6 +49,7 @@ export function readDigestFiles(dirs: readonly string[]): { file: string; record
 
 export interface ManifestPlan {
   project: string;
+  targetName: string;
   tags: string[];
   /** `repository@digest` of each runner's push. */
   sources: string[];
@@ -51,39 +57,45 @@ export interface ManifestPlan {
 }
 
 /**
- * Joins the records of each project into one manifest list, refusing what would publish a wrong image:
+ * Joins the records of each task (project and multiarch target) into one manifest list, refusing what would publish a wrong image:
  * a platform pushed by two runners, a platform the project builds that no runner pushed, runners that
  * disagree on the tags or the repository.
  */
 export function planManifests(
   records: readonly { file: string; record: DigestRecord }[],
-  expectedPlatforms: (project: string) => readonly string[] | undefined,
+  expectedPlatforms: (project: string, targetName: string) => readonly string[] | undefined,
 ): { plans: ManifestPlan[]; problems: string[] } {
-  const byProject = new Map<string, { file: string; record: DigestRecord }[]>();
-  for (const entry of records) byProject.set(entry.record.project, [...(byProject.get(entry.record.project) ?? []), entry]);
+  const byTask = new Map<string, { file: string; record: DigestRecord }[]>();
+  for (const entry of records) {
+    const key = JSON.stringify([entry.record.project, targetOf(entry.record)]);
+    byTask.set(key, [...(byTask.get(key) ?? []), entry]);
+  }
 
   const plans: ManifestPlan[] = [];
   const problems: string[] = [];
-  for (const [project, entries] of byProject) {
+  for (const entries of byTask.values()) {
+    const { project } = entries[0].record;
+    const targetName = targetOf(entries[0].record);
+    const label = targetName === DEFAULT_TARGET ? project : `${project}:${targetName}`;
     const seen = new Map<string, string>();
     const own: string[] = [];
     for (const { file, record } of entries) {
       for (const platform of record.platforms) {
-        if (seen.has(platform)) own.push(`${project}: ${platform} was pushed twice (${seen.get(platform)} and ${file}): keep one runner per platform`);
+        if (seen.has(platform)) own.push(`${label}: ${platform} was pushed twice (${seen.get(platform)} and ${file}): keep one runner per platform`);
         seen.set(platform, file);
       }
     }
-    const expected = expectedPlatforms(project) ?? [];
+    const expected = expectedPlatforms(project, targetName) ?? [];
     const missing = expected.filter((p) => !seen.has(p));
-    if (missing.length) own.push(`${project}: no runner pushed ${missing.join(', ')} (it builds ${expected.join(', ')}): the manifest list would lack them`);
+    if (missing.length) own.push(`${label}: no runner pushed ${missing.join(', ')} (it builds ${expected.join(', ')}): the manifest list would lack them`);
     const [first] = entries;
     for (const { file, record } of entries.slice(1)) {
       if (record.repository !== first.record.repository || record.tags.join() !== first.record.tags.join()) {
-        own.push(`${project}: ${file} and ${first.file} disagree on the repository or tags: were they built from the same commit?`);
+        own.push(`${label}: ${file} and ${first.file} disagree on the repository or tags: were they built from the same commit?`);
       }
     }
     if (own.length) problems.push(...own);
-    else plans.push({ project, tags: first.record.tags, sources: entries.map((e) => `${e.record.repository}@${e.record.digest}`), platforms: [...seen.keys()] });
+    else plans.push({ project, targetName, tags: first.record.tags, sources: entries.map((e) => `${e.record.repository}@${e.record.digest}`), platforms: [...seen.keys()] });
   }
   return { plans, problems };
 }
@@ -91,13 +103,14 @@ export function planManifests(
 /** After a run: a digest file for each project pushed by digest (multiarch's `push-by-digest`). */
 export function recordDigests(
   workspaceRoot: string,
-  built: readonly { options: { project: string; tags: string[]; platforms: string[]; pushByDigest?: string }; digest?: string }[],
+  built: readonly { options: { project: string; targetName: string; tags: string[]; platforms: string[]; pushByDigest?: string }; digest?: string }[],
   log: (message: string) => void,
 ): void {
   for (const { options, digest } of built) {
     if (options.pushByDigest === undefined || !digest) continue;
     const file = writeDigestFile(join(workspaceRoot, options.pushByDigest), {
       project: options.project,
+      targetName: options.targetName,
       repository: repositoryOf(options.tags[0]),
       digest,
       platforms: options.platforms,
