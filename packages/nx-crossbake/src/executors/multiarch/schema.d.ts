@@ -29,6 +29,7 @@ export interface MultiarchExecutorSchema {
   target?: string | number;
   labels?: KeyValueOption;
   'oci-labels'?: BooleanOption;
+  reproducible?: BooleanOption;
   secrets?: ListOption;
   'secret-files'?: ListOption;
   ssh?: ListOption;

@@ -21,6 +21,8 @@ const service = (overrides: Partial<ServiceOptions> = {}): ServiceOptions => ({
   outputs: [],
   strictEmulation: false,
   keepGoing: true,
+  ownsCreatedLabel: false,
+  reproducible: true,
   registries: [],
   secrets: [],
   ssh: [],
@@ -173,6 +175,18 @@ describe('getBakeTarget: what reaches inside the build', () => {
       // the user's own context for r/base wins over the sibling link
       contexts: { 'r/base': 'docker-image://r/base:2', 'r/tools': 'target:tools', shared: '../shared' },
     });
+  });
+});
+
+describe('reproducible images', () => {
+  it('rewrites the timestamps of the images it pushes and loads once a source date is known, not the user outputs', () => {
+    const options = service({ push: true, load: true, tags: ['r/api:1'], outputs: ['type=local,dest=out'], sourceDateEpoch: 1700000000 });
+    expect(getOutputs(options)).toEqual(['type=local,dest=out', 'type=image,push=true,rewrite-timestamp=true', 'type=docker,rewrite-timestamp=true']);
+  });
+
+  it('leaves the timestamps alone without a source date, and on the docker driver, which refuses to rewrite them', () => {
+    expect(getOutputs(service({ push: true, tags: ['r/api:1'] }))).toEqual(['type=image,push=true']);
+    expect(getOutputs(service({ push: true, tags: ['r/api:1'], sourceDateEpoch: 1700000000 }), { dockerDriver: true })).toEqual(['type=image,push=true']);
   });
 });
 

@@ -25,18 +25,22 @@ export function getOutputs(options: ServiceOptions, traits: BuilderTraits = { do
   // merged under a project.json target that pushes or loads, where it would only add an empty exporter.
   const exports = options.push || options.load || options.outputs.some((o) => !/^type=cacheonly\b/.test(o));
   const outputs = exports ? options.outputs.filter((o) => !/^type=cacheonly\b/.test(o)) : [...options.outputs];
+  const ours: string[] = [];
   if (options.push && options.pushByDigest !== undefined) {
     // For nx-crossbake:manifest, which tags the joined list later: untagged, by digest, to the first
     // tag's repository; the docker driver can only push a tag, so a fixed staging tag per platform set.
     const repository = repositoryOf(options.tags[0]);
-    outputs.push(
+    ours.push(
       traits.dockerDriver
         ? `type=image,name=${repository}:by-digest-${options.platforms.join('-').replace(/[^a-z0-9]+/g, '-')},push=true`
         : `type=image,name=${repository},push-by-digest=true,name-canonical=true,push=true`,
     );
-  } else if (options.push) outputs.push('type=image,push=true');
-  if (options.load) outputs.push('type=docker');
-  return outputs;
+  } else if (options.push) ours.push('type=image,push=true');
+  if (options.load) ours.push('type=docker');
+  // Every layer's files get the source date too, so the same inputs give the same digests; the docker
+  // driver's exporter refuses it ("conflicts with unpack"), so its images keep their build times.
+  const rewrite = options.sourceDateEpoch !== undefined && !traits.dockerDriver;
+  return [...outputs, ...ours.map((o) => (rewrite ? `${o},rewrite-timestamp=true` : o))];
 }
 
 /** `contexts` maps image references to the bake target names of the siblings that build them. */

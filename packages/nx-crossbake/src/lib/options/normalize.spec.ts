@@ -38,6 +38,8 @@ describe('normalizeOptions', () => {
       strictEmulation: false,
       keepGoing: true,
       registries: [],
+      ownsCreatedLabel: true,
+      reproducible: true,
       pushByDigest: undefined,
     });
   });

@@ -17,6 +17,12 @@ export interface ServiceOptions {
   load: boolean;
   buildArgs: Record<string, string>;
   labels: Record<string, string>;
+  /** `org.opencontainers.image.created` in `labels` is ours (oci-labels), not the user's: the source date may replace it. */
+  ownsCreatedLabel: boolean;
+  /** Same commit, same image: SOURCE_DATE_EPOCH and rewritten timestamps (see withSourceDate). */
+  reproducible: boolean;
+  /** The time of the last commit that touched the image's inputs, once the run has asked git. */
+  sourceDateEpoch?: number;
   /** buildx secret specs (`id=…,env=…` / `id=…,src=…`): references only, never values. */
   secrets: string[];
   ssh: string[];

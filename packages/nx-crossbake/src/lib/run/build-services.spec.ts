@@ -23,7 +23,7 @@ async function run(
   requests: ServiceRequest[],
   docker = fakeDocker(),
   roots = requests.map((r) => r.project.root),
-  extra: { print?: boolean; dockerfiles?: Record<string, string> } = {},
+  extra: { print?: boolean; dockerfiles?: Record<string, string>; gitLog?: string } = {},
 ) {
   const workspaceRoot = makeWorkspace(roots);
   for (const [root, text] of Object.entries(extra.dockerfiles ?? {})) writeFileSync(join(workspaceRoot, root, 'Dockerfile'), text);
@@ -33,7 +33,8 @@ async function run(
     workspaceRoot,
     requests,
     cli: new DockerCli(docker.exec),
-    exec: docker.exec,
+    // git answers only `git log` (the source date), when the test gives it an answer
+    exec: (file, args, options) => (file === 'git' && args[0] === 'log' && extra.gitLog ? Promise.resolve({ exitCode: 0, stdout: extra.gitLog, stderr: '' }) : docker.exec(file, args, options)),
     log: (m) => logs.push(m),
     // Every platform native: emulator detection has its own spec.
     environment: { native: ['linux/amd64', 'linux/arm64', 'linux/arm'], readBinfmt: () => [] },
@@ -325,6 +326,22 @@ describe('buildServices', () => {
   it('grants nothing when no target asks for a privilege', async () => {
     const { bakeCalls } = await run(three);
     expect(bakeCalls[0]).not.toContain('--allow');
+  });
+
+  it('passes the source date of each image as SOURCE_DATE_EPOCH and its created label, and says the docker driver cannot rewrite timestamps', async () => {
+    const { docker, logs } = await run([three[1]], fakeDocker(), undefined, { gitLog: '1700000000\n' });
+    const worker = docker.bakes[0].target.worker;
+    expect(worker.args).toEqual({ SOURCE_DATE_EPOCH: '1700000000' });
+    expect(worker.labels!['org.opencontainers.image.created']).toBe('2023-11-14T22:13:20.000Z');
+    expect(worker.output).toEqual(['type=image,push=true']);
+    expect(logs).toContain('whose exporter cannot rewrite timestamps');
+  });
+
+  it('leaves build args, labels and outputs alone with reproducible: false', async () => {
+    const { docker, logs } = await run([request('worker', 'apps/worker', push('worker', { reproducible: false }))], fakeDocker(), undefined, { gitLog: '1700000000\n' });
+    expect(docker.bakes[0].target.worker.args).toBeUndefined();
+    expect(docker.bakes[0].target.worker.labels!['org.opencontainers.image.created']).not.toBe('2023-11-14T22:13:20.000Z');
+    expect(logs).not.toContain('cannot rewrite timestamps');
   });
 
   it('does not retry a dependent whose sibling base failed', async () => {

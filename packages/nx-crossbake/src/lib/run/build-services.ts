@@ -7,6 +7,8 @@ import { withRegistryLogins } from '../docker/docker-config';
 import { conflictingLogins, loginFailureFor } from '../docker/registries';
 import { exec as defaultExec, type Exec } from '../docker/exec';
 import { resolveGitFacts } from '../facts/git-facts';
+import { resolveSourceDates } from '../facts/source-date';
+import { withSourceDate } from '../options/source-date';
 import type { RunFacts } from '../options/normalize';
 import { isReportable } from '../errors';
 import { recordDigests } from '../results/digests';
@@ -99,7 +101,14 @@ async function buildGroup(
   buildable = reject();
   if (buildable.length === 0) return results;
 
-  const services = buildable.map((g) => g.options);
+  const dates = await resolveSourceDates(input.exec ?? defaultExec, input.workspaceRoot, buildable.map((g) => g.options), contexts, input.facts?.env ?? process.env);
+  const services = buildable.map((g) => withSourceDate(g.options, dates.get(g.options.id)));
+  if (ref.isContext && services.some((s) => s.sourceDateEpoch !== undefined)) {
+    input.log(
+      `nx-crossbake: builder ${builder} uses the docker driver, whose exporter cannot rewrite timestamps ("conflicts with unpack"): ` +
+        'its images are not reproducible; a docker-container builder makes them so (reproducible: false silences this)',
+    );
+  }
   const run = { workspaceRoot: input.workspaceRoot, ...files, builder: ref, services, links: contexts };
   const bakeStarted = Date.now();
   let groupResults: ServiceResult[];
