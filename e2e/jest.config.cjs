@@ -1,6 +1,7 @@
 /**
  * e2e: the real CLI (npx nx …) in fresh workspaces, on the real engine, buildx, QEMU and registry.
- * globalSetup brings the rig up from nothing and packs the plugin; tests run one at a time.
+ * globalSetup brings the rig up from nothing, starts its BuildKit daemons and packs the plugin; globalTeardown
+ * stops the daemons. Tests run one at a time.
  */
 module.exports = {
   displayName: 'e2e',
@@ -8,6 +9,7 @@ module.exports = {
   testEnvironment: 'node',
   testMatch: ['<rootDir>/**/*.e2e.ts'],
   globalSetup: '<rootDir>/support/global-setup.cjs',
+  globalTeardown: '<rootDir>/support/global-teardown.cjs',
   testTimeout: 15 * 60 * 1000,
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }],

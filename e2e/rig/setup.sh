@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Brings up the real rig the e2e suite and the example need, from nothing, and is safe to run again:
 #   Docker engine (containerd image store) + buildx, QEMU in binfmt_misc, a registry on 127.0.0.1:5000,
-#   and a small multi-platform base image (busybox) pushed to that registry.
+#   a small multi-platform base image (busybox) pushed to that registry, and BuildKit's image for the
+#   docker-container and remote drivers (buildkit.sh image; the e2e suite starts its daemons with
+#   buildkit.sh start).
 #
 # Where a Docker engine with buildx already answers (Docker Desktop, a CI runner), it is used as it is and
 # only the registry and base image are added. On a bare Debian machine (root) the engine comes from
@@ -9,6 +11,7 @@
 # system-wide, which would pull sid's libc), everything else from the system's own suite.
 set -euo pipefail
 
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 RIG_DIR=${CROSSBAKE_RIG_DIR:-/var/lib/crossbake-rig}
 REGISTRY=${CROSSBAKE_REGISTRY:-127.0.0.1:5000}
 # A second registry that requires a login (htpasswd), for the registry-login e2e tests.
@@ -64,7 +67,7 @@ apt_download() { # apt_download <package[:arch]>... into $RIG_DIR/apt/debs
 
 install_system_packages() {
   local missing=()
-  for p in runc tini iptables qemu-user-static binfmt-support docker-registry curl apache2-utils openssh-client; do
+  for p in runc tini iptables qemu-user-static binfmt-support docker-registry curl apache2-utils openssh-client zstd openssl; do
     dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
   done
   if [ ${#missing[@]} -gt 0 ]; then
@@ -211,15 +214,14 @@ EOF
 push_binfmt_image() {
   docker buildx imagetools inspect "$BINFMT_IMAGE" >/dev/null 2>&1 && return 0
   log "building emulator installer image $BINFMT_IMAGE"
-  local ctx="$RIG_DIR/binfmt-installer" here
-  here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+  local ctx="$RIG_DIR/binfmt-installer"
   rm -rf "$ctx" && mkdir -p "$ctx/x"
   dpkg -x "$(ls /var/cache/apt/archives/qemu-user-static_*.deb 2>/dev/null | tail -n1 || true)" "$ctx/x" 2>/dev/null || {
     private_apt
     apt_download qemu-user-static/bookworm
     dpkg -x "$(ls "$RIG_DIR"/apt/debs/qemu-user-static_*.deb | tail -n1)" "$ctx/x"
   }
-  cp "$ctx/x/usr/bin/qemu-aarch64-static" "$ctx/x/usr/bin/qemu-arm-static" "$here/binfmt-installer/install.sh" "$here/binfmt-installer/Dockerfile" "$ctx/"
+  cp "$ctx/x/usr/bin/qemu-aarch64-static" "$ctx/x/usr/bin/qemu-arm-static" "$HERE/binfmt-installer/install.sh" "$HERE/binfmt-installer/Dockerfile" "$ctx/"
   mkdir -p "$ctx/qemu-binfmt"
   ln -s /usr/bin/qemu-aarch64-static "$ctx/qemu-binfmt/aarch64-binfmt-P"
   ln -s /usr/bin/qemu-arm-static "$ctx/qemu-binfmt/arm-binfmt-P"
@@ -236,7 +238,11 @@ main() {
   push_base_image
   push_binfmt_image
   command -v ssh-agent >/dev/null || install_system_packages # the ssh-forwarding e2e runs a real agent
-  log "ready: engine $(docker version -f '{{.Server.Version}}'), buildx $(docker buildx version | awk '{print $2}'), registries $REGISTRY and $AUTH_REGISTRY (login), base $BASE_IMAGE"
+  # zstd unpacks the BuildKit stand-in; openssl makes the TLS certificates of the remote daemons.
+  { command -v zstd && command -v openssl; } >/dev/null || install_system_packages
+  # QEMU is registered above, before any daemon of this image starts: buildkitd probes emulators only then.
+  bash "$HERE/buildkit.sh" image
+  log "ready: engine $(docker version -f '{{.Server.Version}}'), buildx $(docker buildx version | awk '{print $2}'), registries $REGISTRY and $AUTH_REGISTRY (login), base $BASE_IMAGE, BuildKit $REGISTRY/moby/buildkit:buildx-stable-1"
 }
 
 main "$@"

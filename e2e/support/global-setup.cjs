@@ -1,4 +1,5 @@
-// Runs once before the e2e suite: the rig (engine, buildx, QEMU, registry, base image) and a template
+// Runs once before the e2e suite: the rig (engine, buildx, QEMU, registries, base and BuildKit images), the
+// TLS BuildKit daemons of the remote and multi-node cases (global-teardown.cjs stops them), and a template
 // workspace with nx and the plugin installed from its npm pack tarball, as a user would install it.
 const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -11,6 +12,8 @@ const run = (cmd, args, cwd = repo) => execFileSync(cmd, args, { cwd, stdio: 'in
 module.exports = async () => {
   const started = Date.now();
   run('bash', [path.join(repo, 'e2e/rig/setup.sh')]);
+  // After setup.sh, which registers QEMU: a daemon detects emulators only when it starts.
+  run('bash', [path.join(repo, 'e2e/rig/buildkit.sh'), 'start']);
 
   fs.rmSync(work, { recursive: true, force: true });
   const template = path.join(work, 'template');

@@ -1,12 +1,10 @@
 import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { BINFMT_IMAGE, REGISTRY } from './rig';
 
+export { BASE_IMAGE, BINFMT_IMAGE, REGISTRY } from './rig';
 export const REPO = resolve(__dirname, '../..');
-export const REGISTRY = '127.0.0.1:5000';
-export const BASE_IMAGE = `${REGISTRY}/crossbake/busybox:1`;
-/** The rig's stand-in for tonistiigi/binfmt (Docker Hub is out of reach). */
-export const BINFMT_IMAGE = `${REGISTRY}/crossbake/binfmt:qemu-7.2-1`;
 /**
  * The builder every e2e workspace shares. The docker driver, since the docker-container driver's BuildKit
  * image cannot be pulled here: its named builder is a Docker context on the engine.

@@ -1,0 +1,11 @@
+// Runs once after the e2e suite: stops the TLS BuildKit daemons global setup started, with their build state.
+// CROSSBAKE_E2E_KEEP_BUILDKITD=1 keeps them for a look afterwards; the next run reuses them while current.
+const { execFileSync } = require('node:child_process');
+const path = require('node:path');
+
+const repo = path.resolve(__dirname, '../..');
+
+module.exports = async () => {
+  if (process.env.CROSSBAKE_E2E_KEEP_BUILDKITD === '1') return;
+  execFileSync('bash', [path.join(repo, 'e2e/rig/buildkit.sh'), 'stop'], { cwd: repo, stdio: 'inherit' });
+};
