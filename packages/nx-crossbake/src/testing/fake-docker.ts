@@ -47,6 +47,8 @@ export const inspectText = (name: string, driver: string, platforms: string[], n
 export interface FakeDockerOptions {
   buildx?: ExecResult;
   driverStatus?: string;
+  /** `docker info --format {{json .RegistryConfig}}`: the engine's mirrors and insecure registries. */
+  registryConfig?: string;
   failTargets?: string[];
   /** A bake holding this target is refused as a whole, naming no target (as an entitlement refusal is). */
   refuseBakeWith?: string;
@@ -94,7 +96,9 @@ export function fakeDocker(options: FakeDockerOptions = {}): FakeDocker {
       return ok();
     }
     if (command === 'buildx stop' || command === 'run --privileged') return ok();
+    if (command === 'info --format' && args.includes('{{json .RegistryConfig}}')) return ok(options.registryConfig ?? '{"IndexConfigs":{},"Mirrors":[]}');
     if (command === 'info --format') return ok(options.driverStatus ?? '[["driver-type","io.containerd.snapshotter.v1"]]');
+    if (command === 'image inspect') return ok('["tonistiigi/binfmt@sha256:' + '0'.repeat(64) + '"]');
     if (command === 'buildx history') {
       return ok(
         bakes

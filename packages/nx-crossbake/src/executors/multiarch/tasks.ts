@@ -1,4 +1,7 @@
 import type { ExecutorContext } from '@nx/devkit';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { registriesOfBuilder, type RegistryUsers } from '../../lib/builder/workspace-registries';
 import type { BuildServicesInput, ServiceRequest } from '../../lib/run/build-services';
 import { isVerbose } from '../verbose';
 import { CrossbakeError } from '../../lib/errors';
@@ -40,11 +43,32 @@ export function setupOptionsFinder(context: ExecutorContext): (builder: string) 
   };
 }
 
-/** What every executor's run takes from the Nx context: where, which builder options, default branch, verbosity. */
-export function runInputs(context: ExecutorContext): Pick<BuildServicesInput, 'workspaceRoot' | 'setupOptionsFor' | 'defaultBranch' | 'verbose'> {
+/**
+ * The registries every multiarch target of the workspace building on a builder uses (tags, caches, FROM
+ * images of its Dockerfile, build contexts, logins), with the tasks using each: `docker-setup` and every
+ * `multiarch` run read the same workspace, so they decide the builder's network and insecure registries alike.
+ * Read once per builder per process.
+ */
+export function workspaceRegistriesFinder(context: ExecutorContext): (builder: string) => RegistryUsers[] {
+  const found = new Map<string, RegistryUsers[]>();
+  const readFile = (path: string) => readFileSync(join(context.root, path), 'utf8');
+  return (builder) => {
+    if (!found.has(builder)) found.set(builder, registriesOfBuilder(context.projectsConfigurations.projects, readFile, builder));
+    return found.get(builder)!;
+  };
+}
+
+/**
+ * What every executor's run takes from the Nx context: where, which builder options and registries, default
+ * branch, verbosity. (`registriesFor` goes on to resolveBuilder's BuilderRequest.)
+ */
+export function runInputs(
+  context: ExecutorContext,
+): Pick<BuildServicesInput, 'workspaceRoot' | 'setupOptionsFor' | 'registriesFor' | 'defaultBranch' | 'verbose'> {
   return {
     workspaceRoot: context.root,
     setupOptionsFor: setupOptionsFinder(context),
+    registriesFor: workspaceRegistriesFinder(context),
     defaultBranch: context.nxJsonConfiguration?.defaultBase,
     verbose: isVerbose(context),
   };

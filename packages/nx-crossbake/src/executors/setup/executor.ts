@@ -5,6 +5,7 @@ import { DockerCli } from '../../lib/docker/docker-cli';
 import { isReportable } from '../../lib/errors';
 import { readOption } from '../../lib/options/schema-options';
 import { formatSeconds } from '../../lib/results/summary';
+import { workspaceRegistriesFinder } from '../multiarch/tasks';
 import { traceFor } from '../verbose';
 import type { SetupExecutorSchema } from './schema';
 import schema from './schema.json';
@@ -25,13 +26,19 @@ export default async function setupExecutor(options: SetupExecutorSchema, contex
       log(`nx-crossbake: builder '${spec.name}' ${removed ? `removed${removeState ? ' with its state' : ' (state kept)'}` : 'did not exist'}`);
       return { success: true };
     }
-    const facts = await ensureBuilder(cli, spec, { workspaceRoot: context.root, log });
+    // The same reading of the workspace as every multiarch run's, so both plan the same builder.
+    const registries = workspaceRegistriesFinder(context)(spec.name);
+    const facts = await ensureBuilder(cli, spec, { workspaceRoot: context.root, log }, { registries });
     const platforms = [...new Set(facts.builder.nodes.flatMap((n) => n.platforms))];
+    const network = facts.builder.nodes[0]?.driverOpts.network;
     log(
-      `nx-crossbake: builder '${spec.name}' ready (driver ${facts.builder.driver}, ${facts.created ? 'created' : facts.recreated ? 'recreated' : 'reused'}` +
+      `nx-crossbake: builder '${spec.name}' ready (driver ${facts.builder.driver}${network ? `, network ${network}` : ''}, ` +
+        `${facts.created ? 'created' : facts.recreated ? 'recreated' : 'reused'}` +
         `${facts.emulatorsInstalled.length ? `, QEMU registered for ${facts.emulatorsInstalled.join(', ')}` : ''}) ` +
         `in ${formatSeconds(Date.now() - started)}; serves ${platforms.join(', ')}`,
     );
+    // Creating it said why already; setup run on a builder in place says it too, since it was asked.
+    if (facts.hostNetworkReason && !facts.created && !facts.recreated) log(`nx-crossbake: ${facts.hostNetworkReason}`);
     // The builder is usable for the rest; this target still fails, since it was asked for these too.
     for (const reason of new Set(facts.unavailable.values())) logger.error(`nx-crossbake: ${reason}`);
     return { success: facts.unavailable.size === 0 };

@@ -7,7 +7,8 @@ import type { BooleanOption, ListOption } from '../multiarch/schema';
 
 export interface SetupNodeSchema {
   name: string;
-  endpoint: string;
+  /** Required but for kubernetes, which takes none. */
+  endpoint?: string;
   platforms: ListOption;
   'driver-opts'?: ListOption;
 }
@@ -16,7 +17,13 @@ export interface SetupExecutorSchema {
   builder?: string;
   driver?: 'docker-container' | 'docker' | 'remote' | 'kubernetes';
   'driver-opts'?: ListOption;
+  /** `auto` (default), `host`, or a Docker network name such as `bridge`. */
+  network?: string;
   endpoint?: string;
+  cacert?: string;
+  cert?: string;
+  key?: string;
+  servername?: string;
   platforms?: ListOption;
   nodes?: SetupNodeSchema[];
   'insecure-registries'?: ListOption;

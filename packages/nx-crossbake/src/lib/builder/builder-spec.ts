@@ -2,6 +2,7 @@ import schema from '../../executors/setup/schema.json';
 import type { SetupExecutorSchema, SetupNodeSchema } from '../../executors/setup/schema';
 import { CrossbakeError } from '../errors';
 import { toStringList, toText } from '../options/coerce';
+import { parseCsv } from '../options/csv-specs';
 import { normalizePlatforms } from '../options/platforms';
 import { optionReader, unknownOptionProblems } from '../options/schema-options';
 import type { BuildkitdSettings } from './buildkitd-config';
@@ -10,16 +11,29 @@ export type Driver = NonNullable<SetupExecutorSchema['driver']>;
 
 export interface NodeSpec {
   name: string;
-  endpoint: string;
+  /** A Docker context or host, a BuildKit address; none for kubernetes. */
+  endpoint?: string;
   platforms: string[];
-  driverOpts: string[];
+  driverOpts: Record<string, string>;
+}
+
+/** TLS to a remote BuildKit: buildx's remote driver options, paths as written (from the workspace root). */
+export interface TlsOptions {
+  cacert?: string;
+  cert?: string;
+  key?: string;
+  servername?: string;
 }
 
 /** The builder asked for, every default applied and every value checked. */
 export interface BuilderSpec {
   name: string;
   driver: Driver;
-  driverOpts: string[];
+  /** Driver options of the first node, by key, as buildx's csvToMap reads `--driver-opt`. */
+  driverOpts: Record<string, string>;
+  /** `auto` (host networking when the workspace's registries need it), `host`, or a Docker network. */
+  network: string;
+  tls: TlsOptions;
   endpoint?: string;
   platforms: string[];
   nodes: NodeSpec[];
@@ -36,12 +50,25 @@ const NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.+-]*$/;
 const DRIVERS: readonly Driver[] = ['docker-container', 'docker', 'remote', 'kubernetes'];
 const NODE_KEYS: readonly (keyof SetupNodeSchema)[] = ['name', 'endpoint', 'platforms', 'driver-opts'];
 
-function checkDriverOpts(where: string, opts: string[], problems: string[]): string[] {
-  for (const opt of opts) if (!/^[^=\s]+=/.test(opt)) problems.push(`${where}: driver option '${opt}' is not key=value`);
+/**
+ * Driver options by key, read as buildx's csvToMap reads every `--driver-opt`: CSV fields, each `key=value`,
+ * the last of a key winning. `["image=x,network=host"]` is two options, as on buildx's command line.
+ */
+function readDriverOpts(where: string, entries: string[], problems: string[]): Record<string, string> {
+  const opts: Record<string, string> = {};
+  for (const entry of entries) {
+    const { fields, error } = parseCsv(entry);
+    if (error !== undefined) problems.push(`${where}: driver option '${entry}' cannot be read: ${error}`);
+    for (const f of fields ?? []) {
+      const eq = f.indexOf('=');
+      if (eq <= 0 || /\s/.test(f.slice(0, eq))) problems.push(`${where}: driver option '${f}' is not key=value`);
+      else opts[f.slice(0, eq)] = f.slice(eq + 1);
+    }
+  }
   return opts;
 }
 
-function normalizeNode(node: Record<string, unknown>, index: number, problems: string[]): NodeSpec {
+function normalizeNode(node: Record<string, unknown>, index: number, driver: Driver, problems: string[]): NodeSpec {
   const where = `nodes[${index}]${typeof node.name === 'string' ? ` ('${node.name}')` : ''}`;
   const found: string[] = [];
   const name = toText('name', node.name, found);
@@ -50,11 +77,31 @@ function normalizeNode(node: Record<string, unknown>, index: number, problems: s
   const driverOpts = toStringList('driver-opts', node['driver-opts'], 'line', found) ?? [];
   for (const key of Object.keys(node)) if (!(NODE_KEYS as string[]).includes(key)) found.push(`unknown option '${key}' (a node takes ${NODE_KEYS.join(', ')})`);
   if (name === undefined || !NAME.test(name)) found.push(`'name' must match ${NAME.source}`);
-  if (!endpoint) found.push(`'endpoint' is required (a Docker context or endpoint)`);
+  // buildx names a kubernetes node's deployment itself and refuses an endpoint there.
+  if (driver === 'kubernetes' && endpoint) found.push(`'endpoint' is not for the kubernetes driver: its nodes are deployments buildx names`);
+  if (driver !== 'kubernetes' && !endpoint) found.push(`'endpoint' is required (a Docker context or host; a BuildKit address for remote)`);
   if (requested.length === 0) found.push(`'platforms' must list what the node builds natively, e.g. ["linux/arm64"]`);
   const platforms = normalizePlatforms(requested, found);
   problems.push(...found.map((f) => `${where}: ${f}`));
-  return { name: name ?? '', endpoint: endpoint ?? '', platforms, driverOpts: checkDriverOpts(where, driverOpts, problems) };
+  return { name: name ?? '', endpoint: endpoint || undefined, platforms, driverOpts: readDriverOpts(where, driverOpts, problems) };
+}
+
+const TLS_KEYS = ['cacert', 'cert', 'key', 'servername'] as const;
+
+/** buildx's remote driver rules (driver/remote/factory.go): TLS needs the CA, and a client cert goes with its key. */
+function readTls(read: ReturnType<typeof optionReader>, driver: Driver, driverOpts: Record<string, string>, problems: string[]): TlsOptions {
+  const tls: TlsOptions = {};
+  for (const key of TLS_KEYS) {
+    const value = read.text(key);
+    if (value !== undefined && value !== '') tls[key] = value;
+  }
+  const given = TLS_KEYS.filter((k) => tls[k] !== undefined);
+  if (given.length === 0) return tls;
+  if (driver !== 'remote') problems.push(`${given.map((k) => `'${k}'`).join(', ')}: TLS options are for the remote driver (a BuildKit daemon you run)`);
+  for (const key of given) if (key in driverOpts) problems.push(`'${key}' is set both as an option and as driver option ${key}=: keep one`);
+  if (!tls.cacert) problems.push("TLS needs 'cacert', the CA that signed the daemon's certificate");
+  if (Boolean(tls.cert) !== Boolean(tls.key)) problems.push("'cert' and 'key' go together: the client certificate and its private key");
+  return tls;
 }
 
 /**
@@ -70,12 +117,18 @@ export function normalizeBuilderSpec(raw: SetupExecutorSchema, extraPlatforms: r
   const name = read.text('builder') ?? '';
   if (!NAME.test(name)) problems.push(`builder name '${name}' must match ${NAME.source}`);
   const driver = read.choice('driver', DRIVERS) ?? 'docker-container';
-  const endpoint = read.text('endpoint');
+  const endpoint = read.text('endpoint') || undefined;
 
   const platforms = [...new Set([...normalizePlatforms(read.list('platforms', 'comma'), problems), ...extraPlatforms])];
-  const nodes = read.objects('nodes').map((n, i) => normalizeNode(n, i, problems));
+  const nodes = read.objects('nodes').map((n, i) => normalizeNode(n, i, driver, problems));
   const names = nodes.map((n) => n.name);
   for (const dup of names.filter((n, i) => names.indexOf(n) !== i)) problems.push(`node name '${dup}' is used twice`);
+  // buildx refuses two nodes on one endpoint ("invalid duplicate endpoint").
+  const endpoints = [endpoint, ...nodes.map((n) => n.endpoint)].filter((e): e is string => e !== undefined);
+  for (const dup of new Set(endpoints.filter((e, i) => endpoints.indexOf(e) !== i))) {
+    problems.push(`endpoint '${dup}' is used by two nodes: buildx takes each endpoint once (for two nodes on one engine, make a second Docker context)`);
+  }
+  if (driver === 'kubernetes' && endpoint) problems.push("the kubernetes driver takes no 'endpoint' (set namespace and the like in 'driver-opts')");
 
   const buildkitd: BuildkitdSettings = {
     insecureRegistries: read.list('insecure-registries', 'comma'),
@@ -89,11 +142,21 @@ export function normalizeBuilderSpec(raw: SetupExecutorSchema, extraPlatforms: r
     problems.push(`'buildkitd-config' names your own buildkitd.toml: put insecure-registries, registry-mirrors and max-parallelism in it instead`);
   }
 
-  const driverOpts = checkDriverOpts('builder', read.list('driver-opts', 'line'), problems);
+  const driverOpts = readDriverOpts('builder', read.list('driver-opts', 'line'), problems);
+  const network = read.text('network') ?? 'auto';
+  if (network.trim() === '') problems.push("'network' is empty: use auto, host or a Docker network name");
+  else if (network !== 'auto' && driver !== 'docker-container') problems.push(`'network' is for the docker-container driver (buildx's network driver option), not ${driver}`);
+  else if (network !== 'auto' && driverOpts.network !== undefined && driverOpts.network !== network) {
+    problems.push(`'network' is '${network}' but driver option network=${driverOpts.network}: keep one`);
+  }
+  const tls = readTls(read, driver, driverOpts, problems);
+  if (driver === 'remote' && (generated || buildkitdConfigFile)) {
+    problems.push("the remote driver cannot take BuildKit settings (insecure-registries, registry-mirrors, max-parallelism, buildkitd-config): put them in that daemon's own buildkitd.toml");
+  }
   if (driver === 'docker') {
     // The docker driver is the engine's own BuildKit: it has no container, no nodes and no buildkitd.toml.
     const unusable = [
-      driverOpts.length > 0 && "'driver-opts'",
+      Object.keys(driverOpts).length > 0 && "'driver-opts'",
       nodes.length > 0 && "'nodes'",
       (generated || buildkitdConfigFile) && 'BuildKit settings (configure the engine\'s daemon.json instead)',
     ].filter(Boolean);
@@ -111,6 +174,8 @@ export function normalizeBuilderSpec(raw: SetupExecutorSchema, extraPlatforms: r
     name,
     driver,
     driverOpts,
+    network,
+    tls,
     endpoint,
     platforms,
     nodes,

@@ -1,4 +1,13 @@
-import { renderBuildkitdConfig } from './buildkitd-config';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildkitdConfigDifferences, buildkitdSettingLines, renderBuildkitdConfig } from './buildkitd-config';
+import { parseBuilderInspect } from './inspect';
+
+const fixture = (name: string) => readFileSync(join(__dirname, '..', '__fixtures__', name), 'utf8');
+
+// What the rig's builder was created with (`--buildkitd-config`); its copy is in buildx-inspect.docker-container-host.txt.
+const GIVEN = renderBuildkitdConfig({ insecureRegistries: ['127.0.0.1:5000'], registryMirrors: ['127.0.0.1:5000'], maxParallelism: 4 })!;
+const HELD = parseBuilderInspect(fixture('buildx-inspect.docker-container-host.txt')).nodes[0].files['buildkitd.toml'];
 
 describe('renderBuildkitdConfig', () => {
   it('is undefined when nothing is set', () => {
@@ -25,5 +34,57 @@ describe('renderBuildkitdConfig', () => {
         '',
       ].join('\n'),
     );
+  });
+});
+
+describe('buildkitdSettingLines', () => {
+  it('reads the file we give and the copy buildx re-wrote as the same settings', () => {
+    const expected = [
+      'registry."127.0.0.1:5000".http = true',
+      'registry."127.0.0.1:5000".insecure = true',
+      'registry."docker.io".mirrors = ["127.0.0.1:5000"]',
+      'worker.oci.max-parallelism = 4',
+    ];
+    expect(buildkitdSettingLines(GIVEN)).toEqual(expected);
+    expect(buildkitdSettingLines(HELD)).toEqual(expected);
+  });
+
+  it.each([
+    ["literal strings, dotted keys and comments", "worker.oci.gc = false\n[registry.'r:5000'] # plain\nhttp=true\n", ['registry."r:5000".http = true', 'worker.oci.gc = false']],
+    ['arrays over several lines', 'debug = true\n[registry."docker.io"]\nmirrors = [\n  "a", # first\n  \'b\',\n]\n', ['debug = true', 'registry."docker.io".mirrors = ["a", "b"]']],
+    ['a # inside a string', '[x]\ny = "a#b"\n', ['x.y = "a#b"']],
+    // buildx copies CA files into the builder and rewrites their paths: a path cannot be compared.
+    ['registry CA paths left out', '[registry."r"]\nca = ["/etc/certs/ca.pem"]\nhttp = true\n', ['registry.r.http = true']],
+  ])('reads %s', (_name, toml, lines) => expect(buildkitdSettingLines(toml)).toEqual(lines));
+
+  it.each([
+    ['arrays of tables', '[[registry."r".keypair]]\nkey = "/k"\n'],
+    ['inline tables', '[worker.oci]\ngcpolicy = { keepBytes = 1 }\n'],
+    ['an unclosed string', '[x]\ny = "abc\n'],
+    ['a key without a value', '[x]\ny\n'],
+  ])('does not claim to read %s', (_name, toml) => expect(buildkitdSettingLines(toml)).toBeUndefined());
+});
+
+describe('buildkitdConfigDifferences', () => {
+  it('finds none between the file given and the copy buildx holds', () => {
+    expect(buildkitdConfigDifferences(GIVEN, HELD)).toEqual([]);
+  });
+
+  it('names each setting added, removed or changed', () => {
+    const wanted = renderBuildkitdConfig({ insecureRegistries: ['127.0.0.1:5000', '127.0.0.1:5001'], registryMirrors: ['mirror.gcr.io'], maxParallelism: 4 })!;
+    expect(buildkitdConfigDifferences(wanted, HELD)).toEqual([
+      'it lacks registry."127.0.0.1:5001".http = true',
+      'it lacks registry."127.0.0.1:5001".insecure = true',
+      'it has registry."docker.io".mirrors = ["127.0.0.1:5000"], the options make ["mirror.gcr.io"]',
+    ]);
+    expect(buildkitdConfigDifferences(renderBuildkitdConfig({ insecureRegistries: ['127.0.0.1:5000'], registryMirrors: [] })!, HELD)).toEqual([
+      'it has registry."docker.io".mirrors = ["127.0.0.1:5000"], which the options no longer make',
+      'it has worker.oci.max-parallelism = 4, which the options no longer make',
+    ]);
+  });
+
+  it('claims nothing when either side cannot be read', () => {
+    expect(buildkitdConfigDifferences('[[registry."r".keypair]]\n', HELD)).toEqual([]);
+    expect(buildkitdConfigDifferences(GIVEN, 'x = {')).toEqual([]);
   });
 });

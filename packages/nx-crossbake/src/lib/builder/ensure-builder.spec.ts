@@ -7,6 +7,8 @@ import { normalizeBuilderSpec } from './builder-spec';
 import type { BinfmtEntry } from './emulation';
 import { ensureBuilder, removeBuilder } from './ensure-builder';
 
+// The default installer, pinned by digest as well as by tag (it runs privileged).
+const QEMU = 'tonistiigi/binfmt:qemu-v10.2.3@sha256:400a4873b838d1b89194d982c45e5fb3cda4593fbfd7e08a02e76b03b21166f0';
 const ALL_NATIVE = ['linux/amd64', 'linux/arm64', 'linux/arm'];
 const PLATFORMS = ['linux/amd64', 'linux/arm64', 'linux/arm/v7'];
 
@@ -52,18 +54,19 @@ describe('ensureBuilder: the builder', () => {
     await ensure({
       builder: 'ci',
       'driver-opts': ['image=moby/buildkit:v0.26.2'],
-      'insecure-registries': ['127.0.0.1:5000'],
+      'insecure-registries': ['registry.internal:5000'],
       nodes: [{ name: 'arm', endpoint: 'ssh://ci@arm-host', platforms: ['linux/arm64'] }],
     });
     const config = join(workspaceRoot, 'tmp/nx-crossbake/buildkitd-ci.toml');
     expect(commands()).toEqual([
       'buildx inspect ci',
+      'info --format {{json .RegistryConfig}}',
       'buildx inspect ci',
       `buildx create --name ci --driver docker-container --driver-opt image=moby/buildkit:v0.26.2 --platform linux/amd64,linux/arm/v7 --buildkitd-config ${config} --bootstrap`,
       `buildx create --append --name ci --node arm --platform linux/arm64 --buildkitd-config ${config} --bootstrap ssh://ci@arm-host`,
       'buildx inspect --bootstrap ci',
     ]);
-    expect(readFileSync(config, 'utf8')).toContain('[registry."127.0.0.1:5000"]');
+    expect(readFileSync(config, 'utf8')).toContain('[registry."registry.internal:5000"]');
   });
 
   it('writes no buildkitd config when nothing needs one, and passes a remote endpoint', async () => {
@@ -114,7 +117,7 @@ describe('ensureBuilder: the builder', () => {
     expect([...facts.unavailable.keys()]).toEqual(['linux/s390x', 'linux/arm/v7']);
     expect(facts.unavailable.get('linux/s390x')).toBe(
       "builder 'nx-crossbake' cannot build linux/s390x (it serves linux/amd64, linux/arm64): register QEMU for it " +
-        "(`docker run --privileged --rm tonistiigi/binfmt:qemu-v10.2.3 --install s390x`), add a native node for it in the setup target's 'nodes', " +
+        `(\`docker run --privileged --rm ${QEMU} --install s390x\`), add a native node for it in the setup target's 'nodes', ` +
         "or drop it from 'platforms'",
     );
     expect(facts.unavailable.get('linux/arm/v7')).toContain('--install arm`');
@@ -153,7 +156,9 @@ describe('ensureBuilder: emulators', () => {
     const { ensure, commands } = setup({ ...docker, exec }, { native: ['linux/amd64'], readBinfmt: () => registered });
     const facts = await ensure({ 'qemu-image': '127.0.0.1:5000/crossbake/binfmt:qemu-7.2' });
     expect(facts.emulatorsInstalled).toEqual(['linux/arm64', 'linux/arm/v7']);
-    expect(commands()[0]).toBe('run --privileged --rm 127.0.0.1:5000/crossbake/binfmt:qemu-7.2 --install arm64,arm');
+    const install = commands().indexOf('run --privileged --rm 127.0.0.1:5000/crossbake/binfmt:qemu-7.2 --install arm64,arm');
+    expect(install).toBeGreaterThan(-1);
+    expect(install).toBeLessThan(commands().findIndex((c) => c.startsWith('buildx create')));
   });
 
   it('never registers what is already there', async () => {
@@ -168,7 +173,7 @@ describe('ensureBuilder: emulators', () => {
     expect([...facts.unavailable.keys()]).toEqual(['linux/arm64']);
     expect(facts.unavailable.get('linux/arm64')).toBe(
       "builder 'nx-crossbake' cannot build linux/arm64: no QEMU emulator is registered for linux/arm64: " +
-        'run `docker run --privileged --rm tonistiigi/binfmt:qemu-v10.2.3 --install arm64` (or set install-qemu: true); ' +
+        `run \`docker run --privileged --rm ${QEMU} --install arm64\` (or set install-qemu: true); ` +
         "or add a native node for it in the setup target's 'nodes', or drop it from 'platforms'",
     );
     expect(commands().some((c) => c.startsWith('run'))).toBe(false);
@@ -192,7 +197,7 @@ describe('ensureBuilder: emulators', () => {
     expect(facts.emulatorsInstalled).toEqual(['linux/arm64']);
     expect([...facts.unavailable.keys()]).toEqual(['linux/arm/v7']);
     expect(facts.unavailable.get('linux/arm/v7')).toContain(
-      "cannot build linux/arm/v7: tonistiigi/binfmt:qemu-v10.2.3 did not register an emulator for linux/arm/v7: check /proc/sys/fs/binfmt_misc and the image",
+      `cannot build linux/arm/v7: ${QEMU} did not register an emulator for linux/arm/v7: check /proc/sys/fs/binfmt_misc and the image`,
     );
   });
 
@@ -221,7 +226,7 @@ describe('ensureBuilder: emulators', () => {
     expect(facts.emulatorsInstalled).toEqual(['linux/arm64']);
     expect([...facts.unavailable.keys()]).toEqual(['linux/s390x']);
     expect(facts.unavailable.get('linux/s390x')).toBe(
-      "builder 'nx-crossbake' cannot build linux/s390x: registering QEMU for linux/s390x with tonistiigi/binfmt:qemu-v10.2.3 failed (exit 1): " +
+      `builder 'nx-crossbake' cannot build linux/s390x: registering QEMU for linux/s390x with ${QEMU} failed (exit 1): ` +
         "this image has no emulator for 's390x'. Check that the image can be pulled and has these emulators ('qemu-image' option), " +
         "or register them yourself; or add a native node for it in the setup target's 'nodes', or drop it from 'platforms'",
     );
@@ -231,7 +236,7 @@ describe('ensureBuilder: emulators', () => {
     const { docker, readBinfmt } = installerKnowing({ arm64 });
     const { ensure, commands } = setup(docker, { native: ['linux/amd64'], readBinfmt });
     const facts = await ensure({ driver: 'docker', platforms: ['linux/amd64', 'linux/arm64', 'linux/s390x'] });
-    expect(commands().filter((c) => c.startsWith('run'))).toEqual(['run --privileged --rm tonistiigi/binfmt:qemu-v10.2.3 --install arm64,s390x']);
+    expect(commands().filter((c) => c.startsWith('run'))).toEqual([`run --privileged --rm ${QEMU} --install arm64,s390x`]);
     expect([...facts.unavailable.keys()]).toEqual(['linux/s390x']);
   });
 
@@ -242,7 +247,7 @@ describe('ensureBuilder: emulators', () => {
     const { ensure } = setup({ ...docker, exec }, { native: ['linux/amd64'], readBinfmt: () => [] });
     const facts = await ensure({ platforms: ['linux/amd64', 'linux/arm64', 'linux/arm/v7', 'linux/arm/v6'] });
     expect([...facts.unavailable.keys()]).toEqual(['linux/arm64', 'linux/arm/v7', 'linux/arm/v6']);
-    expect(facts.unavailable.get('linux/arm64')).toContain('registering QEMU for linux/arm64 with tonistiigi/binfmt:qemu-v10.2.3 failed (exit 125): Unable to find image');
+    expect(facts.unavailable.get('linux/arm64')).toContain(`registering QEMU for linux/arm64 with ${QEMU} failed (exit 125): Unable to find image`);
     expect(facts.unavailable.get('linux/arm/v6')).toContain('registering QEMU for linux/arm/v7, linux/arm/v6 with');
   });
 

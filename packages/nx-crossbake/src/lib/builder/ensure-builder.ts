@@ -1,35 +1,32 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as commands from '../docker/commands';
 import type { DockerCli } from '../docker/docker-cli';
-import { CrossbakeError, DockerCommandError } from '../errors';
+import { CrossbakeError } from '../errors';
+import { planBuilder, type BuilderPlan } from './builder-plan';
 import { firstNodePlatforms, type BuilderSpec } from './builder-spec';
-import { renderBuildkitdConfig } from './buildkitd-config';
-import {
-  BINFMT_DIR,
-  byEmulator,
-  canEmulate,
-  EMULATOR_NAMES,
-  emulatorInstallNames,
-  entriesWithoutFixBinary,
-  nativePlatforms,
-  platformsNeedingEmulator,
-  readBinfmtEntries,
-  type BinfmtEntry,
-} from './emulation';
+import { builderDrift } from './drift';
+import { canEmulate, EMULATOR_NAMES } from './emulation';
 import { missingPlatforms, type BuilderInfo } from './inspect';
-import { lockPath, withLock } from './lock';
+import { lockPath, waitingLogged, withLock } from './lock';
+import { ensureEmulators, installLine, noEmulators, usesLocalEmulators, type EmulatorEnvironment } from './register-emulators';
+import type { RegistryUsers } from './workspace-registries';
 
 const builderLock = (name: string) => lockPath(`builder-${name}`);
 
-export interface SetupEnvironment {
+export interface SetupEnvironment extends EmulatorEnvironment {
   workspaceRoot: string;
-  log: (message: string) => void;
-  /** What binfmt_misc has registered; replaced in tests. */
-  readBinfmt?: () => BinfmtEntry[];
-  /** Whether binfmt_misc can be seen from here at all (not in most CI job containers); replaced in tests. */
-  binfmtVisible?: () => boolean;
-  native?: string[];
+}
+
+/** What the workspace says about the builder, beyond its setup options. */
+export interface WorkspaceUse {
+  /**
+   * Registries the workspace's multiarch targets on this builder use (tasks.ts `workspaceRegistriesFinder`):
+   * host networking and insecure registries are decided from them. Give the same in setup and in runs.
+   */
+  registries?: readonly RegistryUsers[];
+  /** No setup target configures this builder: an existing one is used as it is, only its platforms checked. */
+  asIs?: boolean;
 }
 
 /** What setup found and did: returned as a value, so callers report it and argv stays pure. */
@@ -38,143 +35,61 @@ export interface BuilderFacts {
   created: boolean;
   recreated: boolean;
   emulatorsInstalled: string[];
+  /** The digest (`sha256:…`) of the emulator installer that ran, when one ran. */
+  installerDigest?: string;
   /** Differences between the existing builder and the options, when not recreated. */
   drift: string[];
   /** Platforms of the spec this builder cannot build → why, with the fix. Other OSes are never here: see isLinuxPlatform. */
   unavailable: Map<string, string>;
+  /** Why the builder has host networking, when `network: auto` chose it. */
+  hostNetworkReason?: string;
 }
 
-/** Differences between an existing builder and the spec that matter for where platforms are built. */
-export function builderDrift(spec: BuilderSpec, info: BuilderInfo): string[] {
-  const drift: string[] = [];
-  if (info.driver !== spec.driver) drift.push(`its driver is '${info.driver}', the options ask for '${spec.driver}'`);
-  for (const node of spec.nodes) {
-    const found = info.nodes.find((n) => n.name === node.name);
-    if (!found) drift.push(`node '${node.name}' (${node.platforms.join(', ')}) is missing`);
-    else if (node.platforms.some((p) => !found.pinned.includes(p))) {
-      drift.push(`node '${node.name}' is pinned to ${found.pinned.join(', ') || 'nothing'}, the options say ${node.platforms.join(', ')}`);
-    }
-  }
-  return drift;
+/** The plan, with the one `docker info` a docker-container builder on the local engine needs. */
+async function planFor(cli: DockerCli, spec: BuilderSpec, env: SetupEnvironment, use: WorkspaceUse): Promise<BuilderPlan> {
+  const engine = spec.driver === 'docker-container' && !spec.endpoint ? await cli.registryConfig() : undefined;
+  return planBuilder(spec, { workspaceRoot: env.workspaceRoot, registries: use.registries ?? [], engine });
 }
 
-const installLine = (image: string, platforms: readonly string[]) =>
-  ['docker', ...commands.getEmulatorInstallCommand(image, emulatorInstallNames(platforms))].join(' ');
-
-/** What registering emulators did: what it registered, and why each platform it could not serve is missing. */
-interface EmulatorOutcome {
-  installed: string[];
-  problems: Map<string, string>;
-}
-
-/**
- * Runs the installer for `platforms` and reports the ones still missing afterwards. binfmt_misc, read again,
- * is the truth: tonistiigi/binfmt exits 0 even when an emulator failed, and an installer may stop at the first.
- */
-async function install(cli: DockerCli, image: string, platforms: string[], stillNeeded: () => string[]) {
-  let failure: DockerCommandError | undefined;
+/** The buildkitd.toml the plan gives, as text (the user's file read now); undefined when none or unreadable. */
+function plannedConfig(plan: BuilderPlan): string | undefined {
+  if (plan.buildkitdConfig?.text !== undefined) return plan.buildkitdConfig.text;
   try {
-    await cli.step(commands.getEmulatorInstallCommand(image, emulatorInstallNames(platforms)));
-  } catch (e) {
-    if (!(e instanceof DockerCommandError)) throw e;
-    failure = e;
+    return plan.buildkitdConfig?.file ? readFileSync(plan.buildkitdConfig.file, 'utf8') : undefined;
+  } catch {
+    return undefined; // buildx says so at create time; drift claims nothing
   }
-  const missing = new Set(stillNeeded());
-  return { failure, left: platforms.filter((p) => missing.has(p)) };
 }
 
-/** Registers what is missing; a failure belongs to the platforms of that emulator only. */
-async function registerEmulators(cli: DockerCli, image: string, log: (m: string) => void, stillNeeded: () => string[]): Promise<EmulatorOutcome> {
-  const problems = new Map<string, string>();
-  const wanted = stillNeeded();
-  if (wanted.length === 0) return { installed: [], problems };
-  log(`nx-crossbake: registering QEMU for ${wanted.join(', ')} with ${image}`);
-  let rounds = [await install(cli, image, wanted, stillNeeded)];
-  // A failed command does not say which emulator it failed on: ask for each one alone to find out.
-  const families = byEmulator(rounds[0].left);
-  if (rounds[0].failure && families.length > 1) {
-    rounds = [];
-    for (const family of families) rounds.push(await install(cli, image, family, stillNeeded));
-  }
-  for (const { failure, left } of rounds) {
-    for (const family of byEmulator(left)) {
-      const problem = failure
-        ? `registering QEMU for ${family.join(', ')} with ${image} failed (exit ${failure.exitCode}): ${failure.stderrTail || 'no output'}. ` +
-          `Check that the image can be pulled and has these emulators ('qemu-image' option), or register them yourself`
-        : `${image} did not register an emulator for ${family.join(', ')}: check /proc/sys/fs/binfmt_misc and the image`;
-      for (const p of family) problems.set(p, problem);
-    }
-  }
-  const left = new Set(stillNeeded());
-  return { installed: wanted.filter((p) => !left.has(p)), problems };
-}
-
-async function ensureEmulators(cli: DockerCli, spec: BuilderSpec, env: SetupEnvironment): Promise<EmulatorOutcome> {
-  const readBinfmt = env.readBinfmt ?? (() => readBinfmtEntries());
-  const visible = env.binfmtVisible ?? (() => existsSync(join(BINFMT_DIR, 'register')));
-  if (!env.readBinfmt && !visible()) {
-    // A job container (GitLab's docker:dind, …) does not see the host's binfmt_misc: nothing to read or
-    // verify here. The builder's own platform list, checked after bootstrap, still catches what is missing.
-    env.log(`nx-crossbake: ${BINFMT_DIR} is not mounted here: QEMU is left to the engine's host (the builder check below still applies)`);
-    return { installed: [], problems: new Map() };
-  }
-  const native = [...(env.native ?? nativePlatforms()), ...spec.nodes.flatMap((n) => n.platforms)];
-  // What the installer has no emulator for is left to the builder check: a remote node may still serve it.
-  const needed = () => platformsNeedingEmulator(spec.platforms, readBinfmt(), native).filter(canEmulate);
-  for (const entry of entriesWithoutFixBinary(readBinfmt())) {
-    env.log(`nx-crossbake: warning: binfmt entry '${entry.name}' lacks the F flag: builds in containers may fail with "exec format error"`);
-  }
-  const missing = needed();
-  if (missing.length === 0) return { installed: [], problems: new Map() };
-  if (!spec.installQemu) {
-    const problems = new Map<string, string>();
-    for (const family of byEmulator(missing)) {
-      const problem = `no QEMU emulator is registered for ${family.join(', ')}: run \`${installLine(spec.qemuImage, family)}\` (or set install-qemu: true)`;
-      for (const p of family) problems.set(p, problem);
-    }
-    return { installed: [], problems };
-  }
-  // Registering an entry that exists fails, so installs are serialised across every process of the machine.
-  return withLock(lockPath('binfmt'), () => registerEmulators(cli, spec.qemuImage, env.log, needed));
-}
-
-function writeBuildkitdConfig(spec: BuilderSpec, workspaceRoot: string): string | undefined {
-  if (spec.buildkitdConfigFile) return join(workspaceRoot, spec.buildkitdConfigFile);
-  const toml = renderBuildkitdConfig(spec.buildkitd);
-  if (!toml) return undefined;
+function writeBuildkitdConfig(spec: BuilderSpec, plan: BuilderPlan, workspaceRoot: string): string | undefined {
+  if (plan.buildkitdConfig?.file) return plan.buildkitdConfig.file;
+  if (plan.buildkitdConfig?.text === undefined) return undefined;
   const dir = join(workspaceRoot, 'tmp', 'nx-crossbake');
   mkdirSync(dir, { recursive: true });
   const path = join(dir, `buildkitd-${spec.name}.toml`);
-  writeFileSync(path, toml);
+  writeFileSync(path, plan.buildkitdConfig.text);
   return path;
 }
 
-async function createBuilder(cli: DockerCli, spec: BuilderSpec, workspaceRoot: string): Promise<boolean> {
+async function createBuilder(cli: DockerCli, spec: BuilderSpec, plan: BuilderPlan, workspaceRoot: string): Promise<boolean> {
   if (spec.driver === 'docker') {
     const host = spec.endpoint ?? (await cli.step(commands.getContextHostCommand())).trim();
     return (await cli.create(commands.getContextCreateCommand(spec.name, host))) === 'created';
   }
-  const config = writeBuildkitdConfig(spec, workspaceRoot);
+  const config = writeBuildkitdConfig(spec, plan, workspaceRoot);
   const created = await cli.create(
     commands.getBuilderCreateCommand({
       name: spec.name,
       driver: spec.driver,
-      driverOpts: spec.driverOpts,
+      driverOpts: plan.driverOpts,
       platforms: spec.nodes.length > 0 ? firstNodePlatforms(spec) : [],
       buildkitdConfigFile: config,
       endpoint: spec.endpoint,
     }),
   );
-  for (const node of spec.nodes) {
+  for (const node of plan.nodes) {
     await cli.create(
-      commands.getNodeAppendCommand({
-        builder: spec.name,
-        node: node.name,
-        driverOpts: node.driverOpts,
-        platforms: node.platforms,
-        buildkitdConfigFile: config,
-        endpoint: node.endpoint,
-      }),
+      commands.getNodeAppendCommand({ builder: spec.name, node: node.name, driverOpts: node.driverOpts, platforms: node.platforms, buildkitdConfigFile: config, endpoint: node.endpoint }),
     );
   }
   return created === 'created';
@@ -192,13 +107,20 @@ export async function removeBuilder(cli: DockerCli, spec: BuilderSpec, removeSta
 }
 
 /** Why the builder cannot build `platform`, with the ways out. */
-function unservedReason(spec: BuilderSpec, served: string, platform: string, emulatorProblem: string | undefined): string {
+function unservedReason(spec: BuilderSpec, driver: string, served: string, platform: string, emulatorProblem: string | undefined): string {
   const elsewhere = `add a native node for it in the setup target's 'nodes', or drop it from 'platforms'`;
   const head = `builder '${spec.name}' cannot build ${platform}`;
+  if (!usesLocalEmulators(driver)) {
+    const where = driver === 'remote' ? "on the BuildKit daemon's host, then restart that daemon" : "on the cluster's nodes, then restart the BuildKit pods";
+    return `${head} (it serves ${served}): a ${driver} builder runs no emulator of this machine, so nx-crossbake installs none here; register QEMU ${where}, or ${elsewhere}`;
+  }
   if (emulatorProblem) return `${head}: ${emulatorProblem}; or ${elsewhere}`;
   if (!canEmulate(platform)) return `${head} (it serves ${served}), and QEMU has no emulator for it (tonistiigi/binfmt knows ${EMULATOR_NAMES.join(', ')}): ${elsewhere}`;
   return `${head} (it serves ${served}): register QEMU for it (\`${installLine(spec.qemuImage, [platform])}\`), ${elsewhere}`;
 }
+
+const removeCommand = (name: string, info: BuilderInfo) =>
+  info.driver === 'docker' ? commands.getContextRemoveCommand(name) : commands.getBuilderRemoveCommand(name, true);
 
 /**
  * Makes the named builder ready for spec.platforms: emulators first (BuildKit detects them when it
@@ -207,34 +129,40 @@ function unservedReason(spec: BuilderSpec, served: string, platform: string, emu
  * A platform it cannot serve is returned in `unavailable`, so only the projects asking for it fail; what
  * stops the whole builder (it cannot be created, it disappeared) throws.
  */
-export async function ensureBuilder(cli: DockerCli, spec: BuilderSpec, env: SetupEnvironment): Promise<BuilderFacts> {
-  const emulators = await ensureEmulators(cli, spec, env);
+export async function ensureBuilder(cli: DockerCli, spec: BuilderSpec, env: SetupEnvironment, use: WorkspaceUse = {}): Promise<BuilderFacts> {
+  const existing = await cli.inspectBuilder(spec.name);
+  const asIs = Boolean(existing && use.asIs);
+  const driver = asIs ? existing!.driver : spec.driver;
+  // A builder used as it is is not ours to plan: only its platforms are checked.
+  const plan = asIs ? undefined : await planFor(cli, spec, env, use);
+  const emulators = usesLocalEmulators(driver) ? await ensureEmulators(cli, spec, env) : noEmulators();
   let created = false;
   let recreated = false;
-  let drift: string[] = [];
+  const driftOf = (info: BuilderInfo) => (plan ? builderDrift(spec, plan, info, plannedConfig(plan)) : []);
 
-  const existing = await cli.inspectBuilder(spec.name);
-  drift = existing ? builderDrift(spec, existing) : [];
-  if (!existing || (drift.length > 0 && spec.recreate)) {
+  let drift = existing ? driftOf(existing) : [];
+  if (plan && (!existing || (drift.length > 0 && spec.recreate))) {
     await withLock(builderLock(spec.name), async () => {
       const current = await cli.inspectBuilder(spec.name);
-      if (current && spec.recreate && builderDrift(spec, current).length > 0) {
-        env.log(`nx-crossbake: recreating builder '${spec.name}': ${builderDrift(spec, current).join('; ')}`);
-        await cli.step(current.driver === 'docker' ? commands.getContextRemoveCommand(spec.name) : commands.getBuilderRemoveCommand(spec.name, true));
+      const currentDrift = current ? driftOf(current) : [];
+      if (current && spec.recreate && currentDrift.length > 0) {
+        env.log(`nx-crossbake: recreating builder '${spec.name}': ${currentDrift.join('; ')}`);
+        await cli.step(removeCommand(spec.name, current));
         recreated = true;
       } else if (current) {
         return; // another process created it while we waited
       }
-      created = await createBuilder(cli, spec, env.workspaceRoot);
+      created = await createBuilder(cli, spec, plan, env.workspaceRoot);
       if (created && !recreated) env.log(`nx-crossbake: created builder '${spec.name}' (driver ${spec.driver})`);
-    });
+      if ((created || recreated) && plan.hostNetworkReason) env.log(`nx-crossbake: ${plan.hostNetworkReason}`);
+    }, waitingLogged(env.log));
     drift = [];
   }
   for (const d of drift) env.log(`nx-crossbake: warning: builder '${spec.name}' differs from its options: ${d} (set recreate: true to rebuild it)`);
 
   let builder = await cli.inspectBuilder(spec.name, true);
   // BuildKit lists emulators it found when it started: restart one that predates the emulators we added.
-  if (builder && emulators.installed.length > 0 && spec.driver !== 'docker' && missingPlatforms(builder, spec.platforms).length > 0) {
+  if (builder && emulators.installed.length > 0 && driver === 'docker-container' && missingPlatforms(builder, spec.platforms).length > 0) {
     await cli.step(commands.getBuilderStopCommand(spec.name));
     builder = await cli.inspectBuilder(spec.name, true);
   }
@@ -243,7 +171,16 @@ export async function ensureBuilder(cli: DockerCli, spec: BuilderSpec, env: Setu
   // (BuildKit's own QEMU, a remote node), and an emulator we registered does not prove it serves one.
   const served = [...new Set(builder.nodes.flatMap((n) => n.platforms))].join(', ') || 'nothing';
   const unavailable = new Map(
-    missingPlatforms(builder, spec.platforms).map((p) => [p, unservedReason(spec, served, p, emulators.problems.get(p))]),
+    missingPlatforms(builder, spec.platforms).map((p) => [p, unservedReason(spec, builder!.driver, served, p, emulators.problems.get(p))]),
   );
-  return { builder, created, recreated, emulatorsInstalled: emulators.installed, drift, unavailable };
+  return {
+    builder,
+    created,
+    recreated,
+    emulatorsInstalled: emulators.installed,
+    installerDigest: emulators.installerDigest,
+    drift,
+    unavailable,
+    hostNetworkReason: plan?.hostNetworkReason,
+  };
 }

@@ -1,4 +1,5 @@
 /** Pure argv builders for every docker command we run (`getXxxCommand`). */
+import { csvPair } from '../options/csv-specs';
 
 /**
  * How a command reaches a builder. A docker-driver builder is a Docker context, and buildx refuses
@@ -17,6 +18,12 @@ export const getBuildxVersionCommand = (): string[] => ['buildx', 'version'];
 
 /** The engine's storage driver status: tells whether the containerd image store is on. */
 export const getDriverStatusCommand = (): string[] => ['info', '--format', '{{json .DriverStatus}}'];
+
+/** The engine's registry settings (insecure registries and ranges, mirrors): one call, read by parseRegistryConfig. */
+export const getRegistryConfigCommand = (): string[] => ['info', '--format', '{{json .RegistryConfig}}'];
+
+/** The repository digests of a local image: which image a tag actually ran (parseRepoDigest). */
+export const getImageDigestsCommand = (image: string): string[] => ['image', 'inspect', '--format', '{{json .RepoDigests}}', image];
 
 export interface BakeCommandInput {
   bakeFile: string;
@@ -50,18 +57,26 @@ export const getBuilderInspectCommand = (name: string, bootstrap: boolean): stri
   name,
 ];
 
+/** Driver options by key, as buildx's csvToMap reads `--driver-opt` (a value with a comma is quoted). */
+export type DriverOpts = Readonly<Record<string, string>>;
+
 export interface BuilderCreateInput {
   name: string;
   driver: string;
-  driverOpts: readonly string[];
+  driverOpts: DriverOpts;
   /** Pinned with `--platform`; empty lets BuildKit detect what it can run. */
   platforms: readonly string[];
   buildkitdConfigFile?: string;
+  /** A Docker context or host (docker-container), a BuildKit address (remote); kubernetes takes none. */
   endpoint?: string;
 }
 
-const driverOptArgs = (opts: readonly string[]) => opts.flatMap((opt) => ['--driver-opt', opt]);
+const driverOptArgs = (opts: DriverOpts) => Object.entries(opts).flatMap(([key, value]) => ['--driver-opt', csvPair(key, value)]);
 
+/**
+ * `buildx create` of the first node (commands/create.go): the node is named `<name>0` by buildx, and pinned
+ * to platforms only when other nodes take the rest.
+ */
 export const getBuilderCreateCommand = (input: BuilderCreateInput): string[] => [
   'buildx',
   'create',
@@ -79,13 +94,17 @@ export const getBuilderCreateCommand = (input: BuilderCreateInput): string[] => 
 export interface NodeAppendInput {
   builder: string;
   node: string;
-  driverOpts: readonly string[];
+  driverOpts: DriverOpts;
   platforms: readonly string[];
   buildkitdConfigFile?: string;
-  endpoint: string;
+  endpoint?: string;
 }
 
-/** Adds a (native) node to an existing builder; bake sends the node's pinned platforms to it. */
+/**
+ * Adds a node to an existing builder (`create --append --node`): it takes the builder's driver, its own
+ * driver options and config, and its endpoint must differ from every other node's (buildx refuses a
+ * duplicate). A platform pinned here is unpinned from the other nodes, so bake sends it here only.
+ */
 export const getNodeAppendCommand = (input: NodeAppendInput): string[] => [
   'buildx',
   'create',
@@ -99,7 +118,7 @@ export const getNodeAppendCommand = (input: NodeAppendInput): string[] => [
   input.platforms.join(','),
   ...(input.buildkitdConfigFile ? ['--buildkitd-config', input.buildkitdConfigFile] : []),
   '--bootstrap',
-  input.endpoint,
+  ...(input.endpoint ? [input.endpoint] : []),
 ];
 
 export const getBuilderRemoveCommand = (name: string, keepState: boolean): string[] => [

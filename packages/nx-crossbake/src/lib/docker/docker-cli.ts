@@ -3,7 +3,7 @@ import type { BuildHistoryRecord } from '../../types/metadata';
 import { exec as defaultExec, type Exec, type ExecResult } from './exec';
 import { parseBuilderInspect, type BuilderInfo } from '../builder/inspect';
 import * as commands from './commands';
-import { parseBuildxVersion, parseHistoryList, parseUsesContainerdStore } from './parse';
+import { parseBuildxVersion, parseHistoryList, parseRegistryConfig, parseRepoDigest, parseUsesContainerdStore, type EngineRegistryConfig } from './parse';
 
 const tail = (text: string, lines = 15) => text.trimEnd().split('\n').slice(-lines).join('\n');
 
@@ -73,6 +73,21 @@ export class DockerCli {
       throw new CrossbakeError(`the Docker engine did not answer \`docker info\`: ${tail(result.stderr, 3)}. Is dockerd running?`);
     }
     return parseUsesContainerdStore(result.stdout);
+  }
+
+  /** What the engine's daemon.json says about registries (insecure ones, mirrors): one `docker info`. */
+  async registryConfig(): Promise<EngineRegistryConfig> {
+    const result = await this.run(commands.getRegistryConfigCommand());
+    if (result.exitCode !== 0) {
+      throw new CrossbakeError(`the Docker engine did not answer \`docker info\`: ${tail(result.stderr, 3)}. Is dockerd running?`);
+    }
+    return parseRegistryConfig(result.stdout);
+  }
+
+  /** The digest a local image is stored under in its repository; undefined when docker does not say. */
+  async imageDigest(image: string): Promise<string | undefined> {
+    const result = await this.run(commands.getImageDigestsCommand(image));
+    return result.exitCode === 0 ? parseRepoDigest(result.stdout, image) : undefined;
   }
 
   /** Runs bake with its progress streamed through; the caller reads the exit code and the metadata file. */

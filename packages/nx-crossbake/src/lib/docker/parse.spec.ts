@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseBuildxVersion, parseHistoryList, parseUsesContainerdStore } from './parse';
+import { parseBuildxVersion, parseHistoryList, parseRegistryConfig, parseRepoDigest, parseUsesContainerdStore } from './parse';
 
 const fixture = (name: string) => readFileSync(join(__dirname, '..', '__fixtures__', name), 'utf8');
 
@@ -38,4 +38,42 @@ describe('parseHistoryList', () => {
     const text = ['WARNING: something', '{"ref":"b/n/1","status":"Completed"}', '{torn', '{"name":"no ref"}', ''].join('\n');
     expect(parseHistoryList(text)).toEqual([{ ref: 'b/n/1', status: 'Completed' }]);
   });
+});
+
+describe('parseRegistryConfig', () => {
+  it('reads the recorded engine: its insecure registries by name, its insecure ranges, no mirrors', () => {
+    expect(parseRegistryConfig(fixture('docker-info.registry-config.json'))).toEqual({
+      insecureRegistries: ['127.0.0.1:5000', '127.0.0.1:5001'],
+      insecureCidrs: ['::1/128', '127.0.0.0/8'],
+      mirrors: [],
+    });
+  });
+
+  it('takes the mirrors from the engine and from Docker Hub\'s index, once each', () => {
+    const text = JSON.stringify({
+      IndexConfigs: { 'docker.io': { Name: 'docker.io', Official: true, Secure: true, Mirrors: ['https://mirror.gcr.io/', 'http://10.0.0.5:5000/'] } },
+      InsecureRegistryCIDRs: ['127.0.0.0/8'],
+      Mirrors: ['https://mirror.gcr.io/'],
+    });
+    expect(parseRegistryConfig(text).mirrors).toEqual(['https://mirror.gcr.io/', 'http://10.0.0.5:5000/']);
+  });
+
+  it.each([['null'], [''], ['not json'], ['[["driver-type","io.containerd.snapshotter.v1"]]'], ['{"IndexConfigs": 3, "Mirrors": "x"}']])(
+    'reads %j as an engine that configures nothing',
+    (text) => expect(parseRegistryConfig(text)).toEqual({ insecureRegistries: [], insecureCidrs: [], mirrors: [] }),
+  );
+});
+
+describe('parseRepoDigest', () => {
+  const recorded = fixture('image-inspect-repodigests.binfmt.json');
+  it.each([
+    [recorded, '127.0.0.1:5000/crossbake/binfmt:qemu-7.2-1', 'sha256:6691f6440ed6fc418e5ffe01b2b37678273aa306d35e1c08a98ecdd4ee479a75'],
+    [recorded, '127.0.0.1:5000/crossbake/binfmt@sha256:6691f6440ed6fc418e5ffe01b2b37678273aa306d35e1c08a98ecdd4ee479a75', 'sha256:6691f6440ed6fc418e5ffe01b2b37678273aa306d35e1c08a98ecdd4ee479a75'],
+    // Docker Hub names compare in docker's normalized form.
+    ['["tonistiigi/binfmt@sha256:400a"]', 'docker.io/tonistiigi/binfmt:qemu-v10.2.3', 'sha256:400a'],
+    ['["mirror.local/tonistiigi/binfmt@sha256:1", "tonistiigi/binfmt@sha256:2"]', 'tonistiigi/binfmt:qemu-v10.2.3', 'sha256:2'],
+    ['["other/image@sha256:1"]', 'tonistiigi/binfmt:qemu-v10.2.3', undefined],
+    ['[]', 'tonistiigi/binfmt', undefined],
+    ['', 'tonistiigi/binfmt', undefined],
+  ])('%s of %s → %s', (stdout, image, digest) => expect(parseRepoDigest(stdout, image)).toBe(digest));
 });

@@ -48,7 +48,7 @@ describe('readOption reads by the type each option documents in x-expected', () 
     [{ driver: 'remote' }, 'driver', 'remote'],
     [{ 'max-parallelism': '4' }, 'max-parallelism', 4],
     [{ nodes: [{ name: 'arm' }] }, 'nodes', [{ name: 'arm' }]],
-    [{}, 'qemu-image', 'tonistiigi/binfmt:qemu-v10.2.3'],
+    [{}, 'qemu-image', 'tonistiigi/binfmt:qemu-v10.2.3@sha256:400a4873b838d1b89194d982c45e5fb3cda4593fbfd7e08a02e76b03b21166f0'],
   ])('%j: %s is %j', (raw, name, value) => {
     expect(readOption(setupSchema, raw, name)).toEqual(value);
   });

@@ -17,7 +17,7 @@ import type { ServiceResult } from '../results/service-result';
 import { formatSeconds, formatSummary, taskLabel } from '../results/summary';
 import { checkEmulation } from './emulation-check';
 import { prepareServices, type PreparedService } from './prepare-services';
-import { resolveBuilder, unavailablePlatformProblems } from './resolve-builder';
+import { resolveBuilder, unavailablePlatformProblems, type BuilderRequest } from './resolve-builder';
 import { runBake } from './keep-going';
 import { printBake } from './run-bake';
 import { rejected, type ServiceRequest } from './service-request';
@@ -41,6 +41,8 @@ export interface BuildServicesInput {
   exec?: Exec;
   /** Print every docker command line (`nx … --verbose`). */
   verbose?: boolean;
+  /** Every registry the workspace's images on a builder touch: how setup decides host networking (runInputs gives it). */
+  registriesFor?: BuilderRequest['registriesFor'];
   /** Replaces how emulators are detected (tests). */
   environment?: Pick<SetupEnvironment, 'readBinfmt' | 'native'>;
 }
@@ -91,9 +93,15 @@ async function buildGroup(
   if (buildable.length === 0) return results;
 
   const setupStarted = Date.now();
-  const { ref, unavailable } = await resolveBuilder(
+  const { ref, unavailable, hint } = await resolveBuilder(
     input.cli,
-    { builder, services: buildable.map((g) => g.options), setupOptionsFor: input.setupOptionsFor ?? (() => undefined), readOnly: input.print ?? false },
+    {
+      builder,
+      services: buildable.map((g) => g.options),
+      setupOptionsFor: input.setupOptionsFor ?? (() => undefined),
+      registriesFor: input.registriesFor,
+      readOnly: input.print ?? false,
+    },
     { workspaceRoot: input.workspaceRoot, log: input.log, ...input.environment },
   );
   timings.setupMs += Date.now() - setupStarted;
@@ -109,7 +117,7 @@ async function buildGroup(
         'its images are not reproducible; a docker-container builder makes them so (reproducible: false silences this)',
     );
   }
-  const run = { workspaceRoot: input.workspaceRoot, ...files, builder: ref, services, links: contexts };
+  const run = { workspaceRoot: input.workspaceRoot, ...files, builder: ref, services, links: contexts, hint };
   const bakeStarted = Date.now();
   let groupResults: ServiceResult[];
   if (input.print) {

@@ -37,14 +37,56 @@ describe('resolveBuilder', () => {
   it('checks nothing when every project says setup: false, and changes nothing', async () => {
     const docker = fakeDocker({ builders: { 'nx-crossbake': inspectText('nx-crossbake', 'docker-container', ['linux/amd64']) } });
     const resolved = await resolve(docker, [service('api:docker-multiarch', ['linux/s390x'], false)]);
-    expect(resolved).toEqual({ ref: { name: 'nx-crossbake', isContext: false }, unavailable: new Map() });
+    expect(resolved).toEqual({
+      ref: { name: 'nx-crossbake', isContext: false },
+      unavailable: new Map(),
+      hint: { builder: 'nx-crossbake', driver: 'docker-container', reachesHostLoopback: false },
+    });
     expect(docker.calls.map((c) => c.join(' '))).toEqual(['buildx inspect nx-crossbake']);
   });
 
   it('says how a builder not created yet will be reached when only looking (print)', async () => {
     const docker = fakeDocker();
     const resolved = await resolve(docker, [service('api:docker-multiarch', ['linux/s390x'])], true);
-    expect(resolved).toEqual({ ref: { name: 'nx-crossbake', isContext: true }, unavailable: new Map() });
+    expect(resolved).toEqual({ ref: { name: 'nx-crossbake', isContext: true }, unavailable: new Map(), hint: { builder: 'nx-crossbake', driver: 'docker', reachesHostLoopback: true } });
+  });
+});
+
+describe('resolveBuilder and the workspace', () => {
+  const environment = { workspaceRoot: makeWorkspace([]), log: () => undefined, native: ['linux/amd64', 'linux/arm64', 'linux/arm'], readBinfmt: () => [] };
+
+  it("uses a builder no setup target configures as it is: the engine's default builder gets no drift warning", async () => {
+    const logs: string[] = [];
+    const docker = fakeDocker({ builders: { default: inspectText('default', 'docker', ['linux/amd64', 'linux/arm64']) } });
+    const resolved = await resolveBuilder(
+      new DockerCli(docker.exec),
+      { builder: 'default', services: [service('api:docker-multiarch', ['linux/amd64', 'linux/arm/v7'])], setupOptionsFor: () => undefined, readOnly: false },
+      { ...environment, log: (m) => logs.push(m) },
+    );
+    expect(logs.join('\n')).not.toContain('differs from its options');
+    // Only what the projects ask is checked, not the setup defaults' platforms.
+    expect([...resolved.unavailable.keys()]).toEqual(['linux/arm/v7']);
+    expect(docker.calls.map((c) => c.join(' '))).toEqual(['buildx inspect default', 'buildx inspect --bootstrap default']);
+  });
+
+  it('plans the builder from the registries the workspace uses on it, as docker-setup does', async () => {
+    const docker = fakeDocker();
+    const asked: string[] = [];
+    const resolved = await resolveBuilder(
+      new DockerCli(docker.exec),
+      {
+        builder: 'nx-crossbake',
+        services: [service('api:docker-multiarch', ['linux/amd64'])],
+        setupOptionsFor: () => ({ platforms: ['linux/amd64'] }),
+        registriesFor: (builder) => (asked.push(builder), [{ registry: '127.0.0.1:5000', tasks: ['web:docker-multiarch'] }]),
+        readOnly: false,
+      },
+      environment,
+    );
+    expect(asked).toEqual(['nx-crossbake']);
+    expect(docker.calls.map((c) => c.join(' ')).find((c) => c.startsWith('buildx create'))).toContain('--driver-opt network=host');
+    // The fake keeps no driver options: the builder it made reads as one without host networking.
+    expect(resolved.hint).toEqual({ builder: 'nx-crossbake', driver: 'docker-container', reachesHostLoopback: false });
   });
 });
 

@@ -10,6 +10,7 @@ import { parseBakeFailure } from '../results/failures';
 import { parseBakeMetadata } from '../results/metadata';
 import type { ServiceResult } from '../results/service-result';
 import { taskLabel } from '../results/summary';
+import { withRegistryHints, type BuilderHintFacts } from '../results/hints';
 
 export interface BakeRun {
   workspaceRoot: string;
@@ -20,6 +21,8 @@ export interface BakeRun {
   services: readonly ServiceOptions[];
   /** task id → { image as its Dockerfile writes it → sibling task building it in this bake }. */
   links?: Map<string, Record<string, string>>;
+  /** What failure hints need to know of the builder (how it reaches registries). */
+  hint?: BuilderHintFacts;
 }
 
 /** What one bake run says of its services; `wholeBake` when it failed without naming any target. */
@@ -114,19 +117,20 @@ export async function bakeOnce(cli: DockerCli, run: BakeRun): Promise<BakeOutcom
   }
 
   const failure = parseBakeFailure(bake.stderr);
+  const explained = (text: string) => (run.hint ? withRegistryHints(text, run.hint) : text);
   const failed = results.filter((r) => failure.targets.has(r.bakeTarget!)).map(taskLabel);
   for (const result of results) {
     result.durationMs = bakeMs;
     const own = failure.targets.get(result.bakeTarget!);
     if (own !== undefined) {
-      Object.assign(result, { status: 'failed', error: own });
+      Object.assign(result, { status: 'failed', error: explained(own) });
     } else if (failed.length > 0) {
       Object.assign(result, {
         status: 'cancelled',
         error: `not confirmed: bake stops at the first failure (${failed.join(', ')} failed), so this image may or may not have been built or pushed; keep-going bakes it again, or run again once that is fixed`,
       });
     } else {
-      Object.assign(result, { status: 'failed', error: `docker buildx bake exited with code ${bake.exitCode}:\n${failure.general}` });
+      Object.assign(result, { status: 'failed', error: explained(`docker buildx bake exited with code ${bake.exitCode}:\n${failure.general}`) });
     }
   }
   return { results, wholeBake: failed.length === 0 };
