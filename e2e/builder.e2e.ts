@@ -3,7 +3,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { BINFMT_IMAGE, RUN_ID, run, SETUP_OPTIONS, Workspace } from './support/workspace';
 
 const AARCH64 = '/proc/sys/fs/binfmt_misc/qemu-aarch64';
-const contexts = () => run('docker', ['context', 'ls', '--format', '{{.Name}}']).stdout.split('\n').filter(Boolean);
+/** Every builder buildx knows, docker-driver contexts included. */
+const builders = () => run('docker', ['buildx', 'ls', '--format', '{{.Name}}']).stdout.split('\n').filter(Boolean);
+const DRIVER = SETUP_OPTIONS.driver;
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
 
 function setupWorkspace(label: string, options: Record<string, unknown>): Workspace {
@@ -22,8 +24,7 @@ function setupWorkspace(label: string, options: Record<string, unknown>): Worksp
 afterAll(() => {
   // Leave QEMU as the rig set it up, and no builder of this run behind, whatever a test did.
   run('bash', ['-c', `[ -e ${AARCH64} ] || docker run --privileged --rm ${BINFMT_IMAGE} --install arm64`]);
-  const ours = contexts().filter((c) => c.endsWith(`-${RUN_ID}`));
-  if (ours.length) run('docker', ['context', 'rm', '--force', ...ours]);
+  for (const builder of builders().filter((b) => b.endsWith(`-${RUN_ID}`))) run('docker', ['buildx', 'rm', '--force', builder]);
 });
 
 describe('nx-crossbake:setup: QEMU', () => {
@@ -64,16 +65,22 @@ describe('nx-crossbake:setup: the named builder', () => {
             const child = spawn('npx', ['nx', 'run', 'builder:docker-setup', '--output-style=static'], {
               cwd: ws.dir,
               env: { ...process.env, PATH: `${ws.dir}/.shim:${process.env.PATH}`, NX_DAEMON: 'false', NX_NO_CLOUD: 'true' },
-              stdio: 'ignore',
+              stdio: ['ignore', 'pipe', 'pipe'],
             });
-            child.on('exit', (code) => resolve(code ?? 1));
+            let output = '';
+            child.stdout.on('data', (d) => (output += d));
+            child.stderr.on('data', (d) => (output += d));
+            child.on('exit', (code) => {
+              if (code !== 0) process.stderr.write(`[e2e] builder race: a setup failed:\n${output}\n`);
+              resolve(code ?? 1);
+            });
           }),
       ),
     );
     process.stderr.write(`[e2e] builder race: 16 concurrent setups took ${seconds(Date.now() - started)}\n`);
     expect(codes).toEqual(Array(16).fill(0));
-    expect(contexts().filter((c) => c === builder)).toHaveLength(1);
-    const creates = workspaces.flatMap((ws) => ws.dockerCalls()).filter((c) => c.startsWith(`context create ${builder} `));
+    expect(builders().filter((b) => b === builder)).toHaveLength(1);
+    const creates = workspaces.flatMap((ws) => ws.dockerCalls()).filter((c) => c.startsWith(`buildx create --name ${builder} `));
     expect(creates).toHaveLength(1);
   });
 
@@ -81,22 +88,22 @@ describe('nx-crossbake:setup: the named builder', () => {
     const builder = `life-${RUN_ID}`;
     const ws = setupWorkspace('lifecycle', { ...SETUP_OPTIONS, builder });
     expect(ws.nx(['run', 'builder:docker-setup']).code).toBe(0);
-    expect(contexts()).toContain(builder);
+    expect(builders()).toContain(builder);
 
     const noop = ws.nx(['run', 'builder:docker-setup']);
     expect(noop.code).toBe(0);
-    expect(noop.output).toMatch(new RegExp(`builder '${builder}' ready \\(driver docker, reused\\) in \\d+\\.\\ds`));
+    expect(noop.output).toMatch(new RegExp(`builder '${builder}' ready \\(driver ${DRIVER}(, network \\S+)?, reused\\) in \\d+\\.\\ds`));
     process.stderr.write(`[e2e] no-op setup: ${noop.output.match(/reused\) in (\S+);/)![1]} inside the executor\n`);
 
     const removed = ws.nx(['run', 'builder:docker-setup:remove']);
     expect(removed.code).toBe(0);
     expect(removed.output).toContain(`builder '${builder}' removed (state kept)`);
-    expect(contexts()).not.toContain(builder);
+    expect(builders()).not.toContain(builder);
 
     const again = ws.nx(['run', 'builder:docker-setup']);
     expect(again.code).toBe(0);
-    expect(again.output).toContain(`builder '${builder}' ready (driver docker, created`);
-    expect(contexts()).toContain(builder);
+    expect(again.output).toMatch(new RegExp(`builder '${builder}' ready \\(driver ${DRIVER}(, network \\S+)?, created`));
+    expect(builders()).toContain(builder);
     ws.nx(['run', 'builder:docker-setup:remove']);
   });
 
@@ -118,11 +125,11 @@ describe('nx-crossbake:setup: the named builder', () => {
       dockerfile: 'FROM 127.0.0.1:5000/crossbake/busybox:1\nRUN uname -m > /m\n',
       options: { builder, platforms: ['linux/amd64', 'linux/arm64'], outputs: ['type=cacheonly'] },
     });
-    expect(contexts()).not.toContain(builder);
+    expect(builders()).not.toContain(builder);
     const result = ws.nx(['run-many', '-t', 'docker-multiarch']);
     expect(result.code).toBe(0);
-    expect(result.output).toContain(`created builder '${builder}' (driver docker)`);
-    expect(ws.bakeCalls()[0]).toMatch(new RegExp(`^--context ${builder} buildx bake `));
+    expect(result.output).toContain(`created builder '${builder}' (driver ${DRIVER})`);
+    expect(ws.bakeCalls()[0]).toMatch(new RegExp(`^buildx --builder ${builder} bake `));
     ws.nx(['run', 'builder:docker-setup:remove']);
   });
 });

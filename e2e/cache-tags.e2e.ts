@@ -12,7 +12,7 @@ function git(ws: Workspace, ...args: string[]): string {
 
 const repoOf = (name: string) => imageRef(name).replace(/:latest$/, '');
 /** Drops every build cache of the engine, so only the registry cache can make a step CACHED. */
-const pruneBuilderCache = () => run('docker', ['builder', 'prune', '--all', '--force']);
+const pruneBuilderCache = () => run('docker', ['buildx', 'prune', '--builder', 'nx-crossbake', '--all', '--force']);
 
 describe('registry cache by default, per service', () => {
   let ws: Workspace;

@@ -50,7 +50,8 @@ function platformsBuiltOn(endpoint: string): string[] {
       .stdout.split('\n')
       .filter(Boolean)
       .map((line) => JSON.parse(line) as { ref: string; name: string })
-      .filter((r) => ['one', 'two', 'three'].includes(r.name))
+      // a bake record is named after its target's context
+      .filter((r) => /\/ws-driver-nodes\/apps\/(one|two|three)$/.test(r.name))
       .map((r) => r.ref.split('/').pop()!);
     const platforms = refs.flatMap((ref) => (JSON.parse(run('docker', ['buildx', 'history', 'inspect', '--builder', view, ref, '--format', 'json']).stdout) as { Platform: string[] }).Platform);
     return [...new Set(platforms)].sort();

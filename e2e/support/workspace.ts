@@ -1,15 +1,15 @@
 import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { BINFMT_IMAGE, REGISTRY } from './rig';
+import { DOCKER_CONTAINER_SETUP_OPTIONS, REGISTRY } from './rig';
 
 export { BASE_IMAGE, BINFMT_IMAGE, REGISTRY } from './rig';
 export const REPO = resolve(__dirname, '../..');
 /**
- * The builder every e2e workspace shares. The docker driver, since the docker-container driver's BuildKit
- * image cannot be pulled here: its named builder is a Docker context on the engine.
+ * The builder every e2e workspace shares: the default docker-container driver, on the rig's BuildKit image
+ * (Docker Hub is out of reach). Host networking for the rig's loopback registries is the plugin's own choice.
  */
-export const SETUP_OPTIONS = { driver: 'docker', 'qemu-image': BINFMT_IMAGE };
+export const SETUP_OPTIONS = DOCKER_CONTAINER_SETUP_OPTIONS;
 /** Unique per e2e run, so images of an earlier run never satisfy a check. */
 export const RUN_ID = Date.now().toString(36);
 const TEMPLATE = join(REPO, 'tmp/e2e/template');

@@ -42,6 +42,17 @@ describe('ensureBuilder: the builder', () => {
     ]);
   });
 
+  it('asks a builder that another process is still booting again, until its node lists its platforms', async () => {
+    const docker = fakeDocker({ builders: { 'nx-crossbake': inspectText('nx-crossbake', 'docker', PLATFORMS) } });
+    let booting = 2;
+    const exec: Exec = async (file, args, options) =>
+      args.includes('--bootstrap') && booting-- > 0 ? { exitCode: 0, stdout: inspectText('nx-crossbake', 'docker', []), stderr: '' } : docker.exec(file, args, options);
+    const { ensure } = setup({ ...docker, exec });
+    const facts = await ensure({ driver: 'docker' });
+    expect(booting).toBe(-1);
+    expect(facts.unavailable.size).toBe(0);
+  });
+
   it('reuses a builder that is in place, changing nothing', async () => {
     const docker = fakeDocker({ builders: { 'nx-crossbake': inspectText('nx-crossbake', 'docker', PLATFORMS) } });
     const { ensure, commands } = setup(docker);

@@ -95,6 +95,22 @@ async function createBuilder(cli: DockerCli, spec: BuilderSpec, plan: BuilderPla
   return created === 'created';
 }
 
+const BOOT_ATTEMPTS = 20;
+const BOOT_POLL_MS = 500;
+
+/**
+ * `inspect --bootstrap` until every node lists its platforms. While another process is still creating or
+ * booting the builder, a node can answer with none ("serves nothing"): that is a moment, not the builder's
+ * answer, so it is asked again for up to ten seconds before what it lists is taken as the truth.
+ */
+async function inspectBooted(cli: DockerCli, name: string): Promise<BuilderInfo | undefined> {
+  for (let attempt = 1; ; attempt++) {
+    const info = await cli.inspectBuilder(name, true);
+    if (!info || info.nodes.every((n) => n.platforms.length > 0) || attempt >= BOOT_ATTEMPTS) return info;
+    await new Promise((resolve) => setTimeout(resolve, BOOT_POLL_MS));
+  }
+}
+
 export async function removeBuilder(cli: DockerCli, spec: BuilderSpec, removeState: boolean): Promise<boolean> {
   return withLock(builderLock(spec.name), async () => {
     const info = await cli.inspectBuilder(spec.name);
@@ -160,11 +176,11 @@ export async function ensureBuilder(cli: DockerCli, spec: BuilderSpec, env: Setu
   }
   for (const d of drift) env.log(`nx-crossbake: warning: builder '${spec.name}' differs from its options: ${d} (set recreate: true to rebuild it)`);
 
-  let builder = await cli.inspectBuilder(spec.name, true);
+  let builder = await inspectBooted(cli, spec.name);
   // BuildKit lists emulators it found when it started: restart one that predates the emulators we added.
   if (builder && emulators.installed.length > 0 && driver === 'docker-container' && missingPlatforms(builder, spec.platforms).length > 0) {
     await cli.step(commands.getBuilderStopCommand(spec.name));
-    builder = await cli.inspectBuilder(spec.name, true);
+    builder = await inspectBooted(cli, spec.name);
   }
   if (!builder) throw new CrossbakeError(`builder '${spec.name}' disappeared while it was being set up: run again`);
   // What the builder lists is the truth: it may serve a platform whose emulator we could not register
