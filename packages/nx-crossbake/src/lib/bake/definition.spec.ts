@@ -21,7 +21,7 @@ const service = (overrides: Partial<ServiceOptions> = {}): ServiceOptions => ({
   outputs: [],
   strictEmulation: false,
   keepGoing: true,
-  ownsCreatedLabel: false,
+  ownLabels: [],
   reproducible: true,
   registries: [],
   secrets: [],

@@ -27,11 +27,12 @@ describe('imageInputPaths', () => {
 
 describe('parseLastChange', () => {
   it.each([
-    ['1700000000\n', 1700000000],
+    ['1700000000 0123456789abcdef0123456789abcdef01234567\n', { epoch: 1700000000, revision: '0123456789abcdef0123456789abcdef01234567' }],
+    ['1700000000\n', { epoch: 1700000000 }],
     ['', undefined],
     ['not a time', undefined],
-    ['-5', undefined],
-  ])('%j → %j', (stdout, seconds) => expect(parseLastChange(stdout)).toBe(seconds));
+    ['-5 abc', undefined],
+  ])('%j → %j', (stdout, date) => expect(parseLastChange(stdout)).toEqual(date));
 });
 
 describe('resolveSourceDates', () => {
@@ -39,13 +40,13 @@ describe('resolveSourceDates', () => {
   const git: Exec = async (_file, args) => {
     calls.push([...args]);
     const paths = args.slice(args.indexOf('--') + 1);
-    return { exitCode: 0, stdout: paths.includes('apps/base') ? '1700000300\n' : '1700000100\n', stderr: '' };
+    return { exitCode: 0, stdout: paths.includes('apps/base') ? '1700000300 b4se\n' : '1700000100 0the\n', stderr: '' };
   };
 
   it('asks git for the last change of each task’s inputs', async () => {
     calls.length = 0;
     const dates = await resolveSourceDates(git, '/ws', [base, api, service('off:docker-multiarch', 'apps/off', { reproducible: false })], links, {});
-    expect(Object.fromEntries(dates)).toEqual({ 'base:docker-multiarch': 1700000300, 'api:docker-multiarch': 1700000300 });
+    expect(Object.fromEntries(dates)).toEqual({ 'base:docker-multiarch': { epoch: 1700000300, revision: 'b4se' }, 'api:docker-multiarch': { epoch: 1700000300, revision: 'b4se' } });
     expect(calls).toContainEqual(getLastChangeCommand(['apps/base', 'apps/base/Dockerfile']));
     expect(calls).toHaveLength(2);
   });
@@ -53,7 +54,7 @@ describe('resolveSourceDates', () => {
   it('takes SOURCE_DATE_EPOCH from the environment without asking git', async () => {
     calls.length = 0;
     const dates = await resolveSourceDates(git, '/ws', [base, api], links, { SOURCE_DATE_EPOCH: '1234' });
-    expect([...dates.values()]).toEqual([1234, 1234]);
+    expect([...dates.values()]).toEqual([{ epoch: 1234 }, { epoch: 1234 }]);
     expect(calls).toEqual([]);
   });
 

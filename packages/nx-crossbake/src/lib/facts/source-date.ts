@@ -2,13 +2,25 @@ import { posix } from 'node:path';
 import type { Exec } from '../docker/exec';
 import type { ServiceOptions } from '../options/service-options';
 
-/** git argv: the committer time (Unix seconds) of the newest commit that touched any of `paths`. */
-export const getLastChangeCommand = (paths: readonly string[]): string[] => ['log', '-1', '--format=%ct', '--', ...paths];
+/** When an image's inputs last changed: the commit's time (Unix seconds) and, from git, the commit itself. */
+export interface SourceDate {
+  epoch: number;
+  revision?: string;
+}
 
-/** `git log --format=%ct` output → seconds; undefined when git printed nothing usable (no commit touched them). */
-export function parseLastChange(stdout: string): number | undefined {
-  const seconds = Number(stdout.trim());
-  return stdout.trim() !== '' && Number.isInteger(seconds) && seconds >= 0 ? seconds : undefined;
+/** git argv: the committer time and hash of the newest commit that touched any of `paths`. */
+export const getLastChangeCommand = (paths: readonly string[]): string[] => ['log', '-1', '--format=%ct %H', '--', ...paths];
+
+const parseEpoch = (text: string): number | undefined => {
+  const seconds = Number(text);
+  return text !== '' && Number.isInteger(seconds) && seconds >= 0 ? seconds : undefined;
+};
+
+/** `git log --format='%ct %H'` output; undefined when git printed nothing usable (no commit touched them). */
+export function parseLastChange(stdout: string): SourceDate | undefined {
+  const [seconds = '', revision] = stdout.trim().split(/\s+/);
+  const epoch = parseEpoch(seconds);
+  return epoch === undefined ? undefined : { epoch, ...(revision && { revision }) };
 }
 
 /** What an image is built from, as paths for git: its context and Dockerfile, and those of the siblings it is built FROM in this bake. */
@@ -30,8 +42,8 @@ export function imageInputPaths(id: string, services: ReadonlyMap<string, Servic
 
 /**
  * Each reproducible task's source date: the environment's SOURCE_DATE_EPOCH when set (as every
- * reproducible-builds tool reads it), else the time of the last commit that touched its image inputs —
- * not HEAD's, which would change every image on every commit. Tasks git says nothing about get none.
+ * reproducible-builds tool reads it), else the last commit that touched its image inputs — not HEAD,
+ * which would change every image on every commit. Tasks git says nothing about get none.
  */
 export async function resolveSourceDates(
   exec: Exec,
@@ -39,10 +51,10 @@ export async function resolveSourceDates(
   services: readonly ServiceOptions[],
   links: ReadonlyMap<string, Record<string, string>>,
   env: Readonly<Record<string, string | undefined>>,
-): Promise<Map<string, number>> {
+): Promise<Map<string, SourceDate>> {
   const wanted = services.filter((s) => s.reproducible);
-  const fromEnv = parseLastChange(env.SOURCE_DATE_EPOCH ?? '');
-  if (fromEnv !== undefined) return new Map(wanted.map((s) => [s.id, fromEnv]));
+  const fromEnv = parseEpoch(env.SOURCE_DATE_EPOCH?.trim() ?? '');
+  if (fromEnv !== undefined) return new Map(wanted.map((s) => [s.id, { epoch: fromEnv }]));
   const byId = new Map(services.map((s) => [s.id, s]));
   const dates = await Promise.all(
     wanted.map(async (s) => {
@@ -50,5 +62,5 @@ export async function resolveSourceDates(
       return [s.id, result.exitCode === 0 ? parseLastChange(result.stdout) : undefined] as const;
     }),
   );
-  return new Map(dates.filter((d): d is readonly [string, number] => d[1] !== undefined));
+  return new Map(dates.filter((d): d is readonly [string, SourceDate] => d[1] !== undefined));
 }

@@ -38,7 +38,7 @@ describe('normalizeOptions', () => {
       strictEmulation: false,
       keepGoing: true,
       registries: [],
-      ownsCreatedLabel: true,
+      ownLabels: ['org.opencontainers.image.title', 'org.opencontainers.image.created'],
       reproducible: true,
       pushByDigest: undefined,
     });

@@ -40,11 +40,12 @@ export const currentFacts = (): RunFacts => ({ env: process.env, git: {}, defaul
 const LIKELY_MEANT: Record<string, string> = { dockerfile: 'file', platform: 'platforms', tag: 'tags', 'build-arg': 'build-args', label: 'labels', output: 'outputs' };
 
 export const CREATED_LABEL = 'org.opencontainers.image.created';
+export const REVISION_LABEL = 'org.opencontainers.image.revision';
 
 /** The OCI annotations as labels, from what the run knows; the user's labels override them. */
 function ociLabels(values: TemplateValues, git: GitFacts, now: Date): Record<string, string> {
   const labels: Record<string, string> = { 'org.opencontainers.image.title': values.projectName, [CREATED_LABEL]: now.toISOString() };
-  if (git.sha) labels['org.opencontainers.image.revision'] = git.sha;
+  if (git.sha) labels[REVISION_LABEL] = git.sha;
   if (git.remoteUrl) labels['org.opencontainers.image.source'] = git.remoteUrl;
   if (values.version) labels['org.opencontainers.image.version'] = values.version;
   return labels;
@@ -159,7 +160,7 @@ export function normalizeOptions(raw: MultiarchExecutorSchema, project: ProjectR
   const userLabels = Object.fromEntries(
     Object.entries(parseKeyValues('labels', read.keyValues('labels'), problems)).map(([k, v]) => [k, renderTemplate(v, values, `label ${k}`, problems)]),
   );
-  const withOciLabels = read.boolean('oci-labels');
+  const oci = read.boolean('oci-labels') ? ociLabels(values, git, facts.now) : {};
   const options: ServiceOptions = {
     id: project.taskId ?? `${project.name}:${targetName}`,
     project: project.name,
@@ -174,8 +175,8 @@ export function normalizeOptions(raw: MultiarchExecutorSchema, project: ProjectR
     buildArgs: Object.fromEntries(
       Object.entries(parseKeyValues('build-args', read.keyValues('build-args'), problems)).map(([k, v]) => [k, interpolate(`build-arg ${k}`, v, env, problems)]),
     ),
-    labels: { ...(withOciLabels ? ociLabels(values, git, facts.now) : {}), ...userLabels },
-    ownsCreatedLabel: withOciLabels && !(CREATED_LABEL in userLabels),
+    labels: { ...oci, ...userLabels },
+    ownLabels: Object.keys(oci).filter((key) => !(key in userLabels)),
     reproducible: read.boolean('reproducible'),
     secrets: normalizeSecrets(read.list('secrets', 'line'), read.list('secret-files', 'line'), env, problems),
     ssh: checkedEach(read.list('ssh', 'line'), checkSshSpec, problems),

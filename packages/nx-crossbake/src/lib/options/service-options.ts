@@ -17,8 +17,8 @@ export interface ServiceOptions {
   load: boolean;
   buildArgs: Record<string, string>;
   labels: Record<string, string>;
-  /** `org.opencontainers.image.created` in `labels` is ours (oci-labels), not the user's: the source date may replace it. */
-  ownsCreatedLabel: boolean;
+  /** The keys of `labels` that are ours (oci-labels) rather than the user's: the source date may replace them. */
+  ownLabels: string[];
   /** Same commit, same image: SOURCE_DATE_EPOCH and rewritten timestamps (see withSourceDate). */
   reproducible: boolean;
   /** The time of the last commit that touched the image's inputs, once the run has asked git. */

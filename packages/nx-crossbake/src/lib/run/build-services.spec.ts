@@ -329,7 +329,7 @@ describe('buildServices', () => {
   });
 
   it('passes the source date of each image as SOURCE_DATE_EPOCH and its created label, and says the docker driver cannot rewrite timestamps', async () => {
-    const { docker, logs } = await run([three[1]], fakeDocker(), undefined, { gitLog: '1700000000\n' });
+    const { docker, logs } = await run([three[1]], fakeDocker(), undefined, { gitLog: '1700000000 abc123\n' });
     const worker = docker.bakes[0].target.worker;
     expect(worker.args).toEqual({ SOURCE_DATE_EPOCH: '1700000000' });
     expect(worker.labels!['org.opencontainers.image.created']).toBe('2023-11-14T22:13:20.000Z');
@@ -338,7 +338,7 @@ describe('buildServices', () => {
   });
 
   it('leaves build args, labels and outputs alone with reproducible: false', async () => {
-    const { docker, logs } = await run([request('worker', 'apps/worker', push('worker', { reproducible: false }))], fakeDocker(), undefined, { gitLog: '1700000000\n' });
+    const { docker, logs } = await run([request('worker', 'apps/worker', push('worker', { reproducible: false }))], fakeDocker(), undefined, { gitLog: '1700000000 abc123\n' });
     expect(docker.bakes[0].target.worker.args).toBeUndefined();
     expect(docker.bakes[0].target.worker.labels!['org.opencontainers.image.created']).not.toBe('2023-11-14T22:13:20.000Z');
     expect(logs).not.toContain('cannot rewrite timestamps');

@@ -1,0 +1,76 @@
+import { BASE_IMAGE, imageRef, run, Workspace } from './support/workspace';
+
+/**
+ * Same commit, same image: on the default docker-container builder, two runs of one commit, each rebuilding
+ * every step from nothing (no registry cache, the builder's own cache pruned), push identical images; a
+ * committed change to one project changes its images and those built FROM it, and no other.
+ */
+const PLATFORMS = ['linux/amd64', 'linux/arm64', 'linux/arm/v7'];
+const pruneBuilder = () => run('docker', ['buildx', 'prune', '--builder', 'nx-crossbake', '--all', '--force']);
+
+function git(ws: Workspace, ...args: string[]): string {
+  const result = run('git', ['-c', 'user.email=e2e@example.com', '-c', 'user.name=e2e', ...args], { cwd: ws.dir });
+  if (result.code !== 0) throw new Error(`git ${args.join(' ')} failed:\n${result.output}`);
+  return result.stdout.trim();
+}
+
+/** The index digest and the digest of each platform's image manifest, as the registry has them. */
+function digests(ref: string): { index: string; platforms: Record<string, string> } {
+  const raw = run('docker', ['buildx', 'imagetools', 'inspect', '--raw', ref]);
+  const index = JSON.parse(raw.stdout) as { manifests: { digest: string; platform: { os: string; architecture: string; variant?: string } }[] };
+  const inspected = JSON.parse(run('docker', ['buildx', 'imagetools', 'inspect', ref, '--format', '{{json .Manifest}}']).stdout) as { digest: string };
+  const platforms = Object.fromEntries(
+    index.manifests.filter((m) => m.platform.os !== 'unknown').map((m) => [[m.platform.os, m.platform.architecture, m.platform.variant].filter(Boolean).join('/'), m.digest]),
+  );
+  return { index: inspected.digest, platforms };
+}
+
+describe('reproducible images', () => {
+  let ws: Workspace;
+  const images = { base: imageRef('repro-base'), api: imageRef('repro-api'), web: imageRef('repro-web') };
+  const build = () => {
+    pruneBuilder();
+    const result = ws.nx(['run-many', '-t', 'docker-multiarch']);
+    if (result.code !== 0) throw new Error(`run failed:\n${result.output}`);
+    return Object.fromEntries(Object.entries(images).map(([name, ref]) => [name, digests(ref)]));
+  };
+  // Attestations record build times: the index is only reproducible without them.
+  const options = (name: keyof typeof images, extra: Record<string, unknown> = {}) => ({ platforms: PLATFORMS, tags: [images[name]], push: true, cache: 'none', provenance: false, ...extra });
+
+  beforeAll(() => {
+    ws = new Workspace('reproducible', [
+      { name: 'base', root: 'apps/base', dockerfile: `FROM ${BASE_IMAGE}\nCOPY motd /etc/motd\nRUN cat /etc/motd > /built\n`, files: { motd: 'one\n' }, options: options('base') },
+      { name: 'api', root: 'apps/api', dockerfile: `FROM ${images.base}\nRUN echo api > /api\n`, options: options('api') },
+      // The default provenance attestation: its per-platform images are still reproducible.
+      { name: 'web', root: 'apps/web', dockerfile: `FROM ${BASE_IMAGE}\nRUN echo web > /web\n`, options: options('web', { provenance: undefined }) },
+    ]);
+    ws.write('.gitignore', 'node_modules\ndist\ntmp\n.nx\n.shim\n');
+    git(ws, 'init', '-q', '-b', 'main');
+    git(ws, 'add', '-A');
+    git(ws, 'commit', '-q', '-m', 'one', '--date', '2026-01-02T03:04:05Z');
+  });
+
+  it('pushes identical images from two runs of the same commit, each built from nothing', () => {
+    const first = build();
+    const second = build();
+    for (const name of ['base', 'api'] as const) {
+      expect(Object.keys(first[name].platforms).sort()).toEqual([...PLATFORMS].sort());
+      expect([name, second[name]]).toEqual([name, first[name]]);
+    }
+    expect(second.web.platforms).toEqual(first.web.platforms);
+    // The source date is the commit's, not the clock's.
+    const config = JSON.parse(run('docker', ['buildx', 'imagetools', 'inspect', images.base, '--format', '{{json .Image}}']).stdout);
+    const created = (config['linux/arm64'] ?? config).created as string;
+    expect(new Date(created).toISOString()).toBe(new Date(Number(git(ws, 'log', '-1', '--format=%ct')) * 1000).toISOString());
+  });
+
+  it('changes the images of a changed project and of those built FROM it, and no other', () => {
+    const before = build();
+    ws.write('apps/base/motd', 'two\n');
+    git(ws, 'commit', '-q', '-am', 'two', '--date', '2026-01-03T03:04:05Z');
+    const after = build();
+    expect(after.base.index).not.toBe(before.base.index);
+    expect(after.api.index).not.toBe(before.api.index);
+    expect(after.web.platforms).toEqual(before.web.platforms);
+  });
+});
