@@ -83,6 +83,12 @@ describe('buildkitdConfigDifferences', () => {
     ]);
   });
 
+  it('lets a builder reach more registries over plain HTTP than the options ask for: that changes no build', () => {
+    const wanted = renderBuildkitdConfig({ insecureRegistries: [], registryMirrors: ['127.0.0.1:5000'], maxParallelism: 4 })!;
+    expect(buildkitdConfigDifferences(wanted, HELD)).toEqual([]);
+    expect(buildkitdConfigDifferences(wanted, `${HELD}\n[registry."127.0.0.1:5002"]\n  http = true\n  insecure = true\n`)).toEqual([]);
+  });
+
   it('claims nothing when either side cannot be read', () => {
     expect(buildkitdConfigDifferences('[[registry."r".keypair]]\n', HELD)).toEqual([]);
     expect(buildkitdConfigDifferences(GIVEN, 'x = {')).toEqual([]);

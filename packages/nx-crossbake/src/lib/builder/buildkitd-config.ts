@@ -166,6 +166,8 @@ export function buildkitdSettingLines(toml: string): string[] | undefined {
   return lines.sort();
 }
 
+const LOOSER_ONLY = /^registry\.".*"\.(http|insecure)$/;
+
 /**
  * How the config a builder holds differs from the one the options make, a phrase per setting; empty when
  * they hold the same settings, or when either cannot be read (then nothing is claimed).
@@ -183,6 +185,10 @@ export function buildkitdConfigDifferences(wanted: string, held: string): string
     if (current === undefined) differences.push(`it lacks ${line}`);
     else if (current !== line) differences.push(`it has ${current}, the options make ${line.slice(key.length + 3)}`);
   }
-  for (const [key, line] of haveByKey) if (!wantByKey.has(key)) differences.push(`it has ${line}, which the options no longer make`);
+  for (const [key, line] of haveByKey) {
+    // A registry it may also reach over plain HTTP changes no build of ours: another workspace sharing the
+    // builder name asked for it, and reporting it would make the two warn about each other on every run.
+    if (!wantByKey.has(key) && !LOOSER_ONLY.test(key)) differences.push(`it has ${line}, which the options no longer make`);
+  }
   return differences;
 }
