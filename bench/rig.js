@@ -10,6 +10,10 @@ const REGISTRY = '127.0.0.1:5000';
 const BASE_IMAGE = `${REGISTRY}/crossbake/busybox:1`;
 /** The rig's stand-in for tonistiigi/binfmt. */
 const BINFMT_IMAGE = `${REGISTRY}/crossbake/binfmt:qemu-7.2-1`;
+/** The rig's BuildKit image (e2e/rig/buildkit.sh), which the default docker-container builder runs. */
+const BUILDKIT_IMAGE = `${REGISTRY}/moby/buildkit:buildx-stable-1`;
+/** Setup options of a docker-container builder on the rig's BuildKit, as the e2e suite's default builder. */
+const DOCKER_CONTAINER_SETUP = { driver: 'docker-container', 'driver-opts': [`image=${BUILDKIT_IMAGE}`], 'qemu-image': BINFMT_IMAGE };
 const PLATFORMS = ['linux/amd64', 'linux/arm64', 'linux/arm/v7'];
 const NX_ENV = { NX_DAEMON: 'false', NX_NO_CLOUD: 'true', FORCE_COLOR: '0' };
 
@@ -44,19 +48,32 @@ const text = (command, args, cwd = repo) => {
   }
 };
 
-/** Docker engine, buildx and Nx versions, for the record next to machine(). */
+const installed = (name) => {
+  try {
+    return require(path.join(repo, 'node_modules', name, 'package.json')).version;
+  } catch {
+    return 'not installed';
+  }
+};
+
+/** Docker engine, buildx, Nx and @nx-tools/nx-container versions, for the record next to machine(). */
 const versions = () => ({
   docker: text('docker', ['version', '--format', '{{.Server.Version}}']),
   buildx: text('docker', ['buildx', 'version']).split(' ')[1] ?? 'unknown',
-  nx: require(path.join(repo, 'node_modules/nx/package.json')).version,
+  nx: installed('nx'),
+  nxContainer: installed('@nx-tools/nx-container'),
 });
 
 const PLUGIN_FILES = ['package.json', 'executors.json', 'generators.json', 'dist'];
 const PLUGIN_CHECK = ['dist/index.js', 'dist/executors/multiarch/schema.json', 'dist/executors/affected/schema.json', 'dist/executors/setup/schema.json'];
 
-/** Copies the built plugin; waits (up to a minute) while its dist is being rebuilt. */
+/**
+ * Copies the built plugin; waits (up to a minute) while its dist is being rebuilt. BENCH_PLUGIN_DIR names
+ * another built copy (a folder with package.json, executors.json, generators.json and dist), e.g. a commit
+ * built apart while the work tree is being changed.
+ */
 function snapshotPlugin(dest) {
-  const source = path.join(repo, 'packages/nx-crossbake');
+  const source = path.resolve(process.env.BENCH_PLUGIN_DIR ?? path.join(repo, 'packages/nx-crossbake'));
   for (let attempt = 0; attempt < 60; attempt++) {
     fs.rmSync(dest, { recursive: true, force: true });
     try {
@@ -102,12 +119,13 @@ class BenchWorkspace {
     const modules = path.join(this.dir, 'node_modules');
     fs.mkdirSync(modules);
     for (const entry of fs.readdirSync(path.join(repo, 'node_modules'))) {
-      if (entry !== 'nx-crossbake') fs.symlinkSync(path.join(repo, 'node_modules', entry), path.join(modules, entry));
+      // .cache stays the workspace's own: nx-container writes its outputs there.
+      if (entry !== 'nx-crossbake' && entry !== '.cache') fs.symlinkSync(path.join(repo, 'node_modules', entry), path.join(modules, entry));
     }
     snapshotPlugin(path.join(modules, 'nx-crossbake'));
     this.write('package.json', { name: path.basename(this.dir), private: true });
     this.write('nx.json', { analytics: false, neverConnectToCloud: true, defaultBase: 'main', ...nxJson });
-    this.write('.gitignore', 'node_modules\ndist\ntmp\n.nx\n.shim\n');
+    this.write('.gitignore', 'node_modules\ndist\ntmp\n.nx\n.shim\n.shim-fake\nfailures\n');
   }
 
   commitAll(message) {
@@ -121,15 +139,22 @@ class BenchWorkspace {
     return run('npx', ['nx', ...args, '--output-style=static'], { cwd: this.dir, env: { ...NX_ENV, ...env } });
   }
 
-  /** A `docker` first on PATH that records every invocation before running the real one. */
-  dockerShim() {
-    const log = path.join(this.dir, '.shim', 'docker-calls.log');
+  /**
+   * A `docker` first on PATH that records every invocation before running the real one. With `fake`, it
+   * runs nothing: it answers `buildx version` like buildx 0.29 and succeeds (a dry run that builds nothing).
+   */
+  dockerShim({ fake = false } = {}) {
+    const dir = path.join(this.dir, fake ? '.shim-fake' : '.shim');
+    const log = path.join(dir, 'docker-calls.log');
     const real = execFileSync('bash', ['-c', 'command -v docker'], { encoding: 'utf8' }).trim();
-    this.write('.shim/docker', `#!/bin/sh\necho "$*" >> '${log}'\nexec '${real}' "$@"\n`);
-    fs.chmodSync(path.join(this.dir, '.shim/docker'), 0o755);
+    const run = fake
+      ? 'case "$*" in *"buildx version"*) echo "github.com/docker/buildx v0.29.1 0000000";; esac\nexit 0'
+      : `exec '${real}' "$@"`;
+    this.write(path.relative(this.dir, path.join(dir, 'docker')), `#!/bin/sh\necho "$*" >> '${log}'\n${run}\n`);
+    fs.chmodSync(path.join(dir, 'docker'), 0o755);
     fs.rmSync(log, { force: true });
     return {
-      env: { PATH: `${path.join(this.dir, '.shim')}:${process.env.PATH}` },
+      env: { PATH: `${dir}:${process.env.PATH}` },
       calls: () => (fs.existsSync(log) ? fs.readFileSync(log, 'utf8').split('\n').filter(Boolean) : []),
     };
   }
@@ -158,4 +183,4 @@ async function removeLocalImages(prefix) {
   return refs.length;
 }
 
-module.exports = { imageProject, repo, REGISTRY, BASE_IMAGE, BINFMT_IMAGE, PLATFORMS, NX_ENV, run, timed, versions, BenchWorkspace, inspectPushed, removeLocalImages };
+module.exports = { imageProject, repo, REGISTRY, BASE_IMAGE, BINFMT_IMAGE, BUILDKIT_IMAGE, DOCKER_CONTAINER_SETUP, PLATFORMS, NX_ENV, run, timed, versions, BenchWorkspace, inspectPushed, removeLocalImages };

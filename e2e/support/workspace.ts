@@ -75,7 +75,9 @@ export class Workspace {
     );
 
     // A `docker` first on PATH that records every invocation, then runs the real one: how we count bakes.
-    this.shimLog = join(this.dir, '.shim', 'docker-calls.log');
+    // The log lives outside the workspace, so a root build context (`"context": "."`) never sends it.
+    this.shimLog = join(REPO, 'tmp/e2e', `ws-${label}.docker-calls.log`);
+    rmSync(this.shimLog, { force: true });
     const realDocker = run('bash', ['-c', 'command -v docker']).stdout.trim();
     this.write('.shim/docker', `#!/bin/sh\necho "$*" >> '${this.shimLog}'\nexec '${realDocker}' "$@"\n`);
     chmodSync(join(this.dir, '.shim/docker'), 0o755);
@@ -86,12 +88,13 @@ export class Workspace {
     writeFileSync(join(this.dir, path), content);
   }
 
+  /** A file's text; `path` is workspace-relative, or absolute (the plugin's run files are outside the workspace). */
   read(path: string): string {
-    return readFileSync(join(this.dir, path), 'utf8');
+    return readFileSync(resolve(this.dir, path), 'utf8');
   }
 
   exists(path: string): boolean {
-    return existsSync(join(this.dir, path));
+    return existsSync(resolve(this.dir, path));
   }
 
   addService(service: ServiceSpec): void {
@@ -134,6 +137,13 @@ export class Workspace {
 
   bakeCalls(): string[] {
     return this.dockerCalls().filter((c) => /(^| )buildx( --builder \S+)? bake /.test(c));
+  }
+
+  /** The bake file a bake call read (`--file <path>`), as an absolute path. */
+  bakeFile(call: string): string {
+    const path = call.match(/--file (\S+)/)?.[1];
+    if (!path) throw new Error(`no --file in the bake call: ${call}`);
+    return resolve(this.dir, path);
   }
 }
 

@@ -1,6 +1,6 @@
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { Exec, ExecResult } from '../lib/docker/exec';
 import type { BakeDefinition } from '../types/bake';
 
@@ -76,6 +76,8 @@ export function fakeDocker(options: FakeDockerOptions = {}): FakeDocker {
     // `--context <name> buildx …` and `buildx --builder <name> …` select a builder: look past them.
     const plain = args[0] === '--context' ? args.slice(2) : args[1] === '--builder' ? [args[0], ...args.slice(3)] : args;
     const command = plain.slice(0, 2).join(' ');
+    // docker (127) or buildx missing: the first command to need it meets it, as with the real CLI.
+    if (options.buildx && options.buildx.exitCode !== 0 && (options.buildx.exitCode === 127 || plain[0] === 'buildx')) return options.buildx;
     if (command === 'buildx version') return options.buildx ?? ok('github.com/docker/buildx 0.29.1 abc');
     if (command === 'buildx inspect') {
       const text = builders.get(args[args.length - 1]);
@@ -109,7 +111,7 @@ export function fakeDocker(options: FakeDockerOptions = {}): FakeDocker {
     }
     if (command === 'buildx bake') {
       const cwd = execOptions?.cwd ?? '.';
-      const bake = JSON.parse(readFileSync(join(cwd, argAfter(args, '--file')), 'utf8')) as BakeDefinition;
+      const bake = JSON.parse(readFileSync(resolve(cwd, argAfter(args, '--file')), 'utf8')) as BakeDefinition;
       bakes.push(bake);
       if (options.refuseBakeWith && options.refuseBakeWith in bake.target) {
         return { exitCode: 1, stdout: '', stderr: 'ERROR: additional privileges requested' };
@@ -127,7 +129,7 @@ export function fakeDocker(options: FakeDockerOptions = {}): FakeDocker {
           { 'buildx.build.ref': `b/n/${t}`, 'containerimage.digest': `sha256:${t}`, 'image.name': (target.tags ?? []).join(',') },
         ]),
       );
-      const metadataPath = join(cwd, argAfter(args, '--metadata-file'));
+      const metadataPath = resolve(cwd, argAfter(args, '--metadata-file'));
       mkdirSync(dirname(metadataPath), { recursive: true });
       writeFileSync(metadataPath, JSON.stringify(metadata));
       return ok();

@@ -4,7 +4,12 @@ import type { Exec } from '../../lib/docker/exec';
 
 // The executors build their own DockerCli; replace the one module that spawns processes.
 let docker: FakeDocker;
-jest.mock('../../lib/docker/exec', () => ({ exec: ((...args) => docker.exec(...args)) as Exec }));
+jest.mock('../../lib/docker/exec', () => ({ ...jest.requireActual('../../lib/docker/exec'), exec: ((...args) => docker.exec(...args)) as Exec }));
+// Nothing is kept between these runs, nor in the user's own state folder (lib/state/state-file.ts).
+jest.mock('../../lib/state/state-file', () => {
+  const actual = jest.requireActual('../../lib/state/state-file');
+  return { ...actual, userStateStore: () => actual.memoryStateStore() };
+});
 // Whatever this machine has registered in binfmt_misc, these specs see every platform as native.
 jest.mock('../../lib/builder/emulation', () => ({
   ...jest.requireActual('../../lib/builder/emulation'),

@@ -15,6 +15,9 @@ jest.mock('../../lib/builder/emulation', () => ({
 
 import { workspaceRegistriesFinder } from '../multiarch/tasks';
 import setupExecutor from './executor';
+import { usePrivateStateDir } from '../../testing/state-dir';
+
+usePrivateStateDir();
 
 /** The fake docker, answering the engine's registry config as the rig's engine does. */
 function engineDocker(): FakeDocker {

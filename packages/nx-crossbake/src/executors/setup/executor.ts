@@ -9,6 +9,7 @@ import { workspaceRegistriesFinder } from '../multiarch/tasks';
 import { traceFor } from '../verbose';
 import type { SetupExecutorSchema } from './schema';
 import schema from './schema.json';
+import { userStateStore } from '../../lib/state/state-file';
 
 /** `nx run <project>:docker-setup`: make the shared builder ready (or, with remove, tear it down). */
 export default async function setupExecutor(options: SetupExecutorSchema, context: ExecutorContext): Promise<{ success: boolean }> {
@@ -22,13 +23,14 @@ export default async function setupExecutor(options: SetupExecutorSchema, contex
     const { remove: _remove, 'remove-state': _removeState, ...builderOptions } = options;
     const spec = normalizeBuilderSpec(builderOptions);
     if (remove) {
-      const removed = await removeBuilder(cli, spec, removeState);
+      const removed = await removeBuilder(cli, spec, removeState, userStateStore());
       log(`nx-crossbake: builder '${spec.name}' ${removed ? `removed${removeState ? ' with its state' : ' (state kept)'}` : 'did not exist'}`);
       return { success: true };
     }
     // The same reading of the workspace as every multiarch run's, so both plan the same builder.
     const registries = workspaceRegistriesFinder(context)(spec.name);
-    const facts = await ensureBuilder(cli, spec, { workspaceRoot: context.root, log }, { registries });
+    // With the user's readiness records: a builder this target creates or recreates is checked afresh by runs.
+    const facts = await ensureBuilder(cli, spec, { workspaceRoot: context.root, log, state: userStateStore() }, { registries });
     const platforms = [...new Set(facts.builder.nodes.flatMap((n) => n.platforms))];
     const network = facts.builder.nodes[0]?.driverOpts.network;
     log(

@@ -1,3 +1,4 @@
+import { logger } from '@nx/devkit';
 import { createTree } from '@nx/devkit/testing';
 import { scaffoldDockerfile } from './scaffold';
 
@@ -24,5 +25,17 @@ describe('scaffoldDockerfile', () => {
   it('writes at the workspace root for a root project', () => {
     const tree = createTree();
     expect(scaffoldDockerfile(tree, '.', 'node', run).written).toEqual(['Dockerfile', '.dockerignore']);
+  });
+
+  it("completes a root project's existing .dockerignore, which every root context reads, and keeps a project's own", () => {
+    jest.spyOn(logger, 'info').mockImplementation(() => undefined);
+    const tree = createTree();
+    tree.write('.dockerignore', 'node_modules\n');
+    tree.write('apps/api/.dockerignore', 'node_modules\n');
+    expect(scaffoldDockerfile(tree, '.', 'node', run)).toEqual({ written: ['Dockerfile'], kept: [] });
+    expect(tree.read('.dockerignore', 'utf-8')).toMatch(/^node_modules\n\n# nx-crossbake: .*\n\.git\n\.nx\ntmp\ndist\/nx-crossbake\n$/);
+    expect(scaffoldDockerfile(tree, 'apps/api', 'node', run).kept).toEqual(['apps/api/.dockerignore']);
+    expect(tree.read('apps/api/.dockerignore', 'utf-8')).toBe('node_modules\n');
+    jest.restoreAllMocks();
   });
 });

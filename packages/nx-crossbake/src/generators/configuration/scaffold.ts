@@ -1,4 +1,5 @@
 import { joinPathFragments, type Tree } from '@nx/devkit';
+import { ensureRootDockerignore } from '../lib/dockerignore';
 import { dockerignore } from './templates/dockerignore';
 import { goDockerfile } from './templates/go-dockerfile';
 import { nodeDockerfile } from './templates/node-dockerfile';
@@ -18,6 +19,8 @@ export function scaffoldDockerfile(tree: Tree, root: string, kind: 'node' | 'go'
   const result: ScaffoldResult = { written: [], kept: [] };
   for (const [name, content] of Object.entries(files)) {
     const path = joinPathFragments(root, name);
+    // A root project's folder is the root context: its .dockerignore is completed, as init does (and says so).
+    if (path === '.dockerignore' && tree.exists(path) && ensureRootDockerignore(tree).length > 0) continue;
     if (tree.exists(path)) result.kept.push(path);
     else {
       tree.write(path, content);

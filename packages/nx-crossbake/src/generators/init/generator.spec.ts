@@ -80,9 +80,9 @@ describe('init generator', () => {
 
   it('runs again without changing anything it made', async () => {
     await initGenerator(tree, { registry: 'ghcr.io/acme' });
-    const before = ['nx.json', 'tools/docker/project.json', '.gitignore'].map((f) => tree.read(f, 'utf-8'));
+    const before = ['nx.json', 'tools/docker/project.json', '.gitignore', '.dockerignore'].map((f) => tree.read(f, 'utf-8'));
     await initGenerator(tree, { registry: 'ghcr.io/acme' });
-    expect(['nx.json', 'tools/docker/project.json', '.gitignore'].map((f) => tree.read(f, 'utf-8'))).toEqual(before);
+    expect(['nx.json', 'tools/docker/project.json', '.gitignore', '.dockerignore'].map((f) => tree.read(f, 'utf-8'))).toEqual(before);
   });
 
   it('refuses, changing nothing, when another project is already named docker', async () => {
@@ -106,6 +106,16 @@ describe('init generator', () => {
     tree.delete('.gitignore');
     await initGenerator(tree, {});
     expect(tree.read('.gitignore', 'utf-8')).toMatch(/^tmp\/nx-crossbake\ndist\/nx-crossbake\n$/m);
+  });
+
+  it('completes the root .dockerignore for root build contexts, once, keeping what it had', async () => {
+    tree.write('.dockerignore', 'node_modules\n.git\n');
+    await initGenerator(tree, {});
+    await initGenerator(tree, {});
+    const text = tree.read('.dockerignore', 'utf-8')!;
+    expect(text.startsWith('node_modules\n.git\n')).toBe(true);
+    expect(text.split('\n').filter((l) => !l.startsWith('#') && l !== '')).toEqual(['node_modules', '.git', '.nx', 'tmp', 'dist/nx-crossbake']);
+    expect(messages(info)).toMatch(/.dockerignore now excludes .nx, tmp, dist\/nx-crossbake/);
   });
 
   it.each([

@@ -13,6 +13,7 @@ import {
   type Tree,
 } from '@nx/devkit';
 import { normalizePlatforms } from '../../lib/options/platforms';
+import { ensureRootDockerignore } from '../lib/dockerignore';
 import { CROSSBAKE_IGNORES, withIgnoredPaths } from '../lib/gitignore';
 import { assertImageTag } from '../../lib/options/image-names';
 import { registerPlugin, type PluginEntryOptions } from '../lib/plugin-entry';
@@ -91,6 +92,7 @@ export default async function initGenerator(tree: Tree, options: InitGeneratorSc
   for (const name of kept) logger.warn(`nx-crossbake: ${file} already has a target '${name}': left as it is, not overwritten`);
   if (added.length > 0) logger.info(`nx-crossbake: added ${added.map((n) => `'${n}'`).join(' and ')} to ${file}`);
   ignoreGeneratedFolders(tree);
+  ensureRootDockerignore(tree);
   if (driver === 'docker') {
     logger.info("nx-crossbake: the 'docker' driver builds several platforms only with the containerd image store enabled in the engine");
   }

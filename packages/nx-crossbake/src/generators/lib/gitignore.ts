@@ -20,8 +20,13 @@ function isDecided(lines: readonly string[], path: string): boolean {
 export function withIgnoredPaths(text: string, paths: readonly string[]): { text: string; added: string[] } {
   const lines = text.split(/\r?\n/);
   const added = paths.filter((p) => !isDecided(lines, p));
-  if (added.length === 0) return { text, added };
+  return { text: appendBlock(text, '# nx-crossbake: generated bake files and image reports', added), added };
+}
+
+/** `text` with `lines` appended under `comment`, after a blank line; the existing text kept byte for byte. */
+export function appendBlock(text: string, comment: string, lines: readonly string[]): string {
+  if (lines.length === 0) return text;
   const head = text === '' || text.endsWith('\n') ? text : `${text}\n`;
   const gap = head === '' ? '' : '\n';
-  return { text: `${head}${gap}# nx-crossbake: generated bake files and image reports\n${added.join('\n')}\n`, added };
+  return `${head}${gap}${comment}\n${lines.join('\n')}\n`;
 }

@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  BinfmtSnapshot,
   byEmulator,
   canEmulate,
   emulatorInstallNames,
@@ -136,5 +137,26 @@ describe('entriesWithoutFixBinary', () => {
   it('lists enabled emulators that lack F', () => {
     const entries = [entry('linux/arm64', 'P'), entry('linux/arm', 'F'), entry('linux/s390x', 'P', false)];
     expect(entriesWithoutFixBinary(entries).map((e) => e.platform)).toEqual(['linux/arm64']);
+  });
+});
+
+describe('BinfmtSnapshot', () => {
+  it('reads binfmt_misc once, however often it is asked, and again only when told to', () => {
+    let reads = 0;
+    const registered = [entry('linux/arm64')];
+    const snapshot = new BinfmtSnapshot(() => {
+      reads++;
+      return [...registered];
+    });
+    snapshot.read();
+    snapshot.read();
+    expect(snapshot.servedPlatforms()).toEqual(['linux/arm64']);
+    expect(reads).toBe(1);
+    registered.push(entry('linux/arm'), entry('linux/s390x', 'P'), entry('linux/riscv64', 'F', false));
+    expect(snapshot.read()).toHaveLength(1);
+    expect(snapshot.reread()).toHaveLength(4);
+    // only enabled entries with the F flag serve a platform in a build container
+    expect(snapshot.servedPlatforms()).toEqual(['linux/arm', 'linux/arm64']);
+    expect(reads).toBe(2);
   });
 });

@@ -91,6 +91,30 @@ export function readBinfmtEntries(dir = BINFMT_DIR): BinfmtEntry[] {
   });
 }
 
+/**
+ * binfmt_misc as one run sees it: read once, whatever number of builders the run sets up, and read again only
+ * after an emulator was registered (then binfmt_misc, read again, is the truth).
+ */
+export class BinfmtSnapshot {
+  private entries?: BinfmtEntry[];
+
+  constructor(private readonly readEntries: () => BinfmtEntry[] = () => readBinfmtEntries()) {}
+
+  read(): BinfmtEntry[] {
+    return (this.entries ??= this.readEntries());
+  }
+
+  reread(): BinfmtEntry[] {
+    this.entries = undefined;
+    return this.read();
+  }
+
+  /** The platforms registered emulators serve (enabled, with the F flag): what a builder's readiness depends on here. */
+  servedPlatforms(): string[] {
+    return [...new Set(this.read().filter((e) => e.enabled && e.flags.includes('F') && e.platform).map((e) => e.platform!))].sort();
+  }
+}
+
 const archOf = (platform: string) => ARCHES.find((a) => a.platform === platformFamily(platform));
 
 /** Whether the installer has an emulator for this Linux platform (every variant of an architecture shares one). */

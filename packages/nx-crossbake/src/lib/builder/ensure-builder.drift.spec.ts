@@ -1,3 +1,4 @@
+import { buildkitdConfigDir } from '../run/run-files';
 /**
  * ensureBuilder with what the workspace and the engine say: host networking, the engine's registries in the
  * buildkitd config, drift of a builder made earlier, remote builders. The docker CLI is the fake one, with
@@ -13,6 +14,9 @@ import { fakeDocker, inspectText, makeWorkspace } from '../../testing/fake-docke
 import { normalizeBuilderSpec } from './builder-spec';
 import type { BinfmtEntry } from './emulation';
 import { ensureBuilder, type WorkspaceUse } from './ensure-builder';
+import { usePrivateStateDir } from '../../testing/state-dir';
+
+usePrivateStateDir();
 
 const fixture = (name: string) => readFileSync(join(__dirname, '..', '__fixtures__', name), 'utf8');
 const ok = (stdout = '') => ({ exitCode: 0, stdout, stderr: '' });
@@ -97,7 +101,7 @@ describe('ensureBuilder: a docker-container builder for a workspace on a loopbac
   it('is created with host networking and the engine\'s insecure registries, saying why once', async () => {
     const { ensure, logs, commands, workspaceRoot } = setup(rigDocker());
     const facts = await ensure({}, loopbackUse);
-    const config = join(workspaceRoot, 'tmp/nx-crossbake/buildkitd-nx-crossbake.toml');
+    const config = join(buildkitdConfigDir(workspaceRoot), 'buildkitd-nx-crossbake.toml');
     expect(commands()).toContain(`buildx create --name nx-crossbake --driver docker-container --driver-opt network=host --buildkitd-config ${config} --bootstrap`);
     // The recorded engine lists 127.0.0.1:5000 and :5001 as insecure: both go to BuildKit, which has no CIDRs.
     expect(readFileSync(config, 'utf8')).toBe(
@@ -125,7 +129,7 @@ describe('ensureBuilder: a docker-container builder for a workspace on a loopbac
     const engine = JSON.stringify({ IndexConfigs: {}, InsecureRegistryCIDRs: ['127.0.0.0/8', '10.0.0.0/8'], Mirrors: ['http://10.1.2.3:5000/'] });
     const { ensure, workspaceRoot } = setup(rigDocker({}, engine));
     await ensure({}, { registries: [{ registry: 'localhost:5001', tasks: ['a:b'] }, { registry: '10.9.9.9:443', tasks: ['c:d'] }, { registry: 'ghcr.io', tasks: ['e:f'] }] });
-    const toml = readFileSync(join(workspaceRoot, 'tmp/nx-crossbake/buildkitd-nx-crossbake.toml'), 'utf8');
+    const toml = readFileSync(join(buildkitdConfigDir(workspaceRoot), 'buildkitd-nx-crossbake.toml'), 'utf8');
     expect(toml).toContain('[registry."docker.io"]\n  mirrors = ["10.1.2.3:5000"]');
     for (const registry of ['10.1.2.3:5000', '10.9.9.9:443', 'localhost:5001']) expect(toml).toContain(`[registry."${registry}"]\n  http = true`);
     expect(toml).not.toContain('ghcr.io');

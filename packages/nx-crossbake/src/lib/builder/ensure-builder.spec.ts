@@ -1,11 +1,17 @@
+import { buildkitdConfigDir } from '../run/run-files';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DockerCli } from '../docker/docker-cli';
 import type { Exec } from '../docker/exec';
 import { fakeDocker, inspectText, makeWorkspace } from '../../testing/fake-docker';
 import { normalizeBuilderSpec } from './builder-spec';
-import type { BinfmtEntry } from './emulation';
+import { BinfmtSnapshot, type BinfmtEntry } from './emulation';
 import { ensureBuilder, removeBuilder } from './ensure-builder';
+import { readReadiness, recordReadiness } from './readiness';
+import { memoryStateStore } from '../state/state-file';
+import { usePrivateStateDir } from '../../testing/state-dir';
+
+usePrivateStateDir();
 
 // The default installer, pinned by digest as well as by tag (it runs privileged).
 const QEMU = 'tonistiigi/binfmt:qemu-v10.2.3@sha256:400a4873b838d1b89194d982c45e5fb3cda4593fbfd7e08a02e76b03b21166f0';
@@ -68,7 +74,7 @@ describe('ensureBuilder: the builder', () => {
       'insecure-registries': ['registry.internal:5000'],
       nodes: [{ name: 'arm', endpoint: 'ssh://ci@arm-host', platforms: ['linux/arm64'] }],
     });
-    const config = join(workspaceRoot, 'tmp/nx-crossbake/buildkitd-ci.toml');
+    const config = join(buildkitdConfigDir(workspaceRoot), 'buildkitd-ci.toml');
     expect(commands()).toEqual([
       'buildx inspect ci',
       'info --format {{json .RegistryConfig}}',
@@ -84,7 +90,7 @@ describe('ensureBuilder: the builder', () => {
     const { ensure, commands, workspaceRoot } = setup();
     await ensure({ builder: 'r', driver: 'remote', endpoint: 'tcp://buildkitd:1234' });
     expect(commands()[2]).toBe('buildx create --name r --driver remote --bootstrap tcp://buildkitd:1234');
-    expect(existsSync(join(workspaceRoot, 'tmp/nx-crossbake/buildkitd-r.toml'))).toBe(false);
+    expect(existsSync(join(buildkitdConfigDir(workspaceRoot), 'buildkitd-r.toml'))).toBe(false);
   });
 
   it('counts "existing instance" from a racing process as success', async () => {
@@ -176,6 +182,38 @@ describe('ensureBuilder: emulators', () => {
     const { ensure, commands } = setup(fakeDocker(), { native: ['linux/amd64'], readBinfmt: () => [arm64, arm] });
     expect((await ensure({})).emulatorsInstalled).toEqual([]);
     expect(commands().some((c) => c.startsWith('run'))).toBe(false);
+  });
+
+  it('forgets what runs recorded of a builder it creates, recreates or removes', async () => {
+    const state = memoryStateStore();
+    const ready = { driver: 'docker', reachesHostLoopback: true, platforms: [] };
+    const cli = new DockerCli(fakeDocker({ builders: { kept: inspectText('kept', 'docker-container', PLATFORMS) } }).exec);
+    for (const name of ['made', 'kept', 'gone', 'other']) recordReadiness(state, name, 'k', ready, 1);
+    const env = { workspaceRoot: makeWorkspace([]), log: () => undefined, native: ALL_NATIVE, readBinfmt: () => [], state };
+    await ensureBuilder(cli, normalizeBuilderSpec({ builder: 'made', driver: 'docker', platforms: PLATFORMS }), env);
+    await ensureBuilder(cli, normalizeBuilderSpec({ builder: 'kept', driver: 'docker', recreate: true, platforms: PLATFORMS }), env);
+    await removeBuilder(cli, normalizeBuilderSpec({ builder: 'gone' }), false, state);
+    expect(['made', 'kept', 'gone', 'other'].map((name) => readReadiness(state, name, 'k', [], 1) !== undefined)).toEqual([false, false, false, true]);
+  });
+
+  it('reads binfmt_misc once for every builder of a run, and again only after registering an emulator', async () => {
+    let reads = 0;
+    let registered: BinfmtEntry[] = [arm64];
+    const binfmt = new BinfmtSnapshot(() => (reads++, registered));
+    const docker = fakeDocker();
+    const exec: Exec = async (file, args, options) => {
+      if (args[0] === 'run') registered = [arm64, arm];
+      return docker.exec(file, args, options);
+    };
+    const cli = new DockerCli(exec);
+    const env = { workspaceRoot: makeWorkspace([]), log: () => undefined, native: ['linux/amd64'], binfmt, binfmtVisible: () => true };
+    await ensureBuilder(cli, normalizeBuilderSpec({ builder: 'a', platforms: ['linux/amd64', 'linux/arm64'] }), env);
+    await ensureBuilder(cli, normalizeBuilderSpec({ builder: 'b', platforms: ['linux/arm64'] }), env);
+    expect(reads).toBe(1);
+    // a third builder needs an emulator: read afresh under the lock, and after the install
+    await ensureBuilder(cli, normalizeBuilderSpec({ builder: 'c', platforms: ['linux/arm/v7'] }), env);
+    expect(reads).toBeGreaterThan(1);
+    expect(binfmt.read()).toEqual([arm64, arm]);
   });
 
   it('gives the exact command when installing is turned off', async () => {

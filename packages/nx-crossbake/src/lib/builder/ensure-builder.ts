@@ -1,5 +1,6 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { buildkitdConfigDir } from '../run/run-files';
 import * as commands from '../docker/commands';
 import type { DockerCli } from '../docker/docker-cli';
 import { CrossbakeError } from '../errors';
@@ -9,13 +10,17 @@ import { builderDrift } from './drift';
 import { canEmulate, EMULATOR_NAMES } from './emulation';
 import { missingPlatforms, type BuilderInfo } from './inspect';
 import { lockPath, waitingLogged, withLock } from './lock';
+import { forgetReadiness } from './readiness';
 import { ensureEmulators, installLine, noEmulators, usesLocalEmulators, type EmulatorEnvironment } from './register-emulators';
 import type { RegistryUsers } from './workspace-registries';
+import type { StateStore } from '../state/state-file';
 
 const builderLock = (name: string) => lockPath(`builder-${name}`);
 
 export interface SetupEnvironment extends EmulatorEnvironment {
   workspaceRoot: string;
+  /** Where runs record a builder found ready (readiness.ts): a builder created or recreated here is forgotten there. */
+  state?: StateStore;
 }
 
 /** What the workspace says about the builder, beyond its setup options. */
@@ -64,9 +69,7 @@ function plannedConfig(plan: BuilderPlan): string | undefined {
 function writeBuildkitdConfig(spec: BuilderSpec, plan: BuilderPlan, workspaceRoot: string): string | undefined {
   if (plan.buildkitdConfig?.file) return plan.buildkitdConfig.file;
   if (plan.buildkitdConfig?.text === undefined) return undefined;
-  const dir = join(workspaceRoot, 'tmp', 'nx-crossbake');
-  mkdirSync(dir, { recursive: true });
-  const path = join(dir, `buildkitd-${spec.name}.toml`);
+  const path = join(buildkitdConfigDir(workspaceRoot), `buildkitd-${spec.name}.toml`);
   writeFileSync(path, plan.buildkitdConfig.text);
   return path;
 }
@@ -111,8 +114,9 @@ async function inspectBooted(cli: DockerCli, name: string): Promise<BuilderInfo 
   }
 }
 
-export async function removeBuilder(cli: DockerCli, spec: BuilderSpec, removeState: boolean): Promise<boolean> {
+export async function removeBuilder(cli: DockerCli, spec: BuilderSpec, removeState: boolean, state?: StateStore): Promise<boolean> {
   return withLock(builderLock(spec.name), async () => {
+    if (state) forgetReadiness(state, spec.name);
     const info = await cli.inspectBuilder(spec.name);
     if (!info) return false;
     await cli.step(
@@ -168,6 +172,8 @@ export async function ensureBuilder(cli: DockerCli, spec: BuilderSpec, env: Setu
       } else if (current) {
         return; // another process created it while we waited
       }
+      // Whatever a run recorded of the builder this replaces no longer holds.
+      if (env.state) forgetReadiness(env.state, spec.name);
       created = await createBuilder(cli, spec, plan, env.workspaceRoot);
       if (created && !recreated) env.log(`nx-crossbake: created builder '${spec.name}' (driver ${spec.driver})`);
       if ((created || recreated) && plan.hostNetworkReason) env.log(`nx-crossbake: ${plan.hostNetworkReason}`);

@@ -11,6 +11,7 @@ import { DockerCommandError } from '../errors';
 import type { BuilderSpec } from './builder-spec';
 import {
   BINFMT_DIR,
+  BinfmtSnapshot,
   byEmulator,
   canEmulate,
   emulatorInstallNames,
@@ -26,6 +27,8 @@ export interface EmulatorEnvironment {
   log: (message: string) => void;
   /** What binfmt_misc has registered; replaced in tests. */
   readBinfmt?: () => BinfmtEntry[];
+  /** binfmt_misc as this run read it (read once for every builder of the run); made from readBinfmt when not given. */
+  binfmt?: BinfmtSnapshot;
   /** Whether binfmt_misc can be seen from here at all (not in most CI job containers); replaced in tests. */
   binfmtVisible?: () => boolean;
   native?: string[];
@@ -103,8 +106,11 @@ async function registerEmulators(cli: DockerCli, image: string, log: (m: string)
   return { installed: wanted.filter((p) => !left.has(p)), problems, installerDigest: digest };
 }
 
+/** The run's view of binfmt_misc: the one given, else one read through `readBinfmt` (tests) or from the kernel. */
+export const binfmtOf = (env: EmulatorEnvironment): BinfmtSnapshot => env.binfmt ?? new BinfmtSnapshot(env.readBinfmt ?? (() => readBinfmtEntries()));
+
 export async function ensureEmulators(cli: DockerCli, spec: BuilderSpec, env: EmulatorEnvironment): Promise<EmulatorOutcome> {
-  const readBinfmt = env.readBinfmt ?? (() => readBinfmtEntries());
+  const binfmt = binfmtOf(env);
   const visible = env.binfmtVisible ?? (() => existsSync(join(BINFMT_DIR, 'register')));
   if (!env.readBinfmt && !visible()) {
     // A job container (GitLab's docker:dind, …) does not see the host's binfmt_misc: nothing to read or
@@ -114,11 +120,11 @@ export async function ensureEmulators(cli: DockerCli, spec: BuilderSpec, env: Em
   }
   const native = [...(env.native ?? nativePlatforms()), ...spec.nodes.flatMap((n) => n.platforms)];
   // What the installer has no emulator for is left to the builder check: a remote node may still serve it.
-  const needed = () => platformsNeedingEmulator(spec.platforms, readBinfmt(), native).filter(canEmulate);
-  for (const entry of entriesWithoutFixBinary(readBinfmt())) {
+  const needed = (entries: BinfmtEntry[]) => platformsNeedingEmulator(spec.platforms, entries, native).filter(canEmulate);
+  for (const entry of entriesWithoutFixBinary(binfmt.read())) {
     env.log(`nx-crossbake: warning: binfmt entry '${entry.name}' lacks the F flag: builds in containers may fail with "exec format error"`);
   }
-  const missing = needed();
+  const missing = needed(binfmt.read());
   if (missing.length === 0) return noEmulators();
   if (!spec.installQemu) {
     const problems = new Map<string, string>();
@@ -128,6 +134,7 @@ export async function ensureEmulators(cli: DockerCli, spec: BuilderSpec, env: Em
     }
     return { installed: [], problems };
   }
-  // Registering an entry that exists fails, so installs are serialised across every process of the machine.
-  return withLock(lockPath('binfmt'), () => registerEmulators(cli, spec.qemuImage, env.log, needed), waitingLogged(env.log));
+  // Registering an entry that exists fails, so installs are serialised across every process of the machine;
+  // under the lock binfmt_misc is read afresh, as another process may have registered them meanwhile.
+  return withLock(lockPath('binfmt'), () => registerEmulators(cli, spec.qemuImage, env.log, () => needed(binfmt.reread())), waitingLogged(env.log));
 }

@@ -9,6 +9,11 @@ describe('docker argv builders', () => {
     [getDriverStatusCommand(), ['info', '--format', '{{json .DriverStatus}}']],
     [getHistoryListCommand(container), ['buildx', '--builder', 'crossbake', 'history', 'ls', '--format', 'json']],
     [getHistoryListCommand(context), ['--context', 'crossbake', 'buildx', 'history', 'ls', '--format', 'json']],
+    // this bake's records only: started since a minute before it (a daemon's clock may lag), in whole seconds
+    [
+      getHistoryListCommand(container, new Date('2026-01-02T03:04:05.678Z')),
+      ['buildx', '--builder', 'crossbake', 'history', 'ls', '--format', 'json', '--filter', 'startedAt>2026-01-02T03:03:05Z'],
+    ],
     [
       getBakeCommand({ bakeFile: 'tmp/b.json', metadataFile: 'tmp/m.json', builder: container }),
       ['buildx', '--builder', 'crossbake', 'bake', '--file', 'tmp/b.json', '--metadata-file', 'tmp/m.json', '--progress', 'plain'],

@@ -48,7 +48,19 @@ export const getBakeCommand = ({ bakeFile, metadataFile, builder, entitlements =
     ...entitlements.flatMap((e) => ['--allow', e]),
   );
 
-export const getHistoryListCommand = (builder: BuilderRef): string[] => buildx(builder, 'history', 'ls', '--format', 'json');
+/**
+ * The builder's build records started since `since`: a bake's own records, read by their refs, without listing
+ * the builder's whole history (buildx returns at most 50 records a node, newest first, after filtering).
+ * BuildKit compares whole seconds of its own clock: the time is taken a minute early for a daemon whose clock
+ * runs behind ours, and records of other builds are left out by ref. `>`, not `>=`: buildx 0.29 reads
+ * `startedAt>=…` as the key `startedAt>` and refuses it ("unsupported filter").
+ */
+export const getHistoryListCommand = (builder: BuilderRef, since?: Date): string[] =>
+  buildx(builder, 'history', 'ls', '--format', 'json', ...(since ? ['--filter', `startedAt>${historyTime(since)}`] : []));
+
+const HISTORY_CLOCK_SKEW_MS = 60_000;
+/** RFC 3339 in whole seconds, as buildx's startedAt filter reads it. */
+const historyTime = (since: Date) => new Date(Math.floor((since.getTime() - HISTORY_CLOCK_SKEW_MS) / 1000) * 1000).toISOString().replace('.000Z', 'Z');
 
 export const getBuilderInspectCommand = (name: string, bootstrap: boolean): string[] => [
   'buildx',

@@ -1,9 +1,36 @@
 import { CrossbakeError, DockerCommandError } from '../errors';
 import type { BuildHistoryRecord } from '../../types/metadata';
-import { exec as defaultExec, type Exec, type ExecResult } from './exec';
+import { commandLabel, exec as defaultExec, type Exec, type ExecResult } from './exec';
 import { parseBuilderInspect, type BuilderInfo } from '../builder/inspect';
 import * as commands from './commands';
-import { parseBuildxVersion, parseHistoryList, parseRegistryConfig, parseRepoDigest, parseUsesContainerdStore, type EngineRegistryConfig } from './parse';
+import type { StateStore } from '../state/state-file';
+import { cachedBuildxVersion, findBuildxPlugin, recordBuildxVersion } from './buildx-plugin';
+import {
+  isBuilderMissing,
+  isBuildxMissing,
+  parseBuildxVersion,
+  parseHistoryList,
+  parseRegistryConfig,
+  parseRepoDigest,
+  parseUsesContainerdStore,
+  type EngineRegistryConfig,
+} from './parse';
+
+/**
+ * bake was sent to a builder that is not there as addressed (gone, or now of another driver): what a stale
+ * readiness record can hide, so the caller sets the builder up again and bakes once more.
+ */
+export class BuilderMissingError extends CrossbakeError {
+  constructor(
+    readonly builder: string,
+    stderrTail: string,
+  ) {
+    super(`builder '${builder}' is not there as this run expected (\`docker buildx bake\` said: ${stderrTail}): run again, or set it up with its docker-setup target`);
+    this.name = 'BuilderMissingError';
+  }
+}
+
+const isBuildx = (args: readonly string[]) => args[0] === 'buildx' || (args[0] === '--context' && args[2] === 'buildx');
 
 const tail = (text: string, lines = 15) => text.trimEnd().split('\n').slice(-lines).join('\n');
 
@@ -19,6 +46,8 @@ export class DockerCli {
       dockerConfig?: string;
       /** Shown every command line (`--verbose`); stdin, where passwords go, is never shown. */
       trace?: (commandLine: string) => void;
+      /** Where what docker said is kept between runs (the buildx version of a binary); nothing is kept without it. */
+      state?: StateStore;
     } = {},
   ) {
     this.docker = options.docker ?? process.env.CROSSBAKE_DOCKER ?? 'docker';
@@ -29,10 +58,24 @@ export class DockerCli {
     return new DockerCli(this.exec, { ...this.options, dockerConfig: dir });
   }
 
+  /**
+   * Runs one docker command. A missing docker, or a buildx command without the buildx plugin, is said here, by
+   * whichever command meets it first: no command is spent just to check that they are there.
+   */
   private async run(args: string[], options: Parameters<Exec>[2] = {}): Promise<ExecResult> {
     const { dockerConfig, trace } = this.options;
     trace?.(`${dockerConfig ? `DOCKER_CONFIG=${dockerConfig} ` : ''}${[this.docker, ...args].join(' ')}`);
-    return this.exec(this.docker, args, dockerConfig ? { ...options, env: { ...options.env, DOCKER_CONFIG: dockerConfig } } : options);
+    const result = await this.exec(this.docker, args, dockerConfig ? { ...options, env: { ...options.env, DOCKER_CONFIG: dockerConfig } } : options);
+    if (result.exitCode === 127) {
+      throw new CrossbakeError(`'${this.docker}' was not found on PATH: install Docker (with the buildx plugin) or set CROSSBAKE_DOCKER`);
+    }
+    if (result.exitCode !== 0 && isBuildx(args) && isBuildxMissing(result.stderr)) {
+      throw new CrossbakeError(
+        `docker buildx is not available (\`${commandLabel(this.docker, args)}\` said: ${tail(result.stderr, 3)}): ` +
+          'install the docker-buildx plugin into a docker cli-plugins folder',
+      );
+    }
+    return result;
   }
 
   /** `docker login` with the password on stdin: never in argv, never logged. */
@@ -51,13 +94,18 @@ export class DockerCli {
     return result;
   }
 
-  /** The buildx version; a clear error when docker or buildx is missing. */
-  async buildxVersion(): Promise<string> {
+  /**
+   * The buildx version, for a feature that depends on it (no run asks otherwise). Asked once per buildx binary
+   * (path, size, mtime) when the CLI keeps state; a clear error when docker or buildx is missing.
+   */
+  async buildxVersion(env: NodeJS.ProcessEnv = process.env): Promise<string> {
+    const { state } = this.options;
+    const plugin = state ? findBuildxPlugin(env) : undefined;
+    const known = plugin && cachedBuildxVersion(state!, plugin.identity);
+    if (known) return known;
     const result = await this.run(commands.getBuildxVersionCommand());
-    if (result.exitCode === 127) {
-      throw new CrossbakeError(`'${this.docker}' was not found on PATH: install Docker (with the buildx plugin) or set CROSSBAKE_DOCKER`);
-    }
     const version = result.exitCode === 0 ? parseBuildxVersion(result.stdout) : undefined;
+    if (version && plugin) recordBuildxVersion(state!, plugin.identity, version);
     if (!version) {
       throw new CrossbakeError(
         `docker buildx is not available (\`${this.docker} buildx version\` said: ${tail(result.stderr || result.stdout, 3) || 'nothing'}): ` +
@@ -90,9 +138,14 @@ export class DockerCli {
     return result.exitCode === 0 ? parseRepoDigest(result.stdout, image) : undefined;
   }
 
-  /** Runs bake with its progress streamed through; the caller reads the exit code and the metadata file. */
+  /**
+   * Runs bake with its progress streamed through; the caller reads the exit code and the metadata file. A
+   * builder that does not exist throws BuilderMissingError: no target is to blame for it.
+   */
   async bake(input: commands.BakeCommandInput & { cwd: string }): Promise<ExecResult> {
-    return this.run(commands.getBakeCommand(input), { cwd: input.cwd, stream: true });
+    const result = await this.run(commands.getBakeCommand(input), { cwd: input.cwd, stream: true });
+    if (result.exitCode !== 0 && isBuilderMissing(result.stderr, input.builder.name)) throw new BuilderMissingError(input.builder.name, tail(result.stderr, 3));
+    return result;
   }
 
   /** undefined when no builder has that name. */
@@ -120,7 +173,8 @@ export class DockerCli {
     return (await this.runOrThrow(args)).stdout;
   }
 
-  async buildHistory(builder: commands.BuilderRef): Promise<BuildHistoryRecord[]> {
-    return parseHistoryList((await this.runOrThrow(commands.getHistoryListCommand(builder))).stdout);
+  /** The builder's build records, those started since `since` when given (getHistoryListCommand). */
+  async buildHistory(builder: commands.BuilderRef, since?: Date): Promise<BuildHistoryRecord[]> {
+    return parseHistoryList((await this.runOrThrow(commands.getHistoryListCommand(builder, since))).stdout);
   }
 }

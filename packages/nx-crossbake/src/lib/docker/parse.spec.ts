@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseBuildxVersion, parseHistoryList, parseRegistryConfig, parseRepoDigest, parseUsesContainerdStore } from './parse';
+import { isBuilderMissing, isBuildxMissing, isForeignBinaryFailure, parseBuildxVersion, parseHistoryList, parseRegistryConfig, parseRepoDigest, parseUsesContainerdStore } from './parse';
 
 const fixture = (name: string) => readFileSync(join(__dirname, '..', '__fixtures__', name), 'utf8');
 
@@ -76,4 +76,31 @@ describe('parseRepoDigest', () => {
     ['[]', 'tonistiigi/binfmt', undefined],
     ['', 'tonistiigi/binfmt', undefined],
   ])('%s of %s → %s', (stdout, image, digest) => expect(parseRepoDigest(stdout, image)).toBe(digest));
+});
+
+describe('isBuildxMissing', () => {
+  it.each([
+    ["docker: unknown command: docker buildx\n\nRun 'docker --help' for more information", true],
+    ["docker: 'buildx' is not a docker command.\nSee 'docker --help'", true],
+    ['docker: unknown command: docker buildxx', false],
+    ['ERROR: failed to solve: process "/bin/sh -c make" did not complete successfully', false],
+  ])('%j → %j', (stderr, missing) => expect(isBuildxMissing(stderr)).toBe(missing));
+});
+
+describe('isBuilderMissing', () => {
+  // buildx 0.29.1 for `buildx --builder <name> bake` and for `--context <name> buildx bake` alike
+  it.each([
+    ['ERROR: no builder "nx-crossbake" found', 'nx-crossbake', true],
+    ['ERROR: no builder "nx-crossbake-2" found', 'nx-crossbake', false],
+    // recorded as a docker-container builder, now a docker-driver one (a context)
+    ['ERROR: use `docker --context=nx-crossbake buildx` to switch to context "nx-crossbake"', 'nx-crossbake', true],
+    ['ERROR: failed to solve: no builder found in the cache', 'nx-crossbake', false],
+  ])('%j (%s) → %j', (stderr, name, missing) => expect(isBuilderMissing(stderr, name)).toBe(missing));
+});
+
+describe('isForeignBinaryFailure', () => {
+  it.each([
+    ['process "/bin/sh -c make" did not complete successfully: exit code: 255\nexec /bin/sh: exec format error', true],
+    ['process "/bin/sh -c make" did not complete successfully: exit code: 2', false],
+  ])('%j → %j', (text, foreign) => expect(isForeignBinaryFailure(text)).toBe(foreign));
 });

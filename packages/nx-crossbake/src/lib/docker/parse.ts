@@ -87,3 +87,21 @@ export function parseRepoDigest(stdout: string, image: string): string | undefin
   const own = strings(digests).find((d) => d.includes('@') && imageRepository(d) === repository);
   return own?.slice(own.indexOf('@') + 1);
 }
+
+/** docker's answer to a command whose plugin is not installed: `docker: 'buildx' is not a docker command.` (older CLIs), `docker: unknown command: docker buildx` (28+). */
+export const isBuildxMissing = (stderr: string): boolean => /'buildx' is not a docker command|unknown command: docker buildx\b/.test(stderr);
+
+/**
+ * buildx's answer when the builder is not there as it was addressed: it does not exist (`ERROR: no builder "x"
+ * found`, also for a docker-driver builder whose context is gone), or it is now a docker-driver builder, which
+ * buildx only reaches as a context (`ERROR: use \`docker --context=x buildx\` to switch to context "x"`).
+ * Only then: a builder that is there but fails says otherwise.
+ */
+export const isBuilderMissing = (stderr: string, name: string): boolean =>
+  stderr.includes(`no builder ${JSON.stringify(name)} found`) || stderr.includes(`to switch to context ${JSON.stringify(name)}`);
+
+/**
+ * A build step that ran a binary the node cannot execute: the builder no longer serves a platform it listed
+ * (its emulator is gone), the one failure a cached readiness check can hide.
+ */
+export const isForeignBinaryFailure = (text: string): boolean => /exec format error/.test(text);

@@ -1,6 +1,9 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Exec } from '../docker/exec';
 import type { ServiceOptions } from '../options/service-options';
-import { getLastChangeCommand, imageInputPaths, parseLastChange, resolveSourceDates } from './source-date';
+import { memoryStateStore } from '../state/state-file';
+import { getLastChangesCommand, imageInputPaths, parseLastChanges, resolveSourceDates } from './source-date';
 
 const service = (id: string, context: string, overrides: Partial<ServiceOptions> = {}) =>
   ({ id, context, file: `${context}/Dockerfile`, reproducible: true, ...overrides }) as ServiceOptions;
@@ -23,37 +26,89 @@ describe('imageInputPaths', () => {
     const root = service('r:docker-multiarch', '.', { file: 'apps/r/Dockerfile' });
     expect(imageInputPaths(root.id, new Map([[root.id, root]]), new Map())).toEqual(['.']);
   });
+
+  it('names folders as git lists files under them', () => {
+    const s = service('s:docker-multiarch', './apps/s/', { file: 'apps/s//Dockerfile' });
+    expect(imageInputPaths(s.id, new Map([[s.id, s]]), new Map())).toEqual(['apps/s', 'apps/s/Dockerfile']);
+  });
 });
 
-describe('parseLastChange', () => {
+describe('parseLastChanges', () => {
+  // Recorded from git; the history is in __fixtures__/README.md.
+  const recorded = readFileSync(join(__dirname, '__fixtures__/git-log-last-changes.txt'), 'utf8');
+  const commit = (epoch: number, revision: string) => ({ epoch, revision });
+  const rename = commit(1700000500, '0cea8b9fc6ccf5254afa4d2681711bd2876c4b11');
+  const merge = commit(1700000400, '6081dbbe392cb6c836408e11daee13555a5f5812');
+  const mainC = commit(1700000300, '3b3c204987914f7cb91790fd3175d543fefddf9b');
+  const root = commit(1700000000, '59c9a7562b018b065c7c586249572eab59ae517e');
+
   it.each([
-    ['1700000000 0123456789abcdef0123456789abcdef01234567\n', { epoch: 1700000000, revision: '0123456789abcdef0123456789abcdef01234567' }],
-    ['1700000000\n', { epoch: 1700000000 }],
-    ['', undefined],
-    ['not a time', undefined],
-    ['-5 abc', undefined],
-  ])('%j → %j', (stdout, date) => expect(parseLastChange(stdout)).toEqual(date));
+    ['a folder renamed away', ['apps/a'], rename],
+    ['a folder renamed into', ['apps/b'], rename],
+    ['a file changed on a merged branch: the merge, where it reached this branch', ['apps/b/Dockerfile'], merge],
+    ['a newer change than a file with an unusual name', ['apps/c'], mainC],
+    ['a folder whose name git would read as a glob', ['apps/d [x]'], root],
+    ['a folder never changed', ['apps/e'], undefined],
+    ['a path that only prefixes a folder name', ['apps/b/Docker'], undefined],
+    ['the whole tree', ['.'], rename],
+  ])('%s', (_case, paths, date) => {
+    expect(parseLastChanges(recorded, new Map([['t', paths]])).get('t')).toEqual(date);
+  });
+
+  it('answers every task from one walk', () => {
+    const tasks = new Map([['a', ['apps/a']], ['c', ['apps/c', 'apps/c/Dockerfile']], ['d', ['apps/d [x]']]]);
+    expect(Object.fromEntries(parseLastChanges(recorded, tasks))).toEqual({ a: rename, c: mainC, d: root });
+  });
+
+  it('never matches a name cut off by a stopped walk', () => {
+    const cut = recorded.slice(0, recorded.indexOf('apps/b/moved-from-a') + 'apps/b/mo'.length);
+    expect(parseLastChanges(cut, new Map([['t', ['apps/b/mo']]])).size).toBe(0);
+    expect(parseLastChanges(cut, new Map([['t', ['apps/a']]])).get('t')).toEqual(rename);
+  });
 });
 
 describe('resolveSourceDates', () => {
-  const calls: string[][] = [];
-  const git: Exec = async (_file, args) => {
-    calls.push([...args]);
-    const paths = args.slice(args.indexOf('--') + 1);
-    return { exitCode: 0, stdout: paths.includes('apps/base') ? '1700000300 b4se\n' : '1700000100 0the\n', stderr: '' };
+  const header = (epoch: number, sha: string) => `\x1e${epoch} ${sha.padEnd(40, '0')}\0\n`;
+  // Newest first: web's folder, then base's, then api's Dockerfile.
+  const walk = `${header(1700000500, 'aaa')}apps/web/index.html\0${header(1700000300, 'bbb')}apps/base/Dockerfile\0${header(1700000100, 'ccc')}docker/api.Dockerfile\0`;
+  const git = (stdout = walk) => {
+    const calls: string[][] = [];
+    const stops: number[] = [];
+    const exec: Exec = async (_file, args, options) => {
+      calls.push([...args]);
+      // Delivered in pieces, as a pipe would: the walk is stopped once every task has its answer.
+      const pieces = stdout.match(/[^]{1,7}/g) ?? [];
+      let sent = '';
+      for (const piece of pieces) {
+        sent += piece;
+        if (options?.stopWhen?.(piece)) {
+          stops.push(sent.length);
+          return { exitCode: 143, stdout: sent, stderr: '', stopped: true };
+        }
+      }
+      return { exitCode: 0, stdout, stderr: '' };
+    };
+    return { exec, calls, stops };
   };
+  const sha = 'f'.repeat(40);
 
-  it('asks git for the last change of each task’s inputs', async () => {
-    calls.length = 0;
-    const dates = await resolveSourceDates(git, '/ws', [base, api, service('off:docker-multiarch', 'apps/off', { reproducible: false })], links, {});
-    expect(Object.fromEntries(dates)).toEqual({ 'base:docker-multiarch': { epoch: 1700000300, revision: 'b4se' }, 'api:docker-multiarch': { epoch: 1700000300, revision: 'b4se' } });
-    expect(calls).toContainEqual(getLastChangeCommand(['apps/base', 'apps/base/Dockerfile']));
-    expect(calls).toHaveLength(2);
+  it('asks one git process for the last change of every task’s inputs, and stops it once each has one', async () => {
+    const { exec, calls, stops } = git(`${walk}${header(1600000000, 'ddd')}apps/web/old\0`);
+    const dates = await resolveSourceDates(exec, '/ws', [base, api, service('off:docker-multiarch', 'apps/off', { reproducible: false })], links, {});
+    expect(Object.fromEntries(dates)).toEqual({
+      'base:docker-multiarch': { epoch: 1700000300, revision: 'bbb'.padEnd(40, '0') },
+      // api is built FROM base: base's change is its change too
+      'api:docker-multiarch': { epoch: 1700000300, revision: 'bbb'.padEnd(40, '0') },
+    });
+    expect(calls).toEqual([getLastChangesCommand(['apps/base', 'apps/base/Dockerfile', 'apps/api', 'docker/api.Dockerfile'])]);
+    // stopped within the base record: nothing older was read
+    expect(stops).toHaveLength(1);
+    expect(stops[0]).toBeLessThan(walk.indexOf('docker/api.Dockerfile'));
   });
 
   it('takes SOURCE_DATE_EPOCH from the environment without asking git', async () => {
-    calls.length = 0;
-    const dates = await resolveSourceDates(git, '/ws', [base, api], links, { SOURCE_DATE_EPOCH: '1234' });
+    const { exec, calls } = git();
+    const dates = await resolveSourceDates(exec, '/ws', [base, api], links, { SOURCE_DATE_EPOCH: '1234' });
     expect([...dates.values()]).toEqual([{ epoch: 1234 }, { epoch: 1234 }]);
     expect(calls).toEqual([]);
   });
@@ -61,5 +116,37 @@ describe('resolveSourceDates', () => {
   it('gives no date where git fails or knows no commit', async () => {
     const none: Exec = async () => ({ exitCode: 128, stdout: '', stderr: 'fatal: not a git repository' });
     expect((await resolveSourceDates(none, '/ws', [base], links, {})).size).toBe(0);
+    const { exec } = git();
+    expect((await resolveSourceDates(exec, '/ws', [service('new:docker-multiarch', 'apps/new')], links, {})).size).toBe(0);
+  });
+
+  it('asks nothing for a commit it already walked, and asks again for a new commit or new inputs', async () => {
+    const state = memoryStateStore();
+    const first = git();
+    const dates = await resolveSourceDates(first.exec, '/ws', [base, web, service('new:docker-multiarch', 'apps/new')], links, {}, { state, sha });
+    const again = git('');
+    expect(await resolveSourceDates(again.exec, '/ws', [base, web, service('new:docker-multiarch', 'apps/new')], links, {}, { state, sha })).toEqual(dates);
+    expect(again.calls).toEqual([]);
+
+    const moreInputs = git();
+    await resolveSourceDates(moreInputs.exec, '/ws', [base, api], links, {}, { state, sha });
+    expect(moreInputs.calls).toEqual([getLastChangesCommand(['apps/api', 'docker/api.Dockerfile', 'apps/base', 'apps/base/Dockerfile'])]);
+
+    const newCommit = git();
+    await resolveSourceDates(newCommit.exec, '/ws', [base], links, {}, { state, sha: 'e'.repeat(40) });
+    expect(newCommit.calls).toHaveLength(1);
+    // Another workspace at the same commit has its own paths.
+    const otherWorkspace = git();
+    await resolveSourceDates(otherWorkspace.exec, '/other', [base], links, {}, { state, sha });
+    expect(otherWorkspace.calls).toHaveLength(1);
+  });
+
+  it('keeps nothing learnt from a walk that failed', async () => {
+    const state = memoryStateStore();
+    const none: Exec = async () => ({ exitCode: 128, stdout: '', stderr: 'fatal: bad object' });
+    await resolveSourceDates(none, '/ws', [base], links, {}, { state, sha });
+    const { exec, calls } = git();
+    expect((await resolveSourceDates(exec, '/ws', [base], links, {}, { state, sha })).size).toBe(1);
+    expect(calls).toHaveLength(1);
   });
 });

@@ -1,6 +1,8 @@
+import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
 import type { Exec } from '../docker/exec';
 import type { ServiceOptions } from '../options/service-options';
+import type { StateStore } from '../state/state-file';
 
 /** When an image's inputs last changed: the commit's time (Unix seconds) and, from git, the commit itself. */
 export interface SourceDate {
@@ -8,19 +10,62 @@ export interface SourceDate {
   revision?: string;
 }
 
-/** git argv: the committer time and hash of the newest commit that touched any of `paths`. */
-export const getLastChangeCommand = (paths: readonly string[]): string[] => ['log', '-1', '--format=%ct %H', '--', ...paths];
+// A commit's header in the walk: a record separator, then `<committer time> <hash>`. File names follow, each
+// ended by NUL (-z), so no name is ever quoted or split.
+const HEADER = /^\n*\x1e(\d+) ([0-9a-f]{40}|[0-9a-f]{64})$/;
+
+/**
+ * git argv: one walk down the first-parent line from HEAD, listing each commit that changed any of `paths`
+ * with the files it changed there (a merge: against its first parent). So every task's last change comes from
+ * one process. First-parent makes "last change" the commit where the change reached this branch: for a merged
+ * feature branch, the merge. Renames are listed as a deletion and an addition, so both sides see the change;
+ * paths are taken literally (a `[` in a folder name is not a glob).
+ */
+export const getLastChangesCommand = (paths: readonly string[]): string[] => [
+  '--literal-pathspecs',
+  'log',
+  '--first-parent',
+  '-m',
+  '--no-renames',
+  '--relative',
+  '-z',
+  '--format=%x1e%ct %H',
+  '--name-only',
+  '--',
+  ...paths,
+];
 
 const parseEpoch = (text: string): number | undefined => {
   const seconds = Number(text);
   return text !== '' && Number.isInteger(seconds) && seconds >= 0 ? seconds : undefined;
 };
 
-/** `git log --format='%ct %H'` output; undefined when git printed nothing usable (no commit touched them). */
-export function parseLastChange(stdout: string): SourceDate | undefined {
-  const [seconds = '', revision] = stdout.trim().split(/\s+/);
-  const epoch = parseEpoch(seconds);
-  return epoch === undefined ? undefined : { epoch, ...(revision && { revision }) };
+/** Whether a changed file (repository-relative, as git lists it) is one of, or under one of, `paths`. */
+const touches = (file: string, paths: readonly string[]) => paths.some((p) => p === '.' || file === p || file.startsWith(`${p}/`));
+
+/**
+ * The walk's output → each task's last change: the first (newest) commit listing a file under its paths.
+ * Output cut short (the walk stopped once it had said enough) parses the same: an unfinished last name is
+ * only ever a prefix, and a task it would have matched is matched by no other.
+ */
+export function parseLastChanges(stdout: string, tasks: ReadonlyMap<string, readonly string[]>): Map<string, SourceDate> {
+  const found = new Map<string, SourceDate>();
+  let commit: SourceDate | undefined;
+  const tokens = stdout.split('\0');
+  // Without a final NUL the last token may be cut off: never matched.
+  const complete = stdout.endsWith('\0') ? tokens.length : tokens.length - 1;
+  for (let i = 0; i < complete; i++) {
+    const header = tokens[i].match(HEADER);
+    if (header) {
+      const epoch = parseEpoch(header[1]);
+      commit = epoch === undefined ? undefined : { epoch, revision: header[2] };
+      continue;
+    }
+    const file = tokens[i].replace(/^\n+/, '');
+    if (!commit || file === '') continue;
+    for (const [id, paths] of tasks) if (!found.has(id) && touches(file, paths)) found.set(id, commit);
+  }
+  return found;
 }
 
 /** What an image is built from, as paths for git: its context and Dockerfile, and those of the siblings it is built FROM in this bake. */
@@ -37,13 +82,42 @@ export function imageInputPaths(id: string, services: ReadonlyMap<string, Servic
   };
   visit(id);
   // A context of `.` covers every other path; git reads `.` as the whole tree below the workspace root.
-  return paths.has('.') ? ['.'] : [...paths].map((p) => posix.normalize(p));
+  return paths.has('.') ? ['.'] : [...paths].map((p) => posix.normalize(p).replace(/\/+$/, '') || '.');
+}
+
+/** Where a run may keep what it learnt: dates are a pure function of the commit, so they hold for as long as HEAD does. */
+export interface SourceDateCache {
+  state: StateStore;
+  /** HEAD: the walk starts there, so its answers hold for this commit only. */
+  sha: string;
+}
+
+const CACHE = 'source-dates';
+const pathsKey = (workspaceRoot: string, paths: readonly string[]) => createHash('sha256').update(JSON.stringify([workspaceRoot, paths])).digest('hex').slice(0, 32);
+
+interface CachedDates {
+  sha: string;
+  /** pathsKey → the date, or null for "git knows no commit that touched them". */
+  dates: Record<string, SourceDate | null>;
+}
+
+/** The dates this workspace's HEAD already has; a new HEAD starts afresh. */
+function readCache(cache: SourceDateCache | undefined, workspaceRoot: string): CachedDates | undefined {
+  const entry = cache?.state.read(CACHE)?.[workspaceRoot] as CachedDates | undefined;
+  return entry && entry.sha === cache!.sha && typeof entry.dates === 'object' ? entry : undefined;
+}
+
+function writeCache(cache: SourceDateCache, workspaceRoot: string, dates: CachedDates['dates']): void {
+  const all = cache.state.read(CACHE) ?? {};
+  cache.state.write(CACHE, { ...all, [workspaceRoot]: { sha: cache.sha, dates } });
 }
 
 /**
  * Each reproducible task's source date: the environment's SOURCE_DATE_EPOCH when set (as every
  * reproducible-builds tool reads it), else the last commit that touched its image inputs — not HEAD,
- * which would change every image on every commit. Tasks git says nothing about get none.
+ * which would change every image on every commit. One git process walks the history for every task at once
+ * and is stopped as soon as each has its answer; a commit's answers are kept, so a run of the same commit asks
+ * git nothing. Tasks git says nothing about get none.
  */
 export async function resolveSourceDates(
   exec: Exec,
@@ -51,16 +125,37 @@ export async function resolveSourceDates(
   services: readonly ServiceOptions[],
   links: ReadonlyMap<string, Record<string, string>>,
   env: Readonly<Record<string, string | undefined>>,
+  cache?: SourceDateCache,
 ): Promise<Map<string, SourceDate>> {
   const wanted = services.filter((s) => s.reproducible);
   const fromEnv = parseEpoch(env.SOURCE_DATE_EPOCH?.trim() ?? '');
   if (fromEnv !== undefined) return new Map(wanted.map((s) => [s.id, { epoch: fromEnv }]));
   const byId = new Map(services.map((s) => [s.id, s]));
-  const dates = await Promise.all(
-    wanted.map(async (s) => {
-      const result = await exec('git', getLastChangeCommand(imageInputPaths(s.id, byId, links)), { cwd: workspaceRoot });
-      return [s.id, result.exitCode === 0 ? parseLastChange(result.stdout) : undefined] as const;
-    }),
-  );
-  return new Map(dates.filter((d): d is readonly [string, SourceDate] => d[1] !== undefined));
+  const paths = new Map(wanted.map((s) => [s.id, imageInputPaths(s.id, byId, links)]));
+  const known = readCache(cache, workspaceRoot)?.dates ?? {};
+  const dates = new Map<string, SourceDate>();
+  const ask = new Map<string, string[]>();
+  for (const [id, p] of paths) {
+    const key = pathsKey(workspaceRoot, p);
+    if (!(key in known)) ask.set(id, p);
+    else if (known[key]) dates.set(id, known[key]!);
+  }
+  if (ask.size === 0) return dates;
+
+  let seen = '';
+  const result = await exec('git', getLastChangesCommand([...new Set([...ask.values()].flat())]), {
+    cwd: workspaceRoot,
+    stopWhen: (chunk) => {
+      seen += chunk;
+      return parseLastChanges(seen, ask).size === ask.size;
+    },
+  });
+  if (result.exitCode !== 0 && !result.stopped) return dates;
+  const found = parseLastChanges(result.stdout, ask);
+  for (const [id, date] of found) dates.set(id, date);
+  if (cache) {
+    const learnt = Object.fromEntries([...ask].map(([id, p]) => [pathsKey(workspaceRoot, p), found.get(id) ?? null]));
+    writeCache(cache, workspaceRoot, { ...known, ...learnt });
+  }
+  return dates;
 }

@@ -9,6 +9,9 @@ import { fakeDocker, inspectText, makeWorkspace, type FakeDockerOptions } from '
 import { DockerCli } from '../docker/docker-cli';
 import { formatTaskOutput } from '../results/summary';
 import { buildServices } from './build-services';
+import { usePrivateStateDir } from '../../testing/state-dir';
+
+usePrivateStateDir();
 
 const ok: MultiarchExecutorSchema = { platforms: ['linux/amd64', 'linux/arm64'], tags: ['127.0.0.1:5000/acme/api:1'], push: true };
 

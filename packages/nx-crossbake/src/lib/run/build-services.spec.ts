@@ -1,10 +1,11 @@
-import { existsSync, mkdtempSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, realpathSync, writeFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { DockerCli } from '../docker/docker-cli';
 import { fakeDocker, inspectText, makeWorkspace } from '../../testing/fake-docker';
 import type { MultiarchExecutorSchema } from '../../executors/multiarch/schema';
 import { buildServices, type ServiceRequest } from './build-services';
+import { usePrivateStateDir } from '../../testing/state-dir';
 
 const push = (name: string, extra: MultiarchExecutorSchema = {}): MultiarchExecutorSchema => ({
   platforms: ['linux/amd64', 'linux/arm64', 'linux/arm/v7'],
@@ -34,7 +35,7 @@ async function run(
     requests,
     cli: new DockerCli(docker.exec),
     // git answers only `git log` (the source date), when the test gives it an answer
-    exec: (file, args, options) => (file === 'git' && args[0] === 'log' && extra.gitLog ? Promise.resolve({ exitCode: 0, stdout: extra.gitLog, stderr: '' }) : docker.exec(file, args, options)),
+    exec: (file, args, options) => (file === 'git' && args.includes('log') && extra.gitLog ? Promise.resolve({ exitCode: 0, stdout: extra.gitLog, stderr: '' }) : docker.exec(file, args, options)),
     log: (m) => logs.push(m),
     // Every platform native: emulator detection has its own spec.
     environment: { native: ['linux/amd64', 'linux/arm64', 'linux/arm'], readBinfmt: () => [] },
@@ -43,6 +44,8 @@ async function run(
   const bakeCalls = docker.calls.filter((c) => c.includes('bake'));
   return { workspaceRoot, results, logs: logs.join('\n'), bakeCalls, docker };
 }
+
+usePrivateStateDir();
 
 describe('buildServices', () => {
   const three = [
@@ -71,9 +74,12 @@ describe('buildServices', () => {
     const { bakeCalls, workspaceRoot } = await run(three);
     const argv = bakeCalls[0];
     const bakeFile = argv[argv.indexOf('--file') + 1];
-    expect(bakeFile).toMatch(/^tmp\/nx-crossbake\/[^/]+\/docker-bake\.json$/);
+    // outside the workspace, so no build context ever holds it: a private folder of this user's
+    expect(bakeFile).toMatch(/\/runs\/[^/]+\/docker-bake\.json$/);
+    expect(relative(workspaceRoot, bakeFile).startsWith('..')).toBe(true);
     expect(argv[argv.indexOf('--metadata-file') + 1]).toBe(bakeFile.replace('docker-bake.json', 'metadata.json'));
-    expect(existsSync(join(workspaceRoot, bakeFile))).toBe(true);
+    expect(existsSync(bakeFile)).toBe(true);
+    expect(statSync(dirname(bakeFile)).mode & 0o777).toBe(0o700);
     // the docker driver's builder is a context: selected with --context, never made current
     expect(argv.slice(0, 4)).toEqual(['--context', 'nx-crossbake', 'buildx', 'bake']);
   });
@@ -251,10 +257,10 @@ describe('buildServices', () => {
   it('prints the bake file and the exact command, and builds, sets up and reports nothing', async () => {
     const { docker, logs, results, workspaceRoot } = await run(three, fakeDocker(), undefined, { print: true });
     expect(docker.bakes).toHaveLength(0);
-    expect(docker.calls.map((c) => c.slice(0, 2).join(' '))).toEqual(['buildx version', 'buildx inspect']);
+    expect(docker.calls.map((c) => c.slice(0, 2).join(' '))).toEqual(['buildx inspect']);
     const json = logs.slice(0, logs.indexOf('\n# run from'));
     expect(Object.keys(JSON.parse(json).target)).toEqual(['acme_api', 'worker', 'web']);
-    expect(logs).toMatch(/^docker --context nx-crossbake buildx bake --file tmp\/nx-crossbake\/\S+\/docker-bake\.json --metadata-file \S+ --progress plain$/m);
+    expect(logs).toMatch(/^docker --context nx-crossbake buildx bake --file \S+\/runs\/[^/]+\/docker-bake\.json --metadata-file \S+ --progress plain$/m);
     expect([...results.values()].every((r) => r.status === 'planned')).toBe(true);
     expect(existsSync(join(workspaceRoot, 'dist/nx-crossbake'))).toBe(false);
   });
@@ -329,7 +335,7 @@ describe('buildServices', () => {
   });
 
   it('passes the source date of each image as SOURCE_DATE_EPOCH and its created label, and says the docker driver cannot rewrite timestamps', async () => {
-    const { docker, logs } = await run([three[1]], fakeDocker(), undefined, { gitLog: '1700000000 abc123\n' });
+    const { docker, logs } = await run([three[1]], fakeDocker(), undefined, { gitLog: `\x1e1700000000 ${'a'.repeat(40)}\0\napps/worker/Dockerfile\0` });
     const worker = docker.bakes[0].target.worker;
     expect(worker.args).toEqual({ SOURCE_DATE_EPOCH: '1700000000' });
     expect(worker.labels!['org.opencontainers.image.created']).toBe('2023-11-14T22:13:20.000Z');
@@ -338,7 +344,7 @@ describe('buildServices', () => {
   });
 
   it('leaves build args, labels and outputs alone with reproducible: false', async () => {
-    const { docker, logs } = await run([request('worker', 'apps/worker', push('worker', { reproducible: false }))], fakeDocker(), undefined, { gitLog: '1700000000 abc123\n' });
+    const { docker, logs } = await run([request('worker', 'apps/worker', push('worker', { reproducible: false }))], fakeDocker(), undefined, { gitLog: `\x1e1700000000 ${'a'.repeat(40)}\0\napps/worker/Dockerfile\0` });
     expect(docker.bakes[0].target.worker.args).toBeUndefined();
     expect(docker.bakes[0].target.worker.labels!['org.opencontainers.image.created']).not.toBe('2023-11-14T22:13:20.000Z');
     expect(logs).not.toContain('cannot rewrite timestamps');

@@ -1,11 +1,13 @@
 import type { SetupExecutorSchema } from '../../executors/setup/schema';
 import { linkSiblingImages, rejectDependents } from '../bake/links';
 import { normalizeBuilderSpec } from '../builder/builder-spec';
+import { BinfmtSnapshot } from '../builder/emulation';
 import type { SetupEnvironment } from '../builder/ensure-builder';
-import { DockerCli } from '../docker/docker-cli';
+import { BuilderMissingError, DockerCli } from '../docker/docker-cli';
 import { withRegistryLogins } from '../docker/docker-config';
 import { conflictingLogins, loginFailureFor } from '../docker/registries';
-import { exec as defaultExec, type Exec } from '../docker/exec';
+import { countingExec, exec as defaultExec, formatProcessCount, type Exec } from '../docker/exec';
+import { isForeignBinaryFailure } from '../docker/parse';
 import { resolveGitFacts } from '../facts/git-facts';
 import { resolveSourceDates } from '../facts/source-date';
 import { withSourceDate } from '../options/source-date';
@@ -15,12 +17,16 @@ import { recordDigests } from '../results/digests';
 import { writeReport } from '../results/report';
 import type { ServiceResult } from '../results/service-result';
 import { formatSeconds, formatSummary, taskLabel } from '../results/summary';
+import { userStateStore, type StateStore } from '../state/state-file';
+import { warnChurningContexts } from './context-check';
 import { checkEmulation } from './emulation-check';
 import { prepareServices, type PreparedService } from './prepare-services';
-import { resolveBuilder, unavailablePlatformProblems, type BuilderRequest } from './resolve-builder';
+import { resolveBuilder, unavailablePlatformProblems, type BuilderRequest, type ResolvedBuilder } from './resolve-builder';
 import { runBake } from './keep-going';
 import { printBake } from './run-bake';
+import { makeRunDir } from './run-files';
 import { rejected, type ServiceRequest } from './service-request';
+import { splitRunTime, timed, type RunTimings } from './timings';
 
 export type { ServiceRequest } from './service-request';
 
@@ -45,15 +51,25 @@ export interface BuildServicesInput {
   registriesFor?: BuilderRequest['registriesFor'];
   /** Replaces how emulators are detected (tests). */
   environment?: Pick<SetupEnvironment, 'readBinfmt' | 'native'>;
+  /**
+   * Where the run keeps what the next run need not ask again (builder readiness, source dates). The user's
+   * store by default; a run given its own `cli` or `exec` (tests) keeps nothing unless given one.
+   */
+  state?: StateStore;
 }
 
-/** Each run's bake files live in their own folder, so parallel Nx processes never share one. */
-export const getRunDir = (date = new Date(), pid = process.pid) =>
-  `tmp/nx-crossbake/${date.toISOString().replace(/[:.]/g, '-')}-${pid}`;
+/** Each run's files live in their own private folder outside the workspace: in no build context, shared by no other Nx process. */
+export const getRunDir = (workspaceRoot: string, date = new Date(), pid = process.pid) => makeRunDir(workspaceRoot, { date, pid });
 
-interface Timings {
-  setupMs: number;
-  bakeMs: number;
+/** What every builder group of one run shares. */
+interface RunContext {
+  timings: RunTimings;
+  /** binfmt_misc as this run read it: once, for every builder. */
+  binfmt: BinfmtSnapshot;
+  state?: StateStore;
+  /** Runs git: the run's processes are counted (exec.ts countingExec). */
+  exec: Exec;
+  facts: RunFacts;
 }
 
 /** The platforms the builder's native nodes build (no emulation there); none when its options cannot be read. */
@@ -74,7 +90,7 @@ async function buildGroup(
   builder: string,
   group: PreparedService[],
   files: { bakeFile: string; metadataFile: string },
-  timings: Timings,
+  run: RunContext,
 ): Promise<Map<string, ServiceResult>> {
   const results = new Map<string, ServiceResult>();
   const label = (id: string) => taskLabel({ ...group.find((g) => g.options.id === id)!.options, task: id });
@@ -92,42 +108,67 @@ async function buildGroup(
   let buildable = reject();
   if (buildable.length === 0) return results;
 
-  const setupStarted = Date.now();
-  const { ref, unavailable, hint } = await resolveBuilder(
-    input.cli,
-    {
-      builder,
-      services: buildable.map((g) => g.options),
-      setupOptionsFor: input.setupOptionsFor ?? (() => undefined),
-      registriesFor: input.registriesFor,
-      readOnly: input.print ?? false,
-    },
-    { workspaceRoot: input.workspaceRoot, log: input.log, ...input.environment },
-  );
-  timings.setupMs += Date.now() - setupStarted;
-  for (const [id, problem] of unavailablePlatformProblems(buildable.map((g) => g.options), unavailable)) problems.set(id, problem);
-  buildable = reject();
+  const resolve = (fresh: boolean) =>
+    timed(run.timings.setup, () =>
+      resolveBuilder(
+        input.cli,
+        {
+          builder,
+          services: buildable.map((g) => g.options),
+          setupOptionsFor: input.setupOptionsFor ?? (() => undefined),
+          registriesFor: input.registriesFor,
+          readOnly: input.print ?? false,
+          fresh,
+        },
+        { workspaceRoot: input.workspaceRoot, log: input.log, ...input.environment, binfmt: run.binfmt, state: run.state, env: run.facts.env },
+      ),
+    );
+  const usable = (resolved: ResolvedBuilder) => {
+    for (const [id, problem] of unavailablePlatformProblems(buildable.map((g) => g.options), resolved.unavailable)) problems.set(id, problem);
+    return reject();
+  };
+  let resolved = await resolve(false);
+  buildable = usable(resolved);
   if (buildable.length === 0) return results;
 
-  const dates = await resolveSourceDates(input.exec ?? defaultExec, input.workspaceRoot, buildable.map((g) => g.options), contexts, input.facts?.env ?? process.env);
-  const services = buildable.map((g) => withSourceDate(g.options, dates.get(g.options.id)));
-  if (ref.isContext && services.some((s) => s.sourceDateEpoch !== undefined)) {
+  const { git, env } = run.facts;
+  const dateCache = run.state && git.sha && git.shallow === false ? { state: run.state, sha: git.sha } : undefined;
+  const dates = await resolveSourceDates(run.exec, input.workspaceRoot, buildable.map((g) => g.options), contexts, env, dateCache);
+  const datedServices = (tasks: PreparedService[]) => tasks.map((g) => withSourceDate(g.options, dates.get(g.options.id)));
+  if (resolved.ref.isContext && datedServices(buildable).some((s) => s.sourceDateEpoch !== undefined)) {
     input.log(
       `nx-crossbake: builder ${builder} uses the docker driver, whose exporter cannot rewrite timestamps ("conflicts with unpack"): ` +
         'its images are not reproducible; a docker-container builder makes them so (reproducible: false silences this)',
     );
   }
-  const run = { workspaceRoot: input.workspaceRoot, ...files, builder: ref, services, links: contexts, hint };
-  const bakeStarted = Date.now();
-  let groupResults: ServiceResult[];
-  if (input.print) {
-    groupResults = printBake(run, input.log);
-  } else {
-    input.log(`nx-crossbake: one bake for ${services.length} task(s) on builder ${builder}: ${files.bakeFile}`);
-    groupResults = await runBake(input.cli, run, input.log);
+  const bake = (tasks: PreparedService[], { ref, hint }: ResolvedBuilder) =>
+    timed(run.timings.bake, async () => {
+      const bakeRun = { workspaceRoot: input.workspaceRoot, ...files, builder: ref, services: datedServices(tasks), links: contexts, hint };
+      if (input.print) return printBake(bakeRun, input.log);
+      input.log(`nx-crossbake: one bake for ${tasks.length} task(s) on builder ${builder}: ${files.bakeFile}`);
+      return runBake(input.cli, bakeRun, input.log);
+    });
+
+  let groupResults: ServiceResult[] | undefined;
+  try {
+    groupResults = await bake(buildable, resolved);
+  } catch (e) {
+    if (!(e instanceof BuilderMissingError && resolved.cached)) throw e;
   }
-  timings.bakeMs += Date.now() - bakeStarted;
-  buildable.forEach((g, i) => results.set(g.request.id, groupResults[i]));
+  // The builder was taken as ready from an earlier run's check, and the bake says otherwise: it is gone, or a
+  // step could not run a binary of its platform (an emulator gone). Check it afresh and bake once more.
+  const stale = !groupResults || groupResults.some((r) => r.status === 'failed' && isForeignBinaryFailure(r.error ?? ''));
+  if (resolved.cached && stale) {
+    input.log(
+      `nx-crossbake: builder ${builder} is not as an earlier run found it (${groupResults ? 'a step could not run a binary of its platform' : 'bake did not find it'}): ` +
+        'checking it again, and baking once more',
+    );
+    resolved = await resolve(true);
+    buildable = usable(resolved);
+    if (buildable.length === 0) return results;
+    groupResults = await bake(buildable, resolved);
+  }
+  buildable.forEach((g, i) => results.set(g.request.id, groupResults![i]));
   return results;
 }
 
@@ -137,19 +178,23 @@ async function buildGroup(
  */
 export async function buildServices(input: BuildServicesInput): Promise<Map<string, ServiceResult>> {
   const { workspaceRoot, requests, log = console.log } = input;
-  const cli = input.cli ?? new DockerCli(undefined, { trace: input.verbose ? (line) => log(`nx-crossbake: $ ${line}`) : undefined });
+  // Every process of the run is counted; `--verbose` shows the count.
+  const processes = countingExec(input.exec ?? defaultExec);
+  const state = input.state ?? (input.cli || input.exec ? undefined : userStateStore());
+  const cli = input.cli ?? new DockerCli(processes.exec, { trace: input.verbose ? (line) => log(`nx-crossbake: $ ${line}`) : undefined, state });
   const started = Date.now();
   const facts = input.facts ?? {
     env: process.env,
-    git: await resolveGitFacts(input.exec ?? defaultExec, workspaceRoot),
+    git: await resolveGitFacts(processes.exec, workspaceRoot),
     defaultBranch: input.defaultBranch ?? 'main',
     now: new Date(),
   };
   const { ready, rejections: results } = await prepareServices(cli, workspaceRoot, requests, facts);
 
-  const runDir = getRunDir();
+  warnChurningContexts(workspaceRoot, ready.map((r) => r.options), log);
+  const runDir = getRunDir(workspaceRoot);
   const builders = [...new Set(ready.map((r) => r.options.builder))];
-  const timings: Timings = { setupMs: 0, bakeMs: 0 };
+  const run: RunContext = { timings: { setup: [], bake: [] }, binfmt: new BinfmtSnapshot(input.environment?.readBinfmt), state, exec: processes.exec, facts };
   // Two different logins for one registry: the tasks naming them stop before anyone logs in.
   for (const [id, problem] of conflictingLogins(ready.map((r) => r.options))) {
     results.set(id, rejected(ready.find((r) => r.options.id === id)!.request, problem));
@@ -162,19 +207,23 @@ export async function buildServices(input: BuildServicesInput): Promise<Map<stri
       const problem = loginFailureFor({ ...r.options, dockerfileRefs: r.dockerfileRefs }, failedLogins);
       if (problem) results.set(r.request.id, rejected(r.request, problem));
     }
-    for (const builder of builders) {
-      const group = loggable.filter((r) => r.options.builder === builder && !results.has(r.request.id));
-      if (group.length === 0) continue;
-      const suffix = builders.length > 1 ? `.${builder}` : '';
-      const files = { bakeFile: `${runDir}/docker-bake${suffix}.json`, metadataFile: `${runDir}/metadata${suffix}.json` };
-      try {
-        for (const [id, result] of await buildGroup({ ...input, cli: runCli, log }, builder, group, files, timings)) results.set(id, result);
-      } catch (e) {
-        if (!isReportable(e)) throw e;
-        for (const g of group) results.set(g.request.id, rejected(g.request, e.message));
-      }
-    }
+    // Builder groups share nothing but the run: they are set up and baked at the same time.
+    await Promise.all(
+      builders.map(async (builder) => {
+        const group = loggable.filter((r) => r.options.builder === builder && !results.has(r.request.id));
+        if (group.length === 0) return;
+        const suffix = builders.length > 1 ? `.${builder}` : '';
+        const files = { bakeFile: `${runDir}/docker-bake${suffix}.json`, metadataFile: `${runDir}/metadata${suffix}.json` };
+        try {
+          for (const [id, result] of await buildGroup({ ...input, cli: runCli, log }, builder, group, files, run)) results.set(id, result);
+        } catch (e) {
+          if (!isReportable(e)) throw e;
+          for (const g of group) results.set(g.request.id, rejected(g.request, e.message));
+        }
+      }),
+    );
   });
+  if (input.verbose) log(`nx-crossbake: processes started: ${formatProcessCount(processes.counts())}`);
 
   const ordered = requests.map((r) => results.get(r.id)!);
   if (input.print) return results;
@@ -184,9 +233,10 @@ export async function buildServices(input: BuildServicesInput): Promise<Map<stri
     ready.filter((r) => results.get(r.request.id)!.status === 'built').map((r) => ({ options: r.options, digest: results.get(r.request.id)!.digest })),
     log,
   );
+  const time = splitRunTime(run.timings, Date.now() - started);
   log(
-    `\n${formatSummary(ordered)}\n\nnx-crossbake: ${builders.length} bake(s) in ${formatSeconds(timings.bakeMs)}; ` +
-      `builder setup ${formatSeconds(timings.setupMs)}; plugin overhead ${formatSeconds(Date.now() - started - timings.bakeMs - timings.setupMs)}`,
+    `\n${formatSummary(ordered)}\n\nnx-crossbake: ${builders.length} bake(s) in ${formatSeconds(time.bakeMs)}; ` +
+      `builder setup ${formatSeconds(time.setupMs)}; plugin overhead ${formatSeconds(time.overheadMs)}`,
   );
   return results;
 }

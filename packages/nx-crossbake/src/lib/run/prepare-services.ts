@@ -17,9 +17,12 @@ export interface PreparedService {
   dockerfileRefs: string[];
 }
 
-/** Asks the engine once for the whole run; a problem per service it cannot serve. */
+/**
+ * Asks the engine what only it can say, once for the whole run, and only when a task needs it; a problem per
+ * service it cannot serve. Whether docker and buildx are there at all is said by the first command that
+ * finds them missing (DockerCli), not by a command run to check.
+ */
 async function checkEngine(cli: DockerCli, services: ServiceOptions[]): Promise<Map<string, string>> {
-  await cli.buildxVersion();
   const problems = new Map<string, string>();
   const multiLoad = services.filter((s) => s.load && s.platforms.length > 1);
   if (multiLoad.length > 0 && !(await cli.usesContainerdStore())) {

@@ -1,4 +1,6 @@
+import type { BinfmtEntry } from '../builder/emulation';
 import { DockerCli } from '../docker/docker-cli';
+import { memoryStateStore } from '../state/state-file';
 import type { ServiceOptions } from '../options/service-options';
 import { fakeDocker, inspectText, makeWorkspace } from '../../testing/fake-docker';
 import { resolveBuilder, unavailablePlatformProblems } from './resolve-builder';
@@ -87,6 +89,88 @@ describe('resolveBuilder and the workspace', () => {
     expect(docker.calls.map((c) => c.join(' ')).find((c) => c.startsWith('buildx create'))).toContain('--driver-opt network=host');
     // The fake keeps no driver options: the builder it made reads as one without host networking.
     expect(resolved.hint).toEqual({ builder: 'nx-crossbake', driver: 'docker-container', reachesHostLoopback: false });
+  });
+});
+
+describe('resolveBuilder and the readiness kept between runs', () => {
+  const PLATFORMS = ['linux/amd64', 'linux/arm64'];
+  const emulator = (platform: string): BinfmtEntry => ({ name: platform, enabled: true, flags: 'F', platform });
+  const setup = (servedPlatforms = PLATFORMS) => {
+    const docker = fakeDocker({ servedPlatforms });
+    const state = memoryStateStore();
+    const workspaceRoot = makeWorkspace([]);
+    let registered = [emulator('linux/arm64')];
+    const resolve = (platforms = PLATFORMS, extra: { fresh?: boolean; env?: Record<string, string> } = {}) => {
+      docker.calls.length = 0;
+      return resolveBuilder(
+        new DockerCli(docker.exec),
+        { builder: 'nx-crossbake', services: [service('api:docker-multiarch', platforms)], setupOptionsFor: () => ({ platforms: ['linux/amd64'] }), readOnly: false, fresh: extra.fresh },
+        // A new BinfmtSnapshot per run, as each run reads binfmt_misc anew.
+        { workspaceRoot, log: () => undefined, native: ['linux/amd64'], readBinfmt: () => registered, state, env: extra.env ?? {} },
+      );
+    };
+    return { docker, state, resolve, commands: () => docker.calls.map((c) => c.join(' ')), register: (p: string) => (registered = [...registered, emulator(p)]) };
+  };
+
+  it('asks nothing of a builder an earlier run found ready for the same request, and says so', async () => {
+    const { resolve, commands } = setup();
+    const first = await resolve();
+    expect(first.cached).toBeUndefined();
+    expect(commands()).toContain('buildx inspect --bootstrap nx-crossbake');
+    const warm = await resolve();
+    expect(commands()).toEqual([]);
+    expect(warm).toEqual({ ...first, cached: true });
+  });
+
+  it.each<[string, { platforms?: string[]; fresh?: boolean; env?: Record<string, string> }]>([
+    ['a platform not asked before', { platforms: [...PLATFORMS, 'linux/arm/v7'] }],
+    ['another engine', { env: { DOCKER_HOST: 'tcp://elsewhere:2376' } }],
+    ['a bake that found the builder otherwise', { fresh: true }],
+  ])('checks the builder again for %s', async (_case, extra) => {
+    const { resolve, commands } = setup(['linux/amd64', 'linux/arm64', 'linux/arm/v7']);
+    await resolve();
+    const again = await resolve(extra.platforms, extra);
+    expect(again.cached).toBeUndefined();
+    expect(commands()).toContain('buildx inspect --bootstrap nx-crossbake');
+  });
+
+  it('takes the record for a run asking only some of the platforms found served (affected)', async () => {
+    const { resolve, commands } = setup();
+    await resolve();
+    expect((await resolve(['linux/arm64'])).cached).toBe(true);
+    expect(commands()).toEqual([]);
+  });
+
+  it('checks the builder again when the emulators registered here change', async () => {
+    const { resolve, commands, register } = setup();
+    await resolve();
+    register('linux/riscv64');
+    expect((await resolve()).cached).toBeUndefined();
+    expect(commands()).toContain('buildx inspect --bootstrap nx-crossbake');
+  });
+
+  it('never records a builder that cannot serve a platform asked for', async () => {
+    const { resolve, commands, state } = setup(['linux/amd64']);
+    expect([...(await resolve()).unavailable.keys()]).toEqual(['linux/arm64']);
+    const again = await resolve();
+    expect(again.cached).toBeUndefined();
+    expect([...again.unavailable.keys()]).toEqual(['linux/arm64']);
+    expect(commands()).toContain('buildx inspect --bootstrap nx-crossbake');
+    expect(state.read('builder-readiness')?.['nx-crossbake']).toBeUndefined();
+  });
+
+  it('records nothing and asks every time without a state', async () => {
+    const docker = fakeDocker();
+    const run = () =>
+      resolveBuilder(
+        new DockerCli(docker.exec),
+        { builder: 'nx-crossbake', services: [service('api:docker-multiarch', ['linux/amd64'])], setupOptionsFor: () => ({ driver: 'docker', platforms: ['linux/amd64'] }), readOnly: false },
+        { workspaceRoot: makeWorkspace([]), log: () => undefined, native: ['linux/amd64'], readBinfmt: () => [] },
+      );
+    await run();
+    const before = docker.calls.length;
+    await run();
+    expect(docker.calls.length).toBeGreaterThan(before);
   });
 });
 

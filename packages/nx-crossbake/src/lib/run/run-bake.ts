@@ -1,5 +1,5 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { getBakeDefinition } from '../bake/definition';
 import { getBakeEntitlements } from '../bake/entitlements';
 import { assignTargetNames } from '../bake/target-names';
@@ -44,13 +44,19 @@ export const baseResult = (s: ServiceOptions, bakeTarget: string, bakeFile: stri
   bakeFile,
 });
 
-/** buildx's own record of each build's time, keyed by build ref; empty when history is unavailable. */
-async function buildDurations(cli: DockerCli, builder: BuilderRef): Promise<Map<string, number>> {
+/**
+ * buildx's own record of each of this bake's builds, by build ref (`buildx.build.ref` of its metadata): only the
+ * records started since the bake began are asked for, and only its own refs read. Empty when history is
+ * unavailable (an older buildx without `--filter`, a builder that keeps none).
+ */
+async function buildDurations(cli: DockerCli, builder: BuilderRef, refs: readonly string[], since: Date): Promise<Map<string, number>> {
+  if (refs.length === 0) return new Map();
+  const ours = new Set(refs);
   try {
-    const records = await cli.buildHistory(builder);
+    const records = await cli.buildHistory(builder, since);
     return new Map(
       records
-        .filter((r) => r.created_at && r.completed_at)
+        .filter((r) => ours.has(r.ref) && r.created_at && r.completed_at)
         .map((r) => [r.ref, Date.parse(r.completed_at!) - Date.parse(r.created_at!)]),
     );
   } catch {
@@ -67,7 +73,7 @@ export function writeBakeFile(run: BakeRun): { names: Map<string, string>; text:
   // A docker-driver builder is a context (BuilderRef.isContext): the one driver that cannot push by digest.
   const definition = getBakeDefinition(run.services, names, run.links, { dockerDriver: run.builder.isContext });
   const text = `${JSON.stringify(definition, null, 2)}\n`;
-  const bakePath = join(run.workspaceRoot, run.bakeFile);
+  const bakePath = resolve(run.workspaceRoot, run.bakeFile);
   mkdirSync(dirname(bakePath), { recursive: true });
   writeFileSync(bakePath, text);
   return { names, text, entitlements: getBakeEntitlements(definition, run.workspaceRoot) };
@@ -105,8 +111,9 @@ export async function bakeOnce(cli: DockerCli, run: BakeRun): Promise<BakeOutcom
   const results = run.services.map((s) => baseResult(s, names.get(s.id)!, run.bakeFile));
 
   if (bake.exitCode === 0) {
-    const images = parseBakeMetadata(readFileSync(join(run.workspaceRoot, run.metadataFile), 'utf8'));
-    const durations = await buildDurations(cli, run.builder);
+    const images = parseBakeMetadata(readFileSync(resolve(run.workspaceRoot, run.metadataFile), 'utf8'));
+    const refs = [...images.values()].flatMap((image) => image.buildRef ?? []);
+    const durations = await buildDurations(cli, run.builder, refs, new Date(started));
     return {
       wholeBake: false,
       results: results.map((result) => {

@@ -1,3 +1,4 @@
+import { compileDockerignore, keepsOut, parseDockerignore } from '../../../lib/run/dockerignore';
 import { dockerignore } from './dockerignore';
 
 describe('dockerignore', () => {
@@ -15,5 +16,10 @@ describe('dockerignore', () => {
     const text = dockerignore(kind);
     expect(text.split('\n')).toEqual(expect.arrayContaining(['.git', '.env', '.env.*']));
     expect(text.endsWith('\n')).toBe(true);
+  });
+
+  it.each(['node', 'go'] as const)('keeps out what this machine writes in the folder: dist, tmp, .nx (%s)', (kind) => {
+    const patterns = compileDockerignore(parseDockerignore(dockerignore(kind)));
+    expect(['dist', 'tmp', '.nx', 'src'].filter((folder) => keepsOut(patterns, folder))).toEqual(['dist', 'tmp', '.nx']);
   });
 });

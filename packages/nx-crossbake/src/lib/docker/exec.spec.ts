@@ -1,0 +1,39 @@
+import { commandLabel, countingExec, formatProcessCount, type Exec } from './exec';
+
+describe('commandLabel', () => {
+  it.each([
+    ['docker', ['buildx', '--builder', 'nx-crossbake', 'bake', '--file', 'b.json'], 'docker buildx bake'],
+    ['docker', ['--context', 'nx-crossbake', 'buildx', 'bake', '--file', 'b.json'], 'docker buildx bake'],
+    ['docker', ['buildx', '--builder', 'b', 'history', 'ls', '--format', 'json'], 'docker buildx history'],
+    ['docker', ['buildx', 'inspect', '--bootstrap', 'b'], 'docker buildx inspect'],
+    ['docker', ['info', '--format', '{{json .RegistryConfig}}'], 'docker info'],
+    ['/opt/bin/docker', ['run', '--privileged', '--rm', 'binfmt', '--install', 'arm64'], 'docker run'],
+    ['git', ['--literal-pathspecs', 'log', '--first-parent', '--', 'apps/a'], 'git log'],
+    ['git', ['-c', 'core.quotepath=off', 'rev-parse', 'HEAD'], 'git rev-parse'],
+  ])('%s %j → %s', (file, args, label) => expect(commandLabel(file, args)).toBe(label));
+});
+
+describe('countingExec', () => {
+  it('counts every process started through it, by command, and passes everything on', async () => {
+    const seen: string[][] = [];
+    const inner: Exec = async (_file, args, options) => {
+      seen.push([...args, options?.cwd ?? '']);
+      return { exitCode: 0, stdout: 'ok', stderr: '' };
+    };
+    const counter = countingExec(inner);
+    await counter.exec('git', ['rev-parse', 'HEAD'], { cwd: '/w' });
+    await counter.exec('docker', ['buildx', '--builder', 'b', 'bake']);
+    await counter.exec('docker', ['buildx', '--builder', 'b', 'bake']);
+    expect(await counter.exec('docker', ['buildx', '--builder', 'b', 'history', 'ls'])).toMatchObject({ stdout: 'ok' });
+    expect(seen[0]).toEqual(['rev-parse', 'HEAD', '/w']);
+    expect(Object.fromEntries(counter.counts())).toEqual({ 'git rev-parse': 1, 'docker buildx bake': 2, 'docker buildx history': 1 });
+  });
+});
+
+describe('formatProcessCount', () => {
+  it.each([
+    [{ 'git rev-parse': 1, 'docker buildx bake': 1, 'docker buildx history': 1 }, '2 besides the bake (git rev-parse 1, docker buildx history 1); 1 bake'],
+    [{ 'docker buildx bake': 3 }, '0 besides the bake; 3 bakes'],
+    [{ 'docker buildx inspect': 2 }, '2 besides the bake (docker buildx inspect 2); 0 bakes'],
+  ])('%j → %s', (counts, text) => expect(formatProcessCount(new Map(Object.entries(counts)))).toBe(text));
+});
