@@ -76,10 +76,10 @@ function formatReport(report) {
     const p = results.a[mode].pluginReportsMedianS;
     return p ? `bake ${p.bake} s, builder setup ${p.builderSetup} s, plugin overhead ${p.pluginOverhead} s` : 'not reported';
   };
-  const overhead = (r) => `${r.extraMs < 0 ? '−' : '+'}${sec2(Math.abs(r.extraMs))} (${r.ratio}×)`;
+  const overhead = (r) => `${r.extraMs <= -5 ? '−' : '+'}${sec2(Math.abs(r.extraMs))} (${r.ratio}×)`;
   const o = ratios.nothingChangedOverNxRun;
   return [
-    `${report.machine}; Docker ${report.docker}, buildx ${report.buildx}, Nx ${report.nx}, @nx-tools/nx-container ${report.nxContainer}; ${report.date.slice(0, 10)}`,
+    `${report.machine}; Docker ${report.docker}, buildx ${report.buildx}, Nx ${report.nx}, @nx-tools/nx-container ${report.nxContainer}; ${report.date.slice(0, 10)}; plugin ${report.plugin}`,
     `${report.services} services × ${report.platforms.join(', ')} on builder ${report.builder} (docker-container, rig BuildKit); ${report.runs} run(s), medians (min–max), rotated order; ${report.checks.filter((c) => c.ok).length} of ${report.checks.length} pushes checked in the registry`,
     '',
     '| case | cold | warm |',

@@ -51,7 +51,7 @@ test('the printed report says which goals are not met', () => {
   const n = Object.fromEntries(Object.entries(nx()).map(([k, v]) => [k, { command: NX_COMMANDS[k], ...v }]));
   const ratios = computeRatios(r, n);
   const text = formatReport({
-    machine: 'm', docker: 'd', buildx: 'x', nx: '22.7.8', nxContainer: '7.3.0', date: '2026-11-27T00:00:00Z', services: 8,
+    machine: 'm', plugin: 'p', docker: 'd', buildx: 'x', nx: '22.7.8', nxContainer: '7.3.0', date: '2026-11-27T00:00:00Z', services: 8,
     platforms: ['linux/amd64'], builder: 'b', runs: 3, checks: [{ ok: true }, { ok: false }], results: r, nothingToBuild: n, ratios,
     goals: computeGoals(ratios), retries: [], totalSeconds: 1, cores: 2, load: { mean: 1, max: 2, atStart: [1, 1, 1], atEnd: [1, 1, 1] },
   });

@@ -25,6 +25,7 @@
 // `nx run-many -t noop` (Nx's start-up for run-many, subtracted from (a) for the goal against (b)), a
 // nothing-changed `nx run-many -t docker-multiarch` (Nx's cache), `nx affected` and our affected executor.
 // Results: stdout (Markdown) and bench/results/<date>.json.
+const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
@@ -54,6 +55,13 @@ const NX_ARGS = {
   affectedNothing: ['affected', '-t', 'docker-multiarch', '--base=HEAD', '--head=HEAD'],
   dockerAffectedNothing: ['run', 'tools:docker-affected', '--base=HEAD', '--head=HEAD'],
 };
+
+/** Which build of the plugin was measured: BENCH_PLUGIN_DIR as given, or the repo's own at its commit. */
+function pluginSource() {
+  if (process.env.BENCH_PLUGIN_DIR) return process.env.BENCH_PLUGIN_LABEL ?? process.env.BENCH_PLUGIN_DIR;
+  const git = (...a) => execFileSync('git', a, { cwd: repo, encoding: 'utf8' }).trim();
+  return `packages/nx-crossbake at ${git('rev-parse', '--short', 'HEAD')}${git('status', '--porcelain', '--', 'packages/nx-crossbake') ? ' + uncommitted changes' : ''}`;
+}
 
 /** Times the Nx-only commands `rounds` times each, rotated, after one unmeasured run each. */
 async function timeNx(ws, keys, rounds, env = {}) {
@@ -215,6 +223,7 @@ async function main() {
     workMiB: workMb,
     namespace,
     builder: BENCH_BUILDER,
+    plugin: pluginSource(),
     pluginBakeCommand: `docker ${pluginBake}`,
     results,
     nothingToBuild: nx,

@@ -14,6 +14,8 @@ npm run typecheck
 mkdir -p tmp/test-results
 status=0
 npx jest -c packages/nx-crossbake/jest.config.cjs --json --outputFile=tmp/test-results/unit.json || status=$?
+# The benchmarks' own parsers and report (node's test runner; they build nothing).
+node --test bench/ || status=$?
 if [ "$status" -eq 0 ] || [ "${CROSSBAKE_E2E_ALWAYS:-}" = 1 ]; then
   npx jest -c e2e/jest.config.cjs --runInBand --json --outputFile=tmp/test-results/e2e.json || status=$?
 fi
