@@ -16,9 +16,13 @@ const service = (name: string, dockerfile = `FROM ${BASE_IMAGE}\nRUN uname -m > 
   dockerfile,
   options: { platforms: PLATFORMS, tags: [imageRef(name)], push: true, ...options },
 });
-/** buildx bake processes whose bake file is in this workspace. */
-const bakesOf = (ws: Workspace) =>
-  run('bash', ['-c', 'ps -eo pid,args | grep "buildx bake" | grep -v grep || true']).stdout.split('\n').filter((l) => l.includes(ws.dir) || l.includes('tmp/nx-crossbake/'));
+/** buildx bake processes running one of this workspace's bake files (each run's own, outside the workspace). */
+const bakesOf = (ws: Workspace) => {
+  const files = ws.bakeCalls().map((call) => call.match(/--file (\S+)/)![1]);
+  return run('bash', ['-c', 'ps -eo pid,args | grep " bake --file " | grep -v grep || true'])
+    .stdout.split('\n')
+    .filter((l) => files.some((file) => l.includes(file)));
+};
 
 describe('the registry is down', () => {
   const FAULT_REGISTRY = '127.0.0.1:5002';
@@ -57,7 +61,8 @@ describe('the registry is down', () => {
 
 describe('SIGTERM to nx in the middle of a bake', () => {
   it('leaves no buildx process and no lock behind, and the next run succeeds', async () => {
-    const ws = new Workspace('sigterm', [service('interrupted', `FROM ${BASE_IMAGE}\nRUN sleep 60 && echo done > /done\n`)]);
+    // Unique to this run: the shared builder's cache must not turn the 60 s step into a hit.
+    const ws = new Workspace('sigterm', [service('interrupted', `FROM ${BASE_IMAGE}\nRUN sleep 60 && echo ${RUN_ID} > /done\n`)]);
     const nx = spawn(process.execPath, [join(ws.dir, 'node_modules/nx/dist/bin/nx.js'), 'run-many', '-t', 'docker-multiarch', '--output-style=static'], {
       cwd: ws.dir,
       env: { ...process.env, PATH: `${ws.dir}/.shim:${process.env.PATH}`, NX_DAEMON: 'false', NX_NO_CLOUD: 'true' },
@@ -67,6 +72,7 @@ describe('SIGTERM to nx in the middle of a bake', () => {
     for (let i = 0; i < 300 && ws.bakeCalls().length === 0; i++) await new Promise((r) => setTimeout(r, 100));
     expect(ws.bakeCalls()).toHaveLength(1);
     await new Promise((r) => setTimeout(r, 2000)); // well inside the 60 s step
+    expect(bakesOf(ws).length).toBeGreaterThan(0); // the bake is running, and this finds it
     nx.kill('SIGTERM');
     await exited;
     const stopped = Date.now();
