@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { DOCKER_CONTAINER_SETUP_OPTIONS, REGISTRY } from './rig';
 
@@ -12,6 +13,12 @@ export const REPO = resolve(__dirname, '../..');
 export const SETUP_OPTIONS = DOCKER_CONTAINER_SETUP_OPTIONS;
 /** Unique per e2e run, so images of an earlier run never satisfy a check. */
 export const RUN_ID = Date.now().toString(36);
+/**
+ * The plugin's per-user state (builder readiness, source dates) of this e2e file's runs, and of no other: a
+ * record left by an earlier suite on this machine must not decide what a test sees. Inherited by every
+ * process a test starts.
+ */
+process.env.CROSSBAKE_STATE_DIR = join(tmpdir(), `crossbake-e2e-state-${RUN_ID}`);
 const TEMPLATE = join(REPO, 'tmp/e2e/template');
 
 export interface ServiceSpec {
