@@ -1,8 +1,3 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { memoryStateStore } from '../state/state-file';
-import { findBuildxPlugin, pluginDirs } from './buildx-plugin';
 import { BuilderMissingError, DockerCli } from './docker-cli';
 import type { Exec } from './exec';
 
@@ -64,69 +59,5 @@ describe('DockerCli: docker and buildx missing, said by the first command that m
     // another builder's name in the output is not this one missing
     const other = new DockerCli(answering({ exitCode: 1, stderr: 'ERROR: no builder "other" found' }));
     await expect(other.bake({ bakeFile: 'b.json', metadataFile: 'm.json', builder: container, cwd: '/w' })).resolves.toMatchObject({ exitCode: 1 });
-  });
-});
-
-describe('DockerCli.buildxVersion', () => {
-  const setup = () => {
-    const config = mkdtempSync(join(tmpdir(), 'crossbake-docker-config-'));
-    mkdirSync(join(config, 'cli-plugins'));
-    const plugin = join(config, 'cli-plugins', 'docker-buildx');
-    writeFileSync(plugin, 'v1');
-    const calls: string[] = [];
-    const exec: Exec = async (_f, args) => {
-      calls.push(args.join(' '));
-      return { exitCode: 0, stdout: 'github.com/docker/buildx v0.29.1 abc', stderr: '' };
-    };
-    return { config, plugin, calls, exec, env: { DOCKER_CONFIG: config } };
-  };
-
-  it('asks each buildx binary once, and again when the binary changes', async () => {
-    const { plugin, calls, exec, env } = setup();
-    const state = memoryStateStore();
-    const cli = new DockerCli(exec, { state });
-    expect(await cli.buildxVersion(env)).toBe('0.29.1');
-    expect(await new DockerCli(exec, { state }).buildxVersion(env)).toBe('0.29.1');
-    expect(calls).toEqual(['buildx version']);
-    writeFileSync(plugin, 'v2, a different size');
-    await cli.buildxVersion(env);
-    expect(calls).toEqual(['buildx version', 'buildx version']);
-  });
-
-  it('asks every time without a state', async () => {
-    const { calls, exec, env } = setup();
-    await new DockerCli(exec).buildxVersion(env);
-    await new DockerCli(exec).buildxVersion(env);
-    expect(calls).toHaveLength(2);
-  });
-});
-
-describe('findBuildxPlugin', () => {
-  it('finds the first docker-buildx in the folders docker searches, and nothing when there is none', () => {
-    const config = mkdtempSync(join(tmpdir(), 'crossbake-docker-config-'));
-    const extra = mkdtempSync(join(tmpdir(), 'crossbake-plugins-'));
-    const system = mkdtempSync(join(tmpdir(), 'crossbake-system-plugins-'));
-    expect(findBuildxPlugin({ DOCKER_CONFIG: config }, [system])).toBeUndefined();
-    writeFileSync(join(system, 'docker-buildx'), 'system');
-    expect(findBuildxPlugin({ DOCKER_CONFIG: config }, [system])?.path).toBe(join(system, 'docker-buildx'));
-    writeFileSync(join(extra, 'docker-buildx'), 'extra');
-    writeFileSync(join(config, 'config.json'), JSON.stringify({ cliPluginsExtraDirs: [extra] }));
-    expect(findBuildxPlugin({ DOCKER_CONFIG: config }, [system])?.path).toBe(join(extra, 'docker-buildx'));
-    rmSync(join(extra, 'docker-buildx'));
-    mkdirSync(join(extra, 'docker-buildx'));
-    expect(findBuildxPlugin({ DOCKER_CONFIG: config }, [system])?.path).toBe(join(system, 'docker-buildx'));
-  });
-});
-
-describe('pluginDirs', () => {
-  it("searches as docker does: the config's extra folders, the user's, then the system's", () => {
-    expect(pluginDirs('/home/u/.docker', ['/opt/plugins'])).toEqual([
-      '/opt/plugins',
-      '/home/u/.docker/cli-plugins',
-      '/usr/local/lib/docker/cli-plugins',
-      '/usr/local/libexec/docker/cli-plugins',
-      '/usr/lib/docker/cli-plugins',
-      '/usr/libexec/docker/cli-plugins',
-    ]);
   });
 });

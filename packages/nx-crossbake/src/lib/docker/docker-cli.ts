@@ -3,8 +3,6 @@ import type { BuildHistoryRecord } from '../../types/metadata';
 import { commandLabel, exec as defaultExec, type Exec, type ExecResult } from './exec';
 import { parseBuilderInspect, type BuilderInfo } from '../builder/inspect';
 import * as commands from './commands';
-import type { StateStore } from '../state/state-file';
-import { cachedBuildxVersion, findBuildxPlugin, recordBuildxVersion } from './buildx-plugin';
 import {
   isBuilderMissing,
   isBuildxMissing,
@@ -46,8 +44,6 @@ export class DockerCli {
       dockerConfig?: string;
       /** Shown every command line (`--verbose`); stdin, where passwords go, is never shown. */
       trace?: (commandLine: string) => void;
-      /** Where what docker said is kept between runs (the buildx version of a binary); nothing is kept without it. */
-      state?: StateStore;
     } = {},
   ) {
     this.docker = options.docker ?? process.env.CROSSBAKE_DOCKER ?? 'docker';
@@ -94,18 +90,10 @@ export class DockerCli {
     return result;
   }
 
-  /**
-   * The buildx version, for a feature that depends on it (no run asks otherwise). Asked once per buildx binary
-   * (path, size, mtime) when the CLI keeps state; a clear error when docker or buildx is missing.
-   */
-  async buildxVersion(env: NodeJS.ProcessEnv = process.env): Promise<string> {
-    const { state } = this.options;
-    const plugin = state ? findBuildxPlugin(env) : undefined;
-    const known = plugin && cachedBuildxVersion(state!, plugin.identity);
-    if (known) return known;
+  /** The buildx version; a clear error when docker or buildx is missing. No run asks it: no feature depends on it yet. */
+  async buildxVersion(): Promise<string> {
     const result = await this.run(commands.getBuildxVersionCommand());
     const version = result.exitCode === 0 ? parseBuildxVersion(result.stdout) : undefined;
-    if (version && plugin) recordBuildxVersion(state!, plugin.identity, version);
     if (!version) {
       throw new CrossbakeError(
         `docker buildx is not available (\`${this.docker} buildx version\` said: ${tail(result.stderr || result.stdout, 3) || 'nothing'}): ` +

@@ -112,3 +112,21 @@ describe('normalizePlatforms', () => {
     expect(problems).toEqual([expect.stringContaining("platform 'linux/armv7'"), expect.stringContaining("platform 'arm64'")]);
   });
 });
+
+describe('normalizePlatform: what it accepts and refuses', () => {
+  it.each(['linux/amd64', 'linux/arm64', 'linux/arm/v7', 'linux/arm', 'linux/arm64/v8', 'linux/aarch64', 'Linux/x86_64', 'linux/386', 'windows/amd64', 'darwin/arm64'])(
+    'accepts %s (containerd normalizes it)',
+    (platform) => expect(normalizePlatform(platform).problem).toBeUndefined(),
+  );
+
+  it.each([
+    ['linux', 'names no architecture'],
+    ['linux/', "not of the form 'os/arch[/variant]'"],
+    ['linux/arm/v7/x', "not of the form 'os/arch[/variant]'"],
+    ['linux/armv7', "did you mean 'linux/arm/v7'?"],
+    ['linux/sparkle', "unknown architecture 'sparkle'"],
+    ['ubuntu/amd64', "unknown OS 'ubuntu'"],
+  ])('rejects %s', (platform, message) => {
+    expect(normalizePlatform(platform).problem).toContain(message);
+  });
+});

@@ -2,14 +2,6 @@
  * Pure checks of option values. Each returns a problem sentence, or undefined when the value is fine,
  * so callers can collect every problem of a project before reporting.
  */
-import { normalizePlatform } from './platforms';
-
-/**
- * Why a platform string cannot be used, or undefined when it can (after containerd's normalization, which
- * normalizePlatform applies: `linux/aarch64` is fine and means `linux/arm64`).
- */
-export const checkPlatform = (platform: string): string | undefined => normalizePlatform(platform).problem;
-
 // The grammar of github.com/distribution/reference, for a name with an optional tag (no digest: we tag).
 const DOMAIN_COMPONENT = /^(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])$/;
 const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;

@@ -181,7 +181,7 @@ export async function buildServices(input: BuildServicesInput): Promise<Map<stri
   // Every process of the run is counted; `--verbose` shows the count.
   const processes = countingExec(input.exec ?? defaultExec);
   const state = input.state ?? (input.cli || input.exec ? undefined : userStateStore());
-  const cli = input.cli ?? new DockerCli(processes.exec, { trace: input.verbose ? (line) => log(`nx-crossbake: $ ${line}`) : undefined, state });
+  const cli = input.cli ?? new DockerCli(processes.exec, { trace: input.verbose ? (line) => log(`nx-crossbake: $ ${line}`) : undefined });
   const started = Date.now();
   const facts = input.facts ?? {
     env: process.env,

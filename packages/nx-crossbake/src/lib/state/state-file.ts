@@ -1,6 +1,6 @@
 /**
- * What one run leaves for the next, so a warm run asks nothing it already knows: the builder's readiness, the
- * buildx version of a binary, the source dates of a commit. Small JSON files in the user's private folder
+ * What one run leaves for the next, so a warm run asks nothing it already knows: the builder's readiness and
+ * the source dates of a commit. Small JSON files in the user's private folder
  * (the one holding the machine-wide locks), outside every workspace. Only ever a cache: a file that is
  * missing, torn or foreign reads as empty, and losing a write to a parallel run costs one question.
  */
