@@ -1,6 +1,6 @@
 import { chmodSync, existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { BASE_IMAGE, imageRef, REPO, RUN_ID, run, SETUP_OPTIONS, Workspace } from './support/workspace';
+import { BASE_IMAGE, E2E_DIR, imageRef, RUN_ID, run, SETUP_OPTIONS, Workspace } from './support/workspace';
 
 /**
  * A warm run (builder in place, nothing changed) starts its bake and almost nothing else: counted by the
@@ -24,7 +24,7 @@ function git(ws: Workspace, ...args: string[]): string {
  * and the plugin's process is the one that ran the bake.
  */
 function processShims(ws: Workspace): { calls: () => { pid: string; command: string }[]; clear: () => void } {
-  const log = join(REPO, 'tmp/e2e', 'ws-warm.processes.log');
+  const log = join(E2E_DIR, 'ws-warm.processes.log');
   for (const program of ['git', 'docker']) {
     const real = run('bash', ['-c', `command -v ${program}`]).stdout.trim();
     ws.write(`.shim/${program}`, `#!/bin/sh\nprintf '%s\\t%s %s\\n' "$PPID" ${program} "$*" >> '${log}'\nexec '${real}' "$@"\n`);

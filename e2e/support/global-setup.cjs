@@ -6,7 +6,8 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 const repo = path.resolve(__dirname, '../..');
-const work = path.join(repo, 'tmp', 'e2e');
+// CROSSBAKE_E2E_DIR moves it (support/workspace.ts reads the same variable), so two suites can run at once.
+const work = process.env.CROSSBAKE_E2E_DIR ? path.resolve(process.env.CROSSBAKE_E2E_DIR) : path.join(repo, 'tmp', 'e2e');
 const run = (cmd, args, cwd = repo) => execFileSync(cmd, args, { cwd, stdio: 'inherit' });
 
 module.exports = async () => {

@@ -6,6 +6,8 @@ import { DOCKER_CONTAINER_SETUP_OPTIONS, REGISTRY } from './rig';
 
 export { BASE_IMAGE, BINFMT_IMAGE, REGISTRY } from './rig';
 export const REPO = resolve(__dirname, '../..');
+/** Where the suite's template and workspaces live (global-setup.cjs reads the same variable). */
+export const E2E_DIR = process.env.CROSSBAKE_E2E_DIR ? resolve(process.env.CROSSBAKE_E2E_DIR) : join(REPO, 'tmp/e2e');
 /**
  * The builder every e2e workspace shares: the default docker-container driver, on the rig's BuildKit image
  * (Docker Hub is out of reach). Host networking for the rig's loopback registries is the plugin's own choice.
@@ -19,7 +21,7 @@ export const RUN_ID = Date.now().toString(36);
  * process a test starts.
  */
 process.env.CROSSBAKE_STATE_DIR = join(tmpdir(), `crossbake-e2e-state-${RUN_ID}`);
-const TEMPLATE = join(REPO, 'tmp/e2e/template');
+const TEMPLATE = join(E2E_DIR, 'template');
 
 export interface ServiceSpec {
   /** Nx project name, e.g. `@acme/api`. */
@@ -69,7 +71,7 @@ export class Workspace {
     nxJson: Record<string, unknown> = {},
     setupOptions: Record<string, unknown> = SETUP_OPTIONS,
   ) {
-    this.dir = join(REPO, 'tmp/e2e', `ws-${label}`);
+    this.dir = join(E2E_DIR, `ws-${label}`);
     rmSync(this.dir, { recursive: true, force: true });
     mkdirSync(this.dir, { recursive: true });
     symlinkSync(join(TEMPLATE, 'node_modules'), join(this.dir, 'node_modules'));
@@ -83,7 +85,7 @@ export class Workspace {
 
     // A `docker` first on PATH that records every invocation, then runs the real one: how we count bakes.
     // The log lives outside the workspace, so a root build context (`"context": "."`) never sends it.
-    this.shimLog = join(REPO, 'tmp/e2e', `ws-${label}.docker-calls.log`);
+    this.shimLog = join(E2E_DIR, `ws-${label}.docker-calls.log`);
     rmSync(this.shimLog, { force: true });
     const realDocker = run('bash', ['-c', 'command -v docker']).stdout.trim();
     this.write('.shim/docker', `#!/bin/sh\necho "$*" >> '${this.shimLog}'\nexec '${realDocker}' "$@"\n`);
@@ -178,7 +180,7 @@ export function runImage(ref: string, platform: string, args: string[] = []): st
 
 /** Runs `fn` while sampling every process's argv (ps) into memory: what a secret must never be part of. */
 export function sampleArgvDuring<T>(fn: () => T): { result: T; samples: string } {
-  const file = join(REPO, 'tmp/e2e', `ps-samples-${process.pid}.txt`);
+  const file = join(E2E_DIR, `ps-samples-${process.pid}.txt`);
   rmSync(file, { force: true });
   // spawnSync would block the sampler too: it runs on its own, writing to a file, until killed.
   const sampler = require('node:child_process').spawn('bash', ['-c', `while :; do ps -eo args >> '${file}'; sleep 0.05; done`], { stdio: 'ignore' });
