@@ -1,5 +1,5 @@
 export { createDependencies } from './plugins/image-dependencies';
-export { createNodesV2, type CrossbakePluginOptions } from './plugins/inferred-targets';
+export { createNodes, createNodesV2, type CrossbakePluginOptions } from './plugins/inferred-targets';
 export type { MultiarchExecutorSchema } from './executors/multiarch/schema';
 export type { SetupExecutorSchema } from './executors/setup/schema';
 export type { AffectedExecutorSchema } from './executors/affected/schema';

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { CreateNodesContextV2 } from '@nx/devkit';
-import { createNodesV2, type CrossbakePluginOptions } from './inferred-targets';
+import { createNodes, createNodesV2, type CrossbakePluginOptions } from './inferred-targets';
 
 function workspace(files: Record<string, string>): CreateNodesContextV2 {
   const workspaceRoot = mkdtempSync(join(tmpdir(), 'crossbake-nodes-'));
@@ -24,6 +24,10 @@ describe('createNodesV2 (inferred targets)', () => {
     expect(createNodesV2[0]).toBe('**/Dockerfile');
   });
 
+  it('is exported as createNodes too, the name Nx 22+ reads with this signature', () => {
+    expect(createNodes).toBe(createNodesV2);
+  });
+
   it('gives a project with a Dockerfile a build-only target by default', async () => {
     const nodes = await infer({ 'apps/api/project.json': '{"name":"@acme/api"}', 'apps/api/Dockerfile': 'FROM busybox\n' });
     expect(nodes['apps/api/Dockerfile'].projects).toEqual({
@@ -32,7 +36,7 @@ describe('createNodesV2 (inferred targets)', () => {
           'docker-multiarch': expect.objectContaining({
             executor: 'nx-crossbake:multiarch',
             cache: false,
-            inputs: ['{projectRoot}/**/*'],
+            inputs: ['{projectRoot}/**/*', '^{projectRoot}/**/*'],
             outputs: ['{workspaceRoot}/dist/nx-crossbake/{projectRoot}/docker-multiarch'],
             options: { outputs: ['type=cacheonly'] },
           }),

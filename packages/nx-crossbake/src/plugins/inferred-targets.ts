@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { createNodesFromFiles, type CreateNodesV2, type TargetConfiguration } from '@nx/devkit';
 import { toStringList, toText } from '../lib/options/coerce';
 import { defaultImageTag } from '../lib/options/image-names';
+import { IMAGE_INPUTS } from '../lib/graph/image-inputs';
 import { getReportOutput } from '../lib/results/report';
 import { DEFAULT_TARGET, MULTIARCH_EXECUTOR } from '../executor-names';
 
@@ -55,7 +56,7 @@ export function inferredTarget(project: string, options: CrossbakePluginOptions,
     executor: MULTIARCH_EXECUTOR,
     // A pushed image is a side effect Nx cannot restore from its cache: never served from cache.
     cache: false,
-    inputs: ['{projectRoot}/**/*'],
+    inputs: [...IMAGE_INPUTS],
     outputs: [getReportOutput(targetName)],
     options: {
       ...(platforms !== undefined && { platforms }),
@@ -100,3 +101,6 @@ export const createNodesV2: CreateNodesV2<CrossbakePluginOptions> = [
       context,
     ),
 ];
+
+/** Nx 22+ reads `createNodes` with this (v2) signature; `createNodesV2` stays for Nx versions that look for it. */
+export const createNodes = createNodesV2;

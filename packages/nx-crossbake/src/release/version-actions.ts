@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { ProjectGraph, Tree } from '@nx/devkit';
-import { VersionActions } from 'nx/src/command-line/release';
+import { VersionActions } from 'nx/release';
 
 /**
  * Version actions for image projects in `nx release` (nx.json `release.version.versionActions`:

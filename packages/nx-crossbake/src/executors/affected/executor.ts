@@ -17,17 +17,14 @@ export default async function affectedExecutor(options: AffectedExecutorSchema, 
     const base = read.base ?? process.env.NX_BASE ?? context.nxJsonConfiguration?.defaultBase ?? 'main';
     const head = read.head ?? process.env.NX_HEAD;
     const { target } = read;
-    const { graph, affected, notices } = await findAffectedProjects({
-      workspaceRoot: context.root,
-      base,
-      head,
-      nxJson: context.nxJsonConfiguration ?? {},
-      graph: context.projectGraph,
-    });
+    const { graph, affected, selection, notices } = await findAffectedProjects(
+      { workspaceRoot: context.root, base, head, nxJson: context.nxJsonConfiguration ?? {}, graph: context.projectGraph },
+      target,
+    );
     for (const notice of notices) logger.warn(`nx-crossbake: ${notice}`);
     const withImages = new Set(projectsWithExecutor(graph, target, MULTIARCH_EXECUTOR));
     const projects = affected.filter((p) => withImages.has(p));
-    const range = `${base}...${head ?? 'working tree'}`;
+    const range = `${base}...${head ?? 'working tree'}; ${selection}`;
     if (projects.length === 0) {
       logger.info(`nx-crossbake: no project with a '${target}' target is affected (${range}): nothing to build`);
       return { success: true };

@@ -25,6 +25,8 @@ describe('configuration generator', () => {
     expect(targets().build).toEqual({ executor: 'nx:noop' });
     expect(targets()['docker-multiarch']).toMatchObject({
       executor: 'nx-crossbake:multiarch',
+      // The images it is built FROM are dependencies: `^` makes Nx 24's affected reach it when they change.
+      inputs: ['{projectRoot}/**/*', '^{projectRoot}/**/*'],
       outputs: ['{workspaceRoot}/dist/nx-crossbake/{projectRoot}/docker-multiarch'],
       options: { platforms: ['linux/amd64', 'linux/arm64'], tags: ['acme-api:latest'], push: false, outputs: ['type=cacheonly'] },
     });

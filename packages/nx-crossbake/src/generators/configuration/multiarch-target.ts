@@ -1,6 +1,7 @@
 import type { TargetConfiguration } from '@nx/devkit';
 import type { MultiarchExecutorSchema } from '../../executors/multiarch/schema';
 import { MULTIARCH_EXECUTOR } from '../../executor-names';
+import { IMAGE_INPUTS } from '../../lib/graph/image-inputs';
 import { getReportOutput } from '../../lib/results/report';
 
 /**
@@ -17,6 +18,8 @@ export function multiarchTarget(spec: { platforms: string[]; image: string; push
   };
   return {
     executor: MULTIARCH_EXECUTOR,
+    // Written out, so a workspace's targetDefaults or named inputs cannot drop the images it is built FROM.
+    inputs: [...IMAGE_INPUTS],
     // Where the executor writes this target's image.json report, so Nx knows the target's output.
     outputs: [getReportOutput(spec.targetName)],
     options,

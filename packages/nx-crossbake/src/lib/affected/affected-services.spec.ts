@@ -1,4 +1,4 @@
-import type { ProjectGraph } from '@nx/devkit';
+import type { NxJsonConfiguration, ProjectGraph } from '@nx/devkit';
 
 const graph = {
   nodes: {
@@ -15,12 +15,26 @@ const graph = {
   },
 } as unknown as ProjectGraph;
 
+// Nx 24's nx.json key (unknown to Nx 22's types); the mock below selects tasks for it.
+const TASK_SELECTION = { affected: { legacy: false } } as unknown as NxJsonConfiguration;
 let touched: string[] = [];
+let selected: string[] = [];
 let mockInternals: object | undefined;
+const taskQueries: unknown[] = [];
 jest.mock('@nx/devkit', () => ({ createProjectGraphAsync: async () => graph }));
 jest.mock('./nx-internals', () => ({ loadNxAffectedInternals: () => mockInternals }));
 beforeEach(() => {
-  mockInternals = { changedFiles: () => [], touchedProjects: async () => touched };
+  taskQueries.length = 0;
+  mockInternals = {
+    version: '22.7.8',
+    changedFiles: () => [{ file: 'services/base/Dockerfile' }],
+    selection: (nxJson: { affected?: { legacy?: boolean } }) => (nxJson.affected?.legacy === false ? 'tasks' : 'projects'),
+    touchedProjects: async () => touched,
+    projectsWithAffectedTask: async (query: unknown) => {
+      taskQueries.push(query);
+      return selected;
+    },
+  };
 });
 
 import { findAffectedProjects, projectsWithExecutor } from './affected-services';
@@ -42,14 +56,30 @@ describe('findAffectedProjects', () => {
     [[], []],
   ])('touched %j → affected %j, walking the reversed graph (external nodes left out)', async (t, affected) => {
     touched = t;
-    expect((await findAffectedProjects(query)).affected).toEqual(affected);
+    expect((await findAffectedProjects(query, 'docker-multiarch')).affected).toEqual(affected);
   });
 
   it('asks the Nx CLI when the internals are gone', async () => {
     mockInternals = undefined;
     const exec = jest.fn(async () => ({ exitCode: 0, stdout: '["api"]', stderr: '' }));
-    expect((await findAffectedProjects({ ...query, head: 'HEAD' }, exec)).affected).toEqual(['api']);
-    expect(exec).toHaveBeenCalledWith('npx', ['nx', 'show', 'projects', '--affected', '--base=main', '--head=HEAD', '--json'], { cwd: '/w' });
+    expect((await findAffectedProjects({ ...query, head: 'HEAD' }, 'docker-multiarch', exec)).affected).toEqual(['api']);
+    expect(exec).toHaveBeenCalledWith('npx', ['nx', 'show', 'projects', '--affected', '-t', 'docker-multiarch', '--base=main', '--head=HEAD', '--json'], { cwd: '/w' });
+  });
+
+  it('takes the tasks Nx 24 selects by their inputs, and walks nothing itself (the inputs decide)', async () => {
+    touched = ['base'];
+    selected = ['base'];
+    const nxJson = TASK_SELECTION;
+    const result = await findAffectedProjects({ ...query, nxJson, head: 'HEAD' }, 'docker-multiarch');
+    expect(result.affected).toEqual(['base']);
+    expect(result.selection).toBe('Nx 22.7.8, tasks whose inputs changed');
+    expect(taskQueries).toEqual([{ files: [{ file: 'services/base/Dockerfile' }], graph, nxJson, target: 'docker-multiarch', base: 'main', head: 'HEAD' }]);
+  });
+
+  it('says when it walked whole projects', async () => {
+    touched = ['base'];
+    expect((await findAffectedProjects(query, 'docker-multiarch')).selection).toBe('Nx 22.7.8, projects');
+    expect(taskQueries).toEqual([]);
   });
 
   describe('image dependencies', () => {
@@ -73,7 +103,7 @@ describe('findAffectedProjects', () => {
 
     it('computes them when the plugin is not registered, and says so', async () => {
       touched = ['base'];
-      const { affected, notices } = await findAffectedProjects(unregistered);
+      const { affected, notices } = await findAffectedProjects(unregistered, 'docker-multiarch');
       expect(affected).toEqual(['base', 'api', 'web']);
       expect(notices).toEqual([expect.stringMatching(/not registered in nx\.json.*\(1 found\)\. Add "nx-crossbake" to "plugins"/)]);
     });
@@ -81,12 +111,18 @@ describe('findAffectedProjects', () => {
     it('follows them from the Nx CLI\'s answer too', async () => {
       mockInternals = undefined;
       const exec = jest.fn(async () => ({ exitCode: 0, stdout: '["base","api"]', stderr: '' }));
-      expect((await findAffectedProjects(unregistered, exec)).affected).toEqual(['base', 'api', 'web']);
+      expect((await findAffectedProjects(unregistered, 'docker-multiarch', exec)).affected).toEqual(['base', 'api', 'web']);
+    });
+
+    it('follows them from the tasks Nx 24 selects, which cannot know them', async () => {
+      selected = ['base'];
+      const { affected } = await findAffectedProjects({ ...unregistered, nxJson: TASK_SELECTION }, 'docker-multiarch');
+      expect(affected).toEqual(['base', 'web']);
     });
 
     it('takes them from the project graph when the plugin is registered', async () => {
       touched = ['base'];
-      const { affected, notices } = await findAffectedProjects(registered);
+      const { affected, notices } = await findAffectedProjects(registered, 'docker-multiarch');
       expect(affected).toEqual(['base', 'api']); // this hand-made graph lacks web → base: nothing is added to it
       expect(notices).toEqual([]);
     });

@@ -21,6 +21,8 @@ export interface AffectedQuery {
 export interface AffectedProjects {
   graph: ProjectGraph;
   affected: string[];
+  /** How they were chosen, for the run's log: Nx 24's tasks by inputs, whole projects, or the CLI's answer. */
+  selection: string;
   /** What the run should tell the user: e.g. that image dependencies were computed without the plugin. */
   notices: string[];
 }
@@ -33,13 +35,14 @@ export function projectsWithExecutor(graph: Pick<ProjectGraph, 'nodes'>, target:
 }
 
 /**
- * The affected projects between base and head, as `nx show projects --affected` computes them: Nx's
- * touched-project locators, then the walk over the reversed project graph, which includes the image
+ * The affected projects between base and head, as Nx computes them for `nx affected -t <target>`: on Nx 24
+ * the projects whose target task a change reaches through its inputs (unless `affected.legacy`), otherwise
+ * Nx's touched-project locators and the walk over the reversed project graph, which includes the image
  * dependencies of our createDependencies. A workspace that does not register the plugin has none in its
- * graph: they are computed here, with the same functions, and a notice says so (never a base built
- * silently without the images built FROM it). Falls back to asking the Nx CLI if its internals moved.
+ * graph: they are computed here, with the same functions, followed from Nx's answer, and a notice says so
+ * (never a base built silently without the images built FROM it). Asks the Nx CLI if its internals moved.
  */
-export async function findAffectedProjects(query: AffectedQuery, exec: Exec = defaultExec): Promise<AffectedProjects> {
+export async function findAffectedProjects(query: AffectedQuery, target: string, exec: Exec = defaultExec): Promise<AffectedProjects> {
   const graph = query.graph ?? (await createProjectGraphAsync({ exitOnError: false }));
   const readFile = query.readFile ?? ((path: string) => readFileSync(join(query.workspaceRoot, path), 'utf8'));
   const registered = isPluginRegistered(query.nxJson);
@@ -50,6 +53,8 @@ export async function findAffectedProjects(query: AffectedQuery, exec: Exec = de
         `the plugin is not registered in nx.json, so the project graph has no image dependencies: computed them for this run ` +
           `(${imageEdges.length} found). Add "nx-crossbake" to "plugins" in nx.json so nx graph and nx affected see them too.`,
       ];
+  const withDependents = (projects: string[], dependencies: ProjectGraph['dependencies']) =>
+    affectedProjects(projects, withImageEdges(dependencies, imageEdges)).filter((p) => p in graph.nodes);
 
   const internals = loadNxAffectedInternals();
   if (internals) {
@@ -59,13 +64,17 @@ export async function findAffectedProjects(query: AffectedQuery, exec: Exec = de
     } catch (e) {
       throw new CrossbakeError(`cannot tell what changed between '${query.base}' and '${query.head ?? 'the working tree'}': ${(e as Error).message}`);
     }
+    if (internals.selection(query.nxJson) === 'tasks' && internals.projectsWithAffectedTask) {
+      const selected = await internals.projectsWithAffectedTask({ files, graph, nxJson: query.nxJson, target, base: query.base, head: query.head });
+      return { graph, affected: withDependents(selected, {}), selection: `Nx ${internals.version}, tasks whose inputs changed`, notices };
+    }
     const touched = await internals.touchedProjects(files, graph, query.nxJson, query.workspaceRoot);
-    const dependencies = withImageEdges(graph.dependencies, imageEdges);
-    return { graph, affected: affectedProjects(touched, dependencies).filter((p) => p in graph.nodes), notices };
+    return { graph, affected: withDependents(touched, graph.dependencies), selection: `Nx ${internals.version}, projects`, notices };
   }
-  const args = ['nx', 'show', 'projects', '--affected', `--base=${query.base}`, ...(query.head ? [`--head=${query.head}`] : []), '--json'];
+  // `-t` gives what `nx affected -t <target>` selects, tasks or projects, on every Nx version.
+  const args = ['nx', 'show', 'projects', '--affected', '-t', target, `--base=${query.base}`, ...(query.head ? [`--head=${query.head}`] : []), '--json'];
   const result = await exec('npx', args, { cwd: query.workspaceRoot });
   if (result.exitCode !== 0) throw new CrossbakeError(`\`npx ${args.join(' ')}\` failed: ${result.stderr.split('\n').slice(-5).join('\n')}`);
   // The CLI walked the graph without image dependencies when the plugin is not registered: follow them from its answer.
-  return { graph, affected: affectedProjects(JSON.parse(result.stdout) as string[], withImageEdges({}, imageEdges)), notices };
+  return { graph, affected: withDependents(JSON.parse(result.stdout) as string[], {}), selection: 'the nx CLI', notices };
 }
