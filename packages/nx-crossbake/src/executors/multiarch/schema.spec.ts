@@ -1,7 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { createOverrides } from 'nx/src/utils/command-line-utils';
-import { combineOptionsForExecutor } from 'nx/src/utils/params';
+import { nxCombineOptions } from '../../../test-support/nx-options';
 import { InvalidOptionsError } from '../../lib/errors';
 import { normalizeOptions } from '../../lib/options/normalize';
 import { readOption } from '../../lib/options/schema-options';
@@ -34,9 +33,7 @@ const SCHEMAS: [string, Schema][] = [
 ];
 const properties = (s: Schema) => Object.entries(s.properties) as [string, Property][];
 
-/** What Nx does with a task's options before the executor runs (run-batch.js, task-orchestrator.js), overrides included. */
-const nxCombine = (s: Schema, options: object, argv: string[] = []) =>
-  combineOptionsForExecutor(createOverrides(argv), undefined as never, { options: structuredClone(options) }, s as never, 'api', '');
+const nxCombine = (s: Schema, options: object, argv: string[] = []) => nxCombineOptions(s, options, argv);
 
 // Values users plausibly write, and some they should not: none may make Nx throw.
 const WILD_VALUES: unknown[] = [

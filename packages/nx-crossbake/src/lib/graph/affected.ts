@@ -1,5 +1,5 @@
 /**
- * "Affected" as Nx computes it (packages/nx/src/project-graph/affected): changed files → the projects
+ * "Affected" as Nx computes it (Nx's project-graph/affected sources): changed files → the projects
  * that own them → every project that depends on one of those, found by one walk of the reversed graph.
  */
 
