@@ -1,4 +1,4 @@
-// Compiles the plugin to CommonJS in dist/ and copies what tsc does not emit (schema.json, schema.d.ts, templates).
+// Compiles the plugin to CommonJS in dist/ and copies what tsc does not emit (schema.json, schema.d.ts, templates); checks that every migration of migrations.json was built.
 const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
@@ -25,3 +25,11 @@ const copyAssets = (dir) => {
   }
 };
 copyAssets(src);
+
+// nx migrate loads each migration from the installed package: one missing from dist would fail every
+// user's `nx migrate --run-migrations`, so the build fails here instead.
+const { generators = {} } = JSON.parse(fs.readFileSync(path.join(root, 'migrations.json'), 'utf8'));
+for (const [name, { implementation }] of Object.entries(generators)) {
+  const built = path.join(root, `${implementation}.js`);
+  if (!fs.existsSync(built)) throw new Error(`migrations.json: '${name}' names ${implementation}, but the build made no ${path.relative(root, built)}`);
+}

@@ -70,12 +70,12 @@ describe('convertOptions', () => {
   const withMetadata = {
     tags: ['ignored/by:nx-container'],
     labels: ['ignored=too'],
-    metadata: { images: ['ghcr.io/acme/api'], tags: ['type=raw,value=edge', 'type=sha'], labels: ['team=core'] },
+    metadata: { images: ['ghcr.io/acme/api'], tags: ['type=raw,value=edge', 'type=sha', 'type=ref,event=pr'], labels: ['team=core'] },
   };
 
   it('replaces tags and labels with those of metadata when it has images, as nx-container did', () => {
     const result = convertOptions(withMetadata, { multiarchOptions: withOciLabels });
-    expect(result.options).toEqual({ tags: ['ghcr.io/acme/api:edge'], labels: ['team=core'] });
+    expect(result.options).toEqual({ tags: ['ghcr.io/acme/api:edge', 'ghcr.io/acme/api:sha-{shortSha}'], labels: ['team=core'] });
     expect(result.notes.join('\n')).toMatch(/tags not carried over.*\n.*labels not carried over/);
     expect(result.unsupported.map((u) => u.option)).toEqual(['metadata.tags']);
     expect(result.notes.join('\n')).toMatch(/labels now come from the oci-labels option/);

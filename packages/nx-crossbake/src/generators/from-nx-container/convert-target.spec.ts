@@ -100,6 +100,8 @@ describe('convertTarget', () => {
     [{}],
   ])('produces options the multiarch executor accepts: %j', (options) => {
     const { target } = convertWith(nxContainer({ options }), 'container');
-    expect(() => normalizeOptions(target.options, { name: 'api', root: 'apps/api' })).not.toThrow();
+    // A commit on a branch, for the templates metadata tags become ({shortSha}).
+    const facts = { env: {}, git: { sha: '860c1904a1ce19322e91ac35af1ab07466440c37', branch: 'feature/Login' }, defaultBranch: 'main', now: new Date() };
+    expect(() => normalizeOptions(target.options, { name: 'api', root: 'apps/api' }, facts)).not.toThrow();
   });
 });

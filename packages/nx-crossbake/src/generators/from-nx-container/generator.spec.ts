@@ -27,7 +27,7 @@ describe('from-nx-container generator', () => {
             platforms: ['linux/amd64', 'linux/arm64'],
             'cache-from': 'ghcr.io/acme/api:cache',
             network: 'host',
-            metadata: { images: ['ghcr.io/acme/api'], tags: ['type=raw,value=latest', 'type=sha'] },
+            metadata: { images: ['ghcr.io/acme/api'], tags: ['type=raw,value=latest', 'type=sha', 'type=semver,pattern={{version}}'] },
           },
           configurations: { ci: { push: true, 'shm-size': '2g' } },
         },
@@ -62,7 +62,7 @@ describe('from-nx-container generator', () => {
         file: 'apps/api/Dockerfile',
         platforms: ['linux/amd64', 'linux/arm64'],
         'cache-from': ['ghcr.io/acme/api:cache'],
-        tags: ['ghcr.io/acme/api:latest'],
+        tags: ['ghcr.io/acme/api:latest', 'ghcr.io/acme/api:sha-{shortSha}'],
         labels: [],
         context: '.',
         outputs: ['type=cacheonly'],
@@ -73,9 +73,11 @@ describe('from-nx-container generator', () => {
 
   it('writes targets the multiarch executor accepts, in every configuration', async () => {
     await fromNxContainerGenerator(tree, {});
+    // A commit on a branch, for the templates the metadata tags became ({shortSha}).
+    const facts = { env: {}, git: { sha: '860c1904a1ce19322e91ac35af1ab07466440c37', branch: 'feature/Login' }, defaultBranch: 'main', now: new Date() };
     const { options, configurations } = targets('api').container;
     for (const merged of [options, { ...options, ...configurations!.ci }]) {
-      expect(() => normalizeOptions(merged, { name: 'api', root: 'apps/api' })).not.toThrow();
+      expect(normalizeOptions(merged, { name: 'api', root: 'apps/api' }, facts).tags).toEqual(['ghcr.io/acme/api:latest', 'ghcr.io/acme/api:sha-860c190']);
     }
   });
 
@@ -91,7 +93,7 @@ describe('from-nx-container generator', () => {
     const warned = messages(warn);
     expect(warned).toMatch(/api:container: 'network' \(options\) not carried over/);
     expect(warned).toMatch(/api:container: 'shm-size' \(configurations\.ci\) not carried over/);
-    expect(warned).toMatch(/api:container: 'metadata\.tags' \(options\) not carried over: 'type=sha'/);
+    expect(warned).toMatch(/api:container: 'metadata\.tags' \(options\) not carried over: 'type=semver,pattern=\{\{version\}\}': type=semver tags only git tag builds/);
     const report = tree.read('tmp/nx-crossbake/from-nx-container-report.md', 'utf-8')!;
     expect(report).toContain('| options | `network` |');
     expect(report).toContain('| configurations.ci | `shm-size` |');
