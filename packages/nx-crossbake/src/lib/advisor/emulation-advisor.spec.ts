@@ -104,6 +104,7 @@ describe('formatEmulationAdvice', () => {
         '  Dockerfile:7 (build) go build: cross-compile with GOARCH',
         '  Dockerfile:3 (stage 0) make: use a cross toolchain',
         '  see docs/builder.md#troubleshooting',
+        '  to move the Go compiles to the build platform, run: nx g nx-crossbake:cross-compile --project=api',
       ),
     );
   });
@@ -123,6 +124,19 @@ describe('formatEmulationAdvice', () => {
       expect.stringMatching(/^  Dockerfile:4 \(build\) cargo build: cross-compile .*--target/),
       expect.stringMatching(/^  Dockerfile:4 \(build\) cargo install: cross-compile .*--target/),
       '  see docs/builder.md#troubleshooting',
+      '  to see which of these steps can move to the build platform, run: nx g nx-crossbake:cross-compile --project=worker --dry-run',
     ]);
+  });
+
+  describe('ends with the generator command for the task', () => {
+    const go = [advice(7, 'build', 'go build', 'h')];
+    it.each([
+      ['api:docker-multiarch', 'nx g nx-crossbake:cross-compile --project=api'],
+      ['@acme/api:docker-multiarch', 'nx g nx-crossbake:cross-compile --project=@acme/api'],
+      ['@acme/api:image-debug', 'nx g nx-crossbake:cross-compile --project=@acme/api --target=image-debug'],
+      ['api:image:production', 'nx g nx-crossbake:cross-compile --project=api --target=image'],
+    ])('%s', (taskId, command) => {
+      expect(formatEmulationAdvice(taskId, ['linux/arm64'], go).split('\n').at(-1)).toBe(`  to move the Go compiles to the build platform, run: ${command}`);
+    });
   });
 });

@@ -68,13 +68,27 @@ export function adviseOnEmulation(dockerfile: string, emulatedPlatforms: readonl
   return advice;
 }
 
-/** A warning for the build log; empty when there is nothing to say. */
-export function formatEmulationAdvice(project: string, platforms: readonly string[], advice: readonly EmulationAdvice[]): string {
+/** A warning for the build log; empty when there is nothing to say. `taskId` is the Nx task, e.g. `api:docker-multiarch`. */
+export function formatEmulationAdvice(taskId: string, platforms: readonly string[], advice: readonly EmulationAdvice[]): string {
   if (advice.length === 0) return '';
   const steps = advice.length === 1 ? 'a step' : `${advice.length} steps`;
   return [
-    `${project}: ${steps} will run under QEMU emulation for ${platforms.join(', ')}; compiling there is 2–50× slower than cross-compiling, and flaky on arm/v7:`,
+    `${taskId}: ${steps} will run under QEMU emulation for ${platforms.join(', ')}; compiling there is 2–50× slower than cross-compiling, and flaky on arm/v7:`,
     ...advice.map((a) => `  Dockerfile:${a.line} (${/^\d+$/.test(a.stage) ? `stage ${a.stage}` : a.stage}) ${a.tool}: ${a.hint}`),
     `  see ${TROUBLESHOOTING}`,
+    fixCommand(taskId, advice),
   ].join('\n');
+}
+
+// The tools the cross-compile generator rewrites; for the others it says why it cannot.
+const REWRITTEN_TOOLS = new Set(['go build', 'go install']);
+
+/** The last line: the generator that fixes what it can, for the task (`<project>:<target>[:<configuration>]`). */
+function fixCommand(taskId: string, advice: readonly EmulationAdvice[]): string {
+  const at = taskId.indexOf(':', 1);
+  const [project, target] = at < 0 ? [taskId, undefined] : [taskId.slice(0, at), taskId.slice(at + 1).split(':')[0]];
+  const command = `nx g nx-crossbake:cross-compile --project=${project}${target && target !== 'docker-multiarch' ? ` --target=${target}` : ''}`;
+  return advice.some((a) => REWRITTEN_TOOLS.has(a.tool))
+    ? `  to move the Go compiles to the build platform, run: ${command}`
+    : `  to see which of these steps can move to the build platform, run: ${command} --dry-run`;
 }

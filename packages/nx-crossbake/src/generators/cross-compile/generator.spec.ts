@@ -1,0 +1,71 @@
+import { addProjectConfiguration, logger, type Tree } from '@nx/devkit';
+import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
+import crossCompileGenerator from './generator';
+
+const CLASSIC = 'FROM golang:latest\nWORKDIR /app\nCOPY main.go .\nRUN go build -o main .\nCMD ["./main"]\n';
+
+function workspace(options: Record<string, unknown> = {}, files: Record<string, string> = { 'apps/api/Dockerfile': CLASSIC }): Tree {
+  const tree = createTreeWithEmptyWorkspace();
+  addProjectConfiguration(tree, 'api', { root: 'apps/api', targets: { 'docker-multiarch': { executor: 'nx-crossbake:multiarch', options } } });
+  for (const [path, text] of Object.entries(files)) tree.write(path, text);
+  return tree;
+}
+
+describe('cross-compile generator', () => {
+  let info: jest.SpyInstance;
+  let warn: jest.SpyInstance;
+  beforeEach(() => {
+    info = jest.spyOn(logger, 'info').mockImplementation(() => undefined);
+    warn = jest.spyOn(logger, 'warn').mockImplementation(() => undefined);
+  });
+  afterEach(() => jest.restoreAllMocks());
+  const printed = (spy: jest.SpyInstance) => spy.mock.calls.map((c) => String(c[0])).join('\n');
+
+  it('rewrites the Dockerfile and prints the diff', async () => {
+    const tree = workspace();
+    await crossCompileGenerator(tree, { project: 'api' });
+    const after = tree.read('apps/api/Dockerfile', 'utf-8')!;
+    expect(after).toContain('FROM --platform=$BUILDPLATFORM golang:latest AS build');
+    expect(printed(info)).toContain('+++ b/apps/api/Dockerfile');
+    expect(printed(info)).toContain('apps/api/Dockerfile:4 go build now runs in stage \'build\' on the build platform');
+  });
+
+  it('changes nothing the second time, and says so', async () => {
+    const tree = workspace();
+    await crossCompileGenerator(tree, { project: 'api' });
+    const once = tree.read('apps/api/Dockerfile', 'utf-8');
+    info.mockClear();
+    await crossCompileGenerator(tree, { project: 'api' });
+    expect(tree.read('apps/api/Dockerfile', 'utf-8')).toBe(once);
+    expect(printed(info)).toMatch(/nothing to rewrite/);
+    expect(tree.listChanges().filter((c) => c.path === 'apps/api/Dockerfile')).toHaveLength(1);
+  });
+
+  it("reads the target's file and platforms", async () => {
+    const tree = workspace({ file: 'docker/api.Dockerfile', platforms: 'linux/amd64' }, { 'docker/api.Dockerfile': CLASSIC });
+    await crossCompileGenerator(tree, { project: 'api' });
+    // linux/amd64 alone is still emulated on an arm64 build machine: the compile moves.
+    expect(tree.read('docker/api.Dockerfile', 'utf-8')).toContain('AS build');
+  });
+
+  it('refuses a project whose Go imports "C", and says why', async () => {
+    const tree = workspace({}, { 'apps/api/Dockerfile': CLASSIC, 'apps/api/db/sqlite.go': 'package db\n\n// #include <sqlite3.h>\nimport "C"\n' });
+    await crossCompileGenerator(tree, { project: 'api' });
+    expect(tree.read('apps/api/Dockerfile', 'utf-8')).toBe(CLASSIC);
+    expect(printed(warn)).toContain('apps/api/Dockerfile:4 go build not rewritten: apps/api/db/sqlite.go imports "C"');
+  });
+
+  it('names the missing target and the ones there are', async () => {
+    await expect(crossCompileGenerator(workspace(), { project: 'api', target: 'image' })).rejects.toThrow(
+      "nx-crossbake:cross-compile: project 'api' has no target 'image' (it has docker-multiarch): pass --target=",
+    );
+  });
+
+  it('says which Dockerfile is missing', async () => {
+    await expect(crossCompileGenerator(workspace({}, {}), { project: 'api' })).rejects.toThrow('api:docker-multiarch builds apps/api/Dockerfile, which does not exist');
+  });
+
+  it('names an unknown project', async () => {
+    await expect(crossCompileGenerator(workspace(), { project: 'nope' })).rejects.toThrow("no project 'nope'");
+  });
+});

@@ -1,0 +1,37 @@
+import { logger, readNxJson, readProjectConfiguration, type ProjectConfiguration, type Tree } from '@nx/devkit';
+import { crossCompileDockerfile } from '../../lib/rewrite/cross-compile';
+import { pluginOptionsOf } from '../lib/plugin-entry';
+import { findCgoSource } from './cgo-source';
+import { unifiedDiff } from './line-diff';
+import type { CrossCompileGeneratorSchema } from './schema';
+import { readTargetInputs } from './target-inputs';
+
+const NAME = 'nx-crossbake:cross-compile';
+
+function readProject(tree: Tree, name: string): ProjectConfiguration {
+  try {
+    return readProjectConfiguration(tree, name);
+  } catch {
+    throw new Error(`${NAME}: no project '${name}' is defined in a project.json or package.json: check the name with \`nx show projects\``);
+  }
+}
+
+/** `nx g nx-crossbake:cross-compile --project=<name>`: the advisor's Go compiles moved to the build platform. */
+export default async function crossCompileGenerator(tree: Tree, raw: CrossCompileGeneratorSchema): Promise<void> {
+  const targetName = raw.target ?? 'docker-multiarch';
+  const project = readProject(tree, raw.project);
+  const inputs = readTargetInputs(project, targetName, pluginOptionsOf(readNxJson(tree)));
+  if (typeof inputs === 'string') throw new Error(`${NAME}: ${inputs}`);
+  const before = tree.read(inputs.dockerfile, 'utf-8');
+  if (before === null) throw new Error(`${NAME}: ${raw.project}:${targetName} builds ${inputs.dockerfile}, which does not exist`);
+
+  const result = crossCompileDockerfile(before, { platforms: inputs.platforms, cgoSource: findCgoSource(tree, project.root) });
+  for (const step of result.rewritten) logger.info(`${NAME}: ${inputs.dockerfile}:${step.line} ${step.tool} now runs in stage '${step.buildStage}' on the build platform`);
+  for (const step of result.skipped) logger.warn(`${NAME}: ${inputs.dockerfile}:${step.line} ${step.tool} not rewritten: ${step.reason}`);
+  if (result.dockerfile === before) {
+    logger.info(`${NAME}: ${inputs.dockerfile}: nothing to rewrite${result.skipped.length ? '' : ': no compile step runs on the target platform'}`);
+    return;
+  }
+  logger.info(unifiedDiff(inputs.dockerfile, before, result.dockerfile));
+  tree.write(inputs.dockerfile, result.dockerfile);
+}

@@ -1,0 +1,5 @@
+/** Options of `nx g nx-crossbake:cross-compile`; mirrors schema.json (the source of truth). */
+export interface CrossCompileGeneratorSchema {
+  project: string;
+  target?: string;
+}

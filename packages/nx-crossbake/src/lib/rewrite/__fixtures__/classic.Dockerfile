@@ -1,0 +1,5 @@
+FROM golang:latest
+WORKDIR /app
+COPY main.go .
+RUN go build -o main .
+CMD ["./main"]

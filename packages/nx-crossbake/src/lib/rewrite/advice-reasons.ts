@@ -1,0 +1,15 @@
+/**
+ * Why a step the advisor flags is left for the user: the rewrite moves a step only when it can prove the
+ * result the same, and for these tools nothing in a Dockerfile proves it.
+ */
+const REASONS: Array<[RegExp, string]> = [
+  [/^(npm|yarn|pnpm) /, 'left as advice: an install moves to the build platform only when the lockfile proves node_modules holds no platform-specific package (install scripts, native modules, os/cpu/libc-limited packages such as esbuild, @swc/core-*, @rollup/rollup-*, sharp); this generator does not rewrite Node installs yet'],
+  [/^cargo /, 'left as advice: cargo build --target needs a linker for each target, and nothing in the Dockerfile proves the image has one'],
+  [/^pip /, 'left as advice: which wheels exist for each target is known only to the package index, not to the Dockerfile'],
+  [/^(mvn|gradle)$/, 'left as advice: the build is platform-independent, but its output paths depend on the build file; move it to a stage FROM --platform=$BUILDPLATFORM by hand'],
+  [/^dotnet /, 'left as advice: dotnet publish -a $TARGETARCH is safe only for projects without native dependencies, which the Dockerfile does not show'],
+];
+
+export function adviceReason(tool: string): string {
+  return REASONS.find(([pattern]) => pattern.test(tool))?.[1] ?? `left as advice: ${tool} needs a C cross toolchain for each target, which the image is not known to provide`;
+}

@@ -1,0 +1,208 @@
+/**
+ * Rewrites a Dockerfile so the Go compiles the emulation advisor flags run on the build machine: each stage
+ * that compiles gets a twin `FROM --platform=$BUILDPLATFORM <same image> AS <stage>-build` with the steps up
+ * to its last compile, cross-compiling from TARGETOS/TARGETARCH/TARGETVARIANT; the stage itself keeps its
+ * base image and every instruction but the Go-only ones, and COPYs the binaries where the compile left them.
+ * Lines it does not move stay byte for byte. Pure: the text in, the text and a report out.
+ */
+import { adviseOnEmulation, type EmulationAdvice } from '../advisor/emulation-advisor';
+import { splitWords } from '../graph/dockerfile-words';
+import { adviceReason } from './advice-reasons';
+import { layoutDockerfile, spanLines, type DockerfileLayout, type InstructionSpan } from './dockerfile-spans';
+import { judgeGoStep, type GoStepVerdict } from './go-step';
+import { isGoOnlyRun } from './go-only';
+import { advanceState, initialState, type StageState } from './stage-facts';
+import { renumberStageRefs } from './stage-refs';
+
+export interface CrossCompileOptions {
+  /** The target's platforms; any of them may be the emulated one, depending on the machine that builds. */
+  platforms: readonly string[];
+  /** A project source file that imports "C", if any: then CGO_ENABLED=0 would break the build. */
+  cgoSource?: string;
+}
+
+export interface RewrittenStep {
+  line: number;
+  stage: string;
+  tool: string;
+  /** The new stage the step now runs in. */
+  buildStage: string;
+}
+
+export interface SkippedStep {
+  line: number;
+  stage: string;
+  tool: string;
+  reason: string;
+}
+
+export interface CrossCompileResult {
+  dockerfile: string;
+  rewritten: RewrittenStep[];
+  skipped: SkippedStep[];
+}
+
+interface Stage {
+  index: number;
+  from: InstructionSpan;
+  /** As written after AS, or undefined. */
+  name?: string;
+  image: string;
+  /** `--platform` as written, if any. */
+  platform?: string;
+  body: InstructionSpan[];
+}
+
+interface StagePlan {
+  stage: Stage;
+  buildName: string;
+  /** Compile RUNs by body position, with their verdicts (all ok). */
+  compiles: Map<number, Extract<GoStepVerdict, { ok: true }>>;
+  /** Body positions of Go-only RUNs before the last compile: they run in the build stage only. */
+  goOnly: Set<number>;
+  /** The USER each compile ran as, by body position. */
+  users: Map<number, string | undefined>;
+  last: number;
+}
+
+const GO_TOOLS = new Set(['go build', 'go install']);
+const MARK = '# nx-crossbake:cross-compile: the compile runs on the build machine and cross-compiles for each target platform (docs/cross-compile.md)';
+const CROSS_ENV = ['ARG TARGETOS TARGETARCH TARGETVARIANT', 'ENV CGO_ENABLED=0 GOOS=$TARGETOS GOARCH=$TARGETARCH GOARM=${TARGETVARIANT#v}'];
+
+function stagesOf(layout: DockerfileLayout): Stage[] {
+  const stages: Stage[] = [];
+  for (const span of layout.spans) {
+    if (span.instruction.keyword !== 'FROM') {
+      stages.at(-1)?.body.push(span);
+      continue;
+    }
+    const words = splitWords(span.instruction.args, layout.escape);
+    const flags = words.filter((w) => w.startsWith('--'));
+    const [image = '', as, name] = words.filter((w) => !w.startsWith('--'));
+    const platform = flags.find((f) => /^--platform=/i.test(f))?.slice('--platform='.length);
+    stages.push({ index: stages.length, from: span, name: as?.toLowerCase() === 'as' ? name : undefined, image, platform, body: [] });
+  }
+  return stages;
+}
+
+function uniqueName(base: string, taken: Set<string>): string {
+  let name = base;
+  for (let n = 2; taken.has(name.toLowerCase()); n++) name = `${base}-${n}`;
+  taken.add(name.toLowerCase());
+  return name;
+}
+
+/** The plan for one stage, or the reason none of its compiles can move. */
+function planStage(stage: Stage, layout: DockerfileLayout, goLines: Set<number>, options: CrossCompileOptions): Omit<StagePlan, 'buildName'> | string {
+  if (options.cgoSource) return `${options.cgoSource} imports "C": CGO_ENABLED=0 would fail, and cgo needs a C cross-compiler per target (xx-go from tonistiigi/xx)`;
+  if (stage.platform !== undefined) return `the stage is pinned to --platform=${stage.platform}: it is not built per target`;
+  const image = stage.image.toLowerCase();
+  if (image === 'scratch') return 'the stage is FROM scratch';
+  let state: StageState = initialState(stage.image);
+  const compiles: StagePlan['compiles'] = new Map();
+  const users: StagePlan['users'] = new Map();
+  for (const [k, span] of stage.body.entries()) {
+    if (goLines.has(span.instruction.line)) {
+      const verdict = judgeGoStep(span.instruction, layout.lines, layout.escape, state);
+      if (!verdict.ok) return `line ${span.instruction.line}: ${verdict.reason}`;
+      compiles.set(k, verdict);
+      users.set(k, state.user);
+    }
+    state = advanceState(state, span.instruction, layout.escape);
+  }
+  const last = Math.max(...compiles.keys());
+  const goOnly = new Set(
+    stage.body.flatMap((span, k) => (k < last && !compiles.has(k) && isGoOnlyRun(span.instruction, layout.lines, layout.escape) ? [k] : [])),
+  );
+  return { stage, compiles, goOnly, users, last };
+}
+
+export function crossCompileDockerfile(text: string, options: CrossCompileOptions): CrossCompileResult {
+  const advice = adviseOnEmulation(text, options.platforms.length > 0 ? options.platforms : ['linux/arm64']);
+  const layout = layoutDockerfile(text);
+  const stages = stagesOf(layout);
+  const stageOfLine = (line: number) => stages.filter((s) => s.from.instruction.line <= line).at(-1)!;
+  const taken = new Set(stages.flatMap((s) => (s.name ? [s.name.toLowerCase()] : [])));
+  const skipped: SkippedStep[] = [];
+  const rewritten: RewrittenStep[] = [];
+  const plans = new Map<number, StagePlan>();
+
+  const goAdvice = advice.filter((a) => GO_TOOLS.has(a.tool));
+  for (const a of advice) if (!GO_TOOLS.has(a.tool)) skipped.push(skip(a, adviceReason(a.tool)));
+  for (const stage of new Set(goAdvice.map((a) => stageOfLine(a.line)))) {
+    const mine = goAdvice.filter((a) => stageOfLine(a.line) === stage);
+    const plan = planStage(stage, layout, new Set(mine.map((a) => a.line)), options);
+    if (typeof plan === 'string') {
+      skipped.push(...mine.map((a) => skip(a, plan)));
+      continue;
+    }
+    const buildName = uniqueName(`${stage.name ?? (taken.has('build') ? `stage${stage.index}` : '')}${stage.name || taken.has('build') ? '-' : ''}build`, taken);
+    plans.set(stage.index, { ...plan, buildName });
+    rewritten.push(...mine.map((a) => ({ line: a.line, stage: a.stage, tool: a.tool, buildStage: buildName })));
+  }
+  skipped.sort((a, b) => a.line - b.line);
+  if (plans.size === 0) return { dockerfile: text, rewritten, skipped };
+  return { dockerfile: emit(layout, stages, plans), rewritten, skipped };
+}
+
+const skip = (a: EmulationAdvice, reason: string): SkippedStep => ({ line: a.line, stage: a.stage, tool: a.tool, reason });
+
+function emit(layout: DockerfileLayout, stages: readonly Stage[], plans: ReadonlyMap<number, StagePlan>): string {
+  const renumber = (index: number) => index + [...plans.keys()].filter((r) => r <= index).length;
+  const lines = (span: InstructionSpan) => {
+    const headLength = span.head - span.lead + 1;
+    return spanLines(layout, span).map((line, i) => (i < headLength ? renumberStageRefs(span.instruction.keyword, line, renumber) : line));
+  };
+  const planOf = new Map([...plans.values()].map((plan) => [plan.stage.from, plan]));
+  const out: string[] = [];
+  let next = 0; // the first line not yet written
+  for (let i = 0; i < layout.spans.length; i++) {
+    const span = layout.spans[i];
+    const plan = planOf.get(span);
+    out.push(...layout.lines.slice(next, plan ? span.start : span.lead));
+    if (plan === undefined) {
+      out.push(...lines(span));
+      next = span.end + 1;
+      continue;
+    }
+    out.push(...buildStage(plan, lines), '', ...finalStage(plan, lines, layout));
+    next = (plan.stage.body.at(-1) ?? span).end + 1;
+    i += plan.stage.body.length;
+  }
+  out.push(...layout.lines.slice(next));
+  return layout.bom + out.join(layout.eol);
+}
+
+function buildStage(plan: StagePlan, lines: (span: InstructionSpan) => string[]): string[] {
+  const { stage } = plan;
+  const out = [MARK, `FROM --platform=$BUILDPLATFORM ${stage.image} AS ${plan.buildName}`];
+  const first = Math.min(...plan.compiles.keys());
+  for (const [k, span] of stage.body.slice(0, plan.last + 1).entries()) {
+    const verdict = plan.compiles.get(k);
+    const text = lines(span);
+    const lead = span.start - span.lead;
+    if (k === first) text.splice(lead, 0, ...CROSS_ENV);
+    out.push(...(verdict ? [...text.slice(0, lead + (k === first ? CROSS_ENV.length : 0)), ...verdict.rewrite(text.slice(lead + (k === first ? CROSS_ENV.length : 0)))] : text));
+  }
+  return out;
+}
+
+function finalStage(plan: StagePlan, lines: (span: InstructionSpan) => string[], layout: DockerfileLayout): string[] {
+  const { stage } = plan;
+  const out = layout.lines.slice(stage.from.start, stage.from.end + 1);
+  for (const [k, span] of stage.body.entries()) {
+    if (plan.goOnly.has(k)) continue;
+    const verdict = plan.compiles.get(k);
+    if (verdict === undefined) {
+      out.push(...lines(span));
+      continue;
+    }
+    const user = plan.users.get(k);
+    const chown = user ? ` --chown=${user}` : '';
+    out.push(...layout.lines.slice(span.lead, span.start), ...verdict.artifacts.map((path) => `COPY --from=${plan.buildName}${chown} ${copyPaths(path)}`));
+  }
+  return out;
+}
+
+/** `src dest` for COPY: the same path on both sides; the JSON form when it has white space. */
+const copyPaths = (path: string) => (/\s/.test(path) ? JSON.stringify([path, path]).replace(/,/, ', ') : `${path} ${path}`);

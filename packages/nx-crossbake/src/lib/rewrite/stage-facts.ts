@@ -1,0 +1,81 @@
+/**
+ * What a stage's instructions tell about the environment of a later step: its working directory, where
+ * `go install` writes, whether ENV turns cgo on, and the USER that would own what a RUN writes. Values the
+ * Dockerfile cannot know (an ARG passed from outside, an ENV of an unknown image) stay unknown rather than
+ * guessed. For golang images the official image's layout is known: GOPATH=/go, WORKDIR /go.
+ */
+import { posix } from 'node:path';
+import type { DockerfileInstruction } from '../graph/dockerfile-instructions';
+import { expandWord, splitWords, UNKNOWN, unquoteWord, type VariableValue } from '../graph/dockerfile-words';
+import type { StageFacts } from './go-step';
+
+export interface StageState extends StageFacts {
+  variables: Map<string, VariableValue>;
+  /** `USER` as written, so COPY can give the artifact the owner the RUN would have given it. */
+  user?: string;
+}
+
+const GOLANG_IMAGE = /(^|\/)golang(:|@|$)/;
+
+export function isGolangImage(image: string): boolean {
+  return GOLANG_IMAGE.test(image.toLowerCase());
+}
+
+export function initialState(image: string): StageState {
+  const golang = isGolangImage(image);
+  const variables = new Map<string, VariableValue>(golang ? [['GOPATH', '/go']] : []);
+  return { variables, workdir: golang ? '/go' : undefined, installDir: golang ? '/go/bin' : undefined, cgoEnv: false };
+}
+
+/** Expands a word when every variable it names is known here; an image's own ENV is not. */
+function expandKnown(word: string, variables: ReadonlyMap<string, VariableValue>, escape: string): string | undefined {
+  for (const [, name] of word.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)) if (!variables.has(name)) return undefined;
+  return expandWord(word, variables, escape);
+}
+
+function installDirOf(variables: ReadonlyMap<string, VariableValue>): string | undefined {
+  const known = (name: string) => {
+    const value = variables.get(name);
+    return typeof value === 'string' && value !== '' ? value : undefined;
+  };
+  if (variables.has('GOBIN')) return known('GOBIN');
+  const gopath = known('GOPATH')?.split(':')[0];
+  return gopath === undefined ? undefined : posix.join(gopath, 'bin');
+}
+
+function assignments(args: string, escape: string): Array<[string, string]> {
+  const words = splitWords(args, escape);
+  if (words.length > 0 && !words[0].includes('=')) return [[words[0], words.slice(1).join(' ')]];
+  return words.map((word) => word.split(/=(.*)/s) as [string, string]);
+}
+
+/** The state after one instruction of the stage. */
+export function advanceState(state: StageState, instruction: DockerfileInstruction, escape: string): StageState {
+  const next: StageState = { ...state, variables: new Map(state.variables) };
+  switch (instruction.keyword) {
+    case 'ENV':
+      for (const [name, raw] of assignments(instruction.args, escape)) {
+        const value = expandKnown(raw ?? '', next.variables, escape);
+        next.variables.set(name, value ?? UNKNOWN);
+        if (name === 'CGO_ENABLED') next.cgoEnv = value !== '0';
+      }
+      break;
+    case 'ARG':
+      for (const word of splitWords(instruction.args, escape)) {
+        const [name, raw] = word.split(/=(.*)/s);
+        if (next.variables.has(name) && raw === undefined) continue;
+        next.variables.set(name, raw === undefined ? UNKNOWN : (expandKnown(raw, next.variables, escape) ?? UNKNOWN));
+      }
+      break;
+    case 'WORKDIR': {
+      const dir = expandKnown(instruction.args.trim(), next.variables, escape);
+      next.workdir = dir === undefined ? undefined : dir.startsWith('/') ? posix.normalize(dir) : next.workdir && posix.join(next.workdir, dir);
+      break;
+    }
+    case 'USER':
+      next.user = unquoteWord(instruction.args.trim(), escape);
+      break;
+  }
+  next.installDir = installDirOf(next.variables);
+  return next;
+}
