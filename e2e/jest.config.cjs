@@ -1,7 +1,8 @@
 /**
  * e2e: the real CLI (npx nx …) in fresh workspaces, on the real engine, buildx, QEMU and registry.
- * globalSetup brings the rig up from nothing, starts its BuildKit daemons and packs the plugin; globalTeardown
- * stops the daemons. Tests run one at a time.
+ * globalSetup brings the rig up from nothing, starts its BuildKit daemons, packs the plugin and installs it in
+ * one template workspace per Nx version of the matrix (support/nx-matrix.cjs); globalTeardown stops the daemons.
+ * Tests run one at a time.
  */
 module.exports = {
   displayName: 'e2e',

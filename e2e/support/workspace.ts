@@ -21,7 +21,53 @@ export const RUN_ID = Date.now().toString(36);
  * process a test starts.
  */
 process.env.CROSSBAKE_STATE_DIR = join(tmpdir(), `crossbake-e2e-state-${RUN_ID}`);
-const TEMPLATE = join(E2E_DIR, 'template');
+
+// The Nx matrix (issue #14): which versions, where each one's template is. Shared with global-setup.cjs.
+const matrix: { NX_MATRIX: Record<string, unknown>; templateDir: (work: string, version: string) => string; NODE_BIN_FILE: string } = require('./nx-matrix.cjs');
+
+export type NxVersion = '22' | '24';
+/** Every Nx major the suite's Nx-facing cases run on, for `describe.each(NX_VERSIONS)`. */
+export const NX_VERSIONS = Object.keys(matrix.NX_MATRIX) as NxVersion[];
+
+export interface WorkspaceOptions {
+  /** The Nx major the workspace uses (its template's node_modules) and runs on its Node. Default `'22'`. */
+  nx?: NxVersion;
+}
+
+/** How one Nx version of the matrix is run: its template, and the Node that template was installed for. */
+interface NxInstall {
+  template: string;
+  /** The `nx` package's own version, e.g. `24.0.6`. */
+  version: string;
+  /** Argv that starts nx; undefined for the suite's own Node, where `npx nx` runs it as a user would. */
+  command?: { node: string; nxBin: string; pathPrefix: string };
+}
+
+const installs = new Map<NxVersion, NxInstall>();
+function nxInstall(nx: NxVersion): NxInstall {
+  const known = installs.get(nx);
+  if (known) return known;
+  const template = matrix.templateDir(E2E_DIR, nx);
+  const nxPackage = join(template, 'node_modules/nx/package.json');
+  if (!existsSync(nxPackage)) {
+    throw new Error(`no Nx ${nx} template at ${template}: the e2e global setup (support/global-setup.cjs) installs it; run the suite through e2e/jest.config.cjs with the same CROSSBAKE_E2E_DIR`);
+  }
+  const pkg = JSON.parse(readFileSync(nxPackage, 'utf8')) as { version: string; bin: string | Record<string, string> };
+  const nodeBinFile = join(template, matrix.NODE_BIN_FILE);
+  let command: NxInstall['command'];
+  if (existsSync(nodeBinFile)) {
+    const nodeBin = readFileSync(nodeBinFile, 'utf8').trim();
+    // Nx 24 moved its bin (bin/nx.js → dist/bin/nx.js): read it from the package, as npm does.
+    const bin = typeof pkg.bin === 'string' ? pkg.bin : pkg.bin.nx;
+    command = { node: join(nodeBin, 'node'), nxBin: join(template, 'node_modules/nx', bin), pathPrefix: nodeBin };
+  }
+  const install = { template, version: pkg.version, command };
+  installs.set(nx, install);
+  return install;
+}
+
+/** The exact `nx` version the matrix runs for a major, e.g. `installedNx('24')` → `24.0.6`. */
+export const installedNx = (nx: NxVersion): string => nxInstall(nx).version;
 
 export interface ServiceSpec {
   /** Nx project name, e.g. `@acme/api`. */
@@ -60,9 +106,15 @@ export function run(command: string, args: string[], options: { cwd?: string; en
 
 export const imageRef = (service: string, tag = 'latest') => `${REGISTRY}/e2e-${RUN_ID}/${service}:${tag}`;
 
-/** A fresh Nx workspace using the plugin installed from its npm tarball (the template's node_modules). */
+/**
+ * A fresh Nx workspace using the plugin installed from its npm tarball (the template's node_modules), on
+ * Nx 22 unless `options.nx` names another version of the matrix.
+ */
 export class Workspace {
   readonly dir: string;
+  /** The Nx major this workspace runs. */
+  readonly nxVersion: NxVersion;
+  private readonly install: NxInstall;
   private readonly shimLog: string;
 
   constructor(
@@ -70,11 +122,14 @@ export class Workspace {
     services: ServiceSpec[],
     nxJson: Record<string, unknown> = {},
     setupOptions: Record<string, unknown> = SETUP_OPTIONS,
+    options: WorkspaceOptions = {},
   ) {
+    this.nxVersion = options.nx ?? '22';
+    this.install = nxInstall(this.nxVersion);
     this.dir = join(E2E_DIR, `ws-${label}`);
     rmSync(this.dir, { recursive: true, force: true });
     mkdirSync(this.dir, { recursive: true });
-    symlinkSync(join(TEMPLATE, 'node_modules'), join(this.dir, 'node_modules'));
+    symlinkSync(join(this.install.template, 'node_modules'), join(this.dir, 'node_modules'));
     this.write('package.json', JSON.stringify({ name: `ws-${label}`, private: true }, null, 2));
     this.write('nx.json', JSON.stringify({ analytics: false, neverConnectToCloud: true, ...nxJson }, null, 2));
     for (const service of services) this.addService(service);
@@ -126,11 +181,17 @@ export class Workspace {
   nx(args: string[], env: NodeJS.ProcessEnv = {}): CommandResult {
     // Generators and nx release take no --output-style (generators would read it as one of their options).
     const style = ['g', 'generate', 'release'].includes(args[0]) ? [] : ['--output-style=static'];
-    return run('npx', ['nx', ...args, ...style], {
+    const { command } = this.install;
+    // Another Node's bin goes right after the docker shim, so every process Nx starts (plugin workers,
+    // executors, `node` of run-commands) runs on the Node this Nx version was installed for.
+    const [program, argv, pathPrefix] = command
+      ? [command.node, [command.nxBin, ...args, ...style], `${command.pathPrefix}:`]
+      : ['npx', ['nx', ...args, ...style], ''];
+    return run(program, argv, {
       cwd: this.dir,
       env: {
         ...env,
-        PATH: `${join(this.dir, '.shim')}:${process.env.PATH}`,
+        PATH: `${join(this.dir, '.shim')}:${pathPrefix}${process.env.PATH}`,
         NX_DAEMON: 'false',
         NX_NO_CLOUD: 'true',
         FORCE_COLOR: '0',

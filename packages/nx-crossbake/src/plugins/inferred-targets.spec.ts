@@ -24,6 +24,12 @@ describe('createNodesV2 (inferred targets)', () => {
     expect(createNodesV2[0]).toBe('**/Dockerfile');
   });
 
+  it("claims no 'docker' technology, which makes Nx 22's nx release version require @nx/docker", async () => {
+    const nodes = await infer({ 'apps/api/project.json': '{"name":"api"}', 'apps/api/Dockerfile': 'FROM busybox\n' });
+    const target = nodes['apps/api/Dockerfile'].projects!['apps/api'].targets!['docker-multiarch'];
+    expect(target.metadata).toEqual({ description: expect.any(String) });
+  });
+
   it('is exported as createNodes too, the name Nx 22+ reads with this signature', () => {
     expect(createNodes).toBe(createNodesV2);
   });

@@ -62,10 +62,9 @@ export function inferredTarget(project: string, options: CrossbakePluginOptions,
       ...(platforms !== undefined && { platforms }),
       ...(image ? { tags: [image], push: true } : { outputs: ['type=cacheonly'] }),
     },
-    metadata: {
-      description: image ? `Build ${image} for every platform and push it` : unpushed,
-      technologies: ['docker'],
-    },
+    // No `technologies: ['docker']`: for a project with such a target, Nx 22's `nx release version` asks for
+    // @nx/docker's version utilities and fails without it (Nx 24 asks only when nx.json configures release.docker).
+    metadata: { description: image ? `Build ${image} for every platform and push it` : unpushed },
   };
 }
 

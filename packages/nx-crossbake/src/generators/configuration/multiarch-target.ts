@@ -23,7 +23,7 @@ export function multiarchTarget(spec: { platforms: string[]; image: string; push
     // Where the executor writes this target's image.json report, so Nx knows the target's output.
     outputs: [getReportOutput(spec.targetName)],
     options,
-    // No `technologies`: Nx concatenates that list with the plugin's inferred target, listing docker twice.
+    // No `technologies`: Nx 22's `nx release version` would then ask for @nx/docker (see the inferred target).
     metadata: {
       description: spec.push ? `Build ${spec.image} for ${spec.platforms.join(', ')} and push it` : `Build ${spec.image} for ${spec.platforms.join(', ')}`,
     },

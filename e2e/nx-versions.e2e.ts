@@ -1,0 +1,221 @@
+/**
+ * The Nx-facing cases, on every Nx version of the matrix (issue #14): Nx 22 on the suite's Node 20, Nx 24 on
+ * the rig's Node 24. One workspace per version (support/matrix-workspace.ts), shared by the cases, which
+ * run in the order written and build on each other's state (git branches, generated targets): run-many in one
+ * bake, inferred targets, `nx graph` image edges, affected (Nx's and the plugin's), every generator, nx release.
+ */
+import { join } from 'node:path';
+import { commitChange, createMatrixWorkspace, MATRIX_PLATFORMS, matrixImage, matrixRepository } from './support/matrix-workspace';
+import { installedNx, NX_VERSIONS, registryPlatforms, runImage, Workspace, type CommandResult, type NxVersion } from './support/workspace';
+
+const PLATFORMS = MATRIX_PLATFORMS;
+
+/** The command's output when it failed, so a failing expectation shows why; '' when it succeeded. */
+const failure = (result: CommandResult) => (result.code === 0 ? '' : result.output.slice(-4000));
+
+/** The JSON document a command printed (Nx may print notices before it). */
+function printedJson<T>(result: CommandResult, open: '{' | '['): T {
+  if (result.code !== 0) throw new Error(`the command failed:\n${result.output.slice(-4000)}`);
+  return JSON.parse(result.stdout.slice(result.stdout.indexOf(open))) as T;
+}
+
+interface ShownTarget {
+  executor?: string;
+  inputs?: (string | { input?: string; dependencies?: boolean; fileset?: string })[];
+  options?: Record<string, unknown>;
+}
+const showProject = (ws: Workspace, project: string) => printedJson<{ targets: Record<string, ShownTarget> }>(ws.nx(['show', 'project', project, '--json']), '{');
+
+/** Target names of the bake file a bake call read. */
+const bakeTargets = (ws: Workspace, call: string): string[] => Object.keys(JSON.parse(ws.read(ws.bakeFile(call))).target).sort();
+
+describe.each(NX_VERSIONS)('Nx %s', (nx: NxVersion) => {
+  const image = (name: string) => matrixImage(nx, name);
+  const repository = (name: string) => matrixRepository(nx, name);
+  let ws: Workspace;
+  let started = 0;
+
+  beforeAll(() => {
+    started = Date.now();
+    process.stderr.write(`[e2e] nx-versions: Nx ${installedNx(nx)}\n`);
+    ws = createMatrixWorkspace(nx);
+  });
+
+  afterAll(() => {
+    process.stderr.write(`[e2e] nx-versions: Nx ${nx} took ${((Date.now() - started) / 1000).toFixed(1)}s\n`);
+  });
+
+  it(`runs that Nx on its Node, in Nx's own process and in the processes it starts`, () => {
+    // Nx 22 on the suite's Node; Nx 24 on the rig's Node 24 (e2e/rig/node.sh), never falling back to Node 20.
+    const node = nx === '22' ? new RegExp(`^${process.versions.node.replace(/\./g, '\\.')}$`) : /^24\./;
+    const report = ws.nx(['report']);
+    expect([report.code, failure(report)]).toEqual([0, '']);
+    expect(report.output).toMatch(new RegExp(`^nx\\s+: ${installedNx(nx).replace(/\./g, '\\.')}$`, 'm'));
+    expect(report.output.match(/^Node\s+: (\S+)$/m)?.[1]).toMatch(node);
+    const probe = ws.nx(['run', 'probe:node']);
+    expect([probe.code, failure(probe)]).toEqual([0, '']);
+    expect(probe.output.match(/^node:(\S+)$/m)?.[1]).toMatch(node);
+  });
+
+  it('run-many of three projects is one bake, and every image is pushed with its platforms', () => {
+    const before = ws.bakeCalls().length;
+    const result = ws.nx(['run-many', '-t', 'docker-multiarch', '--projects=base,api,worker']);
+    expect([result.code, failure(result)]).toEqual([0, '']);
+    const bakes = ws.bakeCalls().slice(before);
+    expect(bakes).toHaveLength(1);
+    expect(bakeTargets(ws, bakes[0])).toEqual(['api', 'base', 'worker']);
+    // api is built FROM the base of this bake, not the registry's.
+    expect(JSON.parse(ws.read(ws.bakeFile(bakes[0]))).target.api.contexts).toEqual({ [repository('base')]: 'target:base' });
+    for (const name of ['base', 'api', 'worker']) expect(registryPlatforms(image(name))).toEqual(PLATFORMS);
+  });
+
+  it('infers the multiarch target of a project that has only a name and a Dockerfile, with its own and its dependencies’ inputs', () => {
+    expect(JSON.stringify(JSON.parse(ws.read('nx.json')).plugins)).toContain('nx-crossbake');
+    const target = showProject(ws, 'inferred').targets['docker-multiarch'];
+    expect(target?.executor).toBe('nx-crossbake:multiarch');
+    const inputs = target.inputs ?? [];
+    // Own files: the project's files, or a named input (Nx's `default` is the project's files).
+    const own = inputs.some((i) =>
+      typeof i === 'string' ? /^\{projectRoot\}|^default$|^production$/.test(i) : !i.dependencies && (/^(default|production)$/.test(i.input ?? '') || /^\{projectRoot\}/.test(i.fileset ?? '')),
+    );
+    // Dependencies' inputs: what changes an image it is built FROM (`^…`, or `{dependencies: true}`).
+    const dependencies = inputs.some((i) => (typeof i === 'string' ? i.startsWith('^') : i.dependencies === true));
+    expect({ inputs, own, dependencies }).toEqual({ inputs, own: true, dependencies: true });
+  });
+
+  it('nx graph has the image edge api → base, and none from worker', () => {
+    const file = join(ws.dir, 'graph.json');
+    const result = ws.nx(['graph', `--file=${file}`]);
+    expect([result.code, failure(result)]).toEqual([0, '']);
+    const graph = JSON.parse(ws.read(file)).graph as { dependencies: Record<string, { source: string; target: string }[]> };
+    expect(graph.dependencies.api.map((d) => d.target)).toContain('base');
+    expect(graph.dependencies.worker.map((d) => d.target)).not.toContain('base');
+  });
+
+  describe('affected', () => {
+    const range = ['--base=main', '--head=HEAD'];
+    const shownAffected = () => printedJson<string[]>(ws.nx(['show', 'projects', '--affected', '-t', 'docker-multiarch', ...range, '--json']), '[').sort();
+    /**
+     * The bake targets the plugin's own affected executor would build (`--print` builds nothing), after
+     * checking it asked this Nx through the adapter of its internals (not the CLI fallback), with the
+     * selection this Nx makes: Nx 24's tasks by inputs, whole projects before it or with legacy affected.
+     */
+    function pluginAffected(env: NodeJS.ProcessEnv = {}): string[] {
+      const before = ws.bakeCalls().length;
+      const result = ws.nx(['run', 'docker:docker-affected', ...range, '--print'], env);
+      if (result.code !== 0) throw new Error(`nx run docker:docker-affected --print failed:\n${result.output.slice(-4000)}`);
+      expect(ws.bakeCalls()).toHaveLength(before);
+      const selection = nx === '24' && env.NX_LEGACY_AFFECTED !== 'true' ? 'tasks whose inputs changed' : 'projects';
+      expect(result.output).toContain(`(main...HEAD; Nx ${installedNx(nx)}, ${selection}):`);
+      const printed = result.stdout.slice(result.stdout.indexOf('{\n'), result.stdout.indexOf('\n}\n') + 2);
+      return Object.keys(JSON.parse(printed).target).sort();
+    }
+    /** `nx affected -t docker-multiarch`: its exit code and the bakes it ran. */
+    function nxAffected(): { result: CommandResult; bakes: string[][] } {
+      const before = ws.bakeCalls().length;
+      const result = ws.nx(['affected', '-t', 'docker-multiarch', ...range]);
+      return { result, bakes: ws.bakeCalls().slice(before).map((call) => bakeTargets(ws, call)) };
+    }
+
+    describe('a change to base', () => {
+      beforeAll(() => commitChange(ws, 'change-base', 'services/base/version.txt', 'v2\n'));
+
+      it('nx show projects --affected -t docker-multiarch lists base and api, not worker', () => {
+        expect(shownAffected()).toEqual(['api', 'base']);
+      });
+
+      it('nx affected -t docker-multiarch builds base and api in one bake, api FROM the fresh base', () => {
+        const { result, bakes } = nxAffected();
+        expect([result.code, failure(result)]).toEqual([0, '']);
+        expect(bakes).toEqual([['api', 'base']]);
+        expect(runImage(image('api'), 'linux/arm64')).toBe('v2');
+      });
+
+      it('the plugin’s affected executor gives the same set', () => {
+        expect(pluginAffected()).toEqual(['api', 'base']);
+      });
+
+      it('legacy affected (whole projects) gives the same set, by Nx and by the plugin', () => {
+        const legacy = { NX_LEGACY_AFFECTED: 'true' };
+        expect(printedJson<string[]>(ws.nx(['show', 'projects', '--affected', '-t', 'docker-multiarch', ...range, '--json'], legacy), '[').sort()).toEqual(['api', 'base']);
+        expect(pluginAffected(legacy)).toEqual(['api', 'base']);
+      });
+    });
+
+    describe('a change to api only', () => {
+      beforeAll(() => commitChange(ws, 'change-api', 'services/api/note.txt', 'api 2\n'));
+
+      it('nx show projects --affected lists only api', () => {
+        expect(shownAffected()).toEqual(['api']);
+      });
+
+      it('nx affected builds only api, in one bake', () => {
+        const { result, bakes } = nxAffected();
+        expect([result.code, failure(result)]).toEqual([0, '']);
+        expect(bakes).toEqual([['api']]);
+      });
+
+      it('the plugin’s affected executor gives the same set', () => {
+        expect(pluginAffected()).toEqual(['api']);
+      });
+    });
+  });
+
+  describe('generators', () => {
+    it('init registered the plugin and the workspace targets, and a second run changes nothing', () => {
+      const docker = showProject(ws, 'docker').targets;
+      expect([docker['docker-setup']?.executor, docker['docker-affected']?.executor]).toEqual(['nx-crossbake:setup', 'nx-crossbake:affected']);
+      const nxJson = ws.read('nx.json');
+      const project = ws.read('tools/docker/project.json');
+      const again = ws.nx(['g', 'nx-crossbake:init', `--platforms=${PLATFORMS.join(',')}`]);
+      expect([again.code, failure(again)]).toEqual([0, '']);
+      expect([ws.read('nx.json'), ws.read('tools/docker/project.json')]).toEqual([nxJson, project]);
+      // Its setup and affected targets are what the run-many and affected cases above used.
+    });
+
+    it('configuration adds a target nx sees', () => {
+      const result = ws.nx(['g', 'nx-crossbake:configuration', 'configured', `--image=${image('configured')}`, '--push', `--platforms=${PLATFORMS.join(',')}`]);
+      expect([result.code, failure(result)]).toEqual([0, '']);
+      const target = showProject(ws, 'configured').targets['docker-multiarch'];
+      expect(target?.executor).toBe('nx-crossbake:multiarch');
+      expect(target.options).toMatchObject({ tags: [image('configured')], push: true, platforms: PLATFORMS });
+    });
+
+    it('from-nx-container converts the target and keeps the original', () => {
+      const result = ws.nx(['g', 'nx-crossbake:from-nx-container']);
+      expect([result.code, failure(result)]).toEqual([0, '']);
+      const targets = showProject(ws, 'legacy').targets;
+      expect([targets.container?.executor, targets['container-nx-container']?.executor]).toEqual(['nx-crossbake:multiarch', '@nx-tools/nx-container:build']);
+    });
+
+    it('cross-compile moves the Go compile to the build platform, and the target stays', () => {
+      const result = ws.nx(['g', 'nx-crossbake:cross-compile', 'gohello']);
+      expect([result.code, failure(result)]).toEqual([0, '']);
+      const dockerfile = ws.read('services/gohello/Dockerfile');
+      expect(dockerfile).toMatch(/^FROM --platform=\$BUILDPLATFORM \S+ AS \S+$/m);
+      expect(dockerfile).toMatch(/GOARCH/);
+      expect(showProject(ws, 'gohello').targets['docker-multiarch']?.executor).toBe('nx-crossbake:multiarch');
+    });
+
+    // The rewritten Go build itself is e2e/cross-compile.e2e.ts's (a compile per platform: too slow to repeat
+    // per Nx version, and nothing of it depends on Nx); what runs on each Nx version is the generator.
+    it('what configuration and from-nx-container wrote builds in one bake', () => {
+      const before = ws.bakeCalls().length;
+      const result = ws.nx(['run-many', '-t', 'docker-multiarch,container', '--projects=configured,legacy']);
+      expect([result.code, failure(result)]).toEqual([0, '']);
+      const bakes = ws.bakeCalls().slice(before);
+      expect(bakes.map((call) => bakeTargets(ws, call).length)).toEqual([2]);
+      for (const name of ['configured', 'legacy']) expect(registryPlatforms(image(name))).toEqual(PLATFORMS);
+      expect(runImage(image('legacy'), 'linux/arm64')).toBe('migrated');
+    });
+  });
+
+  it('nx release version, then nx release publish pushes <image>:<version> as a multi-platform index', () => {
+    const version = ws.nx(['release', 'version', '1.3.0', '--projects=released', '--git-commit=false', '--git-tag=false']);
+    expect([version.code, failure(version)]).toEqual([0, '']);
+    expect(JSON.parse(ws.read('services/released/package.json')).version).toBe('1.3.0');
+    const publish = ws.nx(['release', 'publish', '--projects=released']);
+    expect([publish.code, failure(publish)]).toEqual([0, '']);
+    expect(registryPlatforms(`${repository('released')}:1.3.0`)).toEqual(PLATFORMS);
+  });
+});
