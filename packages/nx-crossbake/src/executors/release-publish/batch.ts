@@ -1,8 +1,7 @@
 import type { ExecutorContext, TaskGraph } from '@nx/devkit';
 import { CrossbakeError } from '../../lib/errors';
-import { formatTaskOutput } from '../../lib/results/summary';
 import { buildServices } from '../../lib/run/build-services';
-import type { BatchTaskResult } from '../multiarch/batch';
+import { batchTaskResult, type BatchTaskResult } from '../batch-result';
 import { runInputs } from '../multiarch/tasks';
 import { toPublishRequest, type PublishRequest } from './publish-request';
 import type { ReleasePublishExecutorSchema } from './schema';
@@ -40,19 +39,6 @@ export default async function* releasePublishBatch(
     if (requests.length === 0) continue;
     const results = await buildServices({ ...runInputs(context), requests, print });
     const endTime = Date.now();
-    for (const request of requests) {
-      const result = results.get(request.id)!;
-      const success = result.status === 'built' || result.status === 'planned';
-      yield {
-        task: request.id,
-        result: {
-          success,
-          terminalOutput: formatTaskOutput(result),
-          startTime,
-          endTime,
-          status: success ? 'success' : result.status === 'cancelled' ? 'skipped' : 'failure',
-        },
-      };
-    }
+    for (const request of requests) yield batchTaskResult(results.get(request.id)!, startTime, endTime);
   }
 }
