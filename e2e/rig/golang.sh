@@ -21,19 +21,14 @@ GOLANG_IMAGE="$REGISTRY/crossbake/golang"
 GO_PACKAGE=golang-1.19
 PLATFORMS=linux/amd64,linux/arm64,linux/arm/v7
 
-# setup.sh's helpers (log, die, private_apt, apt_download): one private apt for the whole rig.
+# setup.sh's helpers (log, die, private_apt, apt_download, standin_*): one private apt for the whole rig.
 # shellcheck source=setup.sh
 source "$HERE/setup.sh"
 
 RECIPE=$(sha256sum "${BASH_SOURCE[0]}" | cut -c1-12)
 
-golang_image_current() {
-  docker buildx imagetools inspect "$GOLANG_IMAGE:recipe-$RECIPE" >/dev/null 2>&1 \
-    && docker buildx imagetools inspect "$GOLANG_IMAGE:latest" >/dev/null 2>&1
-}
-
 push_golang_image() {
-  golang_image_current && return 0
+  standin_current "$GOLANG_IMAGE" "$RECIPE" && return 0
   docker buildx imagetools inspect "$BASE_IMAGE" >/dev/null 2>&1 || die "$BASE_IMAGE is missing: run e2e/rig/setup.sh first"
   log "building $GOLANG_IMAGE:latest ($GO_PACKAGE from bookworm) for $PLATFORMS"
   private_apt
@@ -66,9 +61,7 @@ ENV PATH=/go/bin:/usr/local/go/bin:/bin
 ENV GO111MODULE=auto
 WORKDIR /go
 EOF
-  docker buildx build --platform "$PLATFORMS" -t "$GOLANG_IMAGE:latest" -t "$GOLANG_IMAGE:recipe-$RECIPE" --push "$ctx" \
-    >"$RIG_DIR/golang-build.log" 2>&1 || { tail -n 30 "$RIG_DIR/golang-build.log" >&2; die "building the golang stand-in failed"; }
-  log "pushed $GOLANG_IMAGE:latest ($(docker buildx imagetools inspect "$GOLANG_IMAGE:latest" --format '{{json .Manifest.Digest}}'))"
+  standin_push "$GOLANG_IMAGE" "$RECIPE" "$ctx"
 }
 
 mkdir -p "$RIG_DIR"

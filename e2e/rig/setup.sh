@@ -65,6 +65,19 @@ apt_download() { # apt_download <package[:arch]>... into $RIG_DIR/apt/debs
   (cd "$RIG_DIR/apt/debs" && "${APT[@]}" download "$@" >/dev/null)
 }
 
+# The stand-in images (golang.sh, node-image.sh) are current when the registry holds the tag of their recipe
+# (a hash of the script that builds them).
+standin_current() { # standin_current <image> <recipe>
+  docker buildx imagetools inspect "$1:recipe-$2" >/dev/null 2>&1 && docker buildx imagetools inspect "$1:latest" >/dev/null 2>&1
+}
+
+standin_push() { # standin_push <image> <recipe> <context folder>: built for $PLATFORMS, pushed as :latest and :recipe-<recipe>
+  local log_file="$RIG_DIR/$(basename "$1")-build.log"
+  docker buildx build --platform "$PLATFORMS" -t "$1:latest" -t "$1:recipe-$2" --push "$3" >"$log_file" 2>&1 \
+    || { tail -n 30 "$log_file" >&2; die "building the stand-in $1 failed"; }
+  log "pushed $1:latest ($(docker buildx imagetools inspect "$1:latest" --format '{{json .Manifest.Digest}}'))"
+}
+
 install_system_packages() {
   local missing=()
   for p in runc tini iptables qemu-user-static binfmt-support docker-registry curl apache2-utils openssh-client zstd openssl; do
@@ -238,6 +251,7 @@ main() {
   push_base_image
   push_binfmt_image
   bash "$HERE/golang.sh" # the golang:latest stand-in (Debian's Go) of the cross-compile e2e
+  bash "$HERE/node-image.sh" # the node:latest stand-in (Debian's nodejs and npm) of the Node cross-compile e2e
   command -v ssh-agent >/dev/null || install_system_packages # the ssh-forwarding e2e runs a real agent
   # zstd unpacks the BuildKit stand-in; openssl makes the TLS certificates of the remote daemons.
   { command -v zstd && command -v openssl; } >/dev/null || install_system_packages

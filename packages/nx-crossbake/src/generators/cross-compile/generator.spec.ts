@@ -55,6 +55,33 @@ describe('cross-compile generator', () => {
     expect(printed(warn)).toContain('apps/api/Dockerfile:4 go build not rewritten: apps/api/db/sqlite.go imports "C"');
   });
 
+  describe('Node installs', () => {
+    const NODE = 'FROM node:20\nWORKDIR /app\nCOPY package*.json ./\nRUN npm ci\nCOPY . .\nCMD ["node", "index.js"]\n';
+    const MANIFEST = '{"name":"web","dependencies":{"ms":"2.1.3"}}';
+    const lock = (entry: Record<string, unknown>) => JSON.stringify({ lockfileVersion: 3, packages: { '': { name: 'web' }, 'node_modules/ms': { version: '2.1.3', ...entry } } });
+
+    it("reads the lockfile the Dockerfile copies from the target's context", async () => {
+      const tree = workspace({ context: 'apps/api/docker' }, { 'apps/api/Dockerfile': NODE, 'apps/api/docker/package.json': MANIFEST, 'apps/api/docker/package-lock.json': lock({}) });
+      await crossCompileGenerator(tree, { project: 'api' });
+      expect(tree.read('apps/api/Dockerfile', 'utf-8')).toContain('COPY --from=build /app/node_modules /app/node_modules');
+      expect(printed(info)).toContain("apps/api/Dockerfile:4 npm ci now runs in stage 'build' on the build platform");
+    });
+
+    it('refuses a lockfile with an install script, and says which package', async () => {
+      const tree = workspace({}, { 'apps/api/Dockerfile': NODE, 'apps/api/package.json': MANIFEST, 'apps/api/package-lock.json': lock({ hasInstallScript: true }) });
+      await crossCompileGenerator(tree, { project: 'api' });
+      expect(tree.read('apps/api/Dockerfile', 'utf-8')).toBe(NODE);
+      expect(printed(warn)).toContain('apps/api/Dockerfile:4 npm ci not rewritten: line 4: apps/api/package-lock.json v3: node_modules/ms runs an install script');
+    });
+
+    it('names the lockfile outside the build context', async () => {
+      const tree = workspace({}, { 'apps/api/Dockerfile': NODE, 'apps/api/package.json': MANIFEST, 'package-lock.json': lock({}) });
+      await crossCompileGenerator(tree, { project: 'api' });
+      expect(tree.read('apps/api/Dockerfile', 'utf-8')).toBe(NODE);
+      expect(printed(warn)).toContain('the lockfile package-lock.json is outside the build context (apps/api)');
+    });
+  });
+
   it('names the missing target and the ones there are', async () => {
     await expect(crossCompileGenerator(workspace(), { project: 'api', target: 'image' })).rejects.toThrow(
       "nx-crossbake:cross-compile: project 'api' has no target 'image' (it has docker-multiarch): pass --target=",

@@ -1,6 +1,7 @@
 import { logger, readNxJson, readProjectConfiguration, type ProjectConfiguration, type Tree } from '@nx/devkit';
 import { crossCompileDockerfile } from '../../lib/rewrite/cross-compile';
 import { pluginOptionsOf } from '../lib/plugin-entry';
+import { treeBuildContext } from './build-context';
 import { findCgoSource } from './cgo-source';
 import { unifiedDiff } from './line-diff';
 import type { CrossCompileGeneratorSchema } from './schema';
@@ -16,7 +17,10 @@ function readProject(tree: Tree, name: string): ProjectConfiguration {
   }
 }
 
-/** `nx g nx-crossbake:cross-compile --project=<name>`: the advisor's Go compiles moved to the build platform. */
+/**
+ * `nx g nx-crossbake:cross-compile --project=<name>`: the advisor's Go compiles, and the Node installs whose
+ * lockfile proves node_modules platform-independent, moved to the build platform.
+ */
 export default async function crossCompileGenerator(tree: Tree, raw: CrossCompileGeneratorSchema): Promise<void> {
   const targetName = raw.target ?? 'docker-multiarch';
   const project = readProject(tree, raw.project);
@@ -25,7 +29,11 @@ export default async function crossCompileGenerator(tree: Tree, raw: CrossCompil
   const before = tree.read(inputs.dockerfile, 'utf-8');
   if (before === null) throw new Error(`${NAME}: ${raw.project}:${targetName} builds ${inputs.dockerfile}, which does not exist`);
 
-  const result = crossCompileDockerfile(before, { platforms: inputs.platforms, cgoSource: findCgoSource(tree, project.root) });
+  const result = crossCompileDockerfile(before, {
+    platforms: inputs.platforms,
+    cgoSource: findCgoSource(tree, project.root),
+    context: treeBuildContext(tree, inputs.context),
+  });
   for (const step of result.rewritten) logger.info(`${NAME}: ${inputs.dockerfile}:${step.line} ${step.tool} now runs in stage '${step.buildStage}' on the build platform`);
   for (const step of result.skipped) logger.warn(`${NAME}: ${inputs.dockerfile}:${step.line} ${step.tool} not rewritten: ${step.reason}`);
   if (result.dockerfile === before) {

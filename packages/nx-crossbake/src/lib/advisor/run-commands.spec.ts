@@ -1,5 +1,5 @@
 import { parseDockerfileInstructions } from '../graph/dockerfile-instructions';
-import { parseRunCommands } from './run-commands';
+import { parseRunCommands, unwrapEnv } from './run-commands';
 
 const lines = (...text: string[]) => text.join('\n');
 
@@ -55,4 +55,13 @@ describe('parseRunCommands', () => {
     const dockerfile = lines('# escape=`', 'FROM alpine', 'RUN <<EOF `', '  && true', 'make', 'EOF');
     expect(commandsOfFirstRun(dockerfile)).toEqual([['true'], ['make']]);
   });
+});
+
+describe('unwrapEnv', () => {
+  it.each([
+    [['env', 'CGO_ENABLED=0', 'GOOS=linux', 'go', 'build'], ['go', 'build']],
+    [['env', '-i', 'PATH=/bin', 'npm', 'ci'], ['npm', 'ci']],
+    [['go', 'build', 'X=1'], ['go', 'build', 'X=1']],
+    [['env'], []],
+  ])('%j runs %j', (words, command) => expect(unwrapEnv(words)).toEqual(command));
 });

@@ -76,3 +76,11 @@ function heredocBody(lines: readonly string[], first: number, escape: string, te
   }
   return body;
 }
+
+/** The command `env` runs, after its options and assignments: `env CGO_ENABLED=0 go build` runs `go build`. */
+export function unwrapEnv(words: readonly string[]): readonly string[] {
+  if (words[0] !== 'env') return words;
+  let i = 1;
+  while (i < words.length && (words[i].startsWith('-') || /^[A-Za-z_][A-Za-z0-9_]*=/.test(words[i]))) i++;
+  return words.slice(i);
+}

@@ -1,9 +1,9 @@
 /**
  * Why a step the advisor flags is left for the user: the rewrite moves a step only when it can prove the
- * result the same, and for these tools nothing in a Dockerfile proves it.
+ * result the same, and for these tools nothing in a Dockerfile proves it. (Go compiles and Node installs are
+ * judged step by step instead: go-step.ts, node/node-step.ts.)
  */
 const REASONS: Array<[RegExp, string]> = [
-  [/^(npm|yarn|pnpm) /, 'left as advice: an install moves to the build platform only when the lockfile proves node_modules holds no platform-specific package (install scripts, native modules, os/cpu/libc-limited packages such as esbuild, @swc/core-*, @rollup/rollup-*, sharp); this generator does not rewrite Node installs yet'],
   [/^cargo /, 'left as advice: cargo build --target needs a linker for each target, and nothing in the Dockerfile proves the image has one'],
   [/^pip /, 'left as advice: which wheels exist for each target is known only to the package index, not to the Dockerfile'],
   [/^(mvn|gradle)$/, 'left as advice: the build is platform-independent, but its output paths depend on the build file; move it to a stage FROM --platform=$BUILDPLATFORM by hand'],

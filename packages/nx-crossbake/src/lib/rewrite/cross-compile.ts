@@ -1,16 +1,21 @@
 /**
- * Rewrites a Dockerfile so the Go compiles the emulation advisor flags run on the build machine: each stage
- * that compiles gets a twin `FROM --platform=$BUILDPLATFORM <same image> AS <stage>-build` with the steps up
- * to its last compile, cross-compiling from TARGETOS/TARGETARCH/TARGETVARIANT; the stage itself keeps its
- * base image and every instruction but the Go-only ones, and COPYs the binaries where the compile left them.
- * Lines it does not move stay byte for byte. Pure: the text in, the text and a report out.
+ * Rewrites a Dockerfile so the Go compiles and Node installs the emulation advisor flags run on the build
+ * machine: each such stage gets a twin `FROM --platform=$BUILDPLATFORM <same image> AS <stage>-build` with
+ * the steps up to its last moved one. Go cross-compiles from TARGETOS/TARGETARCH/TARGETVARIANT; a Node
+ * install moves only when its lockfile proves node_modules the same on every platform. The stage itself
+ * keeps its base image and every instruction but the Go-only ones, and COPYs what the moved steps left
+ * (binaries, node_modules). Lines it does not move stay byte for byte. Pure: the text (and what the build
+ * context holds) in, the text and a report out.
  */
 import { adviseOnEmulation, type EmulationAdvice } from '../advisor/emulation-advisor';
 import { splitWords } from '../graph/dockerfile-words';
 import { adviceReason } from './advice-reasons';
 import { layoutDockerfile, spanLines, type DockerfileLayout, type InstructionSpan } from './dockerfile-spans';
-import { judgeGoStep, type GoStepVerdict } from './go-step';
+import { judgeGoStep } from './go-step';
 import { isGoOnlyRun } from './go-only';
+import type { MoveVerdict } from './move-verdict';
+import { isNodeInstall, judgeNodeStep, type NodeContext } from './node/node-step';
+import type { StageCopy } from './node/context-copies';
 import { advanceState, initialState, type StageState } from './stage-facts';
 import { renumberStageRefs } from './stage-refs';
 
@@ -19,6 +24,8 @@ export interface CrossCompileOptions {
   platforms: readonly string[];
   /** A project source file that imports "C", if any: then CGO_ENABLED=0 would break the build. */
   cgoSource?: string;
+  /** The target's build context, where Node installs find their lockfile; without it no install moves. */
+  context?: NodeContext;
 }
 
 export interface RewrittenStep {
@@ -56,8 +63,8 @@ interface Stage {
 interface StagePlan {
   stage: Stage;
   buildName: string;
-  /** Compile RUNs by body position, with their verdicts (all ok). */
-  compiles: Map<number, Extract<GoStepVerdict, { ok: true }>>;
+  /** Moved RUNs (compiles, installs) by body position, with their verdicts (all ok). */
+  compiles: Map<number, Extract<MoveVerdict, { ok: true }>>;
   /** Body positions of Go-only RUNs before the last compile: they run in the build stage only. */
   goOnly: Set<number>;
   /** The USER each compile ran as, by body position. */
@@ -67,6 +74,7 @@ interface StagePlan {
 
 const GO_TOOLS = new Set(['go build', 'go install']);
 const MARK = '# nx-crossbake:cross-compile: the compile runs on the build machine and cross-compiles for each target platform (docs/cross-compile.md)';
+const NODE_MARK = '# nx-crossbake:cross-compile: the install runs on the build machine; the lockfile proves node_modules the same on every platform (docs/cross-compile.md)';
 const CROSS_ENV = ['ARG TARGETOS TARGETARCH TARGETVARIANT', 'ENV CGO_ENABLED=0 GOOS=$TARGETOS GOARCH=$TARGETARCH GOARM=${TARGETVARIANT#v}'];
 
 function stagesOf(layout: DockerfileLayout): Stage[] {
@@ -92,22 +100,25 @@ function uniqueName(base: string, taken: Set<string>): string {
   return name;
 }
 
-/** The plan for one stage, or the reason none of its compiles can move. */
-function planStage(stage: Stage, layout: DockerfileLayout, goLines: Set<number>, options: CrossCompileOptions): Omit<StagePlan, 'buildName'> | string {
-  if (options.cgoSource) return `${options.cgoSource} imports "C": CGO_ENABLED=0 would fail, and cgo needs a C cross-compiler per target (xx-go from tonistiigi/xx)`;
+/** The plan for one stage, or the reason none of its steps can move. `moved`: the advisor's tool by RUN line. */
+function planStage(stage: Stage, layout: DockerfileLayout, moved: ReadonlyMap<number, string>, options: CrossCompileOptions): Omit<StagePlan, 'buildName'> | string {
+  if (options.cgoSource && [...moved.values()].some((tool) => GO_TOOLS.has(tool))) return `${options.cgoSource} imports "C": CGO_ENABLED=0 would fail, and cgo needs a C cross-compiler per target (xx-go from tonistiigi/xx)`;
   if (stage.platform !== undefined) return `the stage is pinned to --platform=${stage.platform}: it is not built per target`;
   const image = stage.image.toLowerCase();
   if (image === 'scratch') return 'the stage is FROM scratch';
   let state: StageState = initialState(stage.image);
   const compiles: StagePlan['compiles'] = new Map();
   const users: StagePlan['users'] = new Map();
+  const copies: StageCopy[] = [];
   for (const [k, span] of stage.body.entries()) {
-    if (goLines.has(span.instruction.line)) {
-      const verdict = judgeGoStep(span.instruction, layout.lines, layout.escape, state);
+    const tool = moved.get(span.instruction.line);
+    if (tool !== undefined) {
+      const verdict = judgeStep(tool, span.instruction, layout, state, copies, options);
       if (!verdict.ok) return `line ${span.instruction.line}: ${verdict.reason}`;
       compiles.set(k, verdict);
       users.set(k, state.user);
     }
+    if (span.instruction.keyword === 'COPY' || span.instruction.keyword === 'ADD') copies.push({ instruction: span.instruction, workdir: state.workdir });
     state = advanceState(state, span.instruction, layout.escape);
   }
   const last = Math.max(...compiles.keys());
@@ -116,6 +127,14 @@ function planStage(stage: Stage, layout: DockerfileLayout, goLines: Set<number>,
   );
   return { stage, compiles, goOnly, users, last };
 }
+
+function judgeStep(tool: string, run: InstructionSpan['instruction'], layout: DockerfileLayout, state: StageState, copies: readonly StageCopy[], options: CrossCompileOptions): MoveVerdict {
+  if (isNodeInstall(tool)) return judgeNodeStep(run, layout.lines, layout.escape, { workdir: state.workdir, copies: [...copies], context: options.context });
+  const verdict = judgeGoStep(run, layout.lines, layout.escape, state);
+  return verdict.ok ? { ...verdict, prelude: CROSS_ENV } : verdict;
+}
+
+const isMoved = (tool: string) => GO_TOOLS.has(tool) || isNodeInstall(tool);
 
 export function crossCompileDockerfile(text: string, options: CrossCompileOptions): CrossCompileResult {
   const advice = adviseOnEmulation(text, options.platforms.length > 0 ? options.platforms : ['linux/arm64']);
@@ -127,11 +146,11 @@ export function crossCompileDockerfile(text: string, options: CrossCompileOption
   const rewritten: RewrittenStep[] = [];
   const plans = new Map<number, StagePlan>();
 
-  const goAdvice = advice.filter((a) => GO_TOOLS.has(a.tool));
-  for (const a of advice) if (!GO_TOOLS.has(a.tool)) skipped.push(skip(a, adviceReason(a.tool)));
-  for (const stage of new Set(goAdvice.map((a) => stageOfLine(a.line)))) {
-    const mine = goAdvice.filter((a) => stageOfLine(a.line) === stage);
-    const plan = planStage(stage, layout, new Set(mine.map((a) => a.line)), options);
+  const movable = advice.filter((a) => isMoved(a.tool));
+  for (const a of advice) if (!isMoved(a.tool)) skipped.push(skip(a, adviceReason(a.tool)));
+  for (const stage of new Set(movable.map((a) => stageOfLine(a.line)))) {
+    const mine = movable.filter((a) => stageOfLine(a.line) === stage);
+    const plan = planStage(stage, layout, new Map(mine.map((a) => [a.line, a.tool])), options);
     if (typeof plan === 'string') {
       skipped.push(...mine.map((a) => skip(a, plan)));
       continue;
@@ -175,14 +194,17 @@ function emit(layout: DockerfileLayout, stages: readonly Stage[], plans: Readonl
 
 function buildStage(plan: StagePlan, lines: (span: InstructionSpan) => string[]): string[] {
   const { stage } = plan;
-  const out = [MARK, `FROM --platform=$BUILDPLATFORM ${stage.image} AS ${plan.buildName}`];
-  const first = Math.min(...plan.compiles.keys());
+  const compiles = [...plan.compiles.values()].some((v) => v.prelude.length > 0);
+  const out = [compiles ? MARK : NODE_MARK, `FROM --platform=$BUILDPLATFORM ${stage.image} AS ${plan.buildName}`];
+  // The prelude goes once, right before the first step that needs it.
+  const first = Math.min(...[...plan.compiles].flatMap(([k, v]) => (v.prelude.length ? [k] : [])));
   for (const [k, span] of stage.body.slice(0, plan.last + 1).entries()) {
     const verdict = plan.compiles.get(k);
     const text = lines(span);
     const lead = span.start - span.lead;
-    if (k === first) text.splice(lead, 0, ...CROSS_ENV);
-    out.push(...(verdict ? [...text.slice(0, lead + (k === first ? CROSS_ENV.length : 0)), ...verdict.rewrite(text.slice(lead + (k === first ? CROSS_ENV.length : 0)))] : text));
+    const prelude = k === first ? verdict!.prelude : [];
+    text.splice(lead, 0, ...prelude);
+    out.push(...(verdict ? [...text.slice(0, lead + prelude.length), ...verdict.rewrite(text.slice(lead + prelude.length))] : text));
   }
   return out;
 }

@@ -7,8 +7,9 @@
  */
 import { posix } from 'node:path';
 import type { DockerfileInstruction } from '../graph/dockerfile-instructions';
-import { parseRunCommands } from '../advisor/run-commands';
+import { parseRunCommands, unwrapEnv } from '../advisor/run-commands';
 import { parseGoCommand } from './go-command';
+import { literal, resolvePath } from './image-paths';
 
 export interface StageFacts {
   /** Absolute working directory before this step; undefined when neither the Dockerfile nor the image says. */
@@ -26,28 +27,9 @@ export type GoStepVerdict =
 // Commands that may share a RUN with the compile: they only steer it or report; their other effects would
 // not reach the final stage, which receives nothing but the artifacts.
 const HARMLESS = new Set(['go', 'cd', 'set', 'mkdir', 'echo', 'printf', 'cat', 'date', 'uname', 'test', '[', 'true', ':', 'ls', 'export', 'chmod', 'env']);
-const ENV_OPTIONS = /^-/;
-const ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*=/;
 const EXEC_FORM = /^(--\S+\s+)*\[/;
 
 const refuse = (reason: string): GoStepVerdict => ({ ok: false, reason });
-
-/** Words after `env` and its options and assignments: `env CGO_ENABLED=0 go build` runs `go build`. */
-function unwrapEnv(words: readonly string[]): readonly string[] {
-  if (words[0] !== 'env') return words;
-  let i = 1;
-  while (i < words.length && (ENV_OPTIONS.test(words[i]) || ASSIGNMENT.test(words[i]))) i++;
-  return words.slice(i);
-}
-
-const literal = (path: string) => !/[$`*?]/.test(path);
-
-function resolvePath(dir: string | undefined, path: string): string | undefined {
-  if (path.startsWith('/')) return path.endsWith('/') ? posix.normalize(path) : posix.normalize(path).replace(/\/$/, '');
-  if (dir === undefined) return undefined;
-  const joined = posix.join(dir, path);
-  return path.endsWith('/') && !joined.endsWith('/') ? `${joined}/` : joined;
-}
 
 export function judgeGoStep(run: DockerfileInstruction, lines: readonly string[], escape: string, facts: StageFacts): GoStepVerdict {
   if (/\bCGO_ENABLED=["']?1\b/.test(run.args) || facts.cgoEnv) {

@@ -1,0 +1,12 @@
+/** A step judged for the move to the build-platform stage: what the original stage copies back, or why it stays. */
+export type MoveVerdict =
+  | {
+      ok: true;
+      /** Absolute paths the original stage copies from the build stage; a trailing `/` copies a folder's contents. */
+      artifacts: string[];
+      /** The step's lines as the build stage runs them. */
+      rewrite: (lines: readonly string[]) => string[];
+      /** Instructions the build stage needs once, before the first such step (Go's cross-compile ENV). */
+      prelude: readonly string[];
+    }
+  | { ok: false; reason: string };

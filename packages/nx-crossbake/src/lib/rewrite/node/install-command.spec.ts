@@ -1,0 +1,23 @@
+import { readInstallCommand } from './install-command';
+
+describe('readInstallCommand', () => {
+  it.each([
+    ['npm ci', { manager: 'npm', subcommand: 'ci' }],
+    ['npm ci --omit=dev --no-audit', { manager: 'npm', subcommand: 'ci' }],
+    ['npm ci --omit dev --loglevel warn', { manager: 'npm', subcommand: 'ci' }],
+    ['npm i', { manager: 'npm', subcommand: 'install' }],
+    ['/usr/local/bin/npm install --production', { manager: 'npm', subcommand: 'install' }],
+    ['pnpm install --frozen-lockfile --prod', { manager: 'pnpm', subcommand: 'install' }],
+    ['pnpm i', { manager: 'pnpm', subcommand: 'install' }],
+    ['yarn', { manager: 'yarn', subcommand: 'install' }],
+  ])('%s', (command, expected) => expect(readInstallCommand(command.split(' '))).toEqual(expected));
+
+  it.each([
+    ['npm ci -g', /`-g`: a flag this rewrite does not know/],
+    ['npm ci --cpu=arm64', /`--cpu=arm64`/],
+    ['npm ci --prefix /opt', /`--prefix`/],
+    ['npm install express', /`npm install express` installs packages the lockfile may not hold/],
+    ['pnpm install --filter web', /`--filter`/],
+    ['pnpm install left-pad', /installs packages the lockfile may not hold/],
+  ])('refuses %s', (command, reason) => expect(readInstallCommand(command.split(' '))).toMatch(reason));
+});

@@ -1,0 +1,56 @@
+/**
+ * Reads one `npm ci` / `npm install` / `pnpm install` command for the move to the build platform: it must
+ * install exactly the lockfile into `./node_modules`. Flags are allowed only when they are known not to
+ * change where or what is installed beyond the lockfile's choice (`--omit=dev`, `--frozen-lockfile`, log
+ * options); any other flag, and any package named on the command line, is a reason to leave the step.
+ * npm: https://docs.npmjs.com/cli/commands/npm-ci, pnpm: https://pnpm.io/cli/install.
+ */
+export type PackageManager = 'npm' | 'pnpm' | 'yarn';
+
+export interface InstallCommand {
+  manager: PackageManager;
+  /** `ci` or `install`. */
+  subcommand: string;
+}
+
+// Flags that take their value as the next word when not written `--flag=value`.
+const VALUED: Record<PackageManager, ReadonlySet<string>> = {
+  npm: new Set(['omit', 'include', 'only', 'loglevel', 'cache', 'registry', 'fetch-retries', 'fetch-timeout']),
+  pnpm: new Set(['reporter', 'loglevel', 'store-dir', 'registry', 'network-concurrency', 'child-concurrency']),
+  yarn: new Set(),
+};
+const ALLOWED: Record<PackageManager, ReadonlySet<string>> = {
+  npm: new Set([
+    ...VALUED.npm, 'production', 'no-optional', 'no-audit', 'audit', 'no-fund', 'fund', 'prefer-offline', 'offline', 'prefer-online',
+    'legacy-peer-deps', 'strict-peer-deps', 'no-progress', 'progress', 'no-update-notifier', 'quiet', 'silent', 'verbose', 'q', 's', 'd',
+    'dd', 'ddd', 'no-color', 'color', 'foreground-scripts', 'no-save',
+  ]),
+  pnpm: new Set([
+    ...VALUED.pnpm, 'frozen-lockfile', 'prefer-frozen-lockfile', 'prod', 'production', 'P', 'dev', 'D', 'no-optional', 'offline', 'prefer-offline',
+    'silent', 's', 'strict-peer-dependencies', 'no-strict-peer-dependencies', 'no-color', 'color',
+  ]),
+  yarn: new Set(),
+};
+
+/** The install from its words (wrappers already removed), or why it cannot move. */
+export function readInstallCommand(words: readonly string[]): InstallCommand | string {
+  const [command = '', ...args] = words;
+  const manager = command.slice(command.lastIndexOf('/') + 1) as PackageManager;
+  if (manager === 'yarn') return { manager, subcommand: 'install' };
+  const positional: string[] = [];
+  let subcommand: string | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    const flag = arg.match(/^--?([A-Za-z][\w-]*)(=.*)?$/s);
+    if (!flag) {
+      if (subcommand === undefined) subcommand = arg === 'i' ? 'install' : arg;
+      else positional.push(arg);
+      continue;
+    }
+    const [, name, inline] = flag;
+    if (!ALLOWED[manager].has(name)) return `\`${arg}\`: a flag this rewrite does not know to leave the install in ./node_modules, as the lockfile says`;
+    if (inline === undefined && VALUED[manager].has(name)) i++;
+  }
+  if (positional.length) return `\`${manager} ${subcommand} ${positional.join(' ')}\` installs packages the lockfile may not hold`;
+  return { manager, subcommand: subcommand ?? 'install' };
+}

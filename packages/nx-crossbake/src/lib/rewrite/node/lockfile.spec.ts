@@ -1,0 +1,136 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parsePackageLock, parsePnpmLock, yarnLockReason, type Lockfile } from './lockfile';
+import { platformDependence, rootScriptProblem } from './platform-independence';
+
+// Recorded from the real tools (npm 11, npm 6, pnpm 8 and 9, yarn 1) with --package-lock-only /
+// --lockfile-only; `resolved` URLs removed from the npm 6 and yarn files.
+const fixture = (name: string) => readFileSync(join(__dirname, '__fixtures__', name), 'utf8');
+const lockOf = (result: Lockfile | string): Lockfile => {
+  if (typeof result === 'string') throw new Error(result);
+  return result;
+};
+
+describe('parsePackageLock', () => {
+  it('reads every package of a v3 lockfile, by install path', () => {
+    const lock = lockOf(parsePackageLock(fixture('pure-js.package-lock.json')));
+    expect(lock.label).toBe('package-lock.json v3');
+    expect(lock.packages.map((p) => [p.key, p.name, p.installScript, p.link])).toEqual([
+      ['node_modules/debug', 'debug', false, false],
+      ['node_modules/ms', 'ms', false, false],
+    ]);
+  });
+
+  it("reads esbuild's install script and its per-platform packages' os and cpu", () => {
+    const lock = lockOf(parsePackageLock(fixture('esbuild.package-lock.json')));
+    expect(lock.packages.find((p) => p.name === 'esbuild')?.installScript).toBe(true);
+    expect(lock.packages.find((p) => p.key === 'node_modules/@esbuild/linux-arm64')).toMatchObject({ os: ['linux'], cpu: ['arm64'] });
+  });
+
+  it('refuses v1, which records neither', () => {
+    expect(parsePackageLock(fixture('v1.package-lock.json'))).toMatch(/^package-lock.json is lockfileVersion 1: v1 records no install scripts/);
+  });
+
+  it.each([
+    ['not JSON', '{', /is not valid JSON/],
+    ['no packages section', '{"lockfileVersion": 3}', /has no "packages" section/],
+  ])('refuses %s', (_, text, reason) => expect(parsePackageLock(text)).toMatch(reason));
+
+  it('marks links, bundled packages and git installs', () => {
+    const lock = lockOf(
+      parsePackageLock(
+        JSON.stringify({
+          lockfileVersion: 3,
+          packages: {
+            '': { name: 'app' },
+            'libs/util': { version: '1.0.0' },
+            'node_modules/util': { resolved: 'libs/util', link: true },
+            'node_modules/a/node_modules/b': { version: '1.0.0', inBundle: true },
+            'node_modules/c': { version: '1.0.0', resolved: 'git+ssh://git@example.com/c.git#0123abc' },
+          },
+        }),
+      ),
+    );
+    expect(lock.packages.map((p) => [p.key, p.link, p.unrecorded, p.git])).toEqual([
+      ['libs/util', true, false, false],
+      ['node_modules/util', true, false, false],
+      ['node_modules/a/node_modules/b', false, true, false],
+      ['node_modules/c', false, false, true],
+    ]);
+  });
+});
+
+describe('parsePnpmLock', () => {
+  it('reads a 6.0 lockfile, names from /name@version', () => {
+    const lock = lockOf(parsePnpmLock(fixture('pure-js.pnpm-lock.yaml')));
+    expect(lock.label).toBe('pnpm-lock.yaml 6.0');
+    expect(lock.packages.map((p) => [p.name, p.installScript])).toEqual([
+      ['debug', false],
+      ['ms', false],
+    ]);
+  });
+
+  it("reads esbuild's requiresBuild and its per-platform packages' cpu", () => {
+    const lock = lockOf(parsePnpmLock(fixture('esbuild.pnpm-lock.yaml')));
+    expect(lock.packages.find((p) => p.name === 'esbuild')?.installScript).toBe(true);
+    expect(lock.packages.find((p) => p.name === '@esbuild/linux-arm64')).toMatchObject({ os: ['linux'], cpu: ['arm64'] });
+  });
+
+  it('reads 5.x keys (/name/version)', () => {
+    const lock = lockOf(parsePnpmLock("lockfileVersion: 5.4\npackages:\n  /@scope/pkg/1.0.0_react@18.0.0:\n    resolution: {integrity: sha512-x}\n    requiresBuild: true\n"));
+    expect(lock.packages).toMatchObject([{ name: '@scope/pkg', installScript: true }]);
+  });
+
+  it('refuses 9.0: pnpm 9 dropped requiresBuild from the lockfile', () => {
+    expect(parsePnpmLock(fixture('pnpm9.pnpm-lock.yaml'))).toMatch(/lockfileVersion 9.0: since pnpm 9 the lockfile no longer records which packages run install scripts/);
+  });
+
+  it('marks workspace importers as links', () => {
+    const lock = lockOf(parsePnpmLock("lockfileVersion: '6.0'\nimporters:\n  .: {}\n  packages/a: {}\n"));
+    expect(lock.packages).toMatchObject([{ key: 'packages/a', link: true }]);
+  });
+});
+
+describe('yarnLockReason', () => {
+  it('refuses v1 and Berry lockfiles, each for its reason', () => {
+    expect(yarnLockReason(fixture('yarn-v1.yarn.lock'))).toMatch(/^yarn.lock v1 records no install scripts/);
+    expect(yarnLockReason('__metadata:\n  version: 8\n')).toMatch(/Yarn 2\+\) records os\/cpu conditions but not which packages run install scripts/);
+  });
+});
+
+describe('platformDependence', () => {
+  it('finds nothing in a pure-JavaScript lockfile, from npm or pnpm', () => {
+    expect(platformDependence(lockOf(parsePackageLock(fixture('pure-js.package-lock.json'))))).toBeUndefined();
+    expect(platformDependence(lockOf(parsePnpmLock(fixture('pure-js.pnpm-lock.yaml'))))).toBeUndefined();
+  });
+
+  it.each([
+    ['esbuild.package-lock.json', parsePackageLock, /^package-lock.json v3: node_modules\/@esbuild\/aix-ppc64 is limited to os aix, cpu ppc64;.* and \d+ more$/],
+    ['bcrypt.package-lock.json', parsePackageLock, /node_modules\/bcrypt runs an install script/],
+    // pnpm 8 marks even the per-platform @esbuild packages requiresBuild; the first reason found is given.
+    ['esbuild.pnpm-lock.yaml', parsePnpmLock, /^pnpm-lock.yaml 6.0: \/@esbuild\/aix-ppc64@0.24.0 runs an install script;/],
+  ])('names what ties %s to a platform', (name, parse, reason) => {
+    expect(platformDependence(lockOf(parse(fixture(name))))).toMatch(reason);
+  });
+
+  it('refuses a listed platform-binary package even when the lockfile records nothing about it', () => {
+    const lock = lockOf(parsePackageLock(JSON.stringify({ lockfileVersion: 3, packages: { 'node_modules/@rollup/rollup-linux-x64-gnu': { version: '4.0.0' } } })));
+    expect(platformDependence(lock)).toMatch(/is @rollup\/rollup-linux-x64-gnu, which installs a binary for one platform/);
+  });
+});
+
+describe('rootScriptProblem', () => {
+  it.each([
+    ['no scripts', '{"name":"app"}', undefined],
+    ['a build script only', '{"scripts":{"build":"tsc","start":"node ."}}', undefined],
+    ['postinstall', '{"scripts":{"postinstall":"node setup.js"}}', /`postinstall` script runs the project's own code/],
+    ['prepare', '{"scripts":{"prepare":"husky"}}', /`prepare` script runs/],
+    ['gypfile', '{"gypfile":true}', /native module/],
+  ])('%s', (_, manifest, reason) => {
+    const problem = rootScriptProblem(manifest, false);
+    if (reason === undefined) expect(problem).toBeUndefined();
+    else expect(problem).toMatch(reason);
+  });
+
+  it('a binding.gyp beside package.json', () => expect(rootScriptProblem('{}', true)).toMatch(/binding.gyp/));
+});
