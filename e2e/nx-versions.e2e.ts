@@ -5,7 +5,7 @@
  * bake, inferred targets, `nx graph` image edges, affected (Nx's and the plugin's), every generator, nx release.
  */
 import { join } from 'node:path';
-import { commitChange, createMatrixWorkspace, MATRIX_PLATFORMS, matrixImage, matrixRepository } from './support/matrix-workspace';
+import { commitChange, createMatrixWorkspace, git, MATRIX_PLATFORMS, matrixImage, matrixRepository } from './support/matrix-workspace';
 import { installedNx, NX_VERSIONS, registryPlatforms, runImage, Workspace, type CommandResult, type NxVersion } from './support/workspace';
 
 const PLATFORMS = MATRIX_PLATFORMS;
@@ -186,6 +186,11 @@ describe.each(NX_VERSIONS)('Nx %s', (nx: NxVersion) => {
       expect([result.code, failure(result)]).toEqual([0, '']);
       const targets = showProject(ws, 'legacy').targets;
       expect([targets.container?.executor, targets['container-nx-container']?.executor]).toEqual(['nx-crossbake:multiarch', '@nx-tools/nx-container:build']);
+      // metadata-action's rules whose meaning our templates express, in its priority order (branch 600, raw 200,
+      // sha 100), and the event-bound one left out, said why.
+      const repo = repository('legacy');
+      expect(targets.container.options?.tags).toEqual([`${repo}:{branch}`, `${repo}:latest`, `${repo}:sha-{shortSha}`]);
+      expect(result.output).toContain('type=semver');
     });
 
     it('cross-compile moves the Go compile to the build platform, and the target stays', () => {
@@ -207,6 +212,10 @@ describe.each(NX_VERSIONS)('Nx %s', (nx: NxVersion) => {
       expect(bakes.map((call) => bakeTargets(ws, call).length)).toEqual([2]);
       for (const name of ['configured', 'legacy']) expect(registryPlatforms(image(name))).toEqual(PLATFORMS);
       expect(runImage(image('legacy'), 'linux/arm64')).toBe('migrated');
+      // The converted metadata tags, computed from git as metadata-action would on this branch and commit.
+      const branch = git(ws, 'rev-parse', '--abbrev-ref', 'HEAD');
+      const sha = git(ws, 'rev-parse', '--short=7', 'HEAD');
+      for (const tag of [branch, `sha-${sha}`]) expect(registryPlatforms(`${repository('legacy')}:${tag}`)).toEqual(PLATFORMS);
     });
   });
 

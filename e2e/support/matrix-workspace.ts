@@ -91,7 +91,16 @@ export function createMatrixWorkspace(nx: NxVersion): Workspace {
       targets: {
         container: {
           executor: '@nx-tools/nx-container:build',
-          options: { engine: 'docker', file: 'services/legacy/app.Dockerfile', context: 'services/legacy', platforms: PLATFORMS, push: true, tags: [image('legacy')] },
+          // Tags as docker/metadata-action computes them: the branch and sha rules carry over as templates,
+          // the semver rule (tag builds only) cannot, and is reported.
+          options: {
+            engine: 'docker',
+            file: 'services/legacy/app.Dockerfile',
+            context: 'services/legacy',
+            platforms: PLATFORMS,
+            push: true,
+            metadata: { images: [image('legacy').replace(/:latest$/, '')], tags: ['type=raw,value=latest', 'type=ref,event=branch', 'type=sha', 'type=semver,pattern={{version}}'] },
+          },
         },
       },
     }),
