@@ -1,12 +1,12 @@
-import { BASE_IMAGE, imageRef, RUN_ID, runImage, Workspace } from './support/workspace';
+import { BASE_IMAGE, imageRef, NX_VERSIONS, RUN_ID, runImage, SETUP_OPTIONS, Workspace, type NxVersion } from './support/workspace';
 
 /**
  * `dependsOn: ["build"]`: Nx batches the multiarch tasks that are ready when it schedules, and a task is ready
  * when its build has finished. Builds that finish at different times therefore start separate batches, so
  * separate bakes: measured here with builds of different lengths. Building first, then running the images
- * without their task dependencies, gives one bake (README "Bakes and dependsOn").
+ * without their task dependencies, gives one bake (README "Bakes and dependsOn"). Nx 22 and Nx 24 batch alike.
  */
-describe('multiarch targets that depend on a build target', () => {
+describe.each(NX_VERSIONS)('Nx %s: multiarch targets that depend on a build target', (nx: NxVersion) => {
   let ws: Workspace;
   const projects = ['alpha', 'beta', 'gamma'];
   // Different lengths, so the three builds finish at three different times, as real builds do.
@@ -14,9 +14,10 @@ describe('multiarch targets that depend on a build target', () => {
 
   /** The build writes a value no earlier run can have: the image must carry this run's. */
   const stamp = (project: string, run: string) => `${project}-${RUN_ID}-${run}`;
+  const image = (project: string) => imageRef(`dep-nx${nx}-${project}`);
 
   beforeAll(() => {
-    ws = new Workspace('depends-on', []);
+    ws = new Workspace(`depends-on-nx${nx}`, [], {}, SETUP_OPTIONS, { nx });
     for (const name of projects) {
       ws.write(`apps/${name}/Dockerfile`, `FROM ${BASE_IMAGE}\nCOPY dist/out.txt /out.txt\nCMD ["cat", "/out.txt"]\n`);
       ws.write(
@@ -33,7 +34,7 @@ describe('multiarch targets that depend on a build target', () => {
             'docker-multiarch': {
               executor: 'nx-crossbake:multiarch',
               dependsOn: ['build'],
-              options: { platforms: ['linux/amd64', 'linux/arm64'], tags: [imageRef(`dep-${name}`)], push: true },
+              options: { platforms: ['linux/amd64', 'linux/arm64'], tags: [image(name)], push: true },
             },
           },
         }),
@@ -45,10 +46,10 @@ describe('multiarch targets that depend on a build target', () => {
     const result = ws.nx(['run-many', '-t', 'docker-multiarch'], { STAMP: 'first' });
     expect([result.code, result.code === 0 ? '' : result.output]).toEqual([0, '']);
     const bakes = ws.bakeCalls();
-    process.stderr.write(`[e2e] dependsOn build, builds of ${Object.values(seconds).join('/')} s: ${bakes.length} bakes\n`);
+    process.stderr.write(`[e2e] Nx ${nx}: dependsOn build, builds of ${Object.values(seconds).join('/')} s: ${bakes.length} bakes\n`);
     expect(bakes).toHaveLength(3);
     for (const name of projects) {
-      expect(runImage(imageRef(`dep-${name}`), 'linux/arm64')).toBe(stamp(name, 'first'));
+      expect(runImage(image(name), 'linux/arm64')).toBe(stamp(name, 'first'));
     }
   });
 
@@ -60,7 +61,7 @@ describe('multiarch targets that depend on a build target', () => {
     expect([images.code, images.code === 0 ? '' : images.output]).toEqual([0, '']);
     expect(ws.bakeCalls()).toHaveLength(before + 1);
     for (const name of projects) {
-      expect(runImage(imageRef(`dep-${name}`), 'linux/amd64')).toBe(stamp(name, 'second'));
+      expect(runImage(image(name), 'linux/amd64')).toBe(stamp(name, 'second'));
     }
   });
 });
