@@ -67,12 +67,13 @@ describe('findAffectedProjects', () => {
   });
 
   it('takes the tasks Nx 24 selects by their inputs, and walks nothing itself (the inputs decide)', async () => {
-    touched = ['base'];
+    mockInternals = { ...mockInternals, version: '24.0.6' };
+    touched = ['base', 'api']; // what the project walk would give: not used when Nx selects tasks
     selected = ['base'];
     const nxJson = TASK_SELECTION;
     const result = await findAffectedProjects({ ...query, nxJson, head: 'HEAD' }, 'docker-multiarch');
     expect(result.affected).toEqual(['base']);
-    expect(result.selection).toBe('Nx 22.7.8, tasks whose inputs changed');
+    expect(result.selection).toBe('Nx 24.0.6, tasks whose inputs changed');
     expect(taskQueries).toEqual([{ files: [{ file: 'services/base/Dockerfile' }], graph, nxJson, target: 'docker-multiarch', base: 'main', head: 'HEAD' }]);
   });
 

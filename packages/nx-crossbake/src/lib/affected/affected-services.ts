@@ -71,7 +71,8 @@ export async function findAffectedProjects(query: AffectedQuery, target: string,
     const touched = await internals.touchedProjects(files, graph, query.nxJson, query.workspaceRoot);
     return { graph, affected: withDependents(touched, graph.dependencies), selection: `Nx ${internals.version}, projects`, notices };
   }
-  // `-t` gives what `nx affected -t <target>` selects, tasks or projects, on every Nx version.
+  // With `-t`, Nx 24 selects tasks by their inputs, as `nx affected -t` does; Nx 22/23 read it as a filter on
+  // the affected projects, which is what their `nx affected -t` runs too.
   const args = ['nx', 'show', 'projects', '--affected', '-t', target, `--base=${query.base}`, ...(query.head ? [`--head=${query.head}`] : []), '--json'];
   const result = await exec('npx', args, { cwd: query.workspaceRoot });
   if (result.exitCode !== 0) throw new CrossbakeError(`\`npx ${args.join(' ')}\` failed: ${result.stderr.split('\n').slice(-5).join('\n')}`);

@@ -14,10 +14,10 @@ describe('loadNxAffectedInternals on the installed Nx', () => {
     expect(internals!.projectsWithAffectedTask === undefined).toBe(nxMajor(internals!.version) < 24);
   });
 
-  it('selects whole projects before Nx 24, whatever nx.json says', () => {
-    if (nxMajor(internals!.version) >= 24) return;
-    expect(internals!.selection({})).toBe('projects');
-    expect(internals!.selection({ affected: { legacy: false } } as never)).toBe('projects');
+  it('selects what `nx affected -t` selects on this Nx: tasks on Nx 24 unless legacy, whole projects before it', () => {
+    const tasks = nxMajor(internals!.version) >= 24;
+    expect(internals!.selection({})).toBe(tasks ? 'tasks' : 'projects');
+    expect(internals!.selection({ affected: { legacy: true } } as never)).toBe('projects');
   });
 
   it('locates the project that owns a changed file', async () => {
