@@ -9,7 +9,7 @@
 # With auto, a folder that has a go.mod still builds in module mode, so both kinds can be tested.
 #
 # Idempotent: skipped when the registry already holds the image of this recipe (a tag named after the hash
-# of this file). Run alone (`bash e2e/rig/golang.sh`) or from setup.sh; either way after setup.sh's
+# of this file). Run alone (`bash e2e/rig/golang.sh`) or by the e2e global setup; either way after setup.sh's
 # registry and base image exist. The private apt is setup.sh's own, sourced for its helpers.
 set -euo pipefail
 

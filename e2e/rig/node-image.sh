@@ -11,7 +11,7 @@
 # (debconf, ca-certificates): `npm ci` of a lockfile without native modules never reaches them.
 #
 # Idempotent: skipped when the registry already holds the image of this recipe (a tag named after the hash
-# of this file). Run alone (`bash e2e/rig/node-image.sh`) or from setup.sh; either way after setup.sh's
+# of this file). Run alone (`bash e2e/rig/node-image.sh`) or by the e2e global setup; either way after setup.sh's
 # registry and base image exist.
 set -euo pipefail
 

@@ -250,8 +250,6 @@ main() {
   setup_auth_registry
   push_base_image
   push_binfmt_image
-  bash "$HERE/golang.sh" # the golang:latest stand-in (Debian's Go) of the cross-compile e2e
-  bash "$HERE/node-image.sh" # the node:latest stand-in (Debian's nodejs and npm) of the Node cross-compile e2e
   command -v ssh-agent >/dev/null || install_system_packages # the ssh-forwarding e2e runs a real agent
   # zstd unpacks the BuildKit stand-in; openssl makes the TLS certificates of the remote daemons.
   { command -v zstd && command -v openssl; } >/dev/null || install_system_packages
@@ -260,5 +258,6 @@ main() {
   log "ready: engine $(docker version -f '{{.Server.Version}}'), buildx $(docker buildx version | awk '{print $2}'), registries $REGISTRY and $AUTH_REGISTRY (login), base $BASE_IMAGE, BuildKit $REGISTRY/moby/buildkit:buildx-stable-1"
 }
 
-# Sourced (by golang.sh and node-image.sh, for the helpers above), it only defines them.
+# Sourced (by golang.sh and node-image.sh, the e2e suite's stand-in images, for the helpers above), it only
+# defines them.
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then main "$@"; fi

@@ -1,5 +1,6 @@
 // Runs once before the e2e suite: the rig (engine, buildx, QEMU, registries, base and BuildKit images), the
-// TLS BuildKit daemons of the remote and multi-node cases (global-teardown.cjs stops them), and one template
+// TLS BuildKit daemons of the remote and multi-node cases (global-teardown.cjs stops them), the golang and node
+// stand-in images of the cross-compile cases, and one template
 // workspace per Nx version of the matrix (nx-matrix.cjs), each with nx and the plugin installed from its npm
 // pack tarball, as a user would install it.
 const { execFileSync, spawn } = require('node:child_process');
@@ -55,6 +56,12 @@ module.exports = async () => {
   run('bash', [path.join(repo, 'e2e/rig/buildkit.sh'), 'start']);
 
   const rigReady = seconds(started);
+  // The stand-ins for golang:latest and node:latest of the cross-compile e2e files (idempotent; a minute or two
+  // each on a fresh machine), built while the plugin packs and the templates install. One after the other:
+  // they share setup.sh's private apt.
+  const rig = path.join(repo, 'e2e/rig');
+  const standins = start('bash', ['-c', 'bash "$0/golang.sh" && bash "$0/node-image.sh"', rig]);
+  standins.catch(() => {}); // awaited below; this only keeps a failure from being reported twice
 
   fs.rmSync(work, { recursive: true, force: true });
   fs.mkdirSync(work, { recursive: true });
@@ -68,7 +75,9 @@ module.exports = async () => {
   const nodeBins = { system: undefined, node24: await node24 };
   const packed = Date.now();
   const timings = await Promise.all(Object.keys(NX_MATRIX).map((version) => installTemplate(version, tarball, nodeBins[NX_MATRIX[version].node])));
+  const templatesReady = seconds(packed);
+  await standins;
   process.stderr.write(
-    `\n[e2e] rig and templates ready in ${seconds(started)}: rig ${rigReady}, plugin packed, then templates in ${seconds(packed)} (${timings.join(', ')}, in parallel)\n`,
+    `\n[e2e] rig and templates ready in ${seconds(started)}: rig ${rigReady}, plugin packed, then templates in ${templatesReady} (${timings.join(', ')}, in parallel), stand-in images beside them\n`,
   );
 };
