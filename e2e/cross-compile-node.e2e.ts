@@ -181,3 +181,35 @@ describe('nx g nx-crossbake:cross-compile on a Node install', () => {
     expect(ws.read('apps/scripted/Dockerfile')).toBe(DOCKERFILE);
   });
 });
+
+describe("nx g nx-crossbake:cross-compile on the plugin's inferred target", () => {
+  let ws: Workspace;
+  let shown: CommandResult;
+  let generated: CommandResult;
+
+  beforeAll(() => {
+    // The README's default setup: the plugin registered in nx.json, a project.json without targets, a Dockerfile at its
+    // root. targetName and platforms are the plugin's, so the generator must read both from nx.json.
+    ws = new Workspace('cross-compile-inferred', [], { plugins: [{ plugin: 'nx-crossbake', options: { targetName: 'image', platforms: PLATFORMS } }] });
+    const app = nodeApp('inferred');
+    ws.write('apps/inferred/project.json', JSON.stringify({ name: 'inferred', root: 'apps/inferred' }, null, 2));
+    ws.write('apps/inferred/Dockerfile', DOCKERFILE);
+    for (const [path, text] of Object.entries(app.files)) ws.write(`apps/inferred/${path}`, text);
+    mkdirSync(join(ws.dir, 'apps/inferred/vendor'), { recursive: true });
+    writeFileSync(join(ws.dir, 'apps/inferred/vendor/greet-1.0.0.tgz'), app.tarball);
+    shown = ws.nx(['show', 'project', 'inferred', '--json']);
+    generated = ws.nx(['g', 'nx-crossbake:cross-compile', '--project=inferred']);
+  });
+
+  it('Nx infers the target from the plugin: project.json names none', () => {
+    expect(shown.code).toBe(0);
+    expect(JSON.parse(shown.stdout).targets.image).toMatchObject({ executor: 'nx-crossbake:multiarch', options: { platforms: PLATFORMS } });
+    expect(JSON.parse(ws.read('apps/inferred/project.json')).targets).toBeUndefined();
+  });
+
+  it("rewrites the Dockerfile through the inferred target, --target defaulting to the plugin's targetName", () => {
+    expect(generated.code).toBe(0);
+    expect(generated.output).toContain("apps/inferred/Dockerfile:5 npm ci now runs in stage 'build' on the build platform");
+    expect(ws.read('apps/inferred/Dockerfile')).toBe(REWRITTEN);
+  });
+});

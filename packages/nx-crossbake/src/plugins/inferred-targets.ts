@@ -68,12 +68,15 @@ export function inferredTarget(project: string, options: CrossbakePluginOptions,
   };
 }
 
+/** The name of the inferred target, as the plugin's options give it. */
+export const inferredTargetName = (options: CrossbakePluginOptions): string => toText('targetName', options.targetName, []) || DEFAULT_TARGET;
+
 /** The Dockerfile's project, with its inferred target; {} for a Dockerfile outside any project. */
 function nodesFor(dockerfile: string, workspaceRoot: string, options: CrossbakePluginOptions) {
   const root = dirname(dockerfile);
   const project = projectAt(workspaceRoot, root);
   if (!project) return {};
-  const targetName = toText('targetName', options.targetName, []) || DEFAULT_TARGET;
+  const targetName = inferredTargetName(options);
   return { projects: { [root]: { targets: { [targetName]: inferredTarget(project, options, targetName) } } } };
 }
 

@@ -5,9 +5,9 @@
  */
 import { posix } from 'node:path';
 import type { Tree } from '@nx/devkit';
-import type { NodeContext } from '../../lib/rewrite/node/node-step';
+import { LOCKFILES as BY_MANAGER, type NodeContext } from '../../lib/rewrite/node/node-step';
 
-const LOCKFILES = ['npm-shrinkwrap.json', 'package-lock.json', 'pnpm-lock.yaml', 'yarn.lock'];
+const LOCKFILES = Object.values(BY_MANAGER).flat();
 
 /** `root` is workspace-relative, `.` for the workspace root. */
 export function treeBuildContext(tree: Tree, root: string): NodeContext {

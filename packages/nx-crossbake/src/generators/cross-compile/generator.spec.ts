@@ -1,4 +1,4 @@
-import { addProjectConfiguration, logger, type Tree } from '@nx/devkit';
+import { addProjectConfiguration, logger, updateNxJson, readNxJson, type PluginConfiguration, type Tree } from '@nx/devkit';
 import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
 import crossCompileGenerator from './generator';
 
@@ -55,6 +55,21 @@ describe('cross-compile generator', () => {
     expect(printed(warn)).toContain('apps/api/Dockerfile:4 go build not rewritten: apps/api/db/sqlite.go imports "C"');
   });
 
+  it('refuses a go.mod that requires a module known to need cgo, and names both', async () => {
+    const goMod = 'module example.com/api\n\ngo 1.19\n\nrequire github.com/mattn/go-sqlite3 v1.14.22\n';
+    const tree = workspace({}, { 'apps/api/Dockerfile': CLASSIC, 'apps/api/go.mod': goMod });
+    await crossCompileGenerator(tree, { project: 'api' });
+    expect(tree.read('apps/api/Dockerfile', 'utf-8')).toBe(CLASSIC);
+    expect(printed(warn)).toContain('apps/api/Dockerfile:4 go build not rewritten: apps/api/go.mod requires github.com/mattn/go-sqlite3, which wraps SQLite in C');
+  });
+
+  it("looks for cgo in the target's build context, not only the project folder", async () => {
+    const tree = workspace({ context: '.' }, { 'apps/api/Dockerfile': CLASSIC, 'libs/db/sqlite.go': 'package db\n\nimport "C"\n' });
+    await crossCompileGenerator(tree, { project: 'api' });
+    expect(tree.read('apps/api/Dockerfile', 'utf-8')).toBe(CLASSIC);
+    expect(printed(warn)).toContain('not rewritten: libs/db/sqlite.go imports "C"');
+  });
+
   describe('Node installs', () => {
     const NODE = 'FROM node:20\nWORKDIR /app\nCOPY package*.json ./\nRUN npm ci\nCOPY . .\nCMD ["node", "index.js"]\n';
     const MANIFEST = '{"name":"web","dependencies":{"ms":"2.1.3"}}';
@@ -82,9 +97,51 @@ describe('cross-compile generator', () => {
     });
   });
 
+  describe("the plugin's inferred target", () => {
+    /** A project with no target in project.json, its Dockerfile at its root, and the plugin registered as given. */
+    function inferred(plugin: PluginConfiguration | undefined, files: Record<string, string> = { 'apps/api/Dockerfile': CLASSIC }, targets = {}): Tree {
+      const tree = createTreeWithEmptyWorkspace();
+      if (plugin !== undefined) updateNxJson(tree, { ...readNxJson(tree), plugins: [plugin] });
+      addProjectConfiguration(tree, 'api', { root: 'apps/api', targets });
+      for (const [path, text] of Object.entries(files)) tree.write(path, text);
+      return tree;
+    }
+
+    it('rewrites the Dockerfile of a project whose target only the plugin infers (the README setup)', async () => {
+      const tree = inferred('nx-crossbake');
+      await crossCompileGenerator(tree, { project: 'api' });
+      expect(tree.read('apps/api/Dockerfile', 'utf-8')).toContain('FROM --platform=$BUILDPLATFORM golang:latest AS build');
+    });
+
+    it("defaults --target to the plugin's targetName and reads the plugin's platforms", async () => {
+      const tree = inferred({ plugin: 'nx-crossbake', options: { targetName: 'image', platforms: ['linux/amd64', 'linux/s390x'] } });
+      await crossCompileGenerator(tree, { project: 'api' });
+      expect(tree.read('apps/api/Dockerfile', 'utf-8')).toContain('AS build');
+      // The plugin's platforms reach normalizeOptions: a bad one is this target's problem.
+      const bad = inferred({ plugin: 'nx-crossbake', options: { targetName: 'image', platforms: ['linux/nope'] } });
+      await expect(crossCompileGenerator(bad, { project: 'api' })).rejects.toThrow(/api:image cannot be read:\n {2}- .*linux\/nope/);
+    });
+
+    it('merges a project.json target of the same name over the inferred one, as Nx does', async () => {
+      const targets = { 'docker-multiarch': { options: { file: '{projectRoot}/docker/api.Dockerfile' } } };
+      const tree = inferred('nx-crossbake', { 'apps/api/Dockerfile': 'FROM busybox\n', 'apps/api/docker/api.Dockerfile': CLASSIC }, targets);
+      await crossCompileGenerator(tree, { project: 'api' });
+      expect(tree.read('apps/api/docker/api.Dockerfile', 'utf-8')).toContain('AS build');
+    });
+
+    it('says why there is no target: the plugin is not registered, or infers none without a root Dockerfile', async () => {
+      await expect(crossCompileGenerator(inferred(undefined), { project: 'api' })).rejects.toThrow(
+        "project 'api' has no target 'docker-multiarch' and the nx-crossbake plugin is not registered in nx.json to infer one",
+      );
+      await expect(crossCompileGenerator(inferred('nx-crossbake', { 'apps/api/docker/Dockerfile': CLASSIC }), { project: 'api' })).rejects.toThrow(
+        "and the plugin infers 'docker-multiarch' only for a project with a Dockerfile at its root",
+      );
+    });
+  });
+
   it('names the missing target and the ones there are', async () => {
     await expect(crossCompileGenerator(workspace(), { project: 'api', target: 'image' })).rejects.toThrow(
-      "nx-crossbake:cross-compile: project 'api' has no target 'image' (it has docker-multiarch): pass --target=",
+      "nx-crossbake:cross-compile: project 'api' has no target 'image' (it has docker-multiarch) and the nx-crossbake plugin is not registered in nx.json to infer one: pass --target=",
     );
   });
 

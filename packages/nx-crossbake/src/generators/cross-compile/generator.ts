@@ -1,11 +1,12 @@
 import { logger, readNxJson, readProjectConfiguration, type ProjectConfiguration, type Tree } from '@nx/devkit';
 import { crossCompileDockerfile } from '../../lib/rewrite/cross-compile';
-import { pluginOptionsOf } from '../lib/plugin-entry';
+import { findPluginEntry, pluginOptionsOf } from '../lib/plugin-entry';
 import { treeBuildContext } from './build-context';
-import { findCgoSource } from './cgo-source';
+import { findCgoUse } from './cgo-source';
 import { unifiedDiff } from './line-diff';
 import type { CrossCompileGeneratorSchema } from './schema';
-import { readTargetInputs } from './target-inputs';
+import { inferredTargetName, readTargetInputs } from './target-inputs';
+import { DEFAULT_TARGET } from '../../executor-names';
 
 const NAME = 'nx-crossbake:cross-compile';
 
@@ -22,16 +23,18 @@ function readProject(tree: Tree, name: string): ProjectConfiguration {
  * lockfile proves node_modules platform-independent, moved to the build platform.
  */
 export default async function crossCompileGenerator(tree: Tree, raw: CrossCompileGeneratorSchema): Promise<void> {
-  const targetName = raw.target ?? 'docker-multiarch';
+  const nxJson = readNxJson(tree);
+  const plugin = findPluginEntry(nxJson) ? pluginOptionsOf(nxJson) : undefined;
+  const targetName = raw.target ?? inferredTargetName(plugin) ?? DEFAULT_TARGET;
   const project = readProject(tree, raw.project);
-  const inputs = readTargetInputs(project, targetName, pluginOptionsOf(readNxJson(tree)));
+  const inputs = readTargetInputs(tree, project, targetName, plugin);
   if (typeof inputs === 'string') throw new Error(`${NAME}: ${inputs}`);
   const before = tree.read(inputs.dockerfile, 'utf-8');
   if (before === null) throw new Error(`${NAME}: ${raw.project}:${targetName} builds ${inputs.dockerfile}, which does not exist`);
 
   const result = crossCompileDockerfile(before, {
     platforms: inputs.platforms,
-    cgoSource: findCgoSource(tree, project.root),
+    cgo: findCgoUse(tree, inputs.context),
     context: treeBuildContext(tree, inputs.context),
   });
   for (const step of result.rewritten) logger.info(`${NAME}: ${inputs.dockerfile}:${step.line} ${step.tool} now runs in stage '${step.buildStage}' on the build platform`);

@@ -1,29 +1,20 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { unifiedDiff } from './line-diff';
 
-/** GNU diff's own unified output, to hold ours to (its header lines carry file names and dates: dropped). */
-function gnuDiff(before: string, after: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'diff-'));
-  writeFileSync(join(dir, 'a'), before);
-  writeFileSync(join(dir, 'b'), after);
-  return spawnSync('diff', ['-U3', join(dir, 'a'), join(dir, 'b')], { encoding: 'utf8' }).stdout.split('\n').slice(2).join('\n').trimEnd();
+// GNU diff's own unified output for each pair, recorded once (its header lines carry file names and dates: dropped).
+// Both sides end in a newline: without one GNU diff adds a "\ No newline" marker.
+interface Recorded {
+  name: string;
+  before: string;
+  after: string;
+  hunks: string;
 }
-
-const lines = (...l: string[]) => l.join('\n');
+const { cases } = JSON.parse(readFileSync(join(__dirname, '__fixtures__', 'gnu-diff-u3.json'), 'utf8')) as { cases: Recorded[] };
 
 describe('unifiedDiff', () => {
-  it.each([
-    ['an insertion at the top', lines('a', 'b', 'c'), lines('x', 'y', 'a', 'b', 'c')],
-    ['a replaced line', lines('1', '2', '3', '4', '5', '6', '7', '8', '9', '10'), lines('1', '2', '3', '4', 'five', '6', '7', '8', '9', '10')],
-    ['two far changes, two hunks', lines(...'abcdefghijklmnop'.split('')), lines('A', ...'bcdefghijklmno'.split(''), 'P')],
-    ['a deletion at the end', lines('a', 'b', 'c', 'd'), lines('a', 'b')],
-    ['everything new', lines('a'), lines('b', 'c')],
-  ])('matches diff -u for %s', (_, before, after) => {
-    // Without a final newline GNU diff adds a "\ No newline" marker; both sides end in one here.
-    expect(unifiedDiff('Dockerfile', `${before}\n`, `${after}\n`).split('\n').slice(2).join('\n').trimEnd()).toBe(gnuDiff(`${before}\n`, `${after}\n`));
+  it.each(cases.map((c) => [c.name, c] as const))('matches diff -u for %s', (_, { before, after, hunks }) => {
+    expect(unifiedDiff('Dockerfile', before, after).split('\n').slice(2).join('\n')).toBe(hunks);
   });
 
   it('names the file and is empty when nothing changed', () => {

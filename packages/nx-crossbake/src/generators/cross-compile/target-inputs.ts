@@ -1,10 +1,15 @@
 /**
- * The Dockerfile, build context and platforms a multiarch target builds, read from its options as the
- * executor reads them (`file`, default `<projectRoot>/Dockerfile`; `context`, default the project root;
- * `platforms` as a list or CSV), else the plugin's nx.json entry.
+ * The Dockerfile, build context and platforms a multiarch target builds. A generator reads project.json
+ * from the Tree, which never holds inferred targets, so the target is put together as Nx would: the
+ * plugin's inferred target (when the plugin is registered and the project has a Dockerfile at its root)
+ * with the project.json target merged over it. The defaults of `file`, `context` and `platforms` are the
+ * executor's own, applied by normalizeOptions, so the generator reads what the build will read.
  */
-import { posix } from 'node:path';
-import { joinPathFragments, type ProjectConfiguration } from '@nx/devkit';
+import { joinPathFragments, type ProjectConfiguration, type TargetConfiguration, type Tree } from '@nx/devkit';
+import { inferredTarget, inferredTargetName as pluginTargetName } from '../../plugins/inferred-targets';
+import { normalizeOptions } from '../../lib/options/normalize';
+import { InvalidOptionsError } from '../../lib/errors';
+import type { MultiarchExecutorSchema } from '../../executors/multiarch/schema';
 import type { PluginEntryOptions } from '../lib/plugin-entry';
 
 export interface TargetInputs {
@@ -14,22 +19,38 @@ export interface TargetInputs {
   platforms: string[];
 }
 
-const DEFAULT_PLATFORMS = ['linux/amd64', 'linux/arm64'];
+/** The plugin's nx.json entry: undefined when it is not registered. */
+export type RegisteredPlugin = PluginEntryOptions | undefined;
 
-const list = (value: unknown): string[] | undefined => {
-  if (typeof value === 'string') return value.split(',').map((p) => p.trim()).filter(Boolean);
-  return Array.isArray(value) ? value.filter((p): p is string => typeof p === 'string') : undefined;
-};
+/** The name the plugin gives its inferred target, read as the plugin reads it. */
+export const inferredTargetName = (plugin: RegisteredPlugin): string | undefined => (plugin === undefined ? undefined : pluginTargetName(plugin));
 
-export function readTargetInputs(project: ProjectConfiguration, targetName: string, plugin: PluginEntryOptions): TargetInputs | string {
-  const target = project.targets?.[targetName];
+/** The target as Nx merges it: an explicit target with the same (or no) executor adds its options to the inferred one's. */
+function mergedTarget(explicit: TargetConfiguration | undefined, inferred: TargetConfiguration | undefined): TargetConfiguration | undefined {
+  if (explicit === undefined || inferred === undefined) return explicit ?? inferred;
+  if (explicit.executor !== undefined && explicit.executor !== inferred.executor) return explicit;
+  return { ...inferred, ...explicit, options: { ...inferred.options, ...explicit.options } };
+}
+
+export function readTargetInputs(tree: Tree, project: ProjectConfiguration, targetName: string, plugin: RegisteredPlugin): TargetInputs | string {
+  const name = project.name ?? project.root;
+  const infers = targetName === inferredTargetName(plugin) && tree.isFile(joinPathFragments(project.root, 'Dockerfile'));
+  const target = mergedTarget(project.targets?.[targetName], infers ? inferredTarget(name, plugin ?? {}, targetName) : undefined);
   if (target === undefined) {
     const names = Object.keys(project.targets ?? {});
-    return `project '${project.name}' has no target '${targetName}'${names.length ? ` (it has ${names.join(', ')})` : ''}: pass --target=<the nx-crossbake:multiarch target>, or add one with \`nx g nx-crossbake:configuration --project=${project.name}\``;
+    const why = plugin === undefined ? 'and the nx-crossbake plugin is not registered in nx.json to infer one' : `and the plugin infers '${inferredTargetName(plugin)}' only for a project with a Dockerfile at its root`;
+    return `project '${name}' has no target '${targetName}'${names.length ? ` (it has ${names.join(', ')})` : ''} ${why}: pass --target=<the nx-crossbake:multiarch target>, or add one with \`nx g nx-crossbake:configuration --project=${name}\``;
   }
   const options = (target.options ?? {}) as Record<string, unknown>;
-  const path = (value: string) => value.replace(/^\{projectRoot\}\/?/, `${project.root}/`).replace(/^\{workspaceRoot\}\/?/, '');
-  const file = typeof options.file === 'string' ? path(options.file) : joinPathFragments(project.root, 'Dockerfile');
-  const context = posix.normalize(typeof options.context === 'string' ? path(options.context) || '.' : project.root || '.').replace(/\/$/, '') || '.';
-  return { dockerfile: file, context, platforms: list(options.platforms) ?? plugin.platforms ?? DEFAULT_PLATFORMS };
+  const path = (value: unknown) => (typeof value === 'string' ? value.replace(/^\{projectRoot\}\/?/, `${project.root}/`).replace(/^\{workspaceRoot\}\/?/, '') || '.' : value);
+  // Only the three options the rewrite reads, so a build-time problem (an unset secret variable, say) never stops it;
+  // `outputs` keeps normalizeOptions from asking what the build would produce, which the rewrite does not care about.
+  const raw = { file: path(options.file), context: path(options.context), platforms: options.platforms, outputs: ['type=cacheonly'] } as MultiarchExecutorSchema;
+  try {
+    const normalized = normalizeOptions(raw, { name, root: project.root, targetName });
+    return { dockerfile: normalized.file, context: normalized.context, platforms: normalized.platforms };
+  } catch (error) {
+    if (!(error instanceof InvalidOptionsError)) throw error;
+    return `${name}:${targetName} cannot be read:\n${error.problems.map((p) => `  - ${p}`).join('\n')}`;
+  }
 }

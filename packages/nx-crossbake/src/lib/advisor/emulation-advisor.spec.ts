@@ -128,6 +128,15 @@ describe('formatEmulationAdvice', () => {
     ]);
   });
 
+  it.each([
+    ['npm ci', '  to move the npm/pnpm installs to the build platform where the lockfile proves node_modules the same on every platform, run: nx g nx-crossbake:cross-compile --project=web (add --dry-run to see what it would do first)'],
+    ['pnpm install', '  to move the npm/pnpm installs to the build platform where the lockfile proves node_modules the same on every platform, run: nx g nx-crossbake:cross-compile --project=web (add --dry-run to see what it would do first)'],
+    // yarn v1 lockfiles record no install scripts: the generator only explains.
+    ['yarn install', '  to see which of these steps can move to the build platform, run: nx g nx-crossbake:cross-compile --project=web --dry-run'],
+  ])('points %s at the generator, which decides from the lockfile', (tool, last) => {
+    expect(formatEmulationAdvice('web:docker-multiarch', ['linux/arm64'], [advice(4, '0', tool, 'h')]).split('\n').at(-1)).toBe(last);
+  });
+
   describe('ends with the generator command for the task', () => {
     const go = [advice(7, 'build', 'go build', 'h')];
     it.each([

@@ -80,15 +80,19 @@ export function formatEmulationAdvice(taskId: string, platforms: readonly string
   ].join('\n');
 }
 
-// The tools the cross-compile generator rewrites; for the others it says why it cannot.
-const REWRITTEN_TOOLS = new Set(['go build', 'go install']);
+// What the cross-compile generator moves: Go compiles unless it finds a reason not to, npm/pnpm installs only
+// when their lockfile proves node_modules the same on every platform (it decides; --dry-run shows what it would do).
+// For the other tools it says why it cannot.
+const GO_COMPILES = new Set(['go build', 'go install']);
+const NODE_INSTALLS = new Set(['npm ci', 'npm install', 'pnpm install']);
 
 /** The last line: the generator that fixes what it can, for the task (`<project>:<target>[:<configuration>]`). */
 function fixCommand(taskId: string, advice: readonly EmulationAdvice[]): string {
   const at = taskId.indexOf(':', 1);
   const [project, target] = at < 0 ? [taskId, undefined] : [taskId.slice(0, at), taskId.slice(at + 1).split(':')[0]];
   const command = `nx g nx-crossbake:cross-compile --project=${project}${target && target !== 'docker-multiarch' ? ` --target=${target}` : ''}`;
-  return advice.some((a) => REWRITTEN_TOOLS.has(a.tool))
-    ? `  to move the Go compiles to the build platform, run: ${command}`
+  if (advice.some((a) => GO_COMPILES.has(a.tool))) return `  to move the Go compiles to the build platform, run: ${command}`;
+  return advice.some((a) => NODE_INSTALLS.has(a.tool))
+    ? `  to move the npm/pnpm installs to the build platform where the lockfile proves node_modules the same on every platform, run: ${command} (add --dry-run to see what it would do first)`
     : `  to see which of these steps can move to the build platform, run: ${command} --dry-run`;
 }

@@ -13,6 +13,7 @@ import { adviceReason } from './advice-reasons';
 import { layoutDockerfile, spanLines, type DockerfileLayout, type InstructionSpan } from './dockerfile-spans';
 import { judgeGoStep } from './go-step';
 import { isGoOnlyRun } from './go-only';
+import { twinProblem } from './twin-problems';
 import type { MoveVerdict } from './move-verdict';
 import { isNodeInstall, judgeNodeStep, type NodeContext } from './node/node-step';
 import type { StageCopy } from './node/context-copies';
@@ -22,8 +23,8 @@ import { renumberStageRefs } from './stage-refs';
 export interface CrossCompileOptions {
   /** The target's platforms; any of them may be the emulated one, depending on the machine that builds. */
   platforms: readonly string[];
-  /** A project source file that imports "C", if any: then CGO_ENABLED=0 would break the build. */
-  cgoSource?: string;
+  /** Why the Go build uses cgo, as found outside the Dockerfile (a source that imports "C", a cgo module in go.mod). */
+  cgo?: string;
   /** The target's build context, where Node installs find their lockfile; without it no install moves. */
   context?: NodeContext;
 }
@@ -75,7 +76,8 @@ interface StagePlan {
 const GO_TOOLS = new Set(['go build', 'go install']);
 const MARK = '# nx-crossbake:cross-compile: the compile runs on the build machine and cross-compiles for each target platform (docs/cross-compile.md)';
 const NODE_MARK = '# nx-crossbake:cross-compile: the install runs on the build machine; the lockfile proves node_modules the same on every platform (docs/cross-compile.md)';
-const CROSS_ENV = ['ARG TARGETOS TARGETARCH TARGETVARIANT', 'ENV CGO_ENABLED=0 GOOS=$TARGETOS GOARCH=$TARGETARCH GOARM=${TARGETVARIANT#v}'];
+// GOARM is exported in each compile's shell instead (goarm.ts says why); TARGETVARIANT is declared for it.
+const CROSS_ENV = ['ARG TARGETOS TARGETARCH TARGETVARIANT', 'ENV CGO_ENABLED=0 GOOS=$TARGETOS GOARCH=$TARGETARCH'];
 
 function stagesOf(layout: DockerfileLayout): Stage[] {
   const stages: Stage[] = [];
@@ -101,9 +103,13 @@ function uniqueName(base: string, taken: Set<string>): string {
 }
 
 /** The plan for one stage, or the reason none of its steps can move. `moved`: the advisor's tool by RUN line. */
-function planStage(stage: Stage, layout: DockerfileLayout, moved: ReadonlyMap<number, string>, options: CrossCompileOptions): Omit<StagePlan, 'buildName'> | string {
-  if (options.cgoSource && [...moved.values()].some((tool) => GO_TOOLS.has(tool))) return `${options.cgoSource} imports "C": CGO_ENABLED=0 would fail, and cgo needs a C cross-compiler per target (xx-go from tonistiigi/xx)`;
+function planStage(stage: Stage, stages: readonly Stage[], layout: DockerfileLayout, moved: ReadonlyMap<number, string>, options: CrossCompileOptions): Omit<StagePlan, 'buildName'> | string {
+  if (options.cgo && [...moved.values()].some((tool) => GO_TOOLS.has(tool))) return `${options.cgo}: CGO_ENABLED=0 would fail or build a stub, and cgo needs a C cross-compiler per target (xx-go from tonistiigi/xx)`;
   if (stage.platform !== undefined) return `the stage is pinned to --platform=${stage.platform}: it is not built per target`;
+  const base = stages.find((s) => s.index < stage.index && (s.name?.toLowerCase() === stage.image.toLowerCase() || String(s.index) === stage.image));
+  if (base) {
+    return `the stage is FROM the earlier stage ${base.name ? `'${base.name}'` : base.index}: BuildKit ignores --platform on a stage reference, so the twin would inherit that stage's platform and still compile emulated; move the compile to a stage FROM an image`;
+  }
   const image = stage.image.toLowerCase();
   if (image === 'scratch') return 'the stage is FROM scratch';
   let state: StageState = initialState(stage.image);
@@ -113,7 +119,7 @@ function planStage(stage: Stage, layout: DockerfileLayout, moved: ReadonlyMap<nu
   for (const [k, span] of stage.body.entries()) {
     const tool = moved.get(span.instruction.line);
     if (tool !== undefined) {
-      const verdict = judgeStep(tool, span.instruction, layout, state, copies, options);
+      const verdict = judgeStep(tool, span, layout, state, copies, options);
       if (!verdict.ok) return `line ${span.instruction.line}: ${verdict.reason}`;
       compiles.set(k, verdict);
       users.set(k, state.user);
@@ -125,12 +131,14 @@ function planStage(stage: Stage, layout: DockerfileLayout, moved: ReadonlyMap<nu
   const goOnly = new Set(
     stage.body.flatMap((span, k) => (k < last && !compiles.has(k) && isGoOnlyRun(span.instruction, layout.lines, layout.escape) ? [k] : [])),
   );
-  return { stage, compiles, goOnly, users, last };
+  const problem = twinProblem(stage.body, layout, compiles, goOnly, last);
+  return problem ?? { stage, compiles, goOnly, users, last };
 }
 
-function judgeStep(tool: string, run: InstructionSpan['instruction'], layout: DockerfileLayout, state: StageState, copies: readonly StageCopy[], options: CrossCompileOptions): MoveVerdict {
+function judgeStep(tool: string, span: InstructionSpan, layout: DockerfileLayout, state: StageState, copies: readonly StageCopy[], options: CrossCompileOptions): MoveVerdict {
+  const run = span.instruction;
   if (isNodeInstall(tool)) return judgeNodeStep(run, layout.lines, layout.escape, { workdir: state.workdir, copies: [...copies], context: options.context });
-  const verdict = judgeGoStep(run, layout.lines, layout.escape, state);
+  const verdict = judgeGoStep(run, layout.lines, layout.lines.slice(span.start, span.end + 1), layout.escape, state);
   return verdict.ok ? { ...verdict, prelude: CROSS_ENV } : verdict;
 }
 
@@ -150,7 +158,7 @@ export function crossCompileDockerfile(text: string, options: CrossCompileOption
   for (const a of advice) if (!isMoved(a.tool)) skipped.push(skip(a, adviceReason(a.tool)));
   for (const stage of new Set(movable.map((a) => stageOfLine(a.line)))) {
     const mine = movable.filter((a) => stageOfLine(a.line) === stage);
-    const plan = planStage(stage, layout, new Map(mine.map((a) => [a.line, a.tool])), options);
+    const plan = planStage(stage, stages, layout, new Map(mine.map((a) => [a.line, a.tool])), options);
     if (typeof plan === 'string') {
       skipped.push(...mine.map((a) => skip(a, plan)));
       continue;

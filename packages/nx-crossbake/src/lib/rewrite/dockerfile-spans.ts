@@ -27,10 +27,10 @@ export interface DockerfileLayout {
   spans: InstructionSpan[];
 }
 
-const skippable = (line: string) => line.trim() === '' || line.trimStart().startsWith('#');
+export const skippable = (line: string) => line.trim() === '' || line.trimStart().startsWith('#');
 
 /** The last line of the instruction's continuation, walking as the parser does (comments inside are skipped). */
-function headEnd(lines: readonly string[], start: number, escape: string): number {
+export function headEnd(lines: readonly string[], start: number, escape: string): number {
   const continued = (line: string) => line.replace(/[ \t]+$/, '').endsWith(escape);
   let i = start;
   let last = start;
@@ -64,6 +64,5 @@ export function layoutDockerfile(text: string): DockerfileLayout {
   return { escape, lines, eol, bom, spans };
 }
 
-/** The lines of a span, from its leading comments (or from its first line) to its last. */
-export const spanLines = (layout: DockerfileLayout, span: InstructionSpan, withLead = true): string[] =>
-  layout.lines.slice(withLead ? span.lead : span.start, span.end + 1);
+/** The lines of a span, from its leading comments to its last. */
+export const spanLines = (layout: DockerfileLayout, span: InstructionSpan): string[] => layout.lines.slice(span.lead, span.end + 1);

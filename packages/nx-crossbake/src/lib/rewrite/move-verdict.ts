@@ -10,3 +10,5 @@ export type MoveVerdict =
       prelude: readonly string[];
     }
   | { ok: false; reason: string };
+
+export const refuse = (reason: string): MoveVerdict => ({ ok: false, reason });

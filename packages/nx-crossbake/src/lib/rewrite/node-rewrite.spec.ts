@@ -67,6 +67,10 @@ describe('crossCompileDockerfile: Node installs', () => {
     expect(out).toContain('COPY --from=web-build /src/web/node_modules /src/web/node_modules\nCOPY --from=web-build /src/web/pnpm-lock.yaml /src/web/pnpm-lock.yaml\nRUN cd /src/web && pnpm run build\n');
   });
 
+  it('moves an install next to commands that leave nothing', () => {
+    expect(rewrite(APP.replace('RUN npm ci', 'RUN set -e && echo installing && npm ci')).rewritten).toHaveLength(1);
+  });
+
   it('moves an install whose output goes to /dev/null', () => {
     expect(rewrite(APP.replace('RUN npm ci', 'RUN npm ci --no-audit > /dev/null 2>&1')).rewritten).toHaveLength(1);
   });
@@ -84,6 +88,9 @@ describe('crossCompileDockerfile: Node installs', () => {
       ['a root postinstall', install(), { 'package.json': '{"scripts":{"postinstall":"node x.js"}}', 'package-lock.json': PURE }, /^line 4: apps\/web\/package.json: package.json's `postinstall` script runs/],
       ['the project\'s own build in the RUN', install('RUN npm ci && npm run build'), { 'package.json': MANIFEST, 'package-lock.json': PURE }, /also runs `npm run`/],
       ['output sent to a file', install('RUN npm ci > /var/log/npm.log'), { 'package.json': MANIFEST, 'package-lock.json': PURE }, /the install writes to `\/var\/log\/npm.log`, which the final stage would not receive/],
+      // The same judgement of the RUN's other commands as for Go (shell-effects.ts): a print is fine, a write is not.
+      ['another command writing a file', install('RUN echo hi > /etc/motd && npm ci'), { 'package.json': MANIFEST, 'package-lock.json': PURE }, /the RUN also writes `\/etc\/motd`, which the final stage would not receive \(it receives node_modules only\)/],
+      ['mkdir in the RUN', install('RUN mkdir -p /app/cache && npm ci'), { 'package.json': MANIFEST, 'package-lock.json': PURE }, /the RUN also writes `\/app\/cache`/],
       ['an unknown working directory', lines('FROM node:20', 'COPY package*.json /app/', 'RUN npm ci'), { 'package.json': MANIFEST, 'package-lock.json': PURE }, /working directory of the install is unknown/],
     ])('%s', (_, dockerfile, files, reason) => {
       const result = rewrite(dockerfile, files as Record<string, string>);

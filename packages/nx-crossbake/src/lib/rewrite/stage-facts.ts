@@ -1,6 +1,7 @@
 /**
  * What a stage's instructions tell about the environment of a later step: its working directory, where
- * `go install` writes, whether ENV turns cgo on, and the USER that would own what a RUN writes. Values the
+ * `go install` writes, whether ENV or ARG turns cgo on (or leaves it to the build), and the USER that would
+ * own what a RUN writes. Values the
  * Dockerfile cannot know (an ARG passed from outside, an ENV of an unknown image) stay unknown rather than
  * guessed. For golang images the official image's layout is known: GOPATH=/go, WORKDIR /go.
  */
@@ -13,6 +14,8 @@ export interface StageState extends StageFacts {
   variables: Map<string, VariableValue>;
   /** `USER` as written, so COPY can give the artifact the owner the RUN would have given it. */
   user?: string;
+  /** ENV set CGO_ENABLED: an ARG of the same name no longer changes it, as in a RUN's environment. */
+  cgoByEnv?: boolean;
 }
 
 const GOLANG_IMAGE = /(^|\/)golang(:|@|$)/;
@@ -24,7 +27,7 @@ export function isGolangImage(image: string): boolean {
 export function initialState(image: string): StageState {
   const golang = isGolangImage(image);
   const variables = new Map<string, VariableValue>(golang ? [['GOPATH', '/go']] : []);
-  return { variables, workdir: golang ? '/go' : undefined, installDir: golang ? '/go/bin' : undefined, cgoEnv: false };
+  return { variables, workdir: golang ? '/go' : undefined, installDir: golang ? '/go/bin' : undefined };
 }
 
 /** Expands a word when every variable it names is known here; an image's own ENV is not. */
@@ -49,6 +52,12 @@ function assignments(args: string, escape: string): Array<[string, string]> {
   return words.map((word) => word.split(/=(.*)/s) as [string, string]);
 }
 
+/** Why CGO_ENABLED as set by ENV or ARG keeps cgo on, or undefined when it is a literal 0. */
+function cgoReason(keyword: string, raw: string, value: string | undefined): string | undefined {
+  if (value === '0') return undefined;
+  return value === undefined ? `${keyword} CGO_ENABLED=${raw} has a value unknown here` : `${keyword} CGO_ENABLED=${value} turns cgo on`;
+}
+
 /** The state after one instruction of the stage. */
 export function advanceState(state: StageState, instruction: DockerfileInstruction, escape: string): StageState {
   const next: StageState = { ...state, variables: new Map(state.variables) };
@@ -57,12 +66,19 @@ export function advanceState(state: StageState, instruction: DockerfileInstructi
       for (const [name, raw] of assignments(instruction.args, escape)) {
         const value = expandKnown(raw ?? '', next.variables, escape);
         next.variables.set(name, value ?? UNKNOWN);
-        if (name === 'CGO_ENABLED') next.cgoEnv = value !== '0';
+        if (name === 'CGO_ENABLED') {
+          next.cgo = cgoReason('ENV', raw ?? '', value);
+          next.cgoByEnv = true;
+        }
       }
       break;
     case 'ARG':
       for (const word of splitWords(instruction.args, escape)) {
         const [name, raw] = word.split(/=(.*)/s);
+        if (name === 'CGO_ENABLED' && !next.cgoByEnv) {
+          // Without a default the value comes from --build-arg (or a global ARG), which the Dockerfile does not show.
+          next.cgo = raw === undefined ? 'ARG CGO_ENABLED without a default takes its value from the build (--build-arg), unknown here' : cgoReason('ARG', raw, expandKnown(raw, next.variables, escape));
+        }
         if (next.variables.has(name) && raw === undefined) continue;
         next.variables.set(name, raw === undefined ? UNKNOWN : (expandKnown(raw, next.variables, escape) ?? UNKNOWN));
       }

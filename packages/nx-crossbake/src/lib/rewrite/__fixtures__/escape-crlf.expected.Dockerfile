@@ -4,8 +4,8 @@ FROM --platform=$BUILDPLATFORM golang:1.22 AS build-build
 WORKDIR /src
 ENV GOBIN=/opt/bin
 ARG TARGETOS TARGETARCH TARGETVARIANT
-ENV CGO_ENABLED=0 GOOS=$TARGETOS GOARCH=$TARGETARCH GOARM=${TARGETVARIANT#v}
-RUN go mod download `
+ENV CGO_ENABLED=0 GOOS=$TARGETOS GOARCH=$TARGETARCH
+RUN export GOARM="${TARGETVARIANT#v}"; go mod download `
     && go build -o /opt/bin/ .
 
 FROM golang:1.22 AS build

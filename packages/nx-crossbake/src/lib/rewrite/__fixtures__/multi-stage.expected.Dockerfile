@@ -14,9 +14,9 @@ RUN --mount=type=cache,target=/go/pkg/mod \
 COPY . .
 USER nobody
 ARG TARGETOS TARGETARCH TARGETVARIANT
-ENV CGO_ENABLED=0 GOOS=$TARGETOS GOARCH=$TARGETARCH GOARM=${TARGETVARIANT#v}
+ENV CGO_ENABLED=0 GOOS=$TARGETOS GOARCH=$TARGETARCH
 RUN --mount=type=cache,target=/go/pkg/mod --mount=type=cache,target=/root/.cache/go-build \
-    go build -trimpath -o /out/api ./cmd/api
+    export GOARM="${TARGETVARIANT#v}"; go build -trimpath -o /out/api ./cmd/api
 
 FROM golang:${GO_VERSION} AS api
 ENV GOFLAGS=-mod=mod

@@ -9,8 +9,9 @@ import { posix } from 'node:path';
 import type { DockerfileInstruction } from '../../graph/dockerfile-instructions';
 import { parseRunCommands, unwrapEnv } from '../../advisor/run-commands';
 import { detectHeavyTool } from '../../advisor/heavy-steps';
-import type { MoveVerdict } from '../move-verdict';
+import { refuse, type MoveVerdict } from '../move-verdict';
 import { literal, resolvePath } from '../image-paths';
+import { commandName, sideEffectsOf, splitRedirects } from '../shell-effects';
 import { contextSourceOf, type BuildContext, type StageCopy } from './context-copies';
 import { readInstallCommand, type InstallCommand, type PackageManager } from './install-command';
 import { parsePackageLock, parsePnpmLock, yarnLockReason, type Lockfile } from './lockfile';
@@ -31,34 +32,16 @@ export interface NodeStepFacts {
 }
 
 const INSTALL_TOOLS = new Set(['npm ci', 'npm install', 'pnpm install', 'yarn install']);
-const STEERING = new Set(['cd', 'set', 'true', ':', 'export']);
-const LOCKFILES: Record<PackageManager, readonly string[]> = {
+export const LOCKFILES: Record<PackageManager, readonly string[]> = {
   // npm prefers the shrinkwrap when both exist.
   npm: ['npm-shrinkwrap.json', 'package-lock.json'],
   pnpm: ['pnpm-lock.yaml'],
   yarn: ['yarn.lock'],
 };
-const REDIRECT = /^(\d*|&)(>>?|<)(.*)$/s;
-
-const refuse = (reason: string): MoveVerdict => ({ ok: false, reason });
+const NOT_RECEIVED = '(it receives node_modules only): give the install a RUN of its own';
 
 export function isNodeInstall(tool: string): boolean {
   return INSTALL_TOOLS.has(tool);
-}
-
-/** The command's words without its redirections, or why one matters: a file it writes would not reach the final stage. */
-function withoutRedirects(words: readonly string[]): string[] | string {
-  const kept: string[] = [];
-  for (let i = 0; i < words.length; i++) {
-    const redirect = words[i].match(REDIRECT);
-    if (!redirect) {
-      kept.push(words[i]);
-      continue;
-    }
-    const target = redirect[3] || words[++i] || '';
-    if (target !== '/dev/null' && !/^&\d$/.test(target)) return `the install writes to \`${target}\`, which the final stage would not receive`;
-  }
-  return kept;
 }
 
 /** The install of the RUN and the folder it runs in, or why the RUN cannot move. */
@@ -66,20 +49,20 @@ function readRun(run: DockerfileInstruction, lines: readonly string[], escape: s
   let cwd = workdir;
   let found: { install: InstallCommand; dir: string | undefined } | undefined;
   for (const words of parseRunCommands(run, lines, escape).map(unwrapEnv)) {
-    const name = (words[0] ?? '').slice((words[0] ?? '').lastIndexOf('/') + 1);
-    if (name === 'cd') {
+    if (commandName(words) === 'cd') {
       cwd = words[1] !== undefined && literal(words[1]) ? resolvePath(cwd, words[1]) : undefined;
       continue;
     }
-    if (STEERING.has(name)) continue;
     const tool = detectHeavyTool(words);
     if (tool === undefined || !INSTALL_TOOLS.has(tool)) {
-      const what = /^(npm|pnpm|yarn)$/.test(name) && words[1] ? `${name} ${words[1]}` : name;
-      return `the RUN also runs \`${what}\`, whose effects would not reach the final stage (it receives node_modules only): give the install a RUN of its own`;
+      const written = sideEffectsOf(words, cwd);
+      if (typeof written === 'string') return `${written} ${NOT_RECEIVED}`;
+      if (written.length > 0) return `the RUN also writes \`${written[0]}\`, which the final stage would not receive ${NOT_RECEIVED}`;
+      continue;
     }
     if (found) return 'the RUN installs twice: give each install a RUN of its own';
-    const plain = withoutRedirects(words);
-    if (typeof plain === 'string') return plain;
+    const { words: plain, writes } = splitRedirects(words);
+    if (writes.length > 0) return `the install writes to \`${writes[0]}\`, which the final stage would not receive`;
     const install = readInstallCommand(plain);
     if (typeof install === 'string') return install;
     found = { install, dir: cwd };
