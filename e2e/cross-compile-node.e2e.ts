@@ -14,6 +14,7 @@ import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { imageRef, REGISTRY, run, runImage, SETUP_OPTIONS, Workspace, type CommandResult, type ServiceSpec } from './support/workspace';
+import { coldNxRun } from './support/cold-build';
 
 const PLATFORMS = ['linux/amd64', 'linux/arm64', 'linux/arm/v7'];
 const NODE = `${REGISTRY}/crossbake/node:latest`;
@@ -85,19 +86,9 @@ interface Build {
   npmSteps: string[];
 }
 
-/** Cold builds: this file's own builder loses its cache, so a step of an earlier run is never reused. */
-function prune(): void {
-  if (run('docker', ['buildx', 'inspect', BUILDER]).code !== 0) return;
-  const pruned = run('docker', ['buildx', 'prune', '--builder', BUILDER, '--all', '--force']);
-  if (pruned.code !== 0) throw new Error(`pruning ${BUILDER} failed:\n${pruned.output}`);
-}
-
 function build(ws: Workspace, project: string): Build {
-  prune();
-  const started = Date.now();
-  const result = ws.nx(['run', `${project}:docker-multiarch`]);
-  const seconds = (Date.now() - started) / 1000;
-  if (result.code !== 0) throw new Error(`nx run ${project}:docker-multiarch failed:\n${result.output}`);
+  const result = coldNxRun(ws, BUILDER, project);
+  const seconds = result.seconds;
   // Bake names the target first: `#9 [web linux/arm64 4/6] RUN npm ci`, `#9 [web linux/amd64->arm64 build 4/4] RUN npm ci`.
   const npmSteps = [...result.output.matchAll(/^#\d+ \[(?:[\w-]+ )?(linux\/\S+) [^\]]*\] RUN npm ci$/gm)].map((m) => m[1]);
   return { seconds, output: result.output, prints: Object.fromEntries(PLATFORMS.map((p) => [p, runImage(imageRef(project), p)])), npmSteps };

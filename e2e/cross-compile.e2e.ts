@@ -8,6 +8,7 @@
  * the ledger has a go.mod and downloads modules in its build stage: the generator meets both.
  */
 import { BASE_IMAGE, imageRef, REGISTRY, run, runImage, SETUP_OPTIONS, Workspace, type ServiceSpec } from './support/workspace';
+import { coldNxRun } from './support/cold-build';
 
 const PLATFORMS = ['linux/amd64', 'linux/arm64', 'linux/arm/v7'];
 const GOLANG = `${REGISTRY}/crossbake/golang:latest`;
@@ -341,18 +342,9 @@ interface Build {
   compile: Record<string, number>;
 }
 
-function prune(): void {
-  if (run('docker', ['buildx', 'inspect', BUILDER]).code !== 0) return;
-  const pruned = run('docker', ['buildx', 'prune', '--builder', BUILDER, '--all', '--force']);
-  if (pruned.code !== 0) throw new Error(`pruning ${BUILDER} failed:\n${pruned.output}`);
-}
-
 function build(ws: Workspace, project: string): Build {
-  prune();
-  const started = Date.now();
-  const result = ws.nx(['run', `${project}:docker-multiarch`]);
-  const seconds = (Date.now() - started) / 1000;
-  if (result.code !== 0) throw new Error(`nx run ${project}:docker-multiarch failed:\n${result.output}`);
+  const result = coldNxRun(ws, BUILDER, project);
+  const seconds = result.seconds;
   const done: Build = { seconds, output: result.output, prints: {}, machine: {}, compile: {} };
   for (const platform of PLATFORMS) {
     done.prints[platform] = runImage(imageRef(project), platform);
