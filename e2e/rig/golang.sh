@@ -14,16 +14,12 @@
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-RIG_DIR=${CROSSBAKE_RIG_DIR:-/var/lib/crossbake-rig}
-REGISTRY=${CROSSBAKE_REGISTRY:-127.0.0.1:5000}
-BASE_IMAGE="$REGISTRY/crossbake/busybox:1"
-GOLANG_IMAGE="$REGISTRY/crossbake/golang"
 GO_PACKAGE=golang-1.19
-PLATFORMS=linux/amd64,linux/arm64,linux/arm/v7
 
 # setup.sh's helpers (log, die, private_apt, apt_download, standin_*): one private apt for the whole rig.
 # shellcheck source=setup.sh
-source "$HERE/setup.sh"
+source "$HERE/setup.sh" # also RIG_DIR, REGISTRY, BASE_IMAGE and PLATFORMS
+GOLANG_IMAGE="$REGISTRY/crossbake/golang"
 
 RECIPE=$(sha256sum "${BASH_SOURCE[0]}" | cut -c1-12)
 

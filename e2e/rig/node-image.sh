@@ -16,17 +16,13 @@
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-RIG_DIR=${CROSSBAKE_RIG_DIR:-/var/lib/crossbake-rig}
-REGISTRY=${CROSSBAKE_REGISTRY:-127.0.0.1:5000}
-BASE_IMAGE="$REGISTRY/crossbake/busybox:1"
-NODE_IMAGE="$REGISTRY/crossbake/node"
-PLATFORMS=linux/amd64,linux/arm64,linux/arm/v7
 # Never followed: build-time tooling of node-gyp and maintainer-script helpers (see above).
 NOT_FOLLOWED="ca-certificates debconf perl-base dpkg gyp python3 libnode-dev libuv1-dev libssl-dev eslint webpack terser handlebars"
 
 # setup.sh's helpers (log, die, private_apt, apt_download, standin_*): one private apt for the whole rig.
 # shellcheck source=setup.sh
-source "$HERE/setup.sh"
+source "$HERE/setup.sh" # also RIG_DIR, REGISTRY, BASE_IMAGE and PLATFORMS
+NODE_IMAGE="$REGISTRY/crossbake/node"
 
 RECIPE=$(sha256sum "${BASH_SOURCE[0]}" | cut -c1-12)
 
