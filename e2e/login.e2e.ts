@@ -88,7 +88,12 @@ esac
     );
     chmodSync(join(ws.dir, `.shim/docker-credential-${HELPER}`), 0o755);
     const asUser = { DOCKER_CONFIG: userDir, PATH: `${join(ws.dir, '.shim')}:${process.env.PATH}` };
-    const seeded = run('docker', ['buildx', 'imagetools', 'create', '-t', `${HELPER_REGISTRY}/${base}:1`, BASE_IMAGE], { env: asUser });
+    // Seeding, not under test: the rig's registry (distribution 2.8) can fail a copy whose parallel uploads of one
+    // blob race ("provided digest did not match uploaded content", seen once in CI); a second copy finds the blobs.
+    let seeded = run('docker', ['buildx', 'imagetools', 'create', '-t', `${HELPER_REGISTRY}/${base}:1`, BASE_IMAGE], { env: asUser });
+    for (let attempt = 2; seeded.code !== 0 && attempt <= 3; attempt++) {
+      seeded = run('docker', ['buildx', 'imagetools', 'create', '-t', `${HELPER_REGISTRY}/${base}:1`, BASE_IMAGE], { env: asUser });
+    }
     if (seeded.code !== 0) throw new Error(`could not put the private base in ${HELPER_REGISTRY}:\n${seeded.output}`);
     writeFileSync(helperLog, '');
 
