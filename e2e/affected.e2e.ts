@@ -1,19 +1,7 @@
+import { commitAsMain, commitChange, git } from './support/git';
 import { BASE_IMAGE, imageRef, run, runImage, Workspace } from './support/workspace';
 
 const PLATFORMS = ['linux/amd64', 'linux/arm64'];
-
-function git(ws: Workspace, ...args: string[]): string {
-  const result = run('git', args, { cwd: ws.dir });
-  if (result.code !== 0) throw new Error(`git ${args.join(' ')} failed:\n${result.output}`);
-  return result.stdout.trim();
-}
-
-function commitChange(ws: Workspace, branch: string, path: string, content: string) {
-  git(ws, 'checkout', '-q', '-B', branch, 'main');
-  ws.write(path, content);
-  git(ws, 'add', '-A');
-  git(ws, 'commit', '-q', '-m', `change ${path}`);
-}
 
 /** The bake file of the last bake the workspace ran. */
 function lastBake(ws: Workspace): { target: Record<string, { contexts?: Record<string, string> }> } {
@@ -63,11 +51,7 @@ describe('affected builds with images built FROM sibling images', () => {
     builder.targets['docker-affected'] = { executor: 'nx-crossbake:affected' };
     ws.write('tools/builder/project.json', JSON.stringify(builder, null, 2));
     ws.write('.gitignore', 'node_modules\ndist\ntmp\n.nx\n.shim\n');
-    git(ws, 'init', '-q', '-b', 'main');
-    git(ws, 'config', 'user.email', 'e2e@example.com');
-    git(ws, 'config', 'user.name', 'e2e');
-    git(ws, 'add', '-A');
-    git(ws, 'commit', '-q', '-m', 'services');
+    commitAsMain(ws, 'services');
   });
 
   it('puts the api → base edge in the project graph', () => {

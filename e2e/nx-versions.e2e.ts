@@ -5,7 +5,8 @@
  * bake, inferred targets, `nx graph` image edges, affected (Nx's and the plugin's), every generator, nx release.
  */
 import { join } from 'node:path';
-import { commitChange, createMatrixWorkspace, git, MATRIX_PLATFORMS, matrixImage, matrixRepository } from './support/matrix-workspace';
+import { commitChange, git } from './support/git';
+import { createMatrixWorkspace, MATRIX_PLATFORMS, matrixImage, matrixRepository } from './support/matrix-workspace';
 import { installedNx, NX_VERSIONS, registryPlatforms, runImage, Workspace, type CommandResult, type NxVersion } from './support/workspace';
 
 const PLATFORMS = MATRIX_PLATFORMS;

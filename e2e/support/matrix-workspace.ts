@@ -1,3 +1,4 @@
+import { commitAsMain } from './git';
 /**
  * The monorepo of e2e/nx-versions.e2e.ts, one per Nx version of the matrix: three services (api built FROM
  * base's image, worker on its own), a project with an inferred target only, one for each generator, one for
@@ -5,7 +6,7 @@
  */
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { BASE_IMAGE, imageRef, REGISTRY, run, SETUP_OPTIONS, Workspace, type NxVersion } from './workspace';
+import { BASE_IMAGE, imageRef, REGISTRY, SETUP_OPTIONS, Workspace, type NxVersion } from './workspace';
 
 export const MATRIX_PLATFORMS = ['linux/amd64', 'linux/arm64'];
 const PLATFORMS = MATRIX_PLATFORMS;
@@ -16,20 +17,6 @@ const GOLANG = `${REGISTRY}/crossbake/golang:latest`;
 export const matrixImage = (nx: NxVersion, name: string) => imageRef(`nx${nx}-${name}`);
 /** The same image without its tag. */
 export const matrixRepository = (nx: NxVersion, name: string) => matrixImage(nx, name).replace(/:latest$/, '');
-
-export function git(ws: Workspace, ...args: string[]): string {
-  const result = run('git', args, { cwd: ws.dir });
-  if (result.code !== 0) throw new Error(`git ${args.join(' ')} failed:\n${result.output}`);
-  return result.stdout.trim();
-}
-
-/** A new branch off main with one file changed, committed (affected compares main...HEAD). */
-export function commitChange(ws: Workspace, branch: string, path: string, content: string): void {
-  git(ws, 'checkout', '-q', '-B', branch, 'main');
-  ws.write(path, content);
-  git(ws, 'add', '-A');
-  git(ws, 'commit', '-q', '-m', `change ${path}`);
-}
 
 export function createMatrixWorkspace(nx: NxVersion): Workspace {
   const image = (name: string) => matrixImage(nx, name);
@@ -138,10 +125,6 @@ export function createMatrixWorkspace(nx: NxVersion): Workspace {
   ws.write('tools/docker/project.json', JSON.stringify(tools, null, 2));
 
   ws.write('.gitignore', `${ws.exists('.gitignore') ? ws.read('.gitignore') : ''}\nnode_modules\n.nx\n.shim\ngraph.json\n`);
-  git(ws, 'init', '-q', '-b', 'main');
-  git(ws, 'config', 'user.email', 'e2e@example.com');
-  git(ws, 'config', 'user.name', 'e2e');
-  git(ws, 'add', '-A');
-  git(ws, 'commit', '-q', '-m', 'services');
+  commitAsMain(ws, 'services');
   return ws;
 }
