@@ -420,7 +420,7 @@ describe('nx g nx-crossbake:cross-compile', () => {
       expect(generated[project].code).toBe(0);
       expect(generated[project].output).toContain(`+FROM --platform=$BUILDPLATFORM ${GOLANG} AS build`);
       expect(rewritten[project]).toContain('ENV CGO_ENABLED=0 GOOS=$TARGETOS GOARCH=$TARGETARCH\n');
-      // GOARM from the variant in the compile's shell: no Dockerfile frontend 1.7 needed (lib/rewrite/goarm.ts).
+      // GOARM from the variant in the compile's shell: no Dockerfile frontend 1.7 needed (generators/cross-compile/rewrite/goarm.ts).
       expect(rewritten[project]).toContain('RUN export GOARM="${TARGETVARIANT#v}"; ');
     }
     expect(rewritten.hello).toContain('COPY --from=build /app/main /app/main\nCMD ["./main"]');

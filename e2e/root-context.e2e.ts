@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, relative } from 'node:path';
-import { ROOT_CONTEXT_IGNORES, withDockerignores } from '../packages/nx-crossbake/src/generators/lib/dockerignore';
+import { ROOT_CONTEXT_IGNORES, withDockerignores } from '../packages/nx-crossbake/src/generators/lib/dockerignore-files';
 import { BASE_IMAGE, imageRef, run, RUN_ID, Workspace, type CommandResult } from './support/workspace';
 
 /**

@@ -14,12 +14,12 @@ const path = require('node:path');
 
 const root = path.join(__dirname, '..');
 const pkg = path.join(root, 'packages/nx-crossbake');
-const executors = path.join(pkg, 'src/executors');
+const schemas = path.join(pkg, 'src/lib/options/schemas');
 const reference = path.join(root, 'docs/options.md');
 
-const schemaPath = (executor) => path.join(executors, executor, 'schema.json');
+const schemaPath = (executor) => path.join(schemas, `${executor}.json`);
 
-/** `./dist/executors/x/schema.json` (what the package ships) → the source file it is copied from. */
+/** `./dist/lib/options/schemas/x.json` (what the package ships) → the source file it is copied from. */
 const sourceSchema = (distPath) => path.join(pkg, distPath.replace(/^(\.\/)?dist\//, 'src/'));
 
 /** Every executor, then every generator, as the package declares them: a new one needs a table. */

@@ -1,10 +1,14 @@
 import { addProjectConfiguration, logger, readProjectConfiguration, type Tree } from '@nx/devkit';
 import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import perTargetReportOutputs, { PROJECT_REPORT_OUTPUT } from './0.2.0/per-target-report-outputs';
 
+const readJson = (file: string): unknown => JSON.parse(readFileSync(join(__dirname, '../..', file), 'utf8'));
+
 describe('migrations.json', () => {
-  const manifest = require('../../migrations.json') as { generators: Record<string, { version: string; implementation: string; description: string }> };
-  const pkg = require('../../package.json') as { version: string; 'nx-migrations'?: { migrations: string }; files: string[] };
+  const manifest = readJson('migrations.json') as { generators: Record<string, { version: string; implementation: string; description: string }> };
+  const pkg = readJson('package.json') as { version: string; 'nx-migrations'?: { migrations: string }; files: string[] };
 
   it('is what package.json points nx migrate to, and ships', () => {
     expect(pkg['nx-migrations']).toEqual({ migrations: './migrations.json' });

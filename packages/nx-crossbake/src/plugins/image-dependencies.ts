@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DependencyType, type CreateDependencies, type RawProjectGraphDependency } from '@nx/devkit';
-import { findImageDependencies, readWorkspaceImages } from '../lib/graph/image-dependencies';
+import { findImageDependencies, readWorkspaceImages } from '../lib/graph/workspace-images';
 
 /**
  * Image dependencies for the project graph: project A depends on project B when A's Dockerfile builds FROM

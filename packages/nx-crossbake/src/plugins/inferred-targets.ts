@@ -5,7 +5,7 @@ import { toStringList, toText } from '../lib/options/coerce';
 import { defaultImageTag } from '../lib/options/image-names';
 import { IMAGE_INPUTS } from '../lib/graph/image-inputs';
 import { getReportOutput } from '../lib/results/report';
-import { DEFAULT_TARGET, MULTIARCH_EXECUTOR } from '../executor-names';
+import { DEFAULT_TARGET, MULTIARCH_EXECUTOR } from '../lib/core/executor-names';
 
 /** Options of the plugin's entry in nx.json: `{ "plugin": "nx-crossbake", "options": { … } }`. */
 export interface CrossbakePluginOptions {

@@ -1,14 +1,14 @@
 import { logger, type ExecutorContext } from '@nx/devkit';
 import { findAffectedProjects, projectsWithExecutor } from '../../lib/affected/affected-services';
-import { CrossbakeError } from '../../lib/errors';
+import { CrossbakeError } from '../../lib/core/errors';
 import { formatTaskOutput } from '../../lib/results/summary';
 import { buildServices } from '../../lib/run/build-services';
-import type { MultiarchExecutorSchema } from '../multiarch/schema';
+import type { MultiarchExecutorSchema } from '../../lib/options/schemas/multiarch';
 import { runInputs } from '../multiarch/tasks';
 import { readExecutorOptions } from '../../lib/options/executor-options';
-import schema from './schema.json';
-import type { AffectedExecutorSchema } from './schema';
-import { MULTIARCH_EXECUTOR } from '../../executor-names';
+import schema from '../../lib/options/schemas/affected.json';
+import type { AffectedExecutorSchema } from '../../lib/options/schemas/affected';
+import { MULTIARCH_EXECUTOR } from '../../lib/core/executor-names';
 
 /** `nx run <root>:docker-affected`: the images whose inputs changed since base, in one bake. */
 export default async function affectedExecutor(options: AffectedExecutorSchema, context: ExecutorContext): Promise<{ success: boolean }> {

@@ -1,17 +1,17 @@
 import { isAbsolute, join } from 'node:path';
 import { logger, type ExecutorContext } from '@nx/devkit';
-import multiarchSchema from '../multiarch/schema.json';
+import multiarchSchema from '../../lib/options/schemas/multiarch.json';
 import { getImagetoolsCreateCommand } from '../../lib/docker/commands';
 import { DockerCli } from '../../lib/docker/docker-cli';
-import { CrossbakeError, isReportable } from '../../lib/errors';
+import { CrossbakeError, isReportable } from '../../lib/core/errors';
 import { planManifests, readDigestFiles } from '../../lib/results/digests';
 import { toStringList } from '../../lib/options/coerce';
 import { readExecutorOptions } from '../../lib/options/executor-options';
-import { normalizePlatforms } from '../../lib/options/platforms';
-import { DEFAULT_TARGET } from '../../executor-names';
-import schema from './schema.json';
+import { normalizePlatforms } from '../../lib/docker/platforms';
+import { DEFAULT_TARGET } from '../../lib/core/executor-names';
+import schema from '../../lib/options/schemas/manifest.json';
 import { traceFor } from '../verbose';
-import type { ManifestExecutorSchema } from './schema';
+import type { ManifestExecutorSchema } from '../../lib/options/schemas/manifest';
 
 /** `nx run <root>:docker-manifest`: one tagged manifest list per project from every runner's digests. */
 export default async function manifestExecutor(options: ManifestExecutorSchema, context: ExecutorContext): Promise<{ success: boolean }> {

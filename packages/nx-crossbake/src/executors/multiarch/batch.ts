@@ -1,7 +1,7 @@
 import type { ExecutorContext, TaskGraph } from '@nx/devkit';
 import { buildServices } from '../../lib/run/build-services';
 import { batchTaskResult, type BatchTaskResult } from '../batch-result';
-import type { MultiarchExecutorSchema } from './schema';
+import type { MultiarchExecutorSchema } from '../../lib/options/schemas/multiarch';
 import { runInputs, toServiceRequest } from './tasks';
 
 /**

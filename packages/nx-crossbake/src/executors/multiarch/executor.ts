@@ -1,7 +1,7 @@
 import { logger, type ExecutorContext } from '@nx/devkit';
 import { buildServices } from '../../lib/run/build-services';
 import { formatTaskOutput } from '../../lib/results/summary';
-import type { MultiarchExecutorSchema } from './schema';
+import type { MultiarchExecutorSchema } from '../../lib/options/schemas/multiarch';
 import { runInputs, toServiceRequest } from './tasks';
 
 /** One task alone (`--batch=false`, or `nx run`): the same pipeline with a bake of one target. */

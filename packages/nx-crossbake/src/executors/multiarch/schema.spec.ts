@@ -1,14 +1,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { nxCombineOptions } from '../../../test-support/nx-options';
-import { InvalidOptionsError } from '../../lib/errors';
+import { InvalidOptionsError } from '../../lib/core/errors';
 import { normalizeOptions } from '../../lib/options/normalize';
 import { readOption } from '../../lib/options/schema-options';
-import schema from './schema.json';
-import setupSchema from '../setup/schema.json';
-import affectedSchema from '../affected/schema.json';
-import manifestSchema from '../manifest/schema.json';
-import releasePublishSchema from '../release-publish/schema.json';
+import schema from '../../lib/options/schemas/multiarch.json';
+import setupSchema from '../../lib/options/schemas/setup.json';
+import affectedSchema from '../../lib/options/schemas/affected.json';
+import manifestSchema from '../../lib/options/schemas/manifest.json';
+import releasePublishSchema from '../../lib/options/schemas/release-publish.json';
 
 // scripts/options-table.js renders each executor's and generator's schema.json as an options table in the docs.
 // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -4,11 +4,11 @@ import { join } from 'node:path';
 import { registriesOfBuilder, type RegistryUsers } from '../../lib/builder/workspace-registries';
 import type { BuildServicesInput, ServiceRequest } from '../../lib/run/build-services';
 import { isVerbose } from '../verbose';
-import { CrossbakeError } from '../../lib/errors';
-import setupSchema from '../setup/schema.json';
-import type { SetupExecutorSchema } from '../setup/schema';
-import type { MultiarchExecutorSchema } from './schema';
-import { SETUP_EXECUTOR } from '../../executor-names';
+import { CrossbakeError } from '../../lib/core/errors';
+import setupSchema from '../../lib/options/schemas/setup.json';
+import type { SetupExecutorSchema } from '../../lib/options/schemas/setup';
+import type { MultiarchExecutorSchema } from '../../lib/options/schemas/multiarch';
+import { SETUP_EXECUTOR } from '../../lib/core/executor-names';
 
 /** Turns one Nx task into a build request, keyed by the task: a project may have several multiarch targets. */
 export function toServiceRequest(

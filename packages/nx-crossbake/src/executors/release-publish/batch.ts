@@ -1,10 +1,10 @@
 import type { ExecutorContext, TaskGraph } from '@nx/devkit';
-import { CrossbakeError } from '../../lib/errors';
+import { CrossbakeError } from '../../lib/core/errors';
 import { buildServices } from '../../lib/run/build-services';
 import { batchTaskResult, type BatchTaskResult } from '../batch-result';
 import { runInputs } from '../multiarch/tasks';
 import { toPublishRequest, type PublishRequest } from './publish-request';
-import type { ReleasePublishExecutorSchema } from './schema';
+import type { ReleasePublishExecutorSchema } from '../../lib/options/schemas/release-publish';
 
 const failure = (task: string, terminalOutput: string, startTime: number): BatchTaskResult => ({
   task,

@@ -1,10 +1,10 @@
 import { logger, type ExecutorContext } from '@nx/devkit';
-import { CrossbakeError } from '../../lib/errors';
+import { CrossbakeError } from '../../lib/core/errors';
 import { formatTaskOutput } from '../../lib/results/summary';
 import { buildServices } from '../../lib/run/build-services';
 import { runInputs } from '../multiarch/tasks';
 import { toPublishRequest, type PublishRequest } from './publish-request';
-import type { ReleasePublishExecutorSchema } from './schema';
+import type { ReleasePublishExecutorSchema } from '../../lib/options/schemas/release-publish';
 
 /**
  * `nx-release-publish` for images, one project (`--batch=false`, or `nx run`): builds the project's multiarch

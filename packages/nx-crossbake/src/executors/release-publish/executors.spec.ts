@@ -1,13 +1,13 @@
 import type { ExecutorContext, TaskGraph } from '@nx/devkit';
-import { fakeDocker, makeWorkspace, type FakeDocker } from '../../testing/fake-docker';
-import type { Exec } from '../../lib/docker/exec';
+import { fakeDocker, makeWorkspace, type FakeDocker } from '../../../test-support/fake-docker';
+import type { Exec } from '../../lib/process/exec';
 
 // The executors build their own DockerCli; replace the one module that spawns processes.
 let docker: FakeDocker;
-jest.mock('../../lib/docker/exec', () => ({ ...jest.requireActual('../../lib/docker/exec'), exec: ((...args) => docker.exec(...args)) as Exec }));
+jest.mock('../../lib/process/exec', () => ({ ...jest.requireActual('../../lib/process/exec'), exec: ((...args) => docker.exec(...args)) as Exec }));
 // Nothing is kept between these runs, nor in the user's own state folder.
-jest.mock('../../lib/state/state-file', () => {
-  const actual = jest.requireActual('../../lib/state/state-file');
+jest.mock('../../lib/core/state-file', () => {
+  const actual = jest.requireActual('../../lib/core/state-file');
   return { ...actual, userStateStore: () => actual.memoryStateStore() };
 });
 // Whatever this machine has registered in binfmt_misc, these specs see every platform as native.
@@ -18,7 +18,7 @@ jest.mock('../../lib/builder/emulation', () => ({
 
 import releasePublishBatch from './batch';
 import releasePublishExecutor from './executor';
-import type { ReleasePublishExecutorSchema } from './schema';
+import type { ReleasePublishExecutorSchema } from '../../lib/options/schemas/release-publish';
 
 const REGISTRY = '127.0.0.1:5000/acme';
 const roots: Record<string, string> = { api: 'apps/api', worker: 'apps/worker', docs: 'apps/docs' };

@@ -1,13 +1,13 @@
 import type { ExecutorContext } from '@nx/devkit';
-import { MULTIARCH_EXECUTOR } from '../../executor-names';
-import { CrossbakeError } from '../../lib/errors';
+import { MULTIARCH_EXECUTOR } from '../../lib/core/executor-names';
+import { CrossbakeError } from '../../lib/core/errors';
 import { toStringList } from '../../lib/options/coerce';
 import { readExecutorOptions } from '../../lib/options/executor-options';
 import { repositoryOf } from '../../lib/options/image-names';
 import type { ServiceRequest } from '../../lib/run/build-services';
-import type { MultiarchExecutorSchema } from '../multiarch/schema';
-import schema from './schema.json';
-import type { ReleasePublishExecutorSchema } from './schema';
+import type { MultiarchExecutorSchema } from '../../lib/options/schemas/multiarch';
+import schema from '../../lib/options/schemas/release-publish.json';
+import type { ReleasePublishExecutorSchema } from '../../lib/options/schemas/release-publish';
 
 /** One publish task as a build request, and whether it only prints (`nx release --dry-run`). */
 export interface PublishRequest {

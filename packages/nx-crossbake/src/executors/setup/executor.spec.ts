@@ -1,12 +1,12 @@
 import { logger, type ExecutorContext } from '@nx/devkit';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fakeDocker, makeWorkspace, type FakeDocker } from '../../testing/fake-docker';
-import type { Exec } from '../../lib/docker/exec';
+import { fakeDocker, makeWorkspace, type FakeDocker } from '../../../test-support/fake-docker';
+import type { Exec } from '../../lib/process/exec';
 
 // The executor builds its own DockerCli; replace the one module that spawns processes.
 let docker: FakeDocker;
-jest.mock('../../lib/docker/exec', () => ({ exec: ((...args) => docker.exec(...args)) as Exec }));
+jest.mock('../../lib/process/exec', () => ({ exec: ((...args) => docker.exec(...args)) as Exec }));
 // Whatever this machine has registered in binfmt_misc, this spec sees every platform as native.
 jest.mock('../../lib/builder/emulation', () => ({
   ...jest.requireActual('../../lib/builder/emulation'),
@@ -15,7 +15,7 @@ jest.mock('../../lib/builder/emulation', () => ({
 
 import { workspaceRegistriesFinder } from '../multiarch/tasks';
 import setupExecutor from './executor';
-import { usePrivateStateDir } from '../../testing/state-dir';
+import { usePrivateStateDir } from '../../../test-support/state-dir';
 
 usePrivateStateDir();
 

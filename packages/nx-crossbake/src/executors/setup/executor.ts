@@ -2,14 +2,14 @@ import { logger, type ExecutorContext } from '@nx/devkit';
 import { normalizeBuilderSpec } from '../../lib/builder/builder-spec';
 import { ensureBuilder, removeBuilder } from '../../lib/builder/ensure-builder';
 import { DockerCli } from '../../lib/docker/docker-cli';
-import { isReportable } from '../../lib/errors';
+import { isReportable } from '../../lib/core/errors';
 import { readOption } from '../../lib/options/schema-options';
 import { formatSeconds } from '../../lib/results/summary';
 import { workspaceRegistriesFinder } from '../multiarch/tasks';
 import { traceFor } from '../verbose';
-import type { SetupExecutorSchema } from './schema';
-import schema from './schema.json';
-import { userStateStore } from '../../lib/state/state-file';
+import type { SetupExecutorSchema } from '../../lib/options/schemas/setup';
+import schema from '../../lib/options/schemas/setup.json';
+import { userStateStore } from '../../lib/core/state-file';
 
 /** `nx run <project>:docker-setup`: make the shared builder ready (or, with remove, tear it down). */
 export default async function setupExecutor(options: SetupExecutorSchema, context: ExecutorContext): Promise<{ success: boolean }> {

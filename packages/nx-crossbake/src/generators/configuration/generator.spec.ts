@@ -1,7 +1,7 @@
 import { addProjectConfiguration, logger, readNxJson, readProjectConfiguration, updateJson, updateNxJson, writeJson, type Tree } from '@nx/devkit';
 import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
 import { normalizeOptions } from '../../lib/options/normalize';
-import type { MultiarchExecutorSchema } from '../../executors/multiarch/schema';
+import type { MultiarchExecutorSchema } from '../../lib/options/schemas/multiarch';
 import configurationGenerator from './generator';
 
 describe('configuration generator', () => {

@@ -8,7 +8,7 @@ import {
   type ProjectConfiguration,
   type Tree,
 } from '@nx/devkit';
-import { findPluginEntry, pluginOptionsOf } from '../lib/plugin-entry';
+import { findPluginEntry, pluginOptionsOf } from '../../lib/graph/plugin-entry';
 import { multiarchTarget } from './multiarch-target';
 import { normalizeConfigurationOptions } from './normalize-options';
 import { scaffoldDockerfile } from './scaffold';

@@ -1,6 +1,6 @@
 import type { TargetConfiguration } from '@nx/devkit';
-import type { MultiarchExecutorSchema } from '../../executors/multiarch/schema';
-import { MULTIARCH_EXECUTOR } from '../../executor-names';
+import type { MultiarchExecutorSchema } from '../../lib/options/schemas/multiarch';
+import { MULTIARCH_EXECUTOR } from '../../lib/core/executor-names';
 import { IMAGE_INPUTS } from '../../lib/graph/image-inputs';
 import { getReportOutput } from '../../lib/results/report';
 

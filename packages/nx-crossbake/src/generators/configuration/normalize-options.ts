@@ -1,6 +1,6 @@
-import { normalizePlatforms } from '../../lib/options/platforms';
+import { normalizePlatforms } from '../../lib/docker/platforms';
 import { assertImageTag, defaultImageTag } from '../../lib/options/image-names';
-import type { PluginEntryOptions } from '../lib/plugin-entry';
+import type { PluginEntryOptions } from '../../lib/graph/plugin-entry';
 import type { ConfigurationGeneratorSchema } from './schema';
 
 const DEFAULT_PLATFORMS = ['linux/amd64', 'linux/arm64'];

@@ -1,6 +1,6 @@
 import { joinPathFragments, type Tree } from '@nx/devkit';
-import { ensureRootDockerignore } from '../lib/dockerignore';
-import { dockerignore } from './templates/dockerignore';
+import { ensureRootDockerignore } from '../lib/dockerignore-files';
+import { dockerignore } from './templates/default-dockerignore';
 import { goDockerfile } from './templates/go-dockerfile';
 import { nodeDockerfile } from './templates/node-dockerfile';
 

@@ -5,7 +5,7 @@
  */
 import { posix } from 'node:path';
 import type { Tree } from '@nx/devkit';
-import { LOCKFILES as BY_MANAGER, type NodeContext } from '../../lib/rewrite/node/node-step';
+import { LOCKFILES as BY_MANAGER, type NodeContext } from './rewrite/node/node-step';
 
 const LOCKFILES = Object.values(BY_MANAGER).flat();
 

@@ -1,10 +1,10 @@
 /**
  * Whether the Go the target's build context holds uses cgo: a source file that imports "C" (vendored
- * dependencies included), or a go.mod that requires a module known to need cgo (lib/rewrite/go-mod). The
+ * dependencies included), or a go.mod that requires a module known to need cgo (rewrite/go-mod). The
  * context, not the project folder, is what the image's build sees.
  */
 import { joinPathFragments, type Tree } from '@nx/devkit';
-import { cgoModuleOf } from '../../lib/rewrite/go-mod/cgo-modules';
+import { cgoModuleOf } from './rewrite/go-mod/cgo-modules';
 
 // `import "C"` alone, or inside an import block: how a Go file asks for cgo.
 const IMPORTS_C = /^import\s+(?:_\s+)?"C"|^import\s*\([^)]*^\s*"C"\s*$/m;

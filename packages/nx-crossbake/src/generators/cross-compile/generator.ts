@@ -1,12 +1,12 @@
 import { logger, readNxJson, readProjectConfiguration, type ProjectConfiguration, type Tree } from '@nx/devkit';
-import { crossCompileDockerfile } from '../../lib/rewrite/cross-compile';
-import { findPluginEntry, pluginOptionsOf } from '../lib/plugin-entry';
+import { crossCompileDockerfile } from './rewrite/cross-compile';
+import { findPluginEntry, pluginOptionsOf } from '../../lib/graph/plugin-entry';
 import { treeBuildContext } from './build-context';
 import { findCgoUse } from './cgo-source';
 import { unifiedDiff } from './line-diff';
 import type { CrossCompileGeneratorSchema } from './schema';
 import { inferredTargetName, readTargetInputs } from './target-inputs';
-import { DEFAULT_TARGET } from '../../executor-names';
+import { DEFAULT_TARGET } from '../../lib/core/executor-names';
 
 const NAME = 'nx-crossbake:cross-compile';
 

@@ -8,9 +8,9 @@
 import { joinPathFragments, type ProjectConfiguration, type TargetConfiguration, type Tree } from '@nx/devkit';
 import { inferredTarget, inferredTargetName as pluginTargetName } from '../../plugins/inferred-targets';
 import { normalizeOptions } from '../../lib/options/normalize';
-import { InvalidOptionsError } from '../../lib/errors';
-import type { MultiarchExecutorSchema } from '../../executors/multiarch/schema';
-import type { PluginEntryOptions } from '../lib/plugin-entry';
+import { InvalidOptionsError } from '../../lib/core/errors';
+import type { MultiarchExecutorSchema } from '../../lib/options/schemas/multiarch';
+import type { PluginEntryOptions } from '../../lib/graph/plugin-entry';
 
 export interface TargetInputs {
   dockerfile: string;

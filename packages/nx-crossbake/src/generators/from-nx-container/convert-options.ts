@@ -1,4 +1,4 @@
-import schema from '../../executors/multiarch/schema.json';
+import schema from '../../lib/options/schemas/multiarch.json';
 import { documentedOptions, type DocumentedType } from '../../lib/options/schema-options';
 import { convertMetadata } from './metadata-tags';
 import { OPTION_RULES, type RuleResult } from './option-rules';

@@ -5,7 +5,7 @@ import { ensureResult } from './ensure-result';
 import { convertMetadata } from './metadata-tags';
 import type { AppliedDefaults } from './target-defaults';
 import type { Unsupported } from './types';
-import { MULTIARCH_EXECUTOR } from '../../executor-names';
+import { MULTIARCH_EXECUTOR } from '../../lib/core/executor-names';
 
 export { MULTIARCH_EXECUTOR };
 

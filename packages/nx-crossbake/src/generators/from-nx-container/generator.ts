@@ -12,7 +12,7 @@ import {
 } from '@nx/devkit';
 import { convertTarget, MULTIARCH_EXECUTOR } from './convert-target';
 import { NX_CONTAINER_EXECUTOR, NX_CONTAINER_PLUGIN } from './nx-container-options';
-import { hasFindings, renderReport, reportMessages, REPORT_PATH, type ConversionSummary } from './report';
+import { hasFindings, renderReport, reportMessages, REPORT_PATH, type ConversionSummary } from './conversion-report';
 import type { FromNxContainerGeneratorSchema } from './schema';
 import { appliedTargetDefaults } from './target-defaults';
 

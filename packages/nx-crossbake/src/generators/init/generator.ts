@@ -12,11 +12,11 @@ import {
   type TargetConfiguration,
   type Tree,
 } from '@nx/devkit';
-import { normalizePlatforms } from '../../lib/options/platforms';
-import { ensureRootDockerignore } from '../lib/dockerignore';
+import { normalizePlatforms } from '../../lib/docker/platforms';
+import { ensureRootDockerignore } from '../lib/dockerignore-files';
 import { CROSSBAKE_IGNORES, withIgnoredPaths } from '../lib/gitignore';
 import { assertImageTag } from '../../lib/options/image-names';
-import { registerPlugin, type PluginEntryOptions } from '../lib/plugin-entry';
+import { registerPlugin, type PluginEntryOptions } from '../../lib/graph/plugin-entry';
 import type { InitGeneratorSchema } from './schema';
 import { addMissingTargets, DOCKER_PROJECT, workspaceTargets } from './root-targets';
 

@@ -1,7 +1,7 @@
 import type { TargetConfiguration } from '@nx/devkit';
-import type { AffectedExecutorSchema } from '../../executors/affected/schema';
-import type { SetupExecutorSchema } from '../../executors/setup/schema';
-import { AFFECTED_EXECUTOR, SETUP_EXECUTOR } from '../../executor-names';
+import type { AffectedExecutorSchema } from '../../lib/options/schemas/affected';
+import type { SetupExecutorSchema } from '../../lib/options/schemas/setup';
+import { AFFECTED_EXECUTOR, SETUP_EXECUTOR } from '../../lib/core/executor-names';
 
 export const SETUP_TARGET = 'docker-setup';
 export const AFFECTED_TARGET = 'docker-affected';

@@ -121,8 +121,8 @@ describe('formatEmulationAdvice', () => {
     const message = formatEmulationAdvice('worker', ['linux/arm64'], adviseOnEmulation(fixture('rust-naive.Dockerfile'), ['linux/arm64']));
     expect(message.split('\n')).toEqual([
       expect.stringMatching(/^worker: 2 steps .* linux\/arm64;/),
-      expect.stringMatching(/^  Dockerfile:4 \(build\) cargo build: cross-compile .*--target/),
-      expect.stringMatching(/^  Dockerfile:4 \(build\) cargo install: cross-compile .*--target/),
+      expect.stringMatching(/^ {2}Dockerfile:4 \(build\) cargo build: cross-compile .*--target/),
+      expect.stringMatching(/^ {2}Dockerfile:4 \(build\) cargo install: cross-compile .*--target/),
       '  see docs/builder.md#troubleshooting',
       '  to see which of these steps can move to the build platform, run: nx g nx-crossbake:cross-compile --project=worker --dry-run',
     ]);

@@ -4,8 +4,8 @@
  * cross-compile and flaky on arm/v7, so we point at each such step and the cross-compile pattern for its tool.
  * Pure: it reads the Dockerfile's text; which platforms are emulated is probed elsewhere and passed in.
  */
-import { platformFamily } from '../builder/emulation';
-import { parseDockerfileInstructions } from '../graph/dockerfile-instructions';
+import { platformFamily } from '../docker/platforms';
+import { parseDockerfileInstructions } from '../dockerfile/instructions';
 import { crossCompileHint, detectHeavyTool } from './heavy-steps';
 import { parseRunCommands } from './run-commands';
 import { parseStage, type Stage, type StagePlatform } from './stage-platform';

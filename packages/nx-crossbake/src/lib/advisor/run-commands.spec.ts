@@ -1,4 +1,4 @@
-import { parseDockerfileInstructions } from '../graph/dockerfile-instructions';
+import { parseDockerfileInstructions } from '../dockerfile/instructions';
 import { parseRunCommands, unwrapEnv } from './run-commands';
 
 const lines = (...text: string[]) => text.join('\n');

@@ -4,8 +4,8 @@
  * `RUN bash <<EOF`). parseDockerfileInstructions skips heredoc bodies so nothing inside reads as an
  * instruction; for RUN that body is the script itself, so it is read back here from the Dockerfile's lines.
  */
-import type { DockerfileInstruction } from '../graph/dockerfile-instructions';
-import { splitWords } from '../graph/dockerfile-words';
+import type { DockerfileInstruction } from '../dockerfile/instructions';
+import { splitWords } from '../dockerfile/words';
 import { parseShellCommands } from './shell-commands';
 
 // The heredoc opener parseDockerfileInstructions recognises; it keeps its own pattern private.

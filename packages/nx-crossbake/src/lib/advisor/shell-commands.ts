@@ -5,7 +5,7 @@
  * separators that chain build steps (`&&`, `||`, `;`, `|`, `&`, newlines, subshell parentheses), comments,
  * and the reserved words and `NAME=value` assignments that can stand before a command.
  */
-import { splitWords, unquoteWord } from '../graph/dockerfile-words';
+import { splitWords, unquoteWord } from '../dockerfile/words';
 
 // What stands before a command without being one: `if make; then make install; fi`, `! grep`, `{ make; }`.
 const RESERVED = new Set(['if', 'then', 'else', 'elif', 'fi', 'do', 'done', 'while', 'until', '!', '{', '}', 'time']);

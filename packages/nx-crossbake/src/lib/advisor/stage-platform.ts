@@ -3,7 +3,7 @@
  * literal `--platform=linux/amd64` pins one platform; a stage FROM an earlier stage runs where that one
  * does (BuildKit hands the base stage's platform on with its state); anything else runs on the target.
  */
-import { expandWord, splitWords, UNKNOWN, unquoteWord, type VariableValue, type Variables } from '../graph/dockerfile-words';
+import { expandWord, splitWords, UNKNOWN, unquoteWord, type VariableValue, type Variables } from '../dockerfile/words';
 
 export type StagePlatform = { kind: 'build' } | { kind: 'target' } | { kind: 'pinned'; platform: string };
 

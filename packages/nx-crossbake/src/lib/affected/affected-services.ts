@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createProjectGraphAsync, type NxJsonConfiguration, type ProjectGraph } from '@nx/devkit';
-import { exec as defaultExec, type Exec } from '../docker/exec';
-import { CrossbakeError } from '../errors';
-import { affectedProjects } from '../graph/affected';
+import { exec as defaultExec, type Exec } from '../process/exec';
+import { CrossbakeError } from '../core/errors';
+import { affectedProjects } from './affected-walk';
 import { imageEdgesOf, isPluginRegistered, withImageEdges } from './image-edges';
 import { loadNxAffectedInternals } from './nx-internals';
 

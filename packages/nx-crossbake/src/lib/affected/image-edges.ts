@@ -1,7 +1,7 @@
 import type { NxJsonConfiguration, ProjectGraph } from '@nx/devkit';
-import { findPluginEntry } from '../../generators/lib/plugin-entry';
-import type { ProjectDependencies } from '../graph/affected';
-import { findImageDependencies, readWorkspaceImages, type ImageDependency } from '../graph/image-dependencies';
+import { findPluginEntry } from '../graph/plugin-entry';
+import type { ProjectDependencies } from './affected-walk';
+import { findImageDependencies, readWorkspaceImages, type ImageDependency } from '../graph/workspace-images';
 
 /** Whether nx.json registers the plugin, so the project graph already holds the image dependencies. */
 export const isPluginRegistered = (nxJson: NxJsonConfiguration): boolean => findPluginEntry(nxJson) !== undefined;

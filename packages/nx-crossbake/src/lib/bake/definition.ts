@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import type { BakeDefinition, BakeTarget } from '../../types/bake';
+import type { BakeDefinition, BakeTarget } from '../docker/bake-file';
 import { repositoryOf } from '../options/image-names';
 import type { ServiceOptions } from '../options/service-options';
 

@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import type { BakeDefinition, BakeTarget } from '../../types/bake';
+import type { BakeDefinition, BakeTarget } from '../docker/bake-file';
 import { getBakeEntitlements } from './entitlements';
 
 // The reference tables are buildx v0.29.1's bake/entitlements_test.go (TestValidateEntitlements,

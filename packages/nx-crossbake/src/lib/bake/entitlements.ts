@@ -1,7 +1,8 @@
 import { lstatSync, readlinkSync } from 'node:fs';
 import { dirname, isAbsolute, join, normalize, parse, resolve, sep } from 'node:path';
-import type { BakeDefinition, BakeTarget } from '../../types/bake';
-import { parseCsv, parseSshSpec } from '../options/csv-specs';
+import type { BakeDefinition, BakeTarget } from '../docker/bake-file';
+import { parseCsv } from '../core/csv';
+import { parseSshSpec } from '../options/csv-specs';
 
 /**
  * The `--allow` values bake needs for what the targets request, computed the way buildx 0.29.1 computes

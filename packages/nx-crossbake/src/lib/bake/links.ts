@@ -1,4 +1,4 @@
-import { namedContextKey, parseImageRef, pulledTag } from '../graph/image-name';
+import { namedContextKey, parseImageRef, pulledTag } from '../docker/image-ref';
 
 export interface ServiceImages {
   /** The Nx task id, e.g. `two:docker-multiarch-debug`: two targets of one project are two services. */

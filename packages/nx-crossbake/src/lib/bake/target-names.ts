@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { DEFAULT_TARGET } from '../../executor-names';
-import { CrossbakeError } from '../errors';
+import { DEFAULT_TARGET } from '../core/executor-names';
+import { CrossbakeError } from '../core/errors';
 
 // Bake target names must match this (buildx validates them).
 const VALID = /^[a-zA-Z0-9_-]+$/;

@@ -1,9 +1,9 @@
-import schema from '../../executors/setup/schema.json';
-import type { SetupExecutorSchema, SetupNodeSchema } from '../../executors/setup/schema';
-import { CrossbakeError } from '../errors';
+import schema from '../options/schemas/setup.json';
+import type { SetupExecutorSchema, SetupNodeSchema } from '../options/schemas/setup';
+import { CrossbakeError } from '../core/errors';
 import { toStringList, toText } from '../options/coerce';
-import { parseCsv } from '../options/csv-specs';
-import { normalizePlatforms } from '../options/platforms';
+import { parseCsv } from '../core/csv';
+import { normalizePlatforms } from '../docker/platforms';
 import { optionReader, unknownOptionProblems } from '../options/schema-options';
 import type { BuildkitdSettings } from './buildkitd-config';
 

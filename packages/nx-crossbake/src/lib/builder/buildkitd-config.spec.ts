@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildkitdConfigDifferences, buildkitdSettingLines, renderBuildkitdConfig } from './buildkitd-config';
-import { parseBuilderInspect } from './inspect';
+import { parseBuilderInspect } from '../docker/builder-inspect';
 
 const fixture = (name: string) => readFileSync(join(__dirname, '..', '__fixtures__', name), 'utf8');
 

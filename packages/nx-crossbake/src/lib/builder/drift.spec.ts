@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { planBuilder } from './builder-plan';
 import { normalizeBuilderSpec } from './builder-spec';
 import { builderDrift } from './drift';
-import { parseBuilderInspect } from './inspect';
+import { parseBuilderInspect } from '../docker/builder-inspect';
 
 const fixture = (name: string) => readFileSync(join(__dirname, '..', '__fixtures__', name), 'utf8');
 

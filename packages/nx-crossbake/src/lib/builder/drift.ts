@@ -7,7 +7,7 @@
 import type { BuilderPlan, NodePlan } from './builder-plan';
 import type { BuilderSpec } from './builder-spec';
 import { buildkitdConfigDifferences } from './buildkitd-config';
-import { normalized, type BuilderInfo, type BuilderNode } from './inspect';
+import { normalized, type BuilderInfo, type BuilderNode } from '../docker/builder-inspect';
 
 const shown = (value: string | undefined) => (value === undefined ? 'unset' : JSON.stringify(value));
 

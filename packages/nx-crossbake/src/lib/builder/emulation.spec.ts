@@ -7,7 +7,6 @@ import {
   canEmulate,
   emulatorInstallNames,
   entriesWithoutFixBinary,
-  isLinuxPlatform,
   nativePlatforms,
   parseBinfmtEntry,
   platformsNeedingEmulator,
@@ -90,15 +89,6 @@ describe('canEmulate', () => {
     ['darwin/arm64', false],
     ['windows/amd64', false],
   ])('%s → %s', (platform, expected) => expect(canEmulate(platform)).toBe(expected));
-});
-
-describe('isLinuxPlatform', () => {
-  it.each([
-    ['linux/arm/v7', true],
-    ['darwin/arm64', false],
-    ['windows/amd64', false],
-    ['freebsd/amd64', false],
-  ])('%s → %s', (platform, expected) => expect(isLinuxPlatform(platform)).toBe(expected));
 });
 
 describe('nativePlatforms', () => {

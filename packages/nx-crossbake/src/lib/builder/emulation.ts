@@ -5,6 +5,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { isLinuxPlatform, platformFamily } from '../docker/platforms';
 
 export interface BinfmtEntry {
   name: string;
@@ -39,15 +40,6 @@ const ARCHES: Arch[] = [
 
 /** The emulators the installer knows, by their `--install` name. */
 export const EMULATOR_NAMES: readonly string[] = ARCHES.map((a) => a.installName);
-
-/**
- * Only Linux binaries are ever run by QEMU. BuildKit still makes images for other OSes (darwin, windows,
- * freebsd) from `FROM scratch` + COPY, without running anything; a RUN step there fails in that target.
- */
-export const isLinuxPlatform = (platform: string) => platform.toLowerCase().startsWith('linux/');
-
-/** `linux/arm/v7` → `linux/arm`: one emulator serves every variant. */
-export const platformFamily = (platform: string) => platform.toLowerCase().split('/').slice(0, 2).join('/');
 
 function platformOfMagic(magicHex: string): string | undefined {
   const bytes = magicHex.match(/../g)?.map((b) => parseInt(b, 16)) ?? [];

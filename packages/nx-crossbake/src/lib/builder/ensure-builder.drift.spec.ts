@@ -1,4 +1,4 @@
-import { buildkitdConfigDir } from '../run/run-files';
+import { buildkitdConfigDir } from '../core/private-dirs';
 /**
  * ensureBuilder with what the workspace and the engine say: host networking, the engine's registries in the
  * buildkitd config, drift of a builder made earlier, remote builders. The docker CLI is the fake one, with
@@ -8,13 +8,13 @@ import { buildkitdConfigDir } from '../run/run-files';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DockerCli } from '../docker/docker-cli';
-import type { Exec } from '../docker/exec';
-import { parseCsv } from '../options/csv-specs';
-import { fakeDocker, inspectText, makeWorkspace } from '../../testing/fake-docker';
+import type { Exec } from '../process/exec';
+import { parseCsv } from '../core/csv';
+import { fakeDocker, inspectText, makeWorkspace } from '../../../test-support/fake-docker';
 import { normalizeBuilderSpec } from './builder-spec';
 import type { BinfmtEntry } from './emulation';
 import { ensureBuilder, type WorkspaceUse } from './ensure-builder';
-import { usePrivateStateDir } from '../../testing/state-dir';
+import { usePrivateStateDir } from '../../../test-support/state-dir';
 
 usePrivateStateDir();
 

@@ -1,15 +1,15 @@
-import { buildkitdConfigDir } from '../run/run-files';
+import { buildkitdConfigDir } from '../core/private-dirs';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DockerCli } from '../docker/docker-cli';
-import type { Exec } from '../docker/exec';
-import { fakeDocker, inspectText, makeWorkspace } from '../../testing/fake-docker';
+import type { Exec } from '../process/exec';
+import { fakeDocker, inspectText, makeWorkspace } from '../../../test-support/fake-docker';
 import { normalizeBuilderSpec } from './builder-spec';
 import { BinfmtSnapshot, type BinfmtEntry } from './emulation';
 import { ensureBuilder, removeBuilder } from './ensure-builder';
 import { readReadiness, recordReadiness } from './readiness';
-import { memoryStateStore } from '../state/state-file';
-import { usePrivateStateDir } from '../../testing/state-dir';
+import { memoryStateStore } from '../core/state-file';
+import { usePrivateStateDir } from '../../../test-support/state-dir';
 
 usePrivateStateDir();
 

@@ -1,19 +1,19 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildkitdConfigDir } from '../run/run-files';
+import { buildkitdConfigDir } from '../core/private-dirs';
 import * as commands from '../docker/commands';
 import type { DockerCli } from '../docker/docker-cli';
-import { CrossbakeError } from '../errors';
+import { CrossbakeError } from '../core/errors';
 import { planBuilder, type BuilderPlan } from './builder-plan';
 import { firstNodePlatforms, type BuilderSpec } from './builder-spec';
 import { builderDrift } from './drift';
 import { canEmulate, EMULATOR_NAMES } from './emulation';
-import { missingPlatforms, type BuilderInfo } from './inspect';
-import { lockPath, waitingLogged, withLock } from './lock';
+import { missingPlatforms, type BuilderInfo } from '../docker/builder-inspect';
+import { lockPath, waitingLogged, withLock } from '../core/lock';
 import { forgetReadiness } from './readiness';
 import { ensureEmulators, installLine, noEmulators, usesLocalEmulators, type EmulatorEnvironment } from './register-emulators';
 import type { RegistryUsers } from './workspace-registries';
-import type { StateStore } from '../state/state-file';
+import type { StateStore } from '../core/state-file';
 
 const builderLock = (name: string) => lockPath(`builder-${name}`);
 

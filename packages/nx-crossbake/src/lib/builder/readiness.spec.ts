@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { makeWorkspace } from '../../testing/fake-docker';
-import { memoryStateStore } from '../state/state-file';
+import { makeWorkspace } from '../../../test-support/fake-docker';
+import { memoryStateStore } from '../core/state-file';
 import { normalizeBuilderSpec } from './builder-spec';
 import { forgetReadiness, READINESS_MAX_AGE_MS, readinessKey, readReadiness, recordReadiness, type ReadinessRequest } from './readiness';
 

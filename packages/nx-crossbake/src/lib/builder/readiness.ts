@@ -11,8 +11,8 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { Env } from '../options/build-inputs';
-import type { StateStore } from '../state/state-file';
+import type { Env } from '../process/exec';
+import type { StateStore } from '../core/state-file';
 import type { BuilderSpec } from './builder-spec';
 import type { RegistryUsers } from './workspace-registries';
 

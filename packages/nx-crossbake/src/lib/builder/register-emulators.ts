@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as commands from '../docker/commands';
 import type { DockerCli } from '../docker/docker-cli';
-import { DockerCommandError } from '../errors';
+import { DockerCommandError } from '../core/errors';
 import type { BuilderSpec } from './builder-spec';
 import {
   BINFMT_DIR,
@@ -21,7 +21,7 @@ import {
   readBinfmtEntries,
   type BinfmtEntry,
 } from './emulation';
-import { lockPath, waitingLogged, withLock } from './lock';
+import { lockPath, waitingLogged, withLock } from '../core/lock';
 
 export interface EmulatorEnvironment {
   log: (message: string) => void;

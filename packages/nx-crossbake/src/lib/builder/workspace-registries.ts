@@ -5,10 +5,10 @@
  * not flip between runs, or every run would find the builder drifted.
  */
 import { BlockList, isIP } from 'node:net';
-import multiarchSchema from '../../executors/multiarch/schema.json';
-import { MULTIARCH_EXECUTOR } from '../../executor-names';
+import multiarchSchema from '../options/schemas/multiarch.json';
+import { MULTIARCH_EXECUTOR } from '../core/executor-names';
 import { registriesUsedBy } from '../docker/registries';
-import { readWorkspaceImages, type ProjectTargets } from '../graph/image-dependencies';
+import { readWorkspaceImages, type ProjectTargets } from '../graph/workspace-images';
 import { toBoolean, toKeyValueList, toObjectList, toStringList, toText } from '../options/coerce';
 import { parseKeyValues } from '../options/validators';
 

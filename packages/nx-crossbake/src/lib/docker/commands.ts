@@ -1,5 +1,5 @@
 /** Pure argv builders for every docker command we run (`getXxxCommand`). */
-import { csvPair } from '../options/csv-specs';
+import { csvPair } from '../core/csv';
 
 /**
  * How a command reaches a builder. A docker-driver builder is a Docker context, and buildx refuses

@@ -1,5 +1,5 @@
 import { BuilderMissingError, DockerCli } from './docker-cli';
-import type { Exec } from './exec';
+import type { Exec } from '../process/exec';
 
 describe('DockerCli --verbose trace', () => {
   it('shows every command line, with its DOCKER_CONFIG, and never what goes to stdin', async () => {

@@ -1,7 +1,7 @@
-import { CrossbakeError, DockerCommandError } from '../errors';
-import type { BuildHistoryRecord } from '../../types/metadata';
-import { commandLabel, exec as defaultExec, type Exec, type ExecResult } from './exec';
-import { parseBuilderInspect, type BuilderInfo } from '../builder/inspect';
+import { CrossbakeError, DockerCommandError } from '../core/errors';
+import type { BuildHistoryRecord } from './bake-metadata';
+import { commandLabel, exec as defaultExec, type Exec, type ExecResult } from '../process/exec';
+import { parseBuilderInspect, type BuilderInfo } from './builder-inspect';
 import * as commands from './commands';
 import {
   isBuilderMissing,

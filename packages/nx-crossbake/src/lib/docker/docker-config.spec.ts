@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DockerCli } from './docker-cli';
 import { createRunDockerConfig, runDockerConfig, withRegistryLogins } from './docker-config';
-import type { Exec, ExecOptions } from './exec';
+import type { Exec, ExecOptions } from '../process/exec';
 
 function userDir(config?: object): string {
   const dir = mkdtempSync(join(tmpdir(), 'crossbake-user-docker-'));

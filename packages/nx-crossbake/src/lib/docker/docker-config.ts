@@ -1,9 +1,9 @@
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { RegistryLogin } from '../options/service-options';
-import type { Env } from '../options/build-inputs';
-import { CrossbakeError } from '../errors';
+import type { RegistryLogin } from './registries';
+import type { Env } from '../process/exec';
+import { CrossbakeError } from '../core/errors';
 import type { DockerCli } from './docker-cli';
 import { credentialKeysOfLogin, loginAddress, registryOfLogin } from './registries';
 

@@ -1,6 +1,6 @@
 /** Pure parsers of docker CLI output (`parseXxx`), tested on recorded output in __fixtures__. */
-import type { BuildHistoryRecord } from '../../types/metadata';
-import { imageRepository } from '../graph/image-name';
+import type { BuildHistoryRecord } from './bake-metadata';
+import { imageRepository } from './image-ref';
 
 /** `github.com/docker/buildx 0.29.1+ds1 <commit>` or `github.com/docker/buildx v0.17.1-desktop.1 <commit>` → `0.29.1`. */
 export function parseBuildxVersion(stdout: string): string | undefined {

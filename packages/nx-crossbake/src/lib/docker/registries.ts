@@ -1,6 +1,5 @@
-import { imageRepository } from '../graph/image-name';
-import { parseCsv } from '../options/csv-specs';
-import type { RegistryLogin } from '../options/service-options';
+import { imageRepository } from './image-ref';
+import { parseCsv } from '../core/csv';
 
 /**
  * Which registry a reference, a login or a task talks to, named as docker names it, so a failed or
@@ -154,4 +153,11 @@ export function conflictingLogins(tasks: readonly { id: string; registries: read
     for (const id of variants.flatMap((v) => v.ids)) problems.set(id, problems.has(id) ? `${problems.get(id)}\n${problem}` : problem);
   }
   return problems;
+}
+
+/** A registry to log in to; the password stays in the environment variable named. */
+export interface RegistryLogin {
+  url: string;
+  username: string;
+  passwordEnv: string;
 }

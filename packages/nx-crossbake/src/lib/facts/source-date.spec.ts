@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Exec } from '../docker/exec';
+import type { Exec } from '../process/exec';
 import type { ServiceOptions } from '../options/service-options';
-import { memoryStateStore } from '../state/state-file';
+import { memoryStateStore } from '../core/state-file';
 import { getLastChangesCommand, imageInputPaths, parseLastChanges, resolveSourceDates } from './source-date';
 
 const service = (id: string, context: string, overrides: Partial<ServiceOptions> = {}) =>

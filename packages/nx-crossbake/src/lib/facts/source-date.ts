@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
-import type { Exec } from '../docker/exec';
+import type { Exec } from '../process/exec';
 import type { ServiceOptions } from '../options/service-options';
-import type { StateStore } from '../state/state-file';
+import type { StateStore } from '../core/state-file';
 
 /** When an image's inputs last changed: the commit's time (Unix seconds) and, from git, the commit itself. */
 export interface SourceDate {
@@ -12,6 +12,7 @@ export interface SourceDate {
 
 // A commit's header in the walk: a record separator, then `<committer time> <hash>`. File names follow, each
 // ended by NUL (-z), so no name is ever quoted or split.
+// eslint-disable-next-line no-control-regex -- the record separator git prints for %x1e is what the pattern is for
 const HEADER = /^\n*\x1e(\d+) ([0-9a-f]{40}|[0-9a-f]{64})$/;
 
 /**

@@ -2,9 +2,8 @@
  * The options that reach inside the build (arguments, secrets, ssh, named contexts, attestations),
  * checked and put in the form bake takes. Pure: the environment is passed in.
  */
-import { csvPair, parseCsv } from './csv-specs';
-
-export type Env = Readonly<Record<string, string | undefined>>;
+import { csvPair, parseCsv } from '../core/csv';
+import type { Env } from '../process/exec';
 
 /**
  * `$VAR` / `${VAR}` in build-arg values come from the environment, as in a shell; `$$` is a literal `$`.

@@ -1,6 +1,6 @@
 import { repositoryOf } from './image-names';
 import { sanitizeForTag } from './templates';
-import { DEFAULT_TARGET } from '../../executor-names';
+import { DEFAULT_TARGET } from '../core/executor-names';
 
 export type CacheMode = 'auto' | 'registry' | 'local' | 'gha' | 'none';
 

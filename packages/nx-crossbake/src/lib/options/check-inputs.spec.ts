@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'nod
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { InvalidOptionsError } from '../errors';
+import { InvalidOptionsError } from '../core/errors';
 import { checkBuildInputs } from './check-inputs';
 import type { ServiceOptions } from './service-options';
 

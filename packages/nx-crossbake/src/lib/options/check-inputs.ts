@@ -1,7 +1,8 @@
 import { statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { InvalidOptionsError } from '../errors';
-import { secretSourceFiles, type Env } from './build-inputs';
+import { InvalidOptionsError } from '../core/errors';
+import type { Env } from '../process/exec';
+import { secretSourceFiles } from './build-inputs';
 import { localContextPath, parseSshSpec } from './csv-specs';
 import type { ServiceOptions } from './service-options';
 

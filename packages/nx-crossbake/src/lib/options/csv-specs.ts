@@ -5,52 +5,8 @@
  * any, so one malformed entry stops the whole bake: here it is a problem of its project alone.
  * Each check returns a problem sentence, or undefined when the entry is fine.
  */
+import { parseCsv } from '../core/csv';
 import { imageReferenceProblem } from './validators';
-
-export type CsvReading = { fields: string[]; error?: undefined } | { fields?: undefined; error: string };
-
-/**
- * One CSV record as tonistiigi/go-csvvalue reads it for buildx: fields split on `,`, a field in `"…"` may
- * hold commas and `""` for a quote, and a quote anywhere else is an error.
- */
-export function parseCsv(text: string): CsvReading {
-  let line = text.replace(/\r?\n$/, '');
-  if (line === '') return { error: 'it is empty' };
-  const fields: string[] = [];
-  for (;;) {
-    if (!line.startsWith('"')) {
-      const comma = line.indexOf(',');
-      const field = comma < 0 ? line : line.slice(0, comma);
-      if (field.includes('"')) return { error: `a quote (") inside the unquoted field '${field}': quote the whole field, "key=value"` };
-      fields.push(field);
-      if (comma < 0) return { fields };
-      line = line.slice(comma + 1);
-      continue;
-    }
-    let field = '';
-    let rest = line.slice(1);
-    for (;;) {
-      const quote = rest.indexOf('"');
-      if (quote < 0) return { error: 'a quoted field is not closed' };
-      field += rest.slice(0, quote);
-      rest = rest.slice(quote + 1);
-      if (rest.startsWith('"')) {
-        field += '"';
-        rest = rest.slice(1);
-      } else break;
-    }
-    fields.push(field);
-    if (rest === '') return { fields };
-    if (!rest.startsWith(',')) return { error: `'${rest[0]}' after the closing quote of "${field}": end the field there` };
-    line = rest.slice(1);
-  }
-}
-
-/** `key=value` as one CSV field, quoted when it holds a comma or a quote (as buildx writes its own). */
-export function csvPair(key: string, value: string): string {
-  const pair = `${key}=${value}`;
-  return /[",\r\n]/.test(pair) ? `"${pair.replace(/"/g, '""')}"` : pair;
-}
 
 type Attributes = { attrs: Record<string, string>; error?: undefined } | { attrs?: undefined; error: string };
 

@@ -1,4 +1,4 @@
-import { CrossbakeError } from '../errors';
+import { CrossbakeError } from '../core/errors';
 import { optionReader, type JsonSchema, type OptionReader } from './schema-options';
 
 /**

@@ -1,5 +1,5 @@
-import { InvalidOptionsError } from '../errors';
-import type { MultiarchExecutorSchema } from '../../executors/multiarch/schema';
+import { InvalidOptionsError } from '../core/errors';
+import type { MultiarchExecutorSchema } from './schemas/multiarch';
 import { secretSourceFiles } from './build-inputs';
 import { normalizeOptions, type RunFacts } from './normalize';
 

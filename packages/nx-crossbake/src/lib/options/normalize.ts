@@ -1,18 +1,19 @@
 import { posix } from 'node:path';
-import schema from '../../executors/multiarch/schema.json';
-import type { MultiarchExecutorSchema } from '../../executors/multiarch/schema';
-import { InvalidOptionsError } from '../errors';
+import schema from './schemas/multiarch.json';
+import type { MultiarchExecutorSchema } from './schemas/multiarch';
+import { InvalidOptionsError } from '../core/errors';
 import type { ServiceOptions } from './service-options';
-import type { GitFacts } from '../facts/git-facts';
-import { attestations, interpolate, normalizeSecrets, type Env } from './build-inputs';
+import type { GitFacts } from '../git/commit-facts';
+import type { Env } from '../process/exec';
+import { attestations, interpolate, normalizeSecrets } from './build-inputs';
 import { defaultCache, type CacheInput, type CacheMode } from './cache';
 import { checkBuildContext, checkCacheSpec, checkOutputSpec, checkSshSpec } from './csv-specs';
-import { normalizePlatforms } from './platforms';
+import { normalizePlatforms } from '../docker/platforms';
 import { checkRegistryLogins } from './registry-logins';
 import { renderedProjectName, renderTemplate, sanitizeForTag, undoNxProjectName, type TemplateValues } from './templates';
 import { optionReader, unknownOptionProblems, type OptionReader } from './schema-options';
 import { checkImageTag, parseKeyValues } from './validators';
-import { DEFAULT_TARGET } from '../../executor-names';
+import { DEFAULT_TARGET } from '../core/executor-names';
 
 export interface ProjectRef {
   name: string;

@@ -3,8 +3,8 @@
  * its password (the value itself is never read here, nor ever written in project.json).
  */
 import { show } from './coerce';
-import type { Env } from './build-inputs';
-import type { RegistryLogin } from './service-options';
+import type { Env } from '../process/exec';
+import type { RegistryLogin } from '../docker/registries';
 
 const FIELDS = ['url', 'username', 'passwordEnv'] as const;
 

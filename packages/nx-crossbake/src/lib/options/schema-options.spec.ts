@@ -1,6 +1,6 @@
-import { CrossbakeError } from '../errors';
-import setupSchema from '../../executors/setup/schema.json';
-import multiarchSchema from '../../executors/multiarch/schema.json';
+import { CrossbakeError } from '../core/errors';
+import setupSchema from './schemas/setup.json';
+import multiarchSchema from './schemas/multiarch.json';
 import { documentedOptions, optionReader, readOption, unknownOptionProblems } from './schema-options';
 
 describe('optionReader', () => {

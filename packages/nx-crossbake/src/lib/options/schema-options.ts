@@ -7,7 +7,7 @@
  * definition) and document each option's type in `x-expected`, which Nx never reads. The readers here
  * enforce those types per project, with a problem that names the option, the value and what was expected.
  */
-import { CrossbakeError } from '../errors';
+import { CrossbakeError } from '../core/errors';
 import { toBoolean, toChoice, toInteger, toKeyValueList, toObjectList, toStringList, toText, type ListSplit } from './coerce';
 
 /** The documented form of an option, in JSON Schema terms (what editors and the docs tables show). */

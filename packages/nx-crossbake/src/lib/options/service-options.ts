@@ -1,3 +1,5 @@
+import type { RegistryLogin } from '../docker/registries';
+
 /** One project's options after normalizeOptions: every default applied, every value parsed. */
 export interface ServiceOptions {
   /** The Nx task this image is built for, e.g. `@acme/api:docker-multiarch`: results, bake targets and links are keyed by it. */
@@ -49,8 +51,3 @@ export interface ServiceOptions {
   keepGoing: boolean;
 }
 
-export interface RegistryLogin {
-  url: string;
-  username: string;
-  passwordEnv: string;
-}

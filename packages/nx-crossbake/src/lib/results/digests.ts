@@ -1,7 +1,7 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CrossbakeError } from '../errors';
-import { DEFAULT_TARGET } from '../../executor-names';
+import { CrossbakeError } from '../core/errors';
+import { DEFAULT_TARGET } from '../core/executor-names';
 import { repositoryOf } from '../options/image-names';
 
 /**

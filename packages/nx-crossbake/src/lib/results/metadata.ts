@@ -1,4 +1,4 @@
-import type { BakeTargetMetadata } from '../../types/metadata';
+import type { BakeTargetMetadata } from '../docker/bake-metadata';
 
 export interface TargetImage {
   digest?: string;

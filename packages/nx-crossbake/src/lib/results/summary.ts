@@ -1,4 +1,4 @@
-import { DEFAULT_TARGET } from '../../executor-names';
+import { DEFAULT_TARGET } from '../core/executor-names';
 import type { ServiceResult } from './service-result';
 
 /** A task's name for people: the project, with its target when it is not the default one (`two:docker-multiarch-debug`). */

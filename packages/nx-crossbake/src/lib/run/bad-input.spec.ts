@@ -4,12 +4,12 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { MultiarchExecutorSchema } from '../../executors/multiarch/schema';
-import { fakeDocker, inspectText, makeWorkspace, type FakeDockerOptions } from '../../testing/fake-docker';
+import type { MultiarchExecutorSchema } from '../options/schemas/multiarch';
+import { fakeDocker, inspectText, makeWorkspace, type FakeDockerOptions } from '../../../test-support/fake-docker';
 import { DockerCli } from '../docker/docker-cli';
 import { formatTaskOutput } from '../results/summary';
 import { buildServices } from './build-services';
-import { usePrivateStateDir } from '../../testing/state-dir';
+import { usePrivateStateDir } from '../../../test-support/state-dir';
 
 usePrivateStateDir();
 

@@ -2,10 +2,10 @@ import { existsSync, mkdtempSync, readFileSync, realpathSync, writeFileSync, sta
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { DockerCli } from '../docker/docker-cli';
-import { fakeDocker, inspectText, makeWorkspace } from '../../testing/fake-docker';
-import type { MultiarchExecutorSchema } from '../../executors/multiarch/schema';
+import { fakeDocker, inspectText, makeWorkspace } from '../../../test-support/fake-docker';
+import type { MultiarchExecutorSchema } from '../options/schemas/multiarch';
 import { buildServices, type ServiceRequest } from './build-services';
-import { usePrivateStateDir } from '../../testing/state-dir';
+import { usePrivateStateDir } from '../../../test-support/state-dir';
 
 const push = (name: string, extra: MultiarchExecutorSchema = {}): MultiarchExecutorSchema => ({
   platforms: ['linux/amd64', 'linux/arm64', 'linux/arm/v7'],

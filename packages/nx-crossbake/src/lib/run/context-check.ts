@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import type { ServiceOptions } from '../options/service-options';
 import { taskLabel } from '../results/summary';
-import { BadPatternError, cleanPath, compileDockerignore, keepsOut, parseDockerignore } from './dockerignore';
+import { BadPatternError, cleanPath, compileDockerignore, keepsOut, parseDockerignore } from '../dockerfile/dockerignore-matcher';
 
 /**
  * Folders whose content changes on every run without any source changing. Sent with a build context, they

@@ -1,5 +1,6 @@
 import { adviseOnEmulation, formatEmulationAdvice } from '../advisor/emulation-advisor';
-import { isLinuxPlatform, nativePlatforms, platformFamily } from '../builder/emulation';
+import { isLinuxPlatform, platformFamily } from '../docker/platforms';
+import { nativePlatforms } from '../builder/emulation';
 import type { PreparedService } from './prepare-services';
 
 /**

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DockerCli } from '../docker/docker-cli';
-import { CrossbakeError } from '../errors';
-import { parseDockerfileImageRefs } from '../graph/dockerfile-refs';
+import { CrossbakeError } from '../core/errors';
+import { parseDockerfileImageRefs } from '../dockerfile/image-refs';
 import { checkBuildInputs } from '../options/check-inputs';
 import { normalizeOptions, type RunFacts } from '../options/normalize';
 import type { ServiceOptions } from '../options/service-options';

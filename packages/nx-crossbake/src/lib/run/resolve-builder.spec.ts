@@ -1,8 +1,8 @@
 import type { BinfmtEntry } from '../builder/emulation';
 import { DockerCli } from '../docker/docker-cli';
-import { memoryStateStore } from '../state/state-file';
+import { memoryStateStore } from '../core/state-file';
 import type { ServiceOptions } from '../options/service-options';
-import { fakeDocker, inspectText, makeWorkspace } from '../../testing/fake-docker';
+import { fakeDocker, inspectText, makeWorkspace } from '../../../test-support/fake-docker';
 import { resolveBuilder, unavailablePlatformProblems } from './resolve-builder';
 
 // Only what resolveBuilder reads of a project's options.

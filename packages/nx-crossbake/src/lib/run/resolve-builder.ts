@@ -1,17 +1,17 @@
-import type { SetupExecutorSchema } from '../../executors/setup/schema';
+import type { SetupExecutorSchema } from '../options/schemas/setup';
 import { normalizeBuilderSpec } from '../builder/builder-spec';
 import { ensureBuilder, type SetupEnvironment } from '../builder/ensure-builder';
-import { reachesHostLoopback, type BuilderInfo } from '../builder/inspect';
+import { reachesHostLoopback, type BuilderInfo } from '../docker/builder-inspect';
 import { forgetReadiness, readinessKey, readReadiness, recordReadiness } from '../builder/readiness';
 import { binfmtOf } from '../builder/register-emulators';
 import type { RegistryUsers } from '../builder/workspace-registries';
 import type { BuilderRef } from '../docker/commands';
 import type { DockerCli } from '../docker/docker-cli';
-import { CrossbakeError } from '../errors';
-import type { Env } from '../options/build-inputs';
+import { CrossbakeError } from '../core/errors';
+import type { Env } from '../process/exec';
 import type { ServiceOptions } from '../options/service-options';
 import type { BuilderHintFacts } from '../results/hints';
-import type { StateStore } from '../state/state-file';
+import type { StateStore } from '../core/state-file';
 
 export interface BuilderRequest {
   builder: string;

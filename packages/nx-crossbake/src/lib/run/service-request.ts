@@ -1,5 +1,5 @@
-import type { MultiarchExecutorSchema } from '../../executors/multiarch/schema';
-import { DEFAULT_TARGET } from '../../executor-names';
+import type { MultiarchExecutorSchema } from '../options/schemas/multiarch';
+import { DEFAULT_TARGET } from '../core/executor-names';
 import type { ProjectRef } from '../options/normalize';
 import type { ServiceResult } from '../results/service-result';
 

@@ -1,8 +1,8 @@
 import { DockerCli } from '../docker/docker-cli';
-import type { Exec } from '../docker/exec';
-import { memoryStateStore } from '../state/state-file';
-import { fakeDocker, inspectText, makeWorkspace, type FakeDocker } from '../../testing/fake-docker';
-import type { MultiarchExecutorSchema } from '../../executors/multiarch/schema';
+import type { Exec } from '../process/exec';
+import { memoryStateStore } from '../core/state-file';
+import { fakeDocker, inspectText, makeWorkspace, type FakeDocker } from '../../../test-support/fake-docker';
+import type { MultiarchExecutorSchema } from '../options/schemas/multiarch';
 import { buildServices, type ServiceRequest } from './build-services';
 
 /**

@@ -1,5 +1,5 @@
 import { formatFiles, getProjects, logger, updateProjectConfiguration, type Tree } from '@nx/devkit';
-import { MULTIARCH_EXECUTOR } from '../../executor-names';
+import { MULTIARCH_EXECUTOR } from '../../lib/core/executor-names';
 import { getReportOutput } from '../../lib/results/report';
 
 /** What 0.1.0's generators declared: the project's whole report folder, shared by all its multiarch targets. */

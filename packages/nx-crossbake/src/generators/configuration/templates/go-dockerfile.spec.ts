@@ -1,5 +1,5 @@
-import { parseDockerfileInstructions } from '../../../lib/graph/dockerfile-instructions';
-import { parseDockerfileImageRefs } from '../../../lib/graph/dockerfile-refs';
+import { parseDockerfileInstructions } from '../../../lib/dockerfile/instructions';
+import { parseDockerfileImageRefs } from '../../../lib/dockerfile/image-refs';
 import { goDockerfile } from './go-dockerfile';
 
 const text = goDockerfile({ project: 'worker', targetName: 'image' });

@@ -1,0 +1,238 @@
+/**
+ * Rewrites a Dockerfile so the Go compiles and Node installs the emulation advisor flags run on the build
+ * machine: each such stage gets a twin `FROM --platform=$BUILDPLATFORM <same image> AS <stage>-build` with
+ * the steps up to its last moved one. Go cross-compiles from TARGETOS/TARGETARCH/TARGETVARIANT; a Node
+ * install moves only when its lockfile proves node_modules the same on every platform. The stage itself
+ * keeps its base image and every instruction but the Go-only ones, and COPYs what the moved steps left
+ * (binaries, node_modules). Lines it does not move stay byte for byte. Pure: the text (and what the build
+ * context holds) in, the text and a report out.
+ */
+import { adviseOnEmulation, type EmulationAdvice } from '../../../lib/advisor/emulation-advisor';
+import { splitWords } from '../../../lib/dockerfile/words';
+import { adviceReason } from './advice-reasons';
+import { layoutDockerfile, spanLines, type DockerfileLayout, type InstructionSpan } from './dockerfile-spans';
+import { judgeGoStep } from './go-step';
+import { isGoOnlyRun } from './go-only';
+import { twinProblem } from './twin-problems';
+import type { MoveVerdict } from './move-verdict';
+import { isNodeInstall, judgeNodeStep, type NodeContext } from './node/node-step';
+import type { StageCopy } from './node/context-copies';
+import { advanceState, initialState, type StageState } from './stage-facts';
+import { renumberStageRefs } from './stage-refs';
+
+export interface CrossCompileOptions {
+  /** The target's platforms; any of them may be the emulated one, depending on the machine that builds. */
+  platforms: readonly string[];
+  /** Why the Go build uses cgo, as found outside the Dockerfile (a source that imports "C", a cgo module in go.mod). */
+  cgo?: string;
+  /** The target's build context, where Node installs find their lockfile; without it no install moves. */
+  context?: NodeContext;
+}
+
+export interface RewrittenStep {
+  line: number;
+  stage: string;
+  tool: string;
+  /** The new stage the step now runs in. */
+  buildStage: string;
+}
+
+export interface SkippedStep {
+  line: number;
+  stage: string;
+  tool: string;
+  reason: string;
+}
+
+export interface CrossCompileResult {
+  dockerfile: string;
+  rewritten: RewrittenStep[];
+  skipped: SkippedStep[];
+}
+
+interface Stage {
+  index: number;
+  from: InstructionSpan;
+  /** As written after AS, or undefined. */
+  name?: string;
+  image: string;
+  /** `--platform` as written, if any. */
+  platform?: string;
+  body: InstructionSpan[];
+}
+
+interface StagePlan {
+  stage: Stage;
+  buildName: string;
+  /** Moved RUNs (compiles, installs) by body position, with their verdicts (all ok). */
+  compiles: Map<number, Extract<MoveVerdict, { ok: true }>>;
+  /** Body positions of Go-only RUNs before the last compile: they run in the build stage only. */
+  goOnly: Set<number>;
+  /** The USER each compile ran as, by body position. */
+  users: Map<number, string | undefined>;
+  last: number;
+}
+
+const GO_TOOLS = new Set(['go build', 'go install']);
+const MARK = '# nx-crossbake:cross-compile: the compile runs on the build machine and cross-compiles for each target platform (docs/cross-compile.md)';
+const NODE_MARK = '# nx-crossbake:cross-compile: the install runs on the build machine; the lockfile proves node_modules the same on every platform (docs/cross-compile.md)';
+// GOARM is exported in each compile's shell instead (goarm.ts says why); TARGETVARIANT is declared for it.
+const CROSS_ENV = ['ARG TARGETOS TARGETARCH TARGETVARIANT', 'ENV CGO_ENABLED=0 GOOS=$TARGETOS GOARCH=$TARGETARCH'];
+
+function stagesOf(layout: DockerfileLayout): Stage[] {
+  const stages: Stage[] = [];
+  for (const span of layout.spans) {
+    if (span.instruction.keyword !== 'FROM') {
+      stages.at(-1)?.body.push(span);
+      continue;
+    }
+    const words = splitWords(span.instruction.args, layout.escape);
+    const flags = words.filter((w) => w.startsWith('--'));
+    const [image = '', as, name] = words.filter((w) => !w.startsWith('--'));
+    const platform = flags.find((f) => /^--platform=/i.test(f))?.slice('--platform='.length);
+    stages.push({ index: stages.length, from: span, name: as?.toLowerCase() === 'as' ? name : undefined, image, platform, body: [] });
+  }
+  return stages;
+}
+
+function uniqueName(base: string, taken: Set<string>): string {
+  let name = base;
+  for (let n = 2; taken.has(name.toLowerCase()); n++) name = `${base}-${n}`;
+  taken.add(name.toLowerCase());
+  return name;
+}
+
+/** The plan for one stage, or the reason none of its steps can move. `moved`: the advisor's tool by RUN line. */
+function planStage(stage: Stage, stages: readonly Stage[], layout: DockerfileLayout, moved: ReadonlyMap<number, string>, options: CrossCompileOptions): Omit<StagePlan, 'buildName'> | string {
+  if (options.cgo && [...moved.values()].some((tool) => GO_TOOLS.has(tool))) return `${options.cgo}: CGO_ENABLED=0 would fail or build a stub, and cgo needs a C cross-compiler per target (xx-go from tonistiigi/xx)`;
+  if (stage.platform !== undefined) return `the stage is pinned to --platform=${stage.platform}: it is not built per target`;
+  const base = stages.find((s) => s.index < stage.index && (s.name?.toLowerCase() === stage.image.toLowerCase() || String(s.index) === stage.image));
+  if (base) {
+    return `the stage is FROM the earlier stage ${base.name ? `'${base.name}'` : base.index}: BuildKit ignores --platform on a stage reference, so the twin would inherit that stage's platform and still compile emulated; move the compile to a stage FROM an image`;
+  }
+  const image = stage.image.toLowerCase();
+  if (image === 'scratch') return 'the stage is FROM scratch';
+  let state: StageState = initialState(stage.image);
+  const compiles: StagePlan['compiles'] = new Map();
+  const users: StagePlan['users'] = new Map();
+  const copies: StageCopy[] = [];
+  for (const [k, span] of stage.body.entries()) {
+    const tool = moved.get(span.instruction.line);
+    if (tool !== undefined) {
+      const verdict = judgeStep(tool, span, layout, state, copies, options);
+      if (!verdict.ok) return `line ${span.instruction.line}: ${verdict.reason}`;
+      compiles.set(k, verdict);
+      users.set(k, state.user);
+    }
+    if (span.instruction.keyword === 'COPY' || span.instruction.keyword === 'ADD') copies.push({ instruction: span.instruction, workdir: state.workdir });
+    state = advanceState(state, span.instruction, layout.escape);
+  }
+  const last = Math.max(...compiles.keys());
+  const goOnly = new Set(
+    stage.body.flatMap((span, k) => (k < last && !compiles.has(k) && isGoOnlyRun(span.instruction, layout.lines, layout.escape) ? [k] : [])),
+  );
+  const problem = twinProblem(stage.body, layout, compiles, goOnly, last);
+  return problem ?? { stage, compiles, goOnly, users, last };
+}
+
+function judgeStep(tool: string, span: InstructionSpan, layout: DockerfileLayout, state: StageState, copies: readonly StageCopy[], options: CrossCompileOptions): MoveVerdict {
+  const run = span.instruction;
+  if (isNodeInstall(tool)) return judgeNodeStep(run, layout.lines, layout.escape, { workdir: state.workdir, copies: [...copies], context: options.context });
+  const verdict = judgeGoStep(run, layout.lines, layout.lines.slice(span.start, span.end + 1), layout.escape, state);
+  return verdict.ok ? { ...verdict, prelude: CROSS_ENV } : verdict;
+}
+
+const isMoved = (tool: string) => GO_TOOLS.has(tool) || isNodeInstall(tool);
+
+export function crossCompileDockerfile(text: string, options: CrossCompileOptions): CrossCompileResult {
+  const advice = adviseOnEmulation(text, options.platforms.length > 0 ? options.platforms : ['linux/arm64']);
+  const layout = layoutDockerfile(text);
+  const stages = stagesOf(layout);
+  const stageOfLine = (line: number) => stages.filter((s) => s.from.instruction.line <= line).at(-1)!;
+  const taken = new Set(stages.flatMap((s) => (s.name ? [s.name.toLowerCase()] : [])));
+  const skipped: SkippedStep[] = [];
+  const rewritten: RewrittenStep[] = [];
+  const plans = new Map<number, StagePlan>();
+
+  const movable = advice.filter((a) => isMoved(a.tool));
+  for (const a of advice) if (!isMoved(a.tool)) skipped.push(skip(a, adviceReason(a.tool)));
+  for (const stage of new Set(movable.map((a) => stageOfLine(a.line)))) {
+    const mine = movable.filter((a) => stageOfLine(a.line) === stage);
+    const plan = planStage(stage, stages, layout, new Map(mine.map((a) => [a.line, a.tool])), options);
+    if (typeof plan === 'string') {
+      skipped.push(...mine.map((a) => skip(a, plan)));
+      continue;
+    }
+    const buildName = uniqueName(`${stage.name ?? (taken.has('build') ? `stage${stage.index}` : '')}${stage.name || taken.has('build') ? '-' : ''}build`, taken);
+    plans.set(stage.index, { ...plan, buildName });
+    rewritten.push(...mine.map((a) => ({ line: a.line, stage: a.stage, tool: a.tool, buildStage: buildName })));
+  }
+  skipped.sort((a, b) => a.line - b.line);
+  if (plans.size === 0) return { dockerfile: text, rewritten, skipped };
+  return { dockerfile: emit(layout, stages, plans), rewritten, skipped };
+}
+
+const skip = (a: EmulationAdvice, reason: string): SkippedStep => ({ line: a.line, stage: a.stage, tool: a.tool, reason });
+
+function emit(layout: DockerfileLayout, stages: readonly Stage[], plans: ReadonlyMap<number, StagePlan>): string {
+  const renumber = (index: number) => index + [...plans.keys()].filter((r) => r <= index).length;
+  const lines = (span: InstructionSpan) => {
+    const headLength = span.head - span.lead + 1;
+    return spanLines(layout, span).map((line, i) => (i < headLength ? renumberStageRefs(span.instruction.keyword, line, renumber) : line));
+  };
+  const planOf = new Map([...plans.values()].map((plan) => [plan.stage.from, plan]));
+  const out: string[] = [];
+  let next = 0; // the first line not yet written
+  for (let i = 0; i < layout.spans.length; i++) {
+    const span = layout.spans[i];
+    const plan = planOf.get(span);
+    out.push(...layout.lines.slice(next, plan ? span.start : span.lead));
+    if (plan === undefined) {
+      out.push(...lines(span));
+      next = span.end + 1;
+      continue;
+    }
+    out.push(...buildStage(plan, lines), '', ...finalStage(plan, lines, layout));
+    next = (plan.stage.body.at(-1) ?? span).end + 1;
+    i += plan.stage.body.length;
+  }
+  out.push(...layout.lines.slice(next));
+  return layout.bom + out.join(layout.eol);
+}
+
+function buildStage(plan: StagePlan, lines: (span: InstructionSpan) => string[]): string[] {
+  const { stage } = plan;
+  const compiles = [...plan.compiles.values()].some((v) => v.prelude.length > 0);
+  const out = [compiles ? MARK : NODE_MARK, `FROM --platform=$BUILDPLATFORM ${stage.image} AS ${plan.buildName}`];
+  // The prelude goes once, right before the first step that needs it.
+  const first = Math.min(...[...plan.compiles].flatMap(([k, v]) => (v.prelude.length ? [k] : [])));
+  for (const [k, span] of stage.body.slice(0, plan.last + 1).entries()) {
+    const verdict = plan.compiles.get(k);
+    const text = lines(span);
+    const lead = span.start - span.lead;
+    const prelude = k === first ? verdict!.prelude : [];
+    text.splice(lead, 0, ...prelude);
+    out.push(...(verdict ? [...text.slice(0, lead + prelude.length), ...verdict.rewrite(text.slice(lead + prelude.length))] : text));
+  }
+  return out;
+}
+
+function finalStage(plan: StagePlan, lines: (span: InstructionSpan) => string[], layout: DockerfileLayout): string[] {
+  const { stage } = plan;
+  const out = layout.lines.slice(stage.from.start, stage.from.end + 1);
+  for (const [k, span] of stage.body.entries()) {
+    if (plan.goOnly.has(k)) continue;
+    const verdict = plan.compiles.get(k);
+    if (verdict === undefined) {
+      out.push(...lines(span));
+      continue;
+    }
+    const user = plan.users.get(k);
+    const chown = user ? ` --chown=${user}` : '';
+    out.push(...layout.lines.slice(span.lead, span.start), ...verdict.artifacts.map((path) => `COPY --from=${plan.buildName}${chown} ${copyPaths(path)}`));
+  }
+  return out;
+}
+
+/** `src dest` for COPY: the same path on both sides; the JSON form when it has white space. */
+const copyPaths = (path: string) => (/\s/.test(path) ? JSON.stringify([path, path]).replace(/,/, ', ') : `${path} ${path}`);

@@ -1,0 +1,93 @@
+/**
+ * One RUN that compiles Go, judged for the move to a build-platform stage: the binaries it leaves (the
+ * artifacts the final stage copies back), the text that turns `go install` into `go build -o` and exports
+ * GOARM, or the reason it must stay where it is. Cross-compiled, `go install` would write to
+ * `$GOPATH/bin/$GOOS_$GOARCH/`, which no COPY written now could name, so it becomes a `go build -o <bin dir>/`
+ * that writes where `go install` writes natively.
+ */
+import { posix } from 'node:path';
+import type { DockerfileInstruction } from '../../../lib/dockerfile/instructions';
+import { parseRunCommands, unwrapEnv } from '../../../lib/advisor/run-commands';
+import { parseGoCommand } from './go-command';
+import { isGoPreparation } from './go-only';
+import { withGoarm } from './goarm';
+import { literal, resolvePath } from './image-paths';
+import { refuse, type MoveVerdict } from './move-verdict';
+import { commandName, isCopiedBack, sideEffectsOf, splitRedirects } from './shell-effects';
+
+export interface StageFacts {
+  /** Absolute working directory before this step; undefined when neither the Dockerfile nor the image says. */
+  workdir: string | undefined;
+  /** Where `go install` writes: GOBIN, else the first GOPATH entry's bin; undefined when unknown. */
+  installDir: string | undefined;
+  /** The stage's ENV or ARG turns cgo on, or leaves its value to the build: then why. */
+  cgo?: string;
+}
+
+const EXEC_FORM = /^(--\S+\s+)*\[/;
+const CGO_NEEDS = 'cgo needs a C cross-compiler per target (xx-go from tonistiigi/xx), which this rewrite does not add';
+// An assignment of CGO_ENABLED to anything but a literal 0, anywhere in the RUN (its head or heredoc body).
+const CGO_SET = /\bCGO_ENABLED=(?!["']?0(?![\w$]))(\S*)/;
+const INSTALL = /(^|[\s;&|(])((?:\S*\/)?go)(\s+)install(?=\s|$)/g;
+
+/** `own`: the RUN's own lines, from `RUN` to its heredoc's end, as the rewrite will receive them. */
+export function judgeGoStep(run: DockerfileInstruction, lines: readonly string[], own: readonly string[], escape: string, facts: StageFacts): MoveVerdict {
+  const text = own.join('\n');
+  if (facts.cgo) return refuse(`${facts.cgo}: ${CGO_NEEDS}`);
+  const cgoSet = text.match(CGO_SET);
+  if (cgoSet) return refuse(`the step sets CGO_ENABLED=${cgoSet[1]}: ${CGO_NEEDS}`);
+  if (EXEC_FORM.test(run.args)) return refuse('the exec form runs no shell, so GOARM cannot follow the target variant (v6, v7): write the compile as a shell command');
+  const artifacts: string[] = [];
+  const effects: string[] = [];
+  let installs = 0;
+  let cwd = facts.workdir;
+  for (const words of parseRunCommands(run, lines, escape).map(unwrapEnv)) {
+    const { words: plain, writes } = splitRedirects(words);
+    const go = parseGoCommand(plain);
+    if (go === undefined) {
+      if (commandName(words) === 'cd') {
+        cwd = words[1] !== undefined && literal(words[1]) ? resolvePath(cwd, words[1]) : undefined;
+        continue;
+      }
+      if (isGoPreparation(words)) continue;
+      const written = sideEffectsOf(words, cwd);
+      if (typeof written === 'string') return refuse(`${written}: give the compile a RUN of its own`);
+      effects.push(...written);
+      continue;
+    }
+    if (writes.length > 0) return refuse(`the compile's output is redirected to \`${writes[0]}\`, which the final stage would not receive`);
+    if (go.cgo) return refuse(`${go.cgo}: ${CGO_NEEDS}`);
+    if (go.chdir !== undefined) return refuse('`go build -C` is not rewritten: build from the folder with WORKDIR or cd instead');
+    const artifact = artifactOf(go.subcommand, go.output, go.packages, cwd, facts);
+    if (typeof artifact !== 'string') return refuse(artifact.reason);
+    if (go.subcommand === 'install') installs++;
+    artifacts.push(artifact);
+  }
+  const lost = effects.find((path) => !isCopiedBack(path, artifacts));
+  if (lost) return refuse(`the RUN also writes \`${lost}\`, outside what the final stage copies back (${artifacts.join(', ')}): give the compile a RUN of its own`);
+  // The rewrite edits the text: every `go install` it would edit must be one the shell runs, not one inside quotes.
+  if (installs > 0 && [...text.matchAll(INSTALL)].length !== installs) return refuse('`go install` also appears in text the shell does not run as a command (a quoted string, say): rewrite it to `go build -o` by hand');
+  const installDir = facts.installDir;
+  return {
+    ok: true,
+    artifacts,
+    rewrite: (text) => withGoarm(installs > 0 ? text.map((line) => line.replace(INSTALL, `$1$2$3build -o ${installDir}/`)) : text, escape),
+    prelude: [],
+  };
+}
+
+function artifactOf(subcommand: 'build' | 'install', output: string | undefined, packages: readonly string[], cwd: string | undefined, facts: StageFacts): string | { reason: string } {
+  if (subcommand === 'install') {
+    if (packages.some((p) => p.includes('@'))) return { reason: '`go install <module>@<version>` has no `go build` equivalent: install the tool in a stage of its own' };
+    if (facts.installDir === undefined) return { reason: '`go install` writes to $GOBIN or $GOPATH/bin, and neither this Dockerfile nor the image (not a golang image) says where that is: set ENV GOBIN, or use go build -o' };
+    return `${facts.installDir}/`;
+  }
+  if (output === undefined) {
+    const file = packages.length > 0 && packages.every((p) => p.endsWith('.go')) ? posix.basename(packages[0], '.go') : undefined;
+    if (file === undefined) return { reason: '`go build` without -o names the binary after the module path: add `-o <path>` so the final stage can copy it' };
+    output = file;
+  }
+  if (!literal(output)) return { reason: `the output path \`${output}\` depends on the shell: write it literally` };
+  const resolved = resolvePath(cwd, output);
+  return resolved ?? { reason: `the output path \`${output}\` is relative and the working directory is unknown: set WORKDIR in the stage, or use an absolute -o` };
+}

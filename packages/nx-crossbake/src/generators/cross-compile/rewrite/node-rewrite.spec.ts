@@ -1,0 +1,120 @@
+import { readFileSync } from 'node:fs';
+import { join, posix } from 'node:path';
+import { adviseOnEmulation } from '../../../lib/advisor/emulation-advisor';
+import { crossCompileDockerfile } from './cross-compile';
+import type { NodeContext } from './node/node-step';
+
+const PLATFORMS = ['linux/amd64', 'linux/arm64', 'linux/arm/v7'];
+const lockFixture = (name: string) => readFileSync(join(__dirname, 'node', '__fixtures__', name), 'utf8');
+const lines = (...text: string[]) => `${text.join('\n')}\n`;
+const PURE = lockFixture('pure-js.package-lock.json');
+const MANIFEST = '{"name":"app","version":"1.0.0","dependencies":{"ms":"2.1.3","debug":"4.3.7"}}';
+
+/** A build context holding `files` (context-relative paths). */
+function contextOf(files: Record<string, string>, outside: string[] = []): NodeContext {
+  return {
+    root: 'apps/web',
+    outside,
+    isFile: (path) => path in files,
+    isDirectory: (path) => path === '.' || Object.keys(files).some((f) => f.startsWith(`${posix.normalize(path)}/`)),
+    read: (path) => files[path],
+  };
+}
+
+const rewrite = (dockerfile: string, files: Record<string, string> = { 'package.json': MANIFEST, 'package-lock.json': PURE }, outside?: string[]) =>
+  crossCompileDockerfile(dockerfile, { platforms: PLATFORMS, context: contextOf(files, outside) });
+
+const APP = lines('FROM node:20', 'WORKDIR /app', 'COPY package*.json ./', 'RUN npm ci', 'COPY . .', 'CMD ["node", "index.js"]');
+
+describe('crossCompileDockerfile: Node installs', () => {
+  it('moves npm ci to a $BUILDPLATFORM twin and copies node_modules back', () => {
+    const result = rewrite(APP);
+    expect(result.dockerfile).toBe(
+      lines(
+        '# nx-crossbake:cross-compile: the install runs on the build machine; the lockfile proves node_modules the same on every platform (docs/cross-compile.md)',
+        'FROM --platform=$BUILDPLATFORM node:20 AS build',
+        'WORKDIR /app',
+        'COPY package*.json ./',
+        'RUN npm ci',
+        '',
+        'FROM node:20',
+        'WORKDIR /app',
+        'COPY package*.json ./',
+        'COPY --from=build /app/node_modules /app/node_modules',
+        'COPY . .',
+        'CMD ["node", "index.js"]',
+      ),
+    );
+    expect(result.rewritten).toEqual([{ line: 4, stage: '0', tool: 'npm ci', buildStage: 'build' }]);
+    expect(result.skipped).toEqual([]);
+  });
+
+  it('leaves no install on the target platform, and a second run changes nothing', () => {
+    const once = rewrite(APP).dockerfile;
+    expect(adviseOnEmulation(once, PLATFORMS)).toEqual([]);
+    expect(rewrite(once)).toEqual({ dockerfile: once, rewritten: [], skipped: [] });
+  });
+
+  it('copies the lockfile back after an install that may rewrite it, with the owner USER gives', () => {
+    const out = rewrite(lines('FROM node:20', 'WORKDIR /home/node/app', 'COPY package.json package-lock.json ./', 'USER node', 'RUN npm install --omit=dev', 'CMD ["node", "."]')).dockerfile;
+    expect(out).toContain('USER node\nCOPY --from=build --chown=node /home/node/app/node_modules /home/node/app/node_modules\nCOPY --from=build --chown=node /home/node/app/package-lock.json /home/node/app/package-lock.json\nCMD');
+  });
+
+  it('moves pnpm install of a 6.0 lockfile, follows cd, keeps cache mounts in the build stage', () => {
+    const files = { 'web/package.json': MANIFEST, 'web/pnpm-lock.yaml': lockFixture('pure-js.pnpm-lock.yaml') };
+    const out = rewrite(lines('FROM node:20 AS web', 'COPY web /src/web', 'RUN --mount=type=cache,target=/root/.pnpm-store cd /src/web && pnpm install --frozen-lockfile', 'RUN cd /src/web && pnpm run build'), files).dockerfile;
+    expect(out).toContain('FROM --platform=$BUILDPLATFORM node:20 AS web-build\nCOPY web /src/web\nRUN --mount=type=cache,target=/root/.pnpm-store cd /src/web && pnpm install --frozen-lockfile\n');
+    expect(out).toContain('COPY --from=web-build /src/web/node_modules /src/web/node_modules\nCOPY --from=web-build /src/web/pnpm-lock.yaml /src/web/pnpm-lock.yaml\nRUN cd /src/web && pnpm run build\n');
+  });
+
+  it('moves an install next to commands that leave nothing', () => {
+    expect(rewrite(APP.replace('RUN npm ci', 'RUN set -e && echo installing && npm ci')).rewritten).toHaveLength(1);
+  });
+
+  it('moves an install whose output goes to /dev/null', () => {
+    expect(rewrite(APP.replace('RUN npm ci', 'RUN npm ci --no-audit > /dev/null 2>&1')).rewritten).toHaveLength(1);
+  });
+
+  describe('refuses, and leaves the Dockerfile as it was', () => {
+    const install = (run = 'RUN npm ci', copy = 'COPY package*.json ./') => lines('FROM node:20', 'WORKDIR /app', copy, run, 'CMD ["node", "."]');
+    it.each([
+      ['an install script (hasInstallScript)', install(), { 'package.json': MANIFEST, 'package-lock.json': lockFixture('bcrypt.package-lock.json') }, /node_modules\/bcrypt runs an install script/],
+      ['os/cpu-limited packages', install(), { 'package.json': MANIFEST, 'package-lock.json': lockFixture('esbuild.package-lock.json') }, /is limited to os/],
+      ['package-lock v1', install(), { 'package.json': MANIFEST, 'package-lock.json': lockFixture('v1.package-lock.json') }, /lockfileVersion 1/],
+      ['yarn v1', install('RUN yarn install --frozen-lockfile', 'COPY package.json yarn.lock ./'), { 'package.json': MANIFEST, 'yarn.lock': lockFixture('yarn-v1.yarn.lock') }, /^line 4: apps\/web\/yarn.lock: yarn.lock v1 records no install scripts/],
+      ['pnpm-lock 9.0', install('RUN pnpm install', 'COPY package.json pnpm-lock.yaml ./'), { 'package.json': MANIFEST, 'pnpm-lock.yaml': lockFixture('pnpm9.pnpm-lock.yaml') }, /pnpm 9 the lockfile no longer records/],
+      ['a missing lockfile', install(), { 'package.json': MANIFEST }, /no npm-shrinkwrap.json or package-lock.json reaches \/app from the build context/],
+      ['npm install without a lockfile', install('RUN npm install'), { 'package.json': MANIFEST }, /`npm install` without a lockfile resolves versions at build time/],
+      ['a root postinstall', install(), { 'package.json': '{"scripts":{"postinstall":"node x.js"}}', 'package-lock.json': PURE }, /^line 4: apps\/web\/package.json: package.json's `postinstall` script runs/],
+      ['the project\'s own build in the RUN', install('RUN npm ci && npm run build'), { 'package.json': MANIFEST, 'package-lock.json': PURE }, /also runs `npm run`/],
+      ['output sent to a file', install('RUN npm ci > /var/log/npm.log'), { 'package.json': MANIFEST, 'package-lock.json': PURE }, /the install writes to `\/var\/log\/npm.log`, which the final stage would not receive/],
+      // The same judgement of the RUN's other commands as for Go (shell-effects.ts): a print is fine, a write is not.
+      ['another command writing a file', install('RUN echo hi > /etc/motd && npm ci'), { 'package.json': MANIFEST, 'package-lock.json': PURE }, /the RUN also writes `\/etc\/motd`, which the final stage would not receive \(it receives node_modules only\)/],
+      ['mkdir in the RUN', install('RUN mkdir -p /app/cache && npm ci'), { 'package.json': MANIFEST, 'package-lock.json': PURE }, /the RUN also writes `\/app\/cache`/],
+      ['an unknown working directory', lines('FROM node:20', 'COPY package*.json /app/', 'RUN npm ci'), { 'package.json': MANIFEST, 'package-lock.json': PURE }, /working directory of the install is unknown/],
+    ])('%s', (_, dockerfile, files, reason) => {
+      const result = rewrite(dockerfile, files as Record<string, string>);
+      expect(result.dockerfile).toBe(dockerfile);
+      expect(result.rewritten).toEqual([]);
+      expect(result.skipped).toHaveLength(1);
+      expect(result.skipped[0].reason).toMatch(reason);
+    });
+
+    it('a lockfile outside the build context, named', () => {
+      const result = rewrite(install(), { 'package.json': MANIFEST }, ['package-lock.json']);
+      expect(result.skipped[0].reason).toBe('line 4: the lockfile package-lock.json is outside the build context (apps/web): the image never sees it, so nothing proves node_modules the same on every platform');
+    });
+
+    it('without the build context', () => {
+      const result = crossCompileDockerfile(APP, { platforms: PLATFORMS });
+      expect(result.dockerfile).toBe(APP);
+      expect(result.skipped[0].reason).toMatch(/the build context is not known/);
+    });
+  });
+
+  it('moves a Go compile and an npm install of one stage into one build stage, the Go ENV before the compile only', () => {
+    const out = rewrite(lines('FROM golang:1.22', 'WORKDIR /app', 'COPY package*.json ./', 'RUN npm ci', 'COPY . .', 'RUN go build -o /out/app .', 'CMD ["/out/app"]')).dockerfile;
+    expect(out).toContain('RUN npm ci\nCOPY . .\nARG TARGETOS TARGETARCH TARGETVARIANT\nENV CGO_ENABLED=0');
+    expect(out).toContain('COPY --from=build /app/node_modules /app/node_modules\nCOPY . .\nCOPY --from=build /out/app /out/app\n');
+  });
+});

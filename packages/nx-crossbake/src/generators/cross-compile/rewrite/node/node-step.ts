@@ -1,0 +1,115 @@
+/**
+ * One RUN that installs Node packages, judged for the move to a build-platform stage. It moves only when
+ * the lockfile the stage copied from the build context proves node_modules the same on every platform
+ * (platform-independence.ts); then node_modules is what the original stage copies back, plus the lockfile
+ * for an install that may rewrite it (`npm install`, `pnpm install`). Anything else the RUN would leave
+ * behind would not reach that stage, so the RUN may hold nothing but the install and commands that steer it.
+ */
+import { posix } from 'node:path';
+import type { DockerfileInstruction } from '../../../../lib/dockerfile/instructions';
+import { parseRunCommands, unwrapEnv } from '../../../../lib/advisor/run-commands';
+import { detectHeavyTool } from '../../../../lib/advisor/heavy-steps';
+import { refuse, type MoveVerdict } from '../move-verdict';
+import { literal, resolvePath } from '../image-paths';
+import { commandName, sideEffectsOf, splitRedirects } from '../shell-effects';
+import { contextSourceOf, type BuildContext, type StageCopy } from './context-copies';
+import { readInstallCommand, type InstallCommand, type PackageManager } from './install-command';
+import { parsePackageLock, parsePnpmLock, yarnLockReason, type Lockfile } from './lockfile';
+import { platformDependence, rootScriptProblem } from './platform-independence';
+
+export interface NodeContext extends BuildContext {
+  /** The context folder, workspace-relative, for messages. */
+  root: string;
+  /** Lockfiles in folders above the context (workspace-relative): the reason a COPY finds none. */
+  outside: readonly string[];
+}
+
+export interface NodeStepFacts {
+  workdir: string | undefined;
+  /** The stage's COPY/ADD instructions before this step. */
+  copies: readonly StageCopy[];
+  context: NodeContext | undefined;
+}
+
+const INSTALL_TOOLS = new Set(['npm ci', 'npm install', 'pnpm install', 'yarn install']);
+export const LOCKFILES: Record<PackageManager, readonly string[]> = {
+  // npm prefers the shrinkwrap when both exist.
+  npm: ['npm-shrinkwrap.json', 'package-lock.json'],
+  pnpm: ['pnpm-lock.yaml'],
+  yarn: ['yarn.lock'],
+};
+const NOT_RECEIVED = '(it receives node_modules only): give the install a RUN of its own';
+
+export function isNodeInstall(tool: string): boolean {
+  return INSTALL_TOOLS.has(tool);
+}
+
+/** The install of the RUN and the folder it runs in, or why the RUN cannot move. */
+function readRun(run: DockerfileInstruction, lines: readonly string[], escape: string, workdir: string | undefined): { install: InstallCommand; dir: string } | string {
+  let cwd = workdir;
+  let found: { install: InstallCommand; dir: string | undefined } | undefined;
+  for (const words of parseRunCommands(run, lines, escape).map(unwrapEnv)) {
+    if (commandName(words) === 'cd') {
+      cwd = words[1] !== undefined && literal(words[1]) ? resolvePath(cwd, words[1]) : undefined;
+      continue;
+    }
+    const tool = detectHeavyTool(words);
+    if (tool === undefined || !INSTALL_TOOLS.has(tool)) {
+      const written = sideEffectsOf(words, cwd);
+      if (typeof written === 'string') return `${written} ${NOT_RECEIVED}`;
+      if (written.length > 0) return `the RUN also writes \`${written[0]}\`, which the final stage would not receive ${NOT_RECEIVED}`;
+      continue;
+    }
+    if (found) return 'the RUN installs twice: give each install a RUN of its own';
+    const { words: plain, writes } = splitRedirects(words);
+    if (writes.length > 0) return `the install writes to \`${writes[0]}\`, which the final stage would not receive`;
+    const install = readInstallCommand(plain);
+    if (typeof install === 'string') return install;
+    found = { install, dir: cwd };
+  }
+  if (!found) return 'no install found in the RUN';
+  if (found.dir === undefined) return 'the working directory of the install is unknown: set WORKDIR in the stage';
+  return { install: found.install, dir: found.dir };
+}
+
+const readLockfile = (manager: PackageManager, file: string, text: string): Lockfile | string =>
+  manager === 'pnpm' ? parsePnpmLock(text, file) : parsePackageLock(text, file);
+
+export function judgeNodeStep(run: DockerfileInstruction, lines: readonly string[], escape: string, facts: NodeStepFacts): MoveVerdict {
+  const read = readRun(run, lines, escape, facts.workdir);
+  if (typeof read === 'string') return refuse(read);
+  const { install, dir } = read;
+  const { context } = facts;
+  if (context === undefined) return refuse('the build context is not known, so neither is the lockfile');
+  const copied = (name: string) => contextSourceOf(posix.join(dir, name), facts.copies, context, escape);
+  // Messages name files as the workspace does.
+  const shown = (path: string) => posix.join(context.root, path);
+
+  const names = LOCKFILES[install.manager];
+  const name = names.find((n) => copied(n) !== undefined);
+  if (name === undefined) {
+    if (install.manager === 'npm' && install.subcommand === 'install') {
+      return refuse('`npm install` without a lockfile resolves versions at build time: commit package-lock.json and COPY it with package.json before the install');
+    }
+    const outside = context.outside.find((path) => names.includes(posix.basename(path)));
+    if (outside) return refuse(`the lockfile ${outside} is outside the build context (${context.root}): the image never sees it, so nothing proves node_modules the same on every platform`);
+    return refuse(`no ${names.join(' or ')} reaches ${dir} from the build context before the install: COPY the lockfile with package.json`);
+  }
+  const lockSource = copied(name)!;
+  const lockText = context.read(lockSource) ?? '';
+  if (install.manager === 'yarn') return refuse(`${shown(lockSource)}: ${yarnLockReason(lockText)}`);
+  const lock = readLockfile(install.manager, shown(lockSource), lockText);
+  if (typeof lock === 'string') return refuse(lock);
+
+  const manifest = copied('package.json');
+  if (manifest === undefined) return refuse(`no package.json reaches ${dir} from the build context before the install`);
+  const root = rootScriptProblem(context.read(manifest) ?? '', context.isFile(posix.join(posix.dirname(manifest), 'binding.gyp')));
+  if (root) return refuse(`${shown(manifest)}: ${root}`);
+  const dependence = platformDependence(lock);
+  if (dependence) return refuse(dependence);
+  if (lock.packages.length === 0) return refuse(`${shown(lockSource)} installs no package: there is nothing to move`);
+
+  // `npm install` and `pnpm install` may rewrite the lockfile; `npm ci` never does.
+  const rewrites = install.subcommand === 'install';
+  return { ok: true, artifacts: [posix.join(dir, 'node_modules'), ...(rewrites ? [posix.join(dir, name)] : [])], rewrite: (text) => [...text], prelude: [] };
+}
