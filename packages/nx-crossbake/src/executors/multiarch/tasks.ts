@@ -60,7 +60,7 @@ export function workspaceRegistriesFinder(context: ExecutorContext): (builder: s
 
 /**
  * What every executor's run takes from the Nx context: where, which builder options and registries, default
- * branch, verbosity. (`registriesFor` goes on to resolveBuilder's BuilderRequest.)
+ * branch, verbosity. (`registriesFor` goes on to builderForTasks's BuilderRequest.)
  */
 export function runInputs(
   context: ExecutorContext,

@@ -5,7 +5,7 @@
  */
 import { isLoopbackRegistry } from '../builder/workspace-registries';
 
-/** What a hint needs to know of the builder the task ran on (resolveBuilder returns it). */
+/** What a hint needs to know of the builder the task ran on (builderForTasks returns it). */
 export interface BuilderHintFacts {
   builder: string;
   driver: string;

@@ -21,9 +21,9 @@ import { userStateStore, type StateStore } from '../core/state-file';
 import { warnChurningContexts } from './context-check';
 import { checkEmulation } from './emulation-check';
 import { prepareServices, type PreparedService } from './prepare-services';
-import { resolveBuilder, unavailablePlatformProblems, type BuilderRequest, type ResolvedBuilder } from './resolve-builder';
-import { runBake } from './keep-going';
-import { printBake } from './run-bake';
+import { builderForTasks, unavailablePlatformProblems, type BuilderRequest, type ReadyBuilder } from './builder-for-tasks';
+import { bakeAll } from './bake-all';
+import { printBake } from './bake-once';
 import { makeRunDir } from '../core/private-dirs';
 import { rejected, type ServiceRequest } from './service-request';
 import { splitRunTime, timed, type RunTimings } from './timings';
@@ -77,7 +77,7 @@ function nodePlatformsOf(input: BuildServicesInput, builder: string): string[] {
   try {
     return normalizeBuilderSpec({ ...input.setupOptionsFor?.(builder), builder }).nodes.flatMap((n) => n.platforms);
   } catch {
-    return []; // resolveBuilder reports the setup options' problems
+    return []; // builderForTasks reports the setup options' problems
   }
 }
 
@@ -110,7 +110,7 @@ async function buildGroup(
 
   const resolve = (fresh: boolean) =>
     timed(run.timings.setup, () =>
-      resolveBuilder(
+      builderForTasks(
         input.cli,
         {
           builder,
@@ -123,7 +123,7 @@ async function buildGroup(
         { workspaceRoot: input.workspaceRoot, log: input.log, ...input.environment, binfmt: run.binfmt, state: run.state, env: run.facts.env },
       ),
     );
-  const usable = (resolved: ResolvedBuilder) => {
+  const usable = (resolved: ReadyBuilder) => {
     for (const [id, problem] of unavailablePlatformProblems(buildable.map((g) => g.options), resolved.unavailable)) problems.set(id, problem);
     return reject();
   };
@@ -141,12 +141,12 @@ async function buildGroup(
         'its images are not reproducible; a docker-container builder makes them so (reproducible: false silences this)',
     );
   }
-  const bake = (tasks: PreparedService[], { ref, hint }: ResolvedBuilder) =>
+  const bake = (tasks: PreparedService[], { ref, hint }: ReadyBuilder) =>
     timed(run.timings.bake, async () => {
       const bakeRun = { workspaceRoot: input.workspaceRoot, ...files, builder: ref, services: datedServices(tasks), links: contexts, hint };
       if (input.print) return printBake(bakeRun, input.log);
       input.log(`nx-crossbake: one bake for ${tasks.length} task(s) on builder ${builder}: ${files.bakeFile}`);
-      return runBake(input.cli, bakeRun, input.log);
+      return bakeAll(input.cli, bakeRun, input.log);
     });
 
   let groupResults: ServiceResult[] | undefined;

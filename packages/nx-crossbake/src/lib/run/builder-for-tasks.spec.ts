@@ -3,20 +3,20 @@ import { DockerCli } from '../docker/docker-cli';
 import { memoryStateStore } from '../core/state-file';
 import type { ServiceOptions } from '../options/service-options';
 import { fakeDocker, inspectText, makeWorkspace } from '../../../test-support/fake-docker';
-import { resolveBuilder, unavailablePlatformProblems } from './resolve-builder';
+import { builderForTasks, unavailablePlatformProblems } from './builder-for-tasks';
 
-// Only what resolveBuilder reads of a project's options.
+// Only what builderForTasks reads of a project's options.
 const service = (id: string, platforms: string[], setup = true) => ({ id, platforms, setup }) as ServiceOptions;
 
 function resolve(docker: ReturnType<typeof fakeDocker>, services: ServiceOptions[], readOnly = false) {
-  return resolveBuilder(
+  return builderForTasks(
     new DockerCli(docker.exec),
     { builder: 'nx-crossbake', services, setupOptionsFor: () => ({ driver: 'docker', platforms: ['linux/amd64'] }), readOnly },
     { workspaceRoot: makeWorkspace([]), log: () => undefined, native: ['linux/amd64'], readBinfmt: () => [] },
   );
 }
 
-describe('resolveBuilder', () => {
+describe('builderForTasks', () => {
   it('returns the builder with the platforms it cannot build, instead of failing every project', async () => {
     const docker = fakeDocker({ servedPlatforms: ['linux/amd64', 'linux/arm64'] });
     const { ref, unavailable } = await resolve(docker, [service('api:docker-multiarch', ['linux/amd64', 'linux/s390x']), service('web:docker-multiarch', ['linux/arm64'])]);
@@ -54,13 +54,13 @@ describe('resolveBuilder', () => {
   });
 });
 
-describe('resolveBuilder and the workspace', () => {
+describe('builderForTasks and the workspace', () => {
   const environment = { workspaceRoot: makeWorkspace([]), log: () => undefined, native: ['linux/amd64', 'linux/arm64', 'linux/arm'], readBinfmt: () => [] };
 
   it("uses a builder no setup target configures as it is: the engine's default builder gets no drift warning", async () => {
     const logs: string[] = [];
     const docker = fakeDocker({ builders: { default: inspectText('default', 'docker', ['linux/amd64', 'linux/arm64']) } });
-    const resolved = await resolveBuilder(
+    const resolved = await builderForTasks(
       new DockerCli(docker.exec),
       { builder: 'default', services: [service('api:docker-multiarch', ['linux/amd64', 'linux/arm/v7'])], setupOptionsFor: () => undefined, readOnly: false },
       { ...environment, log: (m) => logs.push(m) },
@@ -74,7 +74,7 @@ describe('resolveBuilder and the workspace', () => {
   it('plans the builder from the registries the workspace uses on it, as docker-setup does', async () => {
     const docker = fakeDocker();
     const asked: string[] = [];
-    const resolved = await resolveBuilder(
+    const resolved = await builderForTasks(
       new DockerCli(docker.exec),
       {
         builder: 'nx-crossbake',
@@ -92,7 +92,7 @@ describe('resolveBuilder and the workspace', () => {
   });
 });
 
-describe('resolveBuilder and the readiness kept between runs', () => {
+describe('builderForTasks and the readiness kept between runs', () => {
   const PLATFORMS = ['linux/amd64', 'linux/arm64'];
   const emulator = (platform: string): BinfmtEntry => ({ name: platform, enabled: true, flags: 'F', platform });
   const setup = (servedPlatforms = PLATFORMS) => {
@@ -102,7 +102,7 @@ describe('resolveBuilder and the readiness kept between runs', () => {
     let registered = [emulator('linux/arm64')];
     const resolve = (platforms = PLATFORMS, extra: { fresh?: boolean; env?: Record<string, string> } = {}) => {
       docker.calls.length = 0;
-      return resolveBuilder(
+      return builderForTasks(
         new DockerCli(docker.exec),
         { builder: 'nx-crossbake', services: [service('api:docker-multiarch', platforms)], setupOptionsFor: () => ({ platforms: ['linux/amd64'] }), readOnly: false, fresh: extra.fresh },
         // A new BinfmtSnapshot per run, as each run reads binfmt_misc anew.
@@ -162,7 +162,7 @@ describe('resolveBuilder and the readiness kept between runs', () => {
   it('records nothing and asks every time without a state', async () => {
     const docker = fakeDocker();
     const run = () =>
-      resolveBuilder(
+      builderForTasks(
         new DockerCli(docker.exec),
         { builder: 'nx-crossbake', services: [service('api:docker-multiarch', ['linux/amd64'])], setupOptionsFor: () => ({ driver: 'docker', platforms: ['linux/amd64'] }), readOnly: false },
         { workspaceRoot: makeWorkspace([]), log: () => undefined, native: ['linux/amd64'], readBinfmt: () => [] },

@@ -29,14 +29,14 @@ export interface BuilderRequest {
   fresh?: boolean;
 }
 
-export interface ResolveEnvironment extends SetupEnvironment {
+export interface BuilderEnvironment extends SetupEnvironment {
   /** Where a builder found ready is recorded for later runs (lib/builder/readiness.ts); without it, every run checks. */
   state?: StateStore;
   /** The environment naming which docker and engine are used (part of the readiness key). */
   env?: Env;
 }
 
-export interface ResolvedBuilder {
+export interface ReadyBuilder {
   ref: BuilderRef;
   /** Platforms the builder cannot build → why, with the fix. Empty when setup did not check (read-only, setup: false). */
   unavailable: Map<string, string>;
@@ -57,7 +57,7 @@ const hintFacts = (builder: string, info: BuilderInfo): BuilderHintFacts => ({ b
  * (`cached`); a builder that cannot serve every platform asked is never recorded, so it is checked every run.
  * Throws only for what stops the whole builder; a platform it cannot build is in `unavailable`.
  */
-export async function resolveBuilder(cli: DockerCli, request: BuilderRequest, environment: ResolveEnvironment): Promise<ResolvedBuilder> {
+export async function builderForTasks(cli: DockerCli, request: BuilderRequest, environment: BuilderEnvironment): Promise<ReadyBuilder> {
   const { builder, services } = request;
   const options = request.setupOptionsFor(builder);
   if (!request.readOnly && services.some((s) => s.setup)) {

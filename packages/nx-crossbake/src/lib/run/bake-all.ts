@@ -2,7 +2,7 @@ import type { DockerCli } from '../docker/docker-cli';
 import type { ServiceOptions } from '../options/service-options';
 import type { ServiceResult } from '../results/service-result';
 import { taskLabel } from '../results/summary';
-import { bakeOnce, type BakeRun } from './run-bake';
+import { bakeOnce, type BakeRun } from './bake-once';
 
 const suffixed = (file: string, label: string) => file.replace(/\.json$/, `.${label}.json`);
 
@@ -29,7 +29,7 @@ export function linkedUnits(services: readonly ServiceOptions[], links: BakeRun[
  *   are baked again without the failed ones, until none is cancelled. A dependent whose sibling base
  *   failed is not retried: it would build on a stale base.
  */
-export async function runBake(cli: DockerCli, run: BakeRun, log: (message: string) => void = () => undefined): Promise<ServiceResult[]> {
+export async function bakeAll(cli: DockerCli, run: BakeRun, log: (message: string) => void = () => undefined): Promise<ServiceResult[]> {
   const results = new Map<string, ServiceResult>();
   const record = (outcome: { results: ServiceResult[] }) => outcome.results.forEach((r) => results.set(r.task, r));
   const bakeAgain = (services: readonly ServiceOptions[], label: string) =>
