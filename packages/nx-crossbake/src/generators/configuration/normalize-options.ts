@@ -5,7 +5,7 @@ import type { ConfigurationGeneratorSchema } from './schema';
 
 const DEFAULT_PLATFORMS = ['linux/amd64', 'linux/arm64'];
 
-export interface NormalizedConfigurationOptions {
+interface NormalizedConfigurationOptions {
   project: string;
   targetName: string;
   platforms: string[];

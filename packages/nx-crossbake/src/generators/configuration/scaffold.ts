@@ -4,7 +4,7 @@ import { dockerignore } from './templates/default-dockerignore';
 import { goDockerfile } from './templates/go-dockerfile';
 import { nodeDockerfile } from './templates/node-dockerfile';
 
-export interface ScaffoldResult {
+interface ScaffoldResult {
   written: string[];
   /** Files that existed: the user's, left exactly as they were. */
   kept: string[];

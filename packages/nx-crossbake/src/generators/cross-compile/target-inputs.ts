@@ -12,7 +12,7 @@ import { InvalidOptionsError } from '../../lib/core/errors';
 import type { MultiarchExecutorSchema } from '../../lib/options/schemas/multiarch';
 import type { PluginEntryOptions } from '../../lib/graph/plugin-entry';
 
-export interface TargetInputs {
+interface TargetInputs {
   dockerfile: string;
   /** Workspace-relative, `.` for the workspace root. */
   context: string;
@@ -20,7 +20,7 @@ export interface TargetInputs {
 }
 
 /** The plugin's nx.json entry: undefined when it is not registered. */
-export type RegisteredPlugin = PluginEntryOptions | undefined;
+type RegisteredPlugin = PluginEntryOptions | undefined;
 
 /** The name the plugin gives its inferred target, read as the plugin reads it. */
 export const inferredTargetName = (plugin: RegisteredPlugin): string | undefined => (plugin === undefined ? undefined : pluginTargetName(plugin));

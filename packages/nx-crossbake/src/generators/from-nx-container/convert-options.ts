@@ -26,7 +26,7 @@ function typeProblem(value: unknown, property: SchemaProperty): string | undefin
 const mentionsEnvironment = (value: unknown): boolean =>
   (typeof value === 'string' && ENV_REFERENCE.test(value)) || (Array.isArray(value) && value.some(mentionsEnvironment));
 
-export interface ConvertContext {
+interface ConvertContext {
   /** True for a configuration whose target's options set metadata.images: nx-container then ignored its tags and labels. */
   metadataInherited?: boolean;
   /** The multiarch executor's options (its schema.json properties); replaced in tests. */

@@ -9,7 +9,7 @@ import { MULTIARCH_EXECUTOR } from '../../lib/core/executor-names';
 
 export { MULTIARCH_EXECUTOR };
 
-export interface TargetConversion {
+interface TargetConversion {
   target: TargetConfiguration;
   /** Each item says where it was found: `options` or `configurations.<name>`. */
   unsupported: Array<Unsupported & { where: string }>;

@@ -4,7 +4,7 @@
  */
 
 /** metadata-action's Meta.sanitizeTag: every run of characters a tag cannot hold becomes one `-` (case is kept). */
-export const sanitizeLikeMetadataAction = (text: string) => text.replace(/[^a-zA-Z0-9._-]+/g, '-');
+const sanitizeLikeMetadataAction = (text: string) => text.replace(/[^a-zA-Z0-9._-]+/g, '-');
 
 /** What `{branch}` does differently from metadata-action's branch name: said once in the report. */
 export const BRANCH_DIFFERENCE =

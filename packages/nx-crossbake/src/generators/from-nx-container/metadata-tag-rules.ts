@@ -5,7 +5,7 @@ import { translateExpressions, type Translation } from './metadata-expressions';
  * One docker/metadata-action `tags` rule (README "tags input", src/tag.ts Parse): its type and attributes with
  * metadata-action's defaults, as an nx-crossbake tag template, or why it cannot be one.
  */
-export interface TagRule {
+interface TagRule {
   entry: string;
   type: string;
   attrs: Record<string, string>;
@@ -31,7 +31,7 @@ export interface FlavorAffixes {
   suffix: string;
 }
 
-export type RuleConversion =
+type RuleConversion =
   | { kind: 'tag'; template: string; priority: number; usesBranch: boolean }
   | { kind: 'off' }
   | { kind: 'unsupported'; reason: string };

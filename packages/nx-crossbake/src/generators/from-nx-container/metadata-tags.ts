@@ -5,7 +5,7 @@ import { BRANCH_DIFFERENCE, translateExpressions } from './metadata-expressions'
 import { convertTagRule, parseTagRule, type FlavorAffixes } from './metadata-tag-rules';
 import type { Unsupported } from './types';
 
-export interface MetadataConversion {
+interface MetadataConversion {
   /** `image:tag` for every image and every tag rule our templates express (`{branch}`, `{shortSha}`, …). */
   tags: string[];
   /** metadata.labels, which are fixed `KEY=VALUE` strings. */

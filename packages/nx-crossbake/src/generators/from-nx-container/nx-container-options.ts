@@ -8,7 +8,7 @@ export const NX_CONTAINER_EXECUTOR = '@nx-tools/nx-container:build';
 export const NX_CONTAINER_PLUGIN = '@nx-tools/nx-container';
 
 /** docker/metadata-action inputs, as nx-container's `metadata` option takes them. */
-export interface NxContainerMetadata {
+interface NxContainerMetadata {
   images?: string[];
   tags?: string[];
   flavor?: string[];
@@ -21,6 +21,8 @@ export interface NxContainerMetadata {
 export interface NxContainerOptions {
   engine?: 'docker' | 'podman' | 'kaniko';
   quiet?: boolean;
+  /** Dropped from nx-container's schema since, but still found in project.json files. */
+  'github-token'?: string;
   'add-hosts'?: string[];
   allow?: string[];
   'build-args'?: string[];
@@ -35,12 +37,15 @@ export interface NxContainerOptions {
   load?: boolean;
   network?: string;
   'no-cache'?: boolean;
+  /** In nx-container's docs and older schemas, still found in project.json files. */
+  'no-cache-filters'?: string[];
   outputs?: string[];
   platforms?: string[];
   provenance?: string;
   pull?: boolean;
   push?: boolean;
   registries?: string[];
+  sbom?: boolean;
   secrets?: string[];
   'secret-files'?: string[];
   'shm-size'?: string;

@@ -1,3 +1,5 @@
+import type { NxContainerOptions } from './nx-container-options';
+
 /**
  * How each `@nx-tools/nx-container:build` option becomes `nx-crossbake:multiarch` options. One row per
  * nx-container option; `metadata` is not here because it replaces `tags` and `labels` (see metadata-tags.ts).
@@ -75,6 +77,7 @@ const engine: Rule = {
       : { unsupported: [`engine '${String(value)}': nx-crossbake builds with docker buildx only`] },
 };
 
+// `satisfies`: every option nx-container documents has a rule, and no rule names an option it does not have.
 export const OPTION_RULES: Readonly<Record<string, Rule>> = {
   file: copy,
   context: copy,
@@ -108,4 +111,4 @@ export const OPTION_RULES: Readonly<Record<string, Rule>> = {
   ulimit: unsupported('ulimits for RUN steps are not an nx-crossbake:multiarch option yet'),
   registries: unsupported('pushing to extra registries is not an nx-crossbake:multiarch option: add their image names to tags'),
   'no-cache-filters': unsupported('skipping the cache for some stages only is not an nx-crossbake:multiarch option yet'),
-};
+} satisfies Record<Exclude<keyof NxContainerOptions, 'metadata'>, Rule>;

@@ -3,8 +3,8 @@ import type { AffectedExecutorSchema } from '../../lib/options/schemas/affected'
 import type { SetupExecutorSchema } from '../../lib/options/schemas/setup';
 import { AFFECTED_EXECUTOR, SETUP_EXECUTOR } from '../../lib/core/executor-names';
 
-export const SETUP_TARGET = 'docker-setup';
-export const AFFECTED_TARGET = 'docker-affected';
+const SETUP_TARGET = 'docker-setup';
+const AFFECTED_TARGET = 'docker-affected';
 /** Where the workspace-level targets go when the workspace has no root project.json. */
 export const DOCKER_PROJECT = { name: 'docker', root: 'tools/docker' } as const;
 
@@ -29,7 +29,7 @@ export function workspaceTargets(driver: NonNullable<SetupExecutorSchema['driver
   };
 }
 
-export interface TargetMerge {
+interface TargetMerge {
   targets: Record<string, TargetConfiguration>;
   added: string[];
   /** Names that existed already: left exactly as they were. */

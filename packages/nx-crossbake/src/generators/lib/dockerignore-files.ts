@@ -15,7 +15,7 @@ const COMMENT = '# nx-crossbake: kept out of root build contexts (.nx/ and dist/
 
 const namesPath = (p: IgnorePattern, path: string) => p.exclusion && (p.text === path || p.text.startsWith(`${path}/`) || path.startsWith(`${p.text}/`));
 
-export interface DockerignoreUpdate {
+interface DockerignoreUpdate {
   text: string;
   added: string[];
   /** The file has a pattern BuildKit refuses: nothing was added (the build reports it). */

@@ -25,7 +25,7 @@ type Locator = (
   graph: ProjectGraph,
 ) => string[] | Promise<string[]>;
 
-export interface TaskQuery {
+interface TaskQuery {
   files: FileChange[];
   graph: ProjectGraph;
   nxJson: NxJsonConfiguration;
@@ -34,7 +34,7 @@ export interface TaskQuery {
   head: string | undefined;
 }
 
-export interface NxAffectedInternals {
+interface NxAffectedInternals {
   /** The installed Nx, e.g. `24.0.6`. */
   version: string;
   changedFiles(base: string, head: string | undefined): FileChange[];

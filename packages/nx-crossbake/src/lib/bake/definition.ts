@@ -14,7 +14,7 @@ const escapeRecord = (record: Record<string, string>) =>
   Object.fromEntries(Object.entries(record).map(([k, v]) => [k, escapeBakeValue(v)]));
 
 /** What the builder can do that changes the bake file (a runtime fact, passed in). */
-export interface BuilderTraits {
+interface BuilderTraits {
   /** The docker driver cannot push by digest: it pushes under a per-platform staging tag instead. */
   dockerDriver: boolean;
 }

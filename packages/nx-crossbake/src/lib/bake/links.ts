@@ -12,7 +12,7 @@ export interface ServiceImages {
   dockerfileRefs: readonly string[];
 }
 
-export interface ImageLinks {
+interface ImageLinks {
   /** task id → { image, keyed as BuildKit looks it up (namedContextKey) → the sibling task that builds it }. */
   contexts: Map<string, Record<string, string>>;
   /** task id → why it cannot be built as linked. */

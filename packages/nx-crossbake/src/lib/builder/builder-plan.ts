@@ -10,7 +10,7 @@ import type { BuilderSpec } from './builder-spec';
 import { renderBuildkitdConfig, type BuildkitdSettings } from './buildkitd-config';
 import { inRanges, isLoopbackRegistry, type RegistryUsers } from './workspace-registries';
 
-export interface PlanInputs {
+interface PlanInputs {
   workspaceRoot: string;
   /** Registries the workspace's multiarch targets on this builder use (registriesOfBuilder). */
   registries: readonly RegistryUsers[];

@@ -17,13 +17,13 @@ import type { BuilderSpec } from './builder-spec';
 import type { RegistryUsers } from './workspace-registries';
 
 /** What a run needs of a ready builder without asking it: how to reach it, and what failure hints say of it. */
-export interface Readiness {
+interface Readiness {
   driver: string;
   reachesHostLoopback: boolean;
 }
 
 /** A builder found ready, and the platforms it was found to serve. */
-export interface ReadinessRecord extends Readiness {
+interface ReadinessRecord extends Readiness {
   platforms: readonly string[];
 }
 

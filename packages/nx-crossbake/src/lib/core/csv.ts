@@ -1,6 +1,6 @@
 /** One CSV record the way buildx reads its specs (`--output`, `--cache-to`, `--secret`, …), and the way it writes a field back. */
 
-export type CsvReading = { fields: string[]; error?: undefined } | { fields?: undefined; error: string };
+type CsvReading = { fields: string[]; error?: undefined } | { fields?: undefined; error: string };
 
 /**
  * One CSV record as tonistiigi/go-csvvalue reads it for buildx: fields split on `,`, a field in `"…"` may

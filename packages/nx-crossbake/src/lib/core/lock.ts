@@ -5,7 +5,7 @@ import { hostname, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { CrossbakeError } from './errors';
 
-export interface LockOptions {
+interface LockOptions {
   /** Give up after this long. */
   timeoutMs?: number;
   /** A lock older than this is taken over even if its owner seems alive (a hung process). */
@@ -131,7 +131,7 @@ const isOwner = (value: unknown): value is LockOwner => {
 };
 
 /** The lock as a waiter sees it; `identity` changes whenever the lock is taken again. */
-export interface Held {
+interface Held {
   owner?: LockOwner;
   mtimeMs: number;
   identity: string;

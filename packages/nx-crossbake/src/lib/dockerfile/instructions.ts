@@ -13,7 +13,7 @@ export interface DockerfileInstruction {
   line: number;
 }
 
-export interface DockerfileInstructions {
+interface DockerfileInstructions {
   /** The escape character: `\` unless a `# escape=`` ` directive chose the backtick (Windows images). */
   escape: string;
   instructions: DockerfileInstruction[];

@@ -1,6 +1,6 @@
 import type { NxJsonConfiguration, PluginConfiguration } from '@nx/devkit';
 
-export const PLUGIN_NAME = 'nx-crossbake';
+const PLUGIN_NAME = 'nx-crossbake';
 
 /**
  * Options of the plugin's nx.json entry that the generators write or read. Mirrors the options the
@@ -30,7 +30,7 @@ export function pluginOptionsOf(nxJson: NxJsonConfiguration | null): PluginEntry
   return entry && typeof entry !== 'string' ? ((entry.options ?? {}) as PluginEntryOptions) : {};
 }
 
-export type Registration =
+type Registration =
   /** Not registered before: the entry was appended. */
   | { outcome: 'added'; plugins: PluginConfiguration[] }
   /** Registered as a bare string and options were asked for: the string became the object form. */

@@ -82,13 +82,13 @@ export interface ProjectTargets {
 }
 
 /** A multiarch target whose image dependencies could not be read: it has no image edges. */
-export interface UnreadTarget {
+interface UnreadTarget {
   project: string;
   target: string;
   reason: string;
 }
 
-export interface WorkspaceImages {
+interface WorkspaceImages {
   /** One entry per multiarch target that could be read. */
   images: Array<ProjectImages & { target: string; dockerfile: string }>;
   unread: UnreadTarget[];

@@ -2,7 +2,7 @@
  * Traces a failed bake back to its targets from buildx's plain progress. Every step header names its
  * target (`#12 [api 2/3] RUN make`), and bake ends with `ERROR: target api: <why>` for each target that failed.
  */
-export interface BakeFailure {
+interface BakeFailure {
   /** Failed targets, each with the last lines of its own steps and buildx's error line. */
   targets: Map<string, string>;
   /** The end of the output, for failures that name no target (a bad bake file, a dead builder). */

@@ -1,6 +1,6 @@
 import type { BakeTargetMetadata } from '../docker/bake-metadata';
 
-export interface TargetImage {
+interface TargetImage {
   digest?: string;
   imageNames: string[];
   buildRef?: string;

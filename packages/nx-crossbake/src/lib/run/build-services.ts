@@ -59,7 +59,7 @@ export interface BuildServicesInput {
 }
 
 /** Each run's files live in their own private folder outside the workspace: in no build context, shared by no other Nx process. */
-export const getRunDir = (workspaceRoot: string, date = new Date(), pid = process.pid) => makeRunDir(workspaceRoot, { date, pid });
+const getRunDir = (workspaceRoot: string, date = new Date(), pid = process.pid) => makeRunDir(workspaceRoot, { date, pid });
 
 /** What every builder group of one run shares. */
 interface RunContext {

@@ -29,7 +29,7 @@ export interface BuilderRequest {
   fresh?: boolean;
 }
 
-export interface BuilderEnvironment extends SetupEnvironment {
+interface BuilderEnvironment extends SetupEnvironment {
   /** Where a builder found ready is recorded for later runs (lib/builder/readiness.ts); without it, every run checks. */
   state?: StateStore;
   /** The environment naming which docker and engine are used (part of the readiness key). */

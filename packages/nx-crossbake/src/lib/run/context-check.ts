@@ -9,14 +9,14 @@ import { BadPatternError, cleanPath, compileDockerignore, keepsOut, parseDockeri
  * make `COPY . …` and every step after it run again each time. `dist` is judged by the plugin's own
  * reports only: Nx builds commonly COPY their output from `dist/`, which changes only with the sources.
  */
-export const CHURNING_FOLDERS: readonly { path: string; shown: string; atRoot: boolean }[] = [
+const CHURNING_FOLDERS: readonly { path: string; shown: string; atRoot: boolean }[] = [
   { path: '.nx', shown: '.nx/', atRoot: true }, // Nx's cache and workspace data
   { path: 'tmp', shown: 'tmp/', atRoot: false },
   { path: 'dist/nx-crossbake', shown: 'dist/ (dist/nx-crossbake/)', atRoot: true }, // our image.json reports
   { path: 'node_modules', shown: 'node_modules/', atRoot: false },
 ];
 
-export interface ContextLeak {
+interface ContextLeak {
   context: string;
   /** The ignore file BuildKit reads for these tasks, workspace-relative, whether or not it exists. */
   ignoreFile: string;

@@ -20,7 +20,7 @@ import type { StageCopy } from './node/context-copies';
 import { advanceState, initialState, type StageState } from './stage-facts';
 import { renumberStageRefs } from './stage-refs';
 
-export interface CrossCompileOptions {
+interface CrossCompileOptions {
   /** The target's platforms; any of them may be the emulated one, depending on the machine that builds. */
   platforms: readonly string[];
   /** Why the Go build uses cgo, as found outside the Dockerfile (a source that imports "C", a cgo module in go.mod). */
@@ -29,7 +29,7 @@ export interface CrossCompileOptions {
   context?: NodeContext;
 }
 
-export interface RewrittenStep {
+interface RewrittenStep {
   line: number;
   stage: string;
   tool: string;
@@ -37,14 +37,14 @@ export interface RewrittenStep {
   buildStage: string;
 }
 
-export interface SkippedStep {
+interface SkippedStep {
   line: number;
   stage: string;
   tool: string;
   reason: string;
 }
 
-export interface CrossCompileResult {
+interface CrossCompileResult {
   dockerfile: string;
   rewritten: RewrittenStep[];
   skipped: SkippedStep[];

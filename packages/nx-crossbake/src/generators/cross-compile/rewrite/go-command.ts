@@ -11,7 +11,7 @@ const VALUED = new Set([
 const CGO_FLAGS = new Set(['race', 'msan', 'asan']);
 const CGO_BUILDMODES = new Set(['c-archive', 'c-shared', 'plugin']);
 
-export interface GoCommand {
+interface GoCommand {
   subcommand: 'build' | 'install';
   /** The `-o` value as written, if any. */
   output?: string;

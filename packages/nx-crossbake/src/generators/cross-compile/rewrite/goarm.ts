@@ -8,7 +8,7 @@
  */
 import { headEnd, skippable } from './dockerfile-spans';
 
-export const GOARM_EXPORT = 'export GOARM="${TARGETVARIANT#v}"';
+const GOARM_EXPORT = 'export GOARM="${TARGETVARIANT#v}"';
 const HEREDOC = /^\d*<<-?(['"]?)[^<'"\s]+\1$/;
 
 /** The RUN's lines (its first line `RUN …`, continuations, heredoc body) with GOARM exported before its commands. */

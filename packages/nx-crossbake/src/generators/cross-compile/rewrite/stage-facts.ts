@@ -20,7 +20,7 @@ export interface StageState extends StageFacts {
 
 const GOLANG_IMAGE = /(^|\/)golang(:|@|$)/;
 
-export function isGolangImage(image: string): boolean {
+function isGolangImage(image: string): boolean {
   return GOLANG_IMAGE.test(image.toLowerCase());
 }
 

@@ -24,7 +24,7 @@ export interface NodeContext extends BuildContext {
   outside: readonly string[];
 }
 
-export interface NodeStepFacts {
+interface NodeStepFacts {
   workdir: string | undefined;
   /** The stage's COPY/ADD instructions before this step. */
   copies: readonly StageCopy[];
