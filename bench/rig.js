@@ -3,6 +3,7 @@
 const { execFileSync, spawn } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
+const { stripVTControlCharacters } = require('node:util');
 
 const repo = path.resolve(__dirname, '..');
 const REGISTRY = '127.0.0.1:5000';
@@ -26,7 +27,7 @@ function run(command, args, { cwd = repo, env = {} } = {}) {
     child.stderr.on('data', (d) => chunks.push(d));
     child.on('error', reject);
     child.on('close', (code) => {
-      const output = Buffer.concat(chunks).toString('utf8').replace(/\u001b\[[0-9;]*[A-Za-z]/g, '');
+      const output = stripVTControlCharacters(Buffer.concat(chunks).toString('utf8'));
       if (code === 0) resolve(output);
       else reject(Object.assign(new Error(`${command} ${args.join(' ')} exited with ${code}:\n${output.split('\n').slice(-40).join('\n')}`), { output }));
     });

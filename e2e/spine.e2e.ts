@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { BASE_IMAGE, imageRef, registryPlatforms, run, runImage, Workspace, type ServiceSpec } from './support/workspace';
 
 const PLATFORMS = ['linux/amd64', 'linux/arm64', 'linux/arm/v7'];
@@ -69,7 +70,7 @@ describe('nx run-many -t docker-multiarch (batch)', () => {
     const report = JSON.parse(ws.read('dist/nx-crossbake/apps/api/docker-multiarch/image.json'));
     expect(report).toMatchObject({ project: '@acme/api', status: 'built', platforms: PLATFORMS, tags: [imageRef('spine-api')], push: true });
     const inspected = JSON.parse(
-      require('node:child_process').execFileSync('docker', ['buildx', 'imagetools', 'inspect', imageRef('spine-api'), '--format', '{{json .Manifest}}'], {
+      execFileSync('docker', ['buildx', 'imagetools', 'inspect', imageRef('spine-api'), '--format', '{{json .Manifest}}'], {
         encoding: 'utf8',
       }),
     );

@@ -1,6 +1,7 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { stripVTControlCharacters } from 'node:util';
 import { dirname, join, resolve } from 'node:path';
 import { DOCKER_CONTAINER_SETUP_OPTIONS, REGISTRY } from './rig';
 
@@ -23,6 +24,7 @@ export const RUN_ID = Date.now().toString(36);
 process.env.CROSSBAKE_STATE_DIR = join(tmpdir(), `crossbake-e2e-state-${RUN_ID}`);
 
 // The Nx matrix (issue #14): which versions, where each one's template is. Shared with global-setup.cjs.
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- a .cjs module shared with global-setup.cjs, which Jest loads untranspiled
 const matrix: { NX_MATRIX: Record<string, unknown>; templateDir: (work: string, version: string) => string; NODE_BIN_FILE: string } = require('./nx-matrix.cjs');
 
 export type NxVersion = '22' | '24';
@@ -88,7 +90,7 @@ export interface CommandResult {
   output: string;
 }
 
-const stripAnsi = (text: string) => text.replace(/\u001b\[[0-9;]*[A-Za-z]/g, '');
+const stripAnsi = (text: string) => stripVTControlCharacters(text);
 
 export function run(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string } = {}): CommandResult {
   const result = spawnSync(command, args, {
@@ -244,7 +246,7 @@ export function sampleArgvDuring<T>(fn: () => T): { result: T; samples: string }
   const file = join(E2E_DIR, `ps-samples-${process.pid}.txt`);
   rmSync(file, { force: true });
   // spawnSync would block the sampler too: it runs on its own, writing to a file, until killed.
-  const sampler = require('node:child_process').spawn('bash', ['-c', `while :; do ps -eo args >> '${file}'; sleep 0.05; done`], { stdio: 'ignore' });
+  const sampler = spawn('bash', ['-c', `while :; do ps -eo args >> '${file}'; sleep 0.05; done`], { stdio: 'ignore' });
   try {
     return { result: fn(), samples: existsSync(file) ? readFileSync(file, 'utf8') : '' };
   } finally {
