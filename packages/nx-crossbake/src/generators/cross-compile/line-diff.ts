@@ -1,6 +1,11 @@
 /**
  * A unified diff of two texts, for the generator to show what it changes. Dockerfiles are short, so a plain
- * longest-common-subsequence table is fast enough and keeps this free of dependencies.
+ * longest-common-subsequence table is fast enough and keeps this free of dependencies. Follows GNU diffutils
+ * 3.8 `diff -U3` for hunk ranges, the grouping of changes (6 or fewer lines apart share a hunk) and the
+ * ranges of an empty side; the spec holds diff 3.8's own output. Among equally short edit scripts it may
+ * align differently (GNU runs Myers with a boundary-shifting pass, this takes LCS ties by a fixed rule):
+ * same hunk headers and the same lines removed and added, possibly in another order around equal lines.
+ * The npm `diff` 9.0.0 (jsdiff) was weighed and not taken: it matches GNU's choices less often.
  */
 /** `a`/`b`: how many lines of each side come before this one. */
 type Edit = { kind: ' ' | '-' | '+'; line: string; a: number; b: number };

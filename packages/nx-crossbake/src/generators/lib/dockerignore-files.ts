@@ -18,7 +18,7 @@ const namesPath = (p: IgnorePattern, path: string) => p.exclusion && (p.text ===
 interface DockerignoreUpdate {
   text: string;
   added: string[];
-  /** The file has a pattern BuildKit refuses: nothing was added (the build reports it). */
+  /** The file has a pattern we cannot read (BuildKit refuses it, or it uses RE2 syntax we do not emulate): nothing was added. */
   malformed?: string;
 }
 
@@ -33,7 +33,7 @@ export function withDockerignores(text: string, paths: readonly string[]): Docke
   try {
     patterns = compileDockerignore(parseDockerignore(text));
   } catch (e) {
-    if (e instanceof BadPatternError) return { text, added: [], malformed: e.message };
+    if (e instanceof BadPatternError) return { text, added: [], malformed: e.unsupported ? e.message : `${e.message}, which BuildKit refuses too` };
     throw e;
   }
   const added = paths.filter((path) => !keepsOut(patterns, path) && !patterns.some((p) => namesPath(p, path)));
@@ -48,7 +48,7 @@ export function ensureRootDockerignore(tree: Tree): string[] {
   const existed = tree.exists('.dockerignore');
   const { text, added, malformed } = withDockerignores(existed ? tree.read('.dockerignore', 'utf-8')! : '', ROOT_CONTEXT_IGNORES);
   if (malformed) {
-    logger.warn(`nx-crossbake: .dockerignore left as it is: ${malformed}, which BuildKit refuses too. Fix it, then add ${ROOT_CONTEXT_IGNORES.join(', ')}`);
+    logger.warn(`nx-crossbake: .dockerignore left as it is: ${malformed}. Fix it, then add ${ROOT_CONTEXT_IGNORES.join(', ')}`);
     return [];
   }
   if (added.length === 0) return added;

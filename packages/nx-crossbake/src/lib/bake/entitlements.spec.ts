@@ -6,7 +6,9 @@ import { getBakeEntitlements } from './entitlements';
 
 // The reference tables are buildx v0.29.1's bake/entitlements_test.go (TestValidateEntitlements,
 // TestEvaluateToExistingPath, TestDedupePaths), go-csvvalue's csvvalue_test.go, and what buildx 0.29.1
-// answered on the rig for the same definitions.
+// answered on the rig for the same definitions; the rows marked v0.36.1 come from buildx v0.36.1's
+// bake/entitlements_test.go (NonExistingAllowedPathMatches, TestParseEntitlementsLocalOutputDelete) and
+// its util/buildflags, bake/bake.go and util/urlutil rules.
 
 /*
  * <root>/ws               the working directory: Dockerfile, secret.txt, sock/
@@ -58,6 +60,9 @@ describe('getBakeEntitlements', () => {
     ['ssh for a git-over-ssh context without ssh', bake({ context: 'git@github.com:acme/app.git' }), ['ssh']],
     ['ssh for an ssh:// context', bake({ context: 'ssh://git@github.com/acme/app.git' }), ['ssh']],
     ['nothing for an https git context', bake({ context: 'https://github.com/acme/app.git' }), []],
+    ['v0.36.1: nothing for a git:// context', bake({ context: 'git://github.com/a/b.git' }), []],
+    ['v0.36.1: nothing for a github.com/ shorthand context', bake({ context: 'github.com/a/b' }), []],
+    ['v0.36.1: nothing for an http(s) archive context', bake({ context: 'https://example.com/ctx.tar.gz' }), []],
     // secrets
     ['fs.read for an absolute secret src outside', bake({ secret: [`id=a,src=${out}/key`] }), [`fs.read=${out}/key`]],
     ['fs.read for a relative secret src outside', bake({ secret: ['id=a,source=../outside/key'] }), [`fs.read=${out}/key`]],
@@ -86,7 +91,15 @@ describe('getBakeEntitlements', () => {
     ['fs.write for local outputs, a nested one collapsed', bake({ output: [`type=local,dest=${out}`, `type=local,dest=${out}/sub`, `type=local,dest=${root}/other`] }), [`fs.write=${root}/other`, `fs.write=${out}`]],
     ['fs.write for the existing ancestor of a missing dest', bake({ output: [`type=local,dest=${out}/not/exists`] }), [`fs.write=${out}`]],
     ['fs.write for a bare path output', bake({ output: [`${root}/other/dist`] }), [`fs.write=${root}/other`]],
-    ['fs.write for the tar file buildx creates', bake({ output: [`type=tar,dest=${out}/image.tar`, `type=oci,dest=${root}/other/oci.tar`] }), [`fs.write=${root}/other/oci.tar`, `fs.write=${out}/image.tar`]],
+    // 0.29.1 creates the tar file first and asks for it; ≥0.30 asks for its folder while it is not there:
+    // the folder covers both (checked on the rig: 0.29.1 accepts --allow=fs.write=<folder>).
+    ['fs.write for the folder of a tar file not there yet', bake({ output: [`type=tar,dest=${out}/image.tar`, `type=oci,dest=${root}/other/oci.tar`] }), [`fs.write=${root}/other`, `fs.write=${out}`]],
+    ['fs.write for a tar file already there', bake({ output: [`type=tar,dest=${out}/key`] }), [`fs.write=${out}/key`]],
+    ['v0.36.1: oci (tar by default) dest not yet there', bake({ output: [`type=oci,dest=${out}/oci.tar`] }), [`fs.write=${out}`]],
+    ['v0.36.1: docker dest (tar by default) not yet there', bake({ output: [`type=docker,dest=${out}/d.tar`] }), [`fs.write=${out}`]],
+    ['v0.36.1: local output mode=copy', bake({ output: ['type=local,dest=dist,mode=copy'] }), []],
+    ['v0.36.1: output keys are trimmed', bake({ output: [`type=local, dest=${out}`] }), [`fs.write=${out}`]],
+    ['v0.36.1: cache keys are lower-cased', bake({ 'cache-to': [`type=local,DEST=${out}`] }), [`fs.write=${out}`]],
     ['fs.write for an OCI layout folder (tar=false)', bake({ output: [`type=oci,tar=false,dest=${out}/layout`] }), [`fs.write=${out}`]],
     ['nothing for image, registry, docker without dest and stdout', bake({ output: ['type=image,push=true', 'type=registry', 'type=docker', '-', 'type=tar,dest=-'] }), []],
     // grants as buildx checks them
@@ -99,6 +112,17 @@ describe('getBakeEntitlements', () => {
     ['every device once one target asks for all', bake({ entitlements: ['device=acme/fpga'] }, { entitlements: ['device'] }), ['device']],
     ['nothing for what bake does not check', bake({ entitlements: ['fs.read=/etc', 'image.push'] }), []],
   ])('%s', (_name, definition, expected) => {
+    expect(getBakeEntitlements(definition, ws)).toEqual(expected);
+  });
+
+  // Where buildx versions disagree we grant what every version accepts (see entitlements.ts); these rows
+  // assert OUR answer, which departs from buildx v0.36.1's.
+  it.each<[string, BakeDefinition, string[], string]>([
+    ['local output mode=delete', bake({ output: ['type=local,dest=dist,mode=delete'] }), [], 'v0.36.1 asks buildx.local.delete; 0.29.1 refuses that key'],
+    ['local mode trimmed and lower-cased', bake({ output: ['type=local,dest=dist,mode= Delete '] }), [], 'as above'],
+    ['ssh "id=" with one empty path', bake({ ssh: ['default='] }), ['ssh'], '0.29.1 reads no paths and asks ssh; v0.36.1 asks nothing; ssh is accepted by both'],
+    ['an invalid local mode', bake({ output: [`type=local,dest=${out},mode=backup`] }), [`fs.write=${out}`], 'v0.36.1 fails the bake itself (invalid local exporter mode)'],
+  ])('departure: %s', (_name, definition, expected) => {
     expect(getBakeEntitlements(definition, ws)).toEqual(expected);
   });
 

@@ -5,10 +5,13 @@ import { parseCsv } from '../core/csv';
 import { parseSshSpec } from '../options/csv-specs';
 
 /**
- * The `--allow` values bake needs for what the targets request, computed the way buildx 0.29.1 computes
- * them before it refuses a bake ("Your build is requesting privileges …", bake/entitlements.go `check`,
- * `findMissingPaths`, `Prompt`; build/opt.go `CreateExports`; util/buildflags for the specs):
+ * The `--allow` values bake needs for what the targets request, computed the way buildx computes them before
+ * it refuses a bake ("Your build is requesting privileges …", bake/entitlements.go `check`,
+ * `findMissingPaths`, `Prompt`; build/opt.go `CreateExports`; util/buildflags for the specs). It follows
+ * buildx v0.29.1 (a32761a, the rig's) and v0.36.1 (1d8dde8), and grants only what both accept, since the
+ * buildx version is not known here (the bake file and `--print` are computed without running docker):
  * https://github.com/docker/buildx/blob/v0.29.1/bake/entitlements.go
+ * https://github.com/docker/buildx/blob/v0.36.1/bake/entitlements.go
  *
  * - `ssh` for an ssh spec without paths (the agent in SSH_AUTH_SOCK), or a git-over-ssh context without ssh.
  * - `fs.read=<path>`: context, Dockerfile, local named contexts, local cache src, secret src, ssh paths.
@@ -16,8 +19,17 @@ import { parseSshSpec } from '../options/csv-specs';
  * - `network.host`, `security.insecure`, `device[=…]` only when a target lists them in `entitlements`.
  * Anything under the working directory is allowed by default. buildx resolves symlinks and, for a path that
  * does not exist yet, asks for its deepest existing ancestor: we grant exactly that, as absolute paths.
- * buildx 0.29.1 keeps the paths of only one target (each target overwrites the last); we grant the union,
- * so the answer never depends on the order buildx happens to walk its targets in.
+ * Where the two versions differ:
+ * - tar/oci/docker file outputs: 0.29.1 creates the dest file before the check and asks for the file;
+ *   since 0.30 (28b6750, lazy tar writer) a dest not there yet is asked for as its deepest existing
+ *   ancestor, which a grant of the file does not cover. We grant that ancestor: it covers both.
+ * - `buildx.local.delete` (since 0.35, 473c6ef): asked for by a local output with `mode=delete`. buildx 0.29.1
+ *   refuses the key ("unknown entitlement key"), so we never grant it: on ≥0.35 such an output makes bake
+ *   stop with its own message naming the flag.
+ * - ssh `id=` with an empty path list: 0.29.1 reads no paths (the agent), 0.36.1 one empty path (the
+ *   working directory). We grant `ssh`, which both accept.
+ * buildx (both versions) keeps the paths of only one target (each target overwrites the last); we grant the
+ * union, so the answer never depends on the order buildx happens to walk its targets in.
  */
 export function getBakeEntitlements(definition: BakeDefinition, workingDir: string): string[] {
   const wd = resolve(workingDir);
@@ -54,10 +66,9 @@ export function getBakeEntitlements(definition: BakeDefinition, workingDir: stri
   ];
 }
 
-/** A path a target reads or writes; `created`: buildx creates the file itself before it checks (tar outputs). */
+/** A path a target reads or writes. */
 interface PathRequest {
   path: string;
-  created?: boolean;
 }
 
 // definition.ts escapes `${` and `%{` because bake interpolates JSON files; buildx sees them unescaped.
@@ -158,9 +169,6 @@ function secretEntry(spec: string): { id: string; src?: string } | undefined {
   return { id, src: (type === 'env' && env === '') || src === '' ? undefined : src };
 }
 
-const goBool = (v: string | undefined) =>
-  ['1', 't', 'T', 'TRUE', 'true', 'True'].includes(v ?? '') ? true : ['0', 'f', 'F', 'FALSE', 'false', 'False'].includes(v ?? '') ? false : undefined;
-
 /** buildflags ExportEntry and build.CreateExports: which outputs write a folder or a file on this machine. */
 function outputPaths(spec: string): PathRequest[] {
   if (spec === '-') return [];
@@ -171,9 +179,9 @@ function outputPaths(spec: string): PathRequest[] {
   const type = attrs?.get('type');
   const dest = attrs?.get('dest') ?? '';
   if (!attrs || !type || dest === '' || dest === '-') return [];
-  const tar = type === 'tar' || ((type === 'oci' || type === 'docker') && goBool(attrs.get('tar')) !== false);
-  if (tar) return [{ path: dest, created: true }];
-  return type === 'local' || type === 'oci' || type === 'docker' ? [{ path: dest }] : [];
+  // A tar file (tar, and oci/docker unless tar=false) or a folder (local, oci/docker with tar=false): either
+  // way the dest, or its deepest existing ancestor while it is not there yet.
+  return ['local', 'tar', 'oci', 'docker'].includes(type) ? [{ path: dest }] : [];
 }
 
 /**
@@ -225,9 +233,7 @@ function missingPaths(requests: readonly PathRequest[], granted: string, working
   const paths: string[] = [];
   for (const request of requests) {
     try {
-      const { path, rest } = existingPart(request.path, workingDir);
-      // A file buildx creates before checking exists by then, when its folder does.
-      paths.push(request.created && rest !== '' && !rest.includes(sep) ? join(path, rest) : path);
+      paths.push(existingPart(request.path, workingDir).path);
     } catch {
       // buildx cannot evaluate it either and fails the bake with its own message; granting cannot help.
     }

@@ -58,10 +58,17 @@ describe('buildkitdSettingLines', () => {
   ])('reads %s', (_name, toml, lines) => expect(buildkitdSettingLines(toml)).toEqual(lines));
 
   it.each([
-    ['arrays of tables', '[[registry."r".keypair]]\nkey = "/k"\n'],
-    ['inline tables', '[worker.oci]\ngcpolicy = { keepBytes = 1 }\n'],
+    ['arrays of tables, one line per index', '[[worker.oci.gcpolicy]]\nkeepBytes = 1024\n[[worker.oci.gcpolicy]]\nall = true\n', ['worker.oci.gcpolicy[0].keepBytes = 1024', 'worker.oci.gcpolicy[1].all = true']],
+    ['inline tables', '[worker.oci]\ngcpolicy = [{ keepBytes = 1 }]\nx = { b = 1, a = "s" }\n', ['worker.oci.gcpolicy[0].keepBytes = 1', 'worker.oci.x.a = "s"', 'worker.oci.x.b = 1']],
+    ['integers in decimal', '[worker.oci]\na = 1_000\nb = 0x10\nc = +4\nd = 0o17\ne = 9_007_199_254_740_993\n', ['worker.oci.a = 1000', 'worker.oci.b = 16', 'worker.oci.c = 4', 'worker.oci.d = 15', 'worker.oci.e = 9007199254740993']],
+    // buildx rewrites a registry's keypair paths too (util/confutil LoadConfigFiles).
+    ['registry keypairs left out', '[registry."r"]\nhttp = true\n[[registry."r".keypair]]\nkey = "/k"\ncert = "/c"\n', ['registry.r.http = true']],
+  ])('reads %s', (_name, toml, lines) => expect(buildkitdSettingLines(toml)).toEqual(lines));
+
+  it.each([
     ['an unclosed string', '[x]\ny = "abc\n'],
     ['a key without a value', '[x]\ny\n'],
+    ['a table defined twice', '[x]\na = 1\n[x]\nb = 2\n'],
   ])('does not claim to read %s', (_name, toml) => expect(buildkitdSettingLines(toml)).toBeUndefined());
 });
 
@@ -89,8 +96,40 @@ describe('buildkitdConfigDifferences', () => {
     expect(buildkitdConfigDifferences(wanted, `${HELD}\n[registry."127.0.0.1:5002"]\n  http = true\n  insecure = true\n`)).toEqual([]);
   });
 
-  it('claims nothing when either side cannot be read', () => {
-    expect(buildkitdConfigDifferences('[[registry."r".keypair]]\n', HELD)).toEqual([]);
+  it('claims nothing when either side is not TOML', () => {
+    expect(buildkitdConfigDifferences('[x]\ny = "abc\n', HELD)).toEqual([]);
     expect(buildkitdConfigDifferences(GIVEN, 'x = {')).toEqual([]);
+  });
+
+  it('still compares the rest of a file holding a keypair (buildx rewrites its paths)', () => {
+    expect(buildkitdConfigDifferences(`${GIVEN}\n[[registry."r".keypair]]\nkey = "/k"\ncert = "/c"\n`, HELD)).toEqual([]);
+    expect(buildkitdConfigDifferences('[[registry."r".keypair]]\nkey = "/k"\n', HELD)).toEqual([
+      'it has registry."docker.io".mirrors = ["127.0.0.1:5000"], which the options no longer make',
+      'it has worker.oci.max-parallelism = 4, which the options no longer make',
+    ]);
+  });
+
+  // TOML semantics, not spelling (cases from the issue #19 port review; wanted is what we write, held what
+  // buildx re-marshals with go-toml v2). The hand-written reader this replaced got the first six wrong.
+  it.each([
+    ['underscore integer', '[worker.oci]\nmax-parallelism = 1_000\n', '[worker.oci]\n  max-parallelism = 1000\n', false],
+    ['hex integer', '[worker.oci]\nmax-parallelism = 0x10\n', '[worker.oci]\n  max-parallelism = 16\n', false],
+    ['explicit + sign', '[worker.oci]\nmax-parallelism = +4\n', '[worker.oci]\n  max-parallelism = 4\n', false],
+    ['array of tables beside a changed value', '[worker.oci]\nmax-parallelism = 4\n[[worker.oci.gcpolicy]]\nkeepBytes = 1024\n',
+      '[worker.oci]\n  max-parallelism = 8\n  [[worker.oci.gcpolicy]]\n    keepBytes = 1024\n', true],
+    ['table after an array of tables', '[[worker.oci.gcpolicy]]\nall = true\n[worker.oci]\nenabled = true\n',
+      '[worker.oci]\nenabled = false\n[[worker.oci.gcpolicy]]\nall = true\n', true],
+    ['inline table, other mirror', 'registry = { "docker.io" = { mirrors = ["m1"] } }\n', "[registry]\n  [registry.'docker.io']\n    mirrors = ['m2']\n", true],
+    ['inline table, same', '[registry]\n"docker.io" = { mirrors = ["m"] }\n', "[registry.'docker.io']\n    mirrors = ['m']\n", false],
+    ['multi-line basic string', '[registry."docker.io"]\nmirrors = ["""m"""]\n', "[registry.'docker.io']\nmirrors = ['m']\n", false],
+    ['\\U escape', '[registry."docker.io"]\nmirrors = ["\\U00000041"]\n', "[registry.'docker.io']\nmirrors = ['A']\n", false],
+    ['literal vs basic quoted key', '[registry."127.0.0.1:5000"]\nhttp = true\n', "[registry.'127.0.0.1:5000']\n  http = true\n", false],
+    ['dotted key vs table', 'registry."docker.io".mirrors = ["m"]\n', "[registry.'docker.io']\nmirrors = ['m']\n", false],
+    ['commented multi-line array', '[registry."docker.io"]\nmirrors = [\n  "a", # first\n  "b",\n]\n', "[registry.'docker.io']\nmirrors = ['a', 'b']\n", false],
+    ['# inside a string', '[registry."docker.io"]\nmirrors = ["a#b"]\n', "[registry.'docker.io']\nmirrors = ['a#b']\n", false],
+    ['spaces in a header', '[ registry . "docker.io" ]\nmirrors = ["m"]\n', "[registry.'docker.io']\nmirrors = ['m']\n", false],
+    ['a boolean changed', '[registry."r:5000"]\nhttp = true\n', "[registry.'r:5000']\nhttp = false\n", true],
+  ])('compares by meaning: %s', (_name, wanted, held, different) => {
+    expect(buildkitdConfigDifferences(wanted, held).length > 0).toBe(different);
   });
 });

@@ -16,6 +16,15 @@ describe('parseCsv reads one record as go-csvvalue does for buildx', () => {
     ],
     ['a,"foo""",c', ['a', 'foo"', 'c']],
     ['a,', ['a', '']],
+    // go-csvvalue 030d3b2 compiled and run on these (issue #19 port review)
+    ['"a\nb",c', ['a\nb', 'c']],
+    ['"a\r\nb"', ['a\r\nb']],
+    ['a,b\r', ['a', 'b\r']],
+    ['a,b\n\n', ['a', 'b\n']],
+    ['"a",', ['a', '']],
+    [',', ['', '']],
+    ['"é,ü",x', ['é,ü', 'x']],
+    ['"",""', ['', '']],
   ])('%j → %j', (input, fields) => {
     expect(parseCsv(input)).toEqual({ fields });
   });
@@ -30,6 +39,10 @@ describe('parseCsv reads one record as go-csvvalue does for buildx', () => {
     ['a "word","b"', 'a quote (") inside the unquoted field'],
     ['"a word",b"', 'a quote (") inside the unquoted field \'b"\''],
     ['"a "word","b"', `'w' after the closing quote of "a "`],
+    // go-csvvalue 030d3b2: ErrQuote, ErrQuote, ErrBareQuote
+    ['"a"b', `'b' after the closing quote of "a"`],
+    ['"a""', 'a quoted field is not closed'],
+    ['a"', `a quote (") inside the unquoted field 'a"'`],
   ])('refuses %j: %s', (input, error) => {
     expect(parseCsv(input).error).toContain(error);
   });

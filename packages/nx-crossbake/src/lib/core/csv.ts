@@ -4,7 +4,10 @@ type CsvReading = { fields: string[]; error?: undefined } | { fields?: undefined
 
 /**
  * One CSV record as tonistiigi/go-csvvalue reads it for buildx: fields split on `,`, a field in `"…"` may
- * hold commas and `""` for a quote, and a quote anywhere else is an error.
+ * hold commas and `""` for a quote, and a quote anywhere else is an error. Follows go-csvvalue
+ * v0.0.0-20240814133006-030d3b2625d0 (commit 030d3b2) csvvalue.go `Parser.Fields` with its defaults (Comma
+ * `,`, LazyQuotes and TrimLeadingSpace off), as buildx v0.36.1 util/buildflags uses it for outputs, caches,
+ * secrets and attests (not ssh, which buildx splits itself); the spec holds csvvalue_test.go's cases.
  */
 export function parseCsv(text: string): CsvReading {
   let line = text.replace(/\r?\n$/, '');

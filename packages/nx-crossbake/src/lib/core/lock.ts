@@ -1,3 +1,13 @@
+/**
+ * A machine-wide lock: our own mechanism, not a port of another tool's rule, so it cites no upstream. A
+ * folder made with mkdir (atomic), an owner.json written O_EXCL|O_NOFOLLOW inside it, a private per-user
+ * root, and takeover of a lock whose owner pid is dead on this host or whose age passes `staleMs`.
+ * proper-lockfile 4.1.2 (same mkdir foundation, staleness from an mtime the holder refreshes) was weighed and
+ * not taken: it records no owner (we tell users "held by pid 4242 on ci-7 since …, running `nx …`"), has no
+ * dead-pid check (a SIGKILLed holder would block waiters until its stale time runs out), no private-folder or
+ * symlink checks, and brings signal-exit@3 and retry@0.12. Known limit, tested: a live holder older than
+ * `staleMs` (10 min) is taken over; today's critical sections (builder creation, binfmt registration) are short.
+ */
 import { randomUUID } from 'node:crypto';
 import type { Stats } from 'node:fs';
 import { closeSync, constants, fchmodSync, fstatSync, lstatSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';

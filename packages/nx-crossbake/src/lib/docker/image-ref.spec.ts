@@ -45,6 +45,51 @@ describe('imageRepository', () => {
   ])('keeps %s and %s apart', (a, b) => expect(imageRepository(a)).not.toBe(imageRepository(b)));
 });
 
+// distribution/reference v0.6.0 normalize_test.go (TestParseRepositoryInfo, TestNormalizedSplitHostname,
+// TestParseDockerRef): the full name ParseNormalizedNamed gives.
+describe('distribution/reference v0.6.0', () => {
+  it.each([
+    ['localhost/fooo', 'localhost/fooo'],
+    ['fooo/bar', 'docker.io/fooo/bar'],
+    ['index.docker.io/fooo/bar', 'docker.io/fooo/bar'],
+    ['ubuntu', 'docker.io/library/ubuntu'],
+    ['library/ubuntu', 'docker.io/library/ubuntu'],
+    ['docker.io/foo', 'docker.io/library/foo'],
+    ['test_com/foo', 'docker.io/test_com/foo'],
+    ['test-com:8080/foo', 'test-com:8080/foo'],
+    ['xn--n3h.com:18080/foo', 'xn--n3h.com:18080/foo'],
+    ['127.0.0.1:8000/privatebase', '127.0.0.1:8000/privatebase'],
+    ['[fc00::1]:5000/docker', '[fc00::1]:5000/docker'],
+    ['gcr.io/library/busybox:latest@sha256:e6693c20186f837fc393390135d8a598a96a833917917789d63766cab6c59582', 'gcr.io/library/busybox'],
+  ])('%s → %s', (ref, repository) => expect(imageRepository(ref)).toBe(repository));
+
+  // upstream keeps the registry's case; BuildKit looks named contexts up by that name
+  it.each([
+    ['LOCALDOMAIN/fooo', 'LOCALDOMAIN/fooo'],
+    ['LOCALDOMAIN/fooo/bar:1', 'LOCALDOMAIN/fooo/bar:1'],
+    ['Docker/docker', 'Docker/docker'],
+    ['Example.com/app:latest', 'Example.com/app'],
+    ['Docker.io/foo', 'Docker.io/foo'], // not Docker Hub: upstream compares the domain case-sensitively
+    ['busybox@sha256:e6693c20186f837fc393390135d8a598a96a833917917789d63766cab6c59582', 'busybox@sha256:e6693c20186f837fc393390135d8a598a96a833917917789d63766cab6c59582'],
+    ['index.docker.io/fooo/bar:1', 'fooo/bar:1'],
+  ])('namedContextKey(%s) → %s', (ref, key) => expect(namedContextKey(ref)).toBe(key));
+
+  // Documented departures (see image-ref.ts): upstream's answer, then ours, which the row asserts.
+  it.each([
+    ['LOCALDOMAIN/fooo', 'LOCALDOMAIN/fooo', 'localdomain/fooo'],
+    ['LOCALDOMAIN/fooo/bar', 'LOCALDOMAIN/fooo/bar', 'localdomain/fooo/bar'],
+    ['Docker/docker', 'Docker/docker', 'docker/docker'],
+  ])('departure: the repository of %s lower-cases the host (upstream %s): %s', (ref, _upstream, ours) => expect(imageRepository(ref)).toBe(ours));
+
+  it.each([
+    ['docker/Docker', 'docker.io/docker/Docker'],
+    ['docker.io/docker/Docker', 'docker.io/docker/Docker'],
+    ['-docker', 'docker.io/library/-docker'],
+    ['docker///docker', 'docker.io/docker///docker'],
+    ['1a3f5e7d9c1b3a5f7e9d1c3b5a7f9e1d3c5b7a9f1e3d5d7c9b1a3f5e7d9c1b3a', 'docker.io/library/1a3f5e7d9c1b3a5f7e9d1c3b5a7f9e1d3c5b7a9f1e3d5d7c9b1a3f5e7d9c1b3a'],
+  ])('departure: %s, which upstream refuses, still parses (callers validate first): %s', (ref, ours) => expect(imageRepository(ref)).toBe(ours));
+});
+
 describe('parseImageRef', () => {
   it.each([
     ['alpine', { repository: 'docker.io/library/alpine' }],

@@ -1,8 +1,14 @@
 /**
  * Image references reduced to what identifies an image across Dockerfiles and tags: the repository,
  * in docker's normalized form, so `busybox`, `library/busybox` and `docker.io/library/busybox` compare equal.
+ * Follows distribution/reference v0.6.0 (ff14faf, pinned by buildx v0.36.1) normalize.go
+ * ParseNormalizedNamed/splitDockerDomain and FamiliarString; the spec holds its normalize_test.go cases.
+ * Departures: `repository` lower-cases the registry host (hosts are case-insensitive, so refs compare
+ * equal across spellings), where upstream keeps the case; `namedContextKey` keeps it, as BuildKit looks
+ * names up. Nothing here validates a reference: callers check it first (options/validators.ts
+ * imageReferenceProblem), so names upstream refuses (`docker/Docker`, `-docker`) still parse.
  */
-export interface ImageRef {
+interface ImageRef {
   /** `registry/path`, with Docker Hub spelled `docker.io/library/<name>` for official images. */
   repository: string;
   tag?: string;
@@ -17,26 +23,29 @@ const DOCKER_HUB_ALIASES = new Set([DOCKER_HUB, 'index.docker.io']);
  * Like docker, the first path component is a registry only when it looks like a host: it has a `.` or
  * a `:port`, is `localhost`, or has upper case (repository paths cannot). Otherwise the image is on Docker Hub.
  */
-function normalizeRepository(name: string): string {
+function normalizeRepository(name: string, keepHostCase: boolean): string {
   const slash = name.indexOf('/');
   const first = name.slice(0, Math.max(slash, 0));
   const hasRegistry = slash > 0 && (/[.:]/.test(first) || first === 'localhost' || first !== first.toLowerCase());
   // Host names are case-insensitive; repository paths are lower case already.
-  const registry = hasRegistry ? first.toLowerCase() : DOCKER_HUB;
+  const registry = hasRegistry ? (keepHostCase ? first : first.toLowerCase()) : DOCKER_HUB;
   const path = hasRegistry ? name.slice(slash + 1) : name;
   if (!DOCKER_HUB_ALIASES.has(registry)) return `${registry}/${path}`;
   return `${DOCKER_HUB}/${path.includes('/') ? path : `library/${path}`}`;
 }
 
 /** `registry.example.com:5000/acme/api:1.2@sha256:…` → repository, tag and digest. */
-export function parseImageRef(ref: string): ImageRef {
+export const parseImageRef = (ref: string): ImageRef => splitImageRef(ref, false);
+
+/** keepHostCase: the registry host as written (distribution/reference), not lower-cased. */
+function splitImageRef(ref: string, keepHostCase: boolean): ImageRef {
   const at = ref.indexOf('@');
   const named = at < 0 ? ref.trim() : ref.slice(0, at).trim();
   // The tag follows the last ':' after the last '/'; a ':' before that is a registry port.
   const colon = named.lastIndexOf(':');
   const hasTag = colon > named.lastIndexOf('/');
   return {
-    repository: normalizeRepository(hasTag ? named.slice(0, colon) : named),
+    repository: normalizeRepository(hasTag ? named.slice(0, colon) : named, keepHostCase),
     ...(hasTag && { tag: named.slice(colon + 1) }),
     ...(at >= 0 && { digest: ref.slice(at + 1).trim() }),
   };
@@ -51,7 +60,7 @@ export const imageRepository = (ref: string): string => parseImageRef(ref).repos
  * silently ignored and the image is pulled instead, so keys must be written exactly like this.
  */
 export function namedContextKey(ref: string): string {
-  const { repository, tag, digest } = parseImageRef(ref);
+  const { repository, tag, digest } = splitImageRef(ref, true);
   const familiar = repository.startsWith(`${DOCKER_HUB}/library/`)
     ? repository.slice(`${DOCKER_HUB}/library/`.length)
     : repository.startsWith(`${DOCKER_HUB}/`)

@@ -62,6 +62,39 @@ describe('normalizePlatform follows containerd', () => {
   });
 });
 
+// What buildx v0.36.1 builds for each (containerd/platforms v1.0.0-rc.4 Parse, then Normalize, then Format),
+// from the issue #19 port review; `null`: upstream refuses it too.
+describe('containerd/platforms v1.0.0-rc.4 through buildx v0.36.1 util/platformutil', () => {
+  it.each<[string, string | null]>([
+    ['linux/arm64/v8', 'linux/arm64'], ['linux/arm', 'linux/arm/v7'], ['linux/arm/v6', 'linux/arm/v6'],
+    ['Linux/x86_64', 'linux/amd64'], ['linux/armhf', 'linux/arm/v7'], ['linux/armel', 'linux/arm/v6'],
+    ['linux/arm/7', 'linux/arm/v7'], ['linux/arm/5', 'linux/arm/v5'], ['linux/arm/v8', 'linux/arm/v8'],
+    ['linux/amd64/v1', 'linux/amd64'], ['linux/amd64/v2', 'linux/amd64/v2'], ['linux/arm64/9', 'linux/arm64/v9'],
+    ['linux/aarch64/v8.0', 'linux/arm64'], ['linux/i386/v2', 'linux/386'], ['macOS/arm64', 'darwin/arm64'],
+    ['linux/ARM64/V8', 'linux/arm64'],
+    ['', null], ['/linux/arm', null], ['linux/arm/', null], ['linux /arm', null],
+    ['linux/&arm', null], ['linux/arm/foo/bar', null], ['*/arm64', null], ['linux/*', null],
+  ])('%j → %s', (input, platform) => expect(normalized(input) ?? null).toBe(platform));
+
+  it('reads an entry holding a comma-separated list as its platforms, as buildx splits it', () => {
+    const problems: string[] = [];
+    expect(normalizePlatforms(['linux/amd64,linux/arm64', 'linux/arm64,linux/arm'], problems)).toEqual(['linux/amd64', 'linux/arm64', 'linux/arm/v7']);
+    expect(problems).toEqual([]);
+    expect(normalizePlatforms(['linux/amd64,,linux/armv7'], problems)).toEqual(['linux/amd64']);
+    expect(problems).toEqual([expect.stringContaining("platform ''"), expect.stringContaining("platform 'linux/armv7'")]);
+  });
+
+  // Documented departures (see platforms.ts): upstream accepts these, we refuse with a hint.
+  it.each([
+    ['arm', "names no OS (buildx would take this machine's)"],
+    ['linux', 'names no architecture'],
+    ['local', "is not of the form 'os/arch[/variant]'"],
+    ['linux/mips64el', "did you mean 'linux/mips64le'?"],
+    ['plan10/amd64', "has an unknown OS 'plan10'"],
+    ['windows(10.0.17763)/amd64', "write 'windows/amd64'"],
+  ])('departure: refuses %s (%s)', (input, message) => expect(problem(input)).toContain(message));
+});
+
 describe('normalizePlatform refuses, saying what to write instead', () => {
   it.each([
     // Known to containerd only with the machine's own OS or architecture filled in.

@@ -1,14 +1,19 @@
 /**
  * Platform strings read as buildx reads them: containerd's `platforms.Parse` then `Normalize`, printed with
- * `Format` (github.com/containerd/platforms, platforms.go and database.go). So `linux/arm` is
+ * `Format`, as buildx v0.36.1 util/platformutil/parse.go applies them (a list entry may hold several,
+ * comma-separated). Follows containerd/platforms v1.0.0-rc.4 (09756f5, the version buildx v0.36.1 pins),
+ * platforms.go and database.go; the spec holds its TestParseSelector cases. So `linux/arm` is
  * `linux/arm/v7`, `linux/arm64/v8` is `linux/arm64`, `linux/aarch64` is `linux/arm64`, `macos` is
  * `darwin`, and what normalizes to one platform is built once. Normalized here, once: the builder check,
  * QEMU and the summary all see the same form buildx and BuildKit use.
  *
- * Two departures, both refused with what to write instead:
- * - a lone OS or architecture (`linux`, `arm64`): containerd fills the rest in from the machine it runs
- *   on, so one project.json would build different images on a laptop and in CI;
- * - OS options (`windows(10.0.17763)/amd64`): bake's platforms are compared and printed without them.
+ * Departures, all refused with what to write instead:
+ * - a lone OS or architecture (`linux`, `arm64`), and buildx's `local`: containerd fills the rest in from
+ *   the machine it runs on, so one project.json would build different images on a laptop and in CI;
+ * - an OS or architecture containerd does not know (`plan10/amd64`, `linux/mips64el`): upstream accepts
+ *   any well-formed name; we suggest the known one meant, since BuildKit has no worker for it;
+ * - OS options (`windows(10.0.17763)/amd64`): buildx v0.36.1 drops them, so bake's platforms are compared
+ *   and printed without them (buildx after v0.36.1 keeps them: revisit when it is the oldest supported).
  */
 
 // containerd's isKnownOS / isKnownArch (Go's syslist).
@@ -67,7 +72,7 @@ function normalizeArch(archIn: string, variantIn: string): [string, string] {
 
 const format = (os: string, arch: string, variant: string) => [os, arch, variant].filter((p) => p !== '').join('/');
 
-export type PlatformReading = { platform: string; problem?: undefined } | { platform?: undefined; problem: string };
+type PlatformReading = { platform: string; problem?: undefined } | { platform?: undefined; problem: string };
 
 /** One platform string, normalized, or why it cannot be used (with what was probably meant). */
 export function normalizePlatform(specifier: string): PlatformReading {
@@ -102,10 +107,13 @@ export function normalizePlatform(specifier: string): PlatformReading {
   return { platform: format(osName, arch, variant) };
 }
 
-/** Every platform normalized, in the order given, each once; a problem for each that cannot be used. */
+/**
+ * Every platform normalized, in the order given, each once; a problem for each that cannot be used. An
+ * entry holding a comma-separated list is read as its platforms, as buildx's platformutil.Parse does.
+ */
 export function normalizePlatforms(specifiers: readonly string[], problems: string[]): string[] {
   const platforms: string[] = [];
-  for (const specifier of specifiers) {
+  for (const specifier of specifiers.flatMap((s) => s.split(','))) {
     const reading = normalizePlatform(specifier);
     if (reading.problem !== undefined) problems.push(reading.problem);
     else if (!platforms.includes(reading.platform)) platforms.push(reading.platform);

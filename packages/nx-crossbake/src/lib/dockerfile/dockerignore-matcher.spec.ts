@@ -138,6 +138,53 @@ const GO_MATCH: [string, string, boolean][] = [
 // matchTests whose pattern filepath.Match (so patternmatcher.New) refuses; and New's own refusal of "!".
 const BAD = ['[]a]', '[-]', '[x-]', '[-x]', '\\', '[a-b-c]', '[', '[^', '[^bc', 'a[', '!'];
 
+/** What patternmatcher answers for a path: matched or not, or 'error' from New or from the match. */
+const outcome = (patterns: string[], path: string): boolean | 'error' => {
+  try {
+    return ignored(patterns, path);
+  } catch (e) {
+    if (e instanceof BadPatternError) return 'error';
+    throw e;
+  }
+};
+
+// patternmatcher v0.6.1 (5a6d842) run in Go on these (issue #19 port review): its own regression test
+// (TestMatchesOrParentMatchesMalformedPatternDoesNotPanicOnRepeatedCall) and the RE2 dialect reached through
+// a pattern. Where upstream errors only at the match, we may error at compile: the same outcome.
+const UPSTREAM_V061: [string[], string, boolean | 'error'][] = [
+  [['[Local-Only]/'], 'x', 'error'],
+  [['\\s*'], '\u000b', false], // RE2's \s has no \v
+  [['\\s*'], ' \t', true],
+  [['[\\s]*'], '\u000b', false],
+  [['[^\\s]'], '\u000b', true],
+  [['\\S*'], '\u000b', true],
+  [['!a[z-a]*'], 'x', false], // an exception before any pattern is never evaluated, so never compiled
+  [['*', '!a[z-a]*'], 'x', 'error'],
+  [['\\d*'], '1a', true],
+  [['\\x41*'], 'A', true],
+  [['[\\d]'], '5', true],
+  [['a\\b*'], 'a', true],
+  [['a^b*'], 'a^bc', false],
+  [['[!a]'], '!', true],
+  [['a\\'], 'a', 'error'],
+  [['a/b/../c'], 'a/c', true],
+  [['*', '!./foo'], 'foo', true],
+  [['**/dir2/**'], 'dir2', false],
+  [['x/**/y'], 'x/y', true],
+  [['**', '!**/keep', 'x/**'], 'x/keep', true],
+];
+
+// Documented departures (see dockerignore-matcher.ts): upstream's answer, then ours, which the row asserts.
+const DEPARTURES: [string[], string, boolean, string][] = [
+  // RE2-only constructs are refused with an error naming them rather than emulated.
+  [['[[:alpha:]]'], 'a', true, 'a POSIX class'],
+  [['[[:digit:]]*'], '1x', true, 'a POSIX class'],
+  [['[[:alpha:]]'], 'a]', false, 'a POSIX class'],
+  [['\\Aabc*'], 'abcd', true, '\\A'],
+  [['\\pL*'], 'x', true, '\\p'],
+  [['\\Qa*'], 'a*', false, '\\Q'],
+];
+
 describe('dockerignore matching (moby/patternmatcher)', () => {
   it.each(MATCHES)('%j matches %j: %s', (pattern, path, expected) => {
     expect(isIgnored(compileDockerignore([pattern]), path)).toBe(expected);
@@ -153,6 +200,15 @@ describe('dockerignore matching (moby/patternmatcher)', () => {
 
   it.each(BAD)('refuses %j as BuildKit does', (pattern) => {
     expect(() => compileDockerignore([pattern])).toThrow(BadPatternError);
+  });
+
+  it.each(UPSTREAM_V061)('v0.6.1: %j on %j: %s', (patterns, path, expected) => {
+    expect(outcome(patterns, path)).toBe(expected);
+  });
+
+  it.each(DEPARTURES)('departure: %j on %j (Docker: %s) is refused, naming %s', (patterns, path, _docker, construct) => {
+    expect(outcome(patterns, path)).toBe('error');
+    expect(() => compileDockerignore(patterns)).toThrow(`uses ${construct}`);
   });
 
   it('accepts any escaped punctuation, as Go does, and refuses an unknown escaped letter', () => {
@@ -171,6 +227,15 @@ describe('parseDockerignore (ignorefile.ReadAll)', () => {
   it('strips a BOM and CRLF; a "#" after leading spaces is a pattern, not a comment', () => {
     expect(parseDockerignore('\uFEFF.nx/\r\n  #keep\r\n./dist/../tmp//\r\n')).toEqual(['.nx', '#keep', 'tmp']);
   });
+
+  // ignorefile.ReadAll v0.6.1 run in Go: whitespace is Go's unicode.IsSpace, the BOM only at the file's start.
+  it.each<[string, string[]]>([
+    ['\u0085foo\n', ['foo']],
+    ['foo\uFEFF\n', ['foo\uFEFF']],
+    ['a\n\uFEFFb\n', ['a', '\uFEFFb']],
+    ['! !x\n', ['!!x']],
+    ['!#x\n', ['!#x']],
+  ])('v0.6.1: reads %j as %j', (text, expected) => expect(parseDockerignore(text)).toEqual(expected));
 });
 
 describe('keepsOut: nothing from inside the folder reaches the build', () => {

@@ -1,7 +1,17 @@
 /**
- * .dockerignore as BuildKit reads it, ported from moby/patternmatcher (ignorefile.ReadAll, New,
- * MatchesOrParentMatches) for slash-separated paths, so the run judges a context by Docker's rules rather
- * than by a nearby glob library. The spec replays patternmatcher's own test tables.
+ * .dockerignore as BuildKit reads it, so the run judges a context by Docker's rules rather than by a nearby
+ * glob library. Follows moby/patternmatcher v0.6.1 (5a6d842; the version buildx v0.36.1 pins):
+ * ignorefile/ignorefile.go ReadAll, patternmatcher.go New, Pattern.compile and MatchesOrParentMatches, for
+ * slash-separated paths (not the Windows backslash mode). `keepsOut`/`mayReinclude` follow BuildKit's
+ * walker (tonistiigi/fsutil) instead. The spec replays patternmatcher's own test tables.
+ *
+ * Departures (each a row in the spec's departures table):
+ * - A pattern becomes a Go RE2 expression upstream and a JavaScript `u` RegExp here. RE2-only constructs
+ *   (POSIX classes such as `[[:alpha:]]`, `\A`, `\z`, `\pL`, `\Q…\E`) are refused with an error naming them,
+ *   not emulated; RE2's `\s` (`[\t\n\f\r ]`) is emulated, but `\S` inside a `[…]` class keeps JavaScript's meaning.
+ * - Upstream compiles a pattern's regular expression when a path first reaches it. Here only a `!` pattern
+ *   before any other pattern (which no path can reach) is left uncompiled; any other regular-expression
+ *   error is raised up front, where upstream raises it at the first path that reaches the pattern.
  */
 
 export interface IgnorePattern {
@@ -16,8 +26,12 @@ export interface IgnorePattern {
 
 /** A pattern BuildKit refuses: the build itself would fail with "invalid excludepatterns". */
 export class BadPatternError extends Error {
-  constructor(readonly pattern: string) {
-    super(`syntax error in .dockerignore pattern '${pattern}'`);
+  constructor(
+    readonly pattern: string,
+    /** Set when Docker reads the pattern but we do not (an RE2-only construct). */
+    readonly unsupported?: string,
+  ) {
+    super(unsupported ? `.dockerignore pattern '${pattern}' uses ${unsupported}, which nx-crossbake does not read` : `syntax error in .dockerignore pattern '${pattern}'`);
     this.name = 'BadPatternError';
   }
 }
@@ -37,6 +51,11 @@ export function cleanPath(path: string): string {
   return rooted ? `/${joined}` : joined || '.';
 }
 
+// Go's unicode.IsSpace, what strings.TrimSpace strips: unlike String.prototype.trim, U+0085 but not U+FEFF.
+const GO_SPACE = '[\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]';
+const GO_TRIM = new RegExp(`^${GO_SPACE}+|${GO_SPACE}+$`, 'g');
+const goTrim = (text: string) => text.replace(GO_TRIM, '');
+
 /**
  * ignorefile.ReadAll: `#` comments only in column 1, whitespace trimmed, each pattern cleaned, a leading
  * `/` dropped (the context is the root), `!` kept in front.
@@ -47,10 +66,10 @@ export function parseDockerignore(text: string): string[] {
     let line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
     if (i === 0) line = line.replace(/^\uFEFF/, '');
     if (line.startsWith('#')) continue;
-    let pattern = line.trim();
+    let pattern = goTrim(line);
     if (pattern === '') continue;
     const invert = pattern.startsWith('!');
-    if (invert) pattern = pattern.slice(1).trim();
+    if (invert) pattern = goTrim(pattern.slice(1));
     if (pattern.length > 0) {
       pattern = cleanPath(pattern);
       if (pattern.length > 1 && pattern.startsWith('/')) pattern = pattern.slice(1);
@@ -116,14 +135,27 @@ const REGEXP_SPECIAL = new Set([...'.+()|{}$']);
 
 // Go's regexp takes `\` before any punctuation as that literal character; JavaScript's unicode mode refuses
 // most of them (`\-`, `\!`), so those are written as code points. Letters keep their meaning (`\d`) and, as in
-// Go, an unknown one (`\q`) is a bad pattern.
-const escaped = (c: string) => (/[A-Za-z0-9]/.test(c) ? `\\${c}` : `\\u{${c.codePointAt(0)!.toString(16)}}`);
+// Go, an unknown one (`\q`) is a bad pattern. RE2's `\s` is ASCII only (JavaScript's adds `\v` and Unicode
+// spaces), so it is spelled out.
+function escaped(c: string, inClass: boolean): string {
+  if (c === 's') return inClass ? '\\t\\n\\f\\r ' : '[\\t\\n\\f\\r ]';
+  if (c === 'S' && !inClass) return '[^\\t\\n\\f\\r ]';
+  return /[A-Za-z0-9]/.test(c) ? `\\${c}` : `\\u{${c.codePointAt(0)!.toString(16)}}`;
+}
+
+/** The RE2-only construct a pattern uses, for the error; undefined when it uses none. */
+function re2Only(pattern: string): string | undefined {
+  if (/\[:\^?[a-z]+:\]/.test(pattern)) return 'a POSIX class such as [[:alpha:]] (RE2 only)';
+  const escape = /\\([AzpPQE])/.exec(pattern)?.[1];
+  return escape && `\\${escape} (RE2 only)`;
+}
 
 /** Pattern.compile: an exact path, a prefix (`dir/**`), a suffix (a leading `**`) or a regular expression. */
 function compile(pattern: string): (path: string) => boolean {
   const chars = [...pattern];
   let re = '^';
   let type: 'exact' | 'prefix' | 'suffix' | 'regexp' = 'exact';
+  let inClass = false;
   for (let i = 0, at = 0; at < chars.length; i++) {
     const c = chars[at++];
     if (c === '*') {
@@ -152,11 +184,12 @@ function compile(pattern: string): (path: string) => boolean {
       re += `\\${c}`;
     } else if (c === '\\') {
       if (at < chars.length) {
-        re += escaped(chars[at++]);
+        re += escaped(chars[at++], inClass);
         type = 'regexp';
       } else re += '\\';
     } else if (c === '[' || c === ']') {
       re += c;
+      inClass = c === '[';
       type = 'regexp';
     } else re += c;
   }
@@ -170,16 +203,21 @@ function compile(pattern: string): (path: string) => boolean {
   try {
     regexp = new RegExp(`${re}$`, 'u');
   } catch {
-    throw new BadPatternError(pattern); // Go's regexp refuses it too (e.g. `\q`)
+    throw new BadPatternError(pattern, re2Only(pattern)); // Go's regexp refuses it too (e.g. `\q`), unless RE2-only
   }
   return (path) => regexp.test(path);
 }
+
+/** A `!` pattern no path reaches: upstream never compiles it, so its regular expression is never checked. */
+const unreached = (pattern: string) => (): boolean => {
+  throw new Error(`unreachable .dockerignore exception '${pattern}' was evaluated`);
+};
 
 /** patternmatcher.New: throws BadPatternError for a pattern BuildKit would refuse. */
 export function compileDockerignore(patterns: readonly string[]): IgnorePattern[] {
   const compiled: IgnorePattern[] = [];
   for (const raw of patterns) {
-    let text = raw.trim();
+    let text = goTrim(raw);
     if (text === '') continue;
     text = cleanPath(text);
     const exclusion = text.startsWith('!');
@@ -188,7 +226,9 @@ export function compileDockerignore(patterns: readonly string[]): IgnorePattern[
       text = text.slice(1);
     }
     if (!isValidPattern(text)) throw new BadPatternError(raw);
-    compiled.push({ text, exclusion, dirs: text.split('/'), match: compile(text) });
+    // Only an inclusion can make a path matched, and a `!` pattern is evaluated only for a matched path.
+    const reachable = !exclusion || compiled.some((p) => !p.exclusion);
+    compiled.push({ text, exclusion, dirs: text.split('/'), match: reachable ? compile(text) : unreached(raw) });
   }
   return compiled;
 }
