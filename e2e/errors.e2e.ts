@@ -1,4 +1,7 @@
-import { BASE_IMAGE, imageRef, Workspace } from './support/workspace';
+import { mkdtempSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BASE_IMAGE, imageRef, run, Workspace } from './support/workspace';
 
 const ok = `FROM ${BASE_IMAGE}\nRUN echo ok > /ok\n`;
 
@@ -94,5 +97,22 @@ describe('a failing build among several, with keep-going off (bake is fail-fast)
       expect(result.output).toMatch(new RegExp(`^${project}\\s+cancelled\\s`, 'm'));
     }
     expect(result.output).not.toContain('Successfully ran target');
+  });
+
+  it('prints and runs the docker binary CROSSBAKE_DOCKER names, never `docker` on PATH', () => {
+    const docker = join(mkdtempSync(join(tmpdir(), 'crossbake-docker-')), 'docker');
+    symlinkSync(run('bash', ['-c', 'command -v docker']).stdout.trim(), docker);
+    const project = JSON.parse(ws.read('apps/good-a/project.json'));
+    project.targets['nx-release-publish'] = { executor: 'nx-crossbake:release-publish' };
+    ws.write('apps/good-a/project.json', JSON.stringify(project, null, 2));
+    const shimCalls = ws.dockerCalls().length;
+    // A dry run prints the bake command instead of running it (`--print` of docker-affected, without git).
+    const dry = ws.nx(['run', 'good-a:nx-release-publish'], { NX_DRY_RUN: 'true', CROSSBAKE_DOCKER: docker });
+    expect(dry.code).toBe(0);
+    const escaped = docker.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    expect(dry.output).toMatch(new RegExp(`^${escaped} (--context \\S+ )?buildx (--builder \\S+ )?bake --file `, 'm'));
+    expect(dry.output).not.toMatch(/^docker buildx/m);
+    // The shim first on PATH logs every `docker` run: none was.
+    expect(ws.dockerCalls()).toHaveLength(shimCalls);
   });
 });

@@ -45,6 +45,7 @@ export const inspectText = (name: string, driver: string, platforms: string[], n
   ].join('\n');
 
 export interface FakeDockerOptions {
+  /** A failing answer (docker or buildx missing) to every command that needs what is missing. */
   buildx?: ExecResult;
   driverStatus?: string;
   /** `docker info --format {{json .RegistryConfig}}`: the engine's mirrors and insecure registries. */
@@ -78,7 +79,6 @@ export function fakeDocker(options: FakeDockerOptions = {}): FakeDocker {
     const command = plain.slice(0, 2).join(' ');
     // docker (127) or buildx missing: the first command to need it meets it, as with the real CLI.
     if (options.buildx && options.buildx.exitCode !== 0 && (options.buildx.exitCode === 127 || plain[0] === 'buildx')) return options.buildx;
-    if (command === 'buildx version') return options.buildx ?? ok('github.com/docker/buildx 0.29.1 abc');
     if (command === 'buildx inspect') {
       const text = builders.get(args[args.length - 1]);
       return text ? ok(text) : { exitCode: 1, stdout: '', stderr: `ERROR: no builder "${args[args.length - 1]}" found` };

@@ -1,7 +1,5 @@
 import { logger, type ExecutorContext } from '@nx/devkit';
 import { findAffectedProjects, projectsWithExecutor } from '../../lib/affected/affected-services';
-import { CrossbakeError } from '../../lib/core/errors';
-import { formatTaskOutput } from '../../lib/results/summary';
 import { buildServices } from '../../lib/run/build-services';
 import type { MultiarchExecutorSchema } from '../../lib/options/schemas/multiarch';
 import { runInputs } from '../multiarch/tasks';
@@ -9,10 +7,11 @@ import { readExecutorOptions } from '../../lib/options/executor-options';
 import schema from '../../lib/options/schemas/affected.json';
 import type { AffectedExecutorSchema } from '../../lib/options/schemas/affected';
 import { MULTIARCH_EXECUTOR } from '../../lib/core/executor-names';
+import { executorResult, reportTask } from '../executor-result';
 
 /** `nx run <root>:docker-affected`: the images whose inputs changed since base, in one bake. */
 export default async function affectedExecutor(options: AffectedExecutorSchema, context: ExecutorContext): Promise<{ success: boolean }> {
-  try {
+  return executorResult(async () => {
     const read = readExecutorOptions('docker-affected', schema, options, (r) => ({ base: r.text('base'), head: r.text('head'), target: r.text('target')!, print: r.boolean('print') }));
     const base = read.base ?? process.env.NX_BASE ?? context.nxJsonConfiguration?.defaultBase ?? 'main';
     const head = read.head ?? process.env.NX_HEAD;
@@ -27,7 +26,7 @@ export default async function affectedExecutor(options: AffectedExecutorSchema, 
     const range = `${base}...${head ?? 'working tree'}; ${selection}`;
     if (projects.length === 0) {
       logger.info(`nx-crossbake: no project with a '${target}' target is affected (${range}): nothing to build`);
-      return { success: true };
+      return true;
     }
     logger.info(`nx-crossbake: affected (${range}): ${projects.join(', ')}`);
 
@@ -37,12 +36,7 @@ export default async function affectedExecutor(options: AffectedExecutorSchema, 
       options: (graph.nodes[name].data.targets?.[target]?.options ?? {}) as MultiarchExecutorSchema,
     }));
     const results = await buildServices({ ...runInputs(context), requests, print: read.print });
-    const failed = [...results.values()].filter((r) => r.status !== 'built' && r.status !== 'planned');
-    for (const result of failed) logger.error(formatTaskOutput(result));
-    return { success: failed.length === 0 };
-  } catch (e) {
-    if (!(e instanceof CrossbakeError)) throw e;
-    logger.error(`nx-crossbake: ${e.message}`);
-    return { success: false };
-  }
+    // Every failure is logged, not only the first.
+    return [...results.values()].map(reportTask).every(Boolean);
+  });
 }

@@ -1,9 +1,8 @@
 import { isAbsolute, join } from 'node:path';
 import { logger, type ExecutorContext } from '@nx/devkit';
 import multiarchSchema from '../../lib/options/schemas/multiarch.json';
-import { getImagetoolsCreateCommand } from '../../lib/docker/commands';
 import { DockerCli } from '../../lib/docker/docker-cli';
-import { CrossbakeError, isReportable } from '../../lib/core/errors';
+import { CrossbakeError } from '../../lib/core/errors';
 import { planManifests, readDigestFiles } from '../../lib/results/digests';
 import { toStringList } from '../../lib/options/coerce';
 import { readExecutorOptions } from '../../lib/options/executor-options';
@@ -11,11 +10,12 @@ import { normalizePlatforms } from '../../lib/docker/platforms';
 import { DEFAULT_TARGET } from '../../lib/core/executor-names';
 import schema from '../../lib/options/schemas/manifest.json';
 import { traceFor } from '../verbose';
+import { executorResult } from '../executor-result';
 import type { ManifestExecutorSchema } from '../../lib/options/schemas/manifest';
 
 /** `nx run <root>:docker-manifest`: one tagged manifest list per project from every runner's digests. */
 export default async function manifestExecutor(options: ManifestExecutorSchema, context: ExecutorContext): Promise<{ success: boolean }> {
-  try {
+  return executorResult(async () => {
     const { target, digests, print } = readExecutorOptions('docker-manifest', schema, options, (r) => ({
       target: r.text('target')!,
       digests: r.list('digests', 'line'),
@@ -35,18 +35,13 @@ export default async function manifestExecutor(options: ManifestExecutorSchema, 
 
     const cli = new DockerCli(undefined, { trace: traceFor(context) });
     for (const plan of plans) {
-      const args = getImagetoolsCreateCommand(plan.tags, plan.sources);
       if (print) {
-        logger.info(['docker', ...args].join(' '));
+        logger.info(cli.imagetoolsCreateCommandLine(plan));
         continue;
       }
-      await cli.step(args);
+      await cli.imagetoolsCreate(plan);
       logger.info(`nx-crossbake: ${plan.project}: ${plan.tags.join(', ')} → one manifest list for ${plan.platforms.join(', ')}`);
     }
-    return { success: true };
-  } catch (e) {
-    if (!isReportable(e)) throw e;
-    logger.error(`nx-crossbake: ${e.message}`);
-    return { success: false };
-  }
+    return true;
+  });
 }

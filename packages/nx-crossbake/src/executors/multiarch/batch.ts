@@ -1,6 +1,6 @@
 import type { ExecutorContext, TaskGraph } from '@nx/devkit';
 import { buildServices } from '../../lib/run/build-services';
-import { batchTaskResult, type BatchTaskResult } from '../batch-result';
+import { batchResults, batchTaskResult, type BatchTaskResult } from '../executor-result';
 import type { MultiarchExecutorSchema } from '../../lib/options/schemas/multiarch';
 import { runInputs, toServiceRequest } from './tasks';
 
@@ -15,13 +15,15 @@ export default async function* multiarchBatch(
   context: ExecutorContext,
 ): AsyncGenerator<BatchTaskResult> {
   const startTime = Date.now();
-  const requests = Object.values(taskGraph.tasks).map((task) =>
-    toServiceRequest(task.id, task.target, inputs[task.id], context),
+  const tasks = Object.values(taskGraph.tasks);
+  yield* batchResults(
+    tasks.map((task) => task.id),
+    startTime,
+    (async function* () {
+      const requests = tasks.map((task) => toServiceRequest(task.id, task.target, inputs[task.id], context));
+      const results = await buildServices({ ...runInputs(context), requests });
+      const endTime = Date.now();
+      for (const request of requests) yield batchTaskResult(results.get(request.id)!, startTime, endTime);
+    })(),
   );
-  const results = await buildServices({
-    ...runInputs(context),
-    requests,
-  });
-  const endTime = Date.now();
-  for (const request of requests) yield batchTaskResult(results.get(request.id)!, startTime, endTime);
 }

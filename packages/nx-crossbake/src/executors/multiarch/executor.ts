@@ -1,21 +1,18 @@
-import { logger, type ExecutorContext } from '@nx/devkit';
+import type { ExecutorContext } from '@nx/devkit';
 import { buildServices } from '../../lib/run/build-services';
-import { formatTaskOutput } from '../../lib/results/summary';
 import type { MultiarchExecutorSchema } from '../../lib/options/schemas/multiarch';
+import { executorResult, reportTask } from '../executor-result';
 import { runInputs, toServiceRequest } from './tasks';
 
 /** One task alone (`--batch=false`, or `nx run`): the same pipeline with a bake of one target. */
-export default async function multiarchExecutor(
-  options: MultiarchExecutorSchema,
-  context: ExecutorContext,
-): Promise<{ success: boolean }> {
-  const projectName = context.projectName!;
-  const id = [projectName, context.targetName, context.configurationName].filter(Boolean).join(':');
-  const results = await buildServices({
-    ...runInputs(context),
-    requests: [toServiceRequest(id, { project: projectName, target: context.targetName! }, options, context)],
+export default async function multiarchExecutor(options: MultiarchExecutorSchema, context: ExecutorContext): Promise<{ success: boolean }> {
+  return executorResult(async () => {
+    const projectName = context.projectName!;
+    const id = [projectName, context.targetName, context.configurationName].filter(Boolean).join(':');
+    const results = await buildServices({
+      ...runInputs(context),
+      requests: [toServiceRequest(id, { project: projectName, target: context.targetName! }, options, context)],
+    });
+    return reportTask(results.get(id)!);
   });
-  const result = results.get(id)!;
-  if (result.status !== 'built') logger.error(formatTaskOutput(result));
-  return { success: result.status === 'built' };
 }

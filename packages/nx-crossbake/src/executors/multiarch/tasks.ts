@@ -26,7 +26,7 @@ export function toServiceRequest(
  * The options of the workspace's `nx-crossbake:setup` target for a builder, so `multiarch` prepares the
  * builder exactly as `nx run <project>:docker-setup` would. Two targets configuring one builder is an error.
  */
-export function setupOptionsFinder(context: ExecutorContext): (builder: string) => SetupExecutorSchema | undefined {
+function setupOptionsFinder(context: ExecutorContext): (builder: string) => SetupExecutorSchema | undefined {
   return (builder) => {
     const found: { id: string; options: SetupExecutorSchema }[] = [];
     for (const [project, config] of Object.entries(context.projectsConfigurations.projects)) {

@@ -1,9 +1,8 @@
 import { logger, type ExecutorContext } from '@nx/devkit';
-import { CrossbakeError } from '../../lib/core/errors';
-import { formatTaskOutput } from '../../lib/results/summary';
 import { buildServices } from '../../lib/run/build-services';
+import { executorResult, reportTask } from '../executor-result';
 import { runInputs } from '../multiarch/tasks';
-import { toPublishRequest, type PublishRequest } from './publish-request';
+import { toPublishRequest } from './publish-request';
 import type { ReleasePublishExecutorSchema } from '../../lib/options/schemas/release-publish';
 
 /**
@@ -13,20 +12,12 @@ import type { ReleasePublishExecutorSchema } from '../../lib/options/schemas/rel
  * whole release group in one bake.
  */
 export default async function releasePublishExecutor(options: ReleasePublishExecutorSchema, context: ExecutorContext): Promise<{ success: boolean }> {
-  const projectName = context.projectName!;
-  let publish: PublishRequest;
-  try {
-    publish = toPublishRequest(`${projectName}:${context.targetName}`, projectName, options, context);
-  } catch (e) {
-    if (!(e instanceof CrossbakeError)) throw e;
-    logger.error(`nx-crossbake: ${e.message}`);
-    return { success: false };
-  }
-  const { request, print } = publish;
-  const results = await buildServices({ ...runInputs(context), requests: [request], print });
-  const result = results.get(request.id)!;
-  if (result.status === 'planned') return { success: true };
-  if (result.status !== 'built') logger.error(formatTaskOutput(result));
-  else logger.info(`nx-crossbake: published ${result.tags.join(', ')} for ${result.platforms.join(', ')}`);
-  return { success: result.status === 'built' };
+  return executorResult(async () => {
+    const projectName = context.projectName!;
+    const { request, print } = toPublishRequest(`${projectName}:${context.targetName}`, projectName, options, context);
+    const results = await buildServices({ ...runInputs(context), requests: [request], print });
+    const result = results.get(request.id)!;
+    if (result.status === 'built') logger.info(`nx-crossbake: published ${result.tags.join(', ')} for ${result.platforms.join(', ')}`);
+    return reportTask(result);
+  });
 }

@@ -2,11 +2,11 @@ import { logger, type ExecutorContext } from '@nx/devkit';
 import { normalizeBuilderSpec } from '../../lib/builder/builder-spec';
 import { ensureBuilder, removeBuilder } from '../../lib/builder/ensure-builder';
 import { DockerCli } from '../../lib/docker/docker-cli';
-import { isReportable } from '../../lib/core/errors';
 import { readOption } from '../../lib/options/schema-options';
 import { formatSeconds } from '../../lib/results/summary';
 import { workspaceRegistriesFinder } from '../multiarch/tasks';
 import { traceFor } from '../verbose';
+import { executorResult } from '../executor-result';
 import type { SetupExecutorSchema } from '../../lib/options/schemas/setup';
 import schema from '../../lib/options/schemas/setup.json';
 import { userStateStore } from '../../lib/core/state-file';
@@ -16,7 +16,7 @@ export default async function setupExecutor(options: SetupExecutorSchema, contex
   const started = Date.now();
   const cli = new DockerCli(undefined, { trace: traceFor(context) });
   const log = (message: string) => logger.info(message);
-  try {
+  return executorResult(async () => {
     // Options arrive as users wrote them (the schema lets Nx accept anything): "yes" is refused, never true.
     const remove = readOption<boolean>(schema, options, 'remove');
     const removeState = readOption<boolean>(schema, options, 'remove-state');
@@ -25,7 +25,7 @@ export default async function setupExecutor(options: SetupExecutorSchema, contex
     if (remove) {
       const removed = await removeBuilder(cli, spec, removeState, userStateStore());
       log(`nx-crossbake: builder '${spec.name}' ${removed ? `removed${removeState ? ' with its state' : ' (state kept)'}` : 'did not exist'}`);
-      return { success: true };
+      return true;
     }
     // The same reading of the workspace as every multiarch run's, so both plan the same builder.
     const registries = workspaceRegistriesFinder(context)(spec.name);
@@ -43,10 +43,6 @@ export default async function setupExecutor(options: SetupExecutorSchema, contex
     if (facts.hostNetworkReason && !facts.created && !facts.recreated) log(`nx-crossbake: ${facts.hostNetworkReason}`);
     // The builder is usable for the rest; this target still fails, since it was asked for these too.
     for (const reason of new Set(facts.unavailable.values())) logger.error(`nx-crossbake: ${reason}`);
-    return { success: facts.unavailable.size === 0 };
-  } catch (e) {
-    if (!isReportable(e)) throw e;
-    logger.error(`nx-crossbake: ${e.message}`);
-    return { success: false };
-  }
+    return facts.unavailable.size === 0;
+  });
 }

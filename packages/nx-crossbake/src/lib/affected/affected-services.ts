@@ -7,7 +7,7 @@ import { affectedProjects } from './affected-walk';
 import { imageEdgesOf, isPluginRegistered, withImageEdges } from './image-edges';
 import { loadNxAffectedInternals } from './nx-internals';
 
-export interface AffectedQuery {
+interface AffectedQuery {
   workspaceRoot: string;
   base: string;
   head?: string;
@@ -18,7 +18,7 @@ export interface AffectedQuery {
   readFile?: (path: string) => string;
 }
 
-export interface AffectedProjects {
+interface AffectedProjects {
   graph: ProjectGraph;
   affected: string[];
   /** How they were chosen, for the run's log: Nx 24's tasks by inputs, whole projects, or the CLI's answer. */
@@ -71,11 +71,26 @@ export async function findAffectedProjects(query: AffectedQuery, target: string,
     const touched = await internals.touchedProjects(files, graph, query.nxJson, query.workspaceRoot);
     return { graph, affected: withDependents(touched, graph.dependencies), selection: `Nx ${internals.version}, projects`, notices };
   }
-  // With `-t`, Nx 24 selects tasks by their inputs, as `nx affected -t` does; Nx 22/23 read it as a filter on
-  // the affected projects, which is what their `nx affected -t` runs too.
-  const args = ['nx', 'show', 'projects', '--affected', '-t', target, `--base=${query.base}`, ...(query.head ? [`--head=${query.head}`] : []), '--json'];
+  const args = getNxAffectedCommand(target, query.base, query.head);
   const result = await exec('npx', args, { cwd: query.workspaceRoot });
   if (result.exitCode !== 0) throw new CrossbakeError(`\`npx ${args.join(' ')}\` failed: ${result.stderr.split('\n').slice(-5).join('\n')}`);
   // The CLI walked the graph without image dependencies when the plugin is not registered: follow them from its answer.
   return { graph, affected: withDependents(JSON.parse(result.stdout) as string[], {}), selection: 'the nx CLI', notices };
 }
+
+/**
+ * The nx CLI's own answer, when its internals moved (npx argv; our only nx call). With `-t`, Nx 24 selects tasks
+ * by their inputs, as `nx affected -t` does; Nx 22/23 read it as a filter on the affected projects, which is what
+ * their `nx affected -t` runs too.
+ */
+const getNxAffectedCommand = (target: string, base: string, head: string | undefined): string[] => [
+  'nx',
+  'show',
+  'projects',
+  '--affected',
+  '-t',
+  target,
+  `--base=${base}`,
+  ...(head ? [`--head=${head}`] : []),
+  '--json',
+];

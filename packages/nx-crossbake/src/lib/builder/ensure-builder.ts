@@ -1,7 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildkitdConfigDir } from '../core/private-dirs';
-import * as commands from '../docker/commands';
 import type { DockerCli } from '../docker/docker-cli';
 import { CrossbakeError } from '../core/errors';
 import { planBuilder, type BuilderPlan } from './builder-plan';
@@ -35,7 +34,7 @@ export interface WorkspaceUse {
 }
 
 /** What setup found and did: returned as a value, so callers report it and argv stays pure. */
-export interface BuilderFacts {
+interface BuilderFacts {
   builder: BuilderInfo;
   created: boolean;
   recreated: boolean;
@@ -76,24 +75,20 @@ function writeBuildkitdConfig(spec: BuilderSpec, plan: BuilderPlan, workspaceRoo
 
 async function createBuilder(cli: DockerCli, spec: BuilderSpec, plan: BuilderPlan, workspaceRoot: string): Promise<boolean> {
   if (spec.driver === 'docker') {
-    const host = spec.endpoint ?? (await cli.step(commands.getContextHostCommand())).trim();
-    return (await cli.create(commands.getContextCreateCommand(spec.name, host))) === 'created';
+    const host = spec.endpoint ?? (await cli.contextHost());
+    return (await cli.createContextBuilder(spec.name, host)) === 'created';
   }
   const config = writeBuildkitdConfig(spec, plan, workspaceRoot);
-  const created = await cli.create(
-    commands.getBuilderCreateCommand({
-      name: spec.name,
-      driver: spec.driver,
-      driverOpts: plan.driverOpts,
-      platforms: spec.nodes.length > 0 ? firstNodePlatforms(spec) : [],
-      buildkitdConfigFile: config,
-      endpoint: spec.endpoint,
-    }),
-  );
+  const created = await cli.createBuilder({
+    name: spec.name,
+    driver: spec.driver,
+    driverOpts: plan.driverOpts,
+    platforms: spec.nodes.length > 0 ? firstNodePlatforms(spec) : [],
+    buildkitdConfigFile: config,
+    endpoint: spec.endpoint,
+  });
   for (const node of plan.nodes) {
-    await cli.create(
-      commands.getNodeAppendCommand({ builder: spec.name, node: node.name, driverOpts: node.driverOpts, platforms: node.platforms, buildkitdConfigFile: config, endpoint: node.endpoint }),
-    );
+    await cli.appendNode({ builder: spec.name, node: node.name, driverOpts: node.driverOpts, platforms: node.platforms, buildkitdConfigFile: config, endpoint: node.endpoint });
   }
   return created === 'created';
 }
@@ -119,15 +114,16 @@ export async function removeBuilder(cli: DockerCli, spec: BuilderSpec, removeSta
     if (state) forgetReadiness(state, spec.name);
     const info = await cli.inspectBuilder(spec.name);
     if (!info) return false;
-    await cli.step(
-      info.driver === 'docker' ? commands.getContextRemoveCommand(spec.name) : commands.getBuilderRemoveCommand(spec.name, !removeState),
-    );
+    await cli.removeBuilder(builderRef(spec.name, info), { keepState: !removeState });
     return true;
   });
 }
 
+/** How docker reaches the builder: a docker-driver builder is a context. */
+const builderRef = (name: string, info: BuilderInfo) => ({ name, isContext: info.driver === 'docker' });
+
 /** Why the builder cannot build `platform`, with the ways out. */
-function unservedReason(spec: BuilderSpec, driver: string, served: string, platform: string, emulatorProblem: string | undefined): string {
+function unservedReason(cli: DockerCli, spec: BuilderSpec, driver: string, served: string, platform: string, emulatorProblem: string | undefined): string {
   const elsewhere = `add a native node for it in the setup target's 'nodes', or drop it from 'platforms'`;
   const head = `builder '${spec.name}' cannot build ${platform}`;
   if (!usesLocalEmulators(driver)) {
@@ -136,11 +132,8 @@ function unservedReason(spec: BuilderSpec, driver: string, served: string, platf
   }
   if (emulatorProblem) return `${head}: ${emulatorProblem}; or ${elsewhere}`;
   if (!canEmulate(platform)) return `${head} (it serves ${served}), and QEMU has no emulator for it (tonistiigi/binfmt knows ${EMULATOR_NAMES.join(', ')}): ${elsewhere}`;
-  return `${head} (it serves ${served}): register QEMU for it (\`${installLine(spec.qemuImage, [platform])}\`), ${elsewhere}`;
+  return `${head} (it serves ${served}): register QEMU for it (\`${installLine(cli, spec.qemuImage, [platform])}\`), ${elsewhere}`;
 }
-
-const removeCommand = (name: string, info: BuilderInfo) =>
-  info.driver === 'docker' ? commands.getContextRemoveCommand(name) : commands.getBuilderRemoveCommand(name, true);
 
 /**
  * Makes the named builder ready for spec.platforms: emulators first (BuildKit detects them when it
@@ -167,7 +160,7 @@ export async function ensureBuilder(cli: DockerCli, spec: BuilderSpec, env: Setu
       const currentDrift = current ? driftOf(current) : [];
       if (current && spec.recreate && currentDrift.length > 0) {
         env.log(`nx-crossbake: recreating builder '${spec.name}': ${currentDrift.join('; ')}`);
-        await cli.step(removeCommand(spec.name, current));
+        await cli.removeBuilder(builderRef(spec.name, current), { keepState: true });
         recreated = true;
       } else if (current) {
         return; // another process created it while we waited
@@ -185,7 +178,7 @@ export async function ensureBuilder(cli: DockerCli, spec: BuilderSpec, env: Setu
   let builder = await inspectBooted(cli, spec.name);
   // BuildKit lists emulators it found when it started: restart one that predates the emulators we added.
   if (builder && emulators.installed.length > 0 && driver === 'docker-container' && missingPlatforms(builder, spec.platforms).length > 0) {
-    await cli.step(commands.getBuilderStopCommand(spec.name));
+    await cli.stopBuilder(spec.name);
     builder = await inspectBooted(cli, spec.name);
   }
   if (!builder) throw new CrossbakeError(`builder '${spec.name}' disappeared while it was being set up: run again`);
@@ -193,7 +186,7 @@ export async function ensureBuilder(cli: DockerCli, spec: BuilderSpec, env: Setu
   // (BuildKit's own QEMU, a remote node), and an emulator we registered does not prove it serves one.
   const served = [...new Set(builder.nodes.flatMap((n) => n.platforms))].join(', ') || 'nothing';
   const unavailable = new Map(
-    missingPlatforms(builder, spec.platforms).map((p) => [p, unservedReason(spec, builder!.driver, served, p, emulators.problems.get(p))]),
+    missingPlatforms(builder, spec.platforms).map((p) => [p, unservedReason(cli, spec, builder!.driver, served, p, emulators.problems.get(p))]),
   );
   return {
     builder,

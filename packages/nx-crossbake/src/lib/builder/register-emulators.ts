@@ -5,7 +5,6 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import * as commands from '../docker/commands';
 import type { DockerCli } from '../docker/docker-cli';
 import { DockerCommandError } from '../core/errors';
 import type { BuilderSpec } from './builder-spec';
@@ -35,7 +34,7 @@ export interface EmulatorEnvironment {
 }
 
 /** What registering emulators did: what it registered, why each platform it could not serve is missing, and which installer ran. */
-export interface EmulatorOutcome {
+interface EmulatorOutcome {
   installed: string[];
   problems: Map<string, string>;
   /** The digest of the installer image that ran (`sha256:…`), when one ran and docker could tell. */
@@ -47,8 +46,8 @@ export const noEmulators = (): EmulatorOutcome => ({ installed: [], problems: ne
 /** Whether a builder of this driver runs foreign binaries with this machine's binfmt_misc. */
 export const usesLocalEmulators = (driver: string) => driver === 'docker' || driver === 'docker-container';
 
-export const installLine = (image: string, platforms: readonly string[]) =>
-  ['docker', ...commands.getEmulatorInstallCommand(image, emulatorInstallNames(platforms))].join(' ');
+/** The install command for `platforms`, as the user would run it. */
+export const installLine = (cli: DockerCli, image: string, platforms: readonly string[]) => cli.installEmulatorsCommandLine(image, emulatorInstallNames(platforms));
 
 /**
  * Runs the installer for `platforms` and reports the ones still missing afterwards. binfmt_misc, read again,
@@ -57,7 +56,7 @@ export const installLine = (image: string, platforms: readonly string[]) =>
 async function install(cli: DockerCli, image: string, platforms: string[], stillNeeded: () => string[]) {
   let failure: DockerCommandError | undefined;
   try {
-    await cli.step(commands.getEmulatorInstallCommand(image, emulatorInstallNames(platforms)));
+    await cli.installEmulators(image, emulatorInstallNames(platforms));
   } catch (e) {
     if (!(e instanceof DockerCommandError)) throw e;
     failure = e;
@@ -129,7 +128,7 @@ export async function ensureEmulators(cli: DockerCli, spec: BuilderSpec, env: Em
   if (!spec.installQemu) {
     const problems = new Map<string, string>();
     for (const family of byEmulator(missing)) {
-      const problem = `no QEMU emulator is registered for ${family.join(', ')}: run \`${installLine(spec.qemuImage, family)}\` (or set install-qemu: true)`;
+      const problem = `no QEMU emulator is registered for ${family.join(', ')}: run \`${installLine(cli, spec.qemuImage, family)}\` (or set install-qemu: true)`;
       for (const p of family) problems.set(p, problem);
     }
     return { installed: [], problems };

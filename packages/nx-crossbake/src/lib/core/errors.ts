@@ -1,8 +1,15 @@
-/** A problem the user can fix, found before anything is built; the message says what and how. */
+/**
+ * The one root of every error we raise: a problem the user can fix, whose message says what and how. Anything
+ * that is not one is a bug, and surfaces with its stack.
+ */
 export class CrossbakeError extends Error {
-  constructor(message: string) {
+  /** The Nx task it belongs to, when it belongs to one (`<project>:<target>`). */
+  readonly task?: string;
+
+  constructor(message: string, options: { task?: string } = {}) {
     super(message);
     this.name = 'CrossbakeError';
+    if (options.task !== undefined) this.task = options.task;
   }
 }
 
@@ -18,7 +25,7 @@ export class InvalidOptionsError extends CrossbakeError {
 }
 
 /** A docker command exited non-zero: carries the argv, the exit code and the end of stderr. */
-export class DockerCommandError extends Error {
+export class DockerCommandError extends CrossbakeError {
   constructor(
     readonly argv: readonly string[],
     readonly exitCode: number,
@@ -29,5 +36,21 @@ export class DockerCommandError extends Error {
   }
 }
 
+/**
+ * bake was sent to a builder that is not there as addressed (gone, or now of another driver): what a stale
+ * readiness record can hide, so the caller sets the builder up again and bakes once more.
+ */
+export class BuilderMissingError extends CrossbakeError {
+  constructor(
+    readonly builder: string,
+    /** The command as the user would name it (`docker buildx bake`, with the docker binary that ran). */
+    command: string,
+    stderrTail: string,
+  ) {
+    super(`builder '${builder}' is not there as this run expected (\`${command}\` said: ${stderrTail}): run again, or set it up with its docker-setup target`);
+    this.name = 'BuilderMissingError';
+  }
+}
+
 /** Errors that describe the user's situation and are reported as such; anything else is a bug to surface. */
-export const isReportable = (e: unknown): e is CrossbakeError | DockerCommandError => e instanceof CrossbakeError || e instanceof DockerCommandError;
+export const isReportable = (e: unknown): e is CrossbakeError => e instanceof CrossbakeError;

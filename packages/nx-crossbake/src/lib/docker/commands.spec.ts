@@ -1,11 +1,10 @@
 import * as c from './commands';
-import { getBakeCommand, getBuildxVersionCommand, getDriverStatusCommand, getHistoryListCommand } from './commands';
+import { getBakeCommand, getDriverStatusCommand, getHistoryListCommand } from './commands';
 
 describe('docker argv builders', () => {
   const container = { name: 'crossbake', isContext: false };
   const context = { name: 'crossbake', isContext: true };
   it.each([
-    [getBuildxVersionCommand(), ['buildx', 'version']],
     [getDriverStatusCommand(), ['info', '--format', '{{json .DriverStatus}}']],
     [getHistoryListCommand(container), ['buildx', '--builder', 'crossbake', 'history', 'ls', '--format', 'json']],
     [getHistoryListCommand(context), ['--context', 'crossbake', 'buildx', 'history', 'ls', '--format', 'json']],
@@ -92,7 +91,7 @@ describe('builder argv builders', () => {
     ['stop', c.getBuilderStopCommand('b'), 'buildx stop b'],
     ['context for the docker driver', c.getContextCreateCommand('b', 'unix:///var/run/docker.sock'), 'context create b --description buildx builder managed by nx-crossbake --docker host=unix:///var/run/docker.sock'],
     ['context rm', c.getContextRemoveCommand('b'), 'context rm --force b'],
-    ['imagetools create', c.getImagetoolsCreateCommand(['r/a:1', 'r/a:latest'], ['r/a@sha256:1', 'r/a@sha256:2']), 'buildx imagetools create --tag r/a:1 --tag r/a:latest r/a@sha256:1 r/a@sha256:2'],
+    ['imagetools create', c.getImagetoolsCreateCommand({ tags: ['r/a:1', 'r/a:latest'], sources: ['r/a@sha256:1', 'r/a@sha256:2'] }), 'buildx imagetools create --tag r/a:1 --tag r/a:latest r/a@sha256:1 r/a@sha256:2'],
     ['emulators', c.getEmulatorInstallCommand('tonistiigi/binfmt:qemu-v10.2.3', ['arm64', 'arm']), 'run --privileged --rm tonistiigi/binfmt:qemu-v10.2.3 --install arm64,arm'],
   ])('%s', (_name, argv, expected) => expect(argv.join(' ')).toBe(expected));
 });

@@ -14,8 +14,6 @@ export interface BuilderRef {
 const buildx = (builder: BuilderRef, ...args: string[]): string[] =>
   builder.isContext ? ['--context', builder.name, 'buildx', ...args] : ['buildx', '--builder', builder.name, ...args];
 
-export const getBuildxVersionCommand = (): string[] => ['buildx', 'version'];
-
 /** The engine's storage driver status: tells whether the containerd image store is on. */
 export const getDriverStatusCommand = (): string[] => ['info', '--format', '{{json .DriverStatus}}'];
 
@@ -171,8 +169,14 @@ export const getEmulatorInstallCommand = (image: string, names: readonly string[
 /** The password goes to stdin (`ExecOptions.input`), never into argv. */
 export const getLoginCommand = (url: string, username: string): string[] => ['login', url, '--username', username, '--password-stdin'];
 
+export interface ImagetoolsCreateInput {
+  tags: readonly string[];
+  /** Images (by digest) whose manifests the list joins. */
+  sources: readonly string[];
+}
+
 /** Joins digests pushed by several runners into one manifest list carrying every tag. */
-export const getImagetoolsCreateCommand = (tags: readonly string[], sources: readonly string[]): string[] => [
+export const getImagetoolsCreateCommand = ({ tags, sources }: ImagetoolsCreateInput): string[] => [
   'buildx',
   'imagetools',
   'create',

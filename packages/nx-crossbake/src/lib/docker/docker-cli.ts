@@ -1,40 +1,24 @@
-import { CrossbakeError, DockerCommandError } from '../core/errors';
+import { BuilderMissingError, CrossbakeError, DockerCommandError } from '../core/errors';
 import type { BuildHistoryRecord } from './bake-metadata';
 import { commandLabel, exec as defaultExec, type Exec, type ExecResult } from '../process/exec';
 import { parseBuilderInspect, type BuilderInfo } from './builder-inspect';
 import * as commands from './commands';
-import {
-  isBuilderMissing,
-  isBuildxMissing,
-  parseBuildxVersion,
-  parseHistoryList,
-  parseRegistryConfig,
-  parseRepoDigest,
-  parseUsesContainerdStore,
-  type EngineRegistryConfig,
-} from './parse';
-
-/**
- * bake was sent to a builder that is not there as addressed (gone, or now of another driver): what a stale
- * readiness record can hide, so the caller sets the builder up again and bakes once more.
- */
-export class BuilderMissingError extends CrossbakeError {
-  constructor(
-    readonly builder: string,
-    stderrTail: string,
-  ) {
-    super(`builder '${builder}' is not there as this run expected (\`docker buildx bake\` said: ${stderrTail}): run again, or set it up with its docker-setup target`);
-    this.name = 'BuilderMissingError';
-  }
-}
+import { isBuilderMissing, isBuildxMissing, parseHistoryList, parseRegistryConfig, parseRepoDigest, parseUsesContainerdStore, type EngineRegistryConfig } from './parse';
 
 const isBuildx = (args: readonly string[]) => args[0] === 'buildx' || (args[0] === '--context' && args[2] === 'buildx');
 
 const tail = (text: string, lines = 15) => text.trimEnd().split('\n').slice(-lines).join('\n');
 
-/** Every call to the docker CLI goes through here; `exec` is passed in so tests can replace it. */
+/** What a create reached: made by us, or already there (another process made it first: the state we wanted). */
+type Creation = 'created' | 'existed';
+
+/**
+ * Every call to the docker CLI goes through here, as one typed operation per noun (engine, bake, history,
+ * builder, emulators, imagetools): callers never hand it argv. `exec` is passed in so tests can replace it.
+ */
 export class DockerCli {
-  private readonly docker: string;
+  /** The docker binary run: CROSSBAKE_DOCKER may name another than `docker` on PATH. */
+  readonly binary: string;
 
   constructor(
     private readonly exec: Exec = defaultExec,
@@ -46,12 +30,17 @@ export class DockerCli {
       trace?: (commandLine: string) => void;
     } = {},
   ) {
-    this.docker = options.docker ?? process.env.CROSSBAKE_DOCKER ?? 'docker';
+    this.binary = options.docker ?? process.env.CROSSBAKE_DOCKER ?? 'docker';
   }
 
   /** The same CLI, with its own Docker configuration folder (registry logins of this run). */
   withDockerConfig(dir: string): DockerCli {
     return new DockerCli(this.exec, { ...this.options, dockerConfig: dir });
+  }
+
+  /** A command as the user would type it, with the binary this run runs: what `--print` and hints show. */
+  private commandLine(args: readonly string[]): string {
+    return [this.binary, ...args].join(' ');
   }
 
   /**
@@ -60,19 +49,45 @@ export class DockerCli {
    */
   private async run(args: string[], options: Parameters<Exec>[2] = {}): Promise<ExecResult> {
     const { dockerConfig, trace } = this.options;
-    trace?.(`${dockerConfig ? `DOCKER_CONFIG=${dockerConfig} ` : ''}${[this.docker, ...args].join(' ')}`);
-    const result = await this.exec(this.docker, args, dockerConfig ? { ...options, env: { ...options.env, DOCKER_CONFIG: dockerConfig } } : options);
+    trace?.(`${dockerConfig ? `DOCKER_CONFIG=${dockerConfig} ` : ''}${this.commandLine(args)}`);
+    const result = await this.exec(this.binary, args, dockerConfig ? { ...options, env: { ...options.env, DOCKER_CONFIG: dockerConfig } } : options);
     if (result.exitCode === 127) {
-      throw new CrossbakeError(`'${this.docker}' was not found on PATH: install Docker (with the buildx plugin) or set CROSSBAKE_DOCKER`);
+      throw new CrossbakeError(`'${this.binary}' was not found on PATH: install Docker (with the buildx plugin) or set CROSSBAKE_DOCKER`);
     }
     if (result.exitCode !== 0 && isBuildx(args) && isBuildxMissing(result.stderr)) {
       throw new CrossbakeError(
-        `docker buildx is not available (\`${commandLabel(this.docker, args)}\` said: ${tail(result.stderr, 3)}): ` +
+        `docker buildx is not available (\`${commandLabel(this.binary, args)}\` said: ${tail(result.stderr, 3)}): ` +
           'install the docker-buildx plugin into a docker cli-plugins folder',
       );
     }
     return result;
   }
+
+  /** Runs a command whose failure is an error; its stdout. */
+  private async runOrThrow(args: string[]): Promise<string> {
+    const result = await this.run(args);
+    if (result.exitCode !== 0) throw new DockerCommandError([this.binary, ...args], result.exitCode, tail(result.stderr));
+    return result.stdout;
+  }
+
+  /** Runs a command that creates something (builder, node, context), where "it exists" counts as success. */
+  private async create(args: string[]): Promise<Creation> {
+    const result = await this.run(args);
+    if (result.exitCode === 0) return 'created';
+    if (/existing instance|already exists/i.test(result.stderr)) return 'existed';
+    throw new DockerCommandError([this.binary, ...args], result.exitCode, tail(result.stderr));
+  }
+
+  /** `docker info`, which fails only when the engine does not answer. */
+  private async info(args: string[]): Promise<string> {
+    const result = await this.run(args);
+    if (result.exitCode !== 0) {
+      throw new CrossbakeError(`the Docker engine did not answer \`${commandLabel(this.binary, args)}\`: ${tail(result.stderr, 3)}. Is dockerd running?`);
+    }
+    return result.stdout;
+  }
+
+  // Engine
 
   /** `docker login` with the password on stdin: never in argv, never logged. */
   async login(url: string, username: string, password: string): Promise<void> {
@@ -80,44 +95,17 @@ export class DockerCli {
     const result = await this.run(args, { input: password });
     if (result.exitCode !== 0) {
       // buildx/docker echo nothing of stdin; the tail is the registry's refusal.
-      throw new CrossbakeError(`docker login to ${url} as ${username} failed: ${tail(result.stderr, 3)}`);
+      throw new CrossbakeError(`${commandLabel(this.binary, args)} to ${url} as ${username} failed: ${tail(result.stderr, 3)}`);
     }
-  }
-
-  private async runOrThrow(args: string[]): Promise<ExecResult> {
-    const result = await this.run(args);
-    if (result.exitCode !== 0) throw new DockerCommandError([this.docker, ...args], result.exitCode, tail(result.stderr));
-    return result;
-  }
-
-  /** The buildx version; a clear error when docker or buildx is missing. No run asks it: no feature depends on it yet. */
-  async buildxVersion(): Promise<string> {
-    const result = await this.run(commands.getBuildxVersionCommand());
-    const version = result.exitCode === 0 ? parseBuildxVersion(result.stdout) : undefined;
-    if (!version) {
-      throw new CrossbakeError(
-        `docker buildx is not available (\`${this.docker} buildx version\` said: ${tail(result.stderr || result.stdout, 3) || 'nothing'}): ` +
-          'install the docker-buildx plugin into a docker cli-plugins folder',
-      );
-    }
-    return version;
   }
 
   async usesContainerdStore(): Promise<boolean> {
-    const result = await this.run(commands.getDriverStatusCommand());
-    if (result.exitCode !== 0) {
-      throw new CrossbakeError(`the Docker engine did not answer \`docker info\`: ${tail(result.stderr, 3)}. Is dockerd running?`);
-    }
-    return parseUsesContainerdStore(result.stdout);
+    return parseUsesContainerdStore(await this.info(commands.getDriverStatusCommand()));
   }
 
   /** What the engine's daemon.json says about registries (insecure ones, mirrors): one `docker info`. */
   async registryConfig(): Promise<EngineRegistryConfig> {
-    const result = await this.run(commands.getRegistryConfigCommand());
-    if (result.exitCode !== 0) {
-      throw new CrossbakeError(`the Docker engine did not answer \`docker info\`: ${tail(result.stderr, 3)}. Is dockerd running?`);
-    }
-    return parseRegistryConfig(result.stdout);
+    return parseRegistryConfig(await this.info(commands.getRegistryConfigCommand()));
   }
 
   /** The digest a local image is stored under in its repository; undefined when docker does not say. */
@@ -126,15 +114,37 @@ export class DockerCli {
     return result.exitCode === 0 ? parseRepoDigest(result.stdout, image) : undefined;
   }
 
+  /** The Docker host of the current context: where a docker-driver builder's context points. */
+  async contextHost(): Promise<string> {
+    return (await this.runOrThrow(commands.getContextHostCommand())).trim();
+  }
+
+  // Bake and its history
+
   /**
    * Runs bake with its progress streamed through; the caller reads the exit code and the metadata file. A
    * builder that does not exist throws BuilderMissingError: no target is to blame for it.
    */
-  async bake(input: commands.BakeCommandInput & { cwd: string }): Promise<ExecResult> {
-    const result = await this.run(commands.getBakeCommand(input), { cwd: input.cwd, stream: true });
-    if (result.exitCode !== 0 && isBuilderMissing(result.stderr, input.builder.name)) throw new BuilderMissingError(input.builder.name, tail(result.stderr, 3));
-    return result;
+  async bake(input: commands.BakeCommandInput & { cwd: string }): Promise<ExecResult & { command: string }> {
+    const args = commands.getBakeCommand(input);
+    const result = await this.run(args, { cwd: input.cwd, stream: true });
+    // How messages name it: `docker buildx bake`, with the binary that ran.
+    const command = commandLabel(this.binary, args);
+    if (result.exitCode !== 0 && isBuilderMissing(result.stderr, input.builder.name)) throw new BuilderMissingError(input.builder.name, command, tail(result.stderr, 3));
+    return { ...result, command };
   }
+
+  /** The bake command line, as `--print` shows it: the exact command that would build the bake file. */
+  bakeCommandLine(input: commands.BakeCommandInput): string {
+    return this.commandLine(commands.getBakeCommand(input));
+  }
+
+  /** The builder's build records, those started since `since` when given (getHistoryListCommand). */
+  async buildHistory(builder: commands.BuilderRef, since?: Date): Promise<BuildHistoryRecord[]> {
+    return parseHistoryList(await this.runOrThrow(commands.getHistoryListCommand(builder, since)));
+  }
+
+  // Builders
 
   /** undefined when no builder has that name. */
   async inspectBuilder(name: string, bootstrap = false): Promise<BuilderInfo | undefined> {
@@ -142,27 +152,57 @@ export class DockerCli {
     const result = await this.run(args);
     if (result.exitCode === 0) return parseBuilderInspect(result.stdout);
     if (/no builder .* found/.test(result.stderr)) return undefined;
-    throw new DockerCommandError([this.docker, ...args], result.exitCode, tail(result.stderr));
+    throw new DockerCommandError([this.binary, ...args], result.exitCode, tail(result.stderr));
   }
 
-  /**
-   * Runs a command that creates something (builder, node, context). When another process created it
-   * first, buildx says it exists: that is the state we wanted, so it counts as success.
-   */
-  async create(args: string[]): Promise<'created' | 'existed'> {
-    const result = await this.run(args);
-    if (result.exitCode === 0) return 'created';
-    if (/existing instance|already exists/i.test(result.stderr)) return 'existed';
-    throw new DockerCommandError([this.docker, ...args], result.exitCode, tail(result.stderr));
+  createBuilder(input: commands.BuilderCreateInput): Promise<Creation> {
+    return this.create(commands.getBuilderCreateCommand(input));
   }
 
-  /** Runs a command whose failure is an error (remove, stop, install). */
-  async step(args: string[]): Promise<string> {
-    return (await this.runOrThrow(args)).stdout;
+  appendNode(input: commands.NodeAppendInput): Promise<Creation> {
+    return this.create(commands.getNodeAppendCommand(input));
   }
 
-  /** The builder's build records, those started since `since` when given (getHistoryListCommand). */
-  async buildHistory(builder: commands.BuilderRef, since?: Date): Promise<BuildHistoryRecord[]> {
-    return parseHistoryList((await this.runOrThrow(commands.getHistoryListCommand(builder, since))).stdout);
+  /** The docker driver's builder: a Docker context on the engine at `dockerHost`. */
+  createContextBuilder(name: string, dockerHost: string): Promise<Creation> {
+    return this.create(commands.getContextCreateCommand(name, dockerHost));
+  }
+
+  /** Removes a builder; a docker-driver builder is its context. BuildKit's state is kept unless asked otherwise. */
+  async removeBuilder(builder: commands.BuilderRef, { keepState }: { keepState: boolean }): Promise<void> {
+    await this.runOrThrow(builder.isContext ? commands.getContextRemoveCommand(builder.name) : commands.getBuilderRemoveCommand(builder.name, keepState));
+  }
+
+  /** The command that removes a docker-container builder, for a hint to show. */
+  removeBuilderCommandLine(name: string): string {
+    return this.commandLine(commands.getBuilderRemoveCommand(name, false));
+  }
+
+  /** Restarts BuildKit so it detects emulators registered after it started. */
+  async stopBuilder(name: string): Promise<void> {
+    await this.runOrThrow(commands.getBuilderStopCommand(name));
+  }
+
+  // Emulators (binfmt_misc)
+
+  /** Registers QEMU emulators with a privileged run of the installer image; a failure is a DockerCommandError. */
+  async installEmulators(image: string, names: readonly string[]): Promise<void> {
+    await this.runOrThrow(commands.getEmulatorInstallCommand(image, names));
+  }
+
+  /** The install command, for the user to run themselves. */
+  installEmulatorsCommandLine(image: string, names: readonly string[]): string {
+    return this.commandLine(commands.getEmulatorInstallCommand(image, names));
+  }
+
+  // Manifest lists (imagetools)
+
+  /** One manifest list, pushed under every tag, joining the images pushed by digest. */
+  async imagetoolsCreate(input: commands.ImagetoolsCreateInput): Promise<void> {
+    await this.runOrThrow(commands.getImagetoolsCreateCommand(input));
+  }
+
+  imagetoolsCreateCommandLine(input: commands.ImagetoolsCreateInput): string {
+    return this.commandLine(commands.getImagetoolsCreateCommand(input));
   }
 }

@@ -94,7 +94,7 @@ describe('withRegistryLogins', () => {
     const env = { DOCKER_CONFIG: userDir({}), REG_PASSWORD: 'canary-p4ss' };
     let seen = '';
     await withRegistryLogins(new DockerCli(exec), [{ url: '127.0.0.1:5001', username: 'ci', passwordEnv: 'REG_PASSWORD' }], env, async (cli) => {
-      await cli.buildxVersion().catch(() => undefined);
+      await cli.registryConfig().catch(() => undefined);
       seen = calls[1].options!.env!.DOCKER_CONFIG;
     });
     expect(calls[0].args).toEqual(['login', '127.0.0.1:5001', '--username', 'ci', '--password-stdin']);

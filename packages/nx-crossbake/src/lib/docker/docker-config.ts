@@ -8,7 +8,7 @@ import type { DockerCli } from './docker-cli';
 import { credentialKeysOfLogin, loginAddress, registryOfLogin } from './registries';
 
 /** Where the user's docker CLI keeps its configuration. */
-export const userDockerConfigDir = (env: Env = process.env) => env.DOCKER_CONFIG ?? join(homedir(), '.docker');
+const userDockerConfigDir = (env: Env = process.env) => env.DOCKER_CONFIG ?? join(homedir(), '.docker');
 
 // Shared with the user's configuration: builders, contexts and CLI plugins must be the same ones.
 const SHARED = ['buildx', 'contexts', 'cli-plugins'];
@@ -58,7 +58,7 @@ export function createRunDockerConfig(userDir: string, loginUrls: readonly strin
 }
 
 /** Registries whose login failed or could not be tried (registryOfLogin host → why), for loginFailureFor. */
-export type FailedLogins = ReadonlyMap<string, string>;
+type FailedLogins = ReadonlyMap<string, string>;
 
 /** The run's logins, one per registry; registries named with different logins are not logged in to. */
 function planLogins(logins: readonly RegistryLogin[]): { unique: RegistryLogin[]; failed: Map<string, string> } {

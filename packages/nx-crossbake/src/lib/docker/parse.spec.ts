@@ -1,18 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { isBuilderMissing, isBuildxMissing, isForeignBinaryFailure, parseBuildxVersion, parseHistoryList, parseRegistryConfig, parseRepoDigest, parseUsesContainerdStore } from './parse';
+import { isBuilderMissing, isBuildxMissing, isForeignBinaryFailure, parseHistoryList, parseRegistryConfig, parseRepoDigest, parseUsesContainerdStore } from './parse';
 
 const fixture = (name: string) => readFileSync(join(__dirname, '..', '__fixtures__', name), 'utf8');
-
-describe('parseBuildxVersion', () => {
-  it.each([
-    [fixture('buildx-version.txt'), '0.29.1'],
-    ['github.com/docker/buildx v0.17.1-desktop.1 5ae1b8e', '0.17.1'],
-    ['github.com/docker/buildx v0.30.0 abcdef', '0.30.0'],
-    ['docker: unknown command: docker buildx', undefined],
-    ['', undefined],
-  ])('%j → %j', (stdout, version) => expect(parseBuildxVersion(stdout)).toBe(version));
-});
 
 describe('parseUsesContainerdStore', () => {
   it.each([

@@ -2,11 +2,6 @@
 import type { BuildHistoryRecord } from './bake-metadata';
 import { imageRepository } from './image-ref';
 
-/** `github.com/docker/buildx 0.29.1+ds1 <commit>` or `github.com/docker/buildx v0.17.1-desktop.1 <commit>` → `0.29.1`. */
-export function parseBuildxVersion(stdout: string): string | undefined {
-  return stdout.match(/\bv?(\d+\.\d+\.\d+)/)?.[1];
-}
-
 /** `docker info --format '{{json .DriverStatus}}'` → whether the engine stores images in containerd. */
 export function parseUsesContainerdStore(stdout: string): boolean {
   let status: unknown;

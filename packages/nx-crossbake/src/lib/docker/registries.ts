@@ -7,9 +7,9 @@ import { parseCsv } from '../core/csv';
  * lower case (DNS names are case-insensitive) and every spelling of Docker Hub is `docker.io`.
  */
 
-export const DOCKER_HUB = 'docker.io';
+const DOCKER_HUB = 'docker.io';
 /** The key docker (CLI, buildx, BuildKit's auth provider) stores and reads Docker Hub credentials under. */
-export const DOCKER_HUB_AUTH_KEY = 'https://index.docker.io/v1/';
+const DOCKER_HUB_AUTH_KEY = 'https://index.docker.io/v1/';
 // docker.io and index.docker.io are distribution/reference's names for Hub; registry-1.docker.io is the
 // API host that BuildKit's auth provider maps back to Hub's key.
 const HUB_HOSTS = new Set([DOCKER_HUB, 'index.docker.io', 'registry-1.docker.io']);

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
 import type { Exec } from '../process/exec';
+import { readLastChanges } from '../git/last-changes';
 import type { ServiceOptions } from '../options/service-options';
 import type { StateStore } from '../core/state-file';
 
@@ -10,64 +11,10 @@ export interface SourceDate {
   revision?: string;
 }
 
-// A commit's header in the walk: a record separator, then `<committer time> <hash>`. File names follow, each
-// ended by NUL (-z), so no name is ever quoted or split.
-// eslint-disable-next-line no-control-regex -- the record separator git prints for %x1e is what the pattern is for
-const HEADER = /^\n*\x1e(\d+) ([0-9a-f]{40}|[0-9a-f]{64})$/;
-
-/**
- * git argv: one walk down the first-parent line from HEAD, listing each commit that changed any of `paths`
- * with the files it changed there (a merge: against its first parent). So every task's last change comes from
- * one process. First-parent makes "last change" the commit where the change reached this branch: for a merged
- * feature branch, the merge. Renames are listed as a deletion and an addition, so both sides see the change;
- * paths are taken literally (a `[` in a folder name is not a glob).
- */
-export const getLastChangesCommand = (paths: readonly string[]): string[] => [
-  '--literal-pathspecs',
-  'log',
-  '--first-parent',
-  '-m',
-  '--no-renames',
-  '--relative',
-  '-z',
-  '--format=%x1e%ct %H',
-  '--name-only',
-  '--',
-  ...paths,
-];
-
 const parseEpoch = (text: string): number | undefined => {
   const seconds = Number(text);
   return text !== '' && Number.isInteger(seconds) && seconds >= 0 ? seconds : undefined;
 };
-
-/** Whether a changed file (repository-relative, as git lists it) is one of, or under one of, `paths`. */
-const touches = (file: string, paths: readonly string[]) => paths.some((p) => p === '.' || file === p || file.startsWith(`${p}/`));
-
-/**
- * The walk's output → each task's last change: the first (newest) commit listing a file under its paths.
- * Output cut short (the walk stopped once it had said enough) parses the same: an unfinished last name is
- * only ever a prefix, and a task it would have matched is matched by no other.
- */
-export function parseLastChanges(stdout: string, tasks: ReadonlyMap<string, readonly string[]>): Map<string, SourceDate> {
-  const found = new Map<string, SourceDate>();
-  let commit: SourceDate | undefined;
-  const tokens = stdout.split('\0');
-  // Without a final NUL the last token may be cut off: never matched.
-  const complete = stdout.endsWith('\0') ? tokens.length : tokens.length - 1;
-  for (let i = 0; i < complete; i++) {
-    const header = tokens[i].match(HEADER);
-    if (header) {
-      const epoch = parseEpoch(header[1]);
-      commit = epoch === undefined ? undefined : { epoch, revision: header[2] };
-      continue;
-    }
-    const file = tokens[i].replace(/^\n+/, '');
-    if (!commit || file === '') continue;
-    for (const [id, paths] of tasks) if (!found.has(id) && touches(file, paths)) found.set(id, commit);
-  }
-  return found;
-}
 
 /** What an image is built from, as paths for git: its context and Dockerfile, and those of the siblings it is built FROM in this bake. */
 export function imageInputPaths(id: string, services: ReadonlyMap<string, ServiceOptions>, links: ReadonlyMap<string, Record<string, string>>): string[] {
@@ -87,7 +34,7 @@ export function imageInputPaths(id: string, services: ReadonlyMap<string, Servic
 }
 
 /** Where a run may keep what it learnt: dates are a pure function of the commit, so they hold for as long as HEAD does. */
-export interface SourceDateCache {
+interface SourceDateCache {
   state: StateStore;
   /** HEAD: the walk starts there, so its answers hold for this commit only. */
   sha: string;
@@ -143,16 +90,8 @@ export async function resolveSourceDates(
   }
   if (ask.size === 0) return dates;
 
-  let seen = '';
-  const result = await exec('git', getLastChangesCommand([...new Set([...ask.values()].flat())]), {
-    cwd: workspaceRoot,
-    stopWhen: (chunk) => {
-      seen += chunk;
-      return parseLastChanges(seen, ask).size === ask.size;
-    },
-  });
-  if (result.exitCode !== 0 && !result.stopped) return dates;
-  const found = parseLastChanges(result.stdout, ask);
+  const found = await readLastChanges(exec, workspaceRoot, ask);
+  if (!found) return dates;
   for (const [id, date] of found) dates.set(id, date);
   if (cache) {
     const learnt = Object.fromEntries([...ask].map(([id, p]) => [pathsKey(workspaceRoot, p), found.get(id) ?? null]));

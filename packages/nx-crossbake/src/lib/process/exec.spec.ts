@@ -10,6 +10,8 @@ describe('commandLabel', () => {
     ['/opt/bin/docker', ['run', '--privileged', '--rm', 'binfmt', '--install', 'arm64'], 'docker run'],
     ['git', ['--literal-pathspecs', 'log', '--first-parent', '--', 'apps/a'], 'git log'],
     ['git', ['-c', 'core.quotepath=off', 'rev-parse', 'HEAD'], 'git rev-parse'],
+    // CROSSBAKE_DOCKER naming another binary: the label says which ran
+    ['/opt/docker-28/bin/docker-ce', ['buildx', '--builder', 'b', 'bake'], 'docker-ce buildx bake'],
   ])('%s %j → %s', (file, args, label) => expect(commandLabel(file, args)).toBe(label));
 });
 
@@ -35,5 +37,6 @@ describe('formatProcessCount', () => {
     [{ 'git rev-parse': 1, 'docker buildx bake': 1, 'docker buildx history': 1 }, '2 besides the bake (git rev-parse 1, docker buildx history 1); 1 bake'],
     [{ 'docker buildx bake': 3 }, '0 besides the bake; 3 bakes'],
     [{ 'docker buildx inspect': 2 }, '2 besides the bake (docker buildx inspect 2); 0 bakes'],
+    [{ 'docker-ce info': 1, 'docker-ce buildx bake': 1 }, '1 besides the bake (docker-ce info 1); 1 bake'],
   ])('%j → %s', (counts, text) => expect(formatProcessCount(new Map(Object.entries(counts)))).toBe(text));
 });

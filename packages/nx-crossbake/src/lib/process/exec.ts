@@ -105,8 +105,8 @@ export const exec: Exec = async (file, args, options = {}) => {
 };
 
 /**
- * What a process is, for counting: the program and its command, past global flags and the builder's name
- * (`docker buildx bake`, `docker info`, `git log`).
+ * What a process is, for counting: the program (as named, without its folder) and its command, past global
+ * flags and the builder's name (`docker buildx bake`, `docker info`, `git log`).
  */
 export function commandLabel(file: string, args: readonly string[]): string {
   const program = file.split(/[\\/]/).pop()!;
@@ -118,11 +118,11 @@ export function commandLabel(file: string, args: readonly string[]): string {
     else if (!args[i].startsWith('-')) words.push(args[i]);
     if (words.length === 1 && words[0] !== 'buildx') break;
   }
-  return [program === 'git' ? 'git' : 'docker', ...words].join(' ');
+  return [program, ...words].join(' ');
 }
 
 /** The processes a run started, by commandLabel: how a warm run is shown (and checked) to cost only its bake. */
-export interface ProcessCounter {
+interface ProcessCounter {
   exec: Exec;
   counts: () => Map<string, number>;
 }
@@ -140,12 +140,13 @@ export function countingExec(inner: Exec): ProcessCounter {
   };
 }
 
-export const BAKE_LABEL = 'docker buildx bake';
+// Whichever docker binary ran it (CROSSBAKE_DOCKER may name another).
+const isBake = (label: string) => label.endsWith(' buildx bake');
 
 /** `3 besides the bake (git rev-parse 1, git log 1, docker buildx history 1); 1 bake`. */
 export function formatProcessCount(counts: ReadonlyMap<string, number>): string {
-  const others = [...counts].filter(([label]) => label !== BAKE_LABEL);
+  const others = [...counts].filter(([label]) => !isBake(label));
   const total = others.reduce((sum, [, n]) => sum + n, 0);
-  const bakes = counts.get(BAKE_LABEL) ?? 0;
+  const bakes = [...counts].filter(([label]) => isBake(label)).reduce((sum, [, n]) => sum + n, 0);
   return `${total} besides the bake${others.length ? ` (${others.map(([label, n]) => `${label} ${n}`).join(', ')})` : ''}; ${bakes} bake${bakes === 1 ? '' : 's'}`;
 }

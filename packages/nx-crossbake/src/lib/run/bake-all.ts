@@ -10,7 +10,7 @@ const suffixed = (file: string, label: string) => file.replace(/\.json$/, `.${la
  * The tasks that must be baked together: a task and the siblings it is built FROM in this bake (linked by
  * `target:` contexts). Baking a dependent without its base would build it on the published, stale base.
  */
-export function linkedUnits(services: readonly ServiceOptions[], links: BakeRun['links'] = new Map()): ServiceOptions[][] {
+function linkedUnits(services: readonly ServiceOptions[], links: BakeRun['links'] = new Map()): ServiceOptions[][] {
   const unitOf = new Map(services.map((s) => [s.id, s.id]));
   const find = (id: string): string => (unitOf.get(id) === id ? id : find(unitOf.get(id)!));
   for (const s of services) {

@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { getBakeDefinition } from '../bake/definition';
 import { getBakeEntitlements } from '../bake/entitlements';
 import { assignTargetNames } from '../bake/target-names';
-import { getBakeCommand, type BuilderRef } from '../docker/commands';
+import type { BuilderRef } from '../docker/commands';
 import type { DockerCli } from '../docker/docker-cli';
 import type { ServiceOptions } from '../options/service-options';
 import { parseBakeFailure } from '../results/failures';
@@ -26,12 +26,12 @@ export interface BakeRun {
 }
 
 /** What one bake run says of its services; `wholeBake` when it failed without naming any target. */
-export interface BakeOutcome {
+interface BakeOutcome {
   results: ServiceResult[];
   wholeBake: boolean;
 }
 
-export const baseResult = (s: ServiceOptions, bakeTarget: string, bakeFile: string): ServiceResult => ({
+const baseResult = (s: ServiceOptions, bakeTarget: string, bakeFile: string): ServiceResult => ({
   task: s.id,
   project: s.project,
   targetName: s.targetName,
@@ -68,7 +68,7 @@ async function buildDurations(cli: DockerCli, builder: BuilderRef, refs: readonl
  * Writes the bake file of the run; returns the bake target name of each task, the file's text, and the
  * privileges (`--allow`) exactly these targets ask for, so bake never refuses the run for one of them.
  */
-export function writeBakeFile(run: BakeRun): { names: Map<string, string>; text: string; entitlements: string[] } {
+function writeBakeFile(run: BakeRun): { names: Map<string, string>; text: string; entitlements: string[] } {
   const names = assignTargetNames(run.services);
   // A docker-driver builder is a context (BuilderRef.isContext): the one driver that cannot push by digest.
   const definition = getBakeDefinition(run.services, names, run.links, { dockerDriver: run.builder.isContext });
@@ -80,9 +80,9 @@ export function writeBakeFile(run: BakeRun): { names: Map<string, string>; text:
 }
 
 /** Dry run: writes the bake file and prints it with the exact command that would build it. */
-export function printBake(run: BakeRun, log: (message: string) => void): ServiceResult[] {
+export function printBake(cli: DockerCli, run: BakeRun, log: (message: string) => void): ServiceResult[] {
   const { names, text, entitlements } = writeBakeFile(run);
-  const command = ['docker', ...getBakeCommand({ ...run, entitlements })].join(' ');
+  const command = cli.bakeCommandLine({ ...run, entitlements });
   log(`${text}\n# run from ${run.workspaceRoot}:\n${command}`);
   return run.services.map((s) => ({ ...baseResult(s, names.get(s.id)!, run.bakeFile), status: 'planned' }));
 }
@@ -124,7 +124,7 @@ export async function bakeOnce(cli: DockerCli, run: BakeRun): Promise<BakeOutcom
   }
 
   const failure = parseBakeFailure(bake.stderr);
-  const explained = (text: string) => (run.hint ? withRegistryHints(text, run.hint) : text);
+  const explained = (text: string) => (run.hint ? withRegistryHints(text, run.hint, cli) : text);
   const failed = results.filter((r) => failure.targets.has(r.bakeTarget!)).map(taskLabel);
   for (const result of results) {
     result.durationMs = bakeMs;
@@ -137,7 +137,7 @@ export async function bakeOnce(cli: DockerCli, run: BakeRun): Promise<BakeOutcom
         error: `not confirmed: bake stops at the first failure (${failed.join(', ')} failed), so this image may or may not have been built or pushed; keep-going bakes it again, or run again once that is fixed`,
       });
     } else {
-      Object.assign(result, { status: 'failed', error: explained(`docker buildx bake exited with code ${bake.exitCode}:\n${failure.general}`) });
+      Object.assign(result, { status: 'failed', error: explained(`${bake.command} exited with code ${bake.exitCode}:\n${failure.general}`) });
     }
   }
   return { results, wholeBake: failed.length === 0 };

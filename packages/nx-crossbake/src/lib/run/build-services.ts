@@ -3,7 +3,7 @@ import { linkSiblingImages, rejectDependents } from '../bake/links';
 import { normalizeBuilderSpec } from '../builder/builder-spec';
 import { BinfmtSnapshot } from '../builder/emulation';
 import type { SetupEnvironment } from '../builder/ensure-builder';
-import { BuilderMissingError, DockerCli } from '../docker/docker-cli';
+import { DockerCli } from '../docker/docker-cli';
 import { withRegistryLogins } from '../docker/docker-config';
 import { conflictingLogins, loginFailureFor } from '../docker/registries';
 import { countingExec, exec as defaultExec, formatProcessCount, type Exec } from '../process/exec';
@@ -12,7 +12,7 @@ import { resolveGitFacts } from '../git/commit-facts';
 import { resolveSourceDates } from '../facts/source-date';
 import { withSourceDate } from '../facts/source-date-labels';
 import type { RunFacts } from '../options/normalize';
-import { isReportable } from '../core/errors';
+import { BuilderMissingError, isReportable } from '../core/errors';
 import { recordDigests } from '../results/digests';
 import { writeReport } from '../results/report';
 import type { ServiceResult } from '../results/service-result';
@@ -144,7 +144,7 @@ async function buildGroup(
   const bake = (tasks: PreparedService[], { ref, hint }: ReadyBuilder) =>
     timed(run.timings.bake, async () => {
       const bakeRun = { workspaceRoot: input.workspaceRoot, ...files, builder: ref, services: datedServices(tasks), links: contexts, hint };
-      if (input.print) return printBake(bakeRun, input.log);
+      if (input.print) return printBake(input.cli, bakeRun, input.log);
       input.log(`nx-crossbake: one bake for ${tasks.length} task(s) on builder ${builder}: ${files.bakeFile}`);
       return bakeAll(input.cli, bakeRun, input.log);
     });
