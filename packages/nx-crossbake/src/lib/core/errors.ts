@@ -18,8 +18,9 @@ export class InvalidOptionsError extends CrossbakeError {
   constructor(
     readonly project: string,
     readonly problems: string[],
+    task?: string,
   ) {
-    super(`project '${project}' has invalid docker-multiarch options:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    super(`project '${project}' has invalid docker-multiarch options:\n${problems.map((p) => `  - ${p}`).join('\n')}`, { task });
     this.name = 'InvalidOptionsError';
   }
 }

@@ -61,5 +61,5 @@ export function checkBuildInputs(options: ServiceOptions, workspaceRoot: string,
     }
   }
   problems.push(...sshProblems(options.ssh, workspaceRoot, env));
-  if (problems.length > 0) throw new InvalidOptionsError(options.project, problems);
+  if (problems.length > 0) throw new InvalidOptionsError(options.project, problems, options.id);
 }

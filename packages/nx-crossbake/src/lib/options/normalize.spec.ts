@@ -273,6 +273,7 @@ describe('normalizeOptions', () => {
       error = e as InvalidOptionsError;
     }
     expect(error?.project).toBe('@acme/api');
+    expect(error?.task).toBe('@acme/api:docker-multiarch');
     expect(error?.problems).toHaveLength(3);
     expect(error?.message).toMatch(/^project '@acme\/api' has invalid docker-multiarch options:/);
   });

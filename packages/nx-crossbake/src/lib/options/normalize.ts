@@ -195,6 +195,6 @@ export function normalizeOptions(raw: MultiarchExecutorSchema, project: ProjectR
     pushByDigest: pushByDigest === undefined ? undefined : toPosix(pushByDigest),
     keepGoing: read.boolean('keep-going'),
   };
-  if (problems.length > 0) throw new InvalidOptionsError(project.name, problems);
+  if (problems.length > 0) throw new InvalidOptionsError(project.name, problems, options.id);
   return options;
 }
