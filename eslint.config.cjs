@@ -34,4 +34,20 @@ module.exports = tseslint.config(
       'import-x/no-restricted-paths': ['error', { basePath: __dirname, zones: layerZones('packages/nx-crossbake/src') }],
     },
   },
+  {
+    // Only the process runner starts processes; everything else builds argv and parses (specs may spawn).
+    files: ['packages/nx-crossbake/src/**/*.ts'],
+    ignores: ['packages/nx-crossbake/src/lib/process/**', '**/*.spec.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: ['node:child_process', 'child_process', 'execa'].map((name) => ({
+            name,
+            message: 'start processes through lib/process/exec.ts (the one runner), with argv from lib/docker or lib/git',
+          })),
+        },
+      ],
+    },
+  },
 );

@@ -21,6 +21,27 @@ function write(file, content) {
   fs.writeFileSync(path.join(ws, file), typeof content === 'string' ? content : JSON.stringify(content, null, 2));
 }
 
+/** The N image projects (every 10th a base the next 9 are built FROM), written with `write(file, content)`; graph.bench.js uses them too. */
+function writeServices(write, count) {
+  for (let i = 0; i < count; i++) {
+    const base = i - (i % 10);
+    const root = `apps/svc-${i}`;
+    write(
+      `${root}/project.json`,
+      imageProject(projectName(i), root, {
+        platforms: ['linux/amd64', 'linux/arm64', 'linux/arm/v7'],
+        tags: [`registry.example.com/acme/svc-${i}:latest`],
+        push: true,
+      }),
+    );
+    write(
+      `${root}/Dockerfile`,
+      `FROM ${i === base ? 'busybox:1.36' : `registry.example.com/acme/svc-${base}:latest`}\nCOPY main.sh /main.sh\n`,
+    );
+    write(`${root}/main.sh`, `echo ${i}\n`);
+  }
+}
+
 function createWorkspace() {
   fs.rmSync(ws, { recursive: true, force: true });
   fs.mkdirSync(ws, { recursive: true });
@@ -36,16 +57,7 @@ function createWorkspace() {
       'docker-setup': { executor: 'nx-crossbake:setup', options: { driver: 'docker' } },
     },
   });
-  for (let i = 0; i < count; i++) {
-    const base = i - (i % 10);
-    const root = `apps/svc-${i}`;
-    write(
-      `${root}/project.json`,
-      imageProject(projectName(i), root, { platforms: ['linux/amd64', 'linux/arm64', 'linux/arm/v7'], tags: [`registry.example.com/acme/svc-${i}:latest`], push: true }),
-    );
-    write(`${root}/Dockerfile`, `FROM ${i === base ? 'busybox:1.36' : `registry.example.com/acme/svc-${base}:latest`}\nCOPY main.sh /main.sh\n`);
-    write(`${root}/main.sh`, `echo ${i}\n`);
-  }
+  writeServices(write, count);
   const git = (...args) => execFileSync('git', args, { cwd: ws, stdio: 'ignore' });
   git('init', '-q', '-b', 'main');
   git('-c', 'user.email=b@example.com', '-c', 'user.name=bench', 'add', '-A');
@@ -72,18 +84,26 @@ async function main() {
   const printed = nx('run', 'tools:docker-affected', '--base=main', '--head=HEAD', '--print');
   if (!shown.includes('svc-5') || !printed.includes('"svc-5"')) throw new Error('the benchmark workspace did not find svc-5 affected');
 
-  const show = await measure(() => nx('show', 'projects', '--affected', '--base=main', '--head=HEAD', '-t', 'docker-multiarch', '--json'), { runs, warmup: 1 });
+  const show = await measure(() => nx('show', 'projects', '--affected', '--base=main', '--head=HEAD', '-t', 'docker-multiarch', '--json'), {
+    runs,
+    warmup: 1,
+  });
   const print = await measure(() => nx('run', 'tools:docker-affected', '--base=main', '--head=HEAD', '--print'), { runs, warmup: 1 });
   const nothing = await measure(() => nx('run', 'tools:docker-affected', '--base=HEAD', '--head=HEAD'), { runs, warmup: 1 });
 
-  const s = (r) => `${(r.medianMs / 1000).toFixed(2)} s (min ${(r.minMs / 1000).toFixed(2)}, max ${(r.maxMs / 1000).toFixed(2)}, ${r.runs} runs)`;
+  const s = (r) =>
+    `${(r.medianMs / 1000).toFixed(2)} s (min ${(r.minMs / 1000).toFixed(2)}, max ${(r.maxMs / 1000).toFixed(2)}, ${r.runs} runs)`;
   console.log(`machine: ${machine()}; workspace: ${count} image projects, plugin createDependencies on, NX_DAEMON=false`);
   console.log(`nx show projects --affected -t docker-multiarch: ${s(show)}`);
   console.log(`nx run tools:docker-affected --print (one leaf changed): ${s(print)}`);
   console.log(`nx run tools:docker-affected, nothing changed: ${s(nothing)}`);
 }
 
-main().catch((e) => {
-  console.error(e.message);
-  process.exit(1);
-});
+if (require.main === module) {
+  main().catch((e) => {
+    console.error(e.message);
+    process.exit(1);
+  });
+}
+
+module.exports = { writeServices };

@@ -66,7 +66,7 @@ const versions = () => ({
 });
 
 const PLUGIN_FILES = ['package.json', 'executors.json', 'generators.json', 'dist'];
-const PLUGIN_CHECK = ['dist/index.js', 'dist/executors/multiarch/schema.json', 'dist/executors/affected/schema.json', 'dist/executors/setup/schema.json'];
+const PLUGIN_CHECK = ['dist/index.js', 'dist/lib/options/schemas/multiarch.json', 'dist/lib/options/schemas/affected.json', 'dist/lib/options/schemas/setup.json'];
 
 /**
  * Copies the built plugin; waits (up to a minute) while its dist is being rebuilt. BENCH_PLUGIN_DIR names

@@ -32,6 +32,15 @@ const cases = [
   ['run importing bake, below it', `${src}/lib/run/fixture.ts`, '../bake/definition', false],
   ['an executor importing lib', `${src}/executors/multiarch/fixture.ts`, '../../lib/run/build-services', false],
 ];
+test('refuses a child process started outside the process runner, and allows it inside', () => {
+  const code = "import { spawn } from 'node:child_process';\nexport const run = spawn;\n";
+  const outside = lint(`${src}/lib/builder/fixture.ts`, code);
+  assert.strictEqual(outside.status, 1, outside.output);
+  assert.match(outside.output, /no-restricted-imports/);
+  const inside = lint(`${src}/lib/process/fixture.ts`, code);
+  assert.strictEqual(inside.status, 0, inside.output);
+});
+
 for (const [what, file, from, refused] of cases) {
   test(`${refused ? 'refuses' : 'accepts'} ${what}`, () => {
     // A real export of the imported module, so only the layer rule can object.

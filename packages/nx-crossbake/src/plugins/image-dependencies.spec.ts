@@ -1,4 +1,5 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { DependencyType, type CreateDependenciesContext, type ProjectConfiguration } from '@nx/devkit';
@@ -13,7 +14,12 @@ function context(files: Record<string, string>, projects: Record<string, Project
     writeFileSync(join(workspaceRoot, path), text);
   }
   const projectFileMap = Object.fromEntries(
-    Object.entries(projects).map(([name, p]) => [name, Object.keys(files).filter((f) => f.startsWith(`${p.root}/`)).map((file) => ({ file, hash: '1' }))]),
+    Object.entries(projects).map(([name, p]) => [
+      name,
+      Object.entries(files)
+        .filter(([f]) => f.startsWith(`${p.root}/`))
+        .map(([file, text]) => ({ file, hash: createHash('sha256').update(text).digest('hex') })),
+    ]),
   );
   return {
     workspaceRoot,
@@ -30,7 +36,8 @@ describe('createDependencies (image dependencies)', () => {
     const ctx = context(
       {
         'libs/base/Dockerfile': 'FROM busybox\n',
-        'apps/api/Dockerfile': 'FROM registry.example.com/acme/base:1.4 AS runtime\nCOPY --from=registry.example.com/acme/tools /bin/x /x\n',
+        'apps/api/Dockerfile':
+          'FROM registry.example.com/acme/base:1.4 AS runtime\nCOPY --from=registry.example.com/acme/tools /bin/x /x\n',
         'apps/web/Dockerfile': 'FROM nginx\n',
       },
       {
@@ -46,10 +53,16 @@ describe('createDependencies (image dependencies)', () => {
 
   it('reads the Dockerfile named by `file`, with ARG defaults and build-args applied', async () => {
     const ctx = context(
-      { 'docker/api.Dockerfile': 'ARG BASE_TAG=1\nARG REGISTRY\nFROM ${REGISTRY}/acme/base:${BASE_TAG}\n', 'libs/base/Dockerfile': 'FROM busybox\n' },
+      {
+        'docker/api.Dockerfile': 'ARG BASE_TAG=1\nARG REGISTRY\nFROM ${REGISTRY}/acme/base:${BASE_TAG}\n',
+        'libs/base/Dockerfile': 'FROM busybox\n',
+      },
       {
         base: { root: 'libs/base', targets: { docker: multiarch({ tags: ['r.example.com/acme/base:1'] }) } },
-        api: { root: 'apps/api', targets: { docker: multiarch({ file: 'docker/api.Dockerfile', 'build-args': ['REGISTRY=r.example.com'] }) } },
+        api: {
+          root: 'apps/api',
+          targets: { docker: multiarch({ file: 'docker/api.Dockerfile', 'build-args': ['REGISTRY=r.example.com'] }) },
+        },
       },
     );
     // The Dockerfile is not a file of the api project: the edge is implicit.
@@ -68,7 +81,8 @@ describe('createDependencies (image dependencies)', () => {
   });
 
   it('draws the api → base edge from a templated tag, as Nx hands over targetDefaults ({projectName} already substituted)', async () => {
-    const templated = (name: string) => multiarch({ tags: [`registry.example.com/acme/${name}:{version}`, 'registry.example.com/acme/{projectName}:{sha}'] });
+    const templated = (name: string) =>
+      multiarch({ tags: [`registry.example.com/acme/${name}:{version}`, 'registry.example.com/acme/{projectName}:{sha}'] });
     const ctx = context(
       { 'libs/base/Dockerfile': 'FROM busybox\n', 'apps/api/Dockerfile': 'FROM registry.example.com/acme/acme-base:1.4\n' },
       {
@@ -76,7 +90,9 @@ describe('createDependencies (image dependencies)', () => {
         api: { root: 'apps/api', targets: { 'docker-multiarch': templated('api') } },
       },
     );
-    expect(await createDependencies({}, ctx)).toEqual([{ source: 'api', target: '@acme/base', type: DependencyType.static, sourceFile: 'apps/api/Dockerfile' }]);
+    expect(await createDependencies({}, ctx)).toEqual([
+      { source: 'api', target: '@acme/base', type: DependencyType.static, sourceFile: 'apps/api/Dockerfile' },
+    ]);
   });
 
   it('draws an edge for a digest-pinned FROM (rebuilding too often is safe)', async () => {
@@ -87,12 +103,18 @@ describe('createDependencies (image dependencies)', () => {
         api: { root: 'apps/api', targets: { 'docker-multiarch': multiarch({}) } },
       },
     );
-    expect(await createDependencies({}, ctx)).toEqual([{ source: 'api', target: 'base', type: DependencyType.static, sourceFile: 'apps/api/Dockerfile' }]);
+    expect(await createDependencies({}, ctx)).toEqual([
+      { source: 'api', target: 'base', type: DependencyType.static, sourceFile: 'apps/api/Dockerfile' },
+    ]);
   });
 
   it('names as source file the Dockerfile of the target that uses the image', async () => {
     const ctx = context(
-      { 'libs/base/Dockerfile': 'FROM busybox\n', 'apps/api/Dockerfile': 'FROM busybox\n', 'apps/api/debug.Dockerfile': 'FROM r.example.com/acme/base\n' },
+      {
+        'libs/base/Dockerfile': 'FROM busybox\n',
+        'apps/api/Dockerfile': 'FROM busybox\n',
+        'apps/api/debug.Dockerfile': 'FROM r.example.com/acme/base\n',
+      },
       {
         base: { root: 'libs/base', targets: { 'docker-multiarch': multiarch({ tags: ['r.example.com/acme/base'] }) } },
         api: {
@@ -101,7 +123,9 @@ describe('createDependencies (image dependencies)', () => {
         },
       },
     );
-    expect(await createDependencies({}, ctx)).toEqual([{ source: 'api', target: 'base', type: DependencyType.static, sourceFile: 'apps/api/debug.Dockerfile' }]);
+    expect(await createDependencies({}, ctx)).toEqual([
+      { source: 'api', target: 'base', type: DependencyType.static, sourceFile: 'apps/api/debug.Dockerfile' },
+    ]);
   });
 
   describe('never throws for what one project holds', () => {
@@ -144,8 +168,49 @@ describe('createDependencies (image dependencies)', () => {
       ['binary garbage', { 'apps/bad/Dockerfile': '\u0000\u0001FROM \\\n\uFFFD ${ ${ <<EOF\n' }],
       ['only a continuation', { 'apps/bad/Dockerfile': 'FROM \\' }],
     ])('a Dockerfile that is %s', async (_, badFiles) => {
-      const ctx = context({ ...files, ...badFiles }, { ...healthy, bad: { root: 'apps/bad', targets: { 'docker-multiarch': multiarch({}) } } });
+      const ctx = context(
+        { ...files, ...badFiles },
+        { ...healthy, bad: { root: 'apps/bad', targets: { 'docker-multiarch': multiarch({}) } } },
+      );
       expect(await createDependencies({}, ctx)).toEqual([apiOnBase]);
+    });
+  });
+
+  describe("caches what each Dockerfile refers to in Nx's workspace data folder", () => {
+    const projects = {
+      base: { root: 'libs/base', targets: { 'docker-multiarch': multiarch({ tags: ['r.example.com/acme/base:1'] }) } },
+      api: { root: 'apps/api', targets: { 'docker-multiarch': multiarch({}) } },
+    };
+    const apiOnBase = [{ source: 'api', target: 'base', type: DependencyType.static, sourceFile: 'apps/api/Dockerfile' }];
+    const cacheFile = (ctx: CreateDependenciesContext) => join(ctx.workspaceRoot, '.nx', 'workspace-data', 'nx-crossbake-dockerfiles.hash');
+
+    it('answers from the cache while the hash Nx hands over is unchanged, and reads the Dockerfile again when it changes', async () => {
+      const ctx = context(
+        { 'libs/base/Dockerfile': 'FROM busybox\n', 'apps/api/Dockerfile': 'FROM r.example.com/acme/base:1\n' },
+        projects,
+      );
+      expect(await createDependencies({}, ctx)).toEqual(apiOnBase);
+      expect(existsSync(cacheFile(ctx))).toBe(true);
+      // Rewritten behind Nx's back (its file map still has the old hash): the cached answer stands.
+      writeFileSync(join(ctx.workspaceRoot, 'apps/api/Dockerfile'), 'FROM busybox\n');
+      expect(await createDependencies({}, ctx)).toEqual(apiOnBase);
+      ctx.fileMap.projectFileMap.api[0].hash = 'changed';
+      expect(await createDependencies({}, ctx)).toEqual([]);
+    });
+
+    it.each([
+      ['not JSON', '{"format":1,'],
+      ['a folder', undefined],
+    ])('a cache file that is %s gives the same edges', async (_, content) => {
+      const ctx = context(
+        { 'libs/base/Dockerfile': 'FROM busybox\n', 'apps/api/Dockerfile': 'FROM r.example.com/acme/base:1\n' },
+        projects,
+      );
+      mkdirSync(content === undefined ? cacheFile(ctx) : dirname(cacheFile(ctx)), { recursive: true });
+      if (content !== undefined) writeFileSync(cacheFile(ctx), content);
+      expect(await createDependencies({}, ctx)).toEqual(apiOnBase);
+      expect(await createDependencies({}, ctx)).toEqual(apiOnBase);
+      if (content !== undefined) expect(readFileSync(cacheFile(ctx), 'utf8')).toContain('"format":1,"version"');
     });
   });
 });

@@ -1,5 +1,5 @@
 /**
- * The ONLY file that imports Nx internals (deep imports, not public API): Nx has no public API for what is
+ * The one adapter of Nx's affected internals (deep imports, not public API): Nx has no public API for what is
  * affected, only its CLI. They are what `nx show projects --affected` and `nx affected` run. Which ones
  * exist depends on the Nx major, so they are chosen by the installed Nx's version, and every shape is
  * checked before use: if a future Nx moves them, `loadNxAffectedInternals` returns undefined and the
@@ -7,7 +7,7 @@
  *
  * - Nx 22–23, and Nx 24 with `affected.legacy` (or NX_LEGACY_AFFECTED=true): whole projects. The changed
  *   files, the locators that turn them into touched projects; the walk to their dependents is ours
- *   (graph/affected.ts), so image edges computed without the plugin registered are followed too.
+ *   (affected-walk.ts), so image edges computed without the plugin registered are followed too.
  * - Nx 24 by default: tasks. `nx affected -t` selects only the tasks whose inputs a change reaches
  *   (a task's `^` inputs reach its dependencies' files); asked here with the same function, so the
  *   affected executor and `nx affected -t` agree.
