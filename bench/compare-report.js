@@ -5,14 +5,14 @@ const { median } = require('./lib');
 const CASES = {
   nxc: '@nx-tools/nx-container: `nx run-many -t container` (one `docker buildx build` per project, 3 at a time)',
   a: 'nx-crossbake: `nx run-many -t docker-multiarch` (one bake)',
-  b: 'raw `docker buildx bake` of the plugin\'s bake file, same builder',
+  b: "raw `docker buildx bake` of the plugin's bake file, same builder",
 };
 
 /** Nx-only commands timed in the same workspace, nothing to build. */
 const NX_COMMANDS = {
   runNoop: 'nx run tools:noop',
   runManyNoop: 'nx run-many -t noop --exclude=tools',
-  runManyNothing: 'nx run-many -t docker-multiarch (nothing changed: every task from Nx\'s cache)',
+  runManyNothing: "nx run-many -t docker-multiarch (nothing changed: every task from Nx's cache)",
   affectedNothing: 'nx affected -t docker-multiarch --base=HEAD --head=HEAD (nothing affected)',
   dockerAffectedNothing: 'nx run tools:docker-affected --base=HEAD --head=HEAD (our executor: nothing to build)',
 };

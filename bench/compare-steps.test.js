@@ -5,7 +5,11 @@ const { bakeFileOf, pluginSplitOf, rawBakeArgv, checkNxContainerCall, pool } = r
 
 test('bakeFileOf reads the bake file of a run of exactly N tasks, resolved against the workspace', () => {
   const cases = [
-    { out: 'nx-crossbake: one bake for 8 task(s) on builder b: tmp/nx-crossbake/r1/docker-bake.json\n', n: 8, want: '/ws/tmp/nx-crossbake/r1/docker-bake.json' },
+    {
+      out: 'nx-crossbake: one bake for 8 task(s) on builder b: tmp/nx-crossbake/r1/docker-bake.json\n',
+      n: 8,
+      want: '/ws/tmp/nx-crossbake/r1/docker-bake.json',
+    },
     { out: 'nx-crossbake: one bake for 2 project(s) on builder b: tmp/x/docker-bake.json', n: 2, want: '/ws/tmp/x/docker-bake.json' },
     { out: 'nx-crossbake: one bake for 8 task(s) on builder b: /var/run/nx/docker-bake.json', n: 8, want: '/var/run/nx/docker-bake.json' },
     { out: 'nx-crossbake: one bake for 7 task(s) on builder b: tmp/docker-bake.json', n: 8, throws: /did not run one bake for 8/ },
@@ -17,15 +21,31 @@ test('bakeFileOf reads the bake file of a run of exactly N tasks, resolved again
   }
 });
 
-test('pluginSplitOf reads the plugin\'s own split, or nothing when it does not print one', () => {
-  assert.deepEqual(pluginSplitOf('nx-crossbake: 1 bake(s) in 38.2s; builder setup 0.3s; plugin overhead 0.1s'), { bakeS: 38.2, setupS: 0.3, overheadS: 0.1 });
+test("pluginSplitOf reads the plugin's own split, or nothing when it does not print one", () => {
+  assert.deepEqual(pluginSplitOf('nx-crossbake: 1 bake(s) in 38.2s; builder setup 0.3s; plugin overhead 0.1s'), {
+    bakeS: 38.2,
+    setupS: 0.3,
+    overheadS: 0.1,
+  });
   assert.equal(pluginSplitOf('done'), undefined);
 });
 
-test('rawBakeArgv keeps the plugin\'s builder and entitlements and swaps the files', () => {
-  const call = 'buildx bake --builder nx-crossbake-bench --file tmp/r/docker-bake.json --metadata-file tmp/r/metadata.json --progress plain --allow fs.read=/x';
+test("rawBakeArgv keeps the plugin's builder and entitlements and swaps the files", () => {
+  const call =
+    'buildx bake --builder nx-crossbake-bench --file tmp/r/docker-bake.json --metadata-file tmp/r/metadata.json --progress plain --allow fs.read=/x';
   assert.deepEqual(rawBakeArgv(call, '/w/bake.json', '/w/meta.json'), [
-    'buildx', 'bake', '--builder', 'nx-crossbake-bench', '--file', '/w/bake.json', '--metadata-file', '/w/meta.json', '--progress', 'plain', '--allow', 'fs.read=/x',
+    'buildx',
+    'bake',
+    '--builder',
+    'nx-crossbake-bench',
+    '--file',
+    '/w/bake.json',
+    '--metadata-file',
+    '/w/meta.json',
+    '--progress',
+    'plain',
+    '--allow',
+    'fs.read=/x',
   ]);
   assert.throws(() => rawBakeArgv('buildx inspect b', 'f', 'm'), /not a bake command/);
   assert.throws(() => rawBakeArgv('buildx bake --file f', 'f', 'm'), /no --metadata-file/);

@@ -75,7 +75,10 @@ function createCompareWorkspace({ count, namespace, baseRef, workMb }) {
     name: 'tools',
     root: 'tools',
     targets: {
-      'docker-setup': { executor: 'nx-crossbake:setup', options: { ...DOCKER_CONTAINER_SETUP, builder: BENCH_BUILDER, platforms: PLATFORMS } },
+      'docker-setup': {
+        executor: 'nx-crossbake:setup',
+        options: { ...DOCKER_CONTAINER_SETUP, builder: BENCH_BUILDER, platforms: PLATFORMS },
+      },
       'docker-affected': { executor: 'nx-crossbake:affected' },
       noop: { executor: 'nx:noop' },
     },

@@ -37,7 +37,14 @@ const { pool, loadSampler, rawBakeArgv, bakeFileOf, pluginSplitOf, checkNxContai
 
 const argv = process.argv.slice(2);
 if (argv.includes('--help')) {
-  console.log(fs.readFileSync(__filename, 'utf8').split('\n').filter((l) => l.startsWith('//')).map((l) => l.slice(3)).join('\n'));
+  console.log(
+    fs
+      .readFileSync(__filename, 'utf8')
+      .split('\n')
+      .filter((l) => l.startsWith('//'))
+      .map((l) => l.slice(3))
+      .join('\n'),
+  );
   process.exit(0);
 }
 const dryRun = argv.includes('--dry-run');
@@ -83,7 +90,10 @@ async function dry(ws) {
   log(`nx-container ran: docker ${build}`);
   const before = fake.calls().length;
   const nx = await timeNx(ws, ['runNoop', 'runManyNoop', 'affectedNothing', 'dockerAffectedNothing'], 1, fake.env);
-  const buildx = fake.calls().slice(before).filter((c) => /(^| )buildx /.test(c));
+  const buildx = fake
+    .calls()
+    .slice(before)
+    .filter((c) => /(^| )buildx /.test(c));
   if (buildx.length) throw new Error(`the Nx-only commands started buildx: ${buildx.join('; ')}`);
   for (const r of Object.values(nx)) log(`${r.command}: ${(r.medianMs / 1000).toFixed(2)} s`);
   log('dry run: nothing was built');
@@ -92,13 +102,32 @@ async function dry(ws) {
 async function main() {
   const started = Date.now();
   const load = loadSampler();
-  log(`run ${runId}: ${count} services × ${PLATFORMS.length} platforms, ${runs} run(s), work ${workMb} MiB; namespace ${namespace}${dryRun ? '; dry run' : ''}`);
+  log(
+    `run ${runId}: ${count} services × ${PLATFORMS.length} platforms, ${runs} run(s), work ${workMb} MiB; namespace ${namespace}${dryRun ? '; dry run' : ''}`,
+  );
   const ws = createCompareWorkspace({ count, namespace, baseRef, workMb });
   if (dryRun) return dry(ws);
 
   // The builder, as the plugin makes it, then the shared base image on it.
   await ws.nx(['run', 'tools:docker-setup']);
-  await run('docker', ['buildx', 'build', '--builder', BENCH_BUILDER, '--progress', 'plain', '--platform', PLATFORMS.join(','), '--tag', baseRef, '--push', 'base'], { cwd: ws.dir });
+  await run(
+    'docker',
+    [
+      'buildx',
+      'build',
+      '--builder',
+      BENCH_BUILDER,
+      '--progress',
+      'plain',
+      '--platform',
+      PLATFORMS.join(','),
+      '--tag',
+      baseRef,
+      '--push',
+      'base',
+    ],
+    { cwd: ws.dir },
+  );
   log(`base image ${baseRef} built and pushed on ${BENCH_BUILDER}`);
 
   // Unmeasured, every service through both tools with a docker shim: records the plugin's exact bake
@@ -112,7 +141,9 @@ async function main() {
   log(`the plugin's bake: docker ${pluginBake}`);
   const before = shim.calls().length;
   await ws.nx(['run-many', '-t', 'container'], { ...shim.env, BENCH_BUST: `warmup-${runId}` });
-  log(`nx-container's build: docker ${checkNxContainerCall(shim.calls().slice(before), { builder: BENCH_BUILDER, platforms: PLATFORMS, bust: `warmup-${runId}`, root: 'apps/svc-0' })}`);
+  log(
+    `nx-container's build: docker ${checkNxContainerCall(shim.calls().slice(before), { builder: BENCH_BUILDER, platforms: PLATFORMS, bust: `warmup-${runId}`, root: 'apps/svc-0' })}`,
+  );
 
   const rawDir = path.join(ws.dir, 'tmp/bench-raw');
   fs.mkdirSync(rawDir, { recursive: true });
@@ -177,7 +208,9 @@ async function main() {
             fs.writeFileSync(file, e.output ?? e.stack);
             retries.push({ case: name, mode, round, log: path.relative(repo, file), error: e.message.split('\n')[0] });
             if (attempt > 1) throw e;
-            log(`round ${round + 1}/${runs} ${name} ${mode} failed (${path.relative(repo, file)}); repairing the builder and measuring again`);
+            log(
+              `round ${round + 1}/${runs} ${name} ${mode} failed (${path.relative(repo, file)}); repairing the builder and measuring again`,
+            );
             await ws.nx(['run', 'tools:docker-setup']);
             if (mode === 'cold') bust = `${bust}-retry`;
           }
@@ -190,10 +223,13 @@ async function main() {
     }
   }
 
-  const results = Object.fromEntries(Object.keys(CASES).map((c) => [c, { what: CASES[c], cold: stats(samples[c].cold), warm: stats(samples[c].warm) }]));
+  const results = Object.fromEntries(
+    Object.keys(CASES).map((c) => [c, { what: CASES[c], cold: stats(samples[c].cold), warm: stats(samples[c].warm) }]),
+  );
   for (const mode of ['cold', 'warm']) {
     const of = (key) => Number(median(pluginSplit[mode].map((p) => p[key])).toFixed(2));
-    if (pluginSplit[mode].length) results.a[mode].pluginReportsMedianS = { bake: of('bakeS'), builderSetup: of('setupS'), pluginOverhead: of('overheadS') };
+    if (pluginSplit[mode].length)
+      results.a[mode].pluginReportsMedianS = { bake: of('bakeS'), builderSetup: of('setupS'), pluginOverhead: of('overheadS') };
   }
 
   // Nothing to build. Nx's cache is filled by one unmeasured run-many; then, with the shim, none of these
@@ -203,7 +239,8 @@ async function main() {
   const quiet = ws.dockerShim();
   for (const key of ['runManyNothing', 'affectedNothing', 'dockerAffectedNothing']) {
     const out = await ws.nx(NX_ARGS[key], { ...quiet.env, BENCH_BUST: `${runId}-nothing` });
-    if (key === 'dockerAffectedNothing' && !/nothing to build/.test(out)) throw new Error(`${NX_COMMANDS[key]} did not say so:\n${out.slice(-2000)}`);
+    if (key === 'dockerAffectedNothing' && !/nothing to build/.test(out))
+      throw new Error(`${NX_COMMANDS[key]} did not say so:\n${out.slice(-2000)}`);
   }
   const buildx = quiet.calls().filter((c) => /(^| )buildx /.test(c));
   if (buildx.length) throw new Error(`a nothing-to-build command started buildx: ${buildx.join('; ')}`);
@@ -211,7 +248,8 @@ async function main() {
 
   const ratios = computeRatios(results, nx);
   const removed = process.env.BENCH_KEEP_IMAGES ? 0 : await removeLocalImages(namespace);
-  if (!process.env.BENCH_KEEP_BUILDER) await run('docker', ['buildx', 'rm', BENCH_BUILDER]).catch((e) => log(`builder not removed: ${e.message.split('\n')[0]}`));
+  if (!process.env.BENCH_KEEP_BUILDER)
+    await run('docker', ['buildx', 'rm', BENCH_BUILDER]).catch((e) => log(`builder not removed: ${e.message.split('\n')[0]}`));
   const report = {
     date: new Date().toISOString(),
     machine: machine(),

@@ -32,8 +32,12 @@ async function main() {
   const narrow = await measure(() => affectedProjects([all[5].project], deps));
 
   console.log(`machine: ${machine()}`);
-  console.log(`bake definition, ${count} services x 3 platforms (names + sibling links + --allow + JSON, ${(size / 1024).toFixed(0)} KiB): median ${fmt(definition.medianMs)} (min ${fmt(definition.minMs)}, max ${fmt(definition.maxMs)})`);
-  console.log(`affected walk, ${count} services + 50 libs, one low library touched (${affectedProjects(['lib-1'], deps).length} affected): median ${fmt(wide.medianMs)}`);
+  console.log(
+    `bake definition, ${count} services x 3 platforms (names + sibling links + --allow + JSON, ${(size / 1024).toFixed(0)} KiB): median ${fmt(definition.medianMs)} (min ${fmt(definition.minMs)}, max ${fmt(definition.maxMs)})`,
+  );
+  console.log(
+    `affected walk, ${count} services + 50 libs, one low library touched (${affectedProjects(['lib-1'], deps).length} affected): median ${fmt(wide.medianMs)}`,
+  );
   console.log(`affected walk, one leaf service touched: median ${fmt(narrow.medianMs)}`);
   console.log(`goal: definition < 100 ms: ${definition.medianMs < 100 ? 'met' : 'NOT met'}`);
 }

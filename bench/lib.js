@@ -19,7 +19,8 @@ async function measure(fn, { runs = 15, warmup = 3 } = {}) {
   return { medianMs: median(times), minMs: Math.min(...times), maxMs: Math.max(...times), runs };
 }
 
-const machine = () => `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+const machine = () =>
+  `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
 
 const fmt = (ms) => `${ms.toFixed(ms < 10 ? 2 : 0)} ms`;
 

@@ -25,7 +25,10 @@ async function nothingChanged({ count = 50, runs = 5, namespace = `127.0.0.1:500
     // Every 10th service is a base the next 9 are built FROM, so the graph has image edges.
     const base = i - (i % 10);
     const root = `apps/svc-${i}`;
-    ws.write(`${root}/project.json`, imageProject(`svc-${i}`, root, { platforms: PLATFORMS, tags: [`${namespace}/nothing-svc-${i}:latest`], push: true }));
+    ws.write(
+      `${root}/project.json`,
+      imageProject(`svc-${i}`, root, { platforms: PLATFORMS, tags: [`${namespace}/nothing-svc-${i}:latest`], push: true }),
+    );
     ws.write(`${root}/Dockerfile`, `FROM ${i === base ? BASE_IMAGE : `${namespace}/nothing-svc-${base}:latest`}\nCOPY main.sh /main.sh\n`);
     ws.write(`${root}/main.sh`, `echo ${i}\n`);
   }
@@ -54,8 +57,12 @@ if (require.main === module) {
   nothingChanged({ count, runs })
     .then((r) => {
       console.log(`machine: ${machine()}; ${count} image projects, plugin registered, NX_DAEMON=false`);
-      console.log(`${r.command}, nothing changed: ${(r.medianMs / 1000).toFixed(2)} s (min ${(r.minMs / 1000).toFixed(2)}, max ${(r.maxMs / 1000).toFixed(2)}, ${r.runs} runs); goal < 1.5 s`);
-      console.log(`nx run tools:noop (Nx's own floor): ${(r.noop.medianMs / 1000).toFixed(2)} s (min ${(r.noop.minMs / 1000).toFixed(2)}, max ${(r.noop.maxMs / 1000).toFixed(2)})`);
+      console.log(
+        `${r.command}, nothing changed: ${(r.medianMs / 1000).toFixed(2)} s (min ${(r.minMs / 1000).toFixed(2)}, max ${(r.maxMs / 1000).toFixed(2)}, ${r.runs} runs); goal < 1.5 s`,
+      );
+      console.log(
+        `nx run tools:noop (Nx's own floor): ${(r.noop.medianMs / 1000).toFixed(2)} s (min ${(r.noop.minMs / 1000).toFixed(2)}, max ${(r.noop.maxMs / 1000).toFixed(2)})`,
+      );
     })
     .catch((e) => {
       console.error(e.stack ?? e.message);

@@ -29,7 +29,12 @@ function run(command, args, { cwd = repo, env = {} } = {}) {
     child.on('close', (code) => {
       const output = stripVTControlCharacters(Buffer.concat(chunks).toString('utf8'));
       if (code === 0) resolve(output);
-      else reject(Object.assign(new Error(`${command} ${args.join(' ')} exited with ${code}:\n${output.split('\n').slice(-40).join('\n')}`), { output }));
+      else
+        reject(
+          Object.assign(new Error(`${command} ${args.join(' ')} exited with ${code}:\n${output.split('\n').slice(-40).join('\n')}`), {
+            output,
+          }),
+        );
     });
   });
 }
@@ -66,7 +71,12 @@ const versions = () => ({
 });
 
 const PLUGIN_FILES = ['package.json', 'executors.json', 'generators.json', 'dist'];
-const PLUGIN_CHECK = ['dist/index.js', 'dist/lib/options/schemas/multiarch.json', 'dist/lib/options/schemas/affected.json', 'dist/lib/options/schemas/setup.json'];
+const PLUGIN_CHECK = [
+  'dist/index.js',
+  'dist/lib/options/schemas/multiarch.json',
+  'dist/lib/options/schemas/affected.json',
+  'dist/lib/options/schemas/setup.json',
+];
 
 /**
  * Copies the built plugin; waits (up to a minute) while its dist is being rebuilt. BENCH_PLUGIN_DIR names
@@ -81,7 +91,8 @@ function snapshotPlugin(dest) {
       for (const file of PLUGIN_FILES) fs.cpSync(path.join(source, file), path.join(dest, file), { recursive: true, dereference: true });
       if (PLUGIN_CHECK.every((f) => fs.existsSync(path.join(dest, f)))) {
         // Its own dependencies (the versions npm installed for it alone), linked.
-        if (fs.existsSync(path.join(source, 'node_modules'))) fs.symlinkSync(path.join(source, 'node_modules'), path.join(dest, 'node_modules'));
+        if (fs.existsSync(path.join(source, 'node_modules')))
+          fs.symlinkSync(path.join(source, 'node_modules'), path.join(dest, 'node_modules'));
         return;
       }
     } catch {
@@ -130,7 +141,8 @@ class BenchWorkspace {
   }
 
   commitAll(message) {
-    const git = (...args) => execFileSync('git', ['-c', 'user.email=b@example.com', '-c', 'user.name=bench', ...args], { cwd: this.dir, stdio: 'ignore' });
+    const git = (...args) =>
+      execFileSync('git', ['-c', 'user.email=b@example.com', '-c', 'user.name=bench', ...args], { cwd: this.dir, stdio: 'ignore' });
     if (!fs.existsSync(path.join(this.dir, '.git'))) git('init', '-q', '-b', 'main');
     git('add', '-A');
     git('commit', '-q', '-m', message);
@@ -169,7 +181,9 @@ async function inspectPushed(ref) {
     .filter((p) => p && p.os !== 'unknown')
     .map((p) => [p.os, p.architecture, p.variant].filter(Boolean).join('/'))
     .sort();
-  const digest = (await run('docker', ['buildx', 'imagetools', 'inspect', '--format', '{{json .Manifest.Digest}}', ref])).trim().replace(/"/g, '');
+  const digest = (await run('docker', ['buildx', 'imagetools', 'inspect', '--format', '{{json .Manifest.Digest}}', ref]))
+    .trim()
+    .replace(/"/g, '');
   const images = JSON.parse(await run('docker', ['buildx', 'imagetools', 'inspect', '--format', '{{json .Image}}', ref]));
   return { digest, platforms, images };
 }
@@ -184,4 +198,20 @@ async function removeLocalImages(prefix) {
   return refs.length;
 }
 
-module.exports = { imageProject, repo, REGISTRY, BASE_IMAGE, BINFMT_IMAGE, BUILDKIT_IMAGE, DOCKER_CONTAINER_SETUP, PLATFORMS, NX_ENV, run, timed, versions, BenchWorkspace, inspectPushed, removeLocalImages };
+module.exports = {
+  imageProject,
+  repo,
+  REGISTRY,
+  BASE_IMAGE,
+  BINFMT_IMAGE,
+  BUILDKIT_IMAGE,
+  DOCKER_CONTAINER_SETUP,
+  PLATFORMS,
+  NX_ENV,
+  run,
+  timed,
+  versions,
+  BenchWorkspace,
+  inspectPushed,
+  removeLocalImages,
+};

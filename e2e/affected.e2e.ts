@@ -86,7 +86,9 @@ describe('affected builds with images built FROM sibling images', () => {
     const printed = run('bash', ['-c', 'docker buildx bake --print -f - 2>/dev/null'], { cwd: ws.dir, input: json });
     expect(printed.code).toBe(0);
     expect(Object.keys(JSON.parse(printed.stdout).target).sort()).toEqual(['api', 'base']);
-    expect(result.stdout).toMatch(/^docker buildx --builder nx-crossbake bake --file \/\S+\/runs\/[^/]+\/docker-bake\.json --metadata-file \S+ --progress plain$/m);
+    expect(result.stdout).toMatch(
+      /^docker buildx --builder nx-crossbake bake --file \/\S+\/runs\/[^/]+\/docker-bake\.json --metadata-file \S+ --progress plain$/m,
+    );
   });
 
   it('change only worker → only worker', () => {
@@ -106,7 +108,9 @@ describe('affected builds with images built FROM sibling images', () => {
     process.stderr.write(`[e2e] nothing-affected run: ${((Date.now() - started) / 1000).toFixed(1)}s\n`);
     expect(result.code).toBe(0);
     // Nx 22 selects whole projects (Nx 24's task selection is nx-versions.e2e.ts's).
-    expect(result.output).toMatch(/no project with a 'docker-multiarch' target is affected \(main\.\.\.HEAD; Nx 22\.\d+\.\d+, projects\): nothing to build/);
+    expect(result.output).toMatch(
+      /no project with a 'docker-multiarch' target is affected \(main\.\.\.HEAD; Nx 22\.\d+\.\d+, projects\): nothing to build/,
+    );
     expect(ws.dockerCalls()).toHaveLength(before);
   });
 

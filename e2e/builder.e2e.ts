@@ -30,7 +30,11 @@ afterAll(() => {
 describe('nx-crossbake:setup: QEMU', () => {
   it('registers a missing emulator with a privileged container of the configured image, and only once', () => {
     writeFileSync(AARCH64, '-1'); // unregister
-    const ws = setupWorkspace('qemu', { ...SETUP_OPTIONS, builder: `qemu-${RUN_ID}`, platforms: ['linux/amd64', 'linux/arm64', 'linux/arm/v7'] });
+    const ws = setupWorkspace('qemu', {
+      ...SETUP_OPTIONS,
+      builder: `qemu-${RUN_ID}`,
+      platforms: ['linux/amd64', 'linux/arm64', 'linux/arm/v7'],
+    });
 
     const first = ws.nx(['run', 'builder:docker-setup']);
     expect(first.code).toBe(0);
@@ -46,10 +50,17 @@ describe('nx-crossbake:setup: QEMU', () => {
   });
 
   it('fails with the exact command to run when installing is turned off', () => {
-    const ws = setupWorkspace('qemu-off', { ...SETUP_OPTIONS, builder: `qemu-${RUN_ID}`, platforms: ['linux/s390x'], 'install-qemu': false });
+    const ws = setupWorkspace('qemu-off', {
+      ...SETUP_OPTIONS,
+      builder: `qemu-${RUN_ID}`,
+      platforms: ['linux/s390x'],
+      'install-qemu': false,
+    });
     const result = ws.nx(['run', 'builder:docker-setup']);
     expect(result.code).not.toBe(0);
-    expect(result.output).toContain(`no QEMU emulator is registered for linux/s390x: run \`docker run --privileged --rm ${BINFMT_IMAGE} --install s390x\``);
+    expect(result.output).toContain(
+      `no QEMU emulator is registered for linux/s390x: run \`docker run --privileged --rm ${BINFMT_IMAGE} --install s390x\``,
+    );
   });
 });
 

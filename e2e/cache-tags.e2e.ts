@@ -42,8 +42,13 @@ describe('registry cache by default, per service', () => {
     const cold = ws.nx(['run-many', '-t', 'docker-multiarch']);
     expect(cold.code).toBe(0);
     const bake = JSON.parse(ws.read(ws.bakeCalls()[0].match(/--file (\S+)/)![1]));
-    expect(bake.target['cache-a']['cache-to']).toEqual([`type=registry,ref=${repoOf('cache-a')}:buildcache-feature,mode=max,oci-mediatypes=true,image-manifest=true`]);
-    expect(bake.target['cache-b']['cache-from']).toEqual([`type=registry,ref=${repoOf('cache-b')}:buildcache-feature`, `type=registry,ref=${repoOf('cache-b')}:buildcache-main`]);
+    expect(bake.target['cache-a']['cache-to']).toEqual([
+      `type=registry,ref=${repoOf('cache-a')}:buildcache-feature,mode=max,oci-mediatypes=true,image-manifest=true`,
+    ]);
+    expect(bake.target['cache-b']['cache-from']).toEqual([
+      `type=registry,ref=${repoOf('cache-b')}:buildcache-feature`,
+      `type=registry,ref=${repoOf('cache-b')}:buildcache-main`,
+    ]);
     expect(run('docker', ['buildx', 'imagetools', 'inspect', `${repoOf('cache-a')}:buildcache-feature`]).code).toBe(0);
 
     // Nothing local left: whatever is CACHED now came from the registry.
@@ -58,7 +63,9 @@ describe('registry cache by default, per service', () => {
     expect(slowSteps.length).toBeGreaterThan(0);
     for (const id of slowSteps) expect(warm.output).not.toMatch(new RegExp(`^#${id} DONE [1-9]\\d*\\.\\ds$`, 'm'));
     expect(warm.output).toMatch(/^#\d+ \[cache-b linux\/arm64 3\/3\] COPY app.txt/m);
-    process.stderr.write(`[e2e] cache: cold bake ${seconds(bakeSeconds(cold.output) * 1000)}, warm bake (registry cache, one service changed) ${seconds(bakeSeconds(warm.output) * 1000)}\n`);
+    process.stderr.write(
+      `[e2e] cache: cold bake ${seconds(bakeSeconds(cold.output) * 1000)}, warm bake (registry cache, one service changed) ${seconds(bakeSeconds(warm.output) * 1000)}\n`,
+    );
     expect(bakeSeconds(warm.output)).toBeLessThan(bakeSeconds(cold.output));
   });
 });
@@ -93,7 +100,9 @@ describe('tags from git', () => {
     expect(ws.nx(['run-many', '-t', 'docker-multiarch']).code).toBe(0);
     expect(registryPlatforms(`${repoOf('tagged')}:main-${featureSha}`)).toEqual(PLATFORMS);
     expect(registryPlatforms(`${repoOf('tagged')}:latest`)).toEqual(PLATFORMS);
-    const labels = JSON.parse(run('docker', ['buildx', 'imagetools', 'inspect', `${repoOf('tagged')}:latest`, '--format', '{{json .Image}}']).stdout);
+    const labels = JSON.parse(
+      run('docker', ['buildx', 'imagetools', 'inspect', `${repoOf('tagged')}:latest`, '--format', '{{json .Image}}']).stdout,
+    );
     const config = labels['linux/amd64']?.config ?? labels.config;
     expect(config.Labels['org.opencontainers.image.revision']).toBe(git(ws, 'rev-parse', 'HEAD'));
     expect(config.Labels['org.opencontainers.image.title']).toBe('tagged');

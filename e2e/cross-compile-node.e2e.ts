@@ -59,11 +59,18 @@ function nodeApp(name: string, greetScripts: Record<string, string> = {}): NodeA
   const dir = mkdtempSync(join(tmpdir(), `crossbake-${name}-`));
   mkdirSync(join(dir, 'greet'));
   mkdirSync(join(dir, 'vendor'));
-  writeFileSync(join(dir, 'greet/package.json'), JSON.stringify({ name: 'greet', version: '1.0.0', main: 'index.js', scripts: greetScripts }));
+  writeFileSync(
+    join(dir, 'greet/package.json'),
+    JSON.stringify({ name: 'greet', version: '1.0.0', main: 'index.js', scripts: greetScripts }),
+  );
   writeFileSync(join(dir, 'greet/index.js'), 'module.exports = (who) => `hello ${who} from node ${process.version} on ${process.arch}`;\n');
   const packed = run('npm', ['pack', '--pack-destination', '../vendor'], { cwd: join(dir, 'greet') });
   if (packed.code !== 0) throw new Error(`npm pack failed:\n${packed.output}`);
-  const manifest = JSON.stringify({ name, version: '1.0.0', private: true, dependencies: { greet: 'file:vendor/greet-1.0.0.tgz' } }, null, 2);
+  const manifest = JSON.stringify(
+    { name, version: '1.0.0', private: true, dependencies: { greet: 'file:vendor/greet-1.0.0.tgz' } },
+    null,
+    2,
+  );
   writeFileSync(join(dir, 'package.json'), manifest);
   const locked = run('npm', ['install', '--package-lock-only', '--offline', '--no-audit', '--no-fund'], { cwd: dir });
   if (locked.code !== 0) throw new Error(`npm install --package-lock-only failed:\n${locked.output}`);
@@ -91,7 +98,12 @@ function build(ws: Workspace, project: string): Build {
   const seconds = result.seconds;
   // Bake names the target first: `#9 [web linux/arm64 4/6] RUN npm ci`, `#9 [web linux/amd64->arm64 build 4/4] RUN npm ci`.
   const npmSteps = [...result.output.matchAll(/^#\d+ \[(?:[\w-]+ )?(linux\/\S+) [^\]]*\] RUN npm ci$/gm)].map((m) => m[1]);
-  return { seconds, output: result.output, prints: Object.fromEntries(PLATFORMS.map((p) => [p, runImage(imageRef(project), p)])), npmSteps };
+  return {
+    seconds,
+    output: result.output,
+    prints: Object.fromEntries(PLATFORMS.map((p) => [p, runImage(imageRef(project), p)])),
+    npmSteps,
+  };
 }
 
 describe('nx g nx-crossbake:cross-compile on a Node install', () => {
@@ -106,9 +118,20 @@ describe('nx g nx-crossbake:cross-compile on a Node install', () => {
   beforeAll(() => {
     const service = (name: string, greetScripts?: Record<string, string>): ServiceSpec => {
       apps[name] = nodeApp(name, greetScripts);
-      return { name, root: `apps/${name}`, dockerfile: DOCKERFILE, files: apps[name].files, options: { platforms: PLATFORMS, tags: [imageRef(name)], push: true, builder: BUILDER } };
+      return {
+        name,
+        root: `apps/${name}`,
+        dockerfile: DOCKERFILE,
+        files: apps[name].files,
+        options: { platforms: PLATFORMS, tags: [imageRef(name)], push: true, builder: BUILDER },
+      };
     };
-    ws = new Workspace('cross-compile-node', [service('web'), service('scripted', { postinstall: 'node -e "require(\'fs\').writeFileSync(\'built\', process.arch)"' })], {}, { ...SETUP_OPTIONS, builder: BUILDER });
+    ws = new Workspace(
+      'cross-compile-node',
+      [service('web'), service('scripted', { postinstall: "node -e \"require('fs').writeFileSync('built', process.arch)\"" })],
+      {},
+      { ...SETUP_OPTIONS, builder: BUILDER },
+    );
     // Binary: Workspace.write writes text.
     for (const name of ['web', 'scripted']) {
       mkdirSync(join(ws.dir, `apps/${name}/vendor`), { recursive: true });
@@ -121,11 +144,16 @@ describe('nx g nx-crossbake:cross-compile on a Node install', () => {
     refused = ws.nx(['g', 'nx-crossbake:cross-compile', '--project=scripted']);
     after = build(ws, 'web');
     const steps = (b: Build) => b.npmSteps.join(', ');
-    process.stderr.write(`[e2e] cross-compile-node: cold nx run web ${before.seconds.toFixed(1)}s before (npm ci steps: ${steps(before)}), ${after.seconds.toFixed(1)}s after (${steps(after)})\n`);
+    process.stderr.write(
+      `[e2e] cross-compile-node: cold nx run web ${before.seconds.toFixed(1)}s before (npm ci steps: ${steps(before)}), ${after.seconds.toFixed(1)}s after (${steps(after)})\n`,
+    );
   });
 
   it('npm wrote the lockfiles the rewrite reads: v3, the refused one with hasInstallScript', () => {
-    expect(JSON.parse(apps.web.files['package-lock.json'])).toMatchObject({ lockfileVersion: 3, packages: { 'node_modules/greet': { resolved: 'file:vendor/greet-1.0.0.tgz' } } });
+    expect(JSON.parse(apps.web.files['package-lock.json'])).toMatchObject({
+      lockfileVersion: 3,
+      packages: { 'node_modules/greet': { resolved: 'file:vendor/greet-1.0.0.tgz' } },
+    });
     expect(JSON.parse(apps.web.files['package-lock.json']).packages['node_modules/greet'].hasInstallScript).toBeUndefined();
     expect(JSON.parse(apps.scripted.files['package-lock.json']).packages['node_modules/greet'].hasInstallScript).toBe(true);
   });
@@ -168,7 +196,9 @@ describe('nx g nx-crossbake:cross-compile on a Node install', () => {
 
   it('refuses the lockfile with an install script, says why, and leaves that Dockerfile alone', () => {
     expect(refused.code).toBe(0);
-    expect(refused.output).toContain('apps/scripted/Dockerfile:5 npm ci not rewritten: line 5: apps/scripted/package-lock.json v3: node_modules/greet runs an install script');
+    expect(refused.output).toContain(
+      'apps/scripted/Dockerfile:5 npm ci not rewritten: line 5: apps/scripted/package-lock.json v3: node_modules/greet runs an install script',
+    );
     expect(ws.read('apps/scripted/Dockerfile')).toBe(DOCKERFILE);
   });
 });
@@ -181,7 +211,9 @@ describe("nx g nx-crossbake:cross-compile on the plugin's inferred target", () =
   beforeAll(() => {
     // The README's default setup: the plugin registered in nx.json, a project.json without targets, a Dockerfile at its
     // root. targetName and platforms are the plugin's, so the generator must read both from nx.json.
-    ws = new Workspace('cross-compile-inferred', [], { plugins: [{ plugin: 'nx-crossbake', options: { targetName: 'image', platforms: PLATFORMS } }] });
+    ws = new Workspace('cross-compile-inferred', [], {
+      plugins: [{ plugin: 'nx-crossbake', options: { targetName: 'image', platforms: PLATFORMS } }],
+    });
     const app = nodeApp('inferred');
     ws.write('apps/inferred/project.json', JSON.stringify({ name: 'inferred', root: 'apps/inferred' }, null, 2));
     ws.write('apps/inferred/Dockerfile', DOCKERFILE);

@@ -349,7 +349,11 @@ function build(ws: Workspace, project: string): Build {
   for (const platform of PLATFORMS) {
     done.prints[platform] = runImage(imageRef(project), platform);
     if (project !== 'ledger') continue;
-    const [machine, start, end] = runImage(imageRef(project), platform, ['sh', '-c', 'cat /out/build-machine; cut -d" " -f1 /out/compile-start /out/compile-end']).split('\n');
+    const [machine, start, end] = runImage(imageRef(project), platform, [
+      'sh',
+      '-c',
+      'cat /out/build-machine; cut -d" " -f1 /out/compile-start /out/compile-end',
+    ]).split('\n');
     done.machine[platform] = machine;
     done.compile[platform] = Number(end) - Number(start);
   }
@@ -373,7 +377,10 @@ describe('nx g nx-crossbake:cross-compile', () => {
   beforeAll(() => {
     ws = new Workspace(
       'cross-compile',
-      [service('hello', HELLO_DOCKERFILE, { 'main.go': HELLO_GO }), service('ledger', LEDGER_DOCKERFILE, { 'main.go': LEDGER_GO, 'go.mod': 'module example.com/ledger\n\ngo 1.19\n' })],
+      [
+        service('hello', HELLO_DOCKERFILE, { 'main.go': HELLO_GO }),
+        service('ledger', LEDGER_DOCKERFILE, { 'main.go': LEDGER_GO, 'go.mod': 'module example.com/ledger\n\ngo 1.19\n' }),
+      ],
       {},
       { ...SETUP_OPTIONS, builder: BUILDER },
     );
@@ -391,7 +398,9 @@ describe('nx g nx-crossbake:cross-compile', () => {
     for (const project of ['hello', 'ledger']) after[project] = build(ws, project);
     for (const project of ['hello', 'ledger']) {
       const [b, a] = [before[project], after[project]];
-      process.stderr.write(`[e2e] cross-compile: ${project}: cold nx run ${b.seconds.toFixed(1)}s emulated, ${a.seconds.toFixed(1)}s cross-compiled (${(b.seconds / a.seconds).toFixed(1)}x)\n`);
+      process.stderr.write(
+        `[e2e] cross-compile: ${project}: cold nx run ${b.seconds.toFixed(1)}s emulated, ${a.seconds.toFixed(1)}s cross-compiled (${(b.seconds / a.seconds).toFixed(1)}x)\n`,
+      );
     }
     const [b, a] = [before.ledger, after.ledger];
     const perPlatform = PLATFORMS.map((p) => `${p} ${b.compile[p].toFixed(1)}s -> ${a.compile[p].toFixed(1)}s`).join(', ');
@@ -403,8 +412,12 @@ describe('nx g nx-crossbake:cross-compile', () => {
   it('built the originals with the compile under QEMU, and the advisor ended its warning with the generator command', () => {
     expect(before.ledger.machine).toEqual({ 'linux/amd64': HOST_MACHINE, 'linux/arm64': 'aarch64', 'linux/arm/v7': 'armv7l' });
     expect(before.hello.output).toMatch(/RUN go build|go build: /);
-    expect(before.hello.output).toContain('to move the Go compiles to the build platform, run: nx g nx-crossbake:cross-compile --project=hello');
-    expect(before.ledger.output).toContain('to move the Go compiles to the build platform, run: nx g nx-crossbake:cross-compile --project=ledger');
+    expect(before.hello.output).toContain(
+      'to move the Go compiles to the build platform, run: nx g nx-crossbake:cross-compile --project=hello',
+    );
+    expect(before.ledger.output).toContain(
+      'to move the Go compiles to the build platform, run: nx g nx-crossbake:cross-compile --project=ledger',
+    );
   });
 
   it('--dry-run prints the diff and writes nothing', () => {

@@ -29,7 +29,9 @@ describe.each(NX_VERSIONS)('Nx %s: multiarch targets that depend on a build targ
             build: {
               executor: 'nx:run-commands',
               cache: false,
-              options: { command: `sleep ${seconds[name]} && mkdir -p apps/${name}/dist && printf %s "${name}-${RUN_ID}-$STAMP" > apps/${name}/dist/out.txt` },
+              options: {
+                command: `sleep ${seconds[name]} && mkdir -p apps/${name}/dist && printf %s "${name}-${RUN_ID}-$STAMP" > apps/${name}/dist/out.txt`,
+              },
             },
             'docker-multiarch': {
               executor: 'nx-crossbake:multiarch',

@@ -26,7 +26,10 @@ describe('distributed native builds: push by digest per runner, then one manifes
     tools.targets['docker-manifest'] = {
       executor: 'nx-crossbake:manifest',
       options: { digests: ['digests/amd64', 'digests/arm64'] },
-      configurations: { partial: { digests: ['digests/amd64'] }, twice: { digests: ['digests/amd64', 'digests/amd64-again', 'digests/arm64'] } },
+      configurations: {
+        partial: { digests: ['digests/amd64'] },
+        twice: { digests: ['digests/amd64', 'digests/amd64-again', 'digests/arm64'] },
+      },
     };
     ws.write('tools/builder/project.json', JSON.stringify(tools, null, 2));
   });

@@ -34,14 +34,19 @@ function removeBuilder(name: string) {
 
 /** Every cache the builder holds, dropped: what is CACHED afterwards came from the registry. */
 function pruneBuilder(name: string, driver: string) {
-  const result = driver === 'docker' ? run('docker', ['--context', name, 'buildx', 'prune', '--all', '--force']) : run('docker', ['buildx', 'prune', '--builder', name, '--all', '--force']);
+  const result =
+    driver === 'docker'
+      ? run('docker', ['--context', name, 'buildx', 'prune', '--all', '--force'])
+      : run('docker', ['buildx', 'prune', '--builder', name, '--all', '--force']);
   if (result.code !== 0) throw new Error(`prune of ${name} failed:\n${result.output}`);
 }
 
 /** The platforms the daemon at `endpoint` built this run's targets for, read from its own build history. */
 function platformsBuiltOn(endpoint: string): string[] {
   const view = `e2e-view-${endpoint.split(':').pop()}`;
-  const tls = Object.entries(BUILDKIT_TLS).map(([k, v]) => `${k}=${v}`).join(',');
+  const tls = Object.entries(BUILDKIT_TLS)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',');
   run('docker', ['buildx', 'rm', '--force', view]);
   const created = run('docker', ['buildx', 'create', '--name', view, '--driver', 'remote', '--driver-opt', tls, endpoint]);
   if (created.code !== 0) throw new Error(`cannot look at ${endpoint}:\n${created.output}`);
@@ -53,7 +58,14 @@ function platformsBuiltOn(endpoint: string): string[] {
       // a bake record is named after its target's context
       .filter((r) => /\/ws-driver-nodes\/apps\/(one|two|three)$/.test(r.name))
       .map((r) => r.ref.split('/').pop()!);
-    const platforms = refs.flatMap((ref) => (JSON.parse(run('docker', ['buildx', 'history', 'inspect', '--builder', view, ref, '--format', 'json']).stdout) as { Platform: string[] }).Platform);
+    const platforms = refs.flatMap(
+      (ref) =>
+        (
+          JSON.parse(run('docker', ['buildx', 'history', 'inspect', '--builder', view, ref, '--format', 'json']).stdout) as {
+            Platform: string[];
+          }
+        ).Platform,
+    );
     return [...new Set(platforms)].sort();
   } finally {
     run('docker', ['buildx', 'rm', '--force', view]);
@@ -67,11 +79,27 @@ function timed<T>(fn: () => T): [T, number] {
 
 const services = (driver: string, builder: string): ServiceSpec[] => {
   const tag = (name: string) => imageRef(`drv-${driver}-${name}`);
-  const options = (name: string, extra: Record<string, unknown> = {}) => ({ platforms: PLATFORMS, tags: [tag(name)], push: true, builder, ...extra });
+  const options = (name: string, extra: Record<string, unknown> = {}) => ({
+    platforms: PLATFORMS,
+    tags: [tag(name)],
+    push: true,
+    builder,
+    ...extra,
+  });
   return [
-    { name: 'base', root: 'apps/base', dockerfile: `FROM ${BASE_IMAGE}\nRUN echo "base ${driver} ${RUN_ID}" > /base-version\n`, options: options('base') },
+    {
+      name: 'base',
+      root: 'apps/base',
+      dockerfile: `FROM ${BASE_IMAGE}\nRUN echo "base ${driver} ${RUN_ID}" > /base-version\n`,
+      options: options('base'),
+    },
     // Built FROM the sibling's tag: linked to the fresh base in the same bake, never pulled.
-    { name: 'api', root: 'apps/api', dockerfile: `FROM ${tag('base')}\nRUN sleep 2 && uname -m > /arch\nCMD ["cat", "/base-version", "/arch"]\n`, options: options('api') },
+    {
+      name: 'api',
+      root: 'apps/api',
+      dockerfile: `FROM ${tag('base')}\nRUN sleep 2 && uname -m > /arch\nCMD ["cat", "/base-version", "/arch"]\n`,
+      options: options('api'),
+    },
     {
       name: 'worker',
       root: 'apps/worker',
@@ -90,7 +118,12 @@ const services = (driver: string, builder: string): ServiceSpec[] => {
         registries: [{ url: AUTH_REGISTRY, username: 'crossbake', passwordEnv: PASSWORD_ENV }],
       },
     },
-    { name: 'loader', root: 'apps/loader', dockerfile: `FROM ${BASE_IMAGE}\nRUN echo loaded > /loaded\n`, options: { platforms: ['linux/arm64'], tags: [tag('loader')], load: true, builder } },
+    {
+      name: 'loader',
+      root: 'apps/loader',
+      dockerfile: `FROM ${BASE_IMAGE}\nRUN echo loaded > /loaded\n`,
+      options: { platforms: ['linux/arm64'], tags: [tag('loader')], load: true, builder },
+    },
   ];
 };
 

@@ -12,7 +12,12 @@ describe('bad input is reported per project before anything is built', () => {
   beforeAll(() => {
     ws = new Workspace('bad-input', [
       { name: 'no-dockerfile', root: 'apps/no-dockerfile', options: { tags: [imageRef('x')], push: true } },
-      { name: 'bad-platform', root: 'apps/bad-platform', dockerfile: ok, options: { platforms: ['linux/armv7'], tags: [imageRef('x')], push: true } },
+      {
+        name: 'bad-platform',
+        root: 'apps/bad-platform',
+        dockerfile: ok,
+        options: { platforms: ['linux/armv7'], tags: [imageRef('x')], push: true },
+      },
       { name: 'bad-tag', root: 'apps/bad-tag', dockerfile: ok, options: { tags: ['127.0.0.1:5000/Acme/API:latest'], push: true } },
       { name: 'no-output', root: 'apps/no-output', dockerfile: ok, options: { tags: [imageRef('x')] } },
       { name: 'push-no-tags', root: 'apps/push-no-tags', dockerfile: ok, options: { push: true } },
@@ -33,7 +38,10 @@ describe('bad input is reported per project before anything is built', () => {
   ])('%s: says what is wrong, naming the project', (project, message) => {
     expect(result.output).toContain(`project '${project}' has invalid docker-multiarch options`);
     expect(result.output).toContain(message);
-    expect(JSON.parse(ws.read(`dist/nx-crossbake/apps/${project}/docker-multiarch/image.json`))).toMatchObject({ project, status: 'invalid' });
+    expect(JSON.parse(ws.read(`dist/nx-crossbake/apps/${project}/docker-multiarch/image.json`))).toMatchObject({
+      project,
+      status: 'invalid',
+    });
   });
 
   it('started no bake', () => {
@@ -42,9 +50,17 @@ describe('bad input is reported per project before anything is built', () => {
 });
 
 describe('an unknown option', () => {
-  it.each([['batch', []], ['one task at a time', ['--batch=false']]])('is rejected by name (%s), and nothing is built', (_mode, flags) => {
+  it.each([
+    ['batch', []],
+    ['one task at a time', ['--batch=false']],
+  ])('is rejected by name (%s), and nothing is built', (_mode, flags) => {
     const ws = new Workspace('unknown-option', [
-      { name: 'api', root: 'apps/api', dockerfile: ok, options: { tags: [imageRef('unknown')], push: true, dockerfile: 'Dockerfile.prod' } },
+      {
+        name: 'api',
+        root: 'apps/api',
+        dockerfile: ok,
+        options: { tags: [imageRef('unknown')], push: true, dockerfile: 'Dockerfile.prod' },
+      },
     ]);
     const result = ws.nx(['run-many', '-t', 'docker-multiarch', ...flags]);
     expect(result.code).not.toBe(0);

@@ -10,7 +10,11 @@ import { BASE_IMAGE, BINFMT_IMAGE, imageRef, registryPlatforms, run, RUN_ID, Wor
 
 const figure = (name: string, value: string) => process.stderr.write(`[e2e] fault ${name}: ${value}\n`);
 const PLATFORMS = ['linux/amd64', 'linux/arm64'];
-const service = (name: string, dockerfile = `FROM ${BASE_IMAGE}\nRUN uname -m > /built-on\n`, options: Record<string, unknown> = {}): ServiceSpec => ({
+const service = (
+  name: string,
+  dockerfile = `FROM ${BASE_IMAGE}\nRUN uname -m > /built-on\n`,
+  options: Record<string, unknown> = {},
+): ServiceSpec => ({
   name,
   root: `apps/${name}`,
   dockerfile,
@@ -30,7 +34,10 @@ describe('the registry is down', () => {
   let registry: ReturnType<typeof spawn> | undefined;
   const startRegistry = () => {
     mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, 'config.yml'), `version: 0.1\nlog: { level: error }\nstorage:\n  filesystem: { rootdirectory: ${dir}/data }\nhttp:\n  addr: ${FAULT_REGISTRY}\n`);
+    writeFileSync(
+      join(dir, 'config.yml'),
+      `version: 0.1\nlog: { level: error }\nstorage:\n  filesystem: { rootdirectory: ${dir}/data }\nhttp:\n  addr: ${FAULT_REGISTRY}\n`,
+    );
     registry = spawn('docker-registry', ['serve', join(dir, 'config.yml')], { stdio: 'ignore' });
     for (let i = 0; i < 50 && run('curl', ['-sf', `http://${FAULT_REGISTRY}/v2/`]).code !== 0; i++) spawnSync('sleep', ['0.1']);
   };
@@ -63,11 +70,15 @@ describe('SIGTERM to nx in the middle of a bake', () => {
   it('leaves no buildx process and no lock behind, and the next run succeeds', async () => {
     // Unique to this run: the shared builder's cache must not turn the 60 s step into a hit.
     const ws = new Workspace('sigterm', [service('interrupted', `FROM ${BASE_IMAGE}\nRUN sleep 60 && echo ${RUN_ID} > /done\n`)]);
-    const nx = spawn(process.execPath, [join(ws.dir, 'node_modules/nx/dist/bin/nx.js'), 'run-many', '-t', 'docker-multiarch', '--output-style=static'], {
-      cwd: ws.dir,
-      env: { ...process.env, PATH: `${ws.dir}/.shim:${process.env.PATH}`, NX_DAEMON: 'false', NX_NO_CLOUD: 'true' },
-      stdio: 'ignore',
-    });
+    const nx = spawn(
+      process.execPath,
+      [join(ws.dir, 'node_modules/nx/dist/bin/nx.js'), 'run-many', '-t', 'docker-multiarch', '--output-style=static'],
+      {
+        cwd: ws.dir,
+        env: { ...process.env, PATH: `${ws.dir}/.shim:${process.env.PATH}`, NX_DAEMON: 'false', NX_NO_CLOUD: 'true' },
+        stdio: 'ignore',
+      },
+    );
     const exited = new Promise((resolve) => nx.on('exit', resolve));
     for (let i = 0; i < 300 && ws.bakeCalls().length === 0; i++) await new Promise((r) => setTimeout(r, 100));
     expect(ws.bakeCalls()).toHaveLength(1);
@@ -90,7 +101,12 @@ describe('SIGTERM to nx in the middle of a bake', () => {
 describe('builder removed and emulator unregistered between runs', () => {
   it('the next run repairs both', () => {
     const builder = `repair-${RUN_ID}`;
-    const ws = new Workspace('repair', [service('repaired', undefined, { builder })], {}, { driver: 'docker', builder, 'qemu-image': BINFMT_IMAGE });
+    const ws = new Workspace(
+      'repair',
+      [service('repaired', undefined, { builder })],
+      {},
+      { driver: 'docker', builder, 'qemu-image': BINFMT_IMAGE },
+    );
     expect(ws.nx(['run-many', '-t', 'docker-multiarch']).code).toBe(0);
     run('docker', ['context', 'rm', '--force', builder]);
     writeFileSync('/proc/sys/fs/binfmt_misc/qemu-aarch64', '-1');

@@ -22,12 +22,19 @@ const row = (output: string, project: string) => output.split('\n').find((l) => 
 /** The platforms of a tag in the login registry, read with curl (docker would need a login). */
 function authRegistryPlatforms(repository: string, tag: string): string[] {
   const result = run('curl', [
-    '-s', '-u', `crossbake:${PASSWORD}`,
-    '-H', 'Accept: application/vnd.oci.image.index.v1+json, application/vnd.docker.distribution.manifest.list.v2+json',
+    '-s',
+    '-u',
+    `crossbake:${PASSWORD}`,
+    '-H',
+    'Accept: application/vnd.oci.image.index.v1+json, application/vnd.docker.distribution.manifest.list.v2+json',
     `http://${LOGIN_REGISTRY}/v2/${repository}/manifests/${tag}`,
   ]);
   const index = JSON.parse(result.stdout) as { manifests?: { platform?: { os: string; architecture: string } }[] };
-  return (index.manifests ?? []).map((m) => m.platform).filter((p) => p && p.os !== 'unknown').map((p) => `${p!.os}/${p!.architecture}`).sort();
+  return (index.manifests ?? [])
+    .map((m) => m.platform)
+    .filter((p) => p && p.os !== 'unknown')
+    .map((p) => `${p!.os}/${p!.architecture}`)
+    .sort();
 }
 
 describe('registry login', () => {
@@ -51,21 +58,42 @@ describe('registry login', () => {
         name: 'app',
         root: 'apps/app',
         dockerfile: `FROM ${HELPER_REGISTRY}/${base}:1\nRUN uname -m > /built-on\n`,
-        options: { platforms: ['linux/amd64', 'linux/arm64'], tags: [`${LOGIN_REGISTRY}/${app}:latest`], push: true, registries: login(LOGIN_REGISTRY) },
+        options: {
+          platforms: ['linux/amd64', 'linux/arm64'],
+          tags: [`${LOGIN_REGISTRY}/${app}:latest`],
+          push: true,
+          registries: login(LOGIN_REGISTRY),
+        },
       },
       { name: 'public', root: 'apps/public', dockerfile, options: { tags: [imageRef('public')], push: true } },
       // Its login fails: it alone is stopped.
-      { name: 'down', root: 'apps/down', dockerfile, options: { tags: [`${DOWN_REGISTRY}/e2e-${RUN_ID}/down:latest`], push: true, registries: login(DOWN_REGISTRY) } },
+      {
+        name: 'down',
+        root: 'apps/down',
+        dockerfile,
+        options: { tags: [`${DOWN_REGISTRY}/e2e-${RUN_ID}/down:latest`], push: true, registries: login(DOWN_REGISTRY) },
+      },
       // Two users for one registry: both are stopped, and `public`, which pushes there without a login, is not.
-      { name: 'alice', root: 'apps/alice', dockerfile, options: { tags: [imageRef('alice')], push: true, registries: login(OPEN_REGISTRY, 'alice') } },
-      { name: 'bob', root: 'apps/bob', dockerfile, options: { tags: [imageRef('bob')], push: true, registries: login(OPEN_REGISTRY, 'bob') } },
+      {
+        name: 'alice',
+        root: 'apps/alice',
+        dockerfile,
+        options: { tags: [imageRef('alice')], push: true, registries: login(OPEN_REGISTRY, 'alice') },
+      },
+      {
+        name: 'bob',
+        root: 'apps/bob',
+        dockerfile,
+        options: { tags: [imageRef('bob')], push: true, registries: login(OPEN_REGISTRY, 'bob') },
+      },
     ]);
 
     // The user's Docker config: a credential store (a helper on PATH) that knows the private base's registry.
     userDir = join(ws.dir, '.user-docker');
     mkdirSync(userDir);
     writeFileSync(join(userDir, 'config.json'), JSON.stringify({ credsStore: HELPER }));
-    for (const shared of ['buildx', 'contexts']) if (existsSync(join(realUserDir, shared))) symlinkSync(join(realUserDir, shared), join(userDir, shared));
+    for (const shared of ['buildx', 'contexts'])
+      if (existsSync(join(realUserDir, shared))) symlinkSync(join(realUserDir, shared), join(userDir, shared));
     helperLog = join(ws.dir, '.helper-calls.log');
     // Logs the action and, for get/erase, the address asked for; a store's input (the secret) is never logged.
     ws.write(

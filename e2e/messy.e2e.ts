@@ -11,16 +11,36 @@ import { BASE_IMAGE, imageRef, registryPlatforms, run, RUN_ID, Workspace, type S
  */
 const AMD_ARM = ['linux/amd64', 'linux/arm64'];
 const ok = (name: string) => `FROM ${BASE_IMAGE}\nRUN echo ${name} > /name\n`;
-const pushed = (name: string, extra: Record<string, unknown> = {}) => ({ platforms: AMD_ARM, tags: [imageRef(`messy-${name}`)], push: true, ...extra });
+const pushed = (name: string, extra: Record<string, unknown> = {}) => ({
+  platforms: AMD_ARM,
+  tags: [imageRef(`messy-${name}`)],
+  push: true,
+  ...extra,
+});
 
 const secretDir = join(tmpdir(), `crossbake-messy-${RUN_ID}`);
 const agentSocket = join(secretDir, 'agent.sock');
 
 const services: ServiceSpec[] = [
   // The forms users bring from neighbouring tools.
-  { name: 'comma-platforms', root: 'apps/comma-platforms', dockerfile: ok('comma'), options: pushed('comma-platforms', { platforms: 'linux/amd64,linux/arm64' }) },
-  { name: 'arm-alias', root: 'apps/arm-alias', dockerfile: ok('arm'), options: pushed('arm-alias', { platforms: ['linux/arm64', 'linux/arm', 'linux/amd64'] }) },
-  { name: 'map-args', root: 'apps/map-args', dockerfile: `FROM ${BASE_IMAGE}\nARG GREETING\nRUN echo "$GREETING" > /greeting\n`, options: pushed('map-args', { 'build-args': { GREETING: 'hi' } }) },
+  {
+    name: 'comma-platforms',
+    root: 'apps/comma-platforms',
+    dockerfile: ok('comma'),
+    options: pushed('comma-platforms', { platforms: 'linux/amd64,linux/arm64' }),
+  },
+  {
+    name: 'arm-alias',
+    root: 'apps/arm-alias',
+    dockerfile: ok('arm'),
+    options: pushed('arm-alias', { platforms: ['linux/arm64', 'linux/arm', 'linux/amd64'] }),
+  },
+  {
+    name: 'map-args',
+    root: 'apps/map-args',
+    dockerfile: `FROM ${BASE_IMAGE}\nARG GREETING\nRUN echo "$GREETING" > /greeting\n`,
+    options: pushed('map-args', { 'build-args': { GREETING: 'hi' } }),
+  },
   {
     name: 'darwin',
     root: 'apps/darwin',
@@ -30,11 +50,26 @@ const services: ServiceSpec[] = [
   },
   // Mistakes caught before anything is built.
   { name: 'push-yes', root: 'apps/push-yes', dockerfile: ok('yes'), options: pushed('push-yes', { push: 'yes' }) },
-  { name: 'upper-tag', root: 'apps/upper-tag', dockerfile: ok('upper'), options: pushed('upper-tag', { tags: ['127.0.0.1:5000/Acme/Upper:1'] }) },
+  {
+    name: 'upper-tag',
+    root: 'apps/upper-tag',
+    dockerfile: ok('upper'),
+    options: pushed('upper-tag', { tags: ['127.0.0.1:5000/Acme/Upper:1'] }),
+  },
   // Mistakes only the build finds.
   { name: 'syntax-error', root: 'apps/syntax-error', dockerfile: `FROMM ${BASE_IMAGE}\n`, options: pushed('syntax-error') },
-  { name: 'missing-base', root: 'apps/missing-base', dockerfile: `FROM 127.0.0.1:5000/crossbake/does-not-exist-${RUN_ID}:1\n`, options: pushed('missing-base') },
-  { name: 'registry-down', root: 'apps/registry-down', dockerfile: ok('down'), options: pushed('registry-down', { tags: [`127.0.0.1:5999/e2e-${RUN_ID}/down:1`] }) },
+  {
+    name: 'missing-base',
+    root: 'apps/missing-base',
+    dockerfile: `FROM 127.0.0.1:5000/crossbake/does-not-exist-${RUN_ID}:1\n`,
+    options: pushed('missing-base'),
+  },
+  {
+    name: 'registry-down',
+    root: 'apps/registry-down',
+    dockerfile: ok('down'),
+    options: pushed('registry-down', { tags: [`127.0.0.1:5999/e2e-${RUN_ID}/down:1`] }),
+  },
   // What needs entitlements: an ssh agent, a secret file outside the workspace.
   {
     name: 'ssh',
@@ -56,13 +91,25 @@ const services: ServiceSpec[] = [
   })),
 ];
 
-const HEALTHY = ['comma-platforms', 'arm-alias', 'map-args', 'darwin', 'ssh', 'abs-secret', 'healthy-1', 'healthy-2', 'healthy-3', 'healthy-4'];
+const HEALTHY = [
+  'comma-platforms',
+  'arm-alias',
+  'map-args',
+  'darwin',
+  'ssh',
+  'abs-secret',
+  'healthy-1',
+  'healthy-2',
+  'healthy-3',
+  'healthy-4',
+];
 
 describe('a messy monorepo: one bad project never stops the others, and every reported result is true', () => {
   let ws: Workspace;
   let result: ReturnType<Workspace['nx']>;
   let agent: number | undefined;
-  const report = (project: string, target = 'docker-multiarch') => JSON.parse(ws.read(`dist/nx-crossbake/apps/${project}/${target}/image.json`));
+  const report = (project: string, target = 'docker-multiarch') =>
+    JSON.parse(ws.read(`dist/nx-crossbake/apps/${project}/${target}/image.json`));
 
   beforeAll(() => {
     rmSync(secretDir, { recursive: true, force: true });
@@ -83,7 +130,10 @@ describe('a messy monorepo: one bad project never stops the others, and every re
         root: 'apps/two',
         targets: {
           'docker-multiarch': { executor: 'nx-crossbake:multiarch', options: pushed('two', { tags: [imageRef('messy-two', 'plain')] }) },
-          'docker-multiarch-debug': { executor: 'nx-crossbake:multiarch', options: pushed('two', { tags: [imageRef('messy-two', 'debug')], 'build-args': ['DEBUG=1'] }) },
+          'docker-multiarch-debug': {
+            executor: 'nx-crossbake:multiarch',
+            options: pushed('two', { tags: [imageRef('messy-two', 'debug')], 'build-args': ['DEBUG=1'] }),
+          },
         },
       }),
     );
@@ -145,7 +195,9 @@ describe('a messy monorepo: one bad project never stops the others, and every re
   it('reports every built image with the digest the registry has', () => {
     const built = [...HEALTHY.map((p) => report(p)), report('two'), report('two', 'docker-multiarch-debug')];
     for (const r of built) {
-      const inspected = JSON.parse(execFileSync('docker', ['buildx', 'imagetools', 'inspect', r.tags[0], '--format', '{{json .Manifest}}'], { encoding: 'utf8' }));
+      const inspected = JSON.parse(
+        execFileSync('docker', ['buildx', 'imagetools', 'inspect', r.tags[0], '--format', '{{json .Manifest}}'], { encoding: 'utf8' }),
+      );
       expect([r.project, r.digest]).toEqual([r.project, inspected.digest]);
     }
   });

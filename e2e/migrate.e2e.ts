@@ -18,11 +18,17 @@ describe('nx migrate', () => {
     const template = realpathSync(modules);
     rmSync(modules);
     expect(run('cp', ['-al', template, modules]).code).toBe(0);
-    ws.write('migrations.json', JSON.stringify({ migrations: [{ package: 'nx-crossbake', name: 'per-target-report-outputs', version: '0.2.0' }] }));
+    ws.write(
+      'migrations.json',
+      JSON.stringify({ migrations: [{ package: 'nx-crossbake', name: 'per-target-report-outputs', version: '0.2.0' }] }),
+    );
 
     // The workspace's own Nx runs them, on what is installed: by default nx migrate first fetches nx@latest to
     // run itself, and runs npm install (which would replace the e2e workspace's linked node_modules).
-    const result = ws.nx(['migrate', '--run-migrations=migrations.json'], { NX_MIGRATE_USE_LOCAL: 'true', NX_MIGRATE_SKIP_INSTALL: 'true' });
+    const result = ws.nx(['migrate', '--run-migrations=migrations.json'], {
+      NX_MIGRATE_USE_LOCAL: 'true',
+      NX_MIGRATE_SKIP_INSTALL: 'true',
+    });
     expect([result.code, result.code === 0 ? '' : result.output]).toEqual([0, '']);
     expect(JSON.parse(ws.read('apps/api/project.json')).targets['docker-multiarch'].outputs).toEqual([
       '{workspaceRoot}/dist/nx-crossbake/{projectRoot}/docker-multiarch',

@@ -21,11 +21,23 @@ describe('a workspace with only Dockerfiles, after nx g nx-crossbake:init', () =
   });
 
   it('init registers the plugin and the workspace targets, and says what it did', () => {
-    const result = ws.nx(['g', 'nx-crossbake:init', `--registry=${registry}`, '--platforms=linux/amd64,linux/arm64', '--builderDriver=docker']);
+    const result = ws.nx([
+      'g',
+      'nx-crossbake:init',
+      `--registry=${registry}`,
+      '--platforms=linux/amd64,linux/arm64',
+      '--builderDriver=docker',
+    ]);
     expect(result.code).toBe(0);
     const nxJson = JSON.parse(ws.read('nx.json'));
     expect(JSON.stringify(nxJson.plugins)).toContain('nx-crossbake');
-    const again = ws.nx(['g', 'nx-crossbake:init', `--registry=${registry}`, '--platforms=linux/amd64,linux/arm64', '--builderDriver=docker']);
+    const again = ws.nx([
+      'g',
+      'nx-crossbake:init',
+      `--registry=${registry}`,
+      '--platforms=linux/amd64,linux/arm64',
+      '--builderDriver=docker',
+    ]);
     expect(again.code).toBe(0);
     expect(JSON.parse(ws.read('nx.json')).plugins).toEqual(nxJson.plugins);
   });
@@ -58,7 +70,7 @@ describe('a workspace using @nx-tools/nx-container, after nx g nx-crossbake:from
         name: 'legacy',
         root: 'apps/legacy',
         targets: {
-          'container': {
+          container: {
             executor: '@nx-tools/nx-container:build',
             options: {
               engine: 'docker',

@@ -62,8 +62,14 @@ describe('nx release publish', () => {
           // beta publishes after alpha, as @nx/js's publish targets do: Nx still puts both into one batch.
           ...(name === 'beta' && { implicitDependencies: ['alpha'] }),
           targets: {
-            'docker-multiarch': { executor: 'nx-crossbake:multiarch', options: { platforms: all, tags: [`${repository(name)}:{version}`], push: true } },
-            'nx-release-publish': { executor: 'nx-crossbake:release-publish', ...(name === 'beta' && { dependsOn: ['^nx-release-publish'] }) },
+            'docker-multiarch': {
+              executor: 'nx-crossbake:multiarch',
+              options: { platforms: all, tags: [`${repository(name)}:{version}`], push: true },
+            },
+            'nx-release-publish': {
+              executor: 'nx-crossbake:release-publish',
+              ...(name === 'beta' && { dependsOn: ['^nx-release-publish'] }),
+            },
           },
         }),
       );
@@ -84,7 +90,11 @@ describe('nx release publish', () => {
     const bakes = ws.bakeCalls();
     expect(bakes).toHaveLength(1);
     const definition = JSON.parse(ws.read(ws.bakeFile(bakes[0]))) as { target: Record<string, { tags: string[] }> };
-    expect(Object.values(definition.target).map((t) => t.tags).sort()).toEqual([[`${repository('alpha')}:0.2.0`], [`${repository('beta')}:0.2.0`]]);
+    expect(
+      Object.values(definition.target)
+        .map((t) => t.tags)
+        .sort(),
+    ).toEqual([[`${repository('alpha')}:0.2.0`], [`${repository('beta')}:0.2.0`]]);
     expect(registryPlatforms(`${repository('alpha')}:0.2.0`)).toEqual(all);
     expect(registryPlatforms(`${repository('beta')}:0.2.0`)).toEqual(all);
     expect(runImage(`${repository('beta')}:0.2.0`, 'linux/arm64')).toBe('beta');

@@ -53,12 +53,23 @@ describe('a root build context', () => {
         // Bake runs a step two targets share once, under one target's name: each image's own WORKDIR keeps
         // the COPY of each apart, so the progress shows both.
         dockerfile: `FROM ${BASE_IMAGE}\nWORKDIR /${name}\nCOPY . /src\nRUN ls -a /src > listing && echo ${name}-${RUN_ID} >> listing\n`,
-        options: { context: '.', file: `apps/${name}/Dockerfile`, platforms: PLATFORMS, tags: [imageRef(name)], push: false, outputs: ['type=cacheonly'] },
+        options: {
+          context: '.',
+          file: `apps/${name}/Dockerfile`,
+          platforms: PLATFORMS,
+          tags: [imageRef(name)],
+          push: false,
+          outputs: ['type=cacheonly'],
+        },
       })),
     );
     ws.write('package.json', JSON.stringify({ name: 'ws-root-context', private: true, workspaces: ['apps/*'] }, null, 2));
     ws.write('.gitignore', 'node_modules\ndist\ntmp\n.nx\n');
-    for (const args of [['init', '-q', '-b', 'main'], ['add', '-A'], ['commit', '-q', '-m', 'one']]) {
+    for (const args of [
+      ['init', '-q', '-b', 'main'],
+      ['add', '-A'],
+      ['commit', '-q', '-m', 'one'],
+    ]) {
       const result = run('git', ['-c', 'user.email=e2e@example.com', '-c', 'user.name=e2e', ...args], { cwd: ws.dir });
       if (result.code !== 0) throw new Error(`git ${args.join(' ')} failed:\n${result.output}`);
     }
@@ -81,7 +92,9 @@ describe('a root build context', () => {
     ws.write('apps/ctx-b/Dockerfile.dockerignore', USERS_IGNORE);
     nx();
     const second = nx();
-    expect(second.output).toContain("context '.' (ctx-b): .nx/, dist/ (dist/nx-crossbake/), not excluded by apps/ctx-b/Dockerfile.dockerignore");
+    expect(second.output).toContain(
+      "context '.' (ctx-b): .nx/, dist/ (dist/nx-crossbake/), not excluded by apps/ctx-b/Dockerfile.dockerignore",
+    );
     expect(second.output).not.toMatch(/\(ctx-a/);
     expect(stepsOf(second.output, 'ctx-a').every((s) => s.cached)).toBe(true);
     expect(copySteps(second.output, 'ctx-b').some((s) => !s.cached)).toBe(true);

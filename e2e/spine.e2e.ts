@@ -8,7 +8,12 @@ const services = (prefix: string): ServiceSpec[] => [
     name: '@acme/api',
     root: 'apps/api',
     dockerfile: `FROM ${BASE_IMAGE}\nARG GREETING\nRUN echo "$GREETING" > /greeting\nCMD ["cat", "/greeting"]\n`,
-    options: { platforms: PLATFORMS, tags: [imageRef(`${prefix}-api`)], push: true, 'build-args': ['GREETING=hello $${USER} from $GREETING_FROM'] },
+    options: {
+      platforms: PLATFORMS,
+      tags: [imageRef(`${prefix}-api`)],
+      push: true,
+      'build-args': ['GREETING=hello $${USER} from $GREETING_FROM'],
+    },
   },
   {
     name: 'worker',
@@ -68,7 +73,13 @@ describe('nx run-many -t docker-multiarch (batch)', () => {
 
   it('wrote a JSON report per project whose digest is the one in the registry', () => {
     const report = JSON.parse(ws.read('dist/nx-crossbake/apps/api/docker-multiarch/image.json'));
-    expect(report).toMatchObject({ project: '@acme/api', status: 'built', platforms: PLATFORMS, tags: [imageRef('spine-api')], push: true });
+    expect(report).toMatchObject({
+      project: '@acme/api',
+      status: 'built',
+      platforms: PLATFORMS,
+      tags: [imageRef('spine-api')],
+      push: true,
+    });
     const inspected = JSON.parse(
       execFileSync('docker', ['buildx', 'imagetools', 'inspect', imageRef('spine-api'), '--format', '{{json .Manifest}}'], {
         encoding: 'utf8',
@@ -81,7 +92,12 @@ describe('nx run-many -t docker-multiarch (batch)', () => {
   it('printed one summary table with a row per project', () => {
     expect(result.output).toMatch(/PROJECT\s+STATUS\s+PLATFORMS\s+DIGEST\s+TIME/);
     for (const project of ['@acme/api', 'worker', 'web']) {
-      expect(result.output).toMatch(new RegExp(`^${project.replace('/', '\\/')}\\s+pushed\\s+linux/amd64,linux/arm64,linux/arm/v7\\s+[0-9a-f]{12}\\s+\\d+\\.\\ds$`, 'm'));
+      expect(result.output).toMatch(
+        new RegExp(
+          `^${project.replace('/', '\\/')}\\s+pushed\\s+linux/amd64,linux/arm64,linux/arm/v7\\s+[0-9a-f]{12}\\s+\\d+\\.\\ds$`,
+          'm',
+        ),
+      );
     }
   });
 });
@@ -126,7 +142,10 @@ describe('load and outputs instead of push', () => {
   });
 
   it('loads every platform into the engine (containerd image store) without pushing', () => {
-    for (const [platform, machine] of [['linux/arm64', 'aarch64'], ['linux/arm/v7', 'armv7l']]) {
+    for (const [platform, machine] of [
+      ['linux/arm64', 'aarch64'],
+      ['linux/arm/v7', 'armv7l'],
+    ]) {
       const out = run('docker', ['run', '--rm', '--pull', 'never', '--platform', platform, loadTag]);
       expect([platform, out.stdout.trim()]).toEqual([platform, machine]);
     }
@@ -146,6 +165,8 @@ describe('--verbose', () => {
     const result = ws.nx(['run-many', '-t', 'docker-multiarch', '--verbose']);
     expect(result.code).toBe(0);
     expect(result.output).toMatch(/^nx-crossbake: processes started: \d+ besides the bake \(.*\); 1 bake$/m);
-    expect(result.output).toMatch(/^nx-crossbake: \$ docker buildx --builder nx-crossbake bake --file \/\S+\/runs\/[^/]+\/docker-bake\.json --metadata-file \S+ --progress plain$/m);
+    expect(result.output).toMatch(
+      /^nx-crossbake: \$ docker buildx --builder nx-crossbake bake --file \/\S+\/runs\/[^/]+\/docker-bake\.json --metadata-file \S+ --progress plain$/m,
+    );
   });
 });

@@ -54,15 +54,32 @@ describe('a warm run', () => {
     const plugin = new Set(calls.filter((c) => isBake(c.command)).map((c) => c.pid));
     expect(plugin.size).toBe(1);
     const ours = calls.filter((c) => plugin.has(c.pid)).map((c) => c.command);
-    return { result, bakes: ours.filter(isBake), others: ours.filter((c) => !isBake(c)), nx: calls.filter((c) => !plugin.has(c.pid)).map((c) => c.command) };
+    return {
+      result,
+      bakes: ours.filter(isBake),
+      others: ours.filter((c) => !isBake(c)),
+      nx: calls.filter((c) => !plugin.has(c.pid)).map((c) => c.command),
+    };
   };
 
   beforeAll(() => {
     ws = new Workspace(
       'warm',
       [
-        { name: 'api', root: 'apps/api', dockerfile: `FROM ${BASE_IMAGE}\nCOPY . /app\nRUN cat /app/motd > /built\n`, files: { motd: 'api\n' }, options: options('api') },
-        { name: 'web', root: 'apps/web', dockerfile: `FROM ${BASE_IMAGE}\nCOPY . /app\nRUN cat /app/motd > /built\n`, files: { motd: 'web\n' }, options: options('web') },
+        {
+          name: 'api',
+          root: 'apps/api',
+          dockerfile: `FROM ${BASE_IMAGE}\nCOPY . /app\nRUN cat /app/motd > /built\n`,
+          files: { motd: 'api\n' },
+          options: options('api'),
+        },
+        {
+          name: 'web',
+          root: 'apps/web',
+          dockerfile: `FROM ${BASE_IMAGE}\nCOPY . /app\nRUN cat /app/motd > /built\n`,
+          files: { motd: 'web\n' },
+          options: options('web'),
+        },
       ],
       {},
       { ...SETUP_OPTIONS, builder: BUILDER },
@@ -98,10 +115,12 @@ describe('a warm run', () => {
     const listed = run('docker', history!.split(' ').slice(1));
     expect([listed.code, listed.stderr]).toEqual([0, '']);
     expect(listed.stdout.split('\n').filter((l) => l.startsWith('{')).length).toBeGreaterThanOrEqual(2);
-    process.stderr.write(`\n[e2e] warm run: ${warm.others.length} besides the bake:\n  ${warm.others.join('\n  ')}\n(Nx itself: ${warm.nx.length} git)\n`);
+    process.stderr.write(
+      `\n[e2e] warm run: ${warm.others.length} besides the bake:\n  ${warm.others.join('\n  ')}\n(Nx itself: ${warm.nx.length} git)\n`,
+    );
   });
 
-  it("dates each image by the last commit that touched it, from one git walk, asked again only for a new commit", () => {
+  it('dates each image by the last commit that touched it, from one git walk, asked again only for a new commit', () => {
     const epochs = (bake: string) => {
       const file = bake.match(/--file (\S+)/)![1];
       const targets = (JSON.parse(ws.read(file)) as { target: Record<string, { args?: Record<string, string> }> }).target;
@@ -118,7 +137,9 @@ describe('a warm run', () => {
     // the same commit again: git is asked for the commit only
     const same = runMany();
     expect(epochs(same.bakes[0])).toEqual({ api: one, web: two });
-    expect(same.others.filter((c) => c.startsWith('git '))).toEqual(['git rev-parse --git-path config --is-shallow-repository HEAD --symbolic-full-name HEAD']);
+    expect(same.others.filter((c) => c.startsWith('git '))).toEqual([
+      'git rev-parse --git-path config --is-shallow-repository HEAD --symbolic-full-name HEAD',
+    ]);
   });
 
   it('sets a builder removed since the last run up again, and builds', () => {

@@ -13,12 +13,18 @@ const src = 'packages/nx-crossbake/src';
 const eslint = path.join(path.dirname(require.resolve('eslint/package.json', { paths: [root] })), 'bin/eslint.js');
 
 function lint(file, code) {
-  const r = spawnSync(process.execPath, [eslint, '--max-warnings', '0', '--stdin', '--stdin-filename', file], { cwd: root, input: code, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [eslint, '--max-warnings', '0', '--stdin', '--stdin-filename', file], {
+    cwd: root,
+    input: code,
+    encoding: 'utf8',
+  });
   return { status: r.status, output: `${r.stdout}${r.stderr}` };
 }
 
 test('every folder of lib/ has its place in the layer order, and every layer its folder', () => {
-  const folders = fs.readdirSync(path.join(root, src, 'lib'), { withFileTypes: true }).filter((e) => e.isDirectory() && e.name !== '__fixtures__');
+  const folders = fs
+    .readdirSync(path.join(root, src, 'lib'), { withFileTypes: true })
+    .filter((e) => e.isDirectory() && e.name !== '__fixtures__');
   assert.deepStrictEqual(folders.map((e) => e.name).sort(), LIB_LAYERS.flat().sort());
 });
 

@@ -24,8 +24,13 @@ export const RUN_ID = Date.now().toString(36);
 process.env.CROSSBAKE_STATE_DIR = join(tmpdir(), `crossbake-e2e-state-${RUN_ID}`);
 
 // The Nx matrix (issue #14): which versions, where each one's template is. Shared with global-setup.cjs.
+interface NxMatrix {
+  NX_MATRIX: Record<string, unknown>;
+  templateDir: (work: string, version: string) => string;
+  NODE_BIN_FILE: string;
+}
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- a .cjs module shared with global-setup.cjs, which Jest loads untranspiled
-const matrix: { NX_MATRIX: Record<string, unknown>; templateDir: (work: string, version: string) => string; NODE_BIN_FILE: string } = require('./nx-matrix.cjs');
+const matrix: NxMatrix = require('./nx-matrix.cjs');
 
 export type NxVersion = '22' | '24';
 /** Every Nx major the suite's Nx-facing cases run on, for `describe.each(NX_VERSIONS)`. */
@@ -52,7 +57,9 @@ function nxInstall(nx: NxVersion): NxInstall {
   const template = matrix.templateDir(E2E_DIR, nx);
   const nxPackage = join(template, 'node_modules/nx/package.json');
   if (!existsSync(nxPackage)) {
-    throw new Error(`no Nx ${nx} template at ${template}: the e2e global setup (support/global-setup.cjs) installs it; run the suite through e2e/jest.config.cjs with the same CROSSBAKE_E2E_DIR`);
+    throw new Error(
+      `no Nx ${nx} template at ${template}: the e2e global setup (support/global-setup.cjs) installs it; run the suite through e2e/jest.config.cjs with the same CROSSBAKE_E2E_DIR`,
+    );
   }
   const pkg = JSON.parse(readFileSync(nxPackage, 'utf8')) as { version: string; bin: string | Record<string, string> };
   const nodeBinFile = join(template, matrix.NODE_BIN_FILE);
@@ -92,7 +99,11 @@ export interface CommandResult {
 
 const stripAnsi = (text: string) => stripVTControlCharacters(text);
 
-export function run(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string } = {}): CommandResult {
+export function run(
+  command: string,
+  args: string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string } = {},
+): CommandResult {
   const result = spawnSync(command, args, {
     cwd: options.cwd ?? REPO,
     env: { ...process.env, ...options.env },
@@ -137,7 +148,11 @@ export class Workspace {
     for (const service of services) this.addService(service);
     this.write(
       'tools/builder/project.json',
-      JSON.stringify({ name: 'builder', root: 'tools/builder', targets: { 'docker-setup': { executor: 'nx-crossbake:setup', options: setupOptions } } }, null, 2),
+      JSON.stringify(
+        { name: 'builder', root: 'tools/builder', targets: { 'docker-setup': { executor: 'nx-crossbake:setup', options: setupOptions } } },
+        null,
+        2,
+      ),
     );
 
     // A `docker` first on PATH that records every invocation, then runs the real one: how we count bakes.
@@ -257,5 +272,11 @@ export function sampleArgvDuring<T>(fn: () => T): { result: T; samples: string }
 
 /** Files under the temp folder and the workspace that contain `text` (the workspace's node_modules aside). */
 export function filesContaining(text: string, dirs: string[]): string {
-  return run('bash', ['-c', `grep -rlF --exclude-dir=node_modules -e "$1" "\${@:2}" 2>/dev/null || true`, 'grep', text, ...dirs]).stdout.trim();
+  return run('bash', [
+    '-c',
+    `grep -rlF --exclude-dir=node_modules -e "$1" "\${@:2}" 2>/dev/null || true`,
+    'grep',
+    text,
+    ...dirs,
+  ]).stdout.trim();
 }

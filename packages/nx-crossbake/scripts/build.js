@@ -31,5 +31,6 @@ copyAssets(src);
 const { generators = {} } = JSON.parse(fs.readFileSync(path.join(root, 'migrations.json'), 'utf8'));
 for (const [name, { implementation }] of Object.entries(generators)) {
   const built = path.join(root, `${implementation}.js`);
-  if (!fs.existsSync(built)) throw new Error(`migrations.json: '${name}' names ${implementation}, but the build made no ${path.relative(root, built)}`);
+  if (!fs.existsSync(built))
+    throw new Error(`migrations.json: '${name}' names ${implementation}, but the build made no ${path.relative(root, built)}`);
 }

@@ -78,7 +78,8 @@ export function fakeDocker(options: FakeDockerOptions = {}): FakeDocker {
     const plain = args[0] === '--context' ? args.slice(2) : args[1] === '--builder' ? [args[0], ...args.slice(3)] : args;
     const command = plain.slice(0, 2).join(' ');
     // docker (127) or buildx missing: the first command to need it meets it, as with the real CLI.
-    if (options.buildx && options.buildx.exitCode !== 0 && (options.buildx.exitCode === 127 || plain[0] === 'buildx')) return options.buildx;
+    if (options.buildx && options.buildx.exitCode !== 0 && (options.buildx.exitCode === 127 || plain[0] === 'buildx'))
+      return options.buildx;
     if (command === 'buildx inspect') {
       const text = builders.get(args[args.length - 1]);
       return text ? ok(text) : { exitCode: 1, stdout: '', stderr: `ERROR: no builder "${args[args.length - 1]}" found` };
@@ -88,9 +89,14 @@ export function fakeDocker(options: FakeDockerOptions = {}): FakeDocker {
       if (options.createFails) return { exitCode: 1, stdout: '', stderr: options.createFails };
       const name = command === 'context create' ? args[2] : argAfter(args, '--name');
       if (builders.has(name) && !args.includes('--append')) {
-        return { exitCode: 1, stdout: '', stderr: command === 'context create' ? `context "${name}" already exists` : `ERROR: existing instance for "${name}"` };
+        return {
+          exitCode: 1,
+          stdout: '',
+          stderr: command === 'context create' ? `context "${name}" already exists` : `ERROR: existing instance for "${name}"`,
+        };
       }
-      if (!args.includes('--append')) builders.set(name, inspectText(name, command === 'context create' ? 'docker' : argAfter(args, '--driver'), served));
+      if (!args.includes('--append'))
+        builders.set(name, inspectText(name, command === 'context create' ? 'docker' : argAfter(args, '--driver'), served));
       return ok(name);
     }
     if (command === 'context rm' || command === 'buildx rm') {
@@ -98,7 +104,8 @@ export function fakeDocker(options: FakeDockerOptions = {}): FakeDocker {
       return ok();
     }
     if (command === 'buildx stop' || command === 'run --privileged') return ok();
-    if (command === 'info --format' && args.includes('{{json .RegistryConfig}}')) return ok(options.registryConfig ?? '{"IndexConfigs":{},"Mirrors":[]}');
+    if (command === 'info --format' && args.includes('{{json .RegistryConfig}}'))
+      return ok(options.registryConfig ?? '{"IndexConfigs":{},"Mirrors":[]}');
     if (command === 'info --format') return ok(options.driverStatus ?? '[["driver-type","io.containerd.snapshotter.v1"]]');
     if (command === 'image inspect') return ok('["tonistiigi/binfmt@sha256:' + '0'.repeat(64) + '"]');
     if (command === 'buildx history') {
@@ -120,14 +127,22 @@ export function fakeDocker(options: FakeDockerOptions = {}): FakeDocker {
       if (failing.length > 0 || options.bakeExitCode) {
         const stderr =
           options.bakeStderr ??
-          failing.flatMap((t, i) => [`#${i + 9} [${t} 2/2] RUN make`, `#${i + 9} 0.1 boom in ${t}`, `ERROR: target ${t}: failed to solve: exit code: 2`]).join('\n');
+          failing
+            .flatMap((t, i) => [
+              `#${i + 9} [${t} 2/2] RUN make`,
+              `#${i + 9} 0.1 boom in ${t}`,
+              `ERROR: target ${t}: failed to solve: exit code: 2`,
+            ])
+            .join('\n');
         return { exitCode: options.bakeExitCode ?? 1, stdout: '', stderr };
       }
       const metadata = Object.fromEntries(
-        Object.entries(bake.target).filter(([t]) => !(options.unrecordedTargets ?? []).includes(t)).map(([t, target]) => [
-          t,
-          { 'buildx.build.ref': `b/n/${t}`, 'containerimage.digest': `sha256:${t}`, 'image.name': (target.tags ?? []).join(',') },
-        ]),
+        Object.entries(bake.target)
+          .filter(([t]) => !(options.unrecordedTargets ?? []).includes(t))
+          .map(([t, target]) => [
+            t,
+            { 'buildx.build.ref': `b/n/${t}`, 'containerimage.digest': `sha256:${t}`, 'image.name': (target.tags ?? []).join(',') },
+          ]),
       );
       const metadataPath = resolve(cwd, argAfter(args, '--metadata-file'));
       mkdirSync(dirname(metadataPath), { recursive: true });

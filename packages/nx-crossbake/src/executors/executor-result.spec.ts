@@ -58,7 +58,11 @@ describe('batchResults', () => {
   });
 
   it('gives one task its own failure (failedTask)', () => {
-    expect(failedTask('a:t', new InvalidOptionsError('a', ['x']), 5).result).toMatchObject({ success: false, status: 'failure', startTime: 5 });
+    expect(failedTask('a:t', new InvalidOptionsError('a', ['x']), 5).result).toMatchObject({
+      success: false,
+      status: 'failure',
+      startTime: 5,
+    });
     expect(() => failedTask('a:t', new Error('bug'), 5)).toThrow('bug');
   });
 });

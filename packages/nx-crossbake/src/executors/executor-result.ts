@@ -73,7 +73,11 @@ export const failedTask = (task: string, e: unknown, startTime: number): BatchTa
  * A batch executor's results: when an error we raise stops it, every task it has not yielded yet fails with that
  * error, so each still gets a result of its own.
  */
-export async function* batchResults(tasks: readonly string[], startTime: number, body: AsyncGenerator<BatchTaskResult>): AsyncGenerator<BatchTaskResult> {
+export async function* batchResults(
+  tasks: readonly string[],
+  startTime: number,
+  body: AsyncGenerator<BatchTaskResult>,
+): AsyncGenerator<BatchTaskResult> {
   const done = new Set<string>();
   try {
     for await (const result of body) {

@@ -4,4 +4,5 @@ import type { ExecutorContext } from '@nx/devkit';
 export const isVerbose = (context: ExecutorContext) => context.isVerbose || process.env.NX_VERBOSE_LOGGING === 'true';
 
 /** The docker command lines, shown when verbose. */
-export const traceFor = (context: ExecutorContext) => (isVerbose(context) ? (line: string) => console.log(`nx-crossbake: $ ${line}`) : undefined);
+export const traceFor = (context: ExecutorContext) =>
+  isVerbose(context) ? (line: string) => console.log(`nx-crossbake: $ ${line}`) : undefined;

@@ -7,7 +7,9 @@ import perTargetReportOutputs, { PROJECT_REPORT_OUTPUT } from './0.2.0/per-targe
 const readJson = (file: string): unknown => JSON.parse(readFileSync(join(__dirname, '../..', file), 'utf8'));
 
 describe('migrations.json', () => {
-  const manifest = readJson('migrations.json') as { generators: Record<string, { version: string; implementation: string; description: string }> };
+  const manifest = readJson('migrations.json') as {
+    generators: Record<string, { version: string; implementation: string; description: string }>;
+  };
   const pkg = readJson('package.json') as { version: string; 'nx-migrations'?: { migrations: string }; files: string[] };
 
   it('is what package.json points nx migrate to, and ships', () => {
@@ -40,14 +42,20 @@ describe('0.2.0: per-target report outputs', () => {
         build: { executor: 'nx:run-commands', outputs: [PROJECT_REPORT_OUTPUT] },
       },
     });
-    addProjectConfiguration(tree, 'web', { root: 'apps/web', targets: { image: { executor: 'nx-crossbake:multiarch', outputs: ['{workspaceRoot}/custom'] } } });
+    addProjectConfiguration(tree, 'web', {
+      root: 'apps/web',
+      targets: { image: { executor: 'nx-crossbake:multiarch', outputs: ['{workspaceRoot}/custom'] } },
+    });
   });
 
   it("gives each multiarch target its own folder, keeps the user's other outputs and other executors' targets", async () => {
     await perTargetReportOutputs(tree);
     const api = readProjectConfiguration(tree, 'api').targets!;
     expect(api['docker-multiarch'].outputs).toEqual(['{workspaceRoot}/dist/nx-crossbake/{projectRoot}/docker-multiarch']);
-    expect(api['docker-multiarch-debug'].outputs).toEqual(['{workspaceRoot}/dist/nx-crossbake/{projectRoot}/docker-multiarch-debug', '{workspaceRoot}/digests']);
+    expect(api['docker-multiarch-debug'].outputs).toEqual([
+      '{workspaceRoot}/dist/nx-crossbake/{projectRoot}/docker-multiarch-debug',
+      '{workspaceRoot}/digests',
+    ]);
     expect(api.build.outputs).toEqual([PROJECT_REPORT_OUTPUT]);
     expect(readProjectConfiguration(tree, 'web').targets!.image.outputs).toEqual(['{workspaceRoot}/custom']);
   });

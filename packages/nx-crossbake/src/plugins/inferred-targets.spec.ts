@@ -67,7 +67,11 @@ describe('createNodesV2 (inferred targets)', () => {
   });
 
   it('ignores a Dockerfile outside any project', async () => {
-    const nodes = await infer({ 'docker/tools/Dockerfile': 'FROM busybox\n', 'apps/x/package.json': '{}', 'apps/x/Dockerfile': 'FROM busybox\n' });
+    const nodes = await infer({
+      'docker/tools/Dockerfile': 'FROM busybox\n',
+      'apps/x/package.json': '{}',
+      'apps/x/Dockerfile': 'FROM busybox\n',
+    });
     expect(nodes['docker/tools/Dockerfile']).toEqual({});
     expect(nodes['apps/x/Dockerfile']).toEqual({});
   });
@@ -77,12 +81,16 @@ describe('createNodesV2 (inferred targets)', () => {
       { 'apps/api/project.json': '{"name":"api"}', 'apps/api/Dockerfile': 'FROM busybox\n' },
       { platforms: 'linux/amd64, linux/arm64' as unknown as string[] },
     );
-    expect(nodes['apps/api/Dockerfile'].projects!['apps/api'].targets!['docker-multiarch'].options.platforms).toEqual(['linux/amd64', 'linux/arm64']);
+    expect(nodes['apps/api/Dockerfile'].projects!['apps/api'].targets!['docker-multiarch'].options.platforms).toEqual([
+      'linux/amd64',
+      'linux/arm64',
+    ]);
   });
 
   describe('never throws, whatever the plugin options or the files hold', () => {
     const files = { 'apps/api/project.json': '{"name":"api"}', 'apps/api/Dockerfile': 'FROM busybox\n' };
-    const target = async (options: unknown) => (await infer(files, options as CrossbakePluginOptions))['apps/api/Dockerfile'].projects!['apps/api'].targets!;
+    const target = async (options: unknown) =>
+      (await infer(files, options as CrossbakePluginOptions))['apps/api/Dockerfile'].projects!['apps/api'].targets!;
 
     it.each([
       ['platforms a number', { platforms: 5 }, 5],
@@ -132,12 +140,19 @@ describe('createNodesV2 (inferred targets)', () => {
     });
 
     it('still infers the target of a project whose Dockerfile is a folder: its build reports the problem', async () => {
-      const results = await createNodesV2[1](['apps/x/Dockerfile'], {}, workspace({ 'apps/x/project.json': '{"name":"x"}', 'apps/x/Dockerfile/README': 'no\n' }));
+      const results = await createNodesV2[1](
+        ['apps/x/Dockerfile'],
+        {},
+        workspace({ 'apps/x/project.json': '{"name":"x"}', 'apps/x/Dockerfile/README': 'no\n' }),
+      );
       expect(Object.keys(results[0][1].projects!['apps/x'].targets!)).toEqual(['docker-multiarch']);
     });
 
     it('gives no image name, and still a target, for a project name that makes no repository', async () => {
-      const nodes = await infer({ 'apps/x/project.json': '{"name":"@@@"}', 'apps/x/Dockerfile': 'FROM busybox\n' }, { registry: 'r.example.com' });
+      const nodes = await infer(
+        { 'apps/x/project.json': '{"name":"@@@"}', 'apps/x/Dockerfile': 'FROM busybox\n' },
+        { registry: 'r.example.com' },
+      );
       expect(nodes['apps/x/Dockerfile'].projects!['apps/x'].targets!['docker-multiarch'].options).toEqual({ outputs: ['type=cacheonly'] });
     });
   });

@@ -69,7 +69,8 @@ export function inferredTarget(project: string, options: CrossbakePluginOptions,
 }
 
 /** The name of the inferred target, as the plugin's options give it. */
-export const inferredTargetName = (options: CrossbakePluginOptions): string => toText('targetName', options.targetName, []) || DEFAULT_TARGET;
+export const inferredTargetName = (options: CrossbakePluginOptions): string =>
+  toText('targetName', options.targetName, []) || DEFAULT_TARGET;
 
 /** The Dockerfile's project, with its inferred target; {} for a Dockerfile outside any project. */
 function nodesFor(dockerfile: string, workspaceRoot: string, options: CrossbakePluginOptions) {

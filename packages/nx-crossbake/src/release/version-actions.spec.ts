@@ -9,7 +9,10 @@ describe('ImageVersionActions', () => {
     const tree = createTreeWithEmptyWorkspace();
     tree.write('apps/api/package.json', JSON.stringify({ name: 'api', version: '1.2.3', private: true }));
     const actions = actionsFor('apps/api');
-    expect(await actions.readCurrentVersionFromSourceManifest(tree)).toEqual({ currentVersion: '1.2.3', manifestPath: 'apps/api/package.json' });
+    expect(await actions.readCurrentVersionFromSourceManifest(tree)).toEqual({
+      currentVersion: '1.2.3',
+      manifestPath: 'apps/api/package.json',
+    });
     const log = await actions.updateProjectVersion(tree, '1.3.0');
     expect(JSON.parse(tree.read('apps/api/package.json', 'utf-8')!)).toEqual({ name: 'api', version: '1.3.0', private: true });
     expect(log[0]).toContain('1.3.0');

@@ -27,13 +27,19 @@ export default class ImageVersionActions extends VersionActions {
     return null;
   }
 
-  async readCurrentVersionOfDependency(_tree: Tree, _graph: ProjectGraph, _dependency: string): Promise<{ currentVersion: string | null; dependencyCollection: string | null }> {
+  async readCurrentVersionOfDependency(
+    _tree: Tree,
+    _graph: ProjectGraph,
+    _dependency: string,
+  ): Promise<{ currentVersion: string | null; dependencyCollection: string | null }> {
     return { currentVersion: null, dependencyCollection: null };
   }
 
   async updateProjectVersion(tree: Tree, newVersion: string): Promise<string[]> {
     const path = this.manifest();
-    const manifest = tree.exists(path) ? (JSON.parse(tree.read(path, 'utf-8')!) as Record<string, unknown>) : { name: this.projectGraphNode.name };
+    const manifest = tree.exists(path)
+      ? (JSON.parse(tree.read(path, 'utf-8')!) as Record<string, unknown>)
+      : { name: this.projectGraphNode.name };
     tree.write(path, `${JSON.stringify({ ...manifest, version: newVersion }, null, 2)}\n`);
     return [`✍️  New version ${newVersion} written to ${path} (the image tags read it as {version})`];
   }

@@ -12,7 +12,12 @@ import { executorResult, reportTask } from '../executor-result';
 /** `nx run <root>:docker-affected`: the images whose inputs changed since base, in one bake. */
 export default async function affectedExecutor(options: AffectedExecutorSchema, context: ExecutorContext): Promise<{ success: boolean }> {
   return executorResult(async () => {
-    const read = readExecutorOptions('docker-affected', schema, options, (r) => ({ base: r.text('base'), head: r.text('head'), target: r.text('target')!, print: r.boolean('print') }));
+    const read = readExecutorOptions('docker-affected', schema, options, (r) => ({
+      base: r.text('base'),
+      head: r.text('head'),
+      target: r.text('target')!,
+      print: r.boolean('print'),
+    }));
     const base = read.base ?? process.env.NX_BASE ?? context.nxJsonConfiguration?.defaultBase ?? 'main';
     const head = read.head ?? process.env.NX_HEAD;
     const { target } = read;

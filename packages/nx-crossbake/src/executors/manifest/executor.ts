@@ -23,11 +23,14 @@ export default async function manifestExecutor(options: ManifestExecutorSchema, 
     }));
     const dirs = digests.map((d) => (isAbsolute(d) ? d : join(context.root, d)));
     const records = readDigestFiles(dirs);
-    if (records.length === 0) throw new CrossbakeError(`no digest files in ${dirs.join(', ')}: run multiarch with push-by-digest on each runner first`);
+    if (records.length === 0)
+      throw new CrossbakeError(`no digest files in ${dirs.join(', ')}: run multiarch with push-by-digest on each runner first`);
     // Read and normalized as the build read them, so they compare with the platforms in the digest files.
     // Each record names the multiarch target that pushed it; files of earlier versions, the one of 'target'.
     const expected = (project: string, recordTarget: string) => {
-      const written = context.projectsConfigurations.projects[project]?.targets?.[recordTarget === DEFAULT_TARGET ? target : recordTarget]?.options?.platforms;
+      const written =
+        context.projectsConfigurations.projects[project]?.targets?.[recordTarget === DEFAULT_TARGET ? target : recordTarget]?.options
+          ?.platforms;
       return normalizePlatforms(toStringList('platforms', written, 'comma', []) ?? multiarchSchema.properties.platforms.default, []);
     };
     const { plans, problems } = planManifests(records, expected);

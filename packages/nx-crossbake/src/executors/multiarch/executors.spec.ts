@@ -4,7 +4,10 @@ import type { Exec } from '../../lib/process/exec';
 
 // The executors build their own DockerCli; replace the one module that spawns processes.
 let docker: FakeDocker;
-jest.mock('../../lib/process/exec', () => ({ ...jest.requireActual('../../lib/process/exec'), exec: ((...args) => docker.exec(...args)) as Exec }));
+jest.mock('../../lib/process/exec', () => ({
+  ...jest.requireActual('../../lib/process/exec'),
+  exec: ((...args) => docker.exec(...args)) as Exec,
+}));
 // Nothing is kept between these runs, nor in the user's own state folder (lib/core/state-file.ts).
 jest.mock('../../lib/core/state-file', () => {
   const actual = jest.requireActual('../../lib/core/state-file');

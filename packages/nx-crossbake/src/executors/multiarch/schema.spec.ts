@@ -11,7 +11,7 @@ import manifestSchema from '../../lib/options/schemas/manifest.json';
 import releasePublishSchema from '../../lib/options/schemas/release-publish.json';
 
 // scripts/options-table.js renders each executor's and generator's schema.json as an options table in the docs.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- a plain CommonJS script, typed by its use here
 const { TABLES, renderTable, docTable } = require('../../../../../scripts/options-table.js');
 
 interface Table {
@@ -21,7 +21,12 @@ interface Table {
   full: boolean;
 }
 type Schema = typeof schema | typeof setupSchema | typeof affectedSchema | typeof manifestSchema | typeof releasePublishSchema;
-type Property = { description?: string; default?: unknown; 'x-expected'?: { type?: string | string[]; items?: { type?: string } }; anyOf?: unknown };
+type Property = {
+  description?: string;
+  default?: unknown;
+  'x-expected'?: { type?: string | string[]; items?: { type?: string } };
+  anyOf?: unknown;
+};
 
 const workspaceRoot = join(__dirname, '../../../../..');
 const SCHEMAS: [string, Schema][] = [
@@ -68,12 +73,17 @@ describe.each(SCHEMAS)('%s schema.json', (_name, s) => {
 
   it('still has Nx apply its defaults', () => {
     const combined = nxCombine(s, {}) as Record<string, unknown>;
-    for (const [name, property] of properties(s)) if (property.default !== undefined) expect([name, combined[name]]).toEqual([name, property.default]);
+    for (const [name, property] of properties(s))
+      if (property.default !== undefined) expect([name, combined[name]]).toEqual([name, property.default]);
   });
 
   it('documents the type of every option in x-expected, and describes it', () => {
     for (const [name, property] of properties(s)) {
-      expect([name, typeof property.description, typeof property['x-expected']?.type]).toEqual([name, 'string', expect.stringMatching(/string|object|boolean|array|integer/)]);
+      expect([name, typeof property.description, typeof property['x-expected']?.type]).toEqual([
+        name,
+        'string',
+        expect.stringMatching(/string|object|boolean|array|integer/),
+      ]);
     }
   });
 
@@ -96,7 +106,7 @@ describe.each(SCHEMAS)('%s schema.json', (_name, s) => {
 });
 
 describe('the loosened schema against the strict one it replaces', () => {
-  it("would fail in Nx with a strict type: the crash these schemas prevent (so the tests above can fail)", () => {
+  it('would fail in Nx with a strict type: the crash these schemas prevent (so the tests above can fail)', () => {
     const strict = structuredClone(schema) as unknown as { properties: Record<string, object> };
     strict.properties.platforms = { type: 'array', items: { type: 'string' } };
     strict.properties.push = { type: 'boolean' };
@@ -108,7 +118,8 @@ describe('the loosened schema against the strict one it replaces', () => {
 
 describe('command-line overrides reach normalize usable', () => {
   const project = { name: 'api', root: 'apps/api' };
-  const normalize = (argv: string[], options: object = { load: true }) => normalizeOptions(nxCombine(schema, options, argv) as never, project);
+  const normalize = (argv: string[], options: object = { load: true }) =>
+    normalizeOptions(nxCombine(schema, options, argv) as never, project);
 
   it.each<[string[], object]>([
     [['--push=false'], { push: false }],
@@ -149,7 +160,10 @@ describe('normalizeOptions reads each option as its x-expected documents it', ()
       return e.problems.filter((p) => /^'[\w-]+' is /.test(p) || / is not one of /.test(p));
     }
   }
-  const byType = (type: string) => properties(schema).filter(([, p]) => p['x-expected']?.type === type).map(([name]) => name);
+  const byType = (type: string) =>
+    properties(schema)
+      .filter(([, p]) => p['x-expected']?.type === type)
+      .map(([name]) => name);
 
   it.each(byType('boolean'))("refuses 'yes' for the boolean '%s', and takes \"false\"", (name) => {
     expect(typeProblems({ [name]: 'yes' })).toEqual([`'${name}' is 'yes': expected true or false`]);
@@ -203,7 +217,9 @@ describe('the options tables', () => {
     const short = renderTable(multiarch.find((t) => !t.full));
     const full = renderTable(multiarch.find((t) => t.full));
     expect(short).not.toContain('registries[].');
-    expect(full).toContain('| `registries[].passwordEnv` | string |  | **Required.** Name of the environment variable holding the password or token. |');
+    expect(full).toContain(
+      '| `registries[].passwordEnv` | string |  | **Required.** Name of the environment variable holding the password or token. |',
+    );
     expect(full.startsWith(schema.description)).toBe(true);
   });
 });

@@ -37,7 +37,9 @@ function setupOptionsFinder(context: ExecutorContext): (builder: string) => Setu
       }
     }
     if (found.length > 1) {
-      throw new CrossbakeError(`builder '${builder}' is configured by several setup targets (${found.map((f) => f.id).join(', ')}): keep one`);
+      throw new CrossbakeError(
+        `builder '${builder}' is configured by several setup targets (${found.map((f) => f.id).join(', ')}): keep one`,
+      );
     }
     return found[0]?.options;
   };

@@ -11,7 +11,10 @@ import type { ReleasePublishExecutorSchema } from '../../lib/options/schemas/rel
  * multi-arch images (@nx/docker's publish builds one platform only: nrwl/nx#33326). batch.ts publishes a
  * whole release group in one bake.
  */
-export default async function releasePublishExecutor(options: ReleasePublishExecutorSchema, context: ExecutorContext): Promise<{ success: boolean }> {
+export default async function releasePublishExecutor(
+  options: ReleasePublishExecutorSchema,
+  context: ExecutorContext,
+): Promise<{ success: boolean }> {
   return executorResult(async () => {
     const projectName = context.projectName!;
     const { request, print } = toPublishRequest(`${projectName}:${context.targetName}`, projectName, options, context);

@@ -4,7 +4,10 @@ import type { Exec } from '../../lib/process/exec';
 
 // The executors build their own DockerCli; replace the one module that spawns processes.
 let docker: FakeDocker;
-jest.mock('../../lib/process/exec', () => ({ ...jest.requireActual('../../lib/process/exec'), exec: ((...args) => docker.exec(...args)) as Exec }));
+jest.mock('../../lib/process/exec', () => ({
+  ...jest.requireActual('../../lib/process/exec'),
+  exec: ((...args) => docker.exec(...args)) as Exec,
+}));
 // Nothing is kept between these runs, nor in the user's own state folder.
 jest.mock('../../lib/core/state-file', () => {
   const actual = jest.requireActual('../../lib/core/state-file');
@@ -56,7 +59,13 @@ function taskGraph(projects: string[]): TaskGraph {
   const tasks = Object.fromEntries(
     projects.map((project) => [
       `${project}:nx-release-publish`,
-      { id: `${project}:nx-release-publish`, target: { project, target: 'nx-release-publish' }, overrides: {}, outputs: [], parallelism: true },
+      {
+        id: `${project}:nx-release-publish`,
+        target: { project, target: 'nx-release-publish' },
+        overrides: {},
+        outputs: [],
+        parallelism: true,
+      },
     ]),
   );
   return { roots: Object.keys(tasks), tasks, dependencies: {}, continuousDependencies: {} } as unknown as TaskGraph;
@@ -87,7 +96,12 @@ describe('release-publish batch implementation', () => {
     docker = fakeDocker();
     const projects = ['api', 'worker'];
     const results = await collect(
-      releasePublishBatch(taskGraph(projects), inputsFor(projects, { nxReleaseVersionData: versionData }), {}, context(makeWorkspace(Object.values(roots)))),
+      releasePublishBatch(
+        taskGraph(projects),
+        inputsFor(projects, { nxReleaseVersionData: versionData }),
+        {},
+        context(makeWorkspace(Object.values(roots))),
+      ),
     );
     expect(bakeTags()).toEqual([{ api: [`${REGISTRY}/api:1.3.0`], worker: [`${REGISTRY}/worker:2.0.0`] }]);
     expect(docker.bakes[0].target.api.output).toEqual(['type=image,push=true']);
@@ -102,7 +116,12 @@ describe('release-publish batch implementation', () => {
     docker = fakeDocker();
     const projects = ['api', 'worker'];
     await collect(
-      releasePublishBatch(taskGraph(projects), inputsFor(projects, { nxReleaseVersionData: versionData, tag: 'next' }), {}, context(makeWorkspace(Object.values(roots)))),
+      releasePublishBatch(
+        taskGraph(projects),
+        inputsFor(projects, { nxReleaseVersionData: versionData, tag: 'next' }),
+        {},
+        context(makeWorkspace(Object.values(roots))),
+      ),
     );
     expect(bakeTags()).toEqual([
       { api: [`${REGISTRY}/api:1.3.0`, `${REGISTRY}/api:next`], worker: [`${REGISTRY}/worker:2.0.0`, `${REGISTRY}/worker:next`] },
@@ -113,7 +132,12 @@ describe('release-publish batch implementation', () => {
     docker = fakeDocker();
     const projects = ['api', 'worker'];
     const results = await collect(
-      releasePublishBatch(taskGraph(projects), inputsFor(projects, { nxReleaseVersionData: versionData, dryRun: true }), {}, context(makeWorkspace(Object.values(roots)))),
+      releasePublishBatch(
+        taskGraph(projects),
+        inputsFor(projects, { nxReleaseVersionData: versionData, dryRun: true }),
+        {},
+        context(makeWorkspace(Object.values(roots))),
+      ),
     );
     expect(docker.bakes).toHaveLength(0);
     expect(outcome(results)).toEqual([
@@ -128,14 +152,26 @@ describe('release-publish batch implementation', () => {
   it('reads NX_DRY_RUN as a dry run, as tasks reached through dependsOn only see that', async () => {
     docker = fakeDocker();
     process.env.NX_DRY_RUN = 'true';
-    const results = await collect(releasePublishBatch(taskGraph(['api']), inputsFor(['api'], { nxReleaseVersionData: versionData }), {}, context(makeWorkspace(Object.values(roots)))));
+    const results = await collect(
+      releasePublishBatch(
+        taskGraph(['api']),
+        inputsFor(['api'], { nxReleaseVersionData: versionData }),
+        {},
+        context(makeWorkspace(Object.values(roots))),
+      ),
+    );
     expect([docker.bakes.length, results[0].result.success]).toEqual([0, true]);
   });
 
   it('never puts a task that asks for a dry run alone into the bake that pushes the others', async () => {
     docker = fakeDocker();
-    const inputs = { 'api:nx-release-publish': { nxReleaseVersionData: versionData, dryRun: true }, 'worker:nx-release-publish': { nxReleaseVersionData: versionData } };
-    const results = await collect(releasePublishBatch(taskGraph(['api', 'worker']), inputs, {}, context(makeWorkspace(Object.values(roots)))));
+    const inputs = {
+      'api:nx-release-publish': { nxReleaseVersionData: versionData, dryRun: true },
+      'worker:nx-release-publish': { nxReleaseVersionData: versionData },
+    };
+    const results = await collect(
+      releasePublishBatch(taskGraph(['api', 'worker']), inputs, {}, context(makeWorkspace(Object.values(roots)))),
+    );
     expect(bakeTags()).toEqual([{ worker: [`${REGISTRY}/worker:2.0.0`] }]);
     expect(outcome(results)).toEqual([
       ['api:nx-release-publish', true, 'success'],
@@ -146,15 +182,22 @@ describe('release-publish batch implementation', () => {
   it('fails a project without a multiarch target, or with bad options, alone and at once; the others are published', async () => {
     docker = fakeDocker();
     const projects = ['docs', 'api', 'worker'];
-    const inputs = { ...inputsFor(projects, { nxReleaseVersionData: versionData }), 'worker:nx-release-publish': { dryRun: 'maybe' } as never };
+    const inputs = {
+      ...inputsFor(projects, { nxReleaseVersionData: versionData }),
+      'worker:nx-release-publish': { dryRun: 'maybe' } as never,
+    };
     const results = await collect(releasePublishBatch(taskGraph(projects), inputs, {}, context(makeWorkspace(Object.values(roots)))));
     expect(outcome(results)).toEqual([
       ['docs:nx-release-publish', false, 'failure'],
       ['worker:nx-release-publish', false, 'failure'],
       ['api:nx-release-publish', true, 'success'],
     ]);
-    expect(results[0].result.terminalOutput).toBe("nx-crossbake: docs has no 'docker-multiarch' target with the nx-crossbake:multiarch executor: add one, or set 'target'");
-    expect(results[1].result.terminalOutput).toMatch(/^nx-crossbake: worker: invalid nx-release-publish options:\n {2}- 'dryRun' is 'maybe': expected true or false$/);
+    expect(results[0].result.terminalOutput).toBe(
+      "nx-crossbake: docs has no 'docker-multiarch' target with the nx-crossbake:multiarch executor: add one, or set 'target'",
+    );
+    expect(results[1].result.terminalOutput).toMatch(
+      /^nx-crossbake: worker: invalid nx-release-publish options:\n {2}- 'dryRun' is 'maybe': expected true or false$/,
+    );
     expect(bakeTags()).toEqual([{ api: [`${REGISTRY}/api:1.3.0`] }]);
   });
 
@@ -163,7 +206,12 @@ describe('release-publish batch implementation', () => {
     const projects = ['api', 'worker'];
     // No version for worker: its `{version}` tag cannot be rendered.
     const results = await collect(
-      releasePublishBatch(taskGraph(projects), inputsFor(projects, { nxReleaseVersionData: { api: versionData.api } }), {}, context(makeWorkspace(Object.values(roots)))),
+      releasePublishBatch(
+        taskGraph(projects),
+        inputsFor(projects, { nxReleaseVersionData: { api: versionData.api } }),
+        {},
+        context(makeWorkspace(Object.values(roots))),
+      ),
     );
     expect(outcome(results)).toEqual([
       ['api:nx-release-publish', true, 'success'],
@@ -197,10 +245,15 @@ describe('release-publish executor (one task)', () => {
   it('publishes the one project at its released version with the dist-tag', async () => {
     docker = fakeDocker();
     const info = jest.spyOn(console, 'info').mockImplementation(() => undefined);
-    const result = await releasePublishExecutor({ nxReleaseVersionData: versionData, tag: 'next' }, context(makeWorkspace(Object.values(roots)), 'api'));
+    const result = await releasePublishExecutor(
+      { nxReleaseVersionData: versionData, tag: 'next' },
+      context(makeWorkspace(Object.values(roots)), 'api'),
+    );
     expect(result).toEqual({ success: true });
     expect(bakeTags()).toEqual([{ api: [`${REGISTRY}/api:1.3.0`, `${REGISTRY}/api:next`] }]);
-    expect(info.mock.calls.flat().join('\n')).toContain(`published ${REGISTRY}/api:1.3.0, ${REGISTRY}/api:next for linux/amd64, linux/arm64`);
+    expect(info.mock.calls.flat().join('\n')).toContain(
+      `published ${REGISTRY}/api:1.3.0, ${REGISTRY}/api:next for linux/amd64, linux/arm64`,
+    );
   });
 
   it('fails with the reason when the project has no multiarch target', async () => {

@@ -19,10 +19,19 @@ export interface PublishRequest {
  * What publishing one project means: its multiarch target's image, pushed, with the version nx release gives it
  * (and the dist-tag of `--tag`). Throws a CrossbakeError naming the project, for the task, when it cannot publish.
  */
-export function toPublishRequest(taskId: string, projectName: string, options: ReleasePublishExecutorSchema, context: ExecutorContext): PublishRequest {
+export function toPublishRequest(
+  taskId: string,
+  projectName: string,
+  options: ReleasePublishExecutorSchema,
+  context: ExecutorContext,
+): PublishRequest {
   let read: { target: string; tag?: string; dryRun: boolean };
   try {
-    read = readExecutorOptions('nx-release-publish', schema, options, (r) => ({ target: r.text('target')!, tag: r.text('tag'), dryRun: r.boolean('dryRun') }));
+    read = readExecutorOptions('nx-release-publish', schema, options, (r) => ({
+      target: r.text('target')!,
+      tag: r.text('tag'),
+      dryRun: r.boolean('dryRun'),
+    }));
   } catch (e) {
     if (e instanceof CrossbakeError) throw new CrossbakeError(`${projectName}: ${e.message}`, { task: taskId });
     throw e;
@@ -31,7 +40,9 @@ export function toPublishRequest(taskId: string, projectName: string, options: R
   const project = context.projectsConfigurations.projects[projectName];
   const multiarch = project?.targets?.[target];
   if (multiarch?.executor !== MULTIARCH_EXECUTOR) {
-    throw new CrossbakeError(`${projectName} has no '${target}' target with the ${MULTIARCH_EXECUTOR} executor: add one, or set 'target'`, { task: taskId });
+    throw new CrossbakeError(`${projectName} has no '${target}' target with the ${MULTIARCH_EXECUTOR} executor: add one, or set 'target'`, {
+      task: taskId,
+    });
   }
   const data = options.nxReleaseVersionData?.[projectName];
   const version = data?.newVersion ?? data?.currentVersion ?? undefined;

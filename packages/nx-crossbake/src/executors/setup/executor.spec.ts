@@ -37,11 +37,21 @@ function workspace(apiTags: string[]): ExecutorContext {
   mkdirSync(join(root, 'apps/web'), { recursive: true });
   writeFileSync(join(root, 'apps/web/Dockerfile'), 'FROM localhost:5000/acme/api:1\n');
   const projects = {
-    api: { root: 'apps/api', targets: { 'docker-multiarch': { executor: 'nx-crossbake:multiarch', options: { tags: apiTags, push: true } } } },
+    api: {
+      root: 'apps/api',
+      targets: { 'docker-multiarch': { executor: 'nx-crossbake:multiarch', options: { tags: apiTags, push: true } } },
+    },
     web: { root: 'apps/web', targets: { 'docker-multiarch': { executor: 'nx-crossbake:multiarch', options: { builder: 'other' } } } },
     tools: { root: 'tools', targets: { 'docker-setup': { executor: 'nx-crossbake:setup', options: {} } } },
   };
-  return { root, cwd: root, isVerbose: false, projectName: 'tools', targetName: 'docker-setup', projectsConfigurations: { version: 2, projects } } as unknown as ExecutorContext;
+  return {
+    root,
+    cwd: root,
+    isVerbose: false,
+    projectName: 'tools',
+    targetName: 'docker-setup',
+    projectsConfigurations: { version: 2, projects },
+  } as unknown as ExecutorContext;
 }
 
 let logs: string[];
@@ -58,15 +68,17 @@ describe('setup executor', () => {
     const context = workspace(['127.0.0.1:5000/acme/api:1']);
     expect(await setupExecutor({ platforms: ['linux/amd64'] }, context)).toEqual({ success: true });
     const create = docker.calls.map((c) => c.join(' ')).find((c) => c.startsWith('buildx create'));
-    expect(create).toMatch(/^buildx create --name nx-crossbake --driver docker-container --driver-opt network=host --buildkitd-config \S+buildkitd-nx-crossbake\.toml --bootstrap$/);
-    expect(logs.join('\n')).toContain('127.0.0.1:5000 (api:docker-multiarch) is on this machine\'s loopback');
+    expect(create).toMatch(
+      /^buildx create --name nx-crossbake --driver docker-container --driver-opt network=host --buildkitd-config \S+buildkitd-nx-crossbake\.toml --bootstrap$/,
+    );
+    expect(logs.join('\n')).toContain("127.0.0.1:5000 (api:docker-multiarch) is on this machine's loopback");
     // A multiarch run reads the same workspace the same way.
     expect(workspaceRegistriesFinder(context)('nx-crossbake')).toEqual([{ registry: '127.0.0.1:5000', tasks: ['api:docker-multiarch'] }]);
     // web builds FROM localhost:5000 on another builder.
     expect(workspaceRegistriesFinder(context)('other')).toEqual([{ registry: 'localhost:5000', tasks: ['web:docker-multiarch'] }]);
   });
 
-  it('leaves the default network when only another builder\'s targets use the loopback', async () => {
+  it("leaves the default network when only another builder's targets use the loopback", async () => {
     docker = engineDocker();
     expect(await setupExecutor({ platforms: ['linux/amd64'] }, workspace(['ghcr.io/acme/api:1']))).toEqual({ success: true });
     const create = docker.calls.map((c) => c.join(' ')).find((c) => c.startsWith('buildx create'));
@@ -74,7 +86,7 @@ describe('setup executor', () => {
     expect(logs.join('\n')).not.toContain('host networking');
   });
 
-  it('fails with the options\' problem, building nothing', async () => {
+  it("fails with the options' problem, building nothing", async () => {
     docker = engineDocker();
     expect(await setupExecutor({ cacert: 'ca.pem' }, workspace([]))).toEqual({ success: false });
     expect(logs.join('\n')).toContain("'cacert': TLS options are for the remote driver");

@@ -24,7 +24,9 @@ export default async function setupExecutor(options: SetupExecutorSchema, contex
     const spec = normalizeBuilderSpec(builderOptions);
     if (remove) {
       const removed = await removeBuilder(cli, spec, removeState, userStateStore());
-      log(`nx-crossbake: builder '${spec.name}' ${removed ? `removed${removeState ? ' with its state' : ' (state kept)'}` : 'did not exist'}`);
+      log(
+        `nx-crossbake: builder '${spec.name}' ${removed ? `removed${removeState ? ' with its state' : ' (state kept)'}` : 'did not exist'}`,
+      );
       return true;
     }
     // The same reading of the workspace as every multiarch run's, so both plan the same builder.

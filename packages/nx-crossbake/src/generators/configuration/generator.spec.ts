@@ -1,4 +1,13 @@
-import { addProjectConfiguration, logger, readNxJson, readProjectConfiguration, updateJson, updateNxJson, writeJson, type Tree } from '@nx/devkit';
+import {
+  addProjectConfiguration,
+  logger,
+  readNxJson,
+  readProjectConfiguration,
+  updateJson,
+  updateNxJson,
+  writeJson,
+  type Tree,
+} from '@nx/devkit';
 import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
 import { normalizeOptions } from '../../lib/options/normalize';
 import type { MultiarchExecutorSchema } from '../../lib/options/schemas/multiarch';
@@ -43,13 +52,21 @@ describe('configuration generator', () => {
   });
 
   it('honours targetName, image and platforms', async () => {
-    await configurationGenerator(tree, { project: '@acme/api', targetName: 'image', image: 'registry.example.com/api:edge', platforms: ['linux/arm/v7'] });
+    await configurationGenerator(tree, {
+      project: '@acme/api',
+      targetName: 'image',
+      image: 'registry.example.com/api:edge',
+      platforms: ['linux/arm/v7'],
+    });
     expect(targets().image.options).toMatchObject({ platforms: ['linux/arm/v7'], tags: ['registry.example.com/api:edge'] });
     expect(targets()['docker-multiarch']).toBeUndefined();
   });
 
   it("names the image under the registry of the plugin's nx.json entry", async () => {
-    updateNxJson(tree, { ...readNxJson(tree), plugins: [{ plugin: 'nx-crossbake', options: { registry: 'ghcr.io/acme', platforms: ['linux/amd64'] } }] });
+    updateNxJson(tree, {
+      ...readNxJson(tree),
+      plugins: [{ plugin: 'nx-crossbake', options: { registry: 'ghcr.io/acme', platforms: ['linux/amd64'] } }],
+    });
     await configurationGenerator(tree, { project: '@acme/api' });
     expect(targets()['docker-multiarch'].options).toMatchObject({ tags: ['ghcr.io/acme/acme-api:latest'], platforms: ['linux/amd64'] });
     expect(messages(info)).not.toMatch(/not registered/);

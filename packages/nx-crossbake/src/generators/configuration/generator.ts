@@ -45,14 +45,19 @@ export default async function configurationGenerator(tree: Tree, raw: Configurat
 
   const dockerfile = joinPathFragments(project.root, 'Dockerfile');
   if (options.dockerfile !== 'none') {
-    const { written, kept } = scaffoldDockerfile(tree, project.root, options.dockerfile, { project: options.project, targetName: options.targetName });
+    const { written, kept } = scaffoldDockerfile(tree, project.root, options.dockerfile, {
+      project: options.project,
+      targetName: options.targetName,
+    });
     for (const path of kept) logger.warn(`nx-crossbake: ${path} exists: left as it is, not overwritten`);
     if (written.length > 0) logger.info(`nx-crossbake: wrote ${written.join(' and ')} (${options.dockerfile}, cross-compiling)`);
   } else if (!tree.exists(dockerfile)) {
     logger.warn(`nx-crossbake: there is no ${dockerfile} yet: write one (the target builds it), or set the target's 'file' option`);
   }
   if (!findPluginEntry(nxJson)) {
-    logger.info('nx-crossbake: the plugin is not registered in nx.json: run `nx g nx-crossbake:init` for image dependencies and the shared builder target');
+    logger.info(
+      'nx-crossbake: the plugin is not registered in nx.json: run `nx g nx-crossbake:init` for image dependencies and the shared builder target',
+    );
   }
   if (!options.skipFormat) await formatFiles(tree);
 }

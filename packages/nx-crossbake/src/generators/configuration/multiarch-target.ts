@@ -9,7 +9,12 @@ import { getReportOutput } from '../../lib/results/report';
  * and tags are written so they can be edited. Without push the executor still needs a result, so the
  * build goes to the cache only: every platform is built (which is the check) and nothing is exported.
  */
-export function multiarchTarget(spec: { platforms: string[]; image: string; push: boolean; targetName: string }): TargetConfiguration<MultiarchExecutorSchema> {
+export function multiarchTarget(spec: {
+  platforms: string[];
+  image: string;
+  push: boolean;
+  targetName: string;
+}): TargetConfiguration<MultiarchExecutorSchema> {
   const options: MultiarchExecutorSchema = {
     platforms: spec.platforms,
     tags: [spec.image],
@@ -25,7 +30,9 @@ export function multiarchTarget(spec: { platforms: string[]; image: string; push
     options,
     // No `technologies`: Nx 22's `nx release version` would then ask for @nx/docker (see the inferred target).
     metadata: {
-      description: spec.push ? `Build ${spec.image} for ${spec.platforms.join(', ')} and push it` : `Build ${spec.image} for ${spec.platforms.join(', ')}`,
+      description: spec.push
+        ? `Build ${spec.image} for ${spec.platforms.join(', ')} and push it`
+        : `Build ${spec.image} for ${spec.platforms.join(', ')}`,
     },
   };
 }

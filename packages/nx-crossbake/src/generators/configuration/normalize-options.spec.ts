@@ -27,11 +27,9 @@ describe('normalizeConfigurationOptions', () => {
   });
 
   it('writes platforms in the form containerd normalizes them to, as the executor reads them', () => {
-    expect(normalizeConfigurationOptions({ project: 'api', platforms: ['linux/arm', 'linux/aarch64', 'linux/x86_64'] }, {}).platforms).toEqual([
-      'linux/arm/v7',
-      'linux/arm64',
-      'linux/amd64',
-    ]);
+    expect(
+      normalizeConfigurationOptions({ project: 'api', platforms: ['linux/arm', 'linux/aarch64', 'linux/x86_64'] }, {}).platforms,
+    ).toEqual(['linux/arm/v7', 'linux/arm64', 'linux/amd64']);
   });
 
   it('uses --image as given, ignoring the registry', () => {

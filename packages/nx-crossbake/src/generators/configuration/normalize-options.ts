@@ -20,7 +20,10 @@ interface NormalizedConfigurationOptions {
  * written here names images like the plugin's inferred ones), then the built-in default. Invalid platforms
  * or image names throw before anything is written.
  */
-export function normalizeConfigurationOptions(options: ConfigurationGeneratorSchema, plugin: PluginEntryOptions): NormalizedConfigurationOptions {
+export function normalizeConfigurationOptions(
+  options: ConfigurationGeneratorSchema,
+  plugin: PluginEntryOptions,
+): NormalizedConfigurationOptions {
   // Written in the form buildx and containerd normalize to (linux/arm → linux/arm/v7), as the executor reads them.
   const problems: string[] = [];
   const platforms = normalizePlatforms(options.platforms ?? plugin.platforms ?? DEFAULT_PLATFORMS, problems);
@@ -28,7 +31,10 @@ export function normalizeConfigurationOptions(options: ConfigurationGeneratorSch
   if (problems.length > 0) throw new Error(`nx-crossbake:configuration: ${problems.join('; ')}`);
 
   const image = options.image?.trim() || defaultImageTag(options.project, options.registry ?? plugin.registry);
-  assertImageTag(image, options.image ? 'check --image' : 'check --registry or the registry of the nx-crossbake entry in nx.json, or pass --image');
+  assertImageTag(
+    image,
+    options.image ? 'check --image' : 'check --registry or the registry of the nx-crossbake entry in nx.json, or pass --image',
+  );
 
   return {
     project: options.project,

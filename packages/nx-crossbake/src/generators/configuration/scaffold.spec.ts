@@ -10,7 +10,10 @@ describe('scaffoldDockerfile', () => {
     ['go', /go build/, /^bin$/m],
   ] as const)('writes a %s Dockerfile and .dockerignore into the project folder', (kind, dockerfile, ignore) => {
     const tree = createTree();
-    expect(scaffoldDockerfile(tree, 'apps/api', kind, run)).toEqual({ written: ['apps/api/Dockerfile', 'apps/api/.dockerignore'], kept: [] });
+    expect(scaffoldDockerfile(tree, 'apps/api', kind, run)).toEqual({
+      written: ['apps/api/Dockerfile', 'apps/api/.dockerignore'],
+      kept: [],
+    });
     expect(tree.read('apps/api/Dockerfile', 'utf-8')).toMatch(dockerfile);
     expect(tree.read('apps/api/.dockerignore', 'utf-8')).toMatch(ignore);
   });

@@ -11,7 +11,12 @@ interface ScaffoldResult {
 }
 
 /** Writes the Dockerfile and .dockerignore of `kind` into the project folder; an existing file is never overwritten. */
-export function scaffoldDockerfile(tree: Tree, root: string, kind: 'node' | 'go', run: { project: string; targetName: string }): ScaffoldResult {
+export function scaffoldDockerfile(
+  tree: Tree,
+  root: string,
+  kind: 'node' | 'go',
+  run: { project: string; targetName: string },
+): ScaffoldResult {
   const files: Record<string, string> = {
     Dockerfile: kind === 'node' ? nodeDockerfile(run) : goDockerfile(run),
     '.dockerignore': dockerignore(kind),

@@ -13,7 +13,7 @@ const LOCKFILES = Object.values(BY_MANAGER).flat();
 export function treeBuildContext(tree: Tree, root: string): NodeContext {
   const at = (path: string) => posix.normalize(posix.join(root, path));
   const outside: string[] = [];
-  for (let dir = root; dir !== '.' && dir !== '/' && dir !== ''; ) {
+  for (let dir = root; dir !== '.' && dir !== '/' && dir !== '';) {
     dir = posix.dirname(dir);
     for (const name of LOCKFILES) if (tree.isFile(posix.join(dir, name))) outside.push(posix.join(dir, name));
   }

@@ -6,7 +6,10 @@ const CLASSIC = 'FROM golang:latest\nWORKDIR /app\nCOPY main.go .\nRUN go build 
 
 function workspace(options: Record<string, unknown> = {}, files: Record<string, string> = { 'apps/api/Dockerfile': CLASSIC }): Tree {
   const tree = createTreeWithEmptyWorkspace();
-  addProjectConfiguration(tree, 'api', { root: 'apps/api', targets: { 'docker-multiarch': { executor: 'nx-crossbake:multiarch', options } } });
+  addProjectConfiguration(tree, 'api', {
+    root: 'apps/api',
+    targets: { 'docker-multiarch': { executor: 'nx-crossbake:multiarch', options } },
+  });
   for (const [path, text] of Object.entries(files)) tree.write(path, text);
   return tree;
 }
@@ -27,7 +30,7 @@ describe('cross-compile generator', () => {
     const after = tree.read('apps/api/Dockerfile', 'utf-8')!;
     expect(after).toContain('FROM --platform=$BUILDPLATFORM golang:latest AS build');
     expect(printed(info)).toContain('+++ b/apps/api/Dockerfile');
-    expect(printed(info)).toContain('apps/api/Dockerfile:4 go build now runs in stage \'build\' on the build platform');
+    expect(printed(info)).toContain("apps/api/Dockerfile:4 go build now runs in stage 'build' on the build platform");
   });
 
   it('changes nothing the second time, and says so', async () => {
@@ -49,7 +52,10 @@ describe('cross-compile generator', () => {
   });
 
   it('refuses a project whose Go imports "C", and says why', async () => {
-    const tree = workspace({}, { 'apps/api/Dockerfile': CLASSIC, 'apps/api/db/sqlite.go': 'package db\n\n// #include <sqlite3.h>\nimport "C"\n' });
+    const tree = workspace(
+      {},
+      { 'apps/api/Dockerfile': CLASSIC, 'apps/api/db/sqlite.go': 'package db\n\n// #include <sqlite3.h>\nimport "C"\n' },
+    );
     await crossCompileGenerator(tree, { project: 'api' });
     expect(tree.read('apps/api/Dockerfile', 'utf-8')).toBe(CLASSIC);
     expect(printed(warn)).toContain('apps/api/Dockerfile:4 go build not rewritten: apps/api/db/sqlite.go imports "C"');
@@ -60,7 +66,9 @@ describe('cross-compile generator', () => {
     const tree = workspace({}, { 'apps/api/Dockerfile': CLASSIC, 'apps/api/go.mod': goMod });
     await crossCompileGenerator(tree, { project: 'api' });
     expect(tree.read('apps/api/Dockerfile', 'utf-8')).toBe(CLASSIC);
-    expect(printed(warn)).toContain('apps/api/Dockerfile:4 go build not rewritten: apps/api/go.mod requires github.com/mattn/go-sqlite3, which wraps SQLite in C');
+    expect(printed(warn)).toContain(
+      'apps/api/Dockerfile:4 go build not rewritten: apps/api/go.mod requires github.com/mattn/go-sqlite3, which wraps SQLite in C',
+    );
   });
 
   it("looks for cgo in the target's build context, not only the project folder", async () => {
@@ -73,20 +81,29 @@ describe('cross-compile generator', () => {
   describe('Node installs', () => {
     const NODE = 'FROM node:20\nWORKDIR /app\nCOPY package*.json ./\nRUN npm ci\nCOPY . .\nCMD ["node", "index.js"]\n';
     const MANIFEST = '{"name":"web","dependencies":{"ms":"2.1.3"}}';
-    const lock = (entry: Record<string, unknown>) => JSON.stringify({ lockfileVersion: 3, packages: { '': { name: 'web' }, 'node_modules/ms': { version: '2.1.3', ...entry } } });
+    const lock = (entry: Record<string, unknown>) =>
+      JSON.stringify({ lockfileVersion: 3, packages: { '': { name: 'web' }, 'node_modules/ms': { version: '2.1.3', ...entry } } });
 
     it("reads the lockfile the Dockerfile copies from the target's context", async () => {
-      const tree = workspace({ context: 'apps/api/docker' }, { 'apps/api/Dockerfile': NODE, 'apps/api/docker/package.json': MANIFEST, 'apps/api/docker/package-lock.json': lock({}) });
+      const tree = workspace(
+        { context: 'apps/api/docker' },
+        { 'apps/api/Dockerfile': NODE, 'apps/api/docker/package.json': MANIFEST, 'apps/api/docker/package-lock.json': lock({}) },
+      );
       await crossCompileGenerator(tree, { project: 'api' });
       expect(tree.read('apps/api/Dockerfile', 'utf-8')).toContain('COPY --from=build /app/node_modules /app/node_modules');
       expect(printed(info)).toContain("apps/api/Dockerfile:4 npm ci now runs in stage 'build' on the build platform");
     });
 
     it('refuses a lockfile with an install script, and says which package', async () => {
-      const tree = workspace({}, { 'apps/api/Dockerfile': NODE, 'apps/api/package.json': MANIFEST, 'apps/api/package-lock.json': lock({ hasInstallScript: true }) });
+      const tree = workspace(
+        {},
+        { 'apps/api/Dockerfile': NODE, 'apps/api/package.json': MANIFEST, 'apps/api/package-lock.json': lock({ hasInstallScript: true }) },
+      );
       await crossCompileGenerator(tree, { project: 'api' });
       expect(tree.read('apps/api/Dockerfile', 'utf-8')).toBe(NODE);
-      expect(printed(warn)).toContain('apps/api/Dockerfile:4 npm ci not rewritten: line 4: apps/api/package-lock.json v3: node_modules/ms runs an install script');
+      expect(printed(warn)).toContain(
+        'apps/api/Dockerfile:4 npm ci not rewritten: line 4: apps/api/package-lock.json v3: node_modules/ms runs an install script',
+      );
     });
 
     it('names the lockfile outside the build context', async () => {
@@ -99,7 +116,11 @@ describe('cross-compile generator', () => {
 
   describe("the plugin's inferred target", () => {
     /** A project with no target in project.json, its Dockerfile at its root, and the plugin registered as given. */
-    function inferred(plugin: PluginConfiguration | undefined, files: Record<string, string> = { 'apps/api/Dockerfile': CLASSIC }, targets = {}): Tree {
+    function inferred(
+      plugin: PluginConfiguration | undefined,
+      files: Record<string, string> = { 'apps/api/Dockerfile': CLASSIC },
+      targets = {},
+    ): Tree {
       const tree = createTreeWithEmptyWorkspace();
       if (plugin !== undefined) updateNxJson(tree, { ...readNxJson(tree), plugins: [plugin] });
       addProjectConfiguration(tree, 'api', { root: 'apps/api', targets });
@@ -124,7 +145,11 @@ describe('cross-compile generator', () => {
 
     it('merges a project.json target of the same name over the inferred one, as Nx does', async () => {
       const targets = { 'docker-multiarch': { options: { file: '{projectRoot}/docker/api.Dockerfile' } } };
-      const tree = inferred('nx-crossbake', { 'apps/api/Dockerfile': 'FROM busybox\n', 'apps/api/docker/api.Dockerfile': CLASSIC }, targets);
+      const tree = inferred(
+        'nx-crossbake',
+        { 'apps/api/Dockerfile': 'FROM busybox\n', 'apps/api/docker/api.Dockerfile': CLASSIC },
+        targets,
+      );
       await crossCompileGenerator(tree, { project: 'api' });
       expect(tree.read('apps/api/docker/api.Dockerfile', 'utf-8')).toContain('AS build');
     });
@@ -133,9 +158,9 @@ describe('cross-compile generator', () => {
       await expect(crossCompileGenerator(inferred(undefined), { project: 'api' })).rejects.toThrow(
         "project 'api' has no target 'docker-multiarch' and the nx-crossbake plugin is not registered in nx.json to infer one",
       );
-      await expect(crossCompileGenerator(inferred('nx-crossbake', { 'apps/api/docker/Dockerfile': CLASSIC }), { project: 'api' })).rejects.toThrow(
-        "and the plugin infers 'docker-multiarch' only for a project with a Dockerfile at its root",
-      );
+      await expect(
+        crossCompileGenerator(inferred('nx-crossbake', { 'apps/api/docker/Dockerfile': CLASSIC }), { project: 'api' }),
+      ).rejects.toThrow("and the plugin infers 'docker-multiarch' only for a project with a Dockerfile at its root");
     });
   });
 
@@ -146,7 +171,9 @@ describe('cross-compile generator', () => {
   });
 
   it('says which Dockerfile is missing', async () => {
-    await expect(crossCompileGenerator(workspace({}, {}), { project: 'api' })).rejects.toThrow('api:docker-multiarch builds apps/api/Dockerfile, which does not exist');
+    await expect(crossCompileGenerator(workspace({}, {}), { project: 'api' })).rejects.toThrow(
+      'api:docker-multiarch builds apps/api/Dockerfile, which does not exist',
+    );
   });
 
   it('names an unknown project', async () => {

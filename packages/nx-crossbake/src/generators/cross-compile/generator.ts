@@ -37,10 +37,13 @@ export default async function crossCompileGenerator(tree: Tree, raw: CrossCompil
     cgo: findCgoUse(tree, inputs.context),
     context: treeBuildContext(tree, inputs.context),
   });
-  for (const step of result.rewritten) logger.info(`${NAME}: ${inputs.dockerfile}:${step.line} ${step.tool} now runs in stage '${step.buildStage}' on the build platform`);
+  for (const step of result.rewritten)
+    logger.info(`${NAME}: ${inputs.dockerfile}:${step.line} ${step.tool} now runs in stage '${step.buildStage}' on the build platform`);
   for (const step of result.skipped) logger.warn(`${NAME}: ${inputs.dockerfile}:${step.line} ${step.tool} not rewritten: ${step.reason}`);
   if (result.dockerfile === before) {
-    logger.info(`${NAME}: ${inputs.dockerfile}: nothing to rewrite${result.skipped.length ? '' : ': no compile step runs on the target platform'}`);
+    logger.info(
+      `${NAME}: ${inputs.dockerfile}: nothing to rewrite${result.skipped.length ? '' : ': no compile step runs on the target platform'}`,
+    );
     return;
   }
   logger.info(unifiedDiff(inputs.dockerfile, before, result.dockerfile));

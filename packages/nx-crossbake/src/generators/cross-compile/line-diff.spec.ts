@@ -23,7 +23,7 @@ describe('unifiedDiff', () => {
     ['c\ne\ne\n', 'b\nc\nc\n', '@@ -1,3 +1,3 @@\n+b\n+c\n c\n-e\n-e'],
     ['c\nd\nb\n', 'a\nc\ng\nb\nb\n', '@@ -1,3 +1,5 @@\n+a\n c\n-d\n+g\n+b\n b'],
     ['g\na\nc\nc\nd\n', 'a\nb\nc\n', '@@ -1,5 +1,3 @@\n-g\n a\n+b\n c\n-c\n-d'],
-  ])('departure: %j → %j aligns ties its own way, with GNU\'s headers and changed lines', (before, after, gnu) => {
+  ])("departure: %j → %j aligns ties its own way, with GNU's headers and changed lines", (before, after, gnu) => {
     const ours = unifiedDiff('Dockerfile', before, after).split('\n').slice(2);
     const shape = (lines: string[]) => ({
       headers: lines.filter((l) => l.startsWith('@@')),
@@ -35,7 +35,10 @@ describe('unifiedDiff', () => {
   });
 
   it('names the file and is empty when nothing changed', () => {
-    expect(unifiedDiff('apps/api/Dockerfile', 'a\n', 'b\n').split('\n').slice(0, 2)).toEqual(['--- a/apps/api/Dockerfile', '+++ b/apps/api/Dockerfile']);
+    expect(unifiedDiff('apps/api/Dockerfile', 'a\n', 'b\n').split('\n').slice(0, 2)).toEqual([
+      '--- a/apps/api/Dockerfile',
+      '+++ b/apps/api/Dockerfile',
+    ]);
     expect(unifiedDiff('Dockerfile', 'same\n', 'same\n')).toBe('');
   });
 });

@@ -3,7 +3,6 @@ import { convertOptions, MULTIARCH_OPTIONS } from './convert-options';
 const { 'oci-labels': _ociLabels, ...withoutOciLabels } = MULTIARCH_OPTIONS;
 const withOciLabels = { ...MULTIARCH_OPTIONS, 'oci-labels': { type: 'boolean' } };
 
-
 describe('convertOptions', () => {
   it('copies the options both executors share, unchanged', () => {
     const raw = {
@@ -26,7 +25,14 @@ describe('convertOptions', () => {
   });
 
   it('reports every unsupported option by name, and never writes it', () => {
-    const { options: converted, unsupported } = convertOptions({ push: true, tags: ['a/b:1'], network: 'host', ulimit: ['nofile=1024:1024'], quiet: true, 'x-custom': 1 });
+    const { options: converted, unsupported } = convertOptions({
+      push: true,
+      tags: ['a/b:1'],
+      network: 'host',
+      ulimit: ['nofile=1024:1024'],
+      quiet: true,
+      'x-custom': 1,
+    });
     expect(converted).toEqual({ push: true, tags: ['a/b:1'] });
     expect(unsupported.map((u) => u.option)).toEqual(['network', 'ulimit', 'quiet', 'x-custom']);
   });
@@ -43,16 +49,43 @@ describe('convertOptions', () => {
 
   // A sample value of the type nx-container's schema gives each option.
   const samples: Record<string, unknown> = {
-    engine: 'podman', quiet: true, 'add-hosts': ['docker:10.180.0.1'], allow: ['network.host'], 'build-args': ['A=1'],
-    'build-contexts': ['alpine=docker-image://alpine:3'], builder: 'ci', 'cache-from': 'a/b:cache', 'cache-to': ['type=inline'],
-    'cgroup-parent': 'x', context: '.', file: 'Dockerfile', labels: ['a=1'], load: true, network: 'host', 'no-cache': true,
-    outputs: ['type=local,dest=out'], platforms: ['linux/amd64'], provenance: 'mode=max', pull: true, push: true,
-    registries: ['ghcr.io'], secrets: ['T=$T'], 'secret-files': ['k=key.pem'], 'shm-size': '2g', ssh: ['default'],
-    tags: ['a/b:1'], target: 'prod', ulimit: ['nofile=1024:1024'], 'github-token': 'x', sbom: true, 'no-cache-filters': ['a'],
+    engine: 'podman',
+    quiet: true,
+    'add-hosts': ['docker:10.180.0.1'],
+    allow: ['network.host'],
+    'build-args': ['A=1'],
+    'build-contexts': ['alpine=docker-image://alpine:3'],
+    builder: 'ci',
+    'cache-from': 'a/b:cache',
+    'cache-to': ['type=inline'],
+    'cgroup-parent': 'x',
+    context: '.',
+    file: 'Dockerfile',
+    labels: ['a=1'],
+    load: true,
+    network: 'host',
+    'no-cache': true,
+    outputs: ['type=local,dest=out'],
+    platforms: ['linux/amd64'],
+    provenance: 'mode=max',
+    pull: true,
+    push: true,
+    registries: ['ghcr.io'],
+    secrets: ['T=$T'],
+    'secret-files': ['k=key.pem'],
+    'shm-size': '2g',
+    ssh: ['default'],
+    tags: ['a/b:1'],
+    target: 'prod',
+    ulimit: ['nofile=1024:1024'],
+    'github-token': 'x',
+    sbom: true,
+    'no-cache-filters': ['a'],
   };
   it.each(Object.keys(samples))('never drops %s silently: it is written, reported or noted', (name) => {
     const result = convertOptions({ [name]: samples[name] });
-    const accounted = Object.keys(result.options).length > 0 || result.unsupported.some((u) => u.option === name) || result.notes.length > 0;
+    const accounted =
+      Object.keys(result.options).length > 0 || result.unsupported.some((u) => u.option === name) || result.notes.length > 0;
     expect(accounted).toBe(true);
   });
 

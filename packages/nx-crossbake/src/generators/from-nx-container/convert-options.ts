@@ -20,7 +20,9 @@ function typeProblem(value: unknown, property: SchemaProperty): string | undefin
     property.type === 'array'
       ? Array.isArray(value) && value.every((v) => typeof v === 'string')
       : property.type === undefined || typeof value === property.type;
-  return ok ? undefined : `the value ${JSON.stringify(value)} is not the ${property.type === 'array' ? 'list of strings' : property.type} nx-crossbake takes`;
+  return ok
+    ? undefined
+    : `the value ${JSON.stringify(value)} is not the ${property.type === 'array' ? 'list of strings' : property.type} nx-crossbake takes`;
 }
 
 const mentionsEnvironment = (value: unknown): boolean =>

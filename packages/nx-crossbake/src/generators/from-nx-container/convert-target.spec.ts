@@ -3,7 +3,10 @@ import { normalizeOptions } from '../../lib/options/normalize';
 import { MULTIARCH_OPTIONS } from './convert-options';
 import { convertTarget as convertWith } from './convert-target';
 
-const nxContainer = (target: Partial<TargetConfiguration>): TargetConfiguration => ({ executor: '@nx-tools/nx-container:build', ...target });
+const nxContainer = (target: Partial<TargetConfiguration>): TargetConfiguration => ({
+  executor: '@nx-tools/nx-container:build',
+  ...target,
+});
 // Most cases are about options both executors have; the per-project cache is tested on its own below.
 const { cache: _cache, ...withoutCache } = MULTIARCH_OPTIONS;
 // Converted in place, so the target keeps its name: `container`.
@@ -13,7 +16,13 @@ const convertTarget = (target: TargetConfiguration, context: Parameters<typeof c
 describe('convertTarget', () => {
   it('changes the executor, keeps the rest of the target and declares the report output', () => {
     const { target } = convertTarget(
-      nxContainer({ dependsOn: ['build'], inputs: ['production'], cache: false, outputs: ['{workspaceRoot}/x'], options: { push: true, tags: ['a/b:1'] } }),
+      nxContainer({
+        dependsOn: ['build'],
+        inputs: ['production'],
+        cache: false,
+        outputs: ['{workspaceRoot}/x'],
+        options: { push: true, tags: ['a/b:1'] },
+      }),
     );
     expect(target).toEqual({
       executor: 'nx-crossbake:multiarch',
@@ -33,7 +42,9 @@ describe('convertTarget', () => {
   });
 
   it('keeps a context that is set', () => {
-    expect(convertTarget(nxContainer({ options: { context: 'apps/api', push: true, tags: ['a/b:1'] } })).target.options.context).toBe('apps/api');
+    expect(convertTarget(nxContainer({ options: { context: 'apps/api', push: true, tags: ['a/b:1'] } })).target.options.context).toBe(
+      'apps/api',
+    );
   });
 
   it('converts every configuration and says where each unsupported option was found', () => {
@@ -95,13 +106,28 @@ describe('convertTarget', () => {
   });
 
   it.each([
-    [{ push: true, tags: ['ghcr.io/acme/api:1'], platforms: ['linux/amd64'], 'cache-from': 'ghcr.io/acme/api:cache', builder: 'ci', engine: 'docker', quiet: true }],
+    [
+      {
+        push: true,
+        tags: ['ghcr.io/acme/api:1'],
+        platforms: ['linux/amd64'],
+        'cache-from': 'ghcr.io/acme/api:cache',
+        builder: 'ci',
+        engine: 'docker',
+        quiet: true,
+      },
+    ],
     [{ tags: ['ghcr.io/acme/api:1'], metadata: { images: ['ghcr.io/acme/api'], tags: ['type=sha'] } }],
     [{}],
   ])('produces options the multiarch executor accepts: %j', (options) => {
     const { target } = convertWith(nxContainer({ options }), 'container');
     // A commit on a branch, for the templates metadata tags become ({shortSha}).
-    const facts = { env: {}, git: { sha: '860c1904a1ce19322e91ac35af1ab07466440c37', branch: 'feature/Login' }, defaultBranch: 'main', now: new Date() };
+    const facts = {
+      env: {},
+      git: { sha: '860c1904a1ce19322e91ac35af1ab07466440c37', branch: 'feature/Login' },
+      defaultBranch: 'main',
+      now: new Date(),
+    };
     expect(() => normalizeOptions(target.options, { name: 'api', root: 'apps/api' }, facts)).not.toThrow();
   });
 });

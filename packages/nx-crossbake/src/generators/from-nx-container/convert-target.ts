@@ -45,13 +45,17 @@ function withDefaults(target: TargetConfiguration, defaults: Partial<TargetConfi
 export function convertTarget(
   original: TargetConfiguration,
   targetName: string,
-  { stopsApplying, multiarchOptions = MULTIARCH_OPTIONS }: { stopsApplying?: AppliedDefaults; multiarchOptions?: Readonly<Record<string, SchemaProperty>> } = {},
+  {
+    stopsApplying,
+    multiarchOptions = MULTIARCH_OPTIONS,
+  }: { stopsApplying?: AppliedDefaults; multiarchOptions?: Readonly<Record<string, SchemaProperty>> } = {},
 ): TargetConversion {
   const notes: string[] = [];
   const unsupported: TargetConversion['unsupported'] = [];
   // targetDefaults that applied under nx-container's executor and will not under nx-crossbake's: inlined.
   const effective = withDefaults(original, stopsApplying?.defaults);
-  if (stopsApplying) notes.push(`nx.json targetDefaults['${stopsApplying.key}'] written into the target: it no longer applies once the executor changes`);
+  if (stopsApplying)
+    notes.push(`nx.json targetDefaults['${stopsApplying.key}'] written into the target: it no longer applies once the executor changes`);
 
   const raw = optionsOf(effective.options);
   const base = convertOptions(raw, { multiarchOptions });
@@ -68,7 +72,9 @@ export function convertTarget(
     notes.push("cache 'none' written: nx-container used no cache but the builder's own; remove it to let nx-crossbake cache per project");
   }
   if (base.options.platforms === undefined) {
-    notes.push("no platforms: nx-container built for the builder's own platform, nx-crossbake builds linux/amd64 and linux/arm64 unless 'platforms' says otherwise");
+    notes.push(
+      "no platforms: nx-container built for the builder's own platform, nx-crossbake builds linux/amd64 and linux/arm64 unless 'platforms' says otherwise",
+    );
   }
 
   const metadataInherited = convertMetadata(raw.metadata) !== undefined;

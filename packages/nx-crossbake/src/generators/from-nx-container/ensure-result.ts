@@ -14,11 +14,14 @@ export function ensureResult(options: Options, configurations: Record<string, Op
   const notes: string[] = [];
   if (!producesSomething(options)) {
     options.outputs = [CACHE_ONLY];
-    notes.push("outputs ['type=cacheonly'] added: nothing is pushed, loaded or exported, so the image stays in the build cache as with nx-container");
+    notes.push(
+      "outputs ['type=cacheonly'] added: nothing is pushed, loaded or exported, so the image stays in the build cache as with nx-container",
+    );
   }
   for (const [name, configuration] of Object.entries(configurations)) {
     const merged = { ...options, ...configuration };
-    const inheritsCacheOnly = !('outputs' in configuration) && Array.isArray(options.outputs) && options.outputs.length === 1 && options.outputs[0] === CACHE_ONLY;
+    const inheritsCacheOnly =
+      !('outputs' in configuration) && Array.isArray(options.outputs) && options.outputs.length === 1 && options.outputs[0] === CACHE_ONLY;
     if (!producesSomething(merged)) {
       configuration.outputs = [CACHE_ONLY];
       notes.push(`configuration '${name}': outputs ['type=cacheonly'] added, as it pushes and loads nothing`);

@@ -74,10 +74,18 @@ describe('from-nx-container generator', () => {
   it('writes targets the multiarch executor accepts, in every configuration', async () => {
     await fromNxContainerGenerator(tree, {});
     // A commit on a branch, for the templates the metadata tags became ({shortSha}).
-    const facts = { env: {}, git: { sha: '860c1904a1ce19322e91ac35af1ab07466440c37', branch: 'feature/Login' }, defaultBranch: 'main', now: new Date() };
+    const facts = {
+      env: {},
+      git: { sha: '860c1904a1ce19322e91ac35af1ab07466440c37', branch: 'feature/Login' },
+      defaultBranch: 'main',
+      now: new Date(),
+    };
     const { options, configurations } = targets('api').container;
     for (const merged of [options, { ...options, ...configurations!.ci }]) {
-      expect(normalizeOptions(merged, { name: 'api', root: 'apps/api' }, facts).tags).toEqual(['ghcr.io/acme/api:latest', 'ghcr.io/acme/api:sha-860c190']);
+      expect(normalizeOptions(merged, { name: 'api', root: 'apps/api' }, facts).tags).toEqual([
+        'ghcr.io/acme/api:latest',
+        'ghcr.io/acme/api:sha-860c190',
+      ]);
     }
   });
 
@@ -93,7 +101,9 @@ describe('from-nx-container generator', () => {
     const warned = messages(warn);
     expect(warned).toMatch(/api:container: 'network' \(options\) not carried over/);
     expect(warned).toMatch(/api:container: 'shm-size' \(configurations\.ci\) not carried over/);
-    expect(warned).toMatch(/api:container: 'metadata\.tags' \(options\) not carried over: 'type=semver,pattern=\{\{version\}\}': type=semver tags only git tag builds/);
+    expect(warned).toMatch(
+      /api:container: 'metadata\.tags' \(options\) not carried over: 'type=semver,pattern=\{\{version\}\}': type=semver tags only git tag builds/,
+    );
     const report = tree.read('tmp/nx-crossbake/from-nx-container-report.md', 'utf-8')!;
     expect(report).toContain('| options | `network` |');
     expect(report).toContain('| configurations.ci | `shm-size` |');
@@ -125,7 +135,10 @@ describe('from-nx-container generator', () => {
   it('leaves a target alone when its backup name is taken, and says so', async () => {
     addProjectConfiguration(tree, 'svc', {
       root: 'apps/svc',
-      targets: { image: { executor: NX_CONTAINER, options: { push: true, tags: ['a/b:1'] } }, 'image-nx-container': { executor: 'nx:noop' } },
+      targets: {
+        image: { executor: NX_CONTAINER, options: { push: true, tags: ['a/b:1'] } },
+        'image-nx-container': { executor: 'nx:noop' },
+      },
     });
     await fromNxContainerGenerator(tree, { project: 'svc' });
     expect(targets('svc').image.executor).toBe(NX_CONTAINER);

@@ -30,14 +30,24 @@ function convertProject(project: string, config: ProjectConfiguration, nxJson: N
     targets[name] = target;
     if (target.executor !== NX_CONTAINER_EXECUTOR || isBackup(name, existing)) continue;
     if (existing[backupName(name)]) {
-      summary.skipped.push({ project, target: name, reason: `a target '${backupName(name)}' exists already, so the original could not be kept: rename it and run again` });
+      summary.skipped.push({
+        project,
+        target: name,
+        reason: `a target '${backupName(name)}' exists already, so the original could not be kept: rename it and run again`,
+      });
       continue;
     }
     const before = appliedTargetDefaults(nxJson, name, NX_CONTAINER_EXECUTOR);
     const after = appliedTargetDefaults(nxJson, name, MULTIARCH_EXECUTOR);
-    const { target: converted, unsupported, notes } = convertTarget(target, name, { stopsApplying: before?.key === after?.key ? undefined : before });
+    const {
+      target: converted,
+      unsupported,
+      notes,
+    } = convertTarget(target, name, { stopsApplying: before?.key === after?.key ? undefined : before });
     if (after && after.key === before?.key && (after.defaults.options || after.defaults.configurations)) {
-      notes.push(`nx.json targetDefaults['${after.key}'] still applies, and its options are nx-container's: check that nx-crossbake:multiarch takes them`);
+      notes.push(
+        `nx.json targetDefaults['${after.key}'] still applies, and its options are nx-container's: check that nx-crossbake:multiarch takes them`,
+      );
     } else if (after && after.key !== before?.key) {
       notes.push(`nx.json targetDefaults['${after.key}'] applies to it from now on`);
     }
@@ -76,6 +86,9 @@ export default async function fromNxContainerGenerator(tree: Tree, options: From
   for (const line of info) logger.info(`nx-crossbake: ${line}`);
   for (const line of warn) logger.warn(`nx-crossbake: ${line}`);
   if (hasFindings(summary)) logger.info(`nx-crossbake: report written to ${REPORT_PATH}`);
-  if (summary.converted.length === 0 && summary.skipped.length === 0) logger.info(`nx-crossbake: no ${NX_CONTAINER_EXECUTOR} target found${options.project ? ` in ${options.project}` : ''}: nothing changed`);
+  if (summary.converted.length === 0 && summary.skipped.length === 0)
+    logger.info(
+      `nx-crossbake: no ${NX_CONTAINER_EXECUTOR} target found${options.project ? ` in ${options.project}` : ''}: nothing changed`,
+    );
   if (!options.skipFormat) await formatFiles(tree);
 }

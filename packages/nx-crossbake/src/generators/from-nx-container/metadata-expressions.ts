@@ -40,7 +40,9 @@ export function translateExpressions(text: string): Translation {
     const expression = rest.slice(open + 2, close).trim();
     const translated = templateOf(expression);
     if (translated === undefined) {
-      return { reason: `{{${expression}}} has no nx-crossbake template (known: {{branch}} → {branch}, {{sha}} → {shortSha}, {{date 'YYYYMMDD'}} → {date})` };
+      return {
+        reason: `{{${expression}}} has no nx-crossbake template (known: {{branch}} → {branch}, {{sha}} → {shortSha}, {{date 'YYYYMMDD'}} → {date})`,
+      };
     }
     usesBranch ||= expression === 'branch';
     template += sanitizeLikeMetadataAction(rest.slice(0, open)) + translated;

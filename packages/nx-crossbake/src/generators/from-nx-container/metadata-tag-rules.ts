@@ -12,7 +12,16 @@ interface TagRule {
 }
 
 // src/tag.ts DefaultPriorities: the higher, the earlier in the tag list.
-const DEFAULT_PRIORITY: Record<string, number> = { schedule: 1000, semver: 900, pep440: 900, match: 800, edge: 700, ref: 600, raw: 200, sha: 100 };
+const DEFAULT_PRIORITY: Record<string, number> = {
+  schedule: 1000,
+  semver: 900,
+  pep440: 900,
+  match: 800,
+  edge: 700,
+  ref: 600,
+  raw: 200,
+  sha: 100,
+};
 
 /** Rules whose tag depends on the CI event: a template would push them on every build (e.g. `:1.2.3` on a branch). */
 const EVENT_BOUND: Record<string, string> = {
@@ -32,9 +41,7 @@ export interface FlavorAffixes {
 }
 
 type RuleConversion =
-  | { kind: 'tag'; template: string; priority: number; usesBranch: boolean }
-  | { kind: 'off' }
-  | { kind: 'unsupported'; reason: string };
+  { kind: 'tag'; template: string; priority: number; usesBranch: boolean } | { kind: 'off' } | { kind: 'unsupported'; reason: string };
 
 /** Parse as metadata-action does: fields split at their first `=`, a field without one is the value, keys lower-cased. */
 export function parseTagRule(entry: string): TagRule {
@@ -58,14 +65,23 @@ function valueOf(rule: TagRule): Translation {
   const bound = EVENT_BOUND[type] ?? (type === 'ref' ? EVENT_BOUND[`ref,event=${attrs.event}`] : undefined);
   if (bound) {
     const name = type === 'ref' ? `ref,event=${attrs.event}` : type;
-    return { reason: `type=${name} ${bound}: nx-crossbake tags have no such condition, so it is not converted (tag those builds with a configuration of their own)` };
+    return {
+      reason: `type=${name} ${bound}: nx-crossbake tags have no such condition, so it is not converted (tag those builds with a configuration of their own)`,
+    };
   }
   if (type === 'ref' && attrs.event === 'branch') return { template: '{branch}', usesBranch: true };
   // metadata-action's short sha is 7 characters (unless DOCKER_METADATA_SHORT_SHA_LENGTH is set), as {shortSha}.
   if (type === 'sha' && attrs.format === 'short') return { template: '{shortSha}', usesBranch: false };
   if (type === 'sha' && attrs.format === 'long') return { template: '{sha}', usesBranch: false };
   if (type === 'raw' && attrs.value !== undefined) return translateExpressions(attrs.value);
-  const detail = type === 'ref' ? `, event=${attrs.event ?? '(none)'}` : type === 'sha' ? `, format=${attrs.format}` : type === 'raw' ? ', no value' : '';
+  const detail =
+    type === 'ref'
+      ? `, event=${attrs.event ?? '(none)'}`
+      : type === 'sha'
+        ? `, format=${attrs.format}`
+        : type === 'raw'
+          ? ', no value'
+          : '';
   return { reason: `not a rule metadata-action accepts (type=${type}${detail})` };
 }
 
@@ -74,7 +90,10 @@ export function convertTagRule(rule: TagRule, flavor: FlavorAffixes): RuleConver
   const { attrs } = rule;
   if (attrs.enable === 'false') return { kind: 'off' };
   if (attrs.enable !== undefined && attrs.enable !== 'true') {
-    return { kind: 'unsupported', reason: `enable=${attrs.enable} is decided per build by metadata-action; nx-crossbake tags have no conditions, so the tag is not converted` };
+    return {
+      kind: 'unsupported',
+      reason: `enable=${attrs.enable} is decided per build by metadata-action; nx-crossbake tags have no conditions, so the tag is not converted`,
+    };
   }
   // A rule's own prefix or suffix, even empty, replaces the flavor's.
   const parts = [translateExpressions(attrs.prefix ?? flavor.prefix), valueOf(rule), translateExpressions(attrs.suffix ?? flavor.suffix)];

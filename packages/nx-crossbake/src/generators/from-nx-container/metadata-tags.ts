@@ -38,7 +38,10 @@ function images(entries: string[], unsupported: Unsupported[], notes: string[]):
     if (attrs.enable === 'false') continue;
     const extra = Object.keys(attrs).filter((k) => k !== 'name' && k !== 'enable');
     if (!attrs.name || (attrs.enable !== undefined && attrs.enable !== 'true') || extra.length > 0) {
-      unsupported.push({ option: 'metadata.images', reason: `'${entry}' is not a fixed image (an enable expression, or attributes metadata-action refuses)` });
+      unsupported.push({
+        option: 'metadata.images',
+        reason: `'${entry}' is not a fixed image (an enable expression, or attributes metadata-action refuses)`,
+      });
       continue;
     }
     if (attrs.name !== attrs.name.toLowerCase()) notes.push(`metadata image '${attrs.name}' lower-cased, as metadata-action did`);
@@ -84,7 +87,8 @@ function latestTag(flavor: Flavor, unsupported: Unsupported[]): string | undefin
 /** Tag rules (src/tag.ts, src/meta.ts) as templates, highest priority first as metadata-action orders them. */
 function tagTemplates(entries: string[], flavor: Flavor, unsupported: Unsupported[], notes: string[]): string[] {
   const rules = (entries.length > 0 ? entries : DEFAULT_TAGS).map(parseTagRule);
-  if (entries.length === 0) notes.push(`metadata.tags not set: metadata-action's defaults (${DEFAULT_TAGS.join('; ')}) converted as written there`);
+  if (entries.length === 0)
+    notes.push(`metadata.tags not set: metadata-action's defaults (${DEFAULT_TAGS.join('; ')}) converted as written there`);
   const converted: { template: string; priority: number }[] = [];
   let usesBranch = false;
   for (const rule of rules) {
@@ -94,7 +98,9 @@ function tagTemplates(entries: string[], flavor: Flavor, unsupported: Unsupporte
     converted.push(result);
     usesBranch ||= result.usesBranch;
   }
-  const autoLatest = rules.filter((r) => r.attrs.enable !== 'false' && AUTO_LATEST.test(r.type === 'ref' ? `ref,event=${r.attrs.event}` : r.type));
+  const autoLatest = rules.filter(
+    (r) => r.attrs.enable !== 'false' && AUTO_LATEST.test(r.type === 'ref' ? `ref,event=${r.attrs.event}` : r.type),
+  );
   if (flavor.latest === 'auto' && autoLatest.length > 0) {
     unsupported.push({
       option: 'metadata.flavor',
@@ -139,4 +145,3 @@ export function convertMetadata(metadata: unknown): MetadataConversion | undefin
   if (dropped.length > 0) notes.push(`metadata ${dropped.join(', ')} dropped: they only shaped metadata-action's outputs, not the image`);
   return { tags, labels: strings(m.labels), unsupported, notes };
 }
-

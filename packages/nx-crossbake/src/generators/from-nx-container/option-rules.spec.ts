@@ -7,14 +7,37 @@ const convert = (name: string, value: unknown) => {
 };
 
 describe('OPTION_RULES', () => {
-  it.each(['file', 'context', 'platforms', 'tags', 'push', 'load', 'build-args', 'target', 'labels', 'pull', 'no-cache', 'outputs', 'secret-files', 'ssh', 'build-contexts'])(
-    'copies %s, which means the same in both',
-    (name) => expect(OPTION_RULES[name]).toEqual({ kind: 'copy' }),
-  );
+  it.each([
+    'file',
+    'context',
+    'platforms',
+    'tags',
+    'push',
+    'load',
+    'build-args',
+    'target',
+    'labels',
+    'pull',
+    'no-cache',
+    'outputs',
+    'secret-files',
+    'ssh',
+    'build-contexts',
+  ])('copies %s, which means the same in both', (name) => expect(OPTION_RULES[name]).toEqual({ kind: 'copy' }));
 
-  it.each(['quiet', 'github-token', 'add-hosts', 'allow', 'cgroup-parent', 'network', 'shm-size', 'ulimit', 'registries', 'no-cache-filters'])(
-    'reports %s as unsupported, with a reason',
-    (name) => expect(OPTION_RULES[name]).toEqual({ kind: 'unsupported', reason: expect.any(String) }),
+  it.each([
+    'quiet',
+    'github-token',
+    'add-hosts',
+    'allow',
+    'cgroup-parent',
+    'network',
+    'shm-size',
+    'ulimit',
+    'registries',
+    'no-cache-filters',
+  ])('reports %s as unsupported, with a reason', (name) =>
+    expect(OPTION_RULES[name]).toEqual({ kind: 'unsupported', reason: expect.any(String) }),
   );
 
   it.each(['cache-from', 'cache-to'])('makes a single %s string a list, and keeps a list', (name) => {
@@ -42,7 +65,10 @@ describe('OPTION_RULES', () => {
   ])('converts sbom %j', (value, result) => expect(convert('sbom', value)).toEqual(result));
 
   it('keeps a named builder and leaves it unmanaged, as nx-container did', () => {
-    expect(convert('builder', 'ci-builder')).toEqual({ set: { builder: 'ci-builder', setup: false }, notes: [expect.stringMatching(/setup: false/)] });
+    expect(convert('builder', 'ci-builder')).toEqual({
+      set: { builder: 'ci-builder', setup: false },
+      notes: [expect.stringMatching(/setup: false/)],
+    });
   });
 
   it('drops the docker engine with a note and reports the others', () => {

@@ -14,7 +14,8 @@ export interface RuleResult {
   notes?: string[];
 }
 
-export type Rule = { kind: 'copy' } | { kind: 'convert'; convert: (value: unknown, name: string) => RuleResult } | { kind: 'unsupported'; reason: string };
+export type Rule =
+  { kind: 'copy' } | { kind: 'convert'; convert: (value: unknown, name: string) => RuleResult } | { kind: 'unsupported'; reason: string };
 
 const copy: Rule = { kind: 'copy' };
 const unsupported = (reason: string): Rule => ({ kind: 'unsupported', reason });
@@ -22,7 +23,8 @@ const unsupported = (reason: string): Rule => ({ kind: 'unsupported', reason });
 /** nx-container accepts one string or a list for the cache options; nx-crossbake takes a list. */
 const toList: Rule = {
   kind: 'convert',
-  convert: (value, name) => (typeof value === 'string' ? { set: { [name]: [value] }, notes: [`${name} written as a list`] } : { set: { [name]: value } }),
+  convert: (value, name) =>
+    typeof value === 'string' ? { set: { [name]: [value] }, notes: [`${name} written as a list`] } : { set: { [name]: value } },
 };
 
 /**
@@ -39,7 +41,10 @@ const secrets: Rule = {
       const reference = text.match(/^([^=,\s]+)=\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?$/);
       if (/(^|,)id=/.test(text)) specs.push(text);
       else if (reference) specs.push(`id=${reference[1]},env=${reference[2]}`);
-      else problems.push(`secret '${text.split('=')[0]}' holds its value in project.json: put it in an environment variable and write id=${text.split('=')[0]},env=<VARIABLE>`);
+      else
+        problems.push(
+          `secret '${text.split('=')[0]}' holds its value in project.json: put it in an environment variable and write id=${text.split('=')[0]},env=<VARIABLE>`,
+        );
     }
     return { ...(specs.length > 0 && { set: { secrets: specs } }), unsupported: problems };
   },
@@ -57,7 +62,9 @@ const provenance: Rule = {
 const sbom: Rule = {
   kind: 'convert',
   convert: (value) =>
-    ['true', 'false'].includes(String(value)) ? { set: { sbom: String(value) === 'true' } } : { unsupported: [`'${String(value)}': nx-crossbake takes sbom true or false only`] },
+    ['true', 'false'].includes(String(value))
+      ? { set: { sbom: String(value) === 'true' } }
+      : { unsupported: [`'${String(value)}': nx-crossbake takes sbom true or false only`] },
 };
 
 /** A named builder was made by someone else (e.g. setup-buildx-action): keep using it as it is. */
@@ -65,7 +72,9 @@ const builder: Rule = {
   kind: 'convert',
   convert: (value) => ({
     set: { builder: value, setup: false },
-    notes: [`builder '${String(value)}' is used as it is (setup: false), as nx-container did; remove setup to let nx-crossbake create and check it`],
+    notes: [
+      `builder '${String(value)}' is used as it is (setup: false), as nx-container did; remove setup to let nx-crossbake create and check it`,
+    ],
   }),
 };
 

@@ -16,7 +16,10 @@ describe('appliedTargetDefaults', () => {
   });
 
   it('falls back to the entry keyed by the target name', () => {
-    expect(appliedTargetDefaults(nxJson, 'container', 'nx-crossbake:multiarch')).toEqual({ key: 'container', defaults: { dependsOn: ['build'] } });
+    expect(appliedTargetDefaults(nxJson, 'container', 'nx-crossbake:multiarch')).toEqual({
+      key: 'container',
+      defaults: { dependsOn: ['build'] },
+    });
   });
 
   it('finds nothing without a matching key', () => {

@@ -24,7 +24,9 @@ describe('init generator', () => {
 
   it('registers the object form with the registry and platforms given', async () => {
     await initGenerator(tree, { registry: 'ghcr.io/acme/', platforms: ['linux/amd64', 'linux/arm/v7'] });
-    expect(plugins()).toEqual([{ plugin: 'nx-crossbake', options: { registry: 'ghcr.io/acme', platforms: ['linux/amd64', 'linux/arm/v7'] } }]);
+    expect(plugins()).toEqual([
+      { plugin: 'nx-crossbake', options: { registry: 'ghcr.io/acme', platforms: ['linux/amd64', 'linux/arm/v7'] } },
+    ]);
   });
 
   it('does not register the plugin twice when run again', async () => {
@@ -114,7 +116,13 @@ describe('init generator', () => {
     await initGenerator(tree, {});
     const text = tree.read('.dockerignore', 'utf-8')!;
     expect(text.startsWith('node_modules\n.git\n')).toBe(true);
-    expect(text.split('\n').filter((l) => !l.startsWith('#') && l !== '')).toEqual(['node_modules', '.git', '.nx', 'tmp', 'dist/nx-crossbake']);
+    expect(text.split('\n').filter((l) => !l.startsWith('#') && l !== '')).toEqual([
+      'node_modules',
+      '.git',
+      '.nx',
+      'tmp',
+      'dist/nx-crossbake',
+    ]);
     expect(messages(info)).toMatch(/.dockerignore now excludes .nx, tmp, dist\/nx-crossbake/);
   });
 

@@ -29,7 +29,8 @@ function normalize(options: InitGeneratorSchema) {
   if (options.platforms?.length === 0) problems.push('no platforms: list at least one, e.g. linux/amd64,linux/arm64');
   if (problems.length > 0) throw new Error(`nx-crossbake:init: ${problems.join('; ')}`);
   const registry = options.registry?.trim().replace(/\/+$/, '') || undefined;
-  if (registry) assertImageTag(`${registry}/image:latest`, `--registry '${options.registry}' must be a registry host and namespace, e.g. ghcr.io/acme`);
+  if (registry)
+    assertImageTag(`${registry}/image:latest`, `--registry '${options.registry}' must be a registry host and namespace, e.g. ghcr.io/acme`);
   return {
     // Only what the user gave goes to nx.json; the setup target always gets concrete platforms.
     pluginOptions: { registry, platforms } satisfies PluginEntryOptions,
@@ -44,12 +45,16 @@ function registerInNxJson(tree: Tree, pluginOptions: PluginEntryOptions): void {
   if (registration.outcome === 'kept') {
     logger.info('nx-crossbake: the plugin is registered in nx.json already: entry left as it is');
     if (registration.ignored.length > 0) {
-      logger.warn(`nx-crossbake: nx.json's nx-crossbake entry was not changed, so ${registration.ignored.join(', ')} from this run was not written: edit its "options" by hand`);
+      logger.warn(
+        `nx-crossbake: nx.json's nx-crossbake entry was not changed, so ${registration.ignored.join(', ')} from this run was not written: edit its "options" by hand`,
+      );
     }
     return;
   }
   updateNxJson(tree, { ...nxJson, plugins: registration.plugins });
-  logger.info(`nx-crossbake: ${registration.outcome === 'added' ? 'registered the plugin in' : 'added options to the plugin entry of'} nx.json`);
+  logger.info(
+    `nx-crossbake: ${registration.outcome === 'added' ? 'registered the plugin in' : 'added options to the plugin entry of'} nx.json`,
+  );
 }
 
 /**

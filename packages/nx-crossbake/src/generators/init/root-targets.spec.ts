@@ -3,7 +3,10 @@ import { addMissingTargets, workspaceTargets } from './root-targets';
 describe('workspaceTargets', () => {
   it('writes the driver and platforms into the setup target and points affected at docker-multiarch', () => {
     const targets = workspaceTargets('docker', ['linux/amd64']);
-    expect(targets['docker-setup']).toMatchObject({ executor: 'nx-crossbake:setup', options: { driver: 'docker', platforms: ['linux/amd64'] } });
+    expect(targets['docker-setup']).toMatchObject({
+      executor: 'nx-crossbake:setup',
+      options: { driver: 'docker', platforms: ['linux/amd64'] },
+    });
     expect(targets['docker-affected']).toMatchObject({ executor: 'nx-crossbake:affected', options: { target: 'docker-multiarch' } });
   });
 });

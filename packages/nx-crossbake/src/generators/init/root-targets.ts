@@ -12,7 +12,10 @@ export const DOCKER_PROJECT = { name: 'docker', root: 'tools/docker' } as const;
  * The workspace-level targets: one builder for every project (multiarch builds read this target's options
  * for their builder) and one bake for everything affected. Defaults are written out so they can be edited.
  */
-export function workspaceTargets(driver: NonNullable<SetupExecutorSchema['driver']>, platforms: string[]): Record<string, TargetConfiguration> {
+export function workspaceTargets(
+  driver: NonNullable<SetupExecutorSchema['driver']>,
+  platforms: string[],
+): Record<string, TargetConfiguration> {
   const setup: SetupExecutorSchema = { driver, platforms };
   const affected: AffectedExecutorSchema = { target: 'docker-multiarch' };
   return {
@@ -37,7 +40,10 @@ interface TargetMerge {
 }
 
 /** `existing` plus the `wanted` targets it does not have; an existing target is never replaced. */
-export function addMissingTargets(existing: Record<string, TargetConfiguration> | undefined, wanted: Record<string, TargetConfiguration>): TargetMerge {
+export function addMissingTargets(
+  existing: Record<string, TargetConfiguration> | undefined,
+  wanted: Record<string, TargetConfiguration>,
+): TargetMerge {
   const targets = { ...existing };
   const added: string[] = [];
   const kept: string[] = [];

@@ -1,5 +1,11 @@
 import { logger, type Tree } from '@nx/devkit';
-import { BadPatternError, compileDockerignore, keepsOut, parseDockerignore, type IgnorePattern } from '../../lib/dockerfile/dockerignore-matcher';
+import {
+  BadPatternError,
+  compileDockerignore,
+  keepsOut,
+  parseDockerignore,
+  type IgnorePattern,
+} from '../../lib/dockerfile/dockerignore-matcher';
 import { appendBlock } from './gitignore';
 
 /**
@@ -11,9 +17,11 @@ import { appendBlock } from './gitignore';
  */
 export const ROOT_CONTEXT_IGNORES = ['.git', '.nx', 'tmp', 'dist/nx-crossbake', 'node_modules'];
 
-const COMMENT = '# nx-crossbake: kept out of root build contexts (.nx/ and dist/nx-crossbake/ change on every run and would undo the build cache)';
+const COMMENT =
+  '# nx-crossbake: kept out of root build contexts (.nx/ and dist/nx-crossbake/ change on every run and would undo the build cache)';
 
-const namesPath = (p: IgnorePattern, path: string) => p.exclusion && (p.text === path || p.text.startsWith(`${path}/`) || path.startsWith(`${p.text}/`));
+const namesPath = (p: IgnorePattern, path: string) =>
+  p.exclusion && (p.text === path || p.text.startsWith(`${path}/`) || path.startsWith(`${p.text}/`));
 
 interface DockerignoreUpdate {
   text: string;
@@ -33,7 +41,8 @@ export function withDockerignores(text: string, paths: readonly string[]): Docke
   try {
     patterns = compileDockerignore(parseDockerignore(text));
   } catch (e) {
-    if (e instanceof BadPatternError) return { text, added: [], malformed: e.unsupported ? e.message : `${e.message}, which BuildKit refuses too` };
+    if (e instanceof BadPatternError)
+      return { text, added: [], malformed: e.unsupported ? e.message : `${e.message}, which BuildKit refuses too` };
     throw e;
   }
   const added = paths.filter((path) => !keepsOut(patterns, path) && !patterns.some((p) => namesPath(p, path)));
@@ -53,6 +62,8 @@ export function ensureRootDockerignore(tree: Tree): string[] {
   }
   if (added.length === 0) return added;
   tree.write('.dockerignore', text);
-  logger.info(`nx-crossbake: ${existed ? '.dockerignore now excludes' : 'wrote .dockerignore, for builds whose context is the workspace root: it excludes'} ${added.join(', ')}`);
+  logger.info(
+    `nx-crossbake: ${existed ? '.dockerignore now excludes' : 'wrote .dockerignore, for builds whose context is the workspace root: it excludes'} ${added.join(', ')}`,
+  );
   return added;
 }

@@ -13,14 +13,12 @@ describe('withIgnoredPaths', () => {
     expect(text).toBe('node_modules\n\n# nx-crossbake: generated bake files and image reports\ntmp/nx-crossbake\n');
   });
 
-  it.each([
-    ['tmp/nx-crossbake\n'],
-    ['/tmp/nx-crossbake/\n'],
-    ['tmp\n'],
-    ['/tmp/\n'],
-  ])('treats %j as already ignoring tmp/nx-crossbake', (existing) => {
-    expect(withIgnoredPaths(existing, ['tmp/nx-crossbake'])).toEqual({ text: existing, added: [] });
-  });
+  it.each([['tmp/nx-crossbake\n'], ['/tmp/nx-crossbake/\n'], ['tmp\n'], ['/tmp/\n']])(
+    'treats %j as already ignoring tmp/nx-crossbake',
+    (existing) => {
+      expect(withIgnoredPaths(existing, ['tmp/nx-crossbake'])).toEqual({ text: existing, added: [] });
+    },
+  );
 
   it('is not fooled by comments or look-alike names', () => {
     const existing = '# tmp/nx-crossbake\ntmpfiles\ndist-old\n';

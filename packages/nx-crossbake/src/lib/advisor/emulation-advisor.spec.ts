@@ -74,7 +74,12 @@ describe('adviseOnEmulation', () => {
   });
 
   describe('stages pinned to a platform', () => {
-    const dockerfile = lines('FROM --platform=linux/amd64 debian AS amd', 'RUN make', 'FROM --platform=linux/arm/v6 debian AS arm', 'RUN make');
+    const dockerfile = lines(
+      'FROM --platform=linux/amd64 debian AS amd',
+      'RUN make',
+      'FROM --platform=linux/arm/v6 debian AS arm',
+      'RUN make',
+    );
 
     it('advises only where the pinned platform is emulated, by emulator family', () => {
       expect(findings(dockerfile, ['linux/arm/v7'])).toEqual(['4 make']);
@@ -84,20 +89,36 @@ describe('adviseOnEmulation', () => {
   });
 
   it('never throws on odd input', () => {
-    for (const text of ['', 'RUN make', 'FROM', 'FROM a\nRUN', 'FROM a\nRUN <<', 'FROM a\nRUN ["x"', 'FROM a\nRUN <<EOF', '# escape=`\nFROM a\nRUN `']) {
+    for (const text of [
+      '',
+      'RUN make',
+      'FROM',
+      'FROM a\nRUN',
+      'FROM a\nRUN <<',
+      'FROM a\nRUN ["x"',
+      'FROM a\nRUN <<EOF',
+      '# escape=`\nFROM a\nRUN `',
+    ]) {
       expect(() => adviseOnEmulation(text, EMULATED)).not.toThrow();
     }
   });
 });
 
 describe('formatEmulationAdvice', () => {
-  const advice = (line: number, stage: string, tool: string, hint: string): EmulationAdvice => ({ line, stage, tool, instruction: tool, hint });
+  const advice = (line: number, stage: string, tool: string, hint: string): EmulationAdvice => ({
+    line,
+    stage,
+    tool,
+    instruction: tool,
+    hint,
+  });
 
   it('names the project, the platforms, each finding and where to read more', () => {
-    const message = formatEmulationAdvice('api', ['linux/arm64', 'linux/arm/v7'], [
-      advice(7, 'build', 'go build', 'cross-compile with GOARCH'),
-      advice(3, '0', 'make', 'use a cross toolchain'),
-    ]);
+    const message = formatEmulationAdvice(
+      'api',
+      ['linux/arm64', 'linux/arm/v7'],
+      [advice(7, 'build', 'go build', 'cross-compile with GOARCH'), advice(3, '0', 'make', 'use a cross toolchain')],
+    );
     expect(message).toBe(
       lines(
         'api: 2 steps will run under QEMU emulation for linux/arm64, linux/arm/v7; compiling there is 2–50× slower than cross-compiling, and flaky on arm/v7:',
@@ -110,7 +131,9 @@ describe('formatEmulationAdvice', () => {
   });
 
   it('says "a step" for one finding', () => {
-    expect(formatEmulationAdvice('web', ['linux/arm64'], [advice(4, '0', 'npm ci', 'h')]).split('\n')[0]).toMatch(/^web: a step will run under QEMU emulation for linux\/arm64;/);
+    expect(formatEmulationAdvice('web', ['linux/arm64'], [advice(4, '0', 'npm ci', 'h')]).split('\n')[0]).toMatch(
+      /^web: a step will run under QEMU emulation for linux\/arm64;/,
+    );
   });
 
   it('is empty when there is no advice', () => {
@@ -129,12 +152,25 @@ describe('formatEmulationAdvice', () => {
   });
 
   it.each([
-    ['npm ci', '  to move the npm/pnpm installs to the build platform where the lockfile proves node_modules the same on every platform, run: nx g nx-crossbake:cross-compile --project=web (add --dry-run to see what it would do first)'],
-    ['pnpm install', '  to move the npm/pnpm installs to the build platform where the lockfile proves node_modules the same on every platform, run: nx g nx-crossbake:cross-compile --project=web (add --dry-run to see what it would do first)'],
+    [
+      'npm ci',
+      '  to move the npm/pnpm installs to the build platform where the lockfile proves node_modules the same on every platform, run: nx g nx-crossbake:cross-compile --project=web (add --dry-run to see what it would do first)',
+    ],
+    [
+      'pnpm install',
+      '  to move the npm/pnpm installs to the build platform where the lockfile proves node_modules the same on every platform, run: nx g nx-crossbake:cross-compile --project=web (add --dry-run to see what it would do first)',
+    ],
     // yarn v1 lockfiles record no install scripts: the generator only explains.
-    ['yarn install', '  to see which of these steps can move to the build platform, run: nx g nx-crossbake:cross-compile --project=web --dry-run'],
+    [
+      'yarn install',
+      '  to see which of these steps can move to the build platform, run: nx g nx-crossbake:cross-compile --project=web --dry-run',
+    ],
   ])('points %s at the generator, which decides from the lockfile', (tool, last) => {
-    expect(formatEmulationAdvice('web:docker-multiarch', ['linux/arm64'], [advice(4, '0', tool, 'h')]).split('\n').at(-1)).toBe(last);
+    expect(
+      formatEmulationAdvice('web:docker-multiarch', ['linux/arm64'], [advice(4, '0', tool, 'h')])
+        .split('\n')
+        .at(-1),
+    ).toBe(last);
   });
 
   describe('ends with the generator command for the task', () => {
@@ -145,7 +181,9 @@ describe('formatEmulationAdvice', () => {
       ['@acme/api:image-debug', 'nx g nx-crossbake:cross-compile --project=@acme/api --target=image-debug'],
       ['api:image:production', 'nx g nx-crossbake:cross-compile --project=api --target=image'],
     ])('%s', (taskId, command) => {
-      expect(formatEmulationAdvice(taskId, ['linux/arm64'], go).split('\n').at(-1)).toBe(`  to move the Go compiles to the build platform, run: ${command}`);
+      expect(formatEmulationAdvice(taskId, ['linux/arm64'], go).split('\n').at(-1)).toBe(
+        `  to move the Go compiles to the build platform, run: ${command}`,
+      );
     });
   });
 });

@@ -62,7 +62,13 @@ export function adviseOnEmulation(dockerfile: string, emulatedPlatforms: readonl
     const tools = new Set(parseRunCommands(instruction, lines, escape).map(detectHeavyTool));
     for (const tool of tools) {
       if (tool === undefined) continue;
-      advice.push({ line: instruction.line, stage: stage.name, tool, instruction: shorten(instruction.args), hint: crossCompileHint(tool) });
+      advice.push({
+        line: instruction.line,
+        stage: stage.name,
+        tool,
+        instruction: shorten(instruction.args),
+        hint: crossCompileHint(tool),
+      });
     }
   }
   return advice;

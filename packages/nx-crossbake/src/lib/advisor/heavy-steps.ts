@@ -13,8 +13,10 @@ const HINTS: Record<Family, string> = {
   node: 'npm ci in a $BUILDPLATFORM stage with --os=linux --cpu=<arm64|arm|x64> (npm ≥10.1; amd64 is x64 to npm) so the prebuilt binaries for the target are installed, then COPY node_modules',
   c: 'compile with a cross toolchain in a stage FROM --platform=$BUILDPLATFORM (xx-clang from tonistiigi/xx, or gcc-aarch64-linux-gnu), then COPY the binaries',
   java: 'build the jar in a stage FROM --platform=$BUILDPLATFORM; only the JRE stage needs the target platform',
-  python: 'pip install --only-binary=:all: to take prebuilt wheels, or fetch them from a $BUILDPLATFORM stage with pip download --only-binary=:all: --platform <manylinux tag>',
-  dotnet: 'dotnet publish -a $TARGETARCH in a stage FROM --platform=$BUILDPLATFORM (the .NET 8 SDK takes Docker arch names), then COPY the output into the runtime stage',
+  python:
+    'pip install --only-binary=:all: to take prebuilt wheels, or fetch them from a $BUILDPLATFORM stage with pip download --only-binary=:all: --platform <manylinux tag>',
+  dotnet:
+    'dotnet publish -a $TARGETARCH in a stage FROM --platform=$BUILDPLATFORM (the .NET 8 SDK takes Docker arch names), then COPY the output into the runtime stage',
 };
 
 interface Rule {

@@ -26,7 +26,14 @@ describe('parseRunCommands', () => {
 
   describe('heredocs', () => {
     it.each([
-      ['RUN <<EOF', lines('RUN <<EOF', 'set -e', 'go build', 'EOF', 'RUN make'), [['set', '-e'], ['go', 'build']]],
+      [
+        'RUN <<EOF',
+        lines('RUN <<EOF', 'set -e', 'go build', 'EOF', 'RUN make'),
+        [
+          ['set', '-e'],
+          ['go', 'build'],
+        ],
+      ],
       ['a quoted terminator', lines("RUN <<'END'", 'make', 'END'), [['make']]],
       ['<<- with tab-indented lines', lines('RUN <<-EOF', '\tmake', '\tEOF', 'RUN cargo build'), [['make']]],
       ['a shell fed the heredoc', lines('RUN bash -e <<EOF', 'make', 'EOF'), [['bash', '-e'], ['make']]],
@@ -59,9 +66,18 @@ describe('parseRunCommands', () => {
 
 describe('unwrapEnv', () => {
   it.each([
-    [['env', 'CGO_ENABLED=0', 'GOOS=linux', 'go', 'build'], ['go', 'build']],
-    [['env', '-i', 'PATH=/bin', 'npm', 'ci'], ['npm', 'ci']],
-    [['go', 'build', 'X=1'], ['go', 'build', 'X=1']],
+    [
+      ['env', 'CGO_ENABLED=0', 'GOOS=linux', 'go', 'build'],
+      ['go', 'build'],
+    ],
+    [
+      ['env', '-i', 'PATH=/bin', 'npm', 'ci'],
+      ['npm', 'ci'],
+    ],
+    [
+      ['go', 'build', 'X=1'],
+      ['go', 'build', 'X=1'],
+    ],
     [['env'], []],
   ])('%j runs %j', (words, command) => expect(unwrapEnv(words)).toEqual(command));
 });

@@ -9,7 +9,14 @@ describe('parseShellCommands', () => {
     ['newlines', 'set -e\ngo build\n\nmake', [['set', '-e'], ['go', 'build'], ['make']]],
     ['a backslash-newline as one line', 'npm ci \\\n  --no-audit', [['npm', 'ci', '--no-audit']]],
     ['subshells and command substitution', '(cd x && make) && make -j$(nproc)', [['cd', 'x'], ['make'], ['make', '-j$'], ['nproc']]],
-    ['redirections that are not operators', 'make 2>&1 &>/dev/null <&3 | tee log', [['make', '2>&1', '&>/dev/null', '<&3'], ['tee', 'log']]],
+    [
+      'redirections that are not operators',
+      'make 2>&1 &>/dev/null <&3 | tee log',
+      [
+        ['make', '2>&1', '&>/dev/null', '<&3'],
+        ['tee', 'log'],
+      ],
+    ],
     ['operators inside quotes', `echo "a && go build" 'b; make' c\\;d`, [['echo', 'a && go build', 'b; make', 'c;d']]],
     ['a comment to the end of the line', 'make # && go build\ncargo build', [['make'], ['cargo', 'build']]],
     ['a # inside a word', 'echo a#b', [['echo', 'a#b']]],

@@ -2,14 +2,25 @@ import type { NxJsonConfiguration, ProjectGraph } from '@nx/devkit';
 
 const graph = {
   nodes: {
-    base: { name: 'base', type: 'app', data: { root: 'services/base', targets: { 'docker-multiarch': { executor: 'nx-crossbake:multiarch' } } } },
-    api: { name: 'api', type: 'app', data: { root: 'services/api', targets: { 'docker-multiarch': { executor: 'nx-crossbake:multiarch' } } } },
+    base: {
+      name: 'base',
+      type: 'app',
+      data: { root: 'services/base', targets: { 'docker-multiarch': { executor: 'nx-crossbake:multiarch' } } },
+    },
+    api: {
+      name: 'api',
+      type: 'app',
+      data: { root: 'services/api', targets: { 'docker-multiarch': { executor: 'nx-crossbake:multiarch' } } },
+    },
     lib: { name: 'lib', type: 'lib', data: { root: 'libs/lib', targets: { build: { executor: 'nx:run-commands' } } } },
     tools: { name: 'tools', type: 'lib', data: { root: 'tools', targets: { 'docker-multiarch': { executor: 'other:executor' } } } },
   },
   dependencies: {
     base: [{ source: 'base', target: 'lib', type: 'static' }],
-    api: [{ source: 'api', target: 'base', type: 'static' }, { source: 'api', target: 'npm:express', type: 'static' }],
+    api: [
+      { source: 'api', target: 'base', type: 'static' },
+      { source: 'api', target: 'npm:express', type: 'static' },
+    ],
     lib: [],
     tools: [],
   },
@@ -63,7 +74,11 @@ describe('findAffectedProjects', () => {
     mockInternals = undefined;
     const exec = jest.fn(async () => ({ exitCode: 0, stdout: '["api"]', stderr: '' }));
     expect((await findAffectedProjects({ ...query, head: 'HEAD' }, 'docker-multiarch', exec)).affected).toEqual(['api']);
-    expect(exec).toHaveBeenCalledWith('npx', ['nx', 'show', 'projects', '--affected', '-t', 'docker-multiarch', '--base=main', '--head=HEAD', '--json'], { cwd: '/w' });
+    expect(exec).toHaveBeenCalledWith(
+      'npx',
+      ['nx', 'show', 'projects', '--affected', '-t', 'docker-multiarch', '--base=main', '--head=HEAD', '--json'],
+      { cwd: '/w' },
+    );
   });
 
   it('takes the tasks Nx 24 selects by their inputs, and walks nothing itself (the inputs decide)', async () => {
@@ -74,7 +89,9 @@ describe('findAffectedProjects', () => {
     const result = await findAffectedProjects({ ...query, nxJson, head: 'HEAD' }, 'docker-multiarch');
     expect(result.affected).toEqual(['base']);
     expect(result.selection).toBe('Nx 24.0.6, tasks whose inputs changed');
-    expect(taskQueries).toEqual([{ files: [{ file: 'services/base/Dockerfile' }], graph, nxJson, target: 'docker-multiarch', base: 'main', head: 'HEAD' }]);
+    expect(taskQueries).toEqual([
+      { files: [{ file: 'services/base/Dockerfile' }], graph, nxJson, target: 'docker-multiarch', base: 'main', head: 'HEAD' },
+    ]);
   });
 
   it('says when it walked whole projects', async () => {
@@ -89,15 +106,27 @@ describe('findAffectedProjects', () => {
       ...graph,
       nodes: {
         ...graph.nodes,
-        web: { name: 'web', type: 'app', data: { root: 'services/web', targets: { 'docker-multiarch': { executor: 'nx-crossbake:multiarch', options: {} } } } },
+        web: {
+          name: 'web',
+          type: 'app',
+          data: { root: 'services/web', targets: { 'docker-multiarch': { executor: 'nx-crossbake:multiarch', options: {} } } },
+        },
         base: {
           ...graph.nodes.base,
-          data: { ...graph.nodes.base.data, targets: { 'docker-multiarch': { executor: 'nx-crossbake:multiarch', options: { tags: ['r.example.com/acme/{projectName}:{version}'] } } } },
+          data: {
+            ...graph.nodes.base.data,
+            targets: {
+              'docker-multiarch': { executor: 'nx-crossbake:multiarch', options: { tags: ['r.example.com/acme/{projectName}:{version}'] } },
+            },
+          },
         },
       },
       dependencies: { ...graph.dependencies, web: [] },
     } as unknown as ProjectGraph;
-    const files: Record<string, string> = { 'services/base/Dockerfile': 'FROM busybox\n', 'services/web/Dockerfile': 'FROM r.example.com/acme/base:7\n' };
+    const files: Record<string, string> = {
+      'services/base/Dockerfile': 'FROM busybox\n',
+      'services/web/Dockerfile': 'FROM r.example.com/acme/base:7\n',
+    };
     const readFile = (path: string) => files[path] ?? '';
     const unregistered = { ...query, graph: images, readFile };
     const registered = { ...unregistered, nxJson: { plugins: ['nx-crossbake'] } };
@@ -109,7 +138,7 @@ describe('findAffectedProjects', () => {
       expect(notices).toEqual([expect.stringMatching(/not registered in nx\.json.*\(1 found\)\. Add "nx-crossbake" to "plugins"/)]);
     });
 
-    it('follows them from the Nx CLI\'s answer too', async () => {
+    it("follows them from the Nx CLI's answer too", async () => {
       mockInternals = undefined;
       const exec = jest.fn(async () => ({ exitCode: 0, stdout: '["base","api"]', stderr: '' }));
       expect((await findAffectedProjects(unregistered, 'docker-multiarch', exec)).affected).toEqual(['base', 'api', 'web']);

@@ -62,10 +62,19 @@ export async function findAffectedProjects(query: AffectedQuery, target: string,
     try {
       files = internals.changedFiles(query.base, query.head);
     } catch (e) {
-      throw new CrossbakeError(`cannot tell what changed between '${query.base}' and '${query.head ?? 'the working tree'}': ${(e as Error).message}`);
+      throw new CrossbakeError(
+        `cannot tell what changed between '${query.base}' and '${query.head ?? 'the working tree'}': ${(e as Error).message}`,
+      );
     }
     if (internals.selection(query.nxJson) === 'tasks' && internals.projectsWithAffectedTask) {
-      const selected = await internals.projectsWithAffectedTask({ files, graph, nxJson: query.nxJson, target, base: query.base, head: query.head });
+      const selected = await internals.projectsWithAffectedTask({
+        files,
+        graph,
+        nxJson: query.nxJson,
+        target,
+        base: query.base,
+        head: query.head,
+      });
       return { graph, affected: withDependents(selected, {}), selection: `Nx ${internals.version}, tasks whose inputs changed`, notices };
     }
     const touched = await internals.touchedProjects(files, graph, query.nxJson, query.workspaceRoot);
@@ -73,7 +82,8 @@ export async function findAffectedProjects(query: AffectedQuery, target: string,
   }
   const args = getNxAffectedCommand(target, query.base, query.head);
   const result = await exec('npx', args, { cwd: query.workspaceRoot });
-  if (result.exitCode !== 0) throw new CrossbakeError(`\`npx ${args.join(' ')}\` failed: ${result.stderr.split('\n').slice(-5).join('\n')}`);
+  if (result.exitCode !== 0)
+    throw new CrossbakeError(`\`npx ${args.join(' ')}\` failed: ${result.stderr.split('\n').slice(-5).join('\n')}`);
   // The CLI walked the graph without image dependencies when the plugin is not registered: follow them from its answer.
   return { graph, affected: withDependents(JSON.parse(result.stdout) as string[], {}), selection: 'the nx CLI', notices };
 }

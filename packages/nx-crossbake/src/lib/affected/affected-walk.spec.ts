@@ -3,7 +3,9 @@ import { affectedProjects, type ProjectDependencies, touchedProjectsFromFiles } 
 
 /** `{ app: ['lib'] }` → Nx-shaped dependencies: app depends on lib. */
 const graph = (deps: Record<string, string[]>): ProjectDependencies =>
-  Object.fromEntries(Object.entries(deps).map(([source, targets]) => [source, targets.map((target) => ({ source, target, type: 'static' }))]));
+  Object.fromEntries(
+    Object.entries(deps).map(([source, targets]) => [source, targets.map((target) => ({ source, target, type: 'static' }))]),
+  );
 
 describe('affectedProjects', () => {
   const diamond = graph({ app: ['left', 'right'], left: ['base'], right: ['base'], base: [], other: [] });
@@ -12,7 +14,12 @@ describe('affectedProjects', () => {
     ['a leaf touches only itself', ['app'], diamond, ['app']],
     ['a base touches everything built on it, once', ['base'], diamond, ['base', 'left', 'right', 'app']],
     ['one side of a diamond', ['left'], diamond, ['left', 'app']],
-    ['several touched projects, deduplicated, in the given order', ['right', 'other', 'right', 'left'], diamond, ['right', 'other', 'left', 'app']],
+    [
+      'several touched projects, deduplicated, in the given order',
+      ['right', 'other', 'right', 'left'],
+      diamond,
+      ['right', 'other', 'left', 'app'],
+    ],
     ['nothing touched', [], diamond, []],
     ['a touched project the graph does not know', ['ghost'], diamond, ['ghost']],
     ['a cycle terminates', ['a'], graph({ a: ['b'], b: ['c'], c: ['a'] }), ['a', 'c', 'b']],

@@ -37,7 +37,10 @@ export function affectedProjects(touchedProjects: readonly string[], dependencie
 
 /** Workspace-relative and POSIX: no `./`, no trailing `/`, and the workspace root as ''. */
 const normalizePath = (path: string) => {
-  const normalized = path.replace(/\\/g, '/').replace(/^(\.\/)+/, '').replace(/\/+$/, '');
+  const normalized = path
+    .replace(/\\/g, '/')
+    .replace(/^(\.\/)+/, '')
+    .replace(/\/+$/, '');
   return normalized === '.' ? '' : normalized;
 };
 

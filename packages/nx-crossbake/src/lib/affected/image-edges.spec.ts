@@ -4,8 +4,16 @@ import { imageEdgesOf, isPluginRegistered, withImageEdges } from './image-edges'
 const multiarch = (options: object) => ({ executor: 'nx-crossbake:multiarch', options });
 const graph = {
   nodes: {
-    '@acme/base': { name: '@acme/base', type: 'app', data: { root: 'services/base', targets: { 'docker-multiarch': multiarch({ tags: ['r.example.com/acme/{projectName}:{version}'] }) } } },
-    api: { name: 'api', type: 'app', data: { root: 'services/api', targets: { 'docker-multiarch': multiarch({ tags: ['r.example.com/acme/api:1'] }) } } },
+    '@acme/base': {
+      name: '@acme/base',
+      type: 'app',
+      data: { root: 'services/base', targets: { 'docker-multiarch': multiarch({ tags: ['r.example.com/acme/{projectName}:{version}'] }) } },
+    },
+    api: {
+      name: 'api',
+      type: 'app',
+      data: { root: 'services/api', targets: { 'docker-multiarch': multiarch({ tags: ['r.example.com/acme/api:1'] }) } },
+    },
     bad: { name: 'bad', type: 'app', data: { root: 'services/bad', targets: { 'docker-multiarch': multiarch({ 'build-args': 5 }) } } },
   },
 } as unknown as Pick<ProjectGraph, 'nodes'>;

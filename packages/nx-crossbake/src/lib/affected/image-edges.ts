@@ -18,7 +18,9 @@ export function imageEdgesOf(graph: Pick<ProjectGraph, 'nodes'>, readFile: (path
 /** `dependencies` with `edges` added (only `target` is read by the affected walk). */
 export function withImageEdges(dependencies: ProjectDependencies, edges: readonly ImageDependency[]): ProjectDependencies {
   if (edges.length === 0) return dependencies;
-  const merged: Record<string, Array<{ target: string }>> = Object.fromEntries(Object.entries(dependencies).map(([source, deps]) => [source, [...deps]]));
+  const merged: Record<string, Array<{ target: string }>> = Object.fromEntries(
+    Object.entries(dependencies).map(([source, deps]) => [source, [...deps]]),
+  );
   for (const { source, target } of edges) (merged[source] ??= []).push({ target });
   return merged;
 }

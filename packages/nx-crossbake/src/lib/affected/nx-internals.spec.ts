@@ -29,7 +29,12 @@ describe('loadNxAffectedInternals on the installed Nx', () => {
       dependencies: { api: [], web: [] },
       externalNodes: {},
     };
-    const touched = await internals!.touchedProjects([{ file: 'services/api/Dockerfile', getChanges: () => [] } as never], graph as never, {}, '/nowhere');
+    const touched = await internals!.touchedProjects(
+      [{ file: 'services/api/Dockerfile', getChanges: () => [] } as never],
+      graph as never,
+      {},
+      '/nowhere',
+    );
     expect(touched).toEqual(['api']);
   });
 });

@@ -46,7 +46,7 @@ interface NxAffectedInternals {
   projectsWithAffectedTask?(query: TaskQuery): Promise<string[]>;
 }
 
-/* eslint-disable @typescript-eslint/no-require-imports */
+/* eslint-disable @typescript-eslint/no-require-imports -- Nx internals are loaded only when present, by path, so a missing one is an answer, not a crash */
 const load = (path: string): Record<string, unknown> | undefined => {
   try {
     return require(path) as Record<string, unknown>;
@@ -100,9 +100,10 @@ function nx22TouchedProjects(readPackageJson: (...args: never[]) => unknown): Nx
   ] as (Locator | undefined)[];
   // Only ever answers for a deleted project file (then: everything is affected), but starts every plugin
   // worker to find out (a second or more on a large workspace): asked only when a changed file is gone.
-  const deletedProjectFiles = fn(load('nx/src/project-graph/affected/locators/project-glob-changes'), 'getTouchedProjectsFromProjectGlobChanges') as
-    | Locator
-    | undefined;
+  const deletedProjectFiles = fn(
+    load('nx/src/project-graph/affected/locators/project-glob-changes'),
+    'getTouchedProjectsFromProjectGlobChanges',
+  ) as Locator | undefined;
   if (!deletedProjectFiles || locators.some((l) => !l)) return undefined;
   return async (files, graph, nxJson, workspaceRoot) => {
     const packageJson = readPackageJson();
@@ -119,7 +120,9 @@ function nx22TouchedProjects(readPackageJson: (...args: never[]) => unknown): Nx
 function nx24TouchedProjects(readPackageJson: (...args: never[]) => unknown): NxAffectedInternals['touchedProjects'] | undefined {
   const run = fn(load('nx/src/project-graph/affected/affected-projects'), 'runTouchedProjectLocators');
   if (!run) return undefined;
-  return async (files, graph, nxJson) => [...new Set((await run(graph as never, files as never, nxJson as never, readPackageJson() as never)) as string[])];
+  return async (files, graph, nxJson) => [
+    ...new Set((await run(graph as never, files as never, nxJson as never, readPackageJson() as never)) as string[]),
+  ];
 }
 
 /** Nx 24's task selection, as `nx show projects --affected -t <target>` calls it. */

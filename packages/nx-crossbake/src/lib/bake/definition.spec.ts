@@ -125,7 +125,13 @@ describe('getBakeDefinition with two targets of one project', () => {
   it('builds each task as its own bake target with its own tags', () => {
     const services = [
       service({ project: 'two', tags: ['r/two:plain'], push: true }),
-      service({ id: 'two:docker-multiarch-debug', targetName: 'docker-multiarch-debug', project: 'two', tags: ['r/two:debug'], push: true }),
+      service({
+        id: 'two:docker-multiarch-debug',
+        targetName: 'docker-multiarch-debug',
+        project: 'two',
+        tags: ['r/two:debug'],
+        push: true,
+      }),
     ];
     const names = new Map([
       ['two:docker-multiarch', 'two'],
@@ -181,12 +187,18 @@ describe('getBakeTarget: what reaches inside the build', () => {
 describe('reproducible images', () => {
   it('rewrites the timestamps of the images it pushes and loads once a source date is known, not the user outputs', () => {
     const options = service({ push: true, load: true, tags: ['r/api:1'], outputs: ['type=local,dest=out'], sourceDateEpoch: 1700000000 });
-    expect(getOutputs(options)).toEqual(['type=local,dest=out', 'type=image,push=true,rewrite-timestamp=true', 'type=docker,rewrite-timestamp=true']);
+    expect(getOutputs(options)).toEqual([
+      'type=local,dest=out',
+      'type=image,push=true,rewrite-timestamp=true',
+      'type=docker,rewrite-timestamp=true',
+    ]);
   });
 
   it('leaves the timestamps alone without a source date, and on the docker driver, which refuses to rewrite them', () => {
     expect(getOutputs(service({ push: true, tags: ['r/api:1'] }))).toEqual(['type=image,push=true']);
-    expect(getOutputs(service({ push: true, tags: ['r/api:1'], sourceDateEpoch: 1700000000 }), { dockerDriver: true })).toEqual(['type=image,push=true']);
+    expect(getOutputs(service({ push: true, tags: ['r/api:1'], sourceDateEpoch: 1700000000 }), { dockerDriver: true })).toEqual([
+      'type=image,push=true',
+    ]);
   });
 });
 
@@ -198,7 +210,11 @@ describe('push by digest', () => {
   });
 
   it('pushes a per-platform staging tag on the docker driver, which cannot push by digest', () => {
-    const target = getBakeTarget(service({ push: true, tags: ['127.0.0.1:5000/acme/api:1'], platforms: ['linux/arm/v7'], pushByDigest: 'd' }), {}, { dockerDriver: true });
+    const target = getBakeTarget(
+      service({ push: true, tags: ['127.0.0.1:5000/acme/api:1'], platforms: ['linux/arm/v7'], pushByDigest: 'd' }),
+      {},
+      { dockerDriver: true },
+    );
     expect(target.output).toEqual(['type=image,name=127.0.0.1:5000/acme/api:by-digest-linux-arm-v7,push=true']);
   });
 });

@@ -3,7 +3,13 @@ import { linkSiblingImages, rejectDependents, type ServiceImages } from './links
 const ALL = ['linux/amd64', 'linux/arm64', 'linux/arm/v7'];
 const R = '127.0.0.1:5000/acme';
 const DIGEST = 'sha256:' + 'a'.repeat(64);
-const service = (project: string, refs: string[] = [], platforms = ALL, tags = [`${R}/${project}:latest`], target = 'docker-multiarch'): ServiceImages => ({
+const service = (
+  project: string,
+  refs: string[] = [],
+  platforms = ALL,
+  tags = [`${R}/${project}:latest`],
+  target = 'docker-multiarch',
+): ServiceImages => ({
   id: `${project}:${target}`,
   tags,
   platforms,
@@ -42,7 +48,9 @@ describe('linkSiblingImages', () => {
     const { contexts, problems, notes } = linkSiblingImages([service('base', [], ALL, tags), service('api', [ref])]);
     expect(contexts.size).toBe(0);
     expect(problems.size).toBe(0);
-    expect(notes).toEqual([`'api:docker-multiarch' uses ${ref}, but ${why} ('base:docker-multiarch' builds ${tags.join(', ')}): pulled as written, not linked`]);
+    expect(notes).toEqual([
+      `'api:docker-multiarch' uses ${ref}, but ${why} ('base:docker-multiarch' builds ${tags.join(', ')}): pulled as written, not linked`,
+    ]);
   });
 
   it('links only the exact references when one Dockerfile names several tags of the sibling', () => {
@@ -50,7 +58,10 @@ describe('linkSiblingImages', () => {
       service('base', [], ALL, [`${R}/base:2.0`, `${R}/base:latest`]),
       service('api', [`${R}/base:1.2`, `${R}/base:2.0`, `${R}/base@${DIGEST}`, `${R}/base`, 'golang:1.22']),
     ]);
-    expect(contexts.get('api:docker-multiarch')).toEqual({ [`${R}/base:2.0`]: 'base:docker-multiarch', [`${R}/base`]: 'base:docker-multiarch' });
+    expect(contexts.get('api:docker-multiarch')).toEqual({
+      [`${R}/base:2.0`]: 'base:docker-multiarch',
+      [`${R}/base`]: 'base:docker-multiarch',
+    });
     expect(notes).toHaveLength(2);
   });
 
@@ -72,7 +83,11 @@ describe('linkSiblingImages', () => {
   });
 
   it('links chains, each to its own base', () => {
-    const { contexts } = linkSiblingImages([service('api', [`${R}/runtime:latest`]), service('runtime', [`${R}/base:latest`]), service('base')]);
+    const { contexts } = linkSiblingImages([
+      service('api', [`${R}/runtime:latest`]),
+      service('runtime', [`${R}/base:latest`]),
+      service('base'),
+    ]);
     expect(Object.fromEntries(contexts)).toEqual({
       'api:docker-multiarch': { [`${R}/runtime`]: 'runtime:docker-multiarch' },
       'runtime:docker-multiarch': { [`${R}/base`]: 'base:docker-multiarch' },
@@ -85,7 +100,7 @@ describe('linkSiblingImages', () => {
     expect(notes).toEqual([]);
   });
 
-  it("refuses only the dependent whose base does not cover its platforms", () => {
+  it('refuses only the dependent whose base does not cover its platforms', () => {
     const { contexts, problems } = linkSiblingImages([
       service('base', [], ['linux/amd64']),
       service('api', [`${R}/base:latest`], ['linux/amd64', 'linux/arm64']),
@@ -102,7 +117,11 @@ describe('linkSiblingImages', () => {
   });
 
   it('refuses a reference two tasks of the run both produce, instead of picking one', () => {
-    const { contexts, problems } = linkSiblingImages([service('a', [], ALL, [`${R}/x:1`]), service('b', [], ALL, [`${R}/x:1`]), service('api', [`${R}/x:1`])]);
+    const { contexts, problems } = linkSiblingImages([
+      service('a', [], ALL, [`${R}/x:1`]),
+      service('b', [], ALL, [`${R}/x:1`]),
+      service('api', [`${R}/x:1`]),
+    ]);
     expect(contexts.size).toBe(0);
     expect(problems.get('api:docker-multiarch')).toMatch(/several tasks of this run produce \(a:docker-multiarch, b:docker-multiarch\)/);
   });

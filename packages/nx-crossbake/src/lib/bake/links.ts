@@ -65,7 +65,10 @@ export function linkSiblingImages(services: readonly ServiceImages[]): ImageLink
     for (const ref of dockerfileRefs) {
       const producers = byTag.get(tagKey(ref) ?? '') ?? [];
       if (producers.length > 1) {
-        problems.set(id, `'${name(id)}' is built FROM ${ref}, which several tasks of this run produce (${producers.map(name).join(', ')}): give each its own tag`);
+        problems.set(
+          id,
+          `'${name(id)}' is built FROM ${ref}, which several tasks of this run produce (${producers.map(name).join(', ')}): give each its own tag`,
+        );
       } else if (producers.length === 1 && producers[0] !== id) {
         links.push({ source: id, target: producers[0], ref });
       } else if (producers.length === 1) {
@@ -106,7 +109,8 @@ function pinnedNote(
 ): string | undefined {
   const { repository, digest } = parseImageRef(ref);
   const built = new Map<string, string[]>();
-  for (const sibling of byRepository.get(repository) ?? []) if (sibling.id !== id) built.set(sibling.id, [...(built.get(sibling.id) ?? []), sibling.tag]);
+  for (const sibling of byRepository.get(repository) ?? [])
+    if (sibling.id !== id) built.set(sibling.id, [...(built.get(sibling.id) ?? []), sibling.tag]);
   if (built.size === 0) return undefined;
   const why = digest !== undefined ? 'it is pinned by digest' : 'this run does not build that tag';
   return `'${name(id)}' uses ${ref}, but ${why} (${[...built].map(([sibling, tags]) => `'${name(sibling)}' builds ${tags.join(', ')}`).join('; ')}): pulled as written, not linked`;
@@ -148,9 +152,13 @@ function cycleProblems(links: readonly Link[], name: (id: string) => string): Ma
  * Adds a problem for every task linked FROM a sibling that has one (and so on down the chain): bake would
  * drop the link and build the dependent on the stale published base instead. Returns the tasks added.
  */
-export function rejectDependents(problems: Map<string, string>, contexts: ImageLinks['contexts'], name: (id: string) => string = (id) => id): string[] {
+export function rejectDependents(
+  problems: Map<string, string>,
+  contexts: ImageLinks['contexts'],
+  name: (id: string) => string = (id) => id,
+): string[] {
   const added: string[] = [];
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false;
     for (const [id, links] of contexts) {
       const base = problems.has(id) ? undefined : Object.values(links).find((sibling) => problems.has(sibling));

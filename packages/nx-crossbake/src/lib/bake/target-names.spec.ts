@@ -6,9 +6,15 @@ const namesOf = (projects: string[]) => [...assignTargetNames(projects.map((p) =
 
 describe('assignTargetNames', () => {
   it.each([
-    [['api', 'web-app', 'worker_2'], ['api', 'web-app', 'worker_2']],
+    [
+      ['api', 'web-app', 'worker_2'],
+      ['api', 'web-app', 'worker_2'],
+    ],
     [['@acme/api'], ['acme_api']],
-    [['@acme/api', '@acme/web'], ['acme_api', 'acme_web']],
+    [
+      ['@acme/api', '@acme/web'],
+      ['acme_api', 'acme_web'],
+    ],
     [['apps.api'], ['apps_api']],
     [['@/'], ['project']],
   ])('maps %j to readable bake names %j', (projects, expected) => {
@@ -30,7 +36,12 @@ describe('assignTargetNames', () => {
   });
 
   it('names every multiarch target of one project apart, keyed by task id', () => {
-    const names = assignTargetNames([task('two'), task('two', 'docker-multiarch-debug'), task('two', 'image'), task('@acme/api', 'docker-multiarch-debug')]);
+    const names = assignTargetNames([
+      task('two'),
+      task('two', 'docker-multiarch-debug'),
+      task('two', 'image'),
+      task('@acme/api', 'docker-multiarch-debug'),
+    ]);
     expect(Object.fromEntries(names)).toEqual({
       'two:docker-multiarch': 'two',
       'two:docker-multiarch-debug': 'two_debug',
@@ -46,7 +57,10 @@ describe('assignTargetNames', () => {
   });
 
   it('always yields names bake accepts, one per task', () => {
-    const tasks = ['@a/b', 'a_b', 'a.b', '@scope/with space', 'x'.repeat(3), '@@@'].flatMap((p) => [task(p), task(p, 'docker-multiarch-x y')]);
+    const tasks = ['@a/b', 'a_b', 'a.b', '@scope/with space', 'x'.repeat(3), '@@@'].flatMap((p) => [
+      task(p),
+      task(p, 'docker-multiarch-x y'),
+    ]);
     const names = assignTargetNames(tasks);
     expect(new Set(names.values()).size).toBe(tasks.length);
     for (const name of names.values()) expect(name).toMatch(VALID);

@@ -38,7 +38,9 @@ function candidate({ project, targetName }: TaskKey): string {
  * collision somehow remains.
  */
 export function assignTargetNames(tasks: readonly TaskKey[]): Map<string, string> {
-  const candidates = new Map(tasks.map((t) => [t.id, { name: candidate(t), kept: t.targetName === DEFAULT_TARGET && candidate(t) === t.project }]));
+  const candidates = new Map(
+    tasks.map((t) => [t.id, { name: candidate(t), kept: t.targetName === DEFAULT_TARGET && candidate(t) === t.project }]),
+  );
   const counts = new Map<string, number>();
   for (const { name } of candidates.values()) counts.set(name, (counts.get(name) ?? 0) + 1);
 

@@ -48,7 +48,11 @@ const hostOfMirror = (name: string) => name.split('/')[0];
  * registries, and the registries the workspace uses that fall in its insecure ranges. buildkitd has no
  * ranges (`127.0.0.0/8` is not a registry key), so those become one `host:port` entry per registry used.
  */
-export function mergeEngineSettings(own: BuildkitdSettings, engine: EngineRegistryConfig | undefined, registries: readonly RegistryUsers[]): BuildkitdSettings {
+export function mergeEngineSettings(
+  own: BuildkitdSettings,
+  engine: EngineRegistryConfig | undefined,
+  registries: readonly RegistryUsers[],
+): BuildkitdSettings {
   if (!engine) return own;
   const mirrors = engine.mirrors.map(mirrorName);
   const insecure = [
@@ -64,7 +68,12 @@ export function mergeEngineSettings(own: BuildkitdSettings, engine: EngineRegist
 }
 
 const listed = (users: readonly { registry: string; tasks: string[] }[]) =>
-  users.map((u) => `${u.registry} (${u.tasks.length > 3 ? `${u.tasks.slice(0, 3).join(', ')} and ${u.tasks.length - 3} more` : u.tasks.join(', ')})`).join(', ');
+  users
+    .map(
+      (u) =>
+        `${u.registry} (${u.tasks.length > 3 ? `${u.tasks.slice(0, 3).join(', ')} and ${u.tasks.length - 3} more` : u.tasks.join(', ')})`,
+    )
+    .join(', ');
 
 /**
  * Host networking for `network: auto`: when a registry BuildKit must reach is on this machine's loopback,
@@ -75,7 +84,10 @@ function hostNetworkReason(spec: BuilderSpec, settings: BuildkitdSettings, regis
   const configured = [...spec.buildkitd.insecureRegistries, ...settings.registryMirrors.map(hostOfMirror)]
     .filter(isLoopbackRegistry)
     .map((registry) => ({ registry, tasks: ["the builder's registry settings"] }));
-  const used = [...registries.filter((r) => isLoopbackRegistry(r.registry)), ...configured.filter((c) => !registries.some((r) => r.registry === c.registry))];
+  const used = [
+    ...registries.filter((r) => isLoopbackRegistry(r.registry)),
+    ...configured.filter((c) => !registries.some((r) => r.registry === c.registry)),
+  ];
   if (used.length === 0) return undefined;
   return (
     `builder '${spec.name}' gets host networking (network=host): ${listed(used)} ${used.length > 1 ? 'are' : 'is'} on this machine's loopback, ` +
@@ -95,10 +107,14 @@ function absoluteTls(opts: Record<string, string>, workspaceRoot: string): Recor
 
 export function planBuilder(spec: BuilderSpec, inputs: PlanInputs): BuilderPlan {
   const { workspaceRoot, registries } = inputs;
-  const plan: BuilderPlan = { driverOpts: { ...spec.driverOpts }, nodes: spec.nodes.map((n) => ({ ...n, driverOpts: { ...n.driverOpts } })) };
+  const plan: BuilderPlan = {
+    driverOpts: { ...spec.driverOpts },
+    nodes: spec.nodes.map((n) => ({ ...n, driverOpts: { ...n.driverOpts } })),
+  };
   if (spec.driver === 'docker') return plan;
 
-  const settings = spec.driver === 'docker-container' && !spec.endpoint ? mergeEngineSettings(spec.buildkitd, inputs.engine, registries) : spec.buildkitd;
+  const settings =
+    spec.driver === 'docker-container' && !spec.endpoint ? mergeEngineSettings(spec.buildkitd, inputs.engine, registries) : spec.buildkitd;
   if (spec.buildkitdConfigFile) plan.buildkitdConfig = { file: join(workspaceRoot, spec.buildkitdConfigFile) };
   else if (spec.driver !== 'remote') {
     const text = renderBuildkitdConfig(settings);

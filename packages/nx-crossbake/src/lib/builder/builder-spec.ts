@@ -75,10 +75,12 @@ function normalizeNode(node: Record<string, unknown>, index: number, driver: Dri
   const endpoint = toText('endpoint', node.endpoint, found);
   const requested = toStringList('platforms', node.platforms, 'comma', found) ?? [];
   const driverOpts = toStringList('driver-opts', node['driver-opts'], 'line', found) ?? [];
-  for (const key of Object.keys(node)) if (!(NODE_KEYS as string[]).includes(key)) found.push(`unknown option '${key}' (a node takes ${NODE_KEYS.join(', ')})`);
+  for (const key of Object.keys(node))
+    if (!(NODE_KEYS as string[]).includes(key)) found.push(`unknown option '${key}' (a node takes ${NODE_KEYS.join(', ')})`);
   if (name === undefined || !NAME.test(name)) found.push(`'name' must match ${NAME.source}`);
   // buildx names a kubernetes node's deployment itself and refuses an endpoint there.
-  if (driver === 'kubernetes' && endpoint) found.push(`'endpoint' is not for the kubernetes driver: its nodes are deployments buildx names`);
+  if (driver === 'kubernetes' && endpoint)
+    found.push(`'endpoint' is not for the kubernetes driver: its nodes are deployments buildx names`);
   if (driver !== 'kubernetes' && !endpoint) found.push(`'endpoint' is required (a Docker context or host; a BuildKit address for remote)`);
   if (requested.length === 0) found.push(`'platforms' must list what the node builds natively, e.g. ["linux/arm64"]`);
   const platforms = normalizePlatforms(requested, found);
@@ -89,7 +91,12 @@ function normalizeNode(node: Record<string, unknown>, index: number, driver: Dri
 const TLS_KEYS = ['cacert', 'cert', 'key', 'servername'] as const;
 
 /** buildx's remote driver rules (driver/remote/factory.go): TLS needs the CA, and a client cert goes with its key. */
-function readTls(read: ReturnType<typeof optionReader>, driver: Driver, driverOpts: Record<string, string>, problems: string[]): TlsOptions {
+function readTls(
+  read: ReturnType<typeof optionReader>,
+  driver: Driver,
+  driverOpts: Record<string, string>,
+  problems: string[],
+): TlsOptions {
   const tls: TlsOptions = {};
   for (const key of TLS_KEYS) {
     const value = read.text(key);
@@ -97,7 +104,8 @@ function readTls(read: ReturnType<typeof optionReader>, driver: Driver, driverOp
   }
   const given = TLS_KEYS.filter((k) => tls[k] !== undefined);
   if (given.length === 0) return tls;
-  if (driver !== 'remote') problems.push(`${given.map((k) => `'${k}'`).join(', ')}: TLS options are for the remote driver (a BuildKit daemon you run)`);
+  if (driver !== 'remote')
+    problems.push(`${given.map((k) => `'${k}'`).join(', ')}: TLS options are for the remote driver (a BuildKit daemon you run)`);
   for (const key of given) if (key in driverOpts) problems.push(`'${key}' is set both as an option and as driver option ${key}=: keep one`);
   if (!tls.cacert) problems.push("TLS needs 'cacert', the CA that signed the daemon's certificate");
   if (Boolean(tls.cert) !== Boolean(tls.key)) problems.push("'cert' and 'key' go together: the client certificate and its private key");
@@ -126,43 +134,53 @@ export function normalizeBuilderSpec(raw: SetupExecutorSchema, extraPlatforms: r
   // buildx refuses two nodes on one endpoint ("invalid duplicate endpoint").
   const endpoints = [endpoint, ...nodes.map((n) => n.endpoint)].filter((e): e is string => e !== undefined);
   for (const dup of new Set(endpoints.filter((e, i) => endpoints.indexOf(e) !== i))) {
-    problems.push(`endpoint '${dup}' is used by two nodes: buildx takes each endpoint once (for two nodes on one engine, make a second Docker context)`);
+    problems.push(
+      `endpoint '${dup}' is used by two nodes: buildx takes each endpoint once (for two nodes on one engine, make a second Docker context)`,
+    );
   }
-  if (driver === 'kubernetes' && endpoint) problems.push("the kubernetes driver takes no 'endpoint' (set namespace and the like in 'driver-opts')");
+  if (driver === 'kubernetes' && endpoint)
+    problems.push("the kubernetes driver takes no 'endpoint' (set namespace and the like in 'driver-opts')");
 
   const buildkitd: BuildkitdSettings = {
     insecureRegistries: read.list('insecure-registries', 'comma'),
     registryMirrors: read.list('registry-mirrors', 'comma'),
     maxParallelism: read.integer('max-parallelism'),
   };
-  if (buildkitd.maxParallelism !== undefined && buildkitd.maxParallelism < 1) problems.push(`'max-parallelism' must be a whole number of at least 1`);
+  if (buildkitd.maxParallelism !== undefined && buildkitd.maxParallelism < 1)
+    problems.push(`'max-parallelism' must be a whole number of at least 1`);
   const buildkitdConfigFile = read.text('buildkitd-config');
   const generated = buildkitd.insecureRegistries.length + buildkitd.registryMirrors.length > 0 || buildkitd.maxParallelism !== undefined;
   if (buildkitdConfigFile && generated) {
-    problems.push(`'buildkitd-config' names your own buildkitd.toml: put insecure-registries, registry-mirrors and max-parallelism in it instead`);
+    problems.push(
+      `'buildkitd-config' names your own buildkitd.toml: put insecure-registries, registry-mirrors and max-parallelism in it instead`,
+    );
   }
 
   const driverOpts = readDriverOpts('builder', read.list('driver-opts', 'line'), problems);
   const network = read.text('network') ?? 'auto';
   if (network.trim() === '') problems.push("'network' is empty: use auto, host or a Docker network name");
-  else if (network !== 'auto' && driver !== 'docker-container') problems.push(`'network' is for the docker-container driver (buildx's network driver option), not ${driver}`);
+  else if (network !== 'auto' && driver !== 'docker-container')
+    problems.push(`'network' is for the docker-container driver (buildx's network driver option), not ${driver}`);
   else if (network !== 'auto' && driverOpts.network !== undefined && driverOpts.network !== network) {
     problems.push(`'network' is '${network}' but driver option network=${driverOpts.network}: keep one`);
   }
   const tls = readTls(read, driver, driverOpts, problems);
   if (driver === 'remote' && (generated || buildkitdConfigFile)) {
-    problems.push("the remote driver cannot take BuildKit settings (insecure-registries, registry-mirrors, max-parallelism, buildkitd-config): put them in that daemon's own buildkitd.toml");
+    problems.push(
+      "the remote driver cannot take BuildKit settings (insecure-registries, registry-mirrors, max-parallelism, buildkitd-config): put them in that daemon's own buildkitd.toml",
+    );
   }
   if (driver === 'docker') {
     // The docker driver is the engine's own BuildKit: it has no container, no nodes and no buildkitd.toml.
     const unusable = [
       Object.keys(driverOpts).length > 0 && "'driver-opts'",
       nodes.length > 0 && "'nodes'",
-      (generated || buildkitdConfigFile) && 'BuildKit settings (configure the engine\'s daemon.json instead)',
+      (generated || buildkitdConfigFile) && "BuildKit settings (configure the engine's daemon.json instead)",
     ].filter(Boolean);
     if (unusable.length > 0) problems.push(`the docker driver cannot take ${unusable.join(', ')}: use driver 'docker-container' for them`);
   }
-  if (driver === 'remote' && !endpoint) problems.push("the remote driver needs 'endpoint', the BuildKit address, e.g. tcp://buildkitd:1234");
+  if (driver === 'remote' && !endpoint)
+    problems.push("the remote driver needs 'endpoint', the BuildKit address, e.g. tcp://buildkitd:1234");
   const installQemu = read.boolean('install-qemu');
   const qemuImage = read.text('qemu-image') ?? '';
   const recreate = read.boolean('recreate');

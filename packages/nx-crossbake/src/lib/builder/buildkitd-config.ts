@@ -39,9 +39,7 @@ type Path = readonly (string | number)[];
 
 /** A dotted key as TOML writes it (`registry."127.0.0.1:5000".http`), an array-of-tables index as `[0]`. */
 const keyText = (path: Path) =>
-  path
-    .map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i > 0 ? '.' : ''}${/^[A-Za-z0-9_-]+$/.test(p) ? p : quote(p)}`))
-    .join('');
+  path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i > 0 ? '.' : ''}${/^[A-Za-z0-9_-]+$/.test(p) ? p : quote(p)}`)).join('');
 
 const isTable = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date);
@@ -55,7 +53,9 @@ function canonicalValue(value: unknown): string {
   if (value instanceof TomlDate) return value.toISOString();
   if (Array.isArray(value)) return `[${value.map(canonicalValue).join(', ')}]`;
   if (isTable(value)) {
-    const entries = Object.keys(value).sort().map((k) => `${keyText([k])} = ${canonicalValue(value[k])}`);
+    const entries = Object.keys(value)
+      .sort()
+      .map((k) => `${keyText([k])} = ${canonicalValue(value[k])}`);
     return `{${entries.join(', ')}}`;
   }
   return String(value); // numbers (bigint beyond 2^53), booleans

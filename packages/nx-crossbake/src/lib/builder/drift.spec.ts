@@ -35,7 +35,14 @@ const CONTAINERS = {
   'registry-mirrors': ['127.0.0.1:5000'],
   'max-parallelism': 4,
   platforms: ['linux/amd64', 'linux/arm64', 'linux/arm/v7'],
-  nodes: [{ name: 'h-builder-dc2-arm', endpoint: 'h-builder-ctx', platforms: ['linux/arm64', 'linux/arm/v7'], 'driver-opts': ['image=127.0.0.1:5000/h-builder/buildkit:standin'] }],
+  nodes: [
+    {
+      name: 'h-builder-dc2-arm',
+      endpoint: 'h-builder-ctx',
+      platforms: ['linux/arm64', 'linux/arm/v7'],
+      'driver-opts': ['image=127.0.0.1:5000/h-builder/buildkit:standin'],
+    },
+  ],
 };
 
 describe('builderDrift on builders recorded on the rig', () => {
@@ -48,32 +55,62 @@ describe('builderDrift on builders recorded on the rig', () => {
   });
 
   it('ignores a platform a run adds that no node pins, and the endpoint of a first node left to the current context', () => {
-    expect(drift('buildx-inspect.docker-container-two-nodes.txt', { ...CONTAINERS, platforms: [...CONTAINERS.platforms, 'linux/s390x'] })).toEqual([]);
+    expect(
+      drift('buildx-inspect.docker-container-two-nodes.txt', { ...CONTAINERS, platforms: [...CONTAINERS.platforms, 'linux/s390x'] }),
+    ).toEqual([]);
   });
 
   it.each([
-    ['another driver', { ...REMOTE, driver: 'docker-container' as const, endpoint: undefined, cacert: undefined, cert: undefined, key: undefined }, ["its driver is 'remote', the options ask for 'docker-container'"]],
-    ['a TLS option added', { ...REMOTE, servername: 'buildkitd' }, [`node 'h-builder-multi0': driver option servername is unset, the options make it "buildkitd"`]],
-    ['another certificate', { ...REMOTE, cert: '/ci/client.pem' }, [
-      `node 'h-builder-multi0': driver option cert is "/tmp/h-builder/certs/client.pem", the options make it "/ci/client.pem"`,
-      `node 'h-builder-arm': driver option cert is "/tmp/h-builder/certs/client.pem", the options make it "/ci/client.pem"`,
-    ]],
-    ['an endpoint moved', { ...REMOTE, endpoint: 'tcp://127.0.0.1:17999' }, ["node 'h-builder-multi0' is at tcp://127.0.0.1:17431, the options say tcp://127.0.0.1:17999"]],
-    ['a node renamed', { ...REMOTE, nodes: [{ ...REMOTE.nodes[0], name: 'arm' }] }, [
-      "node 'arm' (linux/arm64, linux/arm/v7) is missing",
-      "node 'h-builder-arm' is not in the options",
-      "linux/arm64 is pinned to node 'h-builder-arm', the options give it to node 'arm'",
-      "linux/arm/v7 is pinned to node 'h-builder-arm', the options give it to node 'arm'",
-    ]],
-    ['a platform moved to another node', { ...REMOTE, nodes: [{ ...REMOTE.nodes[0], platforms: ['linux/arm64', 'linux/amd64'] }] }, [
-      "linux/amd64 is pinned to node 'h-builder-multi0', the options give it to node 'h-builder-arm'",
-      "linux/arm/v7 is pinned to node 'h-builder-arm', the options give it to node 'h-builder-multi0'",
-    ]],
-    ['no nodes any more', { ...REMOTE, nodes: [] }, [
-      "node 'h-builder-arm' is not in the options",
-      "linux/arm64 is pinned to node 'h-builder-arm', the options give it to node 'h-builder-multi0'",
-      "linux/arm/v7 is pinned to node 'h-builder-arm', the options give it to node 'h-builder-multi0'",
-    ]],
+    [
+      'another driver',
+      { ...REMOTE, driver: 'docker-container' as const, endpoint: undefined, cacert: undefined, cert: undefined, key: undefined },
+      ["its driver is 'remote', the options ask for 'docker-container'"],
+    ],
+    [
+      'a TLS option added',
+      { ...REMOTE, servername: 'buildkitd' },
+      [`node 'h-builder-multi0': driver option servername is unset, the options make it "buildkitd"`],
+    ],
+    [
+      'another certificate',
+      { ...REMOTE, cert: '/ci/client.pem' },
+      [
+        `node 'h-builder-multi0': driver option cert is "/tmp/h-builder/certs/client.pem", the options make it "/ci/client.pem"`,
+        `node 'h-builder-arm': driver option cert is "/tmp/h-builder/certs/client.pem", the options make it "/ci/client.pem"`,
+      ],
+    ],
+    [
+      'an endpoint moved',
+      { ...REMOTE, endpoint: 'tcp://127.0.0.1:17999' },
+      ["node 'h-builder-multi0' is at tcp://127.0.0.1:17431, the options say tcp://127.0.0.1:17999"],
+    ],
+    [
+      'a node renamed',
+      { ...REMOTE, nodes: [{ ...REMOTE.nodes[0], name: 'arm' }] },
+      [
+        "node 'arm' (linux/arm64, linux/arm/v7) is missing",
+        "node 'h-builder-arm' is not in the options",
+        "linux/arm64 is pinned to node 'h-builder-arm', the options give it to node 'arm'",
+        "linux/arm/v7 is pinned to node 'h-builder-arm', the options give it to node 'arm'",
+      ],
+    ],
+    [
+      'a platform moved to another node',
+      { ...REMOTE, nodes: [{ ...REMOTE.nodes[0], platforms: ['linux/arm64', 'linux/amd64'] }] },
+      [
+        "linux/amd64 is pinned to node 'h-builder-multi0', the options give it to node 'h-builder-arm'",
+        "linux/arm/v7 is pinned to node 'h-builder-arm', the options give it to node 'h-builder-multi0'",
+      ],
+    ],
+    [
+      'no nodes any more',
+      { ...REMOTE, nodes: [] },
+      [
+        "node 'h-builder-arm' is not in the options",
+        "linux/arm64 is pinned to node 'h-builder-arm', the options give it to node 'h-builder-multi0'",
+        "linux/arm/v7 is pinned to node 'h-builder-arm', the options give it to node 'h-builder-multi0'",
+      ],
+    ],
   ])('reports %s', (_name, raw, expected) => {
     expect(drift('buildx-inspect.remote-two-nodes.txt', raw)).toEqual(expected);
   });
@@ -94,8 +131,8 @@ describe('builderDrift on builders recorded on the rig', () => {
   });
 
   it('says a node with no config lacks the one the options make', () => {
-    expect(drift('buildx-inspect.multi-node.txt', { builder: 'multi', 'driver-opts': ['image=moby/buildkit:v0.26.2'], 'max-parallelism': 2 })).toContain(
-      "node 'multi0' has no buildkitd config; the options make one (generated)",
-    );
+    expect(
+      drift('buildx-inspect.multi-node.txt', { builder: 'multi', 'driver-opts': ['image=moby/buildkit:v0.26.2'], 'max-parallelism': 2 }),
+    ).toContain("node 'multi0' has no buildkitd config; the options make one (generated)");
   });
 });

@@ -26,7 +26,8 @@ function configDrift(node: BuilderNode, plan: BuilderPlan, config: string | unde
   // Without a config of ours, whatever the node holds (buildx's own buildkitd.default.toml) is left alone.
   if (config === undefined) return [];
   const held = node.files['buildkitd.toml'];
-  if (held === undefined) return [`node '${node.name}' has no buildkitd config; the options make one (${plan.buildkitdConfig?.file ?? 'generated'})`];
+  if (held === undefined)
+    return [`node '${node.name}' has no buildkitd config; the options make one (${plan.buildkitdConfig?.file ?? 'generated'})`];
   const differences = buildkitdConfigDifferences(config, held);
   return differences.length === 0 ? [] : [`node '${node.name}': its buildkitd config differs: ${differences.join('; ')}`];
 }
@@ -75,8 +76,12 @@ function pinningDrift(spec: BuilderSpec, info: BuilderInfo, firstName: string | 
   for (const platform of spec.platforms) {
     const wanted = spec.nodes.find((n) => n.platforms.some((p) => normalized(p) === normalized(platform)))?.name ?? firstName;
     const pinnedOn = info.nodes.find((n) => n.pinned.some((p) => normalized(p) === normalized(platform)));
-    if (pinnedOn && pinnedOn.name !== wanted) drift.push(`${platform} is pinned to node '${pinnedOn.name}', the options give it to ${wanted ? `node '${wanted}'` : 'the first node'}`);
-    else if (!pinnedOn && wanted !== firstName && info.nodes.some((n) => n.name === wanted)) drift.push(`node '${wanted}' is not pinned to ${platform}, which the options give it`);
+    if (pinnedOn && pinnedOn.name !== wanted)
+      drift.push(
+        `${platform} is pinned to node '${pinnedOn.name}', the options give it to ${wanted ? `node '${wanted}'` : 'the first node'}`,
+      );
+    else if (!pinnedOn && wanted !== firstName && info.nodes.some((n) => n.name === wanted))
+      drift.push(`node '${wanted}' is not pinned to ${platform}, which the options give it`);
   }
   return drift;
 }

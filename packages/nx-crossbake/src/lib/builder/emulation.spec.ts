@@ -20,7 +20,10 @@ const entry = (platform: string, flags = 'F', enabled = true): BinfmtEntry => ({
 
 describe('parseBinfmtEntry', () => {
   it.each([
-    ['binfmt-qemu-aarch64.txt', { enabled: true, flags: 'PF', platform: 'linux/arm64', interpreter: '/usr/libexec/qemu-binfmt/aarch64-binfmt-P' }],
+    [
+      'binfmt-qemu-aarch64.txt',
+      { enabled: true, flags: 'PF', platform: 'linux/arm64', interpreter: '/usr/libexec/qemu-binfmt/aarch64-binfmt-P' },
+    ],
     ['binfmt-qemu-arm.txt', { enabled: true, flags: 'PF', platform: 'linux/arm', interpreter: '/usr/libexec/qemu-binfmt/arm-binfmt-P' }],
     ['binfmt-installer-aarch64.txt', { enabled: true, flags: 'F', platform: 'linux/arm64', interpreter: '/usr/bin/qemu-aarch64-static' }],
   ])('reads the recorded %s', (file, expected) => {
@@ -72,9 +75,18 @@ describe('platformsNeedingEmulator', () => {
 
 describe('emulatorInstallNames', () => {
   it.each([
-    [['linux/arm64', 'linux/arm/v7', 'linux/arm/v6'], ['arm64', 'arm']],
-    [['linux/riscv64', 'linux/s390x', 'linux/ppc64le', 'linux/386', 'linux/amd64'], ['riscv64', 's390x', 'ppc64le', '386', 'amd64']],
-    [['linux/mips64', 'linux/mips64le', 'linux/loong64'], ['mips64', 'mips64le', 'loong64']],
+    [
+      ['linux/arm64', 'linux/arm/v7', 'linux/arm/v6'],
+      ['arm64', 'arm'],
+    ],
+    [
+      ['linux/riscv64', 'linux/s390x', 'linux/ppc64le', 'linux/386', 'linux/amd64'],
+      ['riscv64', 's390x', 'ppc64le', '386', 'amd64'],
+    ],
+    [
+      ['linux/mips64', 'linux/mips64le', 'linux/loong64'],
+      ['mips64', 'mips64le', 'loong64'],
+    ],
     // Nothing to install for what no emulator runs: the builder check reports it.
     [['linux/sparc64', 'darwin/arm64', 'windows/amd64', 'linux/arm64'], ['arm64']],
   ])('%j → %j', (platforms, names) => expect(emulatorInstallNames(platforms)).toEqual(names));

@@ -53,7 +53,11 @@ function platformOfMagic(magicHex: string): string | undefined {
 /** Parses one file of /proc/sys/fs/binfmt_misc/. */
 export function parseBinfmtEntry(name: string, text: string): BinfmtEntry {
   const lines = text.split('\n').map((l) => l.trim());
-  const value = (key: string) => lines.find((l) => l.startsWith(`${key} `) || l.startsWith(`${key}:`))?.slice(key.length + 1).trim();
+  const value = (key: string) =>
+    lines
+      .find((l) => l.startsWith(`${key} `) || l.startsWith(`${key}:`))
+      ?.slice(key.length + 1)
+      .trim();
   const magic = value('magic');
   return {
     name,
@@ -103,7 +107,13 @@ export class BinfmtSnapshot {
 
   /** The platforms registered emulators serve (enabled, with the F flag): what a builder's readiness depends on here. */
   servedPlatforms(): string[] {
-    return [...new Set(this.read().filter((e) => e.enabled && e.flags.includes('F') && e.platform).map((e) => e.platform!))].sort();
+    return [
+      ...new Set(
+        this.read()
+          .filter((e) => e.enabled && e.flags.includes('F') && e.platform)
+          .map((e) => e.platform!),
+      ),
+    ].sort();
   }
 }
 
@@ -131,7 +141,11 @@ export function nativePlatforms(nodeArch: string = process.arch): string[] {
  * F ("fix binary") makes the kernel open the interpreter at registration, so it works inside containers
  * and build sandboxes that do not have the emulator's file: without it, builds fail with "exec format error".
  */
-export function platformsNeedingEmulator(requested: readonly string[], entries: readonly BinfmtEntry[], native: readonly string[]): string[] {
+export function platformsNeedingEmulator(
+  requested: readonly string[],
+  entries: readonly BinfmtEntry[],
+  native: readonly string[],
+): string[] {
   const served = new Set([
     ...native.map(platformFamily),
     ...entries.filter((e) => e.enabled && e.flags.includes('F') && e.platform).map((e) => e.platform!),

@@ -41,7 +41,13 @@ const heldText = (name: string, driver: string, nodes: HeldNode[]) =>
       ...(i > 0 ? [''] : []),
       `Name:                  ${n.name}`,
       `Endpoint:              ${n.endpoint}`,
-      ...(Object.keys(n.driverOpts).length ? [`Driver Options:        ${Object.entries(n.driverOpts).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(' ')}`] : []),
+      ...(Object.keys(n.driverOpts).length
+        ? [
+            `Driver Options:        ${Object.entries(n.driverOpts)
+              .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+              .join(' ')}`,
+          ]
+        : []),
       'Status:                running',
       `Platforms:             ${[...n.pinned.map((p) => `${p}*`), ...SERVED.filter((p) => !n.pinned.includes(p))].join(', ')}`,
       ...(n.config !== undefined ? ['File#buildkitd.toml:', ...n.config.split('\n').map((l) => ` > ${l}`)] : []),
@@ -55,13 +61,19 @@ function rigDocker(builders: Record<string, string> = {}, engine = fixture('dock
   const docker = fakeDocker({ builders, servedPlatforms: SERVED });
   const held = new Map<string, { driver: string; nodes: HeldNode[] }>();
   const exec: Exec = async (file, args, options) => {
-    if (args[0] === 'info' && args[2].includes('RegistryConfig')) return docker.calls.push([...args]), ok(engine);
-    if (args[0] === 'image' && args[1] === 'inspect') return docker.calls.push([...args]), ok('["tonistiigi/binfmt@sha256:400a4873b838d1b89194d982c45e5fb3cda4593fbfd7e08a02e76b03b21166f0"]');
+    if (args[0] === 'info' && args[2].includes('RegistryConfig')) return (docker.calls.push([...args]), ok(engine));
+    if (args[0] === 'image' && args[1] === 'inspect')
+      return (
+        docker.calls.push([...args]),
+        ok('["tonistiigi/binfmt@sha256:400a4873b838d1b89194d982c45e5fb3cda4593fbfd7e08a02e76b03b21166f0"]')
+      );
     const result = await docker.exec(file, args, options);
     if (args[1] !== 'create' || result.exitCode !== 0) return result;
     const name = after(args, '--name')!;
     const driverOpts = Object.fromEntries(
-      args.flatMap((a, i) => (args[i - 1] === '--driver-opt' ? parseCsv(a).fields! : [])).map((f) => [f.slice(0, f.indexOf('=')), f.slice(f.indexOf('=') + 1)]),
+      args
+        .flatMap((a, i) => (args[i - 1] === '--driver-opt' ? parseCsv(a).fields! : []))
+        .map((f) => [f.slice(0, f.indexOf('=')), f.slice(f.indexOf('=') + 1)]),
     );
     const config = after(args, '--buildkitd-config');
     const last = args[args.length - 1];
@@ -81,16 +93,29 @@ function rigDocker(builders: Record<string, string> = {}, engine = fixture('dock
   return { ...docker, exec };
 }
 
-const loopbackUse: WorkspaceUse = { registries: [{ registry: '127.0.0.1:5000', tasks: ['api:docker-multiarch', 'web:docker-multiarch'] }, { registry: 'docker.io', tasks: ['api:docker-multiarch'] }] };
+const loopbackUse: WorkspaceUse = {
+  registries: [
+    { registry: '127.0.0.1:5000', tasks: ['api:docker-multiarch', 'web:docker-multiarch'] },
+    { registry: 'docker.io', tasks: ['api:docker-multiarch'] },
+  ],
+};
 
-function setup(docker: ReturnType<typeof rigDocker>, env: { native?: string[]; readBinfmt?: () => BinfmtEntry[]; workspaceRoot?: string } = {}) {
+function setup(
+  docker: ReturnType<typeof rigDocker>,
+  env: { native?: string[]; readBinfmt?: () => BinfmtEntry[]; workspaceRoot?: string } = {},
+) {
   const logs: string[] = [];
   const workspaceRoot = env.workspaceRoot ?? makeWorkspace([]);
   const ensure = (raw: Parameters<typeof normalizeBuilderSpec>[0], use: WorkspaceUse = {}) =>
     ensureBuilder(
       new DockerCli(docker.exec),
       normalizeBuilderSpec({ platforms: ['linux/amd64', 'linux/arm64'], ...raw }),
-      { workspaceRoot, log: (m) => logs.push(m), native: env.native ?? ['linux/amd64', 'linux/arm64', 'linux/arm'], readBinfmt: env.readBinfmt ?? (() => []) },
+      {
+        workspaceRoot,
+        log: (m) => logs.push(m),
+        native: env.native ?? ['linux/amd64', 'linux/arm64', 'linux/arm'],
+        readBinfmt: env.readBinfmt ?? (() => []),
+      },
       use,
     );
   const commands = () => docker.calls.map((c) => c.join(' '));
@@ -98,18 +123,20 @@ function setup(docker: ReturnType<typeof rigDocker>, env: { native?: string[]; r
 }
 
 describe('ensureBuilder: a docker-container builder for a workspace on a loopback registry', () => {
-  it('is created with host networking and the engine\'s insecure registries, saying why once', async () => {
+  it("is created with host networking and the engine's insecure registries, saying why once", async () => {
     const { ensure, logs, commands, workspaceRoot } = setup(rigDocker());
     const facts = await ensure({}, loopbackUse);
     const config = join(buildkitdConfigDir(workspaceRoot), 'buildkitd-nx-crossbake.toml');
-    expect(commands()).toContain(`buildx create --name nx-crossbake --driver docker-container --driver-opt network=host --buildkitd-config ${config} --bootstrap`);
+    expect(commands()).toContain(
+      `buildx create --name nx-crossbake --driver docker-container --driver-opt network=host --buildkitd-config ${config} --bootstrap`,
+    );
     // The recorded engine lists 127.0.0.1:5000 and :5001 as insecure: both go to BuildKit, which has no CIDRs.
     expect(readFileSync(config, 'utf8')).toBe(
       '# generated by nx-crossbake\n[registry."127.0.0.1:5000"]\n  http = true\n  insecure = true\n\n[registry."127.0.0.1:5001"]\n  http = true\n  insecure = true\n',
     );
     const said = logs.filter((l) => l.includes('host networking'));
     expect(said).toHaveLength(1);
-    expect(said[0]).toContain('127.0.0.1:5000 (api:docker-multiarch, web:docker-multiarch) is on this machine\'s loopback');
+    expect(said[0]).toContain("127.0.0.1:5000 (api:docker-multiarch, web:docker-multiarch) is on this machine's loopback");
     expect(facts.hostNetworkReason).toBe(said[0].replace('nx-crossbake: ', ''));
   });
 
@@ -121,17 +148,35 @@ describe('ensureBuilder: a docker-container builder for a workspace on a loopbac
     docker.calls.length = 0;
     const facts = await ensure({}, loopbackUse);
     expect(facts).toMatchObject({ created: false, recreated: false, drift: [] });
-    expect(commands()).toEqual(['buildx inspect nx-crossbake', 'info --format {{json .RegistryConfig}}', 'buildx inspect --bootstrap nx-crossbake']);
+    expect(commands()).toEqual([
+      'buildx inspect nx-crossbake',
+      'info --format {{json .RegistryConfig}}',
+      'buildx inspect --bootstrap nx-crossbake',
+    ]);
     expect(logs).toEqual([]);
   });
 
-  it('derives host:port entries from the registries used in the engine\'s insecure ranges, and takes its mirrors', async () => {
-    const engine = JSON.stringify({ IndexConfigs: {}, InsecureRegistryCIDRs: ['127.0.0.0/8', '10.0.0.0/8'], Mirrors: ['http://10.1.2.3:5000/'] });
+  it("derives host:port entries from the registries used in the engine's insecure ranges, and takes its mirrors", async () => {
+    const engine = JSON.stringify({
+      IndexConfigs: {},
+      InsecureRegistryCIDRs: ['127.0.0.0/8', '10.0.0.0/8'],
+      Mirrors: ['http://10.1.2.3:5000/'],
+    });
     const { ensure, workspaceRoot } = setup(rigDocker({}, engine));
-    await ensure({}, { registries: [{ registry: 'localhost:5001', tasks: ['a:b'] }, { registry: '10.9.9.9:443', tasks: ['c:d'] }, { registry: 'ghcr.io', tasks: ['e:f'] }] });
+    await ensure(
+      {},
+      {
+        registries: [
+          { registry: 'localhost:5001', tasks: ['a:b'] },
+          { registry: '10.9.9.9:443', tasks: ['c:d'] },
+          { registry: 'ghcr.io', tasks: ['e:f'] },
+        ],
+      },
+    );
     const toml = readFileSync(join(buildkitdConfigDir(workspaceRoot), 'buildkitd-nx-crossbake.toml'), 'utf8');
     expect(toml).toContain('[registry."docker.io"]\n  mirrors = ["10.1.2.3:5000"]');
-    for (const registry of ['10.1.2.3:5000', '10.9.9.9:443', 'localhost:5001']) expect(toml).toContain(`[registry."${registry}"]\n  http = true`);
+    for (const registry of ['10.1.2.3:5000', '10.9.9.9:443', 'localhost:5001'])
+      expect(toml).toContain(`[registry."${registry}"]\n  http = true`);
     expect(toml).not.toContain('ghcr.io');
   });
 
@@ -153,7 +198,13 @@ describe('ensureBuilder: a docker-container builder for a workspace on a loopbac
 describe('ensureBuilder: drift that matters', () => {
   // A builder made before host networking was decided: no driver options, the engine's config only.
   const old = heldText('nx-crossbake', 'docker-container', [
-    { name: 'nx-crossbake0', endpoint: 'unix:///var/run/docker.sock', driverOpts: {}, pinned: [], config: '\n[registry]\n\n  [registry."127.0.0.1:5000"]\n    http = true\n    insecure = true\n' },
+    {
+      name: 'nx-crossbake0',
+      endpoint: 'unix:///var/run/docker.sock',
+      driverOpts: {},
+      pinned: [],
+      config: '\n[registry]\n\n  [registry."127.0.0.1:5000"]\n    http = true\n    insecure = true\n',
+    },
   ]);
 
   it('reports the network and the config, and leaves the builder alone', async () => {
@@ -175,7 +226,7 @@ describe('ensureBuilder: drift that matters', () => {
     expect(logs.filter((l) => l.includes('host networking'))).toHaveLength(1);
   });
 
-  it('says nothing of a builder no setup target configures: the engine\'s default builder is used as it is', async () => {
+  it("says nothing of a builder no setup target configures: the engine's default builder is used as it is", async () => {
     const docker = rigDocker({ default: inspectText('default', 'docker', SERVED) });
     const logs: string[] = [];
     const facts = await ensureBuilder(
@@ -212,10 +263,15 @@ describe('ensureBuilder: remote builders', () => {
     expect(facts.emulatorsInstalled).toEqual([]);
   });
 
-  it('says a platform the daemon lacks is that daemon\'s to emulate', async () => {
+  it("says a platform the daemon lacks is that daemon's to emulate", async () => {
     const docker = rigDocker({ r: inspectText('r', 'remote', ['linux/amd64']) });
     const { ensure, commands } = setup(docker, { native: ['linux/amd64'] });
-    const facts = await ensure({ builder: 'r', driver: 'remote', endpoint: 'tcp://127.0.0.1:1234', platforms: ['linux/amd64', 'linux/arm64'] });
+    const facts = await ensure({
+      builder: 'r',
+      driver: 'remote',
+      endpoint: 'tcp://127.0.0.1:1234',
+      platforms: ['linux/amd64', 'linux/arm64'],
+    });
     expect(commands().some((c) => c.startsWith('run'))).toBe(false);
     expect(facts.unavailable.get('linux/arm64')).toBe(
       "builder 'r' cannot build linux/arm64 (it serves linux/amd64): a remote builder runs no emulator of this machine, so nx-crossbake installs none here; " +

@@ -52,7 +52,9 @@ describe('ensureBuilder: the builder', () => {
     const docker = fakeDocker({ builders: { 'nx-crossbake': inspectText('nx-crossbake', 'docker', PLATFORMS) } });
     let booting = 2;
     const exec: Exec = async (file, args, options) =>
-      args.includes('--bootstrap') && booting-- > 0 ? { exitCode: 0, stdout: inspectText('nx-crossbake', 'docker', []), stderr: '' } : docker.exec(file, args, options);
+      args.includes('--bootstrap') && booting-- > 0
+        ? { exitCode: 0, stdout: inspectText('nx-crossbake', 'docker', []), stderr: '' }
+        : docker.exec(file, args, options);
     const { ensure } = setup({ ...docker, exec });
     const facts = await ensure({ driver: 'docker' });
     expect(booting).toBe(-1);
@@ -98,7 +100,12 @@ describe('ensureBuilder: the builder', () => {
     const racing: Exec = async (file, args, options) => {
       if (args[1] === 'create') {
         docker.builders.set('nx-crossbake', inspectText('nx-crossbake', 'docker-container', PLATFORMS));
-        return { exitCode: 1, stdout: '', stderr: 'ERROR: existing instance for "nx-crossbake" but no append mode, specify the node name to make changes for existing instances' };
+        return {
+          exitCode: 1,
+          stdout: '',
+          stderr:
+            'ERROR: existing instance for "nx-crossbake" but no append mode, specify the node name to make changes for existing instances',
+        };
       }
       return docker.exec(file, args, options);
     };
@@ -106,9 +113,11 @@ describe('ensureBuilder: the builder', () => {
     await expect(ensure({})).resolves.toMatchObject({ created: false });
   });
 
-  it('fails with buildx\'s words when creating fails for another reason', async () => {
+  it("fails with buildx's words when creating fails for another reason", async () => {
     const { ensure } = setup(fakeDocker({ createFails: 'ERROR: failed to find driver "kubernetes"' }));
-    await expect(ensure({ driver: 'kubernetes' })).rejects.toThrow(/buildx create .* exited with code 1:\nERROR: failed to find driver "kubernetes"/);
+    await expect(ensure({ driver: 'kubernetes' })).rejects.toThrow(
+      /buildx create .* exited with code 1:\nERROR: failed to find driver "kubernetes"/,
+    );
   });
 
   it('reports a builder that differs from its options, and leaves it alone', async () => {
@@ -193,7 +202,12 @@ describe('ensureBuilder: emulators', () => {
     await ensureBuilder(cli, normalizeBuilderSpec({ builder: 'made', driver: 'docker', platforms: PLATFORMS }), env);
     await ensureBuilder(cli, normalizeBuilderSpec({ builder: 'kept', driver: 'docker', recreate: true, platforms: PLATFORMS }), env);
     await removeBuilder(cli, normalizeBuilderSpec({ builder: 'gone' }), false, state);
-    expect(['made', 'kept', 'gone', 'other'].map((name) => readReadiness(state, name, 'k', [], 1) !== undefined)).toEqual([false, false, false, true]);
+    expect(['made', 'kept', 'gone', 'other'].map((name) => readReadiness(state, name, 'k', [], 1) !== undefined)).toEqual([
+      false,
+      false,
+      false,
+      true,
+    ]);
   });
 
   it('reads binfmt_misc once for every builder of a run, and again only after registering an emulator', async () => {
@@ -217,7 +231,10 @@ describe('ensureBuilder: emulators', () => {
   });
 
   it('gives the exact command when installing is turned off', async () => {
-    const { ensure, commands } = setup(fakeDocker({ servedPlatforms: ['linux/amd64', 'linux/arm/v7'] }), { native: ['linux/amd64'], readBinfmt: () => [arm] });
+    const { ensure, commands } = setup(fakeDocker({ servedPlatforms: ['linux/amd64', 'linux/arm/v7'] }), {
+      native: ['linux/amd64'],
+      readBinfmt: () => [arm],
+    });
     const facts = await ensure({ 'install-qemu': false });
     expect([...facts.unavailable.keys()]).toEqual(['linux/arm64']);
     expect(facts.unavailable.get('linux/arm64')).toBe(
@@ -271,7 +288,11 @@ describe('ensureBuilder: emulators', () => {
     const { docker, readBinfmt } = installerKnowing({ arm64 });
     const { ensure, commands } = setup(docker, { native: ['linux/amd64'], readBinfmt });
     const facts = await ensure({ driver: 'docker', platforms: ['linux/amd64', 'linux/s390x', 'linux/arm64'] });
-    expect(commands().filter((c) => c.startsWith('run')).map((c) => c.split(' ').pop())).toEqual(['s390x,arm64', 's390x', 'arm64']);
+    expect(
+      commands()
+        .filter((c) => c.startsWith('run'))
+        .map((c) => c.split(' ').pop()),
+    ).toEqual(['s390x,arm64', 's390x', 'arm64']);
     expect(facts.emulatorsInstalled).toEqual(['linux/arm64']);
     expect([...facts.unavailable.keys()]).toEqual(['linux/s390x']);
     expect(facts.unavailable.get('linux/s390x')).toBe(
@@ -292,11 +313,15 @@ describe('ensureBuilder: emulators', () => {
   it('a failed pull marks every platform it was for, one emulator each', async () => {
     const docker = fakeDocker({ servedPlatforms: ['linux/amd64'] });
     const exec: Exec = async (file, args, options) =>
-      args[0] === 'run' ? { exitCode: 125, stdout: '', stderr: 'Unable to find image: pull access denied' } : docker.exec(file, args, options);
+      args[0] === 'run'
+        ? { exitCode: 125, stdout: '', stderr: 'Unable to find image: pull access denied' }
+        : docker.exec(file, args, options);
     const { ensure } = setup({ ...docker, exec }, { native: ['linux/amd64'], readBinfmt: () => [] });
     const facts = await ensure({ platforms: ['linux/amd64', 'linux/arm64', 'linux/arm/v7', 'linux/arm/v6'] });
     expect([...facts.unavailable.keys()]).toEqual(['linux/arm64', 'linux/arm/v7', 'linux/arm/v6']);
-    expect(facts.unavailable.get('linux/arm64')).toContain(`registering QEMU for linux/arm64 with ${QEMU} failed (exit 125): Unable to find image`);
+    expect(facts.unavailable.get('linux/arm64')).toContain(
+      `registering QEMU for linux/arm64 with ${QEMU} failed (exit 125): Unable to find image`,
+    );
     expect(facts.unavailable.get('linux/arm/v6')).toContain('registering QEMU for linux/arm/v7, linux/arm/v6 with');
   });
 

@@ -88,7 +88,14 @@ async function createBuilder(cli: DockerCli, spec: BuilderSpec, plan: BuilderPla
     endpoint: spec.endpoint,
   });
   for (const node of plan.nodes) {
-    await cli.appendNode({ builder: spec.name, node: node.name, driverOpts: node.driverOpts, platforms: node.platforms, buildkitdConfigFile: config, endpoint: node.endpoint });
+    await cli.appendNode({
+      builder: spec.name,
+      node: node.name,
+      driverOpts: node.driverOpts,
+      platforms: node.platforms,
+      buildkitdConfigFile: config,
+      endpoint: node.endpoint,
+    });
   }
   return created === 'created';
 }
@@ -123,15 +130,26 @@ export async function removeBuilder(cli: DockerCli, spec: BuilderSpec, removeSta
 const builderRef = (name: string, info: BuilderInfo) => ({ name, isContext: info.driver === 'docker' });
 
 /** Why the builder cannot build `platform`, with the ways out. */
-function unservedReason(cli: DockerCli, spec: BuilderSpec, driver: string, served: string, platform: string, emulatorProblem: string | undefined): string {
+function unservedReason(
+  cli: DockerCli,
+  spec: BuilderSpec,
+  driver: string,
+  served: string,
+  platform: string,
+  emulatorProblem: string | undefined,
+): string {
   const elsewhere = `add a native node for it in the setup target's 'nodes', or drop it from 'platforms'`;
   const head = `builder '${spec.name}' cannot build ${platform}`;
   if (!usesLocalEmulators(driver)) {
-    const where = driver === 'remote' ? "on the BuildKit daemon's host, then restart that daemon" : "on the cluster's nodes, then restart the BuildKit pods";
+    const where =
+      driver === 'remote'
+        ? "on the BuildKit daemon's host, then restart that daemon"
+        : "on the cluster's nodes, then restart the BuildKit pods";
     return `${head} (it serves ${served}): a ${driver} builder runs no emulator of this machine, so nx-crossbake installs none here; register QEMU ${where}, or ${elsewhere}`;
   }
   if (emulatorProblem) return `${head}: ${emulatorProblem}; or ${elsewhere}`;
-  if (!canEmulate(platform)) return `${head} (it serves ${served}), and QEMU has no emulator for it (tonistiigi/binfmt knows ${EMULATOR_NAMES.join(', ')}): ${elsewhere}`;
+  if (!canEmulate(platform))
+    return `${head} (it serves ${served}), and QEMU has no emulator for it (tonistiigi/binfmt knows ${EMULATOR_NAMES.join(', ')}): ${elsewhere}`;
   return `${head} (it serves ${served}): register QEMU for it (\`${installLine(cli, spec.qemuImage, [platform])}\`), ${elsewhere}`;
 }
 
@@ -142,7 +160,12 @@ function unservedReason(cli: DockerCli, spec: BuilderSpec, driver: string, serve
  * A platform it cannot serve is returned in `unavailable`, so only the projects asking for it fail; what
  * stops the whole builder (it cannot be created, it disappeared) throws.
  */
-export async function ensureBuilder(cli: DockerCli, spec: BuilderSpec, env: SetupEnvironment, use: WorkspaceUse = {}): Promise<BuilderFacts> {
+export async function ensureBuilder(
+  cli: DockerCli,
+  spec: BuilderSpec,
+  env: SetupEnvironment,
+  use: WorkspaceUse = {},
+): Promise<BuilderFacts> {
   const existing = await cli.inspectBuilder(spec.name);
   const asIs = Boolean(existing && use.asIs);
   const driver = asIs ? existing!.driver : spec.driver;
@@ -155,25 +178,30 @@ export async function ensureBuilder(cli: DockerCli, spec: BuilderSpec, env: Setu
 
   let drift = existing ? driftOf(existing) : [];
   if (plan && (!existing || (drift.length > 0 && spec.recreate))) {
-    await withLock(builderLock(spec.name), async () => {
-      const current = await cli.inspectBuilder(spec.name);
-      const currentDrift = current ? driftOf(current) : [];
-      if (current && spec.recreate && currentDrift.length > 0) {
-        env.log(`nx-crossbake: recreating builder '${spec.name}': ${currentDrift.join('; ')}`);
-        await cli.removeBuilder(builderRef(spec.name, current), { keepState: true });
-        recreated = true;
-      } else if (current) {
-        return; // another process created it while we waited
-      }
-      // Whatever a run recorded of the builder this replaces no longer holds.
-      if (env.state) forgetReadiness(env.state, spec.name);
-      created = await createBuilder(cli, spec, plan, env.workspaceRoot);
-      if (created && !recreated) env.log(`nx-crossbake: created builder '${spec.name}' (driver ${spec.driver})`);
-      if ((created || recreated) && plan.hostNetworkReason) env.log(`nx-crossbake: ${plan.hostNetworkReason}`);
-    }, waitingLogged(env.log));
+    await withLock(
+      builderLock(spec.name),
+      async () => {
+        const current = await cli.inspectBuilder(spec.name);
+        const currentDrift = current ? driftOf(current) : [];
+        if (current && spec.recreate && currentDrift.length > 0) {
+          env.log(`nx-crossbake: recreating builder '${spec.name}': ${currentDrift.join('; ')}`);
+          await cli.removeBuilder(builderRef(spec.name, current), { keepState: true });
+          recreated = true;
+        } else if (current) {
+          return; // another process created it while we waited
+        }
+        // Whatever a run recorded of the builder this replaces no longer holds.
+        if (env.state) forgetReadiness(env.state, spec.name);
+        created = await createBuilder(cli, spec, plan, env.workspaceRoot);
+        if (created && !recreated) env.log(`nx-crossbake: created builder '${spec.name}' (driver ${spec.driver})`);
+        if ((created || recreated) && plan.hostNetworkReason) env.log(`nx-crossbake: ${plan.hostNetworkReason}`);
+      },
+      waitingLogged(env.log),
+    );
     drift = [];
   }
-  for (const d of drift) env.log(`nx-crossbake: warning: builder '${spec.name}' differs from its options: ${d} (set recreate: true to rebuild it)`);
+  for (const d of drift)
+    env.log(`nx-crossbake: warning: builder '${spec.name}' differs from its options: ${d} (set recreate: true to rebuild it)`);
 
   let builder = await inspectBooted(cli, spec.name);
   // BuildKit lists emulators it found when it started: restart one that predates the emulators we added.
@@ -186,7 +214,10 @@ export async function ensureBuilder(cli: DockerCli, spec: BuilderSpec, env: Setu
   // (BuildKit's own QEMU, a remote node), and an emulator we registered does not prove it serves one.
   const served = [...new Set(builder.nodes.flatMap((n) => n.platforms))].join(', ') || 'nothing';
   const unavailable = new Map(
-    missingPlatforms(builder, spec.platforms).map((p) => [p, unservedReason(cli, spec, builder!.driver, served, p, emulators.problems.get(p))]),
+    missingPlatforms(builder, spec.platforms).map((p) => [
+      p,
+      unservedReason(cli, spec, builder!.driver, served, p, emulators.problems.get(p)),
+    ]),
   );
   return {
     builder,

@@ -78,9 +78,12 @@ describe('readReadiness', () => {
     expect(readReadiness(state, 'b', 'k1', [], 1)).toEqual(ready);
   });
 
-  it.each([[{ b: 'not an entry' }], [{ b: { key: 'k', at: 1, driver: 'docker', reachesHostLoopback: true } }]])('reads a malformed entry %j as none', (doc) => {
-    const state = memoryStateStore();
-    state.write('builder-readiness', doc);
-    expect(readReadiness(state, 'b', 'k', [], 1)).toBeUndefined();
-  });
+  it.each([[{ b: 'not an entry' }], [{ b: { key: 'k', at: 1, driver: 'docker', reachesHostLoopback: true } }]])(
+    'reads a malformed entry %j as none',
+    (doc) => {
+      const state = memoryStateStore();
+      state.write('builder-readiness', doc);
+      expect(readReadiness(state, 'b', 'k', [], 1)).toBeUndefined();
+    },
+  );
 });

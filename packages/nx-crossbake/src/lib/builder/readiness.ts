@@ -75,13 +75,24 @@ interface Entry extends ReadinessRecord {
 const isEntry = (value: unknown): value is Entry => {
   const e = value as Entry;
   return (
-    typeof e === 'object' && e !== null && typeof e.key === 'string' && typeof e.at === 'number' && typeof e.driver === 'string' &&
-    typeof e.reachesHostLoopback === 'boolean' && Array.isArray(e.platforms)
+    typeof e === 'object' &&
+    e !== null &&
+    typeof e.key === 'string' &&
+    typeof e.at === 'number' &&
+    typeof e.driver === 'string' &&
+    typeof e.reachesHostLoopback === 'boolean' &&
+    Array.isArray(e.platforms)
   );
 };
 
 /** The readiness recorded for this builder and key, when it served every platform asked, and is not older than a day. */
-export function readReadiness(state: StateStore, builder: string, key: string, platforms: readonly string[], now = Date.now()): Readiness | undefined {
+export function readReadiness(
+  state: StateStore,
+  builder: string,
+  key: string,
+  platforms: readonly string[],
+  now = Date.now(),
+): Readiness | undefined {
   const entry = state.read(CACHE)?.[builder];
   if (!isEntry(entry) || entry.key !== key || now - entry.at > READINESS_MAX_AGE_MS || entry.at > now) return undefined;
   if (!platforms.every((p) => entry.platforms.includes(p))) return undefined;

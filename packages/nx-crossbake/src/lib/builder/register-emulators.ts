@@ -47,7 +47,8 @@ export const noEmulators = (): EmulatorOutcome => ({ installed: [], problems: ne
 export const usesLocalEmulators = (driver: string) => driver === 'docker' || driver === 'docker-container';
 
 /** The install command for `platforms`, as the user would run it. */
-export const installLine = (cli: DockerCli, image: string, platforms: readonly string[]) => cli.installEmulatorsCommandLine(image, emulatorInstallNames(platforms));
+export const installLine = (cli: DockerCli, image: string, platforms: readonly string[]) =>
+  cli.installEmulatorsCommandLine(image, emulatorInstallNames(platforms));
 
 /**
  * Runs the installer for `platforms` and reports the ones still missing afterwards. binfmt_misc, read again,
@@ -78,7 +79,12 @@ async function installerDigest(cli: DockerCli, image: string): Promise<string | 
 }
 
 /** Registers what is missing; a failure belongs to the platforms of that emulator only. */
-async function registerEmulators(cli: DockerCli, image: string, log: (m: string) => void, stillNeeded: () => string[]): Promise<EmulatorOutcome> {
+async function registerEmulators(
+  cli: DockerCli,
+  image: string,
+  log: (m: string) => void,
+  stillNeeded: () => string[],
+): Promise<EmulatorOutcome> {
   const problems = new Map<string, string>();
   const wanted = stillNeeded();
   if (wanted.length === 0) return { installed: [], problems };
@@ -106,7 +112,8 @@ async function registerEmulators(cli: DockerCli, image: string, log: (m: string)
 }
 
 /** The run's view of binfmt_misc: the one given, else one read through `readBinfmt` (tests) or from the kernel. */
-export const binfmtOf = (env: EmulatorEnvironment): BinfmtSnapshot => env.binfmt ?? new BinfmtSnapshot(env.readBinfmt ?? (() => readBinfmtEntries()));
+export const binfmtOf = (env: EmulatorEnvironment): BinfmtSnapshot =>
+  env.binfmt ?? new BinfmtSnapshot(env.readBinfmt ?? (() => readBinfmtEntries()));
 
 export async function ensureEmulators(cli: DockerCli, spec: BuilderSpec, env: EmulatorEnvironment): Promise<EmulatorOutcome> {
   const binfmt = binfmtOf(env);
@@ -135,5 +142,9 @@ export async function ensureEmulators(cli: DockerCli, spec: BuilderSpec, env: Em
   }
   // Registering an entry that exists fails, so installs are serialised across every process of the machine;
   // under the lock binfmt_misc is read afresh, as another process may have registered them meanwhile.
-  return withLock(lockPath('binfmt'), () => registerEmulators(cli, spec.qemuImage, env.log, () => needed(binfmt.reread())), waitingLogged(env.log));
+  return withLock(
+    lockPath('binfmt'),
+    () => registerEmulators(cli, spec.qemuImage, env.log, () => needed(binfmt.reread())),
+    waitingLogged(env.log),
+  );
 }

@@ -1,6 +1,10 @@
 import { hostOfRegistry, inRanges, isLoopbackRegistry, registriesOfBuilder, type WorkspaceProjects } from './workspace-registries';
 
-const multiarch = (options: unknown, configurations?: Record<string, unknown>) => ({ executor: 'nx-crossbake:multiarch', options, configurations });
+const multiarch = (options: unknown, configurations?: Record<string, unknown>) => ({
+  executor: 'nx-crossbake:multiarch',
+  options,
+  configurations,
+});
 
 const files: Record<string, string> = {
   'apps/api/Dockerfile': 'ARG BASE=127.0.0.1:5000/acme/base:1\nFROM ${BASE}\nCOPY --from=localhost:5001/tools:2 /bin/t /bin/t\n',
@@ -29,13 +33,26 @@ describe('registriesOfBuilder', () => {
       root: 'apps/web',
       targets: {
         // Tags that are only names (no push, no registry cache) touch no registry.
-        'docker-multiarch': multiarch({ tags: '127.0.0.1:5000/acme/web:1', 'build-contexts': { tools: 'docker-image://10.0.0.7:5000/tools:1' } }),
-        'docker-multiarch-cached': multiarch({ tags: ['127.0.0.1:5003/acme/web:1'], cache: 'registry', registries: [{ url: 'https://login.example.com' }] }),
+        'docker-multiarch': multiarch({
+          tags: '127.0.0.1:5000/acme/web:1',
+          'build-contexts': { tools: 'docker-image://10.0.0.7:5000/tools:1' },
+        }),
+        'docker-multiarch-cached': multiarch({
+          tags: ['127.0.0.1:5003/acme/web:1'],
+          cache: 'registry',
+          registries: [{ url: 'https://login.example.com' }],
+        }),
       },
     },
-    other: { root: 'apps/other', targets: { 'docker-multiarch': multiarch({ builder: 'elsewhere', tags: ['127.0.0.1:5998/x:1'], push: true }) } },
+    other: {
+      root: 'apps/other',
+      targets: { 'docker-multiarch': multiarch({ builder: 'elsewhere', tags: ['127.0.0.1:5998/x:1'], push: true }) },
+    },
     // Options Nx let through that the executor will refuse: whatever can be read still counts.
-    messy: { root: 'apps/messy', targets: { 'docker-multiarch': multiarch({ tags: 3, push: 'yes', 'cache-to': ['type=registry,ref=localhost:5004/c'] }) } },
+    messy: {
+      root: 'apps/messy',
+      targets: { 'docker-multiarch': multiarch({ tags: 3, push: 'yes', 'cache-to': ['type=registry,ref=localhost:5004/c'] }) },
+    },
   };
 
   it('lists every registry the targets on the builder touch, with the tasks, sorted', () => {
@@ -66,7 +83,10 @@ describe('registriesOfBuilder', () => {
   });
 
   it('never throws for what a project holds', () => {
-    const odd = { a: { root: 'a', targets: { t: multiarch('not an object') } }, b: { root: 'b', targets: { t: undefined } } } as unknown as WorkspaceProjects;
+    const odd = {
+      a: { root: 'a', targets: { t: multiarch('not an object') } },
+      b: { root: 'b', targets: { t: undefined } },
+    } as unknown as WorkspaceProjects;
     expect(registriesOfBuilder(odd, readFile, 'nx-crossbake')).toEqual([]);
   });
 });

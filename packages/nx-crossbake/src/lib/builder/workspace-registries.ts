@@ -21,7 +21,9 @@ export interface RegistryUsers {
 /** Nx's project configurations as far as this reads them: targets with options and configurations. */
 export interface WorkspaceProjects {
   [project: string]: ProjectTargets & {
-    targets?: Readonly<Record<string, { executor?: string; options?: unknown; configurations?: Readonly<Record<string, unknown>> } | undefined>>;
+    targets?: Readonly<
+      Record<string, { executor?: string; options?: unknown; configurations?: Readonly<Record<string, unknown>> } | undefined>
+    >;
   };
 }
 
@@ -60,7 +62,11 @@ function registriesOf(options: Record<string, unknown>, dockerfileRefs: readonly
  * using each. A configuration counts as its target: it may push elsewhere. `readFile` reads a
  * workspace-relative path (the Dockerfiles); a target that cannot be read contributes what its options show.
  */
-export function registriesOfBuilder(projects: Readonly<WorkspaceProjects>, readFile: (path: string) => string, builder: string): RegistryUsers[] {
+export function registriesOfBuilder(
+  projects: Readonly<WorkspaceProjects>,
+  readFile: (path: string) => string,
+  builder: string,
+): RegistryUsers[] {
   // Each configuration becomes a target of its own, so the graph's reader gives its Dockerfile references.
   const variants: WorkspaceProjects = {};
   const taskOf = new Map<string, string>();
@@ -69,7 +75,9 @@ export function registriesOfBuilder(projects: Readonly<WorkspaceProjects>, readF
     for (const [target, config] of Object.entries(project?.targets ?? {})) {
       if (config?.executor !== MULTIARCH_EXECUTOR) continue;
       const base = asObject(config.options);
-      const configurations = Object.entries(asObject(config.configurations)).map(([c, o]) => [`${target}:${c}`, { ...base, ...asObject(o) }] as const);
+      const configurations = Object.entries(asObject(config.configurations)).map(
+        ([c, o]) => [`${target}:${c}`, { ...base, ...asObject(o) }] as const,
+      );
       for (const [variant, options] of [[target, base] as const, ...configurations]) {
         if ((toText('builder', options.builder, []) ?? DEFAULT_BUILDER) !== builder) continue;
         targets[variant] = { executor: MULTIARCH_EXECUTOR, options };
@@ -105,7 +113,11 @@ export function hostOfRegistry(registry: string): string {
  * `localhost` is the loopback (as every resolver answers); other names are not looked up.
  */
 function addressesOf(host: string): { address: string; family: 'ipv4' | 'ipv6' }[] {
-  if (host === 'localhost') return [{ address: '127.0.0.1', family: 'ipv4' }, { address: '::1', family: 'ipv6' }];
+  if (host === 'localhost')
+    return [
+      { address: '127.0.0.1', family: 'ipv4' },
+      { address: '::1', family: 'ipv6' },
+    ];
   const version = isIP(host);
   return version === 0 ? [] : [{ address: host, family: version === 4 ? 'ipv4' : 'ipv6' }];
 }

@@ -48,7 +48,9 @@ export class BuilderMissingError extends CrossbakeError {
     command: string,
     stderrTail: string,
   ) {
-    super(`builder '${builder}' is not there as this run expected (\`${command}\` said: ${stderrTail}): run again, or set it up with its docker-setup target`);
+    super(
+      `builder '${builder}' is not there as this run expected (\`${command}\` said: ${stderrTail}): run again, or set it up with its docker-setup target`,
+    );
     this.name = 'BuilderMissingError';
   }
 }

@@ -1,9 +1,32 @@
 import { spawn } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ts from 'typescript';
-import { describeOwner, ensurePrivateFolder, folderProblem, inspectLock, lockPath, lockRoot, takeOver, withLock, type LockWait } from './lock';
+import {
+  describeOwner,
+  ensurePrivateFolder,
+  folderProblem,
+  inspectLock,
+  lockPath,
+  lockRoot,
+  takeOver,
+  withLock,
+  type LockWait,
+} from './lock';
 
 const scratches: string[] = [];
 const scratch = () => {
@@ -63,8 +86,12 @@ describe('the per-user lock folder', () => {
     ['a file', (dir) => writeFileSync(dir, ''), 'is not a folder'],
     ['a folder with mode 0777', (dir) => (mkdirSync(dir), chmodSync(dir, 0o777)), 'can be written by its group or by others (mode 0777)'],
     ['a group-writable folder', (dir) => (mkdirSync(dir), chmodSync(dir, 0o770)), 'can be written by its group or by others (mode 0770)'],
-    ['a folder in a world-writable folder without the sticky bit', (dir) => chmodSync(join(dir, '..'), 0o777),
-      (dir) => `sits in ${join(dir, '..')}, which others can write and which lacks the sticky bit, so another local user could block or redirect them. To fix it, make that folder sticky (\`chmod +t ${join(dir, '..')}\`)`],
+    [
+      'a folder in a world-writable folder without the sticky bit',
+      (dir) => chmodSync(join(dir, '..'), 0o777),
+      (dir) =>
+        `sits in ${join(dir, '..')}, which others can write and which lacks the sticky bit, so another local user could block or redirect them. To fix it, make that folder sticky (\`chmod +t ${join(dir, '..')}\`)`,
+    ],
   ])('is refused when it is %s, and nothing runs or is written there', async (_name, prepare, problem) => {
     const dir = join(scratch(), 'nx-crossbake-u');
     prepare(dir);
@@ -82,7 +109,9 @@ describe('the per-user lock folder', () => {
     mkdirSync(dir, { mode: 0o700 });
     chownSync(dir, 12345, 12345);
     const fn = jest.fn(async () => 'ran');
-    await expect(withLock(join(dir, 'b.lock'), fn)).rejects.toThrow(`${dir}: it is owned by uid 12345, not by you (uid 0), so another local user could block or redirect them. To fix it, remove it (as its owner, or root: \`rm -rf ${dir}\`) and run again`);
+    await expect(withLock(join(dir, 'b.lock'), fn)).rejects.toThrow(
+      `${dir}: it is owned by uid 12345, not by you (uid 0), so another local user could block or redirect them. To fix it, remove it (as its owner, or root: \`rm -rf ${dir}\`) and run again`,
+    );
     expect(fn).not.toHaveBeenCalled();
     expect(readdirSync(dir)).toEqual([]);
   });
@@ -107,11 +136,15 @@ describe('withLock', () => {
     const path = freshLock();
     const order: string[] = [];
     const task = (id: string) =>
-      withLock(path, async () => {
-        order.push(`${id}+`);
-        await sleep(30);
-        order.push(`${id}-`);
-      }, { pollMs: 5 });
+      withLock(
+        path,
+        async () => {
+          order.push(`${id}+`);
+          await sleep(30);
+          order.push(`${id}-`);
+        },
+        { pollMs: 5 },
+      );
     await Promise.all([task('a'), task('b'), task('c')]);
     expect(order).toHaveLength(6);
     for (let i = 0; i < 6; i += 2) expect(order[i].slice(0, 1)).toBe(order[i + 1].slice(0, 1));
@@ -144,8 +177,12 @@ describe('withLock', () => {
     mkdirSync(path);
     writeFileSync(join(path, 'owner.json'), owner(process.pid, { since: Date.now() - 5000, command: 'nx run-many -t docker-multiarch' }));
     const waits: LockWait[] = [];
-    const error = await withLock(path, async () => 'never', { timeoutMs: 200, pollMs: 20, onWait: (w) => waits.push(w) }).catch((e: Error) => e);
-    const who = new RegExp(`held by pid ${process.pid} on ${hostname()} since \\S+Z \\(5s ago\\), running \`nx run-many -t docker-multiarch\``);
+    const error = await withLock(path, async () => 'never', { timeoutMs: 200, pollMs: 20, onWait: (w) => waits.push(w) }).catch(
+      (e: Error) => e,
+    );
+    const who = new RegExp(
+      `held by pid ${process.pid} on ${hostname()} since \\S+Z \\(5s ago\\), running \`nx run-many -t docker-multiarch\``,
+    );
     expect((error as Error).message).toMatch(new RegExp(`^timed out after 0s waiting for the lock ${path} ${who.source}: if no`));
     expect(waits).toHaveLength(1);
     expect(waits[0]).toMatchObject({ path, owner: { pid: process.pid, command: 'nx run-many -t docker-multiarch' } });
@@ -175,7 +212,9 @@ describe('withLock', () => {
     const target = scratch();
     writeFileSync(join(target, 'keep'), '');
     symlinkSync(target, path);
-    await expect(withLock(path, async () => 'never', { timeoutMs: 100 })).rejects.toThrow(`the lock ${path} is not a folder nx-crossbake made (a symbolic link)`);
+    await expect(withLock(path, async () => 'never', { timeoutMs: 100 })).rejects.toThrow(
+      `the lock ${path} is not a folder nx-crossbake made (a symbolic link)`,
+    );
     expect(readdirSync(target)).toEqual(['keep']);
   });
 
@@ -206,7 +245,11 @@ describe('takeOver', () => {
   });
 
   it.each([
-    ['another waiter took it over and now holds it', (path: string) => writeFileSync(join(path, 'owner.json'), owner(process.pid, { nonce: 'new' })), 'new'],
+    [
+      'another waiter took it over and now holds it',
+      (path: string) => writeFileSync(join(path, 'owner.json'), owner(process.pid, { nonce: 'new' })),
+      'new',
+    ],
     ['another waiter took it over and is writing its owner', () => undefined, undefined],
   ])('leaves the lock alone when %s', async (_name, retake, nonce) => {
     const path = freshLock();
@@ -235,10 +278,16 @@ describe('withLock across processes', () => {
   // The children run the real lock.ts, transpiled, so processes contend on the file system as in a run.
   const lib = scratch();
   beforeAll(() => {
-    for (const [from, to] of [['lock.ts', 'lock.js'], ['errors.ts', 'errors.js']]) {
+    for (const [from, to] of [
+      ['lock.ts', 'lock.js'],
+      ['errors.ts', 'errors.js'],
+    ]) {
       mkdirSync(join(lib, to, '..'), { recursive: true });
       const source = readFileSync(join(__dirname, from), 'utf8');
-      writeFileSync(join(lib, to), ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } }).outputText);
+      writeFileSync(
+        join(lib, to),
+        ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } }).outputText,
+      );
     }
   });
   const child = `
@@ -260,25 +309,30 @@ describe('withLock across processes', () => {
   it.each([
     ['a free lock', false],
     ['a lock left by a dead process', true],
-  ])('gives %s to exactly one of several processes at a time', async (_name, leftByDead) => {
-    const path = freshLock();
-    const log = join(scratch(), 'log');
-    writeFileSync(log, '');
-    if (leftByDead) {
-      mkdirSync(path);
-      writeFileSync(join(path, 'owner.json'), owner(await deadPid()));
-    }
-    const startAt = String(Date.now() + 1000);
-    const codes = await Promise.all(
-      Array.from({ length: 6 }, () => {
-        const p = spawn(process.execPath, ['-e', child, path, log, '4', startAt], { stdio: ['ignore', 'ignore', 'inherit'] });
-        return new Promise<number | null>((r) => p.on('exit', r));
-      }),
-    );
-    expect(codes).toEqual(Array(6).fill(0));
-    const lines = readFileSync(log, 'utf8').trim().split('\n');
-    expect(lines).toHaveLength(6 * 4 * 2);
-    for (let i = 0; i < lines.length; i += 2) expect([lines[i], lines[i + 1]]).toEqual([lines[i].replace('-', '+'), lines[i].replace('+', '-')]);
-    expect(existsSync(path)).toBe(false);
-  }, 30_000);
+  ])(
+    'gives %s to exactly one of several processes at a time',
+    async (_name, leftByDead) => {
+      const path = freshLock();
+      const log = join(scratch(), 'log');
+      writeFileSync(log, '');
+      if (leftByDead) {
+        mkdirSync(path);
+        writeFileSync(join(path, 'owner.json'), owner(await deadPid()));
+      }
+      const startAt = String(Date.now() + 1000);
+      const codes = await Promise.all(
+        Array.from({ length: 6 }, () => {
+          const p = spawn(process.execPath, ['-e', child, path, log, '4', startAt], { stdio: ['ignore', 'ignore', 'inherit'] });
+          return new Promise<number | null>((r) => p.on('exit', r));
+        }),
+      );
+      expect(codes).toEqual(Array(6).fill(0));
+      const lines = readFileSync(log, 'utf8').trim().split('\n');
+      expect(lines).toHaveLength(6 * 4 * 2);
+      for (let i = 0; i < lines.length; i += 2)
+        expect([lines[i], lines[i + 1]]).toEqual([lines[i].replace('-', '+'), lines[i].replace('+', '-')]);
+      expect(existsSync(path)).toBe(false);
+    },
+    30_000,
+  );
 });

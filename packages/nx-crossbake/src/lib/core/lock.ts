@@ -10,7 +10,19 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Stats } from 'node:fs';
-import { closeSync, constants, fchmodSync, fstatSync, lstatSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  fchmodSync,
+  fstatSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { CrossbakeError } from './errors';
@@ -49,8 +61,7 @@ export const lockRoot = (env: NodeJS.ProcessEnv = process.env) =>
   env.CROSSBAKE_LOCK_DIR || join(tmpdir(), `nx-crossbake-${process.getuid?.() ?? 'user'}`);
 
 /** A machine-wide lock: every Nx process and task of this user shares it. */
-export const lockPath = (name: string, root: string = lockRoot()) =>
-  join(root, `${name.replace(/[^a-zA-Z0-9_.-]/g, '_')}.lock`);
+export const lockPath = (name: string, root: string = lockRoot()) => join(root, `${name.replace(/[^a-zA-Z0-9_.-]/g, '_')}.lock`);
 
 // Undefined on Windows, where the uid and mode checks do not apply either.
 const NOFOLLOW = constants.O_NOFOLLOW ?? 0;
@@ -88,7 +99,11 @@ export function ensurePrivateFolder(dir: string): void {
   const upStat = statSync(up);
   // Without the sticky bit anyone who can write `up` can rename our folder away and put theirs instead.
   if (process.platform !== 'win32' && upStat.mode & 0o022 && !(upStat.mode & 0o1000)) {
-    throw refuse(dir, `sits in ${up}, which others can write and which lacks the sticky bit`, `make that folder sticky (\`chmod +t ${up}\`)`);
+    throw refuse(
+      dir,
+      `sits in ${up}, which others can write and which lacks the sticky bit`,
+      `make that folder sticky (\`chmod +t ${up}\`)`,
+    );
   }
   try {
     mkdirSync(dir, { mode: 0o700 });
@@ -156,7 +171,9 @@ export function inspectLock(path: string): Held | undefined {
     return undefined; // released meanwhile
   }
   if (!st.isDirectory()) {
-    throw new CrossbakeError(`the lock ${path} is not a folder nx-crossbake made (${st.isSymbolicLink() ? 'a symbolic link' : 'a file'}): remove it and run again`);
+    throw new CrossbakeError(
+      `the lock ${path} is not a folder nx-crossbake made (${st.isSymbolicLink() ? 'a symbolic link' : 'a file'}): remove it and run again`,
+    );
   }
   let owner: LockOwner | undefined;
   try {

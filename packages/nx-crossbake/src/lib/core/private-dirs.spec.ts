@@ -1,7 +1,16 @@
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
-import { buildkitdConfigDir, KEEP_RUNS_MS, makeRunDir, runFolderName, runFolderTime, staleRunFolders, staleWorkspaceFolders, workspaceFilesDir } from './private-dirs';
+import {
+  buildkitdConfigDir,
+  KEEP_RUNS_MS,
+  makeRunDir,
+  runFolderName,
+  runFolderTime,
+  staleRunFolders,
+  staleWorkspaceFolders,
+  workspaceFilesDir,
+} from './private-dirs';
 
 const DAY = 24 * 60 * 60 * 1000;
 
@@ -14,12 +23,15 @@ describe('run folder names', () => {
     expect(runFolderTime(name)).toBe(date.getTime());
   });
 
-  it.each(['docker-bake.json', '2026-03-04T05-06-07-089Z', '2026-03-04T05:06:07.089Z-1', 'buildkitd-ci.toml', '2026-13-45T99-06-07-089Z-1'])(
-    'reads no time from %j',
-    (name) => {
-      expect(runFolderTime(name)).toBeUndefined();
-    },
-  );
+  it.each([
+    'docker-bake.json',
+    '2026-03-04T05-06-07-089Z',
+    '2026-03-04T05:06:07.089Z-1',
+    'buildkitd-ci.toml',
+    '2026-13-45T99-06-07-089Z-1',
+  ])('reads no time from %j', (name) => {
+    expect(runFolderTime(name)).toBeUndefined();
+  });
 
   it('picks only run folders older than the limit', () => {
     const now = Date.parse('2026-03-10T00:00:00.000Z');
@@ -72,7 +84,9 @@ describe('makeRunDir', () => {
     makeRunDir(workspace, { date: new Date(now), pid: 4, env });
     expect(existsSync(old)).toBe(false);
     expect(existsSync(recent)).toBe(true);
-    expect(readdirSync(dirname(old)).sort()).toEqual([runFolderName(new Date(now), 4), runFolderName(new Date(now - DAY), 2), 'kept-by-hand'].sort());
+    expect(readdirSync(dirname(old)).sort()).toEqual(
+      [runFolderName(new Date(now), 4), runFolderName(new Date(now - DAY), 2), 'kept-by-hand'].sort(),
+    );
   });
 
   it('removes the folders of workspaces no run has used for longer than the limit (removed checkouts, temporary ones)', () => {
@@ -86,7 +100,15 @@ describe('makeRunDir', () => {
   });
 
   it.each([
-    [[{ name: 'a', mtimeMs: 0 }, { name: 'b', mtimeMs: 5 * DAY }, { name: 'c', mtimeMs: 3 * DAY }, { name: 'd', mtimeMs: 3.5 * DAY }], ['a', 'c']],
+    [
+      [
+        { name: 'a', mtimeMs: 0 },
+        { name: 'b', mtimeMs: 5 * DAY },
+        { name: 'c', mtimeMs: 3 * DAY },
+        { name: 'd', mtimeMs: 3.5 * DAY },
+      ],
+      ['a', 'c'],
+    ],
     [[], []],
   ])('staleWorkspaceFolders(%j) at day 6: %j', (folders, stale) => {
     expect(staleWorkspaceFolders(folders, 6 * DAY + 1)).toEqual(stale);

@@ -17,11 +17,15 @@ export const KEEP_RUNS_MS = 3 * 24 * 60 * 60 * 1000;
 /** One folder per workspace: its name for people, a hash of its path so two checkouts never share one. */
 function workspaceSegments(workspaceRoot: string): string[] {
   const path = resolve(workspaceRoot);
-  const name = basename(path).replace(/[^a-zA-Z0-9_.-]/g, '_').slice(0, 40) || 'root';
+  const name =
+    basename(path)
+      .replace(/[^a-zA-Z0-9_.-]/g, '_')
+      .slice(0, 40) || 'root';
   return ['workspaces', `${name}-${createHash('sha256').update(path).digest('hex').slice(0, 12)}`];
 }
 
-export const workspaceFilesDir = (workspaceRoot: string, env: NodeJS.ProcessEnv = process.env) => join(lockRoot(env), ...workspaceSegments(workspaceRoot));
+export const workspaceFilesDir = (workspaceRoot: string, env: NodeJS.ProcessEnv = process.env) =>
+  join(lockRoot(env), ...workspaceSegments(workspaceRoot));
 
 export const runFolderName = (date: Date, pid: number) => `${date.toISOString().replace(/[:.]/g, '-')}-${pid}`;
 
@@ -52,8 +56,11 @@ function ensurePrivatePath(root: string, ...segments: string[]): string {
 }
 
 /** The workspace folders no run has touched for keepMs: checkouts removed since, temporary workspaces. */
-export const staleWorkspaceFolders = (folders: readonly { name: string; mtimeMs: number }[], now: number, keepMs = KEEP_RUNS_MS): string[] =>
-  folders.filter((f) => now - f.mtimeMs > keepMs).map((f) => f.name);
+export const staleWorkspaceFolders = (
+  folders: readonly { name: string; mtimeMs: number }[],
+  now: number,
+  keepMs = KEEP_RUNS_MS,
+): string[] => folders.filter((f) => now - f.mtimeMs > keepMs).map((f) => f.name);
 
 /**
  * Removes this workspace's old run folders, and the folders of workspaces without a run for as long; marks

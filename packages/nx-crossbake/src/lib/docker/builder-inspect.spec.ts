@@ -12,7 +12,13 @@ describe('parseBuilderInspect', () => {
     expect(info.nodes).toHaveLength(1);
     expect(info.nodes[0]).toMatchObject({ name: 'probe-ctx', endpoint: 'probe-ctx', status: 'running', pinned: [] });
     expect(info.nodes[0].platforms).toEqual([
-      'linux/amd64', 'linux/amd64/v2', 'linux/amd64/v3', 'linux/amd64/v4', 'linux/arm64', 'linux/arm/v7', 'linux/arm/v6',
+      'linux/amd64',
+      'linux/amd64/v2',
+      'linux/amd64/v3',
+      'linux/amd64/v4',
+      'linux/arm64',
+      'linux/arm/v7',
+      'linux/arm/v6',
     ]);
   });
 
@@ -49,17 +55,34 @@ describe('parseBuilderInspect', () => {
   it('reads a node that has no platforms yet', () => {
     const info = parseBuilderInspect(fixture('buildx-inspect.remote-unreachable.txt'));
     expect(info.driver).toBe('remote');
-    expect(info.nodes).toEqual([{ name: 'rem0', endpoint: 'tcp://127.0.0.1:1234', status: 'inactive', driverOpts: {}, platforms: [], pinned: [], files: {} }]);
+    expect(info.nodes).toEqual([
+      { name: 'rem0', endpoint: 'tcp://127.0.0.1:1234', status: 'inactive', driverOpts: {}, platforms: [], pinned: [], files: {} },
+    ]);
   });
 
   it('keeps detected and pinned platforms apart, and reads a node error', () => {
-    const info = parseBuilderInspect('Name: b\nDriver: docker-container\n\nNodes:\nName: b0\nError: connection refused\nPlatforms: linux/arm64*, linux/arm/v7\n');
-    expect(info.nodes[0]).toMatchObject({ error: 'connection refused', platforms: ['linux/arm64', 'linux/arm/v7'], pinned: ['linux/arm64'] });
+    const info = parseBuilderInspect(
+      'Name: b\nDriver: docker-container\n\nNodes:\nName: b0\nError: connection refused\nPlatforms: linux/arm64*, linux/arm/v7\n',
+    );
+    expect(info.nodes[0]).toMatchObject({
+      error: 'connection refused',
+      platforms: ['linux/arm64', 'linux/arm/v7'],
+      pinned: ['linux/arm64'],
+    });
   });
 });
 
 describe('parseBuilderInspect on the rig (buildx 0.29.1, BuildKit v0.25.2)', () => {
-  const RIG_PLATFORMS = ['linux/amd64', 'linux/amd64/v2', 'linux/amd64/v3', 'linux/amd64/v4', 'linux/arm64', 'linux/386', 'linux/arm/v7', 'linux/arm/v6'];
+  const RIG_PLATFORMS = [
+    'linux/amd64',
+    'linux/amd64/v2',
+    'linux/amd64/v3',
+    'linux/amd64/v4',
+    'linux/arm64',
+    'linux/386',
+    'linux/arm/v7',
+    'linux/arm/v6',
+  ];
 
   it('reads a docker-container builder with host networking and the buildkitd.toml buildx re-wrote', () => {
     const [node] = parseBuilderInspect(fixture('buildx-inspect.docker-container-host.txt')).nodes;
@@ -82,14 +105,23 @@ describe('parseBuilderInspect on the rig (buildx 0.29.1, BuildKit v0.25.2)', () 
     expect(info.driver).toBe('remote');
     expect(info.nodes[0]).toMatchObject({
       endpoint: 'tcp://127.0.0.1:17431',
-      driverOpts: { cacert: '/tmp/h-builder/certs/ca.pem', cert: '/tmp/h-builder/certs/client.pem', key: '/tmp/h-builder/certs/client.key', servername: '127.0.0.1' },
+      driverOpts: {
+        cacert: '/tmp/h-builder/certs/ca.pem',
+        cert: '/tmp/h-builder/certs/client.pem',
+        key: '/tmp/h-builder/certs/client.key',
+        servername: '127.0.0.1',
+      },
       files: {},
     });
   });
 
   it.each([
     ['buildx-inspect.remote-two-nodes.txt', ['h-builder-multi0', 'h-builder-arm'], ['tcp://127.0.0.1:17431', 'tcp://127.0.0.1:17432']],
-    ['buildx-inspect.docker-container-two-nodes.txt', ['h-builder-dc20', 'h-builder-dc2-arm'], ['unix:///var/run/docker.sock', 'h-builder-ctx']],
+    [
+      'buildx-inspect.docker-container-two-nodes.txt',
+      ['h-builder-dc20', 'h-builder-dc2-arm'],
+      ['unix:///var/run/docker.sock', 'h-builder-ctx'],
+    ],
   ])('reads the two nodes of %s, each pinned to its own platforms', (file, names, endpoints) => {
     const info = parseBuilderInspect(fixture(file));
     expect(info.nodes.map((n) => [n.name, n.endpoint, n.pinned])).toEqual([
@@ -132,7 +164,10 @@ describe('missingPlatforms', () => {
   it.each([
     [['linux/amd64', 'linux/arm64', 'linux/arm/v7'], []],
     [['linux/arm64/v8'], []],
-    [['linux/s390x', 'linux/arm/v6', 'linux/arm64'], ['linux/s390x', 'linux/arm/v6']],
+    [
+      ['linux/s390x', 'linux/arm/v6', 'linux/arm64'],
+      ['linux/s390x', 'linux/arm/v6'],
+    ],
   ])('%j → %j across all nodes', (requested, missing) => expect(missingPlatforms(multi, requested)).toEqual(missing));
 
   // The docker-context fixture lists linux/amd64, amd64/v2…v4, arm64, arm/v7, arm/v6.

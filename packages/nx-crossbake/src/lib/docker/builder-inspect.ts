@@ -91,7 +91,10 @@ export function parseBuilderInspect(text: string): BuilderInfo {
       else if (key === 'BuildKit daemon flags') node.buildkitdFlags = value;
       else if (key === 'Error') node.error = value;
       else if (key === 'Platforms') {
-        const all = value.split(',').map((p) => p.trim()).filter(Boolean);
+        const all = value
+          .split(',')
+          .map((p) => p.trim())
+          .filter(Boolean);
         node.platforms = all.map((p) => p.replace(/\*$/, ''));
         node.pinned = all.filter((p) => p.endsWith('*')).map((p) => p.slice(0, -1));
       }

@@ -58,7 +58,8 @@ export const getHistoryListCommand = (builder: BuilderRef, since?: Date): string
 
 const HISTORY_CLOCK_SKEW_MS = 60_000;
 /** RFC 3339 in whole seconds, as buildx's startedAt filter reads it. */
-const historyTime = (since: Date) => new Date(Math.floor((since.getTime() - HISTORY_CLOCK_SKEW_MS) / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+const historyTime = (since: Date) =>
+  new Date(Math.floor((since.getTime() - HISTORY_CLOCK_SKEW_MS) / 1000) * 1000).toISOString().replace('.000Z', 'Z');
 
 export const getBuilderInspectCommand = (name: string, bootstrap: boolean): string[] => [
   'buildx',

@@ -9,7 +9,10 @@ describe('DockerCli --verbose trace', () => {
     const cli = new DockerCli(exec, { docker: 'docker', trace: (line) => lines.push(line) });
     await cli.registryConfig();
     await cli.withDockerConfig('/tmp/run-config').login('r.example.com', 'ci', 'canary-p4ss');
-    expect(lines).toEqual(['docker info --format {{json .RegistryConfig}}', 'DOCKER_CONFIG=/tmp/run-config docker login r.example.com --username ci --password-stdin']);
+    expect(lines).toEqual([
+      'docker info --format {{json .RegistryConfig}}',
+      'DOCKER_CONFIG=/tmp/run-config docker login r.example.com --username ci --password-stdin',
+    ]);
     expect(lines.join('\n')).not.toContain('canary-p4ss');
   });
 
@@ -39,8 +42,12 @@ describe('DockerCli with another docker binary (CROSSBAKE_DOCKER)', () => {
     expect(cli.bakeCommandLine({ bakeFile: 'b.json', metadataFile: 'm.json', builder })).toBe(
       '/opt/docker-28/bin/docker buildx --builder nx-crossbake bake --file b.json --metadata-file m.json --progress plain',
     );
-    expect(cli.installEmulatorsCommandLine('binfmt', ['arm64'])).toBe('/opt/docker-28/bin/docker run --privileged --rm binfmt --install arm64');
-    expect(cli.imagetoolsCreateCommandLine({ tags: ['r/a:1'], sources: ['r/a@sha256:1'] })).toBe('/opt/docker-28/bin/docker buildx imagetools create --tag r/a:1 r/a@sha256:1');
+    expect(cli.installEmulatorsCommandLine('binfmt', ['arm64'])).toBe(
+      '/opt/docker-28/bin/docker run --privileged --rm binfmt --install arm64',
+    );
+    expect(cli.imagetoolsCreateCommandLine({ tags: ['r/a:1'], sources: ['r/a@sha256:1'] })).toBe(
+      '/opt/docker-28/bin/docker buildx imagetools create --tag r/a:1 r/a@sha256:1',
+    );
     expect(cli.removeBuilderCommandLine('b')).toBe('/opt/docker-28/bin/docker buildx rm b');
   });
 
@@ -71,7 +78,9 @@ describe('DockerCli: typed operations, each a failure of its own kind', () => {
 
   it('counts a builder or context that another process created first as there', async () => {
     const exists: Exec = async () => ({ exitCode: 1, stdout: '', stderr: 'ERROR: existing instance for "b"' });
-    await expect(new DockerCli(exists).createBuilder({ name: 'b', driver: 'docker-container', driverOpts: {}, platforms: [] })).resolves.toBe('existed');
+    await expect(
+      new DockerCli(exists).createBuilder({ name: 'b', driver: 'docker-container', driverOpts: {}, platforms: [] }),
+    ).resolves.toBe('existed');
     await expect(new DockerCli(failing).createContextBuilder('b', 'unix:///var/run/docker.sock')).rejects.toThrow('exited with code 1');
   });
 
@@ -91,10 +100,17 @@ describe('DockerCli: typed operations, each a failure of its own kind', () => {
 
 describe('DockerCli: docker and buildx missing, said by the first command that meets it', () => {
   const container = { name: 'nx-crossbake', isContext: false };
-  const answering = (result: { exitCode: number; stderr: string }): Exec => async () => ({ stdout: '', ...result });
+  const answering =
+    (result: { exitCode: number; stderr: string }): Exec =>
+    async () => ({ stdout: '', ...result });
 
   it.each([
-    ['docker missing, at inspect', { exitCode: 127, stderr: 'docker: command not found' }, (cli: DockerCli) => cli.inspectBuilder('b'), "'docker' was not found on PATH"],
+    [
+      'docker missing, at inspect',
+      { exitCode: 127, stderr: 'docker: command not found' },
+      (cli: DockerCli) => cli.inspectBuilder('b'),
+      "'docker' was not found on PATH",
+    ],
     ['docker missing, at info', { exitCode: 127, stderr: '' }, (cli: DockerCli) => cli.registryConfig(), "'docker' was not found on PATH"],
     [
       'buildx missing, at bake (docker 28)',
@@ -114,9 +130,13 @@ describe('DockerCli: docker and buildx missing, said by the first command that m
 
   it('leaves other failures to the command', async () => {
     const cli = new DockerCli(answering({ exitCode: 1, stderr: 'ERROR: failed to solve: boom' }));
-    await expect(cli.bake({ bakeFile: 'b.json', metadataFile: 'm.json', builder: container, cwd: '/w' })).resolves.toMatchObject({ exitCode: 1 });
+    await expect(cli.bake({ bakeFile: 'b.json', metadataFile: 'm.json', builder: container, cwd: '/w' })).resolves.toMatchObject({
+      exitCode: 1,
+    });
     // a failing non-buildx command whose text happens to name buildx is not a missing plugin
-    await expect(new DockerCli(answering({ exitCode: 1, stderr: "'buildx' is not a docker command" })).imageDigest('x')).resolves.toBeUndefined();
+    await expect(
+      new DockerCli(answering({ exitCode: 1, stderr: "'buildx' is not a docker command" })).imageDigest('x'),
+    ).resolves.toBeUndefined();
   });
 
   it('says a bake found no builder, so the caller can set it up again', async () => {
@@ -126,6 +146,8 @@ describe('DockerCli: docker and buildx missing, said by the first command that m
     await expect(bake).rejects.toThrow(`builder 'nx-crossbake' is not there as this run expected`);
     // another builder's name in the output is not this one missing
     const other = new DockerCli(answering({ exitCode: 1, stderr: 'ERROR: no builder "other" found' }));
-    await expect(other.bake({ bakeFile: 'b.json', metadataFile: 'm.json', builder: container, cwd: '/w' })).resolves.toMatchObject({ exitCode: 1 });
+    await expect(other.bake({ bakeFile: 'b.json', metadataFile: 'm.json', builder: container, cwd: '/w' })).resolves.toMatchObject({
+      exitCode: 1,
+    });
   });
 });

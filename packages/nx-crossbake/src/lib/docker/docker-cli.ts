@@ -3,7 +3,15 @@ import type { BuildHistoryRecord } from './bake-metadata';
 import { commandLabel, exec as defaultExec, type Exec, type ExecResult } from '../process/exec';
 import { parseBuilderInspect, type BuilderInfo } from './builder-inspect';
 import * as commands from './commands';
-import { isBuilderMissing, isBuildxMissing, parseHistoryList, parseRegistryConfig, parseRepoDigest, parseUsesContainerdStore, type EngineRegistryConfig } from './parse';
+import {
+  isBuilderMissing,
+  isBuildxMissing,
+  parseHistoryList,
+  parseRegistryConfig,
+  parseRepoDigest,
+  parseUsesContainerdStore,
+  type EngineRegistryConfig,
+} from './parse';
 
 const isBuildx = (args: readonly string[]) => args[0] === 'buildx' || (args[0] === '--context' && args[2] === 'buildx');
 
@@ -50,7 +58,11 @@ export class DockerCli {
   private async run(args: string[], options: Parameters<Exec>[2] = {}): Promise<ExecResult> {
     const { dockerConfig, trace } = this.options;
     trace?.(`${dockerConfig ? `DOCKER_CONFIG=${dockerConfig} ` : ''}${this.commandLine(args)}`);
-    const result = await this.exec(this.binary, args, dockerConfig ? { ...options, env: { ...options.env, DOCKER_CONFIG: dockerConfig } } : options);
+    const result = await this.exec(
+      this.binary,
+      args,
+      dockerConfig ? { ...options, env: { ...options.env, DOCKER_CONFIG: dockerConfig } } : options,
+    );
     if (result.exitCode === 127) {
       throw new CrossbakeError(`'${this.binary}' was not found on PATH: install Docker (with the buildx plugin) or set CROSSBAKE_DOCKER`);
     }
@@ -82,7 +94,9 @@ export class DockerCli {
   private async info(args: string[]): Promise<string> {
     const result = await this.run(args);
     if (result.exitCode !== 0) {
-      throw new CrossbakeError(`the Docker engine did not answer \`${commandLabel(this.binary, args)}\`: ${tail(result.stderr, 3)}. Is dockerd running?`);
+      throw new CrossbakeError(
+        `the Docker engine did not answer \`${commandLabel(this.binary, args)}\`: ${tail(result.stderr, 3)}. Is dockerd running?`,
+      );
     }
     return result.stdout;
   }
@@ -130,7 +144,8 @@ export class DockerCli {
     const result = await this.run(args, { cwd: input.cwd, stream: true });
     // How messages name it: `docker buildx bake`, with the binary that ran.
     const command = commandLabel(this.binary, args);
-    if (result.exitCode !== 0 && isBuilderMissing(result.stderr, input.builder.name)) throw new BuilderMissingError(input.builder.name, command, tail(result.stderr, 3));
+    if (result.exitCode !== 0 && isBuilderMissing(result.stderr, input.builder.name))
+      throw new BuilderMissingError(input.builder.name, command, tail(result.stderr, 3));
     return { ...result, command };
   }
 
@@ -170,7 +185,9 @@ export class DockerCli {
 
   /** Removes a builder; a docker-driver builder is its context. BuildKit's state is kept unless asked otherwise. */
   async removeBuilder(builder: commands.BuilderRef, { keepState }: { keepState: boolean }): Promise<void> {
-    await this.runOrThrow(builder.isContext ? commands.getContextRemoveCommand(builder.name) : commands.getBuilderRemoveCommand(builder.name, keepState));
+    await this.runOrThrow(
+      builder.isContext ? commands.getContextRemoveCommand(builder.name) : commands.getBuilderRemoveCommand(builder.name, keepState),
+    );
   }
 
   /** The command that removes a docker-container builder, for a hint to show. */

@@ -93,10 +93,15 @@ describe('withRegistryLogins', () => {
     const { calls, exec } = recorder();
     const env = { DOCKER_CONFIG: userDir({}), REG_PASSWORD: 'canary-p4ss' };
     let seen = '';
-    await withRegistryLogins(new DockerCli(exec), [{ url: '127.0.0.1:5001', username: 'ci', passwordEnv: 'REG_PASSWORD' }], env, async (cli) => {
-      await cli.registryConfig().catch(() => undefined);
-      seen = calls[1].options!.env!.DOCKER_CONFIG;
-    });
+    await withRegistryLogins(
+      new DockerCli(exec),
+      [{ url: '127.0.0.1:5001', username: 'ci', passwordEnv: 'REG_PASSWORD' }],
+      env,
+      async (cli) => {
+        await cli.registryConfig().catch(() => undefined);
+        seen = calls[1].options!.env!.DOCKER_CONFIG;
+      },
+    );
     expect(calls[0].args).toEqual(['login', '127.0.0.1:5001', '--username', 'ci', '--password-stdin']);
     expect(calls[0].options!.input).toBe('canary-p4ss');
     expect(calls.flatMap((c) => c.args).join(' ')).not.toContain('canary-p4ss');
@@ -121,7 +126,11 @@ describe('withRegistryLogins', () => {
     const exec: Exec = async (_file, args) => {
       calls.push([...args]);
       return args[1].includes('localhost:5001')
-        ? { exitCode: 1, stdout: '', stderr: 'Error response from daemon: login attempt to http://localhost:5001/v2/ failed with status: 401 Unauthorized' }
+        ? {
+            exitCode: 1,
+            stdout: '',
+            stderr: 'Error response from daemon: login attempt to http://localhost:5001/v2/ failed with status: 401 Unauthorized',
+          }
         : { exitCode: 0, stdout: '', stderr: '' };
     };
     const logins = [
@@ -147,11 +156,20 @@ describe('withRegistryLogins', () => {
   });
 
   it('says a registry out of reach is out of reach, without blaming the password', async () => {
-    const exec: Exec = async () => ({ exitCode: 1, stdout: '', stderr: 'Error response from daemon: Get "http://127.0.0.1:5999/v2/": dial tcp 127.0.0.1:5999: connect: connection refused' });
-    let failed: ReadonlyMap<string, string> | undefined;
-    await withRegistryLogins(new DockerCli(exec), [{ url: '127.0.0.1:5999', username: 'ci', passwordEnv: 'P' }], { DOCKER_CONFIG: userDir({}), P: 'x' }, async (_cli, f) => {
-      failed = f;
+    const exec: Exec = async () => ({
+      exitCode: 1,
+      stdout: '',
+      stderr: 'Error response from daemon: Get "http://127.0.0.1:5999/v2/": dial tcp 127.0.0.1:5999: connect: connection refused',
     });
+    let failed: ReadonlyMap<string, string> | undefined;
+    await withRegistryLogins(
+      new DockerCli(exec),
+      [{ url: '127.0.0.1:5999', username: 'ci', passwordEnv: 'P' }],
+      { DOCKER_CONFIG: userDir({}), P: 'x' },
+      async (_cli, f) => {
+        failed = f;
+      },
+    );
     expect(failed!.get('127.0.0.1:5999')).toBe(
       'docker login to 127.0.0.1:5999 as ci failed: Error response from daemon: Get "http://127.0.0.1:5999/v2/": dial tcp 127.0.0.1:5999: connect: connection refused',
     );
@@ -159,7 +177,12 @@ describe('withRegistryLogins', () => {
 
   it('logs in to Docker Hub under its index address, whatever the spelling', async () => {
     const { calls, exec } = recorder();
-    await withRegistryLogins(new DockerCli(exec), [{ url: 'index.docker.io', username: 'ci', passwordEnv: 'P' }], { DOCKER_CONFIG: userDir({}), P: 'x' }, async () => undefined);
+    await withRegistryLogins(
+      new DockerCli(exec),
+      [{ url: 'index.docker.io', username: 'ci', passwordEnv: 'P' }],
+      { DOCKER_CONFIG: userDir({}), P: 'x' },
+      async () => undefined,
+    );
     expect(calls[0].args).toEqual(['login', 'https://index.docker.io/v1/', '--username', 'ci', '--password-stdin']);
   });
 
@@ -186,9 +209,14 @@ describe('withRegistryLogins', () => {
       return { exitCode: 0, stdout: '', stderr: '' };
     };
     await expect(
-      withRegistryLogins(new DockerCli(exec), [{ url: '127.0.0.1:5001', username: 'ci', passwordEnv: 'P' }], { DOCKER_CONFIG: userDir({}), P: 'x' }, async () => {
-        throw new Error('boom');
-      }),
+      withRegistryLogins(
+        new DockerCli(exec),
+        [{ url: '127.0.0.1:5001', username: 'ci', passwordEnv: 'P' }],
+        { DOCKER_CONFIG: userDir({}), P: 'x' },
+        async () => {
+          throw new Error('boom');
+        },
+      ),
     ).rejects.toThrow('boom');
     expect(dir).not.toBe('');
     expect(existsSync(dir)).toBe(false);

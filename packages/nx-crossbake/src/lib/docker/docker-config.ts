@@ -25,7 +25,9 @@ export function runDockerConfig(user: Record<string, unknown>, loginUrls: readon
   const keys = new Set(loginUrls.flatMap(credentialKeysOfLogin));
   const auths = Object.fromEntries(
     // The file store also matches legacy keys by host (`https://r.example.com/v1/`): drop those too.
-    Object.entries((user.auths ?? {}) as Record<string, unknown>).filter(([key]) => !keys.has(key) && !keys.has(credentialKeysOfLogin(key)[0])),
+    Object.entries((user.auths ?? {}) as Record<string, unknown>).filter(
+      ([key]) => !keys.has(key) && !keys.has(credentialKeysOfLogin(key)[0]),
+    ),
   );
   const credHelpers = { ...((user.credHelpers ?? {}) as Record<string, string>), ...Object.fromEntries([...keys].map((key) => [key, ''])) };
   const config: Record<string, unknown> = { ...user, auths, credHelpers };
@@ -74,7 +76,11 @@ function planLogins(logins: readonly RegistryLogin[]): { unique: RegistryLogin[]
   for (const [host, variants] of byHost) {
     if (variants.length === 1) unique.push(variants[0]);
     // Never a silent first-wins; build-services rejects these tasks first (conflictingLogins).
-    else failed.set(host, `${variants.length} different logins were given for ${host} (${variants.map((v) => v.username).join(', ')}), so none was used`);
+    else
+      failed.set(
+        host,
+        `${variants.length} different logins were given for ${host} (${variants.map((v) => v.username).join(', ')}), so none was used`,
+      );
   }
   return { unique, failed };
 }
@@ -93,7 +99,10 @@ export async function withRegistryLogins<T>(
 ): Promise<T> {
   const { unique, failed } = planLogins(logins);
   if (logins.length === 0) return fn(cli, failed);
-  const dir = createRunDockerConfig(userDockerConfigDir(env), logins.map((l) => l.url));
+  const dir = createRunDockerConfig(
+    userDockerConfigDir(env),
+    logins.map((l) => l.url),
+  );
   const cleanup = () => rmSync(dir, { recursive: true, force: true });
   process.once('exit', cleanup);
   try {
@@ -105,7 +114,10 @@ export async function withRegistryLogins<T>(
         if (!(e instanceof CrossbakeError)) throw e;
         // The registry refused the credentials (rather than being out of reach): say where they come from.
         const refused = /\b401\b|unauthori[sz]ed|denied|incorrect username or password/i.test(e.message);
-        failed.set(registryOfLogin(login.url), refused ? `${e.message} (check the username and the password in ${login.passwordEnv})` : e.message);
+        failed.set(
+          registryOfLogin(login.url),
+          refused ? `${e.message} (check the username and the password in ${login.passwordEnv})` : e.message,
+        );
       }
     }
     return await fn(scoped, failed);

@@ -70,7 +70,10 @@ describe('distribution/reference v0.6.0', () => {
     ['Docker/docker', 'Docker/docker'],
     ['Example.com/app:latest', 'Example.com/app'],
     ['Docker.io/foo', 'Docker.io/foo'], // not Docker Hub: upstream compares the domain case-sensitively
-    ['busybox@sha256:e6693c20186f837fc393390135d8a598a96a833917917789d63766cab6c59582', 'busybox@sha256:e6693c20186f837fc393390135d8a598a96a833917917789d63766cab6c59582'],
+    [
+      'busybox@sha256:e6693c20186f837fc393390135d8a598a96a833917917789d63766cab6c59582',
+      'busybox@sha256:e6693c20186f837fc393390135d8a598a96a833917917789d63766cab6c59582',
+    ],
     ['index.docker.io/fooo/bar:1', 'fooo/bar:1'],
   ])('namedContextKey(%s) → %s', (ref, key) => expect(namedContextKey(ref)).toBe(key));
 
@@ -79,15 +82,22 @@ describe('distribution/reference v0.6.0', () => {
     ['LOCALDOMAIN/fooo', 'LOCALDOMAIN/fooo', 'localdomain/fooo'],
     ['LOCALDOMAIN/fooo/bar', 'LOCALDOMAIN/fooo/bar', 'localdomain/fooo/bar'],
     ['Docker/docker', 'Docker/docker', 'docker/docker'],
-  ])('departure: the repository of %s lower-cases the host (upstream %s): %s', (ref, _upstream, ours) => expect(imageRepository(ref)).toBe(ours));
+  ])('departure: the repository of %s lower-cases the host (upstream %s): %s', (ref, _upstream, ours) =>
+    expect(imageRepository(ref)).toBe(ours),
+  );
 
   it.each([
     ['docker/Docker', 'docker.io/docker/Docker'],
     ['docker.io/docker/Docker', 'docker.io/docker/Docker'],
     ['-docker', 'docker.io/library/-docker'],
     ['docker///docker', 'docker.io/docker///docker'],
-    ['1a3f5e7d9c1b3a5f7e9d1c3b5a7f9e1d3c5b7a9f1e3d5d7c9b1a3f5e7d9c1b3a', 'docker.io/library/1a3f5e7d9c1b3a5f7e9d1c3b5a7f9e1d3c5b7a9f1e3d5d7c9b1a3f5e7d9c1b3a'],
-  ])('departure: %s, which upstream refuses, still parses (callers validate first): %s', (ref, ours) => expect(imageRepository(ref)).toBe(ours));
+    [
+      '1a3f5e7d9c1b3a5f7e9d1c3b5a7f9e1d3c5b7a9f1e3d5d7c9b1a3f5e7d9c1b3a',
+      'docker.io/library/1a3f5e7d9c1b3a5f7e9d1c3b5a7f9e1d3c5b7a9f1e3d5d7c9b1a3f5e7d9c1b3a',
+    ],
+  ])('departure: %s, which upstream refuses, still parses (callers validate first): %s', (ref, ours) =>
+    expect(imageRepository(ref)).toBe(ours),
+  );
 });
 
 describe('parseImageRef', () => {
@@ -111,7 +121,6 @@ describe('namedContextKey', () => {
     ['index.docker.io/acme/base:2', 'acme/base:2'],
   ])('%s → %s', (ref, key) => expect(namedContextKey(ref)).toBe(key));
 });
-
 
 describe('pulledTag', () => {
   it.each([

@@ -1,6 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { isBuilderMissing, isBuildxMissing, isForeignBinaryFailure, parseHistoryList, parseRegistryConfig, parseRepoDigest, parseUsesContainerdStore } from './parse';
+import {
+  isBuilderMissing,
+  isBuildxMissing,
+  isForeignBinaryFailure,
+  parseHistoryList,
+  parseRegistryConfig,
+  parseRepoDigest,
+  parseUsesContainerdStore,
+} from './parse';
 
 const fixture = (name: string) => readFileSync(join(__dirname, '..', '__fixtures__', name), 'utf8');
 
@@ -39,9 +47,11 @@ describe('parseRegistryConfig', () => {
     });
   });
 
-  it('takes the mirrors from the engine and from Docker Hub\'s index, once each', () => {
+  it("takes the mirrors from the engine and from Docker Hub's index, once each", () => {
     const text = JSON.stringify({
-      IndexConfigs: { 'docker.io': { Name: 'docker.io', Official: true, Secure: true, Mirrors: ['https://mirror.gcr.io/', 'http://10.0.0.5:5000/'] } },
+      IndexConfigs: {
+        'docker.io': { Name: 'docker.io', Official: true, Secure: true, Mirrors: ['https://mirror.gcr.io/', 'http://10.0.0.5:5000/'] },
+      },
       InsecureRegistryCIDRs: ['127.0.0.0/8'],
       Mirrors: ['https://mirror.gcr.io/'],
     });
@@ -58,7 +68,11 @@ describe('parseRepoDigest', () => {
   const recorded = fixture('image-inspect-repodigests.binfmt.json');
   it.each([
     [recorded, '127.0.0.1:5000/crossbake/binfmt:qemu-7.2-1', 'sha256:6691f6440ed6fc418e5ffe01b2b37678273aa306d35e1c08a98ecdd4ee479a75'],
-    [recorded, '127.0.0.1:5000/crossbake/binfmt@sha256:6691f6440ed6fc418e5ffe01b2b37678273aa306d35e1c08a98ecdd4ee479a75', 'sha256:6691f6440ed6fc418e5ffe01b2b37678273aa306d35e1c08a98ecdd4ee479a75'],
+    [
+      recorded,
+      '127.0.0.1:5000/crossbake/binfmt@sha256:6691f6440ed6fc418e5ffe01b2b37678273aa306d35e1c08a98ecdd4ee479a75',
+      'sha256:6691f6440ed6fc418e5ffe01b2b37678273aa306d35e1c08a98ecdd4ee479a75',
+    ],
     // Docker Hub names compare in docker's normalized form.
     ['["tonistiigi/binfmt@sha256:400a"]', 'docker.io/tonistiigi/binfmt:qemu-v10.2.3', 'sha256:400a'],
     ['["mirror.local/tonistiigi/binfmt@sha256:1", "tonistiigi/binfmt@sha256:2"]', 'tonistiigi/binfmt:qemu-v10.2.3', 'sha256:2'],

@@ -84,7 +84,8 @@ export function parseRepoDigest(stdout: string, image: string): string | undefin
 }
 
 /** docker's answer to a command whose plugin is not installed: `docker: 'buildx' is not a docker command.` (older CLIs), `docker: unknown command: docker buildx` (28+). */
-export const isBuildxMissing = (stderr: string): boolean => /'buildx' is not a docker command|unknown command: docker buildx\b/.test(stderr);
+export const isBuildxMissing = (stderr: string): boolean =>
+  /'buildx' is not a docker command|unknown command: docker buildx\b/.test(stderr);
 
 /**
  * buildx's answer when the builder is not there as it was addressed: it does not exist (`ERROR: no builder "x"

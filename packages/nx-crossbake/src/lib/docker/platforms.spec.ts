@@ -57,28 +57,51 @@ describe('normalizePlatform follows containerd', () => {
   });
 
   // containerd's TestParseSelectorInvalid, and wildcards (not supported there either).
-  it.each(['', '/linux/arm', 'linux/arm/', 'linux /arm', 'linux/&arm', 'linux/arm/foo/bar', '*', 'linux/*', 'linux//arm'])('refuses %j as containerd does', (input) => {
-    expect(problem(input)).toMatch(/^platform '.*' (is not of the form 'os\/arch\[\/variant\]'|has a wildcard)/);
-  });
+  it.each(['', '/linux/arm', 'linux/arm/', 'linux /arm', 'linux/&arm', 'linux/arm/foo/bar', '*', 'linux/*', 'linux//arm'])(
+    'refuses %j as containerd does',
+    (input) => {
+      expect(problem(input)).toMatch(/^platform '.*' (is not of the form 'os\/arch\[\/variant\]'|has a wildcard)/);
+    },
+  );
 });
 
 // What buildx v0.36.1 builds for each (containerd/platforms v1.0.0-rc.4 Parse, then Normalize, then Format),
 // from the issue #19 port review; `null`: upstream refuses it too.
 describe('containerd/platforms v1.0.0-rc.4 through buildx v0.36.1 util/platformutil', () => {
   it.each<[string, string | null]>([
-    ['linux/arm64/v8', 'linux/arm64'], ['linux/arm', 'linux/arm/v7'], ['linux/arm/v6', 'linux/arm/v6'],
-    ['Linux/x86_64', 'linux/amd64'], ['linux/armhf', 'linux/arm/v7'], ['linux/armel', 'linux/arm/v6'],
-    ['linux/arm/7', 'linux/arm/v7'], ['linux/arm/5', 'linux/arm/v5'], ['linux/arm/v8', 'linux/arm/v8'],
-    ['linux/amd64/v1', 'linux/amd64'], ['linux/amd64/v2', 'linux/amd64/v2'], ['linux/arm64/9', 'linux/arm64/v9'],
-    ['linux/aarch64/v8.0', 'linux/arm64'], ['linux/i386/v2', 'linux/386'], ['macOS/arm64', 'darwin/arm64'],
+    ['linux/arm64/v8', 'linux/arm64'],
+    ['linux/arm', 'linux/arm/v7'],
+    ['linux/arm/v6', 'linux/arm/v6'],
+    ['Linux/x86_64', 'linux/amd64'],
+    ['linux/armhf', 'linux/arm/v7'],
+    ['linux/armel', 'linux/arm/v6'],
+    ['linux/arm/7', 'linux/arm/v7'],
+    ['linux/arm/5', 'linux/arm/v5'],
+    ['linux/arm/v8', 'linux/arm/v8'],
+    ['linux/amd64/v1', 'linux/amd64'],
+    ['linux/amd64/v2', 'linux/amd64/v2'],
+    ['linux/arm64/9', 'linux/arm64/v9'],
+    ['linux/aarch64/v8.0', 'linux/arm64'],
+    ['linux/i386/v2', 'linux/386'],
+    ['macOS/arm64', 'darwin/arm64'],
     ['linux/ARM64/V8', 'linux/arm64'],
-    ['', null], ['/linux/arm', null], ['linux/arm/', null], ['linux /arm', null],
-    ['linux/&arm', null], ['linux/arm/foo/bar', null], ['*/arm64', null], ['linux/*', null],
+    ['', null],
+    ['/linux/arm', null],
+    ['linux/arm/', null],
+    ['linux /arm', null],
+    ['linux/&arm', null],
+    ['linux/arm/foo/bar', null],
+    ['*/arm64', null],
+    ['linux/*', null],
   ])('%j → %s', (input, platform) => expect(normalized(input) ?? null).toBe(platform));
 
   it('reads an entry holding a comma-separated list as its platforms, as buildx splits it', () => {
     const problems: string[] = [];
-    expect(normalizePlatforms(['linux/amd64,linux/arm64', 'linux/arm64,linux/arm'], problems)).toEqual(['linux/amd64', 'linux/arm64', 'linux/arm/v7']);
+    expect(normalizePlatforms(['linux/amd64,linux/arm64', 'linux/arm64,linux/arm'], problems)).toEqual([
+      'linux/amd64',
+      'linux/arm64',
+      'linux/arm/v7',
+    ]);
     expect(problems).toEqual([]);
     expect(normalizePlatforms(['linux/amd64,,linux/armv7'], problems)).toEqual(['linux/amd64']);
     expect(problems).toEqual([expect.stringContaining("platform ''"), expect.stringContaining("platform 'linux/armv7'")]);
@@ -131,11 +154,9 @@ describe('normalizePlatform refuses, saying what to write instead', () => {
 describe('normalizePlatforms', () => {
   it('normalizes each platform and keeps the first of those that are one platform', () => {
     const problems: string[] = [];
-    expect(normalizePlatforms(['linux/arm64', 'linux/arm', 'linux/amd64', 'linux/arm/v7', 'linux/aarch64', 'linux/amd64/v1'], problems)).toEqual([
-      'linux/arm64',
-      'linux/arm/v7',
-      'linux/amd64',
-    ]);
+    expect(
+      normalizePlatforms(['linux/arm64', 'linux/arm', 'linux/amd64', 'linux/arm/v7', 'linux/aarch64', 'linux/amd64/v1'], problems),
+    ).toEqual(['linux/arm64', 'linux/arm/v7', 'linux/amd64']);
     expect(problems).toEqual([]);
   });
 
@@ -147,10 +168,18 @@ describe('normalizePlatforms', () => {
 });
 
 describe('normalizePlatform: what it accepts and refuses', () => {
-  it.each(['linux/amd64', 'linux/arm64', 'linux/arm/v7', 'linux/arm', 'linux/arm64/v8', 'linux/aarch64', 'Linux/x86_64', 'linux/386', 'windows/amd64', 'darwin/arm64'])(
-    'accepts %s (containerd normalizes it)',
-    (platform) => expect(normalizePlatform(platform).problem).toBeUndefined(),
-  );
+  it.each([
+    'linux/amd64',
+    'linux/arm64',
+    'linux/arm/v7',
+    'linux/arm',
+    'linux/arm64/v8',
+    'linux/aarch64',
+    'Linux/x86_64',
+    'linux/386',
+    'windows/amd64',
+    'darwin/arm64',
+  ])('accepts %s (containerd normalizes it)', (platform) => expect(normalizePlatform(platform).problem).toBeUndefined());
 
   it.each([
     ['linux', 'names no architecture'],

@@ -17,10 +17,50 @@
  */
 
 // containerd's isKnownOS / isKnownArch (Go's syslist).
-const KNOWN_OS = ['aix', 'android', 'darwin', 'dragonfly', 'freebsd', 'hurd', 'illumos', 'ios', 'js', 'linux', 'nacl', 'netbsd', 'openbsd', 'plan9', 'solaris', 'windows', 'zos'];
+const KNOWN_OS = [
+  'aix',
+  'android',
+  'darwin',
+  'dragonfly',
+  'freebsd',
+  'hurd',
+  'illumos',
+  'ios',
+  'js',
+  'linux',
+  'nacl',
+  'netbsd',
+  'openbsd',
+  'plan9',
+  'solaris',
+  'windows',
+  'zos',
+];
 const KNOWN_ARCH = [
-  '386', 'amd64', 'amd64p32', 'arm', 'armbe', 'arm64', 'arm64be', 'ppc64', 'ppc64le', 'loong64', 'mips', 'mipsle', 'mips64', 'mips64le',
-  'mips64p32', 'mips64p32le', 'ppc', 'riscv', 'riscv64', 's390', 's390x', 'sparc', 'sparc64', 'wasm',
+  '386',
+  'amd64',
+  'amd64p32',
+  'arm',
+  'armbe',
+  'arm64',
+  'arm64be',
+  'ppc64',
+  'ppc64le',
+  'loong64',
+  'mips',
+  'mipsle',
+  'mips64',
+  'mips64le',
+  'mips64p32',
+  'mips64p32le',
+  'ppc',
+  'riscv',
+  'riscv64',
+  's390',
+  's390x',
+  'sparc',
+  'sparc64',
+  'wasm',
 ];
 // Shown when nothing better can be suggested: what images are commonly built for.
 const COMMON_OS = ['linux', 'windows', 'darwin', 'freebsd'];
@@ -29,12 +69,26 @@ const COMMON_ARCH = ['amd64', 'arm64', 'arm', '386', 'ppc64le', 's390x', 'riscv6
 // Spellings containerd does not normalize, but whose meaning is clear: `uname -m`, distribution names.
 const OS_MEANT: Record<string, string> = { osx: 'darwin', mac: 'darwin', win: 'windows', win32: 'windows' };
 const ARCH_MEANT: Record<string, [string, string]> = {
-  armv5: ['arm', 'v5'], armv5l: ['arm', 'v5'], armv5tel: ['arm', 'v5'],
-  armv6: ['arm', 'v6'], armv6l: ['arm', 'v6'],
-  armv7: ['arm', 'v7'], armv7l: ['arm', 'v7'], armv7hl: ['arm', 'v7'],
-  armv8: ['arm64', ''], armv8l: ['arm64', ''], arm64v8: ['arm64', ''],
-  x64: ['amd64', ''], x86: ['386', ''], i586: ['386', ''], i686: ['386', ''], ia32: ['386', ''],
-  ppc64el: ['ppc64le', ''], loongarch64: ['loong64', ''], mips64el: ['mips64le', ''], mipsel: ['mipsle', ''],
+  armv5: ['arm', 'v5'],
+  armv5l: ['arm', 'v5'],
+  armv5tel: ['arm', 'v5'],
+  armv6: ['arm', 'v6'],
+  armv6l: ['arm', 'v6'],
+  armv7: ['arm', 'v7'],
+  armv7l: ['arm', 'v7'],
+  armv7hl: ['arm', 'v7'],
+  armv8: ['arm64', ''],
+  armv8l: ['arm64', ''],
+  arm64v8: ['arm64', ''],
+  x64: ['amd64', ''],
+  x86: ['386', ''],
+  i586: ['386', ''],
+  i686: ['386', ''],
+  ia32: ['386', ''],
+  ppc64el: ['ppc64le', ''],
+  loongarch64: ['loong64', ''],
+  mips64el: ['mips64le', ''],
+  mipsel: ['mipsle', ''],
 };
 
 const OS_COMPONENT = /^([A-Za-z0-9_-]+)(?:\(([A-Za-z0-9_.%-]*)((?:\+[A-Za-z0-9_.%-]+)*)\))?$/;
@@ -83,26 +137,37 @@ export function normalizePlatform(specifier: string): PlatformReading {
   if (parts.length > 3) return bad(form);
   const os = OS_COMPONENT.exec(parts[0]);
   if (!os || parts.slice(1).some((p) => !COMPONENT.test(p))) return bad(form);
-  if (os[2] !== undefined) return bad(`has OS options '(${os[2]}${os[3]})', which nx-crossbake does not pass on: write '${format(normalizeOs(os[1]), ...normalizeArch(parts[1] ?? 'amd64', parts[2] ?? ''))}'`);
+  if (os[2] !== undefined)
+    return bad(
+      `has OS options '(${os[2]}${os[3]})', which nx-crossbake does not pass on: write '${format(normalizeOs(os[1]), ...normalizeArch(parts[1] ?? 'amd64', parts[2] ?? ''))}'`,
+    );
 
   if (parts.length === 1) {
     const [arch, variant] = normalizeArch(parts[0], '');
     if (KNOWN_OS.includes(normalizeOs(parts[0]))) {
-      return bad(`names no architecture (buildx would take this machine's, which differs between laptops and CI): write e.g. '${normalizeOs(parts[0])}/amd64'`);
+      return bad(
+        `names no architecture (buildx would take this machine's, which differs between laptops and CI): write e.g. '${normalizeOs(parts[0])}/amd64'`,
+      );
     }
     const meant = KNOWN_ARCH.includes(arch) ? [arch, variant] : ARCH_MEANT[arch];
-    return bad(meant ? `names no OS (buildx would take this machine's): did you mean '${format('linux', ...(meant as [string, string]))}'?` : form);
+    return bad(
+      meant ? `names no OS (buildx would take this machine's): did you mean '${format('linux', ...(meant as [string, string]))}'?` : form,
+    );
   }
 
   const osName = normalizeOs(os[1]);
   const [arch, variant] = normalizeArch(parts[1], parts[2] ?? '');
   if (!KNOWN_OS.includes(osName)) {
     const meant = OS_MEANT[osName];
-    return bad(`has an unknown OS '${parts[0]}'${meant ? `: did you mean '${format(meant, arch, variant)}'?` : ` (e.g. ${COMMON_OS.join(', ')})`}`);
+    return bad(
+      `has an unknown OS '${parts[0]}'${meant ? `: did you mean '${format(meant, arch, variant)}'?` : ` (e.g. ${COMMON_OS.join(', ')})`}`,
+    );
   }
   if (!KNOWN_ARCH.includes(arch)) {
     const meant = ARCH_MEANT[arch];
-    return bad(`has an unknown architecture '${parts[1]}'${meant ? `: did you mean '${format(osName, ...meant)}'?` : ` (e.g. ${COMMON_ARCH.join(', ')})`}`);
+    return bad(
+      `has an unknown architecture '${parts[1]}'${meant ? `: did you mean '${format(osName, ...meant)}'?` : ` (e.g. ${COMMON_ARCH.join(', ')})`}`,
+    );
   }
   return { platform: format(osName, arch, variant) };
 }

@@ -81,16 +81,52 @@ describe('registriesUsedBy', () => {
     ['pushed tags', { tags: ['localhost:5001/acme/api:1', 'ghcr.io/acme/api:1'], push: true }, ['ghcr.io', 'localhost:5001']],
     ['tags when push is not known', { tags: ['ghcr.io/acme/api:1'] }, ['ghcr.io']],
     ['nothing for tags that are only loaded', { tags: ['ghcr.io/acme/api:1'], push: false }, []],
-    ['tags pushed by an output without a name', { tags: ['ghcr.io/acme/api:1'], push: false, outputs: ['type=image,push=true'] }, ['ghcr.io']],
+    [
+      'tags pushed by an output without a name',
+      { tags: ['ghcr.io/acme/api:1'], push: false, outputs: ['type=image,push=true'] },
+      ['ghcr.io'],
+    ],
     ['tags pushed by a registry output', { tags: ['ghcr.io/acme/api:1'], push: false, outputs: ['type=registry'] }, ['ghcr.io']],
-    ['the names a pushing output gives', { push: false, outputs: ['type=image,"name=r1.example.com/a,r2.example.com/b",push=1'] }, ['r1.example.com', 'r2.example.com']],
-    ['no name of an output that does not push', { push: false, outputs: ['type=image,name=r1.example.com/a', 'type=oci,dest=out.tar,name=r2.example.com/b', 'out-dir'] }, []],
-    ['base images, Hub ones included', { push: false, dockerfileRefs: ['127.0.0.1:5001/base:1', 'node:20'] }, ['127.0.0.1:5001', 'docker.io']],
-    ['registry caches', { push: false, cacheFrom: ['type=registry,ref=r.example.com/c:main', 'type=local,src=/tmp/c'], cacheTo: ['type=registry,ref=w.example.com/c,mode=max'] }, ['r.example.com', 'w.example.com']],
-    ['bare cache refs, each CSV field its own', { push: false, cacheFrom: ['r1.example.com/c:1,r2.example.com/c:1'] }, ['r1.example.com', 'r2.example.com']],
+    [
+      'the names a pushing output gives',
+      { push: false, outputs: ['type=image,"name=r1.example.com/a,r2.example.com/b",push=1'] },
+      ['r1.example.com', 'r2.example.com'],
+    ],
+    [
+      'no name of an output that does not push',
+      { push: false, outputs: ['type=image,name=r1.example.com/a', 'type=oci,dest=out.tar,name=r2.example.com/b', 'out-dir'] },
+      [],
+    ],
+    [
+      'base images, Hub ones included',
+      { push: false, dockerfileRefs: ['127.0.0.1:5001/base:1', 'node:20'] },
+      ['127.0.0.1:5001', 'docker.io'],
+    ],
+    [
+      'registry caches',
+      {
+        push: false,
+        cacheFrom: ['type=registry,ref=r.example.com/c:main', 'type=local,src=/tmp/c'],
+        cacheTo: ['type=registry,ref=w.example.com/c,mode=max'],
+      },
+      ['r.example.com', 'w.example.com'],
+    ],
+    [
+      'bare cache refs, each CSV field its own',
+      { push: false, cacheFrom: ['r1.example.com/c:1,r2.example.com/c:1'] },
+      ['r1.example.com', 'r2.example.com'],
+    ],
     ['no gha or inline cache', { push: false, cacheFrom: ['type=gha'], cacheTo: ['type=inline'] }, []],
-    ['image build contexts only', { push: false, buildContexts: { base: 'docker-image://r.example.com/base:1', src: '../shared', t: 'target:base' } }, ['r.example.com']],
-    ['its own logins', { push: false, registries: [{ url: 'https://index.docker.io/v1/', username: 'u', passwordEnv: 'P' }] }, ['docker.io']],
+    [
+      'image build contexts only',
+      { push: false, buildContexts: { base: 'docker-image://r.example.com/base:1', src: '../shared', t: 'target:base' } },
+      ['r.example.com'],
+    ],
+    [
+      'its own logins',
+      { push: false, registries: [{ url: 'https://index.docker.io/v1/', username: 'u', passwordEnv: 'P' }] },
+      ['docker.io'],
+    ],
     ['each registry once', { tags: ['ghcr.io/a:1', 'ghcr.io/b:1'], push: true, dockerfileRefs: ['ghcr.io/base:1'] }, ['ghcr.io']],
     ['nothing from a malformed CSV spec', { push: false, cacheFrom: ['type=registry,ref="r.example.com/c'] }, []],
   ])('%s', (_, over, registries) => {
@@ -103,7 +139,7 @@ describe('registriesUsedBy', () => {
       'it pushes to or pulls from localhost:5001, whose login failed: docker login to localhost:5001 as ci failed: 401 Unauthorized',
     );
     expect(loginFailureFor(service({ tags: ['127.0.0.1:5001/a:1'], push: true, dockerfileRefs: ['busybox'] }), failed)).toBeUndefined();
-    expect(loginFailureFor(service({ dockerfileRefs: ['LOCALHOST:5001/base'] , push: false }), failed)).toContain('localhost:5001');
+    expect(loginFailureFor(service({ dockerfileRefs: ['LOCALHOST:5001/base'], push: false }), failed)).toContain('localhost:5001');
   });
 });
 

@@ -30,7 +30,8 @@ function hostOfAddress(address: string): string {
   return scheme < 0 ? host : host.slice(host.lastIndexOf('@') + 1);
 }
 
-const isHubAddress = (address: string) => address.trim() === '' || address === DOCKER_HUB_AUTH_KEY || HUB_HOSTS.has(hostOfAddress(address).toLowerCase());
+const isHubAddress = (address: string) =>
+  address.trim() === '' || address === DOCKER_HUB_AUTH_KEY || HUB_HOSTS.has(hostOfAddress(address).toLowerCase());
 
 /** The registry a `registries[].url` logs in to, comparable with registryOfImage. */
 export const registryOfLogin = (url: string): string => (isHubAddress(url) ? DOCKER_HUB : canonicalHost(hostOfAddress(url)));
@@ -74,7 +75,15 @@ const csvFields = (spec: string): string[] | undefined => parseCsv(spec).fields;
 function attributes(spec: string): Record<string, string> | undefined {
   const fields = csvFields(spec);
   if (!fields) return undefined;
-  return Object.fromEntries(fields.map((f) => [f.slice(0, f.indexOf('=') < 0 ? f.length : f.indexOf('=')).trim().toLowerCase(), f.slice(f.indexOf('=') + 1)]));
+  return Object.fromEntries(
+    fields.map((f) => [
+      f
+        .slice(0, f.indexOf('=') < 0 ? f.length : f.indexOf('='))
+        .trim()
+        .toLowerCase(),
+      f.slice(f.indexOf('=') + 1),
+    ]),
+  );
 }
 
 // strconv.ParseBool's true, as BuildKit's image exporter reads `push`.
@@ -97,7 +106,10 @@ function pushedByOutputs(outputs: readonly string[]): { names: string[]; pushesT
   for (const spec of outputs) {
     const attrs = attributes(spec);
     if (!attrs || !(attrs.type === 'registry' || (attrs.type === 'image' && isTrue(attrs.push)))) continue;
-    const named = (attrs.name ?? '').split(',').map((n) => n.trim()).filter((n) => n !== '');
+    const named = (attrs.name ?? '')
+      .split(',')
+      .map((n) => n.trim())
+      .filter((n) => n !== '');
     if (named.length === 0) pushesTags = true;
     names.push(...named);
   }

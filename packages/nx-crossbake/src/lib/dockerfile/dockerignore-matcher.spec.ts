@@ -1,4 +1,12 @@
-import { BadPatternError, cleanPath, compileDockerignore, isIgnored, keepsOut, mayReinclude, parseDockerignore } from './dockerignore-matcher';
+import {
+  BadPatternError,
+  cleanPath,
+  compileDockerignore,
+  isIgnored,
+  keepsOut,
+  mayReinclude,
+  parseDockerignore,
+} from './dockerignore-matcher';
 
 const ignored = (patterns: string[], path: string) => isIgnored(compileDockerignore(patterns), path);
 
@@ -270,7 +278,8 @@ describe('keepsOut: nothing from inside the folder reaches the build', () => {
       const compiled = compileDockerignore(patterns);
       for (const folder of ['.nx', 'node_modules']) {
         if (!keepsOut(compiled, folder)) continue;
-        for (const inside of ['x', 'x/y', 'cache/terminalOutputs/1', 'package.json']) expect([patterns, isIgnored(compiled, `${folder}/${inside}`)]).toEqual([patterns, true]);
+        for (const inside of ['x', 'x/y', 'cache/terminalOutputs/1', 'package.json'])
+          expect([patterns, isIgnored(compiled, `${folder}/${inside}`)]).toEqual([patterns, true]);
       }
     }
   });

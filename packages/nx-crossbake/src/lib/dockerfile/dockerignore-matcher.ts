@@ -31,7 +31,11 @@ export class BadPatternError extends Error {
     /** Set when Docker reads the pattern but we do not (an RE2-only construct). */
     readonly unsupported?: string,
   ) {
-    super(unsupported ? `.dockerignore pattern '${pattern}' uses ${unsupported}, which nx-crossbake does not read` : `syntax error in .dockerignore pattern '${pattern}'`);
+    super(
+      unsupported
+        ? `.dockerignore pattern '${pattern}' uses ${unsupported}, which nx-crossbake does not read`
+        : `syntax error in .dockerignore pattern '${pattern}'`,
+    );
     this.name = 'BadPatternError';
   }
 }

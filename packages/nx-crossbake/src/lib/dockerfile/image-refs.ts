@@ -2,7 +2,17 @@ import { parseDockerfileInstructions } from './instructions';
 import { expandWord, splitWords, UNKNOWN, unquoteWord, type VariableValue } from './words';
 
 // Set by BuildKit for every build, per platform: a FROM using one cannot be resolved to a single image.
-const PLATFORM_ARGS = ['BUILDPLATFORM', 'BUILDOS', 'BUILDARCH', 'BUILDVARIANT', 'TARGETPLATFORM', 'TARGETOS', 'TARGETARCH', 'TARGETVARIANT', 'TARGETSTAGE'];
+const PLATFORM_ARGS = [
+  'BUILDPLATFORM',
+  'BUILDOS',
+  'BUILDARCH',
+  'BUILDVARIANT',
+  'TARGETPLATFORM',
+  'TARGETOS',
+  'TARGETARCH',
+  'TARGETVARIANT',
+  'TARGETSTAGE',
+];
 
 // Flags whose value we read. BuildKit only accepts `--flag=value`; the spaced form is read too, leniently.
 const VALUED_FLAGS: Record<string, string> = { FROM: 'platform', COPY: 'from', RUN: 'mount' };
@@ -74,7 +84,12 @@ function parseFrom(words: readonly string[]): { image?: string; stage?: string }
   return { image: rest[0], stage };
 }
 
-function declareArgs(args: Map<string, VariableValue>, words: readonly string[], buildArgs: Readonly<Record<string, string>>, escape: string) {
+function declareArgs(
+  args: Map<string, VariableValue>,
+  words: readonly string[],
+  buildArgs: Readonly<Record<string, string>>,
+  escape: string,
+) {
   for (const word of words) {
     const eq = word.indexOf('=');
     const name = eq < 0 ? word : word.slice(0, eq);
@@ -90,12 +105,14 @@ function declareArgs(args: Map<string, VariableValue>, words: readonly string[],
 function copyOrMountSources(keyword: string, words: readonly string[], escape: string): string[] {
   const { flags } = splitFlags(keyword, words);
   if (keyword === 'COPY') return flags.filter(([name]) => name === 'from').map(([, value]) => value);
-  return flags
-    .filter(([name]) => name === 'mount')
-    .map(([, value]) => parseMountFields(unquoteWord(value, escape)))
-    // Only bind and cache mounts take their content from an image or stage.
-    .filter((mount) => mount.from !== undefined && ['bind', 'cache'].includes(mount.type ?? 'bind'))
-    .map((mount) => mount.from!);
+  return (
+    flags
+      .filter(([name]) => name === 'mount')
+      .map(([, value]) => parseMountFields(unquoteWord(value, escape)))
+      // Only bind and cache mounts take their content from an image or stage.
+      .filter((mount) => mount.from !== undefined && ['bind', 'cache'].includes(mount.type ?? 'bind'))
+      .map((mount) => mount.from!)
+  );
 }
 
 /** A mount's `key=value` fields: comma-separated (CSV, so a field may be double-quoted); keys are case-insensitive. */

@@ -5,7 +5,11 @@ const summary = (text: string) => parseDockerfileInstructions(text).instructions
 
 describe('parseDockerfileInstructions', () => {
   it.each([
-    ['upper-cases keywords and keeps args as written', lines('from alpine:3 as Base', 'Run echo "$X"'), ['1 FROM alpine:3 as Base', '2 RUN echo "$X"']],
+    [
+      'upper-cases keywords and keeps args as written',
+      lines('from alpine:3 as Base', 'Run echo "$X"'),
+      ['1 FROM alpine:3 as Base', '2 RUN echo "$X"'],
+    ],
     ['skips comments and blank lines', lines('# a comment', '', '   # indented comment', 'FROM alpine'), ['4 FROM alpine']],
     ['joins continued lines', lines('FROM \\', '  alpine:3 \\', '  AS base'), ['1 FROM alpine:3   AS base']],
     ['allows white space after the continuation', lines('FROM \\  \t', 'alpine'), ['1 FROM alpine']],
@@ -49,7 +53,9 @@ describe('parseDockerfileInstructions', () => {
     });
 
     it('switches continuations to the backtick', () => {
-      const parsed = parseDockerfileInstructions(lines('# escape=`', 'FROM mcr.microsoft.com/windows `', '  AS base', 'COPY c:\\app\\ c:\\'));
+      const parsed = parseDockerfileInstructions(
+        lines('# escape=`', 'FROM mcr.microsoft.com/windows `', '  AS base', 'COPY c:\\app\\ c:\\'),
+      );
       expect(parsed.escape).toBe('`');
       expect(parsed.instructions.map((i) => i.args)).toEqual(['mcr.microsoft.com/windows   AS base', 'c:\\app\\ c:\\']);
     });

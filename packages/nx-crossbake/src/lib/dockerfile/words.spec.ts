@@ -5,7 +5,7 @@ describe('splitWords', () => {
     ['a  b\tc', ['a', 'b', 'c']],
     ['  leading and trailing  ', ['leading', 'and', 'trailing']],
     ['--from="a b" /x', ['--from="a b"', '/x']],
-    ["A='x y' B=\"1 2\"", ["A='x y'", 'B="1 2"']],
+    ['A=\'x y\' B="1 2"', ["A='x y'", 'B="1 2"']],
     ['a\\ b c', ['a\\ b', 'c']],
     ["'it\\' s'", ["'it\\'", "s'"]],
     ['', []],
@@ -50,7 +50,7 @@ describe('expandWord', () => {
     ["'$BASE'", '$BASE'],
     ['\\$BASE', '$BASE'],
     ['"a\\"b\\c"', 'a"b\\c'],
-    ["\"it's\"", "it's"],
+    ['"it\'s"', "it's"],
     ['cost: $', 'cost: $'],
     ['$1', '$1'],
   ])('%s → %j', (word, expanded) => expect(expandWord(word, variables)).toBe(expanded));

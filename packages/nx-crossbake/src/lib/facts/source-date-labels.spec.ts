@@ -21,7 +21,10 @@ describe('withSourceDate', () => {
   });
 
   it('keeps a SOURCE_DATE_EPOCH build arg and the labels the user set', () => {
-    const dated = withSourceDate(options({ buildArgs: { SOURCE_DATE_EPOCH: '42' }, ownLabels: [] }), { epoch: 1700000000, revision: 'abc123' });
+    const dated = withSourceDate(options({ buildArgs: { SOURCE_DATE_EPOCH: '42' }, ownLabels: [] }), {
+      epoch: 1700000000,
+      revision: 'abc123',
+    });
     expect(dated.buildArgs.SOURCE_DATE_EPOCH).toBe('42');
     expect(dated.labels).toEqual(options().labels);
   });

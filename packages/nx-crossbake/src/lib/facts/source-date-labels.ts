@@ -10,11 +10,16 @@ import type { ServiceOptions } from '../options/service-options';
  */
 export function withSourceDate(options: ServiceOptions, date: SourceDate | undefined): ServiceOptions {
   if (!options.reproducible || date === undefined) return options;
-  const ours = (label: string, value: string | undefined) => (value !== undefined && options.ownLabels.includes(label) ? { [label]: value } : {});
+  const ours = (label: string, value: string | undefined) =>
+    value !== undefined && options.ownLabels.includes(label) ? { [label]: value } : {};
   return {
     ...options,
     sourceDateEpoch: date.epoch,
     buildArgs: { SOURCE_DATE_EPOCH: String(date.epoch), ...options.buildArgs },
-    labels: { ...options.labels, ...ours(CREATED_LABEL, new Date(date.epoch * 1000).toISOString()), ...ours(REVISION_LABEL, date.revision) },
+    labels: {
+      ...options.labels,
+      ...ours(CREATED_LABEL, new Date(date.epoch * 1000).toISOString()),
+      ...ours(REVISION_LABEL, date.revision),
+    },
   };
 }

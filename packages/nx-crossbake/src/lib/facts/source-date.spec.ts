@@ -17,7 +17,14 @@ const links = new Map<string, Record<string, string>>([
 
 describe('imageInputPaths', () => {
   it('is the context and Dockerfile of the task and of every sibling it is built FROM, down the chain', () => {
-    expect(imageInputPaths('web:docker-multiarch', byId, links)).toEqual(['apps/web', 'apps/web/Dockerfile', 'apps/api', 'docker/api.Dockerfile', 'apps/base', 'apps/base/Dockerfile']);
+    expect(imageInputPaths('web:docker-multiarch', byId, links)).toEqual([
+      'apps/web',
+      'apps/web/Dockerfile',
+      'apps/api',
+      'docker/api.Dockerfile',
+      'apps/base',
+      'apps/base/Dockerfile',
+    ]);
     expect(imageInputPaths('base:docker-multiarch', byId, links)).toEqual(['apps/base', 'apps/base/Dockerfile']);
   });
 
@@ -59,7 +66,13 @@ describe('resolveSourceDates', () => {
 
   it('asks one git process for the last change of every task’s inputs, and stops it once each has one', async () => {
     const { exec, calls, stops } = git(`${walk}${header(1600000000, 'ddd')}apps/web/old\0`);
-    const dates = await resolveSourceDates(exec, '/ws', [base, api, service('off:docker-multiarch', 'apps/off', { reproducible: false })], links, {});
+    const dates = await resolveSourceDates(
+      exec,
+      '/ws',
+      [base, api, service('off:docker-multiarch', 'apps/off', { reproducible: false })],
+      links,
+      {},
+    );
     expect(Object.fromEntries(dates)).toEqual({
       'base:docker-multiarch': { epoch: 1700000300, revision: 'bbb'.padEnd(40, '0') },
       // api is built FROM base: base's change is its change too
@@ -88,9 +101,18 @@ describe('resolveSourceDates', () => {
   it('asks nothing for a commit it already walked, and asks again for a new commit or new inputs', async () => {
     const state = memoryStateStore();
     const first = git();
-    const dates = await resolveSourceDates(first.exec, '/ws', [base, web, service('new:docker-multiarch', 'apps/new')], links, {}, { state, sha });
+    const dates = await resolveSourceDates(
+      first.exec,
+      '/ws',
+      [base, web, service('new:docker-multiarch', 'apps/new')],
+      links,
+      {},
+      { state, sha },
+    );
     const again = git('');
-    expect(await resolveSourceDates(again.exec, '/ws', [base, web, service('new:docker-multiarch', 'apps/new')], links, {}, { state, sha })).toEqual(dates);
+    expect(
+      await resolveSourceDates(again.exec, '/ws', [base, web, service('new:docker-multiarch', 'apps/new')], links, {}, { state, sha }),
+    ).toEqual(dates);
     expect(again.calls).toEqual([]);
 
     const moreInputs = git();

@@ -17,7 +17,11 @@ const parseEpoch = (text: string): number | undefined => {
 };
 
 /** What an image is built from, as paths for git: its context and Dockerfile, and those of the siblings it is built FROM in this bake. */
-export function imageInputPaths(id: string, services: ReadonlyMap<string, ServiceOptions>, links: ReadonlyMap<string, Record<string, string>>): string[] {
+export function imageInputPaths(
+  id: string,
+  services: ReadonlyMap<string, ServiceOptions>,
+  links: ReadonlyMap<string, Record<string, string>>,
+): string[] {
   const paths = new Set<string>();
   const seen = new Set<string>();
   const visit = (task: string) => {
@@ -41,7 +45,11 @@ interface SourceDateCache {
 }
 
 const CACHE = 'source-dates';
-const pathsKey = (workspaceRoot: string, paths: readonly string[]) => createHash('sha256').update(JSON.stringify([workspaceRoot, paths])).digest('hex').slice(0, 32);
+const pathsKey = (workspaceRoot: string, paths: readonly string[]) =>
+  createHash('sha256')
+    .update(JSON.stringify([workspaceRoot, paths]))
+    .digest('hex')
+    .slice(0, 32);
 
 interface CachedDates {
   sha: string;

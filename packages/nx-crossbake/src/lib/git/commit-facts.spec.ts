@@ -15,8 +15,14 @@ describe('publicRepositoryUrl', () => {
 
 describe('parseRemoteUrl', () => {
   it.each([
-    ['[remote "origin"]\n\turl = git@github.com:acme/repo.git\n\tfetch = +refs/heads/*:refs/remotes/origin/*\n', 'git@github.com:acme/repo.git'],
-    ['[core]\n\tbare = false\n[remote "upstream"]\n\turl = https://u.example/x\n[remote "origin"]\n\turl = https://o.example/x\n', 'https://o.example/x'],
+    [
+      '[remote "origin"]\n\turl = git@github.com:acme/repo.git\n\tfetch = +refs/heads/*:refs/remotes/origin/*\n',
+      'git@github.com:acme/repo.git',
+    ],
+    [
+      '[core]\n\tbare = false\n[remote "upstream"]\n\turl = https://u.example/x\n[remote "origin"]\n\turl = https://o.example/x\n',
+      'https://o.example/x',
+    ],
     ['[Remote "origin"]\nURL="https://o.example/a b" ; a comment\n', 'https://o.example/a b'],
     ['[remote "origin"]\n\turl = https://first.example/x\n\turl = https://second.example/x\n', 'https://first.example/x'],
     ['[remote.origin]\n\turl = https://old.example/x\n', 'https://old.example/x'],
@@ -48,25 +54,42 @@ describe('resolveGitFacts', () => {
   };
   const git = (stdout: string, exitCode = 0): Exec & { calls: string[][] } => {
     const calls: string[][] = [];
-    return Object.assign(async (_file: string, args: readonly string[]) => {
-      calls.push([...args]);
-      return { exitCode, stdout, stderr: exitCode ? 'fatal' : '' };
-    }, { calls });
+    return Object.assign(
+      async (_file: string, args: readonly string[]) => {
+        calls.push([...args]);
+        return { exitCode, stdout, stderr: exitCode ? 'fatal' : '' };
+      },
+      { calls },
+    );
   };
 
   it('reads the commit, the branch and the public remote with one git process', async () => {
     const exec = git(`.git/config\nfalse\n${sha}\nrefs/heads/feature/x\n`);
-    expect(await resolveGitFacts(exec, repo(), {})).toEqual({ sha, branch: 'feature/x', remoteUrl: 'https://github.com/acme/repo', shallow: false });
+    expect(await resolveGitFacts(exec, repo(), {})).toEqual({
+      sha,
+      branch: 'feature/x',
+      remoteUrl: 'https://github.com/acme/repo',
+      shallow: false,
+    });
     expect(exec.calls).toEqual([getGitFactsCommand()]);
   });
 
   it('takes the branch from CI on a detached HEAD', async () => {
     const exec = git(`.git/config\ntrue\n${sha}\nHEAD\n`);
-    expect(await resolveGitFacts(exec, repo(), { GITHUB_REF_NAME: 'release/1.2' })).toMatchObject({ sha, branch: 'release/1.2', shallow: true });
+    expect(await resolveGitFacts(exec, repo(), { GITHUB_REF_NAME: 'release/1.2' })).toMatchObject({
+      sha,
+      branch: 'release/1.2',
+      shallow: true,
+    });
   });
 
   it('still knows the remote before the first commit', async () => {
-    expect(await resolveGitFacts(git('.git/config\nfalse\nHEAD\n', 128), repo(), {})).toEqual({ sha: undefined, branch: undefined, remoteUrl: 'https://github.com/acme/repo', shallow: false });
+    expect(await resolveGitFacts(git('.git/config\nfalse\nHEAD\n', 128), repo(), {})).toEqual({
+      sha: undefined,
+      branch: undefined,
+      remoteUrl: 'https://github.com/acme/repo',
+      shallow: false,
+    });
   });
 
   it('knows nothing outside a repository', async () => {

@@ -13,7 +13,14 @@ export interface GitFacts {
 }
 
 // CI systems check out a detached HEAD: the branch is in their environment.
-const CI_BRANCH_VARIABLES = ['BRANCH_NAME', 'GITHUB_HEAD_REF', 'GITHUB_REF_NAME', 'CI_COMMIT_REF_NAME', 'BUILDKITE_BRANCH', 'CIRCLE_BRANCH'];
+const CI_BRANCH_VARIABLES = [
+  'BRANCH_NAME',
+  'GITHUB_HEAD_REF',
+  'GITHUB_REF_NAME',
+  'CI_COMMIT_REF_NAME',
+  'BUILDKITE_BRANCH',
+  'CIRCLE_BRANCH',
+];
 
 /** `git@github.com:acme/repo.git` → `https://github.com/acme/repo`; credentials in a URL are dropped. */
 export function publicRepositoryUrl(remote: string): string | undefined {
@@ -33,7 +40,15 @@ export function publicRepositoryUrl(remote: string): string | undefined {
  * Everything in one git process: where the repository's config is, whether it is shallow, the commit, and
  * the ref HEAD names (`refs/heads/<branch>`, or `HEAD` when detached). rev-parse answers in argument order.
  */
-export const getGitFactsCommand = (): string[] => ['rev-parse', '--git-path', 'config', '--is-shallow-repository', 'HEAD', '--symbolic-full-name', 'HEAD'];
+export const getGitFactsCommand = (): string[] => [
+  'rev-parse',
+  '--git-path',
+  'config',
+  '--is-shallow-repository',
+  'HEAD',
+  '--symbolic-full-name',
+  'HEAD',
+];
 
 /**
  * The `url` of `[remote "<name>"]` in a git config file, as written (git's own `insteadOf` rewriting is not
@@ -47,7 +62,8 @@ export function parseRemoteUrl(config: string, remote = 'origin'): string | unde
     const section = line.match(/^\[\s*([^\s\]"]+)(?:\s+"((?:[^"\\]|\\.)*)")?\s*\]/);
     if (section) {
       // Section names are case-insensitive, subsection names are not; `[remote.origin]` is the old spelling.
-      const [name, sub] = section[2] === undefined ? [section[1].toLowerCase(), undefined] : [section[1].toLowerCase(), section[2].replace(/\\(.)/g, '$1')];
+      const [name, sub] =
+        section[2] === undefined ? [section[1].toLowerCase(), undefined] : [section[1].toLowerCase(), section[2].replace(/\\(.)/g, '$1')];
       inRemote = (name === 'remote' && sub === remote) || (sub === undefined && name === `remote.${remote.toLowerCase()}`);
       continue;
     }

@@ -26,7 +26,11 @@ describe('parseLastChanges', () => {
   });
 
   it('answers every task from one walk', () => {
-    const tasks = new Map([['a', ['apps/a']], ['c', ['apps/c', 'apps/c/Dockerfile']], ['d', ['apps/d [x]']]]);
+    const tasks = new Map([
+      ['a', ['apps/a']],
+      ['c', ['apps/c', 'apps/c/Dockerfile']],
+      ['d', ['apps/d [x]']],
+    ]);
     expect(Object.fromEntries(parseLastChanges(recorded, tasks))).toEqual({ a: rename, c: mainC, d: root });
   });
 
@@ -49,7 +53,18 @@ describe('readLastChanges', () => {
       calls.push({ args, cwd: options?.cwd });
       return { exitCode: 0, stdout: '', stderr: '' };
     };
-    expect((await readLastChanges(exec, '/ws', new Map([['a', ['apps/a', 'lib']], ['b', ['apps/b', 'lib']]])))?.size).toBe(0);
+    expect(
+      (
+        await readLastChanges(
+          exec,
+          '/ws',
+          new Map([
+            ['a', ['apps/a', 'lib']],
+            ['b', ['apps/b', 'lib']],
+          ]),
+        )
+      )?.size,
+    ).toBe(0);
     expect(calls).toEqual([{ args: getLastChangesCommand(['apps/a', 'lib', 'apps/b']), cwd: '/ws' }]);
   });
 });

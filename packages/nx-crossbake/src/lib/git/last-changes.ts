@@ -69,7 +69,11 @@ export function parseLastChanges(stdout: string, tasks: ReadonlyMap<string, read
  * its answer. Undefined when git could not walk (not a repository, no commit yet); a task git knows no change of
  * has none.
  */
-export async function readLastChanges(exec: Exec, cwd: string, tasks: ReadonlyMap<string, readonly string[]>): Promise<Map<string, LastChange> | undefined> {
+export async function readLastChanges(
+  exec: Exec,
+  cwd: string,
+  tasks: ReadonlyMap<string, readonly string[]>,
+): Promise<Map<string, LastChange> | undefined> {
   let seen = '';
   const result = await exec('git', getLastChangesCommand([...new Set([...tasks.values()].flat())]), {
     cwd,

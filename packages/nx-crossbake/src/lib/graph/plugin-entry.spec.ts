@@ -42,7 +42,9 @@ describe('pluginOptionsOf / findPluginEntry', () => {
   const nxJson = (plugins: NxJsonConfiguration['plugins']): NxJsonConfiguration => ({ plugins });
 
   it('reads the options of the object form', () => {
-    expect(pluginOptionsOf(nxJson([{ plugin: 'nx-crossbake', options: { registry: 'r.example.com' } }]))).toEqual({ registry: 'r.example.com' });
+    expect(pluginOptionsOf(nxJson([{ plugin: 'nx-crossbake', options: { registry: 'r.example.com' } }]))).toEqual({
+      registry: 'r.example.com',
+    });
   });
 
   it.each([[nxJson(['nx-crossbake'])], [nxJson([])], [nxJson(undefined)], [null]])('gives {} without options: %j', (json) => {

@@ -21,8 +21,7 @@ const isCrossbake = (entry: PluginConfiguration) => {
   return name === PLUGIN_NAME || (name.startsWith('.') && name.replace(/\/+$/, '').endsWith(`/${PLUGIN_NAME}`));
 };
 
-export const findPluginEntry = (nxJson: NxJsonConfiguration | null): PluginConfiguration | undefined =>
-  nxJson?.plugins?.find(isCrossbake);
+export const findPluginEntry = (nxJson: NxJsonConfiguration | null): PluginConfiguration | undefined => nxJson?.plugins?.find(isCrossbake);
 
 /** The options of the registered entry; `{}` for the string form or when it is not registered. */
 export function pluginOptionsOf(nxJson: NxJsonConfiguration | null): PluginEntryOptions {

@@ -7,7 +7,10 @@ describe('findImageDependencies (the graph: conservative)', () => {
   it.each([
     [
       'by repository, whatever the tag pinned',
-      [project('base', ['registry.example.com/acme/base:1.2', 'registry.example.com/acme/base:latest']), project('api', [], ['registry.example.com/acme/base:1.0'])],
+      [
+        project('base', ['registry.example.com/acme/base:1.2', 'registry.example.com/acme/base:latest']),
+        project('api', [], ['registry.example.com/acme/base:1.0']),
+      ],
       [{ source: 'api', target: 'base', image: 'registry.example.com/acme/base:1.0' }],
     ],
     [
@@ -17,12 +20,18 @@ describe('findImageDependencies (the graph: conservative)', () => {
     ],
     [
       'from a templated tag, {projectName} rendered as normalize does',
-      [project('@acme/base', ['registry.example.com/acme/{projectName}:{version}']), project('api', [], ['registry.example.com/acme/acme-base:1.4'])],
+      [
+        project('@acme/base', ['registry.example.com/acme/{projectName}:{version}']),
+        project('api', [], ['registry.example.com/acme/acme-base:1.4']),
+      ],
       [{ source: 'api', target: '@acme/base', image: 'registry.example.com/acme/acme-base:1.4' }],
     ],
     [
       'from a templated tag as Nx hands it over, {projectName} already substituted',
-      [project('@acme/base', ['registry.example.com/acme/@acme/base:{version}']), project('api', [], ['registry.example.com/acme/acme-base'])],
+      [
+        project('@acme/base', ['registry.example.com/acme/@acme/base:{version}']),
+        project('api', [], ['registry.example.com/acme/acme-base']),
+      ],
       [{ source: 'api', target: '@acme/base', image: 'registry.example.com/acme/acme-base' }],
     ],
     [
@@ -41,7 +50,11 @@ describe('findImageDependencies (the graph: conservative)', () => {
     ['not across registries', [project('base', ['r1.example.com/acme/base']), project('api', [], ['r2.example.com/acme/base'])], []],
     ['not for external images', [project('api', ['acme/api'], ['node:20', 'ghcr.io/astral-sh/uv'])], []],
     ['not to the project itself', [project('api', ['acme/api:2'], ['acme/api:1'])], []],
-    ['not to another project\'s rendered name', [project('base', ['r.example.com/{projectName}:1']), project('api', [], ['r.example.com/web:1'])], []],
+    [
+      "not to another project's rendered name",
+      [project('base', ['r.example.com/{projectName}:1']), project('api', [], ['r.example.com/web:1'])],
+      [],
+    ],
     [
       'once per pair, keeping the first reference',
       [project('base', ['acme/base']), project('api', [], ['acme/base:1', 'acme/base:2'])],
@@ -49,7 +62,11 @@ describe('findImageDependencies (the graph: conservative)', () => {
     ],
     [
       'in a chain',
-      [project('app', ['acme/app'], ['acme/runtime']), project('runtime', ['acme/runtime'], ['acme/os']), project('os', ['acme/os'], ['debian:12'])],
+      [
+        project('app', ['acme/app'], ['acme/runtime']),
+        project('runtime', ['acme/runtime'], ['acme/os']),
+        project('os', ['acme/os'], ['debian:12']),
+      ],
       [
         { source: 'app', target: 'runtime', image: 'acme/runtime' },
         { source: 'runtime', target: 'os', image: 'acme/os' },
@@ -72,15 +89,17 @@ describe('findImageDependencies (the graph: conservative)', () => {
   });
 
   it('depends on every producer of a shared repository when the tag matches none of them (rebuilding too often is safe)', () => {
-    expect(pairs([project('a', ['acme/x:a']), project('b', ['acme/x:b']), project('web', [], ['acme/x:old']), project('worker', [], ['acme/x@sha256:abc'])])).toEqual([
-      'web->a',
-      'web->b',
-      'worker->a',
-      'worker->b',
-    ]);
+    expect(
+      pairs([
+        project('a', ['acme/x:a']),
+        project('b', ['acme/x:b']),
+        project('web', [], ['acme/x:old']),
+        project('worker', [], ['acme/x@sha256:abc']),
+      ]),
+    ).toEqual(['web->a', 'web->b', 'worker->a', 'worker->b']);
   });
 
-  it('gives no edge for a project\'s own tag in a shared repository, and every other producer for an unknown one', () => {
+  it("gives no edge for a project's own tag in a shared repository, and every other producer for an unknown one", () => {
     expect(pairs([project('a', ['acme/x:a'], ['acme/x:a']), project('b', ['acme/x:b'])])).toEqual([]);
     expect(pairs([project('a', ['acme/x:a'], ['acme/x:old']), project('b', ['acme/x:b'])])).toEqual(['a->b']);
   });
@@ -105,12 +124,14 @@ describe('readWorkspaceImages', () => {
     'apps/api/debug.Dockerfile': 'FROM busybox\n',
   };
   const readFile = (path: string) => {
-    if (path.endsWith('folder/Dockerfile')) throw Object.assign(new Error(`EISDIR: illegal operation on a directory, read`), { code: 'EISDIR' });
+    if (path.endsWith('folder/Dockerfile'))
+      throw Object.assign(new Error(`EISDIR: illegal operation on a directory, read`), { code: 'EISDIR' });
     if (!(path in files)) throw new Error(`ENOENT: no such file or directory, open '${path}'`);
     return files[path];
   };
   const multiarch = (options: unknown) => ({ executor: 'nx-crossbake:multiarch', options });
-  const read = (options: unknown, root = 'apps/api') => readWorkspaceImages({ api: { root, targets: { 'docker-multiarch': multiarch(options) } } }, readFile);
+  const read = (options: unknown, root = 'apps/api') =>
+    readWorkspaceImages({ api: { root, targets: { 'docker-multiarch': multiarch(options) } } }, readFile);
 
   it('reads every multiarch target of a project, each with its own tags and Dockerfile', () => {
     const { images, unread } = readWorkspaceImages(
@@ -128,8 +149,20 @@ describe('readWorkspaceImages', () => {
     );
     expect(unread).toEqual([]);
     expect(images).toEqual([
-      { name: 'api', target: 'docker-multiarch', images: ['acme/api:{version}'], dockerfile: 'apps/api/Dockerfile', dockerfileRefs: ['ghcr.io/acme/base:1'] },
-      { name: 'api', target: 'docker-multiarch-debug', images: ['acme/api:debug'], dockerfile: 'apps/api/debug.Dockerfile', dockerfileRefs: ['busybox'] },
+      {
+        name: 'api',
+        target: 'docker-multiarch',
+        images: ['acme/api:{version}'],
+        dockerfile: 'apps/api/Dockerfile',
+        dockerfileRefs: ['ghcr.io/acme/base:1'],
+      },
+      {
+        name: 'api',
+        target: 'docker-multiarch-debug',
+        images: ['acme/api:debug'],
+        dockerfile: 'apps/api/debug.Dockerfile',
+        dockerfileRefs: ['busybox'],
+      },
     ]);
   });
 
@@ -173,7 +206,10 @@ describe('readWorkspaceImages', () => {
   });
 
   it('skips configurations without usable targets', () => {
-    const odd = { a: { root: 'a' }, b: { root: 'b', targets: null }, c: { root: 'c', targets: { t: undefined } } } as unknown as Record<string, ProjectTargets>;
+    const odd = { a: { root: 'a' }, b: { root: 'b', targets: null }, c: { root: 'c', targets: { t: undefined } } } as unknown as Record<
+      string,
+      ProjectTargets
+    >;
     expect(readWorkspaceImages(odd, readFile)).toEqual({ images: [], unread: [] });
   });
 });

@@ -116,7 +116,10 @@ function readTargetImages(root: string, rawOptions: unknown, readFile: (path: st
  * Dockerfile that is missing or a folder) is listed in `unread` and gives no edges; the executor reports it.
  * `readFile` reads a workspace-relative path.
  */
-export function readWorkspaceImages(projects: Readonly<Record<string, ProjectTargets>>, readFile: (path: string) => string): WorkspaceImages {
+export function readWorkspaceImages(
+  projects: Readonly<Record<string, ProjectTargets>>,
+  readFile: (path: string) => string,
+): WorkspaceImages {
   const result: WorkspaceImages = { images: [], unread: [] };
   for (const [name, config] of Object.entries(projects)) {
     for (const [target, targetConfig] of Object.entries(config?.targets ?? {})) {

@@ -58,7 +58,9 @@ export function normalizeSecrets(secrets: string[], secretFiles: string[], env: 
     const secret = id === undefined ? `secret #${index + 1}` : `secret '${id}'`;
     const source = fields && secretSource(fields);
     if (parseCsv(spec).error !== undefined) {
-      problems.push(`${secret} is not CSV as buildx reads it: check its quotes (a field with a comma is written "key=value", a quote inside it "")`);
+      problems.push(
+        `${secret} is not CSV as buildx reads it: check its quotes (a field with a comma is written "key=value", a quote inside it "")`,
+      );
     } else if (!fields || fields.id === undefined || Object.keys(fields).some((k) => !SECRET_KEYS.includes(k))) {
       problems.push(`${secret} is not of the form ${form}: keep the value in an environment variable or a file, never in project.json`);
     } else if (fields.type !== undefined && fields.type !== 'env' && fields.type !== 'file') {

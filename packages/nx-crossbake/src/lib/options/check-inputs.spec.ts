@@ -18,7 +18,8 @@ let server: Server;
 
 beforeAll(async () => {
   for (const dir of ['ws/apps/api', 'ws/secrets', 'ws/keys/dir', 'outside']) mkdirSync(join(root, dir), { recursive: true });
-  for (const file of ['ws/apps/api/Dockerfile', 'ws/secrets/token', 'ws/keys/id_ed25519', 'outside/token', 'outside/id_ed25519']) writeFileSync(join(root, file), 'x');
+  for (const file of ['ws/apps/api/Dockerfile', 'ws/secrets/token', 'ws/keys/id_ed25519', 'outside/token', 'outside/id_ed25519'])
+    writeFileSync(join(root, file), 'x');
   server = createServer();
   await new Promise<void>((done) => server.listen(agent, done));
 });
@@ -28,7 +29,17 @@ afterAll(async () => {
 });
 
 const service = (overrides: Partial<ServiceOptions>): ServiceOptions =>
-  ({ id: 'api:docker-multiarch', project: 'api', targetName: 'docker-multiarch', context: 'apps/api', file: 'apps/api/Dockerfile', secrets: [], ssh: [], buildContexts: {}, ...overrides }) as ServiceOptions;
+  ({
+    id: 'api:docker-multiarch',
+    project: 'api',
+    targetName: 'docker-multiarch',
+    context: 'apps/api',
+    file: 'apps/api/Dockerfile',
+    secrets: [],
+    ssh: [],
+    buildContexts: {},
+    ...overrides,
+  }) as ServiceOptions;
 
 const problemsOf = (options: Partial<ServiceOptions>, env: Record<string, string | undefined> = { SSH_AUTH_SOCK: agent }): string[] => {
   try {
@@ -56,11 +67,36 @@ describe('checkBuildInputs: secrets and ssh', () => {
 
   it.each<[string, Partial<ServiceOptions>, Record<string, string | undefined> | undefined, RegExp[]]>([
     ['a missing relative secret src', { secrets: ['id=t,src=secrets/nope'] }, undefined, [/^secret file 'secrets\/nope' does not exist/]],
-    ['a missing absolute secret src, named as written', { secrets: [`id=t,src=${outside}/nope`] }, undefined, [new RegExp(`^secret file '${outside}/nope' does not exist`)]],
-    ['ssh default without SSH_AUTH_SOCK', { ssh: ['default'] }, {}, [/^ssh 'default' forwards the ssh-agent from SSH_AUTH_SOCK, which is not set/]],
-    ['an agent id with an empty path and no SSH_AUTH_SOCK', { ssh: ['agent='] }, {}, [/^ssh 'agent' forwards the ssh-agent from SSH_AUTH_SOCK/]],
-    ['ssh default whose SSH_AUTH_SOCK is gone', { ssh: ['default'] }, { SSH_AUTH_SOCK: `${outside}/gone.sock` }, [/SSH_AUTH_SOCK \(.*gone\.sock\), which does not exist/]],
-    ['a missing absolute ssh key', { ssh: [`deploy=${outside}/nope`] }, {}, [new RegExp(`^ssh 'deploy' key or agent socket '${outside}/nope' does not exist`)]],
+    [
+      'a missing absolute secret src, named as written',
+      { secrets: [`id=t,src=${outside}/nope`] },
+      undefined,
+      [new RegExp(`^secret file '${outside}/nope' does not exist`)],
+    ],
+    [
+      'ssh default without SSH_AUTH_SOCK',
+      { ssh: ['default'] },
+      {},
+      [/^ssh 'default' forwards the ssh-agent from SSH_AUTH_SOCK, which is not set/],
+    ],
+    [
+      'an agent id with an empty path and no SSH_AUTH_SOCK',
+      { ssh: ['agent='] },
+      {},
+      [/^ssh 'agent' forwards the ssh-agent from SSH_AUTH_SOCK/],
+    ],
+    [
+      'ssh default whose SSH_AUTH_SOCK is gone',
+      { ssh: ['default'] },
+      { SSH_AUTH_SOCK: `${outside}/gone.sock` },
+      [/SSH_AUTH_SOCK \(.*gone\.sock\), which does not exist/],
+    ],
+    [
+      'a missing absolute ssh key',
+      { ssh: [`deploy=${outside}/nope`] },
+      {},
+      [new RegExp(`^ssh 'deploy' key or agent socket '${outside}/nope' does not exist`)],
+    ],
     ['a missing relative ssh key', { ssh: ['deploy=keys/nope'] }, {}, [/^ssh 'deploy' key or agent socket 'keys\/nope' does not exist/]],
     ['an ssh key that is a directory', { ssh: ['deploy=keys/dir'] }, {}, [/'keys\/dir' is a directory/]],
     ['each missing path of one id', { ssh: ['deploy=keys/a,keys/b'] }, {}, [/'keys\/a' does not exist/, /'keys\/b' does not exist/]],
@@ -73,7 +109,17 @@ describe('checkBuildInputs: secrets and ssh', () => {
 
 describe('checkBuildInputs: named contexts', () => {
   it('accepts folders inside and outside the workspace, and contexts that are not folders', () => {
-    expect(problemsOf({ buildContexts: { shared: 'keys/dir', out: outside, base: 'docker-image://busybox:1', sibling: 'target:base', remote: 'https://example.com/x.git' } })).toEqual([]);
+    expect(
+      problemsOf({
+        buildContexts: {
+          shared: 'keys/dir',
+          out: outside,
+          base: 'docker-image://busybox:1',
+          sibling: 'target:base',
+          remote: 'https://example.com/x.git',
+        },
+      }),
+    ).toEqual([]);
   });
 
   it.each([

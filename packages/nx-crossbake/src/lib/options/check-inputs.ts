@@ -24,13 +24,22 @@ function sshProblems(specs: readonly string[], workspaceRoot: string, env: Env):
   for (const { id, paths } of specs.filter((s) => s !== '').map(parseSshSpec)) {
     if (paths.length === 0) {
       const socket = env.SSH_AUTH_SOCK;
-      if (!socket) problems.push(`ssh '${id}' forwards the ssh-agent from SSH_AUTH_SOCK, which is not set: start an agent (eval "$(ssh-agent)" and ssh-add) or give a key, e.g. ${id}=/path/to/key`);
-      else if (kindOf(resolve(workspaceRoot, socket)) === 'missing') problems.push(`ssh '${id}' forwards the ssh-agent at SSH_AUTH_SOCK (${socket}), which does not exist: start the agent again or give a key, e.g. ${id}=/path/to/key`);
+      if (!socket)
+        problems.push(
+          `ssh '${id}' forwards the ssh-agent from SSH_AUTH_SOCK, which is not set: start an agent (eval "$(ssh-agent)" and ssh-add) or give a key, e.g. ${id}=/path/to/key`,
+        );
+      else if (kindOf(resolve(workspaceRoot, socket)) === 'missing')
+        problems.push(
+          `ssh '${id}' forwards the ssh-agent at SSH_AUTH_SOCK (${socket}), which does not exist: start the agent again or give a key, e.g. ${id}=/path/to/key`,
+        );
       continue;
     }
     for (const path of paths) {
       const kind = kindOf(resolve(workspaceRoot, path));
-      if (kind !== 'file') problems.push(`ssh '${id}' key or agent socket '${path}' ${kind === 'missing' ? 'does not exist' : 'is a directory'}: point it at a private key file or an agent socket`);
+      if (kind !== 'file')
+        problems.push(
+          `ssh '${id}' key or agent socket '${path}' ${kind === 'missing' ? 'does not exist' : 'is a directory'}: point it at a private key file or an agent socket`,
+        );
     }
   }
   return problems;
@@ -51,7 +60,8 @@ export function checkBuildInputs(options: ServiceOptions, workspaceRoot: string,
     problems.push(`build context '${options.context}' is not a directory: set 'context' to the folder to send to the build`);
   }
   for (const src of secretSourceFiles(options.secrets)) {
-    if (kindOf(resolve(workspaceRoot, src)) !== 'file') problems.push(`secret file '${src}' does not exist: create it or fix the secret's src`);
+    if (kindOf(resolve(workspaceRoot, src)) !== 'file')
+      problems.push(`secret file '${src}' does not exist: create it or fix the secret's src`);
   }
   for (const [name, value] of Object.entries(options.buildContexts)) {
     // A missing folder would stop the whole bake: it is this project's problem, found before building.

@@ -31,7 +31,11 @@ describe('toStringList', () => {
 
   it.each<[unknown, ListSplit, string]>([
     [{ A: 'b' }, 'line', `'opt' is {"A":"b"}: expected a list of strings, e.g. ["a", "b"], or one string with an entry per line`],
-    [true, 'comma', "'opt' is true: expected a list of strings, e.g. [\"a\", \"b\"], or one string with entries separated by commas or lines"],
+    [
+      true,
+      'comma',
+      '\'opt\' is true: expected a list of strings, e.g. ["a", "b"], or one string with entries separated by commas or lines',
+    ],
     [['a', 1], 'line', `'opt' is ["a",1]: expected a list of strings`],
     [[null], 'line', "'opt' is [null]: expected a list of strings"],
     [5, 'line', "'opt' is 5: expected"],
@@ -46,7 +50,10 @@ describe('toStringList', () => {
 describe('toKeyValueList', () => {
   it.each<[unknown, string[]]>([
     [{ A: 'b', N: 2, F: false, EMPTY: '' }, ['A=b', 'N=2', 'F=false', 'EMPTY=']],
-    [['A=b', 'C=d,e'], ['A=b', 'C=d,e']],
+    [
+      ['A=b', 'C=d,e'],
+      ['A=b', 'C=d,e'],
+    ],
     ['A=b\nC=d,e', ['A=b', 'C=d,e']],
     [{}, []],
   ])('reads %j as %j', (value, list) => {
@@ -112,7 +119,10 @@ describe('toInteger', () => {
   ])('reads %j as %j', (value, number) => expect(run((p) => toInteger('max-parallelism', value, p))).toEqual([number, []]));
 
   it.each([1.5, 'four', '4x', true, [4]])('refuses %j', (value) => {
-    expect(run((p) => toInteger('max-parallelism', value, p))).toEqual([undefined, [`'max-parallelism' is ${show(value)}: expected a whole number`]]);
+    expect(run((p) => toInteger('max-parallelism', value, p))).toEqual([
+      undefined,
+      [`'max-parallelism' is ${show(value)}: expected a whole number`],
+    ]);
   });
 });
 
@@ -123,7 +133,9 @@ describe('toObjectList', () => {
   });
 
   it.each([{ url: 'r' }, 'r', [null], [['r']], ['r']])('refuses %j', (value) => {
-    expect(run((p) => toObjectList('registries', value, p))[1]).toEqual([expect.stringContaining(`'registries' is ${show(value)}: expected a list of objects`)]);
+    expect(run((p) => toObjectList('registries', value, p))[1]).toEqual([
+      expect.stringContaining(`'registries' is ${show(value)}: expected a list of objects`),
+    ]);
   });
 });
 

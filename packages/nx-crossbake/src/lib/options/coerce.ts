@@ -12,7 +12,7 @@
  */
 
 export const show = (value: unknown) => {
-  const text = typeof value === 'string' ? `'${value}'` : JSON.stringify(value) ?? String(value);
+  const text = typeof value === 'string' ? `'${value}'` : (JSON.stringify(value) ?? String(value));
   return text.length > 80 ? `${text.slice(0, 77)}…` : text;
 };
 
@@ -98,7 +98,8 @@ export function toInteger(option: string, value: unknown, problems: string[]): n
 /** A list of objects (e.g. `registries`); each object's fields are checked by the caller. */
 export function toObjectList(option: string, value: unknown, problems: string[]): Record<string, unknown>[] | undefined {
   if (value === undefined || value === null) return undefined;
-  if (Array.isArray(value) && value.every((v) => v !== null && typeof v === 'object' && !Array.isArray(v))) return value as Record<string, unknown>[];
+  if (Array.isArray(value) && value.every((v) => v !== null && typeof v === 'object' && !Array.isArray(v)))
+    return value as Record<string, unknown>[];
   problems.push(`'${option}' is ${show(value)}: expected a list of objects, e.g. [{"…": "…"}]`);
   return undefined;
 }

@@ -69,9 +69,12 @@ describe('checkCacheSpec', () => {
 
 describe('checkSshSpec', () => {
   // buildx util/buildflags ssh.go: `id[=path[,path…]]`; BuildKit reads an empty path as the agent.
-  it.each(['default', 'github', 'default=', 'github=/home/ci/.ssh/id_ed25519', 'multi=/k/one,/k/two', 'agent=/run/ssh-agent.sock'])('accepts %s', (spec) => {
-    expect(checkSshSpec(spec)).toBeUndefined();
-  });
+  it.each(['default', 'github', 'default=', 'github=/home/ci/.ssh/id_ed25519', 'multi=/k/one,/k/two', 'agent=/run/ssh-agent.sock'])(
+    'accepts %s',
+    (spec) => {
+      expect(checkSshSpec(spec)).toBeUndefined();
+    },
+  );
 
   it.each([
     ['', 'is not of the form default'],

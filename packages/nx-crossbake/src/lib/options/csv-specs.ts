@@ -51,7 +51,10 @@ export function checkOutputSpec(spec: string): string | undefined {
 }
 
 // BuildKit's cache importers and exporters (cmd/buildkitd/main.go); `inline` is an exporter only.
-const CACHE_TYPES = { 'cache-from': ['registry', 'local', 'gha', 's3', 'azblob'], 'cache-to': ['registry', 'local', 'inline', 'gha', 's3', 'azblob'] };
+const CACHE_TYPES = {
+  'cache-from': ['registry', 'local', 'gha', 's3', 'azblob'],
+  'cache-to': ['registry', 'local', 'inline', 'gha', 's3', 'azblob'],
+};
 // Keys BuildKit cannot do without (s3, azblob and gha also read theirs from the environment).
 const CACHE_NEEDS = { 'cache-from': { registry: 'ref', local: 'src' }, 'cache-to': { registry: 'ref', local: 'dest' } } as const;
 
@@ -69,11 +72,13 @@ export function checkCacheSpec(option: 'cache-from' | 'cache-to', spec: string):
   if (read.error !== undefined) return bad(`is not key=value fields: ${read.error}`);
   const { type, mode } = read.attrs;
   if (!type) return bad("names no type: start it with type=<backend>, e.g. 'type=registry,ref=registry.example.com/acme/api:cache'");
-  if (type === 'inline' && option === 'cache-from') return bad('reads nothing: an inline cache is read from the image itself, so name the image with type=registry,ref=<image>');
+  if (type === 'inline' && option === 'cache-from')
+    return bad('reads nothing: an inline cache is read from the image itself, so name the image with type=registry,ref=<image>');
   if (!CACHE_TYPES[option].includes(type)) return bad(`has an unknown type '${type}' (known: ${listed(CACHE_TYPES[option])})`);
   const needs = (CACHE_NEEDS[option] as Record<string, string>)[type];
   if (needs && !read.attrs[needs]) return bad(`needs ${needs}=<${needs === 'ref' ? 'image reference' : 'folder'}> for type=${type}`);
-  if (option === 'cache-to' && mode !== undefined && mode !== 'min' && mode !== 'max') return bad(`has mode '${mode}': expected min or max`);
+  if (option === 'cache-to' && mode !== undefined && mode !== 'min' && mode !== 'max')
+    return bad(`has mode '${mode}': expected min or max`);
   return undefined;
 }
 
@@ -92,7 +97,8 @@ export function parseSshSpec(spec: string): { id: string; paths: string[] } {
 export function checkSshSpec(spec: string): string | undefined {
   const { id, paths } = parseSshSpec(spec);
   if (id === '' || /[\s,]/.test(id)) return `ssh '${spec}' is not of the form default, <id> or <id>=<socket or key file>[,<key file>…]`;
-  if (paths.some((p) => p.trim() === '')) return `ssh '${spec}' has an empty path in its list: separate the socket or key files after '${id}=' with single commas`;
+  if (paths.some((p) => p.trim() === ''))
+    return `ssh '${spec}' has an empty path in its list: separate the socket or key files after '${id}=' with single commas`;
   return undefined;
 }
 
@@ -107,18 +113,27 @@ const SCHEME = /^([a-z][a-z0-9+.-]*):\/\//i;
 export function checkBuildContext(name: string, value: string): string | undefined {
   const bad = (why: string) => `build-contexts entry '${name}=${value}' ${why}`;
   const nameProblem = imageReferenceProblem(name, { digest: true });
-  if (nameProblem !== undefined) return bad(`has a name that a FROM cannot write (${nameProblem}): use the image name the Dockerfile uses, e.g. 'alpine' or 'acme/base'`);
-  if (value.trim() === '') return bad('has no value: give a folder, docker-image://<ref>, target:<bake target>, oci-layout://<folder> or a URL');
+  if (nameProblem !== undefined)
+    return bad(
+      `has a name that a FROM cannot write (${nameProblem}): use the image name the Dockerfile uses, e.g. 'alpine' or 'acme/base'`,
+    );
+  if (value.trim() === '')
+    return bad('has no value: give a folder, docker-image://<ref>, target:<bake target>, oci-layout://<folder> or a URL');
   const scheme = SCHEME.exec(value)?.[1].toLowerCase();
   if (value.startsWith('docker-image://')) {
     const problem = imageReferenceProblem(value.slice('docker-image://'.length), { digest: true });
     return problem === undefined ? undefined : bad(`does not name an image: ${problem}`);
   }
   if (value.startsWith('target:')) return /^target:[^\s]+$/.test(value) ? undefined : bad('names no bake target after target:');
-  if (value.startsWith('oci-layout://')) return value.length > 'oci-layout://'.length ? undefined : bad('names no folder after oci-layout://');
-  if (/^docker-image:(?!\/\/)/.test(value)) return bad(`is read as a folder: did you mean 'docker-image://${value.slice('docker-image:'.length)}'?`);
+  if (value.startsWith('oci-layout://'))
+    return value.length > 'oci-layout://'.length ? undefined : bad('names no folder after oci-layout://');
+  if (/^docker-image:(?!\/\/)/.test(value))
+    return bad(`is read as a folder: did you mean 'docker-image://${value.slice('docker-image:'.length)}'?`);
   if (REMOTE.test(value) || value.startsWith('cwd://')) return undefined;
-  if (scheme) return bad(`has the scheme '${scheme}://', which buildx does not read (docker-image://, oci-layout://, http(s)://, git:// or a folder)`);
+  if (scheme)
+    return bad(
+      `has the scheme '${scheme}://', which buildx does not read (docker-image://, oci-layout://, http(s)://, git:// or a folder)`,
+    );
   return undefined;
 }
 
@@ -131,7 +146,8 @@ export function localContextPath(value: string): string | undefined {
     // buildx's ocilayout.Parse: a trailing @digest, then a trailing :tag (not a Windows drive's colon).
     let path = value.slice('oci-layout://'.length).replace(/@[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[0-9a-fA-F]{32,}$/, '');
     const colon = path.lastIndexOf(':');
-    if (colon >= 0 && !(colon === 1 && /^[A-Za-z]:[\\/]/.test(path)) && /^[\w][\w.-]{0,127}$/.test(path.slice(colon + 1))) path = path.slice(0, colon);
+    if (colon >= 0 && !(colon === 1 && /^[A-Za-z]:[\\/]/.test(path)) && /^[\w][\w.-]{0,127}$/.test(path.slice(colon + 1)))
+      path = path.slice(0, colon);
     return path;
   }
   const path = value.replace(/^cwd:\/\//, '');

@@ -45,7 +45,13 @@ describe('normalizeOptions', () => {
   });
 
   it('keys the options by the task: its id and target name', () => {
-    expect(normalizeOptions({ load: true }, { ...project, targetName: 'docker-multiarch-debug', taskId: '@acme/api:docker-multiarch-debug' }, facts())).toMatchObject({
+    expect(
+      normalizeOptions(
+        { load: true },
+        { ...project, targetName: 'docker-multiarch-debug', taskId: '@acme/api:docker-multiarch-debug' },
+        facts(),
+      ),
+    ).toMatchObject({
       id: '@acme/api:docker-multiarch-debug',
       targetName: 'docker-multiarch-debug',
     });
@@ -89,21 +95,49 @@ describe('normalizeOptions', () => {
   it.each<[string, object, object]>([
     ['platforms as one comma string', { platforms: 'linux/amd64,linux/arm64' }, { platforms: ['linux/amd64', 'linux/arm64'] }],
     ['platforms one per line', { platforms: 'linux/amd64\nlinux/arm64\n' }, { platforms: ['linux/amd64', 'linux/arm64'] }],
-    ['platforms normalized as containerd does', { platforms: ['linux/arm64', 'linux/arm', 'linux/amd64'] }, { platforms: ['linux/arm64', 'linux/arm/v7', 'linux/amd64'] }],
-    ['aliases of one platform built once', { platforms: ['linux/aarch64', 'linux/arm64/v8', 'linux/arm64', 'linux/x86_64', 'linux/amd64/v1'] }, { platforms: ['linux/arm64', 'linux/amd64'] }],
-    ['other OSes as BuildKit builds them', { platforms: ['darwin/arm64', 'windows/amd64', 'macos/amd64'] }, { platforms: ['darwin/arm64', 'windows/amd64', 'darwin/amd64'] }],
+    [
+      'platforms normalized as containerd does',
+      { platforms: ['linux/arm64', 'linux/arm', 'linux/amd64'] },
+      { platforms: ['linux/arm64', 'linux/arm/v7', 'linux/amd64'] },
+    ],
+    [
+      'aliases of one platform built once',
+      { platforms: ['linux/aarch64', 'linux/arm64/v8', 'linux/arm64', 'linux/x86_64', 'linux/amd64/v1'] },
+      { platforms: ['linux/arm64', 'linux/amd64'] },
+    ],
+    [
+      'other OSes as BuildKit builds them',
+      { platforms: ['darwin/arm64', 'windows/amd64', 'macos/amd64'] },
+      { platforms: ['darwin/arm64', 'windows/amd64', 'darwin/amd64'] },
+    ],
     ['tags as one comma string', { tags: 'r/api:1, r/api:latest' }, { tags: ['r/api:1', 'r/api:latest'] }],
-    ['build-args as a map', { 'build-args': { NODE_ENV: 'production', RETRIES: 3, DEBUG: false } }, { buildArgs: { NODE_ENV: 'production', RETRIES: '3', DEBUG: 'false' } }],
+    [
+      'build-args as a map',
+      { 'build-args': { NODE_ENV: 'production', RETRIES: 3, DEBUG: false } },
+      { buildArgs: { NODE_ENV: 'production', RETRIES: '3', DEBUG: 'false' } },
+    ],
     ['build-args one per line, commas kept', { 'build-args': 'A=1,2\nB=x' }, { buildArgs: { A: '1,2', B: 'x' } }],
     ['labels as a map', { labels: { team: 'core' }, 'oci-labels': false }, { labels: { team: 'core' } }],
     ['provenance false as a boolean', { provenance: false }, { attest: ['type=provenance,disabled=true'] }],
     ['provenance true as a boolean', { provenance: true }, { attest: ['type=provenance'] }],
-    ['booleans as a command line gives them', { push: 'true', tags: 'r/api:1', pull: 'true', 'no-cache': 'false' }, { push: true, pull: true, noCache: false }],
+    [
+      'booleans as a command line gives them',
+      { push: 'true', tags: 'r/api:1', pull: 'true', 'no-cache': 'false' },
+      { push: true, pull: true, noCache: false },
+    ],
     ['a number as the target stage', { target: 2 }, { target: '2' }],
-    ['cache-from one per line', { 'cache-from': 'type=registry,ref=r/api:c1\ntype=registry,ref=r/api:c2' }, { cacheFrom: ['type=registry,ref=r/api:c1', 'type=registry,ref=r/api:c2'] }],
+    [
+      'cache-from one per line',
+      { 'cache-from': 'type=registry,ref=r/api:c1\ntype=registry,ref=r/api:c2' },
+      { cacheFrom: ['type=registry,ref=r/api:c1', 'type=registry,ref=r/api:c2'] },
+    ],
     ['outputs as one string', { outputs: 'type=local,dest=dist/api' }, { outputs: ['type=local,dest=dist/api'] }],
     ['ssh as one string', { ssh: 'default' }, { ssh: ['default'] }],
-    ['build-contexts one per line', { 'build-contexts': 'alpine=docker-image://alpine:3.20\nbase=target:base' }, { buildContexts: { alpine: 'docker-image://alpine:3.20', base: 'target:base' } }],
+    [
+      'build-contexts one per line',
+      { 'build-contexts': 'alpine=docker-image://alpine:3.20\nbase=target:base' },
+      { buildContexts: { alpine: 'docker-image://alpine:3.20', base: 'target:base' } },
+    ],
     ['null as unset', { platforms: null, tags: null }, { platforms: ['linux/amd64', 'linux/arm64'], tags: [] }],
   ])('accepts %s', (_form, raw, expected) => {
     expect(normalizeOptions({ load: true, ...raw } as never, project, facts())).toMatchObject(expected);
@@ -111,7 +145,10 @@ describe('normalizeOptions', () => {
 
   it('reads $VAR and ${VAR} in build-args from the environment, $$ being a literal $', () => {
     const env = { VERSION: '1.2.3', USER: 'ci' };
-    expect(normalizeOptions({ load: true, 'build-args': ['V=$VERSION', 'W=v${VERSION}-x', 'L=$${USER} costs $$5'] }, project, facts(env)).buildArgs).toEqual({
+    expect(
+      normalizeOptions({ load: true, 'build-args': ['V=$VERSION', 'W=v${VERSION}-x', 'L=$${USER} costs $$5'] }, project, facts(env))
+        .buildArgs,
+    ).toEqual({
       V: '1.2.3',
       W: 'v1.2.3-x',
       L: '${USER} costs $5',
@@ -138,10 +175,13 @@ describe('normalizeOptions', () => {
     expect(secretSourceFiles(options.secrets)).toEqual(['/etc/ci/key.pem', 'certs/a,b.pem']);
   });
 
-  it.each(['TOKEN=abc123', 'TOKEN="abc123,x"', 'id=t,value=abc123', 'abc123'])('never repeats a value written in a secret by mistake (%s)', (spec) => {
-    expect(() => normalizeOptions({ load: true, secrets: [spec] }, project, facts())).toThrow(InvalidOptionsError);
-    expect(() => normalizeOptions({ load: true, secrets: [spec] }, project, facts())).not.toThrow(/abc123/);
-  });
+  it.each(['TOKEN=abc123', 'TOKEN="abc123,x"', 'id=t,value=abc123', 'abc123'])(
+    'never repeats a value written in a secret by mistake (%s)',
+    (spec) => {
+      expect(() => normalizeOptions({ load: true, secrets: [spec] }, project, facts())).toThrow(InvalidOptionsError);
+      expect(() => normalizeOptions({ load: true, secrets: [spec] }, project, facts())).not.toThrow(/abc123/);
+    },
+  );
 
   it.each<[MultiarchExecutorSchema, string[]]>([
     [{ provenance: 'mode=max', sbom: true }, ['type=provenance,mode=max', 'type=sbom']],
@@ -155,7 +195,11 @@ describe('normalizeOptions', () => {
     const options = normalizeOptions(
       {
         push: true,
-        tags: ['r.example.com/{projectName}:{version}', 'r.example.com/{projectName}:{branch}-{shortSha}', 'r.example.com/{projectName}:{date}-{sha}'],
+        tags: [
+          'r.example.com/{projectName}:{version}',
+          'r.example.com/{projectName}:{branch}-{shortSha}',
+          'r.example.com/{projectName}:{date}-{sha}',
+        ],
         labels: ['built-from={branch}@{sha}'],
       },
       { ...project, version: '1.4.0' },
@@ -180,21 +224,39 @@ describe('normalizeOptions', () => {
     ['main', ['r.example.com/api:1', 'r.example.com/api:latest']],
     ['feature', ['r.example.com/api:1']],
   ])('tags latest only on the default branch (on %s)', (branch, tags) => {
-    expect(normalizeOptions({ push: true, tags: ['r.example.com/api:1'], 'tag-latest': true }, project, facts({}, { branch })).tags).toEqual(tags);
+    expect(
+      normalizeOptions({ push: true, tags: ['r.example.com/api:1'], 'tag-latest': true }, project, facts({}, { branch })).tags,
+    ).toEqual(tags);
   });
 
   it('leaves the OCI labels out when asked, and lets user labels win', () => {
     expect(normalizeOptions({ load: true, 'oci-labels': false, labels: ['a=1'] }, project, facts()).labels).toEqual({ a: '1' });
-    expect(normalizeOptions({ load: true, labels: ['org.opencontainers.image.title=API'] }, project, facts()).labels['org.opencontainers.image.title']).toBe('API');
+    expect(
+      normalizeOptions({ load: true, labels: ['org.opencontainers.image.title=API'] }, project, facts()).labels[
+        'org.opencontainers.image.title'
+      ],
+    ).toBe('API');
   });
 
   it.each([
-    [{ push: true, tags: ['r/api:1'], 'cache-from': ['type=gha'] }, ['type=gha'], ['type=registry,ref=r/api:buildcache-x,mode=max,oci-mediatypes=true,image-manifest=true']],
+    [
+      { push: true, tags: ['r/api:1'], 'cache-from': ['type=gha'] },
+      ['type=gha'],
+      ['type=registry,ref=r/api:buildcache-x,mode=max,oci-mediatypes=true,image-manifest=true'],
+    ],
     [{ push: true, tags: ['r/api:1'], cache: 'none' }, [], []],
     [{ load: true }, [], []],
-    [{ load: true, cache: 'local' }, ['type=local,src=tmp/nx-crossbake/cache/acme-api'], ['type=local,dest=tmp/nx-crossbake/cache/acme-api,mode=max']],
+    [
+      { load: true, cache: 'local' },
+      ['type=local,src=tmp/nx-crossbake/cache/acme-api'],
+      ['type=local,dest=tmp/nx-crossbake/cache/acme-api,mode=max'],
+    ],
     [{ load: true, cache: 'gha' }, ['type=gha,scope=acme-api'], ['type=gha,scope=acme-api,mode=max']],
-    [{ load: true, cache: 'gha', platforms: ['linux/arm64'] }, ['type=gha,scope=acme-api-linux-arm64'], ['type=gha,scope=acme-api-linux-arm64,mode=max']],
+    [
+      { load: true, cache: 'gha', platforms: ['linux/arm64'] },
+      ['type=gha,scope=acme-api-linux-arm64'],
+      ['type=gha,scope=acme-api-linux-arm64,mode=max'],
+    ],
   ])('cache %j', (raw, cacheFrom, cacheTo) => {
     const options = normalizeOptions(raw as never, project, facts({}, { branch: 'x' }));
     expect([options.cacheFrom, options.cacheTo]).toEqual([cacheFrom, cacheTo]);
@@ -208,7 +270,10 @@ describe('normalizeOptions', () => {
     [{ push: false, load: false }, "nothing would be produced: set 'push: true', 'load: true' or list 'outputs'"],
     [{ push: true }, "'push' is true but 'tags' is empty"],
     [{ load: true, platforms: [] }, "'platforms' is empty"],
-    [{ load: true, platforms: ['linux/armv7'] }, "platform 'linux/armv7' has an unknown architecture 'armv7': did you mean 'linux/arm/v7'?"],
+    [
+      { load: true, platforms: ['linux/armv7'] },
+      "platform 'linux/armv7' has an unknown architecture 'armv7': did you mean 'linux/arm/v7'?",
+    ],
     [{ load: true, platforms: 'arm64' }, "platform 'arm64' names no OS"],
     [{ load: true, platforms: ',' }, "'platforms' is empty"],
     [{ load: true, tags: ['Acme/API'] }, 'repository names must be lowercase'],
@@ -218,7 +283,10 @@ describe('normalizeOptions', () => {
     [{ load: true, dockerfile: 'x' }, "unknown option 'dockerfile': did you mean 'file'? (valid options: file, context"],
     [{ load: true, 'build-args': ['V=$NOT_SET_ANYWHERE'] }, 'build-arg V uses $NOT_SET_ANYWHERE, which is not set in the environment'],
     [{ load: true, secrets: ['GIT_AUTH_TOKEN=abc123'] }, "secret 'GIT_AUTH_TOKEN' is not of the form id=<id>,env=<VARIABLE>"],
-    [{ load: true, secrets: ['id=npm,env=NOT_SET_ANYWHERE'] }, "secret 'npm' reads the environment variable NOT_SET_ANYWHERE, which is not set"],
+    [
+      { load: true, secrets: ['id=npm,env=NOT_SET_ANYWHERE'] },
+      "secret 'npm' reads the environment variable NOT_SET_ANYWHERE, which is not set",
+    ],
     [{ load: true, secrets: ['id=npm'] }, "secret 'npm' names no source"],
     [{ load: true, 'secret-files': ['nopath'] }, "secret-files entry 'nopath' is not of the form ID=path"],
     [{ load: true, provenance: 'yes' }, "provenance 'yes' is not one of false, true, mode=min, mode=max"],
@@ -228,7 +296,10 @@ describe('normalizeOptions', () => {
     [{ push: true, tags: ['r/api:{sha}'] }, 'uses {sha}, but the workspace is not a git repository'],
     [{ push: true, tags: ['r/{projectName}:{date}!'] }, "the tag part '20261126!'"],
     [{ load: true, cache: 'registry' }, "'cache: registry' names its cache after the image: set 'tags'"],
-    [{ load: true, 'push-by-digest': 'dist/digests' }, "'push-by-digest' pushes by digest to the repository of the first tag: set 'push: true' and 'tags'"],
+    [
+      { load: true, 'push-by-digest': 'dist/digests' },
+      "'push-by-digest' pushes by digest to the repository of the first tag: set 'push: true' and 'tags'",
+    ],
     [{ load: true, buildArgs: ['A=1'] }, "unknown option 'buildArgs': did you mean 'build-args'?"],
     [{ load: true, noCache: true }, "unknown option 'noCache': did you mean 'no-cache'?"],
     [{ load: true, colour: 'red' }, "unknown option 'colour' (valid options: file, context"],
@@ -256,7 +327,10 @@ describe('normalizeOptions', () => {
     [{ load: true, ssh: ['a b'] }, "ssh 'a b' is not of the form default"],
     [{ load: true, 'build-contexts': ['base=docker-image:alpine'] }, "did you mean 'docker-image://alpine'?"],
     [{ load: true, 'build-contexts': ['Base=apps/base'] }, "build-contexts entry 'Base=apps/base' has a name that a FROM cannot write"],
-    [{ load: true, secrets: ['id=npm,env=NPM_TOKEN,mode=0400'] }, "secret 'npm' is not of the form id=<id>,env=<VARIABLE> or id=<id>,src=<file>"],
+    [
+      { load: true, secrets: ['id=npm,env=NPM_TOKEN,mode=0400'] },
+      "secret 'npm' is not of the form id=<id>,env=<VARIABLE> or id=<id>,src=<file>",
+    ],
     [{ load: true, secrets: ['id=npm,type=ssh,src=x'] }, "secret 'npm' has type 'ssh': expected file or env"],
     [{ load: true, secrets: ['id=npm,src="x'] }, "secret 'npm' is not CSV as buildx reads it: check its quotes"],
     [{ load: true, secrets: ['TOKEN="abc,def"'] }, "secret 'TOKEN' is not CSV as buildx reads it"],

@@ -38,7 +38,14 @@ export interface RunFacts {
 const currentFacts = (): RunFacts => ({ env: process.env, git: {}, defaultBranch: 'main', now: new Date() });
 
 // Names people bring from `docker build` or docker/build-push-action.
-const LIKELY_MEANT: Record<string, string> = { dockerfile: 'file', platform: 'platforms', tag: 'tags', 'build-arg': 'build-args', label: 'labels', output: 'outputs' };
+const LIKELY_MEANT: Record<string, string> = {
+  dockerfile: 'file',
+  platform: 'platforms',
+  tag: 'tags',
+  'build-arg': 'build-args',
+  label: 'labels',
+  output: 'outputs',
+};
 
 export const CREATED_LABEL = 'org.opencontainers.image.created';
 export const REVISION_LABEL = 'org.opencontainers.image.revision';
@@ -57,7 +64,9 @@ const CACHE_MODES: readonly CacheMode[] = ['auto', 'registry', 'local', 'gha', '
 /** The cache mode; `cache: false` is what a command line makes of `--no-cache`, so that gets its own hint. */
 function cacheMode(raw: MultiarchExecutorSchema, read: OptionReader, problems: string[]): CacheMode {
   if ((raw as Record<string, unknown>).cache === false) {
-    problems.push("'cache' is false: on a command line --no-cache is read as cache=false; write --no-cache=true to build without the cache, or --cache=none");
+    problems.push(
+      "'cache' is false: on a command line --no-cache is read as cache=false; write --no-cache=true to build without the cache, or --cache=none",
+    );
     return 'auto';
   }
   return read.choice('cache', CACHE_MODES) ?? 'auto';
@@ -65,7 +74,8 @@ function cacheMode(raw: MultiarchExecutorSchema, read: OptionReader, problems: s
 
 /** Explicit cache-from / cache-to win, each on its own; otherwise the project's default cache. */
 function explicitOrDefaultCache(mode: CacheMode, read: OptionReader, input: Omit<CacheInput, 'mode'>, problems: string[]) {
-  if (mode === 'registry' && input.tags.length === 0 && read.wellTyped('tags')) problems.push("'cache: registry' names its cache after the image: set 'tags'");
+  if (mode === 'registry' && input.tags.length === 0 && read.wellTyped('tags'))
+    problems.push("'cache: registry' names its cache after the image: set 'tags'");
   const defaults = defaultCache({ ...input, mode });
   const from = checkedEach(read.list('cache-from', 'line'), (spec) => checkCacheSpec('cache-from', spec), problems);
   const to = checkedEach(read.list('cache-to', 'line'), (spec) => checkCacheSpec('cache-to', spec), problems);
@@ -92,7 +102,8 @@ function buildContexts(read: OptionReader, problems: string[]): Record<string, s
 }
 
 /** Provenance as text: `true`/`false` may be written as booleans (as bake and build-push-action take them). */
-const provenanceOf = (raw: MultiarchExecutorSchema, read: OptionReader) => (typeof raw.provenance === 'boolean' ? String(raw.provenance) : read.text('provenance'));
+const provenanceOf = (raw: MultiarchExecutorSchema, read: OptionReader) =>
+  typeof raw.provenance === 'boolean' ? String(raw.provenance) : read.text('provenance');
 
 const toPosix = (p: string) => posix.normalize(p.replace(/\\/g, '/')).replace(/\/$/, '') || '.';
 
@@ -110,7 +121,10 @@ export function normalizeOptions(raw: MultiarchExecutorSchema, project: ProjectR
   const projectRoot = toPosix(project.root || '.');
   const context = toPosix(read.text('context') ?? projectRoot);
   const file = toPosix(read.text('file') ?? posix.join(projectRoot, 'Dockerfile'));
-  for (const [name, path] of [['context', context], ['file', file]]) {
+  for (const [name, path] of [
+    ['context', context],
+    ['file', file],
+  ]) {
     if (posix.isAbsolute(path) || path === '..' || path.startsWith('../')) {
       problems.push(`'${name}' (${path}) must be a path inside the workspace, relative to its root`);
     }
@@ -119,7 +133,7 @@ export function normalizeOptions(raw: MultiarchExecutorSchema, project: ProjectR
   const requested = read.list('platforms', 'comma');
   const platforms = normalizePlatforms(requested, problems);
   if (requested.length === 0 && read.wellTyped('platforms')) {
-    problems.push("'platforms' is empty: list at least one, e.g. [\"linux/amd64\", \"linux/arm64\"]");
+    problems.push('\'platforms\' is empty: list at least one, e.g. ["linux/amd64", "linux/arm64"]');
   }
 
   const branch = git.branch ? sanitizeForTag(git.branch) : undefined;
@@ -148,7 +162,8 @@ export function normalizeOptions(raw: MultiarchExecutorSchema, project: ProjectR
   const outputs = checkedEach(read.list('outputs', 'line'), checkOutputSpec, problems);
   const pushByDigest = read.text('push-by-digest');
   // Checks that combine options are skipped when one of them was unreadable: its own problem says enough.
-  if (push && tags.length === 0 && read.wellTyped('tags')) problems.push("'push' is true but 'tags' is empty: name at least one image to push to");
+  if (push && tags.length === 0 && read.wellTyped('tags'))
+    problems.push("'push' is true but 'tags' is empty: name at least one image to push to");
   if (pushByDigest !== undefined && (!push || tags.length === 0) && read.wellTyped('push', 'tags')) {
     problems.push("'push-by-digest' pushes by digest to the repository of the first tag: set 'push: true' and 'tags'");
   }
@@ -159,7 +174,10 @@ export function normalizeOptions(raw: MultiarchExecutorSchema, project: ProjectR
   const targetName = project.targetName ?? DEFAULT_TARGET;
   const cacheInput = { project: project.name, targetName, tags, platforms, push, branch: git.branch, defaultBranch: facts.defaultBranch };
   const userLabels = Object.fromEntries(
-    Object.entries(parseKeyValues('labels', read.keyValues('labels'), problems)).map(([k, v]) => [k, renderTemplate(v, values, `label ${k}`, problems)]),
+    Object.entries(parseKeyValues('labels', read.keyValues('labels'), problems)).map(([k, v]) => [
+      k,
+      renderTemplate(v, values, `label ${k}`, problems),
+    ]),
   );
   const oci = read.boolean('oci-labels') ? ociLabels(values, git, facts.now) : {};
   const options: ServiceOptions = {
@@ -174,7 +192,10 @@ export function normalizeOptions(raw: MultiarchExecutorSchema, project: ProjectR
     push,
     load,
     buildArgs: Object.fromEntries(
-      Object.entries(parseKeyValues('build-args', read.keyValues('build-args'), problems)).map(([k, v]) => [k, interpolate(`build-arg ${k}`, v, env, problems)]),
+      Object.entries(parseKeyValues('build-args', read.keyValues('build-args'), problems)).map(([k, v]) => [
+        k,
+        interpolate(`build-arg ${k}`, v, env, problems),
+      ]),
     ),
     labels: { ...oci, ...userLabels },
     ownLabels: Object.keys(oci).filter((key) => !(key in userLabels)),

@@ -24,9 +24,15 @@ describe('checkRegistryLogins', () => {
     [{ url: '127.0.0.1:5001', username: 'crossbake' }, "registries[0] (127.0.0.1:5001) needs 'passwordEnv' as a non-empty string"],
     [{ ...login, username: '' }, "needs 'username' as a non-empty string (got '')"],
     [{ ...login, url: 5001 }, "registries[0] needs 'url' as a non-empty string (got 5001)"],
-    [{ ...login, password: 'hunter2' }, "has 'password': never write a password in project.json; put it in an environment variable and name that in passwordEnv"],
+    [
+      { ...login, password: 'hunter2' },
+      "has 'password': never write a password in project.json; put it in an environment variable and name that in passwordEnv",
+    ],
     [{ ...login, user: 'ci' }, "has an unknown field 'user' (fields: url, username, passwordEnv)"],
-    [{ ...login, passwordEnv: 'NOT_SET_ANYWHERE' }, 'the password for 127.0.0.1:5001 is read from the environment variable NOT_SET_ANYWHERE, which is not set'],
+    [
+      { ...login, passwordEnv: 'NOT_SET_ANYWHERE' },
+      'the password for 127.0.0.1:5001 is read from the environment variable NOT_SET_ANYWHERE, which is not set',
+    ],
   ])('refuses %j', (entry, message) => {
     const { logins, problems } = check([entry]);
     expect(logins).toEqual([]);

@@ -9,25 +9,35 @@ describe('optionReader', () => {
     const read = optionReader(multiarchSchema, {}, problems);
     const platforms = read.list('platforms', 'comma');
     platforms.push('changed');
-    expect([read.list('platforms', 'comma'), read.boolean('oci-labels'), read.boolean('push'), read.text('builder'), read.text('target')]).toEqual([
-      ['linux/amd64', 'linux/arm64'],
-      true,
-      false,
-      'nx-crossbake',
-      undefined,
-    ]);
+    expect([
+      read.list('platforms', 'comma'),
+      read.boolean('oci-labels'),
+      read.boolean('push'),
+      read.text('builder'),
+      read.text('target'),
+    ]).toEqual([['linux/amd64', 'linux/arm64'], true, false, 'nx-crossbake', undefined]);
     expect(problems).toEqual([]);
   });
 
   it('reads null as unset', () => {
-    expect(optionReader(multiarchSchema, { platforms: null, push: null }, []).list('platforms', 'comma')).toEqual(['linux/amd64', 'linux/arm64']);
+    expect(optionReader(multiarchSchema, { platforms: null, push: null }, []).list('platforms', 'comma')).toEqual([
+      'linux/amd64',
+      'linux/arm64',
+    ]);
   });
 
   it('reports a value of the wrong type, reads the default in its place, and remembers which option it was', () => {
     const problems: string[] = [];
     const read = optionReader(multiarchSchema, { push: 'yes', tags: 'r/api:1', platforms: { linux: 'amd64' } }, problems);
-    expect([read.boolean('push'), read.list('tags', 'comma'), read.list('platforms', 'comma')]).toEqual([false, ['r/api:1'], ['linux/amd64', 'linux/arm64']]);
-    expect(problems).toEqual(["'push' is 'yes': expected true or false", expect.stringContaining(`'platforms' is {"linux":"amd64"}: expected a list of strings`)]);
+    expect([read.boolean('push'), read.list('tags', 'comma'), read.list('platforms', 'comma')]).toEqual([
+      false,
+      ['r/api:1'],
+      ['linux/amd64', 'linux/arm64'],
+    ]);
+    expect(problems).toEqual([
+      "'push' is 'yes': expected true or false",
+      expect.stringContaining(`'platforms' is {"linux":"amd64"}: expected a list of strings`),
+    ]);
     expect([read.wellTyped('tags'), read.wellTyped('tags', 'push'), read.wellTyped('platforms')]).toEqual([true, false, false]);
   });
 
@@ -56,7 +66,7 @@ describe('readOption reads by the type each option documents in x-expected', () 
   it.each<[object, string, string]>([
     [{ 'install-qemu': 'yes' }, 'install-qemu', "'install-qemu' is 'yes': expected true or false"],
     [{ driver: 'podman' }, 'driver', "driver 'podman' is not one of docker-container, docker, remote, kubernetes"],
-    [{ platforms: { a: 1 } }, 'platforms', "'platforms' is {\"a\":1}: expected a list of strings"],
+    [{ platforms: { a: 1 } }, 'platforms', '\'platforms\' is {"a":1}: expected a list of strings'],
     [{ nodes: 'arm' }, 'nodes', "'nodes' is 'arm': expected a list of objects"],
     [{ 'max-parallelism': 'many' }, 'max-parallelism', "'max-parallelism' is 'many': expected a whole number"],
   ])('%j: throws for %s, or pushes onto the problems given', (raw, name, message) => {
@@ -68,7 +78,9 @@ describe('readOption reads by the type each option documents in x-expected', () 
   });
 
   it('refuses to read an option whose schema documents no type', () => {
-    expect(() => readOption({ properties: { loose: { description: 'x' } } }, { loose: 1 }, 'loose')).toThrow("option 'loose' documents no type");
+    expect(() => readOption({ properties: { loose: { description: 'x' } } }, { loose: 1 }, 'loose')).toThrow(
+      "option 'loose' documents no type",
+    );
   });
 });
 

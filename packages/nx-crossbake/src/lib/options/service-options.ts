@@ -50,4 +50,3 @@ export interface ServiceOptions {
   /** Bake again what a failure cancelled. */
   keepGoing: boolean;
 }
-

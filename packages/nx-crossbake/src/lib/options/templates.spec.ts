@@ -1,6 +1,13 @@
 import { renderedProjectName, renderTemplate, sanitizeForTag, undoNxProjectName, type TemplateValues } from './templates';
 
-const values: TemplateValues = { projectName: 'api', version: '2.0.1', sha: 'abcdef1234567', shortSha: 'abcdef1', branch: 'main', date: '20261126' };
+const values: TemplateValues = {
+  projectName: 'api',
+  version: '2.0.1',
+  sha: 'abcdef1234567',
+  shortSha: 'abcdef1',
+  branch: 'main',
+  date: '20261126',
+};
 
 describe('renderTemplate', () => {
   it.each([

@@ -24,7 +24,7 @@ export interface TemplateValues {
 }
 
 const WHY_MISSING: Record<string, string> = {
-  version: "the project has no version: add \"version\" to its package.json (or publish through nx release)",
+  version: 'the project has no version: add "version" to its package.json (or publish through nx release)',
   sha: 'the workspace is not a git repository (or has no commit yet)',
   shortSha: 'the workspace is not a git repository (or has no commit yet)',
   branch: 'no branch is checked out and CI names none (set BRANCH_NAME)',

@@ -25,7 +25,7 @@ describe('checkImageTag', () => {
     ['acme/a$pi', "'a$pi' may only hold [a-z0-9]"],
     ['acme/api@sha256:abc', 'digest'],
     ['regi_stry.example.com/api', "'regi_stry.example.com' is not a valid registry"],
-    ['registry.example.com:50x0/api', "is not a valid registry"],
+    ['registry.example.com:50x0/api', 'is not a valid registry'],
     ['acme/.api', "'.api' may only hold"],
   ])('rejects %j', (tag, message) => {
     expect(checkImageTag(tag)).toContain(message);
@@ -34,9 +34,12 @@ describe('checkImageTag', () => {
 
 describe('imageReferenceProblem', () => {
   const digest = `sha256:${'a'.repeat(64)}`;
-  it.each(['alpine', 'acme/base:1', `alpine@${digest}`, `127.0.0.1:5000/acme/base:1@${digest}`])('reads %s where a digest is allowed', (ref) => {
-    expect(imageReferenceProblem(ref, { digest: true })).toBeUndefined();
-  });
+  it.each(['alpine', 'acme/base:1', `alpine@${digest}`, `127.0.0.1:5000/acme/base:1@${digest}`])(
+    'reads %s where a digest is allowed',
+    (ref) => {
+      expect(imageReferenceProblem(ref, { digest: true })).toBeUndefined();
+    },
+  );
 
   it.each([
     [`alpine@${digest}`, {}, 'cannot be used as a tag'],

@@ -34,7 +34,10 @@ describe('countingExec', () => {
 
 describe('formatProcessCount', () => {
   it.each([
-    [{ 'git rev-parse': 1, 'docker buildx bake': 1, 'docker buildx history': 1 }, '2 besides the bake (git rev-parse 1, docker buildx history 1); 1 bake'],
+    [
+      { 'git rev-parse': 1, 'docker buildx bake': 1, 'docker buildx history': 1 },
+      '2 besides the bake (git rev-parse 1, docker buildx history 1); 1 bake',
+    ],
     [{ 'docker buildx bake': 3 }, '0 besides the bake; 3 bakes'],
     [{ 'docker buildx inspect': 2 }, '2 besides the bake (docker buildx inspect 2); 0 bakes'],
     [{ 'docker-ce info': 1, 'docker-ce buildx bake': 1 }, '1 besides the bake (docker-ce info 1); 1 bake'],

@@ -53,7 +53,10 @@ function guardChildren(): void {
   if (guarded) return;
   guarded = true;
   process.once('exit', stopChildren);
-  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+  for (const [signal, code] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const) {
     process.once(signal, () => {
       stopChildren();
       process.exit(code);

@@ -31,7 +31,10 @@ describe('digest files', () => {
 
 describe('planManifests', () => {
   it('joins one digest per platform into one manifest list with the tags', () => {
-    const { plans, problems } = planManifests([entry('a/1', record(['linux/amd64'], 'sha256:a')), entry('b/1', record(['linux/arm64'], 'sha256:b'))], expectBoth);
+    const { plans, problems } = planManifests(
+      [entry('a/1', record(['linux/amd64'], 'sha256:a')), entry('b/1', record(['linux/arm64'], 'sha256:b'))],
+      expectBoth,
+    );
     expect(problems).toEqual([]);
     expect(plans).toEqual([
       {
@@ -47,7 +50,11 @@ describe('planManifests', () => {
   it.each([
     [
       'a platform pushed twice',
-      [entry('a/1', record(['linux/amd64'], 'sha256:a')), entry('c/1', record(['linux/amd64'], 'sha256:c')), entry('b/1', record(['linux/arm64'], 'sha256:b'))],
+      [
+        entry('a/1', record(['linux/amd64'], 'sha256:a')),
+        entry('c/1', record(['linux/amd64'], 'sha256:c')),
+        entry('b/1', record(['linux/arm64'], 'sha256:b')),
+      ],
       '@acme/api: linux/amd64 was pushed twice (a/1 and c/1): keep one runner per platform',
     ],
     [
@@ -57,7 +64,10 @@ describe('planManifests', () => {
     ],
     [
       'runners that disagree on the tags',
-      [entry('a/1', record(['linux/amd64'], 'sha256:a')), entry('b/1', record(['linux/arm64'], 'sha256:b', { tags: ['r.example.com/acme/api:2.0'] }))],
+      [
+        entry('a/1', record(['linux/amd64'], 'sha256:a')),
+        entry('b/1', record(['linux/arm64'], 'sha256:b', { tags: ['r.example.com/acme/api:2.0'] })),
+      ],
       '@acme/api: b/1 and a/1 disagree on the repository or tags',
     ],
   ])('refuses %s', (_name, entries, message) => {
@@ -76,8 +86,12 @@ describe('planManifests', () => {
       ],
       (_project, target) => (target === 'docker-multiarch' ? ['linux/amd64', 'linux/arm64'] : ['linux/amd64', 'linux/arm/v7']),
     );
-    expect(plans.map((p) => [p.targetName, p.sources])).toEqual([['docker-multiarch', ['r.example.com/acme/api@sha256:a', 'r.example.com/acme/api@sha256:b']]]);
-    expect(problems).toEqual(['@acme/api:docker-multiarch-debug: no runner pushed linux/arm/v7 (it builds linux/amd64, linux/arm/v7): the manifest list would lack them']);
+    expect(plans.map((p) => [p.targetName, p.sources])).toEqual([
+      ['docker-multiarch', ['r.example.com/acme/api@sha256:a', 'r.example.com/acme/api@sha256:b']],
+    ]);
+    expect(problems).toEqual([
+      '@acme/api:docker-multiarch-debug: no runner pushed linux/arm/v7 (it builds linux/amd64, linux/arm/v7): the manifest list would lack them',
+    ]);
     expect(digestFileName(record(['linux/amd64'], 'sha256:d', debug))).toBe('acme-api__docker-multiarch-debug__linux-amd64.json');
   });
 
@@ -90,6 +104,8 @@ describe('planManifests', () => {
       expectBoth,
     );
     expect(plans.map((p) => p.project)).toEqual(['@acme/api']);
-    expect(problems).toEqual(['worker: no runner pushed linux/arm64 (it builds linux/amd64, linux/arm64): the manifest list would lack them']);
+    expect(problems).toEqual([
+      'worker: no runner pushed linux/arm64 (it builds linux/amd64, linux/arm64): the manifest list would lack them',
+    ]);
   });
 });

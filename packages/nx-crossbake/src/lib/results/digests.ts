@@ -81,13 +81,15 @@ export function planManifests(
     const own: string[] = [];
     for (const { file, record } of entries) {
       for (const platform of record.platforms) {
-        if (seen.has(platform)) own.push(`${label}: ${platform} was pushed twice (${seen.get(platform)} and ${file}): keep one runner per platform`);
+        if (seen.has(platform))
+          own.push(`${label}: ${platform} was pushed twice (${seen.get(platform)} and ${file}): keep one runner per platform`);
         seen.set(platform, file);
       }
     }
     const expected = expectedPlatforms(project, targetName) ?? [];
     const missing = expected.filter((p) => !seen.has(p));
-    if (missing.length) own.push(`${label}: no runner pushed ${missing.join(', ')} (it builds ${expected.join(', ')}): the manifest list would lack them`);
+    if (missing.length)
+      own.push(`${label}: no runner pushed ${missing.join(', ')} (it builds ${expected.join(', ')}): the manifest list would lack them`);
     const [first] = entries;
     for (const { file, record } of entries.slice(1)) {
       if (record.repository !== first.record.repository || record.tags.join() !== first.record.tags.join()) {
@@ -95,7 +97,14 @@ export function planManifests(
       }
     }
     if (own.length) problems.push(...own);
-    else plans.push({ project, targetName, tags: first.record.tags, sources: entries.map((e) => `${e.record.repository}@${e.record.digest}`), platforms: [...seen.keys()] });
+    else
+      plans.push({
+        project,
+        targetName,
+        tags: first.record.tags,
+        sources: entries.map((e) => `${e.record.repository}@${e.record.digest}`),
+        platforms: [...seen.keys()],
+      });
   }
   return { plans, problems };
 }
@@ -103,7 +112,10 @@ export function planManifests(
 /** After a run: a digest file for each project pushed by digest (multiarch's `push-by-digest`). */
 export function recordDigests(
   workspaceRoot: string,
-  built: readonly { options: { project: string; targetName: string; tags: string[]; platforms: string[]; pushByDigest?: string }; digest?: string }[],
+  built: readonly {
+    options: { project: string; targetName: string; tags: string[]; platforms: string[]; pushByDigest?: string };
+    digest?: string;
+  }[],
   log: (message: string) => void,
 ): void {
   for (const { options, digest } of built) {

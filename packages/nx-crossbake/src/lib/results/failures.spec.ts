@@ -31,7 +31,13 @@ describe('parseBakeFailure', () => {
       'ERROR: target b: failed to solve: two',
     ].join('\n');
     const { targets } = parseBakeFailure(stderr);
-    expect(targets.get('a')).toBe(['#5 [a 2/2] RUN false', '#5 ERROR: process did not complete successfully: exit code: 1', 'ERROR: target a: failed to solve: one'].join('\n'));
+    expect(targets.get('a')).toBe(
+      [
+        '#5 [a 2/2] RUN false',
+        '#5 ERROR: process did not complete successfully: exit code: 1',
+        'ERROR: target a: failed to solve: one',
+      ].join('\n'),
+    );
     expect(targets.get('b')).toBe(['#6 [b 2/2] RUN false', 'ERROR: target b: failed to solve: two'].join('\n'));
   });
 

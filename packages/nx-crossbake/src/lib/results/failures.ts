@@ -32,5 +32,11 @@ export function parseBakeFailure(stderr: string, linesPerTarget = 12): BakeFailu
     });
     targets.set(target, [...own.slice(-linesPerTarget), line].join('\n'));
   }
-  return { targets, general: lines.filter((l) => l.trim()).slice(-linesPerTarget).join('\n') };
+  return {
+    targets,
+    general: lines
+      .filter((l) => l.trim())
+      .slice(-linesPerTarget)
+      .join('\n'),
+  };
 }

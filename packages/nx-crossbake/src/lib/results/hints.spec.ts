@@ -36,9 +36,13 @@ describe('registryHints', () => {
   });
 
   it.each([
-    ['a builder that reaches the loopback', hostNetwork, "nothing answers on 127.0.0.1:5000: is the registry running on this machine?"],
-    ['the engine\'s own BuildKit', engine, "nothing answers on 127.0.0.1:5000: is the registry running on this machine?"],
-    ['a remote builder', remote, "127.0.0.1:5000 is a loopback address: builder 'farm' (remote) resolves it on its own host, not this machine. Use an address its BuildKit can reach"],
+    ['a builder that reaches the loopback', hostNetwork, 'nothing answers on 127.0.0.1:5000: is the registry running on this machine?'],
+    ["the engine's own BuildKit", engine, 'nothing answers on 127.0.0.1:5000: is the registry running on this machine?'],
+    [
+      'a remote builder',
+      remote,
+      "127.0.0.1:5000 is a loopback address: builder 'farm' (remote) resolves it on its own host, not this machine. Use an address its BuildKit can reach",
+    ],
   ])('says what a refused loopback registry means on %s', (_name, builder, hint) => {
     expect(registryHints(refused, builder, docker)).toEqual([hint]);
   });
@@ -68,6 +72,8 @@ describe('withRegistryHints', () => {
   });
 
   it('leaves an error it has no hint for unchanged', () => {
-    expect(withRegistryHints('ERROR: target api: failed to solve: exit code: 2', container, docker)).toBe('ERROR: target api: failed to solve: exit code: 2');
+    expect(withRegistryHints('ERROR: target api: failed to solve: exit code: 2', container, docker)).toBe(
+      'ERROR: target api: failed to solve: exit code: 2',
+    );
   });
 });

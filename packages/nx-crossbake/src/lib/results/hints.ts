@@ -36,7 +36,8 @@ function refusedHint(registry: string, builder: BuilderHintFacts, cli: Commands)
 }
 
 function plainHttpHint(registry: string, builder: BuilderHintFacts): string {
-  if (builder.driver === 'docker') return `${registry} speaks plain HTTP: add it to the engine's "insecure-registries" (daemon.json) and restart dockerd`;
+  if (builder.driver === 'docker')
+    return `${registry} speaks plain HTTP: add it to the engine's "insecure-registries" (daemon.json) and restart dockerd`;
   if (builder.driver === 'remote') return `${registry} speaks plain HTTP: mark it http = true in the BuildKit daemon's own buildkitd.toml`;
   return `${registry} speaks plain HTTP: list it in the setup target's "insecure-registries", then run it once with "recreate": true`;
 }

@@ -7,7 +7,8 @@ import type { ServiceResult } from './service-result';
  * a project never share one. Declare `{workspaceRoot}/dist/nx-crossbake/{projectRoot}/<target name>` as the
  * target's outputs.
  */
-const getReportPath = (projectRoot: string, targetName: string) => posix.join('dist', 'nx-crossbake', projectRoot, targetName, 'image.json');
+const getReportPath = (projectRoot: string, targetName: string) =>
+  posix.join('dist', 'nx-crossbake', projectRoot, targetName, 'image.json');
 
 /** The Nx `outputs` entry of a multiarch target named `targetName`: the folder its report is written to. */
 export const getReportOutput = (targetName: string) => `{workspaceRoot}/dist/nx-crossbake/{projectRoot}/${targetName}`;

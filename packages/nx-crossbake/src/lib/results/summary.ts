@@ -2,7 +2,8 @@ import { DEFAULT_TARGET } from '../core/executor-names';
 import type { ServiceResult } from './service-result';
 
 /** A task's name for people: the project, with its target when it is not the default one (`two:docker-multiarch-debug`). */
-export const taskLabel = (r: Pick<ServiceResult, 'project' | 'targetName' | 'task'>) => (r.targetName === DEFAULT_TARGET ? r.project : r.task);
+export const taskLabel = (r: Pick<ServiceResult, 'project' | 'targetName' | 'task'>) =>
+  r.targetName === DEFAULT_TARGET ? r.project : r.task;
 
 export const formatSeconds = (ms: number | undefined) => (ms === undefined ? '-' : `${(ms / 1000).toFixed(1)}s`);
 
@@ -20,7 +21,14 @@ export function formatSummary(results: readonly ServiceResult[]): string {
     ...results.map((r) => [taskLabel(r), outcome(r), r.platforms.join(','), shortDigest(r.digest), formatSeconds(r.durationMs)]),
   ];
   const widths = rows[0].map((_, col) => Math.max(...rows.map((row) => row[col].length)));
-  return rows.map((row) => row.map((cell, col) => cell.padEnd(widths[col])).join('  ').trimEnd()).join('\n');
+  return rows
+    .map((row) =>
+      row
+        .map((cell, col) => cell.padEnd(widths[col]))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 /** The lines Nx shows (and caches) as one task's output. */

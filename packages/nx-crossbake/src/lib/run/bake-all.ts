@@ -50,7 +50,11 @@ export async function bakeAll(cli: DockerCli, run: BakeRun, log: (message: strin
     if (failed.size === 0 || cancelled.length === 0) break;
     const retry = cancelled.filter((s) => {
       const base = Object.values(run.links?.get(s.id) ?? {}).find((task) => failed.has(task));
-      if (base) Object.assign(results.get(s.id)!, { status: 'failed', error: `not built: it is built FROM '${taskLabel(results.get(base)!)}', which failed` });
+      if (base)
+        Object.assign(results.get(s.id)!, {
+          status: 'failed',
+          error: `not built: it is built FROM '${taskLabel(results.get(base)!)}', which failed`,
+        });
       return !base;
     });
     if (retry.length === 0) break;

@@ -93,10 +93,18 @@ export function printBake(cli: DockerCli, run: BakeRun, log: (message: string) =
  */
 function confirm(result: ServiceResult, image: ReturnType<ReturnType<typeof parseBakeMetadata>['get']>): ServiceResult {
   if (!image) {
-    return { ...result, status: 'failed', error: `bake succeeded, but its metadata file has no record of target '${result.bakeTarget}': nothing confirms it was built` };
+    return {
+      ...result,
+      status: 'failed',
+      error: `bake succeeded, but its metadata file has no record of target '${result.bakeTarget}': nothing confirms it was built`,
+    };
   }
   if ((result.push || result.load) && !image.digest) {
-    return { ...result, status: 'failed', error: `bake succeeded, but its metadata file gives target '${result.bakeTarget}' no image digest: nothing confirms it was ${result.push ? 'pushed' : 'loaded'}` };
+    return {
+      ...result,
+      status: 'failed',
+      error: `bake succeeded, but its metadata file gives target '${result.bakeTarget}' no image digest: nothing confirms it was ${result.push ? 'pushed' : 'loaded'}`,
+    };
   }
   return { ...result, digest: image.digest };
 }
@@ -106,7 +114,13 @@ export async function bakeOnce(cli: DockerCli, run: BakeRun): Promise<BakeOutcom
   const { names, entitlements } = writeBakeFile(run);
 
   const started = Date.now();
-  const bake = await cli.bake({ bakeFile: run.bakeFile, metadataFile: run.metadataFile, builder: run.builder, cwd: run.workspaceRoot, entitlements });
+  const bake = await cli.bake({
+    bakeFile: run.bakeFile,
+    metadataFile: run.metadataFile,
+    builder: run.builder,
+    cwd: run.workspaceRoot,
+    entitlements,
+  });
   const bakeMs = Date.now() - started;
   const results = run.services.map((s) => baseResult(s, names.get(s.id)!, run.bakeFile));
 
@@ -137,7 +151,10 @@ export async function bakeOnce(cli: DockerCli, run: BakeRun): Promise<BakeOutcom
         error: `not confirmed: bake stops at the first failure (${failed.join(', ')} failed), so this image may or may not have been built or pushed; keep-going bakes it again, or run again once that is fixed`,
       });
     } else {
-      Object.assign(result, { status: 'failed', error: explained(`${bake.command} exited with code ${bake.exitCode}:\n${failure.general}`) });
+      Object.assign(result, {
+        status: 'failed',
+        error: explained(`${bake.command} exited with code ${bake.exitCode}:\n${failure.general}`),
+      });
     }
   }
   return { results, wholeBake: failed.length === 0 };

@@ -35,7 +35,10 @@ async function run(
     requests,
     cli: new DockerCli(docker.exec),
     // git answers only `git log` (the source date), when the test gives it an answer
-    exec: (file, args, options) => (file === 'git' && args.includes('log') && extra.gitLog ? Promise.resolve({ exitCode: 0, stdout: extra.gitLog, stderr: '' }) : docker.exec(file, args, options)),
+    exec: (file, args, options) =>
+      file === 'git' && args.includes('log') && extra.gitLog
+        ? Promise.resolve({ exitCode: 0, stdout: extra.gitLog, stderr: '' })
+        : docker.exec(file, args, options),
     log: (m) => logs.push(m),
     // Every platform native: emulator detection has its own spec.
     environment: { native: ['linux/amd64', 'linux/arm64', 'linux/arm'], readBinfmt: () => [] },
@@ -95,7 +98,10 @@ describe('buildServices', () => {
 
   it('uses a builder as it is with setup: false, only asking how to reach it', async () => {
     const docker = fakeDocker({ builders: { mine: inspectText('mine', 'docker-container', ['linux/amd64', 'linux/arm64']) } });
-    const { bakeCalls } = await run([request('api', 'apps/api', push('api', { setup: false, builder: 'mine', platforms: ['linux/amd64'] }))], docker);
+    const { bakeCalls } = await run(
+      [request('api', 'apps/api', push('api', { setup: false, builder: 'mine', platforms: ['linux/amd64'] }))],
+      docker,
+    );
     expect(docker.calls.map((c) => c.slice(0, 2).join(' ')).filter((c) => c !== 'buildx version')).toEqual([
       'buildx inspect',
       'buildx --builder',
@@ -114,8 +120,12 @@ describe('buildServices', () => {
     const docker = fakeDocker({ servedPlatforms: ['linux/amd64'] });
     const { results, bakeCalls } = await run([three[1]], docker);
     expect(bakeCalls).toHaveLength(0);
-    expect(results.get('worker:docker-multiarch')!.error).toContain("builder 'nx-crossbake' cannot build linux/arm64 (it serves linux/amd64)");
-    expect(results.get('worker:docker-multiarch')!.error).toContain("builder 'nx-crossbake' cannot build linux/arm/v7 (it serves linux/amd64)");
+    expect(results.get('worker:docker-multiarch')!.error).toContain(
+      "builder 'nx-crossbake' cannot build linux/arm64 (it serves linux/amd64)",
+    );
+    expect(results.get('worker:docker-multiarch')!.error).toContain(
+      "builder 'nx-crossbake' cannot build linux/arm/v7 (it serves linux/amd64)",
+    );
   });
 
   it('refuses only the tasks that ask for a platform the builder cannot serve, and their dependents', async () => {
@@ -128,7 +138,10 @@ describe('buildServices', () => {
       { dockerfiles: { 'apps/api': 'FROM 127.0.0.1:5000/acme/base:latest\n' } },
     );
     expect(results.get('base:docker-multiarch')!.error).toContain('cannot build linux/arm64');
-    expect(results.get('api:docker-multiarch')).toMatchObject({ status: 'invalid', error: "not built: it is built FROM 'base', which is not built in this run (see its own error)" });
+    expect(results.get('api:docker-multiarch')).toMatchObject({
+      status: 'invalid',
+      error: "not built: it is built FROM 'base', which is not built in this run (see its own error)",
+    });
     expect(results.get('web:docker-multiarch')!.status).toBe('built');
     expect(d.bakes.map((b) => Object.keys(b.target))).toEqual([['web']]);
   });
@@ -149,7 +162,7 @@ describe('buildServices', () => {
     expect(logs).toMatch(/1 bake\(s\) in \d+\.\ds; builder setup \d+\.\ds; plugin overhead \d+\.\ds/);
   });
 
-  it("with keep-going off, reports a failing target against its project, and the others as cancelled, not built", async () => {
+  it('with keep-going off, reports a failing target against its project, and the others as cancelled, not built', async () => {
     const failFast = three.map((r) => ({ ...r, options: { ...r.options, 'keep-going': false } }));
     const { results } = await run(failFast, fakeDocker({ failTargets: ['worker'] }));
     const worker = results.get('worker:docker-multiarch')!;
@@ -188,7 +201,10 @@ describe('buildServices', () => {
   });
 
   it('says docker is missing, for every project, without building', async () => {
-    const { results, bakeCalls } = await run(three, fakeDocker({ buildx: { exitCode: 127, stdout: '', stderr: 'docker: command not found' } }));
+    const { results, bakeCalls } = await run(
+      three,
+      fakeDocker({ buildx: { exitCode: 127, stdout: '', stderr: 'docker: command not found' } }),
+    );
     expect(bakeCalls).toHaveLength(0);
     for (const result of results.values()) {
       expect(result).toMatchObject({ status: 'invalid' });
@@ -208,7 +224,9 @@ describe('buildServices', () => {
       [request('api', 'apps/api', { platforms: ['linux/amd64', 'linux/arm64'], load: true }), three[1]],
       docker,
     );
-    expect(results.get('api:docker-multiarch')!.error).toContain("'load: true' with 2 platforms needs an engine with the containerd image store");
+    expect(results.get('api:docker-multiarch')!.error).toContain(
+      "'load: true' with 2 platforms needs an engine with the containerd image store",
+    );
     expect(Object.keys(d.bakes[0].target)).toEqual(['worker']);
   });
 
@@ -218,12 +236,17 @@ describe('buildServices', () => {
   });
 
   it('runs one bake per builder named, each on its own builder', async () => {
-    const docker = fakeDocker({ builders: { crossbake: inspectText('crossbake', 'docker-container', ['linux/amd64', 'linux/arm64', 'linux/arm/v7']) } });
-    const { bakeCalls } = await run([
-      request('a', 'apps/a', push('a', { builder: 'crossbake', setup: false })),
-      request('b', 'apps/b', push('b')),
-      request('c', 'apps/c', push('c', { builder: 'crossbake', setup: false })),
-    ], docker);
+    const docker = fakeDocker({
+      builders: { crossbake: inspectText('crossbake', 'docker-container', ['linux/amd64', 'linux/arm64', 'linux/arm/v7']) },
+    });
+    const { bakeCalls } = await run(
+      [
+        request('a', 'apps/a', push('a', { builder: 'crossbake', setup: false })),
+        request('b', 'apps/b', push('b')),
+        request('c', 'apps/c', push('c', { builder: 'crossbake', setup: false })),
+      ],
+      docker,
+    );
     expect(bakeCalls).toHaveLength(2);
     expect(bakeCalls[0].slice(0, 4)).toEqual(['buildx', '--builder', 'crossbake', 'bake']);
     expect(bakeCalls[0][bakeCalls[0].indexOf('--file') + 1]).toMatch(/docker-bake\.crossbake\.json$/);
@@ -260,7 +283,9 @@ describe('buildServices', () => {
     expect(docker.calls.map((c) => c.slice(0, 2).join(' '))).toEqual(['buildx inspect']);
     const json = logs.slice(0, logs.indexOf('\n# run from'));
     expect(Object.keys(JSON.parse(json).target)).toEqual(['acme_api', 'worker', 'web']);
-    expect(logs).toMatch(/^docker --context nx-crossbake buildx bake --file \S+\/runs\/[^/]+\/docker-bake\.json --metadata-file \S+ --progress plain$/m);
+    expect(logs).toMatch(
+      /^docker --context nx-crossbake buildx bake --file \S+\/runs\/[^/]+\/docker-bake\.json --metadata-file \S+ --progress plain$/m,
+    );
     expect([...results.values()].every((r) => r.status === 'planned')).toBe(true);
     expect(existsSync(join(workspaceRoot, 'dist/nx-crossbake'))).toBe(false);
   });
@@ -292,7 +317,11 @@ describe('buildServices', () => {
   it('builds two multiarch targets of one project as two bake targets, each with its own tags, report and result', async () => {
     const two = [
       request('two', 'apps/two', push('two', { tags: ['127.0.0.1:5000/acme/two:plain'] })),
-      { ...request('two', 'apps/two', push('two', { tags: ['127.0.0.1:5000/acme/two:debug'] })), id: 'two:docker-multiarch-debug', project: { name: 'two', root: 'apps/two', targetName: 'docker-multiarch-debug' } },
+      {
+        ...request('two', 'apps/two', push('two', { tags: ['127.0.0.1:5000/acme/two:debug'] })),
+        id: 'two:docker-multiarch-debug',
+        project: { name: 'two', root: 'apps/two', targetName: 'docker-multiarch-debug' },
+      },
     ];
     const { results, docker, workspaceRoot, logs } = await run(two, fakeDocker(), ['apps/two']);
     expect(docker.bakes).toHaveLength(1);
@@ -300,9 +329,18 @@ describe('buildServices', () => {
       two: ['127.0.0.1:5000/acme/two:plain'],
       two_debug: ['127.0.0.1:5000/acme/two:debug'],
     });
-    expect(results.get('two:docker-multiarch')).toMatchObject({ status: 'built', digest: 'sha256:two', tags: ['127.0.0.1:5000/acme/two:plain'] });
-    expect(results.get('two:docker-multiarch-debug')).toMatchObject({ status: 'built', digest: 'sha256:two_debug', tags: ['127.0.0.1:5000/acme/two:debug'] });
-    const report = (target: string) => JSON.parse(readFileSync(join(workspaceRoot, `dist/nx-crossbake/apps/two/${target}/image.json`), 'utf8'));
+    expect(results.get('two:docker-multiarch')).toMatchObject({
+      status: 'built',
+      digest: 'sha256:two',
+      tags: ['127.0.0.1:5000/acme/two:plain'],
+    });
+    expect(results.get('two:docker-multiarch-debug')).toMatchObject({
+      status: 'built',
+      digest: 'sha256:two_debug',
+      tags: ['127.0.0.1:5000/acme/two:debug'],
+    });
+    const report = (target: string) =>
+      JSON.parse(readFileSync(join(workspaceRoot, `dist/nx-crossbake/apps/two/${target}/image.json`), 'utf8'));
     expect(report('docker-multiarch').digest).toBe('sha256:two');
     expect(report('docker-multiarch-debug').digest).toBe('sha256:two_debug');
     expect(logs).toMatch(/^two:docker-multiarch-debug\s+pushed\s/m);
@@ -335,7 +373,9 @@ describe('buildServices', () => {
   });
 
   it('passes the source date of each image as SOURCE_DATE_EPOCH and its created label, and says the docker driver cannot rewrite timestamps', async () => {
-    const { docker, logs } = await run([three[1]], fakeDocker(), undefined, { gitLog: `\x1e1700000000 ${'a'.repeat(40)}\0\napps/worker/Dockerfile\0` });
+    const { docker, logs } = await run([three[1]], fakeDocker(), undefined, {
+      gitLog: `\x1e1700000000 ${'a'.repeat(40)}\0\napps/worker/Dockerfile\0`,
+    });
     const worker = docker.bakes[0].target.worker;
     expect(worker.args).toEqual({ SOURCE_DATE_EPOCH: '1700000000' });
     expect(worker.labels!['org.opencontainers.image.created']).toBe('2023-11-14T22:13:20.000Z');
@@ -344,7 +384,12 @@ describe('buildServices', () => {
   });
 
   it('leaves build args, labels and outputs alone with reproducible: false', async () => {
-    const { docker, logs } = await run([request('worker', 'apps/worker', push('worker', { reproducible: false }))], fakeDocker(), undefined, { gitLog: `\x1e1700000000 ${'a'.repeat(40)}\0\napps/worker/Dockerfile\0` });
+    const { docker, logs } = await run(
+      [request('worker', 'apps/worker', push('worker', { reproducible: false }))],
+      fakeDocker(),
+      undefined,
+      { gitLog: `\x1e1700000000 ${'a'.repeat(40)}\0\napps/worker/Dockerfile\0` },
+    );
     expect(docker.bakes[0].target.worker.args).toBeUndefined();
     expect(docker.bakes[0].target.worker.labels!['org.opencontainers.image.created']).not.toBe('2023-11-14T22:13:20.000Z');
     expect(logs).not.toContain('cannot rewrite timestamps');
@@ -358,7 +403,10 @@ describe('buildServices', () => {
       { dockerfiles: { 'apps/api': 'FROM 127.0.0.1:5000/acme/base:latest\n' } },
     );
     expect(docker.bakes.map((b) => Object.keys(b.target))).toEqual([['base', 'api', 'web'], ['web']]);
-    expect(results.get('api:docker-multiarch')).toMatchObject({ status: 'failed', error: "not built: it is built FROM 'base', which failed" });
+    expect(results.get('api:docker-multiarch')).toMatchObject({
+      status: 'failed',
+      error: "not built: it is built FROM 'base', which failed",
+    });
     expect(results.get('web:docker-multiarch')!.status).toBe('built');
   });
 });

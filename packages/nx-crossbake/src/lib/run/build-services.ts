@@ -94,9 +94,12 @@ async function buildGroup(
 ): Promise<Map<string, ServiceResult>> {
   const results = new Map<string, ServiceResult>();
   const label = (id: string) => taskLabel({ ...group.find((g) => g.options.id === id)!.options, task: id });
-  const { contexts, problems, notes } = linkSiblingImages(group.map((g) => ({ ...g.options, label: label(g.options.id), dockerfileRefs: g.dockerfileRefs })));
+  const { contexts, problems, notes } = linkSiblingImages(
+    group.map((g) => ({ ...g.options, label: label(g.options.id), dockerfileRefs: g.dockerfileRefs })),
+  );
   if (input.verbose) for (const note of notes) input.log(`nx-crossbake: ${note}`);
-  for (const [id, problem] of checkEmulation(group, nodePlatformsOf(input, builder), input.log, input.environment?.native)) problems.set(id, problem);
+  for (const [id, problem] of checkEmulation(group, nodePlatformsOf(input, builder), input.log, input.environment?.native))
+    problems.set(id, problem);
   const reject = () => {
     rejectDependents(problems, contexts, label);
     for (const g of group) {
@@ -120,11 +123,22 @@ async function buildGroup(
           readOnly: input.print ?? false,
           fresh,
         },
-        { workspaceRoot: input.workspaceRoot, log: input.log, ...input.environment, binfmt: run.binfmt, state: run.state, env: run.facts.env },
+        {
+          workspaceRoot: input.workspaceRoot,
+          log: input.log,
+          ...input.environment,
+          binfmt: run.binfmt,
+          state: run.state,
+          env: run.facts.env,
+        },
       ),
     );
   const usable = (resolved: ReadyBuilder) => {
-    for (const [id, problem] of unavailablePlatformProblems(buildable.map((g) => g.options), resolved.unavailable)) problems.set(id, problem);
+    for (const [id, problem] of unavailablePlatformProblems(
+      buildable.map((g) => g.options),
+      resolved.unavailable,
+    ))
+      problems.set(id, problem);
     return reject();
   };
   let resolved = await resolve(false);
@@ -133,7 +147,14 @@ async function buildGroup(
 
   const { git, env } = run.facts;
   const dateCache = run.state && git.sha && git.shallow === false ? { state: run.state, sha: git.sha } : undefined;
-  const dates = await resolveSourceDates(run.exec, input.workspaceRoot, buildable.map((g) => g.options), contexts, env, dateCache);
+  const dates = await resolveSourceDates(
+    run.exec,
+    input.workspaceRoot,
+    buildable.map((g) => g.options),
+    contexts,
+    env,
+    dateCache,
+  );
   const datedServices = (tasks: PreparedService[]) => tasks.map((g) => withSourceDate(g.options, dates.get(g.options.id)));
   if (resolved.ref.isContext && datedServices(buildable).some((s) => s.sourceDateEpoch !== undefined)) {
     input.log(
@@ -191,10 +212,20 @@ export async function buildServices(input: BuildServicesInput): Promise<Map<stri
   };
   const { ready, rejections: results } = await prepareServices(cli, workspaceRoot, requests, facts);
 
-  warnChurningContexts(workspaceRoot, ready.map((r) => r.options), log);
+  warnChurningContexts(
+    workspaceRoot,
+    ready.map((r) => r.options),
+    log,
+  );
   const runDir = getRunDir(workspaceRoot);
   const builders = [...new Set(ready.map((r) => r.options.builder))];
-  const run: RunContext = { timings: { setup: [], bake: [] }, binfmt: new BinfmtSnapshot(input.environment?.readBinfmt), state, exec: processes.exec, facts };
+  const run: RunContext = {
+    timings: { setup: [], bake: [] },
+    binfmt: new BinfmtSnapshot(input.environment?.readBinfmt),
+    state,
+    exec: processes.exec,
+    facts,
+  };
   // Two different logins for one registry: the tasks naming them stop before anyone logs in.
   for (const [id, problem] of conflictingLogins(ready.map((r) => r.options))) {
     results.set(id, rejected(ready.find((r) => r.options.id === id)!.request, problem));
@@ -230,7 +261,9 @@ export async function buildServices(input: BuildServicesInput): Promise<Map<stri
   requests.forEach((r, i) => writeReport(workspaceRoot, r.project.root, ordered[i]));
   recordDigests(
     workspaceRoot,
-    ready.filter((r) => results.get(r.request.id)!.status === 'built').map((r) => ({ options: r.options, digest: results.get(r.request.id)!.digest })),
+    ready
+      .filter((r) => results.get(r.request.id)!.status === 'built')
+      .map((r) => ({ options: r.options, digest: results.get(r.request.id)!.digest })),
     log,
   );
   const time = splitRunTime(run.timings, Date.now() - started);

@@ -19,7 +19,10 @@ function resolve(docker: ReturnType<typeof fakeDocker>, services: ServiceOptions
 describe('builderForTasks', () => {
   it('returns the builder with the platforms it cannot build, instead of failing every project', async () => {
     const docker = fakeDocker({ servedPlatforms: ['linux/amd64', 'linux/arm64'] });
-    const { ref, unavailable } = await resolve(docker, [service('api:docker-multiarch', ['linux/amd64', 'linux/s390x']), service('web:docker-multiarch', ['linux/arm64'])]);
+    const { ref, unavailable } = await resolve(docker, [
+      service('api:docker-multiarch', ['linux/amd64', 'linux/s390x']),
+      service('web:docker-multiarch', ['linux/arm64']),
+    ]);
     expect(ref).toEqual({ name: 'nx-crossbake', isContext: true });
     expect([...unavailable.keys()]).toEqual(['linux/s390x']);
     expect(unavailable.get('linux/s390x')).toContain("builder 'nx-crossbake' cannot build linux/s390x");
@@ -50,19 +53,33 @@ describe('builderForTasks', () => {
   it('says how a builder not created yet will be reached when only looking (print)', async () => {
     const docker = fakeDocker();
     const resolved = await resolve(docker, [service('api:docker-multiarch', ['linux/s390x'])], true);
-    expect(resolved).toEqual({ ref: { name: 'nx-crossbake', isContext: true }, unavailable: new Map(), hint: { builder: 'nx-crossbake', driver: 'docker', reachesHostLoopback: true } });
+    expect(resolved).toEqual({
+      ref: { name: 'nx-crossbake', isContext: true },
+      unavailable: new Map(),
+      hint: { builder: 'nx-crossbake', driver: 'docker', reachesHostLoopback: true },
+    });
   });
 });
 
 describe('builderForTasks and the workspace', () => {
-  const environment = { workspaceRoot: makeWorkspace([]), log: () => undefined, native: ['linux/amd64', 'linux/arm64', 'linux/arm'], readBinfmt: () => [] };
+  const environment = {
+    workspaceRoot: makeWorkspace([]),
+    log: () => undefined,
+    native: ['linux/amd64', 'linux/arm64', 'linux/arm'],
+    readBinfmt: () => [],
+  };
 
   it("uses a builder no setup target configures as it is: the engine's default builder gets no drift warning", async () => {
     const logs: string[] = [];
     const docker = fakeDocker({ builders: { default: inspectText('default', 'docker', ['linux/amd64', 'linux/arm64']) } });
     const resolved = await builderForTasks(
       new DockerCli(docker.exec),
-      { builder: 'default', services: [service('api:docker-multiarch', ['linux/amd64', 'linux/arm/v7'])], setupOptionsFor: () => undefined, readOnly: false },
+      {
+        builder: 'default',
+        services: [service('api:docker-multiarch', ['linux/amd64', 'linux/arm/v7'])],
+        setupOptionsFor: () => undefined,
+        readOnly: false,
+      },
       { ...environment, log: (m) => logs.push(m) },
     );
     expect(logs.join('\n')).not.toContain('differs from its options');
@@ -104,12 +121,24 @@ describe('builderForTasks and the readiness kept between runs', () => {
       docker.calls.length = 0;
       return builderForTasks(
         new DockerCli(docker.exec),
-        { builder: 'nx-crossbake', services: [service('api:docker-multiarch', platforms)], setupOptionsFor: () => ({ platforms: ['linux/amd64'] }), readOnly: false, fresh: extra.fresh },
+        {
+          builder: 'nx-crossbake',
+          services: [service('api:docker-multiarch', platforms)],
+          setupOptionsFor: () => ({ platforms: ['linux/amd64'] }),
+          readOnly: false,
+          fresh: extra.fresh,
+        },
         // A new BinfmtSnapshot per run, as each run reads binfmt_misc anew.
         { workspaceRoot, log: () => undefined, native: ['linux/amd64'], readBinfmt: () => registered, state, env: extra.env ?? {} },
       );
     };
-    return { docker, state, resolve, commands: () => docker.calls.map((c) => c.join(' ')), register: (p: string) => (registered = [...registered, emulator(p)]) };
+    return {
+      docker,
+      state,
+      resolve,
+      commands: () => docker.calls.map((c) => c.join(' ')),
+      register: (p: string) => (registered = [...registered, emulator(p)]),
+    };
   };
 
   it('asks nothing of a builder an earlier run found ready for the same request, and says so', async () => {
@@ -164,7 +193,12 @@ describe('builderForTasks and the readiness kept between runs', () => {
     const run = () =>
       builderForTasks(
         new DockerCli(docker.exec),
-        { builder: 'nx-crossbake', services: [service('api:docker-multiarch', ['linux/amd64'])], setupOptionsFor: () => ({ driver: 'docker', platforms: ['linux/amd64'] }), readOnly: false },
+        {
+          builder: 'nx-crossbake',
+          services: [service('api:docker-multiarch', ['linux/amd64'])],
+          setupOptionsFor: () => ({ driver: 'docker', platforms: ['linux/amd64'] }),
+          readOnly: false,
+        },
         { workspaceRoot: makeWorkspace([]), log: () => undefined, native: ['linux/amd64'], readBinfmt: () => [] },
       );
     await run();
@@ -183,14 +217,21 @@ describe('unavailablePlatformProblems', () => {
 
   it('names only the tasks that ask for an unavailable platform, by task id', () => {
     const problems = unavailablePlatformProblems(
-      [service('api:docker-multiarch', ['linux/amd64', 'linux/s390x']), service('api:docker-multiarch-debug', ['linux/amd64']), service('web:docker-multiarch', ['darwin/arm64'])],
+      [
+        service('api:docker-multiarch', ['linux/amd64', 'linux/s390x']),
+        service('api:docker-multiarch-debug', ['linux/amd64']),
+        service('web:docker-multiarch', ['darwin/arm64']),
+      ],
       unavailable,
     );
     expect([...problems]).toEqual([['api:docker-multiarch', 'no s390x here']]);
   });
 
   it('gives each reason once, a line each', () => {
-    const problems = unavailablePlatformProblems([service('w:docker-multiarch', ['linux/arm/v7', 'linux/s390x', 'linux/arm/v6'])], unavailable);
+    const problems = unavailablePlatformProblems(
+      [service('w:docker-multiarch', ['linux/arm/v7', 'linux/s390x', 'linux/arm/v6'])],
+      unavailable,
+    );
     expect(problems.get('w:docker-multiarch')).toBe('no arm here\nno s390x here');
   });
 });

@@ -46,7 +46,11 @@ export interface ReadyBuilder {
   cached?: boolean;
 }
 
-const hintFacts = (builder: string, info: BuilderInfo): BuilderHintFacts => ({ builder, driver: info.driver, reachesHostLoopback: reachesHostLoopback(info) });
+const hintFacts = (builder: string, info: BuilderInfo): BuilderHintFacts => ({
+  builder,
+  driver: info.driver,
+  reachesHostLoopback: reachesHostLoopback(info),
+});
 
 /**
  * Makes a builder ready for the services that use it (unless they all say setup: false) and tells how
@@ -70,17 +74,29 @@ export async function builderForTasks(cli: DockerCli, request: BuilderRequest, e
     // One view of binfmt_misc for the key and the check: the run reads it once.
     const binfmt = binfmtOf(environment);
     const key = () =>
-      readinessKey({ spec, registries: use.registries, asIs: use.asIs, emulated: binfmt.servedPlatforms(), workspaceRoot: environment.workspaceRoot }, environment.env);
+      readinessKey(
+        { spec, registries: use.registries, asIs: use.asIs, emulated: binfmt.servedPlatforms(), workspaceRoot: environment.workspaceRoot },
+        environment.env,
+      );
     const known = state && !request.fresh ? readReadiness(state, builder, key(), platforms) : undefined;
     if (known) {
-      return { ref: { name: builder, isContext: known.driver === 'docker' }, unavailable: new Map(), hint: { builder, ...known }, cached: true };
+      return {
+        ref: { name: builder, isContext: known.driver === 'docker' },
+        unavailable: new Map(),
+        hint: { builder, ...known },
+        cached: true,
+      };
     }
     const facts = await ensureBuilder(cli, spec, { ...environment, binfmt }, use);
     const hint = hintFacts(builder, facts.builder);
     if (state && facts.unavailable.size === 0) {
       // Keyed by binfmt_misc as setup left it (it may have registered emulators); every platform of the spec was
       // found served (the setup target's and the ones asked).
-      recordReadiness(state, builder, key(), { driver: hint.driver, reachesHostLoopback: hint.reachesHostLoopback, platforms: spec.platforms });
+      recordReadiness(state, builder, key(), {
+        driver: hint.driver,
+        reachesHostLoopback: hint.reachesHostLoopback,
+        platforms: spec.platforms,
+      });
     } else if (state) {
       forgetReadiness(state, builder);
     }
@@ -91,13 +107,20 @@ export async function builderForTasks(cli: DockerCli, request: BuilderRequest, e
   if (request.readOnly) {
     // Not created yet: say how it will be reached once setup has created it.
     const driver = options?.driver ?? 'docker-container';
-    return { ref: { name: builder, isContext: driver === 'docker' }, unavailable: new Map(), hint: { builder, driver, reachesHostLoopback: driver === 'docker' } };
+    return {
+      ref: { name: builder, isContext: driver === 'docker' },
+      unavailable: new Map(),
+      hint: { builder, driver, reachesHostLoopback: driver === 'docker' },
+    };
   }
   throw new CrossbakeError(`builder '${builder}' does not exist: create it, or set 'setup: true' to let nx-crossbake manage it`);
 }
 
 /** Per task (`options.id`): why it cannot be built here, one line per unavailable platform it asks for. */
-export function unavailablePlatformProblems(services: readonly ServiceOptions[], unavailable: ReadonlyMap<string, string>): Map<string, string> {
+export function unavailablePlatformProblems(
+  services: readonly ServiceOptions[],
+  unavailable: ReadonlyMap<string, string>,
+): Map<string, string> {
   const problems = new Map<string, string>();
   for (const service of services) {
     const reasons = [...new Set(service.platforms.flatMap((p) => unavailable.get(p) ?? []))];

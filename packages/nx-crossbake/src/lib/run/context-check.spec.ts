@@ -20,7 +20,12 @@ const service = (project: string, context: string, file = `apps/${project}/Docke
   file,
 });
 
-const ROOT_WORKSPACE = { '.nx/workspace-data/project-graph.json': null, 'node_modules/nx/package.json': null, 'apps/a/Dockerfile': null, 'apps/b/Dockerfile': null };
+const ROOT_WORKSPACE = {
+  '.nx/workspace-data/project-graph.json': null,
+  'node_modules/nx/package.json': null,
+  'apps/a/Dockerfile': null,
+  'apps/b/Dockerfile': null,
+};
 
 describe('ignoreFileFor', () => {
   it.each([
@@ -44,20 +49,33 @@ describe('findContextLeaks', () => {
   ])('a root context with %s sends %j', (_, files, expected) => {
     const leaks = findContextLeaks([service('a', '.'), service('b', '.')], fakeFs({ ...ROOT_WORKSPACE, ...files }));
     expect(leaks.flatMap((l) => l.folders)).toEqual(expected);
-    if (expected.length > 0) expect(leaks).toEqual([expect.objectContaining({ context: '.', ignoreFile: '.dockerignore', tasks: ['a', 'b'] })]);
+    if (expected.length > 0)
+      expect(leaks).toEqual([expect.objectContaining({ context: '.', ignoreFile: '.dockerignore', tasks: ['a', 'b'] })]);
   });
 
   it("judges each task by the ignore file BuildKit reads: a Dockerfile's own replaces the context's", () => {
-    const fs = fakeFs({ ...ROOT_WORKSPACE, '.dockerignore': '.nx\ndist\nnode_modules\n', 'apps/b/Dockerfile.dockerignore': 'node_modules\n' });
+    const fs = fakeFs({
+      ...ROOT_WORKSPACE,
+      '.dockerignore': '.nx\ndist\nnode_modules\n',
+      'apps/b/Dockerfile.dockerignore': 'node_modules\n',
+    });
     expect(findContextLeaks([service('a', '.'), service('b', '.')], fs)).toEqual([
-      { context: '.', ignoreFile: 'apps/b/Dockerfile.dockerignore', ignoreFileExists: true, folders: ['.nx/', 'dist/ (dist/nx-crossbake/)'], tasks: ['b'] },
+      {
+        context: '.',
+        ignoreFile: 'apps/b/Dockerfile.dockerignore',
+        ignoreFileExists: true,
+        folders: ['.nx/', 'dist/ (dist/nx-crossbake/)'],
+        tasks: ['b'],
+      },
     ]);
   });
 
   it('counts tmp/ and node_modules/ in a project context only when they are there, and the root-only folders never', () => {
     const files = { ...ROOT_WORKSPACE, 'apps/a/node_modules/x/index.js': null, 'apps/a/tmp/log.txt': null, 'apps/a/dist/main.js': null };
     const leaks = findContextLeaks([service('a', 'apps/a'), service('b', 'apps/b')], fakeFs(files));
-    expect(leaks).toEqual([{ context: 'apps/a', ignoreFile: 'apps/a/.dockerignore', ignoreFileExists: false, folders: ['tmp/', 'node_modules/'], tasks: ['a'] }]);
+    expect(leaks).toEqual([
+      { context: 'apps/a', ignoreFile: 'apps/a/.dockerignore', ignoreFileExists: false, folders: ['tmp/', 'node_modules/'], tasks: ['a'] },
+    ]);
   });
 
   it('names a second target of a project by its task, and groups tasks sharing a context', () => {
@@ -77,7 +95,13 @@ describe('formatContextWarning', () => {
 
   it('names every context, its tasks, the folders and the file to add them to', () => {
     const text = formatContextWarning([
-      { context: '.', ignoreFile: '.dockerignore', ignoreFileExists: true, folders: ['.nx/', 'dist/ (dist/nx-crossbake/)'], tasks: ['a', 'b'] },
+      {
+        context: '.',
+        ignoreFile: '.dockerignore',
+        ignoreFileExists: true,
+        folders: ['.nx/', 'dist/ (dist/nx-crossbake/)'],
+        tasks: ['a', 'b'],
+      },
       { context: 'apps/c', ignoreFile: 'apps/c/.dockerignore', ignoreFileExists: false, folders: ['node_modules/'], tasks: ['c'] },
     ])!;
     expect(text).toContain("context '.' (a, b): .nx/, dist/ (dist/nx-crossbake/), not excluded by .dockerignore\n");

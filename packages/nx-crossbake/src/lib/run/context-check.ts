@@ -76,8 +76,16 @@ export function findContextLeaks(
       if (e instanceof BadPatternError) continue;
       throw e;
     }
-    const folders = CHURNING_FOLDERS.filter((f) => ((f.atRoot && context === '.') || fs.exists(posix.join(context, f.path))) && !keepsOut(patterns, f.path));
-    leaks.set(key, { context, ignoreFile, ignoreFileExists: text !== undefined, folders: folders.map((f) => f.shown), tasks: [taskLabel({ ...service, task: service.id })] });
+    const folders = CHURNING_FOLDERS.filter(
+      (f) => ((f.atRoot && context === '.') || fs.exists(posix.join(context, f.path))) && !keepsOut(patterns, f.path),
+    );
+    leaks.set(key, {
+      context,
+      ignoreFile,
+      ignoreFileExists: text !== undefined,
+      folders: folders.map((f) => f.shown),
+      tasks: [taskLabel({ ...service, task: service.id })],
+    });
   }
   return [...leaks.values()].filter((l) => l.folders.length > 0);
 }
@@ -85,7 +93,10 @@ export function findContextLeaks(
 /** One warning for the whole run, naming each context, its tasks, the folders and the file to add them to. */
 export function formatContextWarning(leaks: readonly ContextLeak[]): string | undefined {
   if (leaks.length === 0) return undefined;
-  const lines = leaks.map((l) => `  - context '${l.context}' (${l.tasks.join(', ')}): ${l.folders.join(', ')}, not excluded by ${l.ignoreFile}${l.ignoreFileExists ? '' : ' (there is none)'}`);
+  const lines = leaks.map(
+    (l) =>
+      `  - context '${l.context}' (${l.tasks.join(', ')}): ${l.folders.join(', ')}, not excluded by ${l.ignoreFile}${l.ignoreFileExists ? '' : ' (there is none)'}`,
+  );
   return (
     'nx-crossbake: these build contexts send folders that change on every run, so COPY of the context and every step after it run again each time:\n' +
     `${lines.join('\n')}\n` +
@@ -94,7 +105,11 @@ export function formatContextWarning(leaks: readonly ContextLeak[]): string | un
 }
 
 /** Checks every context of the run once and logs one warning when any sends churning folders. */
-export function warnChurningContexts(workspaceRoot: string, services: Parameters<typeof findContextLeaks>[0], log: (message: string) => void): void {
+export function warnChurningContexts(
+  workspaceRoot: string,
+  services: Parameters<typeof findContextLeaks>[0],
+  log: (message: string) => void,
+): void {
   const warning = formatContextWarning(findContextLeaks(services, realFs(workspaceRoot)));
   if (warning) log(warning);
 }

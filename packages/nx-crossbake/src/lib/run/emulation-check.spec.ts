@@ -1,8 +1,16 @@
 import type { PreparedService } from './prepare-services';
 import { checkEmulation } from './emulation-check';
 
-const service = (platforms: string[], strict = false, dockerfile = 'FROM golang:1.22\nRUN go build -o /app .\n', targetName = 'docker-multiarch') =>
-  ({ options: { id: `api:${targetName}`, project: 'api', targetName, platforms, strictEmulation: strict }, dockerfile }) as unknown as PreparedService;
+const service = (
+  platforms: string[],
+  strict = false,
+  dockerfile = 'FROM golang:1.22\nRUN go build -o /app .\n',
+  targetName = 'docker-multiarch',
+) =>
+  ({
+    options: { id: `api:${targetName}`, project: 'api', targetName, platforms, strictEmulation: strict },
+    dockerfile,
+  }) as unknown as PreparedService;
 
 describe('checkEmulation', () => {
   const amd64Host = ['linux/amd64', 'linux/386'];
@@ -23,7 +31,8 @@ describe('checkEmulation', () => {
 
   it('says nothing for a Dockerfile that cross-compiles', () => {
     const logs: string[] = [];
-    const cross = 'FROM --platform=$BUILDPLATFORM golang:1.22 AS build\nRUN GOARCH=$TARGETARCH go build -o /app .\nFROM scratch\nCOPY --from=build /app /app\n';
+    const cross =
+      'FROM --platform=$BUILDPLATFORM golang:1.22 AS build\nRUN GOARCH=$TARGETARCH go build -o /app .\nFROM scratch\nCOPY --from=build /app /app\n';
     checkEmulation([service(['linux/arm64'], false, cross)], [], (m) => logs.push(m), amd64Host);
     expect(logs).toEqual([]);
   });

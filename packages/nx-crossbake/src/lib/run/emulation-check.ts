@@ -20,7 +20,8 @@ export function checkEmulation(
     const emulated = options.platforms.filter((p) => isLinuxPlatform(p) && !here.has(platformFamily(p)));
     const message = formatEmulationAdvice(options.id, emulated, adviseOnEmulation(dockerfile, emulated));
     if (!message) continue;
-    if (options.strictEmulation) problems.set(options.id, `${message}\n  (strict-emulation is on: cross-compile these steps, or turn it off)`);
+    if (options.strictEmulation)
+      problems.set(options.id, `${message}\n  (strict-emulation is on: cross-compile these steps, or turn it off)`);
     else log(`nx-crossbake: warning: ${message}`);
   }
   return problems;

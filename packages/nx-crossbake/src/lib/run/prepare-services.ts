@@ -45,7 +45,8 @@ async function checkEngine(cli: DockerCli, services: ServiceOptions[]): Promise<
 function projectVersion(workspaceRoot: string, request: ServiceRequest): string | undefined {
   if (request.project.version) return request.project.version;
   try {
-    const version = (JSON.parse(readFileSync(join(workspaceRoot, request.project.root, 'package.json'), 'utf8')) as { version?: unknown }).version;
+    const version = (JSON.parse(readFileSync(join(workspaceRoot, request.project.root, 'package.json'), 'utf8')) as { version?: unknown })
+      .version;
     return typeof version === 'string' ? version : undefined;
   } catch {
     return undefined;
@@ -62,7 +63,11 @@ export async function prepareServices(
   const ready: PreparedService[] = [];
   for (const request of requests) {
     try {
-      const options = normalizeOptions(request.options, { ...request.project, taskId: request.id, version: projectVersion(workspaceRoot, request) }, facts);
+      const options = normalizeOptions(
+        request.options,
+        { ...request.project, taskId: request.id, version: projectVersion(workspaceRoot, request) },
+        facts,
+      );
       checkBuildInputs(options, workspaceRoot);
       const dockerfile = readFileSync(join(workspaceRoot, options.file), 'utf8');
       ready.push({ request, options, dockerfile, dockerfileRefs: parseDockerfileImageRefs(dockerfile, options.buildArgs) });
@@ -74,7 +79,11 @@ export async function prepareServices(
 
   let engineProblems = new Map<string, string>();
   try {
-    if (ready.length > 0) engineProblems = await checkEngine(cli, ready.map((r) => r.options));
+    if (ready.length > 0)
+      engineProblems = await checkEngine(
+        cli,
+        ready.map((r) => r.options),
+      );
   } catch (e) {
     if (!(e instanceof CrossbakeError)) throw e;
     for (const { options } of ready) engineProblems.set(options.id, e.message);

@@ -23,7 +23,11 @@ describe('splitRunTime', () => {
   });
 
   it('adds up to the wall time of groups one after another', () => {
-    expect(splitRunTime({ setup: [at(0, 5), at(20, 25)], bake: [at(5, 20), at(25, 40)] }, 45)).toEqual({ bakeMs: 30, setupMs: 10, overheadMs: 5 });
+    expect(splitRunTime({ setup: [at(0, 5), at(20, 25)], bake: [at(5, 20), at(25, 40)] }, 45)).toEqual({
+      bakeMs: 30,
+      setupMs: 10,
+      overheadMs: 5,
+    });
   });
 });
 
@@ -31,10 +35,16 @@ describe('timed', () => {
   it('records the interval also when fn throws', async () => {
     const into: Interval[] = [];
     let t = 100;
-    await expect(timed(into, async () => {
-      t = 130;
-      throw new Error('boom');
-    }, () => t)).rejects.toThrow('boom');
+    await expect(
+      timed(
+        into,
+        async () => {
+          t = 130;
+          throw new Error('boom');
+        },
+        () => t,
+      ),
+    ).rejects.toThrow('boom');
     expect(into).toEqual([at(100, 130)]);
   });
 });

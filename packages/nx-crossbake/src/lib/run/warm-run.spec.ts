@@ -20,7 +20,12 @@ const request = (name: string, extra: MultiarchExecutorSchema = {}): ServiceRequ
 /** git as a repository whose last commit touched every project: the facts, and one walk. */
 const git: Exec = async (_file, args) => {
   if (args[0] === 'rev-parse') return { exitCode: 0, stdout: `.git/config\nfalse\n${SHA}\nrefs/heads/main`, stderr: '' };
-  if (args.includes('log')) return { exitCode: 0, stdout: `\x1e1700000000 ${SHA}\0\napps/api/Dockerfile\0apps/web/Dockerfile\0apps/worker/Dockerfile\0`, stderr: '' };
+  if (args.includes('log'))
+    return {
+      exitCode: 0,
+      stdout: `\x1e1700000000 ${SHA}\0\napps/api/Dockerfile\0apps/web/Dockerfile\0apps/worker/Dockerfile\0`,
+      stderr: '',
+    };
   return { exitCode: 128, stdout: '', stderr: 'fatal' };
 };
 
@@ -76,7 +81,12 @@ describe('a warm run', () => {
     ws.wrap((inner) => async (file, args, options) => {
       const result = await inner(file, args, options);
       // a record of someone else's build, listed by the same query
-      return args.includes('history') ? { ...result, stdout: `${result.stdout}\n{"ref":"b/n/other","created_at":"2026-01-01T00:00:00Z","completed_at":"2026-01-01T00:09:00Z"}` } : result;
+      return args.includes('history')
+        ? {
+            ...result,
+            stdout: `${result.stdout}\n{"ref":"b/n/other","created_at":"2026-01-01T00:00:00Z","completed_at":"2026-01-01T00:09:00Z"}`,
+          }
+        : result;
     });
     const results = await ws.run([request('api')]);
     expect(results.get('api:docker-multiarch')!.durationMs).toBe(4500);
@@ -89,7 +99,8 @@ describe('a stale record of the builder', () => {
     await ws.run([request('api'), request('web')]);
     ws.docker.builders.delete('nx-crossbake');
     ws.wrap((inner) => async (file, args, options) => {
-      if (args.includes('bake') && !ws.docker.builders.has('nx-crossbake')) return { exitCode: 1, stdout: '', stderr: 'ERROR: no builder "nx-crossbake" found' };
+      if (args.includes('bake') && !ws.docker.builders.has('nx-crossbake'))
+        return { exitCode: 1, stdout: '', stderr: 'ERROR: no builder "nx-crossbake" found' };
       return inner(file, args, options);
     });
     const results = await ws.run([request('api'), request('web')]);
@@ -107,7 +118,12 @@ describe('a stale record of the builder', () => {
     let bakes = 0;
     ws.wrap((inner) => async (file, args, options) => {
       if (args.includes('bake') && bakes++ === 0) {
-        return { exitCode: 1, stdout: '', stderr: '#9 [api linux/arm64 2/2] RUN make\n#9 0.1 exec /bin/sh: exec format error\nERROR: target api: failed to solve: exit code: 255' };
+        return {
+          exitCode: 1,
+          stdout: '',
+          stderr:
+            '#9 [api linux/arm64 2/2] RUN make\n#9 0.1 exec /bin/sh: exec format error\nERROR: target api: failed to solve: exit code: 255',
+        };
       }
       return inner(file, args, options);
     });
@@ -126,7 +142,12 @@ describe('a stale record of the builder', () => {
     ws.wrap((inner) => async (file, args, options) => {
       if (args.includes('bake')) {
         bakes++;
-        return { exitCode: 1, stdout: '', stderr: '#9 [api linux/arm64 2/2] RUN ./tool\n#9 0.1 exec ./tool: exec format error\nERROR: target api: failed to solve: exit code: 255' };
+        return {
+          exitCode: 1,
+          stdout: '',
+          stderr:
+            '#9 [api linux/arm64 2/2] RUN ./tool\n#9 0.1 exec ./tool: exec format error\nERROR: target api: failed to solve: exit code: 255',
+        };
       }
       return inner(file, args, options);
     });
@@ -160,8 +181,11 @@ describe('builder groups', () => {
 describe('docker and buildx missing', () => {
   it('is said for every task by the first buildx command, without a bake', async () => {
     const ws = workspace();
-    ws.wrap((inner) => async (file, args, options) =>
-      file === 'docker' && args.includes('buildx') ? { exitCode: 1, stdout: '', stderr: 'docker: unknown command: docker buildx' } : inner(file, args, options),
+    ws.wrap(
+      (inner) => async (file, args, options) =>
+        file === 'docker' && args.includes('buildx')
+          ? { exitCode: 1, stdout: '', stderr: 'docker: unknown command: docker buildx' }
+          : inner(file, args, options),
     );
     const results = await ws.run([request('api'), request('web')]);
     for (const result of results.values()) {

@@ -18,7 +18,10 @@ describe('goDockerfile', () => {
   });
 
   it('cross-compiles a static binary for TARGETOS/TARGETARCH (and the arm variant)', () => {
-    const build = instructions.filter((i) => i.keyword === 'RUN').map((i) => i.args).find((r) => r.includes('go build'))!;
+    const build = instructions
+      .filter((i) => i.keyword === 'RUN')
+      .map((i) => i.args)
+      .find((r) => r.includes('go build'))!;
     expect(build).toContain('CGO_ENABLED=0 GOOS="$TARGETOS" GOARCH="$TARGETARCH" GOARM="${TARGETVARIANT#v}"');
     for (const arg of ['TARGETOS', 'TARGETARCH', 'TARGETVARIANT']) {
       expect(instructions).toContainEqual(expect.objectContaining({ keyword: 'ARG', args: arg }));

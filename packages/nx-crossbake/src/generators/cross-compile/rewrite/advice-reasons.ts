@@ -4,12 +4,24 @@
  * judged step by step instead: go-step.ts, node/node-step.ts.)
  */
 const REASONS: Array<[RegExp, string]> = [
-  [/^cargo /, 'left as advice: cargo build --target needs a linker for each target, and nothing in the Dockerfile proves the image has one'],
+  [
+    /^cargo /,
+    'left as advice: cargo build --target needs a linker for each target, and nothing in the Dockerfile proves the image has one',
+  ],
   [/^pip /, 'left as advice: which wheels exist for each target is known only to the package index, not to the Dockerfile'],
-  [/^(mvn|gradle)$/, 'left as advice: the build is platform-independent, but its output paths depend on the build file; move it to a stage FROM --platform=$BUILDPLATFORM by hand'],
-  [/^dotnet /, 'left as advice: dotnet publish -a $TARGETARCH is safe only for projects without native dependencies, which the Dockerfile does not show'],
+  [
+    /^(mvn|gradle)$/,
+    'left as advice: the build is platform-independent, but its output paths depend on the build file; move it to a stage FROM --platform=$BUILDPLATFORM by hand',
+  ],
+  [
+    /^dotnet /,
+    'left as advice: dotnet publish -a $TARGETARCH is safe only for projects without native dependencies, which the Dockerfile does not show',
+  ],
 ];
 
 export function adviceReason(tool: string): string {
-  return REASONS.find(([pattern]) => pattern.test(tool))?.[1] ?? `left as advice: ${tool} needs a C cross toolchain for each target, which the image is not known to provide`;
+  return (
+    REASONS.find(([pattern]) => pattern.test(tool))?.[1] ??
+    `left as advice: ${tool} needs a C cross toolchain for each target, which the image is not known to provide`
+  );
 }

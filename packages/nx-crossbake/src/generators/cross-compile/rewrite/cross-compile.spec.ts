@@ -32,11 +32,15 @@ describe('crossCompileDockerfile', () => {
   });
 
   it('covers every fixture', () => {
-    expect(readdirSync(FIXTURES).sort()).toEqual([...REWRITES.flatMap((n) => [`${n}.Dockerfile`, `${n}.expected.Dockerfile`]), 'mixed-tools.Dockerfile'].sort());
+    expect(readdirSync(FIXTURES).sort()).toEqual(
+      [...REWRITES.flatMap((n) => [`${n}.Dockerfile`, `${n}.expected.Dockerfile`]), 'mixed-tools.Dockerfile'].sort(),
+    );
   });
 
   it('reports what moved and where', () => {
-    expect(rewrite(fixture('multi-stage.Dockerfile')).rewritten).toEqual([{ line: 15, stage: 'api', tool: 'go build', buildStage: 'api-build' }]);
+    expect(rewrite(fixture('multi-stage.Dockerfile')).rewritten).toEqual([
+      { line: 15, stage: 'api', tool: 'go build', buildStage: 'api-build' },
+    ]);
   });
 
   it('lists every other tool with its reason, and leaves a Go stage that cannot move', () => {
@@ -60,7 +64,14 @@ describe('crossCompileDockerfile', () => {
   });
 
   it('names the build stage apart from existing ones', () => {
-    const input = lines('FROM golang:1.22 AS build', 'RUN echo', 'FROM golang:1.22', 'RUN go build -o /app .', 'FROM golang:1.22 AS stage1-build', '');
+    const input = lines(
+      'FROM golang:1.22 AS build',
+      'RUN echo',
+      'FROM golang:1.22',
+      'RUN go build -o /app .',
+      'FROM golang:1.22 AS stage1-build',
+      '',
+    );
     expect(rewrite(input).rewritten[0].buildStage).toBe('stage1-build-2');
   });
 
@@ -70,18 +81,40 @@ describe('crossCompileDockerfile', () => {
   });
 
   it('follows cd and ENV GOPATH, and copies paths with spaces in the JSON form', () => {
-    expect(rewrite(lines('FROM golang:1.22', 'RUN cd /src && go build -o "my app" .', '')).dockerfile).toContain('COPY --from=build ["/src/my app", "/src/my app"]');
-    expect(rewrite(lines('FROM golang:1.22', 'ENV GOPATH=/work', 'RUN go install ./...', '')).dockerfile).toContain('go build -o /work/bin/ ./...');
+    expect(rewrite(lines('FROM golang:1.22', 'RUN cd /src && go build -o "my app" .', '')).dockerfile).toContain(
+      'COPY --from=build ["/src/my app", "/src/my app"]',
+    );
+    expect(rewrite(lines('FROM golang:1.22', 'ENV GOPATH=/work', 'RUN go install ./...', '')).dockerfile).toContain(
+      'go build -o /work/bin/ ./...',
+    );
   });
 
   it('renumbers stage indexes after each inserted stage', () => {
-    const input = lines('FROM golang:1.22', 'RUN go build -o /a .', 'FROM golang:1.22', 'RUN go build -o /b .', 'FROM alpine', 'COPY --from=0 /a /a', 'COPY --from=1 /b /b', '');
+    const input = lines(
+      'FROM golang:1.22',
+      'RUN go build -o /a .',
+      'FROM golang:1.22',
+      'RUN go build -o /b .',
+      'FROM alpine',
+      'COPY --from=0 /a /a',
+      'COPY --from=1 /b /b',
+      '',
+    );
     const out = rewrite(input).dockerfile;
     expect(out).toContain('COPY --from=1 /a /a\nCOPY --from=3 /b /b');
   });
 
   it('moves go mod download to the build stage only, and keeps other RUNs in both', () => {
-    const out = rewrite(lines('FROM golang:1.22', 'WORKDIR /src', 'RUN apt-get update && apt-get install -y git', 'RUN go mod download', 'RUN go build -o /app .', '')).dockerfile;
+    const out = rewrite(
+      lines(
+        'FROM golang:1.22',
+        'WORKDIR /src',
+        'RUN apt-get update && apt-get install -y git',
+        'RUN go mod download',
+        'RUN go build -o /app .',
+        '',
+      ),
+    ).dockerfile;
     const [build, final] = out.split('\n\nFROM golang:1.22\n');
     expect(build).toContain('RUN go mod download');
     expect(final).not.toContain('go mod download');
@@ -104,29 +137,77 @@ describe('crossCompileDockerfile', () => {
       ['a stage pinned to a platform', lines('FROM --platform=linux/arm64 golang:1.22', 'RUN go build -o /app .'), /pinned/],
       ['go install in the exec form', lines('FROM golang:1.22', 'RUN ["go", "install", "."]'), /exec form/],
       // GOARM is exported in the compile's shell: the exec form has none.
-      ['go build in the exec form', lines('FROM golang:1.22', 'WORKDIR /src', 'RUN ["go", "build", "-o", "/app", "."]'), /the exec form runs no shell, so GOARM cannot follow/],
+      [
+        'go build in the exec form',
+        lines('FROM golang:1.22', 'WORKDIR /src', 'RUN ["go", "build", "-o", "/app", "."]'),
+        /the exec form runs no shell, so GOARM cannot follow/,
+      ],
       // Other commands of the compile RUN: only what leaves nothing, or writes inside what is copied back.
-      ['mkdir outside the output', lines('FROM golang:1.22', 'RUN mkdir -p /var/lib/app && go build -o /app .'), /also writes `\/var\/lib\/app`, outside what the final stage copies back \(\/app\)/],
+      [
+        'mkdir outside the output',
+        lines('FROM golang:1.22', 'RUN mkdir -p /var/lib/app && go build -o /app .'),
+        /also writes `\/var\/lib\/app`, outside what the final stage copies back \(\/app\)/,
+      ],
       ['chmod', lines('FROM golang:1.22', 'WORKDIR /src', 'RUN chmod +x entry.sh && go build -o /app .'), /also runs `chmod`/],
-      ['a redirect outside the output', lines('FROM golang:1.22', 'RUN echo hi > /etc/motd && go build -o /app .'), /also writes `\/etc\/motd`/],
-      ['a write next to a file output', lines('FROM golang:1.22', 'RUN go build -o /out/app . && uname -m > /out/machine'), /also writes `\/out\/machine`/],
+      [
+        'a redirect outside the output',
+        lines('FROM golang:1.22', 'RUN echo hi > /etc/motd && go build -o /app .'),
+        /also writes `\/etc\/motd`/,
+      ],
+      [
+        'a write next to a file output',
+        lines('FROM golang:1.22', 'RUN go build -o /out/app . && uname -m > /out/machine'),
+        /also writes `\/out\/machine`/,
+      ],
       ['a redirected compile', lines('FROM golang:1.22', 'RUN go build -o /app . > /build.log'), /redirected to `\/build.log`/],
       ['a write the shell names', lines('FROM golang:1.22', 'RUN go build -o /out/ . && date > $LOG'), /also runs `date`/],
-      ['go generate in the compile RUN', lines('FROM golang:1.22', 'WORKDIR /src', 'RUN go generate ./... && go build -o /app .'), /also runs `go generate`/],
+      [
+        'go generate in the compile RUN',
+        lines('FROM golang:1.22', 'WORKDIR /src', 'RUN go generate ./... && go build -o /app .'),
+        /also runs `go generate`/,
+      ],
       // go generate and go run are not preparations: they stay, and the twin would run them for the build machine.
-      ['go generate before the compile', lines('FROM golang:1.22', 'WORKDIR /src', 'RUN go generate ./...', 'RUN go build -o /app .'), /line 3 runs `go run`\/`go generate` before the compile/],
+      [
+        'go generate before the compile',
+        lines('FROM golang:1.22', 'WORKDIR /src', 'RUN go generate ./...', 'RUN go build -o /app .'),
+        /line 3 runs `go run`\/`go generate` before the compile/,
+      ],
       // cgo from ARG as from ENV; a literal 0 anywhere else keeps the move.
       ['ARG CGO_ENABLED=1', lines('FROM golang:1.22', 'ARG CGO_ENABLED=1', 'RUN go build -o /app .'), /ARG CGO_ENABLED=1 turns cgo on/],
-      ['ARG CGO_ENABLED from the build', lines('FROM golang:1.22', 'ARG CGO_ENABLED', 'RUN go build -o /app .'), /ARG CGO_ENABLED without a default takes its value from the build/],
-      ['CGO_ENABLED exported in the RUN', lines('FROM golang:1.22', 'RUN export CGO_ENABLED=1 && go build -o /app .'), /sets CGO_ENABLED=1/],
+      [
+        'ARG CGO_ENABLED from the build',
+        lines('FROM golang:1.22', 'ARG CGO_ENABLED', 'RUN go build -o /app .'),
+        /ARG CGO_ENABLED without a default takes its value from the build/,
+      ],
+      [
+        'CGO_ENABLED exported in the RUN',
+        lines('FROM golang:1.22', 'RUN export CGO_ENABLED=1 && go build -o /app .'),
+        /sets CGO_ENABLED=1/,
+      ],
       ['CGO_ENABLED from a variable', lines('FROM golang:1.22', 'RUN CGO_ENABLED=$CGO go build -o /app .'), /sets CGO_ENABLED=\$CGO/],
       // BuildKit ignores --platform on a stage reference: the twin would compile emulated.
-      ['a stage FROM an earlier stage', lines('FROM golang:1.22 AS base', 'RUN apt-get update', 'FROM base', 'RUN go build -o /app .'), /FROM the earlier stage 'base': BuildKit ignores --platform on a stage reference/],
-      ['a stage FROM an earlier stage by index', lines('FROM golang:1.22', 'RUN apt-get update', 'FROM 0', 'RUN go build -o /app .'), /FROM the earlier stage 0/],
+      [
+        'a stage FROM an earlier stage',
+        lines('FROM golang:1.22 AS base', 'RUN apt-get update', 'FROM base', 'RUN go build -o /app .'),
+        /FROM the earlier stage 'base': BuildKit ignores --platform on a stage reference/,
+      ],
+      [
+        'a stage FROM an earlier stage by index',
+        lines('FROM golang:1.22', 'RUN apt-get update', 'FROM 0', 'RUN go build -o /app .'),
+        /FROM the earlier stage 0/,
+      ],
       // The twin sets GOOS/GOARCH from the first compile on: a RUN between compiles would run target code.
-      ['a RUN between two compiles', lines('FROM golang:1.22', 'WORKDIR /src', 'RUN go build -o /bin/gen ./gen', 'RUN /bin/gen > x.go', 'RUN go build -o /app .'), /line 4 runs between moved compiles/],
+      [
+        'a RUN between two compiles',
+        lines('FROM golang:1.22', 'WORKDIR /src', 'RUN go build -o /bin/gen ./gen', 'RUN /bin/gen > x.go', 'RUN go build -o /app .'),
+        /line 4 runs between moved compiles/,
+      ],
       // The rewrite edits text: a `go install` inside quotes must not be edited with the real one.
-      ['go install also inside quotes', lines('FROM golang:1.22', 'RUN echo "then go install ." && go install .'), /`go install` also appears in text the shell does not run/],
+      [
+        'go install also inside quotes',
+        lines('FROM golang:1.22', 'RUN echo "then go install ." && go install .'),
+        /`go install` also appears in text the shell does not run/,
+      ],
       ['go build -C', lines('FROM golang:1.22', 'RUN go build -C cmd -o /app'), /-C/],
     ])('%s', (_, input, reason) => {
       const result = rewrite(`${input}\n`);
@@ -145,7 +226,13 @@ describe('crossCompileDockerfile', () => {
   });
 
   it('keeps writes inside the copied -o folder: they reach the final stage through the COPY (the e2e ledger)', () => {
-    const input = lines('FROM golang:1.22', 'WORKDIR /src', 'RUN mkdir -p /out && cat /proc/uptime > /out/start && go build -o /out/ . && uname -m > /out/build-machine', 'CMD ["/out/ledger"]', '');
+    const input = lines(
+      'FROM golang:1.22',
+      'WORKDIR /src',
+      'RUN mkdir -p /out && cat /proc/uptime > /out/start && go build -o /out/ . && uname -m > /out/build-machine',
+      'CMD ["/out/ledger"]',
+      '',
+    );
     expect(rewrite(input).dockerfile).toBe(
       lines(
         '# nx-crossbake:cross-compile: the compile runs on the build machine and cross-compiles for each target platform (docs/cross-compile.md)',
@@ -164,15 +251,21 @@ describe('crossCompileDockerfile', () => {
     );
   });
 
-  it('exports GOARM after a heredoc script\'s shebang, and after flags continued on their own line', () => {
+  it("exports GOARM after a heredoc script's shebang, and after flags continued on their own line", () => {
     const heredoc = rewrite(lines('FROM golang:1.22', 'RUN <<EOF', '#!/bin/bash', 'go build -o /app .', 'EOF', '')).dockerfile;
     expect(heredoc).toContain('RUN <<EOF\n#!/bin/bash\nexport GOARM="${TARGETVARIANT#v}"\ngo build -o /app .\nEOF');
-    const flags = rewrite(lines('FROM golang:1.22', 'RUN --mount=type=cache,target=/root/.cache/go-build \\', '    go build -o /app .', '')).dockerfile;
-    expect(flags).toContain('RUN --mount=type=cache,target=/root/.cache/go-build \\\n    export GOARM="${TARGETVARIANT#v}"; go build -o /app .');
+    const flags = rewrite(
+      lines('FROM golang:1.22', 'RUN --mount=type=cache,target=/root/.cache/go-build \\', '    go build -o /app .', ''),
+    ).dockerfile;
+    expect(flags).toContain(
+      'RUN --mount=type=cache,target=/root/.cache/go-build \\\n    export GOARM="${TARGETVARIANT#v}"; go build -o /app .',
+    );
   });
 
   it('moves only go mod download|verify and go vet out of the final stage; a redirected vet stays', () => {
-    const out = rewrite(lines('FROM golang:1.22', 'WORKDIR /src', 'RUN go mod verify', 'RUN go vet ./... > /vet.txt', 'RUN go build -o /app .', '')).dockerfile;
+    const out = rewrite(
+      lines('FROM golang:1.22', 'WORKDIR /src', 'RUN go mod verify', 'RUN go vet ./... > /vet.txt', 'RUN go build -o /app .', ''),
+    ).dockerfile;
     const [build, final] = out.split('\n\nFROM golang:1.22\n');
     expect(build).toContain('RUN go mod verify');
     expect(final).not.toContain('go mod verify');
@@ -180,12 +273,20 @@ describe('crossCompileDockerfile', () => {
   });
 
   it('lets ENV CGO_ENABLED=0 win over a later ARG, as the RUN environment does', () => {
-    expect(rewrite(lines('FROM golang:1.22', 'ENV CGO_ENABLED=0', 'ARG CGO_ENABLED=1', 'RUN go build -o /app .', '')).rewritten).toHaveLength(1);
+    expect(
+      rewrite(lines('FROM golang:1.22', 'ENV CGO_ENABLED=0', 'ARG CGO_ENABLED=1', 'RUN go build -o /app .', '')).rewritten,
+    ).toHaveLength(1);
     expect(rewrite(lines('FROM golang:1.22', 'ARG CGO_ENABLED=0', 'RUN CGO_ENABLED=0 go build -o /app .', '')).rewritten).toHaveLength(1);
   });
 
   it('changes nothing in a Dockerfile that already cross-compiles', () => {
-    const input = lines('FROM --platform=$BUILDPLATFORM golang:1.22 AS build', 'RUN GOARCH=$TARGETARCH go build -o /app .', 'FROM alpine', 'COPY --from=build /app /app', '');
+    const input = lines(
+      'FROM --platform=$BUILDPLATFORM golang:1.22 AS build',
+      'RUN GOARCH=$TARGETARCH go build -o /app .',
+      'FROM alpine',
+      'COPY --from=build /app /app',
+      '',
+    );
     expect(rewrite(input)).toEqual({ dockerfile: input, rewritten: [], skipped: [] });
   });
 });

@@ -74,8 +74,10 @@ interface StagePlan {
 }
 
 const GO_TOOLS = new Set(['go build', 'go install']);
-const MARK = '# nx-crossbake:cross-compile: the compile runs on the build machine and cross-compiles for each target platform (docs/cross-compile.md)';
-const NODE_MARK = '# nx-crossbake:cross-compile: the install runs on the build machine; the lockfile proves node_modules the same on every platform (docs/cross-compile.md)';
+const MARK =
+  '# nx-crossbake:cross-compile: the compile runs on the build machine and cross-compiles for each target platform (docs/cross-compile.md)';
+const NODE_MARK =
+  '# nx-crossbake:cross-compile: the install runs on the build machine; the lockfile proves node_modules the same on every platform (docs/cross-compile.md)';
 // GOARM is exported in each compile's shell instead (goarm.ts says why); TARGETVARIANT is declared for it.
 const CROSS_ENV = ['ARG TARGETOS TARGETARCH TARGETVARIANT', 'ENV CGO_ENABLED=0 GOOS=$TARGETOS GOARCH=$TARGETARCH'];
 
@@ -103,10 +105,19 @@ function uniqueName(base: string, taken: Set<string>): string {
 }
 
 /** The plan for one stage, or the reason none of its steps can move. `moved`: the advisor's tool by RUN line. */
-function planStage(stage: Stage, stages: readonly Stage[], layout: DockerfileLayout, moved: ReadonlyMap<number, string>, options: CrossCompileOptions): Omit<StagePlan, 'buildName'> | string {
-  if (options.cgo && [...moved.values()].some((tool) => GO_TOOLS.has(tool))) return `${options.cgo}: CGO_ENABLED=0 would fail or build a stub, and cgo needs a C cross-compiler per target (xx-go from tonistiigi/xx)`;
+function planStage(
+  stage: Stage,
+  stages: readonly Stage[],
+  layout: DockerfileLayout,
+  moved: ReadonlyMap<number, string>,
+  options: CrossCompileOptions,
+): Omit<StagePlan, 'buildName'> | string {
+  if (options.cgo && [...moved.values()].some((tool) => GO_TOOLS.has(tool)))
+    return `${options.cgo}: CGO_ENABLED=0 would fail or build a stub, and cgo needs a C cross-compiler per target (xx-go from tonistiigi/xx)`;
   if (stage.platform !== undefined) return `the stage is pinned to --platform=${stage.platform}: it is not built per target`;
-  const base = stages.find((s) => s.index < stage.index && (s.name?.toLowerCase() === stage.image.toLowerCase() || String(s.index) === stage.image));
+  const base = stages.find(
+    (s) => s.index < stage.index && (s.name?.toLowerCase() === stage.image.toLowerCase() || String(s.index) === stage.image),
+  );
   if (base) {
     return `the stage is FROM the earlier stage ${base.name ? `'${base.name}'` : base.index}: BuildKit ignores --platform on a stage reference, so the twin would inherit that stage's platform and still compile emulated; move the compile to a stage FROM an image`;
   }
@@ -124,20 +135,31 @@ function planStage(stage: Stage, stages: readonly Stage[], layout: DockerfileLay
       compiles.set(k, verdict);
       users.set(k, state.user);
     }
-    if (span.instruction.keyword === 'COPY' || span.instruction.keyword === 'ADD') copies.push({ instruction: span.instruction, workdir: state.workdir });
+    if (span.instruction.keyword === 'COPY' || span.instruction.keyword === 'ADD')
+      copies.push({ instruction: span.instruction, workdir: state.workdir });
     state = advanceState(state, span.instruction, layout.escape);
   }
   const last = Math.max(...compiles.keys());
   const goOnly = new Set(
-    stage.body.flatMap((span, k) => (k < last && !compiles.has(k) && isGoOnlyRun(span.instruction, layout.lines, layout.escape) ? [k] : [])),
+    stage.body.flatMap((span, k) =>
+      k < last && !compiles.has(k) && isGoOnlyRun(span.instruction, layout.lines, layout.escape) ? [k] : [],
+    ),
   );
   const problem = twinProblem(stage.body, layout, compiles, goOnly, last);
   return problem ?? { stage, compiles, goOnly, users, last };
 }
 
-function judgeStep(tool: string, span: InstructionSpan, layout: DockerfileLayout, state: StageState, copies: readonly StageCopy[], options: CrossCompileOptions): MoveVerdict {
+function judgeStep(
+  tool: string,
+  span: InstructionSpan,
+  layout: DockerfileLayout,
+  state: StageState,
+  copies: readonly StageCopy[],
+  options: CrossCompileOptions,
+): MoveVerdict {
   const run = span.instruction;
-  if (isNodeInstall(tool)) return judgeNodeStep(run, layout.lines, layout.escape, { workdir: state.workdir, copies: [...copies], context: options.context });
+  if (isNodeInstall(tool))
+    return judgeNodeStep(run, layout.lines, layout.escape, { workdir: state.workdir, copies: [...copies], context: options.context });
   const verdict = judgeGoStep(run, layout.lines, layout.lines.slice(span.start, span.end + 1), layout.escape, state);
   return verdict.ok ? { ...verdict, prelude: CROSS_ENV } : verdict;
 }
@@ -163,7 +185,10 @@ export function crossCompileDockerfile(text: string, options: CrossCompileOption
       skipped.push(...mine.map((a) => skip(a, plan)));
       continue;
     }
-    const buildName = uniqueName(`${stage.name ?? (taken.has('build') ? `stage${stage.index}` : '')}${stage.name || taken.has('build') ? '-' : ''}build`, taken);
+    const buildName = uniqueName(
+      `${stage.name ?? (taken.has('build') ? `stage${stage.index}` : '')}${stage.name || taken.has('build') ? '-' : ''}build`,
+      taken,
+    );
     plans.set(stage.index, { ...plan, buildName });
     rewritten.push(...mine.map((a) => ({ line: a.line, stage: a.stage, tool: a.tool, buildStage: buildName })));
   }
@@ -229,7 +254,10 @@ function finalStage(plan: StagePlan, lines: (span: InstructionSpan) => string[],
     }
     const user = plan.users.get(k);
     const chown = user ? ` --chown=${user}` : '';
-    out.push(...layout.lines.slice(span.lead, span.start), ...verdict.artifacts.map((path) => `COPY --from=${plan.buildName}${chown} ${copyPaths(path)}`));
+    out.push(
+      ...layout.lines.slice(span.lead, span.start),
+      ...verdict.artifacts.map((path) => `COPY --from=${plan.buildName}${chown} ${copyPaths(path)}`),
+    );
   }
   return out;
 }

@@ -4,8 +4,27 @@
  * See `go help build`: the flags below are the ones that take a value; every other flag is a boolean.
  */
 const VALUED = new Set([
-  'o', 'p', 'C', 'asmflags', 'buildmode', 'buildvcs', 'compiler', 'gccgoflags', 'gcflags', 'installsuffix', 'ldflags', 'mod',
-  'modfile', 'overlay', 'pgo', 'pkgdir', 'tags', 'toolexec', 'coverpkg', 'covermode', 'exec',
+  'o',
+  'p',
+  'C',
+  'asmflags',
+  'buildmode',
+  'buildvcs',
+  'compiler',
+  'gccgoflags',
+  'gcflags',
+  'installsuffix',
+  'ldflags',
+  'mod',
+  'modfile',
+  'overlay',
+  'pgo',
+  'pkgdir',
+  'tags',
+  'toolexec',
+  'coverpkg',
+  'covermode',
+  'exec',
 ]);
 // Each needs a C toolchain for the target: cgo, or the external linker.
 const CGO_FLAGS = new Set(['race', 'msan', 'asan']);

@@ -31,12 +31,19 @@ const CGO_SET = /\bCGO_ENABLED=(?!["']?0(?![\w$]))(\S*)/;
 const INSTALL = /(^|[\s;&|(])((?:\S*\/)?go)(\s+)install(?=\s|$)/g;
 
 /** `own`: the RUN's own lines, from `RUN` to its heredoc's end, as the rewrite will receive them. */
-export function judgeGoStep(run: DockerfileInstruction, lines: readonly string[], own: readonly string[], escape: string, facts: StageFacts): MoveVerdict {
+export function judgeGoStep(
+  run: DockerfileInstruction,
+  lines: readonly string[],
+  own: readonly string[],
+  escape: string,
+  facts: StageFacts,
+): MoveVerdict {
   const text = own.join('\n');
   if (facts.cgo) return refuse(`${facts.cgo}: ${CGO_NEEDS}`);
   const cgoSet = text.match(CGO_SET);
   if (cgoSet) return refuse(`the step sets CGO_ENABLED=${cgoSet[1]}: ${CGO_NEEDS}`);
-  if (EXEC_FORM.test(run.args)) return refuse('the exec form runs no shell, so GOARM cannot follow the target variant (v6, v7): write the compile as a shell command');
+  if (EXEC_FORM.test(run.args))
+    return refuse('the exec form runs no shell, so GOARM cannot follow the target variant (v6, v7): write the compile as a shell command');
   const artifacts: string[] = [];
   const effects: string[] = [];
   let installs = 0;
@@ -64,9 +71,15 @@ export function judgeGoStep(run: DockerfileInstruction, lines: readonly string[]
     artifacts.push(artifact);
   }
   const lost = effects.find((path) => !isCopiedBack(path, artifacts));
-  if (lost) return refuse(`the RUN also writes \`${lost}\`, outside what the final stage copies back (${artifacts.join(', ')}): give the compile a RUN of its own`);
+  if (lost)
+    return refuse(
+      `the RUN also writes \`${lost}\`, outside what the final stage copies back (${artifacts.join(', ')}): give the compile a RUN of its own`,
+    );
   // The rewrite edits the text: every `go install` it would edit must be one the shell runs, not one inside quotes.
-  if (installs > 0 && [...text.matchAll(INSTALL)].length !== installs) return refuse('`go install` also appears in text the shell does not run as a command (a quoted string, say): rewrite it to `go build -o` by hand');
+  if (installs > 0 && [...text.matchAll(INSTALL)].length !== installs)
+    return refuse(
+      '`go install` also appears in text the shell does not run as a command (a quoted string, say): rewrite it to `go build -o` by hand',
+    );
   const installDir = facts.installDir;
   return {
     ok: true,
@@ -76,18 +89,34 @@ export function judgeGoStep(run: DockerfileInstruction, lines: readonly string[]
   };
 }
 
-function artifactOf(subcommand: 'build' | 'install', output: string | undefined, packages: readonly string[], cwd: string | undefined, facts: StageFacts): string | { reason: string } {
+function artifactOf(
+  subcommand: 'build' | 'install',
+  output: string | undefined,
+  packages: readonly string[],
+  cwd: string | undefined,
+  facts: StageFacts,
+): string | { reason: string } {
   if (subcommand === 'install') {
-    if (packages.some((p) => p.includes('@'))) return { reason: '`go install <module>@<version>` has no `go build` equivalent: install the tool in a stage of its own' };
-    if (facts.installDir === undefined) return { reason: '`go install` writes to $GOBIN or $GOPATH/bin, and neither this Dockerfile nor the image (not a golang image) says where that is: set ENV GOBIN, or use go build -o' };
+    if (packages.some((p) => p.includes('@')))
+      return { reason: '`go install <module>@<version>` has no `go build` equivalent: install the tool in a stage of its own' };
+    if (facts.installDir === undefined)
+      return {
+        reason:
+          '`go install` writes to $GOBIN or $GOPATH/bin, and neither this Dockerfile nor the image (not a golang image) says where that is: set ENV GOBIN, or use go build -o',
+      };
     return `${facts.installDir}/`;
   }
   if (output === undefined) {
     const file = packages.length > 0 && packages.every((p) => p.endsWith('.go')) ? posix.basename(packages[0], '.go') : undefined;
-    if (file === undefined) return { reason: '`go build` without -o names the binary after the module path: add `-o <path>` so the final stage can copy it' };
+    if (file === undefined)
+      return { reason: '`go build` without -o names the binary after the module path: add `-o <path>` so the final stage can copy it' };
     output = file;
   }
   if (!literal(output)) return { reason: `the output path \`${output}\` depends on the shell: write it literally` };
   const resolved = resolvePath(cwd, output);
-  return resolved ?? { reason: `the output path \`${output}\` is relative and the working directory is unknown: set WORKDIR in the stage, or use an absolute -o` };
+  return (
+    resolved ?? {
+      reason: `the output path \`${output}\` is relative and the working directory is unknown: set WORKDIR in the stage, or use an absolute -o`,
+    }
+  );
 }

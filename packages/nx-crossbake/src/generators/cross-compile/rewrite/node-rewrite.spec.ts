@@ -21,8 +21,11 @@ function contextOf(files: Record<string, string>, outside: string[] = []): NodeC
   };
 }
 
-const rewrite = (dockerfile: string, files: Record<string, string> = { 'package.json': MANIFEST, 'package-lock.json': PURE }, outside?: string[]) =>
-  crossCompileDockerfile(dockerfile, { platforms: PLATFORMS, context: contextOf(files, outside) });
+const rewrite = (
+  dockerfile: string,
+  files: Record<string, string> = { 'package.json': MANIFEST, 'package-lock.json': PURE },
+  outside?: string[],
+) => crossCompileDockerfile(dockerfile, { platforms: PLATFORMS, context: contextOf(files, outside) });
 
 const APP = lines('FROM node:20', 'WORKDIR /app', 'COPY package*.json ./', 'RUN npm ci', 'COPY . .', 'CMD ["node", "index.js"]');
 
@@ -56,15 +59,38 @@ describe('crossCompileDockerfile: Node installs', () => {
   });
 
   it('copies the lockfile back after an install that may rewrite it, with the owner USER gives', () => {
-    const out = rewrite(lines('FROM node:20', 'WORKDIR /home/node/app', 'COPY package.json package-lock.json ./', 'USER node', 'RUN npm install --omit=dev', 'CMD ["node", "."]')).dockerfile;
-    expect(out).toContain('USER node\nCOPY --from=build --chown=node /home/node/app/node_modules /home/node/app/node_modules\nCOPY --from=build --chown=node /home/node/app/package-lock.json /home/node/app/package-lock.json\nCMD');
+    const out = rewrite(
+      lines(
+        'FROM node:20',
+        'WORKDIR /home/node/app',
+        'COPY package.json package-lock.json ./',
+        'USER node',
+        'RUN npm install --omit=dev',
+        'CMD ["node", "."]',
+      ),
+    ).dockerfile;
+    expect(out).toContain(
+      'USER node\nCOPY --from=build --chown=node /home/node/app/node_modules /home/node/app/node_modules\nCOPY --from=build --chown=node /home/node/app/package-lock.json /home/node/app/package-lock.json\nCMD',
+    );
   });
 
   it('moves pnpm install of a 6.0 lockfile, follows cd, keeps cache mounts in the build stage', () => {
     const files = { 'web/package.json': MANIFEST, 'web/pnpm-lock.yaml': lockFixture('pure-js.pnpm-lock.yaml') };
-    const out = rewrite(lines('FROM node:20 AS web', 'COPY web /src/web', 'RUN --mount=type=cache,target=/root/.pnpm-store cd /src/web && pnpm install --frozen-lockfile', 'RUN cd /src/web && pnpm run build'), files).dockerfile;
-    expect(out).toContain('FROM --platform=$BUILDPLATFORM node:20 AS web-build\nCOPY web /src/web\nRUN --mount=type=cache,target=/root/.pnpm-store cd /src/web && pnpm install --frozen-lockfile\n');
-    expect(out).toContain('COPY --from=web-build /src/web/node_modules /src/web/node_modules\nCOPY --from=web-build /src/web/pnpm-lock.yaml /src/web/pnpm-lock.yaml\nRUN cd /src/web && pnpm run build\n');
+    const out = rewrite(
+      lines(
+        'FROM node:20 AS web',
+        'COPY web /src/web',
+        'RUN --mount=type=cache,target=/root/.pnpm-store cd /src/web && pnpm install --frozen-lockfile',
+        'RUN cd /src/web && pnpm run build',
+      ),
+      files,
+    ).dockerfile;
+    expect(out).toContain(
+      'FROM --platform=$BUILDPLATFORM node:20 AS web-build\nCOPY web /src/web\nRUN --mount=type=cache,target=/root/.pnpm-store cd /src/web && pnpm install --frozen-lockfile\n',
+    );
+    expect(out).toContain(
+      'COPY --from=web-build /src/web/node_modules /src/web/node_modules\nCOPY --from=web-build /src/web/pnpm-lock.yaml /src/web/pnpm-lock.yaml\nRUN cd /src/web && pnpm run build\n',
+    );
   });
 
   it('moves an install next to commands that leave nothing', () => {
@@ -76,22 +102,88 @@ describe('crossCompileDockerfile: Node installs', () => {
   });
 
   describe('refuses, and leaves the Dockerfile as it was', () => {
-    const install = (run = 'RUN npm ci', copy = 'COPY package*.json ./') => lines('FROM node:20', 'WORKDIR /app', copy, run, 'CMD ["node", "."]');
+    const install = (run = 'RUN npm ci', copy = 'COPY package*.json ./') =>
+      lines('FROM node:20', 'WORKDIR /app', copy, run, 'CMD ["node", "."]');
     it.each([
-      ['an install script (hasInstallScript)', install(), { 'package.json': MANIFEST, 'package-lock.json': lockFixture('bcrypt.package-lock.json') }, /node_modules\/bcrypt runs an install script/],
-      ['os/cpu-limited packages', install(), { 'package.json': MANIFEST, 'package-lock.json': lockFixture('esbuild.package-lock.json') }, /is limited to os/],
-      ['package-lock v1', install(), { 'package.json': MANIFEST, 'package-lock.json': lockFixture('v1.package-lock.json') }, /lockfileVersion 1/],
-      ['yarn v1', install('RUN yarn install --frozen-lockfile', 'COPY package.json yarn.lock ./'), { 'package.json': MANIFEST, 'yarn.lock': lockFixture('yarn-v1.yarn.lock') }, /^line 4: apps\/web\/yarn.lock: yarn.lock v1 records no install scripts/],
-      ['pnpm-lock 9.0', install('RUN pnpm install', 'COPY package.json pnpm-lock.yaml ./'), { 'package.json': MANIFEST, 'pnpm-lock.yaml': lockFixture('pnpm9.pnpm-lock.yaml') }, /pnpm 9 the lockfile no longer records/],
-      ['a missing lockfile', install(), { 'package.json': MANIFEST }, /no npm-shrinkwrap.json or package-lock.json reaches \/app from the build context/],
-      ['npm install without a lockfile', install('RUN npm install'), { 'package.json': MANIFEST }, /`npm install` without a lockfile resolves versions at build time/],
-      ['a root postinstall', install(), { 'package.json': '{"scripts":{"postinstall":"node x.js"}}', 'package-lock.json': PURE }, /^line 4: apps\/web\/package.json: package.json's `postinstall` script runs/],
-      ['the project\'s own build in the RUN', install('RUN npm ci && npm run build'), { 'package.json': MANIFEST, 'package-lock.json': PURE }, /also runs `npm run`/],
-      ['output sent to a file', install('RUN npm ci > /var/log/npm.log'), { 'package.json': MANIFEST, 'package-lock.json': PURE }, /the install writes to `\/var\/log\/npm.log`, which the final stage would not receive/],
+      [
+        'an install script (hasInstallScript)',
+        install(),
+        { 'package.json': MANIFEST, 'package-lock.json': lockFixture('bcrypt.package-lock.json') },
+        /node_modules\/bcrypt runs an install script/,
+      ],
+      [
+        'os/cpu-limited packages',
+        install(),
+        { 'package.json': MANIFEST, 'package-lock.json': lockFixture('esbuild.package-lock.json') },
+        /is limited to os/,
+      ],
+      [
+        'package-lock v1',
+        install(),
+        { 'package.json': MANIFEST, 'package-lock.json': lockFixture('v1.package-lock.json') },
+        /lockfileVersion 1/,
+      ],
+      [
+        'yarn v1',
+        install('RUN yarn install --frozen-lockfile', 'COPY package.json yarn.lock ./'),
+        { 'package.json': MANIFEST, 'yarn.lock': lockFixture('yarn-v1.yarn.lock') },
+        /^line 4: apps\/web\/yarn.lock: yarn.lock v1 records no install scripts/,
+      ],
+      [
+        'pnpm-lock 9.0',
+        install('RUN pnpm install', 'COPY package.json pnpm-lock.yaml ./'),
+        { 'package.json': MANIFEST, 'pnpm-lock.yaml': lockFixture('pnpm9.pnpm-lock.yaml') },
+        /pnpm 9 the lockfile no longer records/,
+      ],
+      [
+        'a missing lockfile',
+        install(),
+        { 'package.json': MANIFEST },
+        /no npm-shrinkwrap.json or package-lock.json reaches \/app from the build context/,
+      ],
+      [
+        'npm install without a lockfile',
+        install('RUN npm install'),
+        { 'package.json': MANIFEST },
+        /`npm install` without a lockfile resolves versions at build time/,
+      ],
+      [
+        'a root postinstall',
+        install(),
+        { 'package.json': '{"scripts":{"postinstall":"node x.js"}}', 'package-lock.json': PURE },
+        /^line 4: apps\/web\/package.json: package.json's `postinstall` script runs/,
+      ],
+      [
+        "the project's own build in the RUN",
+        install('RUN npm ci && npm run build'),
+        { 'package.json': MANIFEST, 'package-lock.json': PURE },
+        /also runs `npm run`/,
+      ],
+      [
+        'output sent to a file',
+        install('RUN npm ci > /var/log/npm.log'),
+        { 'package.json': MANIFEST, 'package-lock.json': PURE },
+        /the install writes to `\/var\/log\/npm.log`, which the final stage would not receive/,
+      ],
       // The same judgement of the RUN's other commands as for Go (shell-effects.ts): a print is fine, a write is not.
-      ['another command writing a file', install('RUN echo hi > /etc/motd && npm ci'), { 'package.json': MANIFEST, 'package-lock.json': PURE }, /the RUN also writes `\/etc\/motd`, which the final stage would not receive \(it receives node_modules only\)/],
-      ['mkdir in the RUN', install('RUN mkdir -p /app/cache && npm ci'), { 'package.json': MANIFEST, 'package-lock.json': PURE }, /the RUN also writes `\/app\/cache`/],
-      ['an unknown working directory', lines('FROM node:20', 'COPY package*.json /app/', 'RUN npm ci'), { 'package.json': MANIFEST, 'package-lock.json': PURE }, /working directory of the install is unknown/],
+      [
+        'another command writing a file',
+        install('RUN echo hi > /etc/motd && npm ci'),
+        { 'package.json': MANIFEST, 'package-lock.json': PURE },
+        /the RUN also writes `\/etc\/motd`, which the final stage would not receive \(it receives node_modules only\)/,
+      ],
+      [
+        'mkdir in the RUN',
+        install('RUN mkdir -p /app/cache && npm ci'),
+        { 'package.json': MANIFEST, 'package-lock.json': PURE },
+        /the RUN also writes `\/app\/cache`/,
+      ],
+      [
+        'an unknown working directory',
+        lines('FROM node:20', 'COPY package*.json /app/', 'RUN npm ci'),
+        { 'package.json': MANIFEST, 'package-lock.json': PURE },
+        /working directory of the install is unknown/,
+      ],
     ])('%s', (_, dockerfile, files, reason) => {
       const result = rewrite(dockerfile, files as Record<string, string>);
       expect(result.dockerfile).toBe(dockerfile);
@@ -102,7 +194,9 @@ describe('crossCompileDockerfile: Node installs', () => {
 
     it('a lockfile outside the build context, named', () => {
       const result = rewrite(install(), { 'package.json': MANIFEST }, ['package-lock.json']);
-      expect(result.skipped[0].reason).toBe('line 4: the lockfile package-lock.json is outside the build context (apps/web): the image never sees it, so nothing proves node_modules the same on every platform');
+      expect(result.skipped[0].reason).toBe(
+        'line 4: the lockfile package-lock.json is outside the build context (apps/web): the image never sees it, so nothing proves node_modules the same on every platform',
+      );
     });
 
     it('without the build context', () => {
@@ -113,7 +207,17 @@ describe('crossCompileDockerfile: Node installs', () => {
   });
 
   it('moves a Go compile and an npm install of one stage into one build stage, the Go ENV before the compile only', () => {
-    const out = rewrite(lines('FROM golang:1.22', 'WORKDIR /app', 'COPY package*.json ./', 'RUN npm ci', 'COPY . .', 'RUN go build -o /out/app .', 'CMD ["/out/app"]')).dockerfile;
+    const out = rewrite(
+      lines(
+        'FROM golang:1.22',
+        'WORKDIR /app',
+        'COPY package*.json ./',
+        'RUN npm ci',
+        'COPY . .',
+        'RUN go build -o /out/app .',
+        'CMD ["/out/app"]',
+      ),
+    ).dockerfile;
     expect(out).toContain('RUN npm ci\nCOPY . .\nARG TARGETOS TARGETARCH TARGETVARIANT\nENV CGO_ENABLED=0');
     expect(out).toContain('COPY --from=build /app/node_modules /app/node_modules\nCOPY . .\nCOPY --from=build /out/app /out/app\n');
   });

@@ -44,12 +44,15 @@ export function sideEffectsOf(words: readonly string[], cwd: string | undefined)
   const name = commandName(plain);
   let paths: string[];
   if (NO_EFFECT.has(name)) paths = writes;
-  else if (name === 'mkdir' && plain.slice(1).every((w) => !w.startsWith('-') || MKDIR_FLAGS.test(w))) paths = [...plain.slice(1).filter((w) => !w.startsWith('-')), ...writes];
-  else return `the RUN also runs \`${TOOLS.has(name) && plain[1] && !plain[1].startsWith('-') ? `${name} ${plain[1]}` : name}\`, whose effects would not reach the final stage`;
+  else if (name === 'mkdir' && plain.slice(1).every((w) => !w.startsWith('-') || MKDIR_FLAGS.test(w)))
+    paths = [...plain.slice(1).filter((w) => !w.startsWith('-')), ...writes];
+  else
+    return `the RUN also runs \`${TOOLS.has(name) && plain[1] && !plain[1].startsWith('-') ? `${name} ${plain[1]}` : name}\`, whose effects would not reach the final stage`;
   const resolved: string[] = [];
   for (const path of paths) {
     const absolute = literal(path) ? resolvePath(cwd, path) : undefined;
-    if (absolute === undefined) return `the RUN also writes \`${path}\`, a path this rewrite cannot resolve, so it cannot tell whether the final stage receives it`;
+    if (absolute === undefined)
+      return `the RUN also writes \`${path}\`, a path this rewrite cannot resolve, so it cannot tell whether the final stage receives it`;
     resolved.push(absolute.replace(/(.)\/$/, '$1'));
   }
   return resolved;

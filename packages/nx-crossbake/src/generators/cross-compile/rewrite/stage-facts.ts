@@ -77,7 +77,10 @@ export function advanceState(state: StageState, instruction: DockerfileInstructi
         const [name, raw] = word.split(/=(.*)/s);
         if (name === 'CGO_ENABLED' && !next.cgoByEnv) {
           // Without a default the value comes from --build-arg (or a global ARG), which the Dockerfile does not show.
-          next.cgo = raw === undefined ? 'ARG CGO_ENABLED without a default takes its value from the build (--build-arg), unknown here' : cgoReason('ARG', raw, expandKnown(raw, next.variables, escape));
+          next.cgo =
+            raw === undefined
+              ? 'ARG CGO_ENABLED without a default takes its value from the build (--build-arg), unknown here'
+              : cgoReason('ARG', raw, expandKnown(raw, next.variables, escape));
         }
         if (next.variables.has(name) && raw === undefined) continue;
         next.variables.set(name, raw === undefined ? UNKNOWN : (expandKnown(raw, next.variables, escape) ?? UNKNOWN));
@@ -85,7 +88,8 @@ export function advanceState(state: StageState, instruction: DockerfileInstructi
       break;
     case 'WORKDIR': {
       const dir = expandKnown(instruction.args.trim(), next.variables, escape);
-      next.workdir = dir === undefined ? undefined : dir.startsWith('/') ? posix.normalize(dir) : next.workdir && posix.join(next.workdir, dir);
+      next.workdir =
+        dir === undefined ? undefined : dir.startsWith('/') ? posix.normalize(dir) : next.workdir && posix.join(next.workdir, dir);
       break;
     }
     case 'USER':

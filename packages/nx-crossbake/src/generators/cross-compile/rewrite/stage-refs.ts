@@ -16,7 +16,11 @@ const MOUNT_FROM = /(^|,)(from=)(\d+)(?=,|$)/g;
 export function renumberStageRefs(keyword: string, line: string, renumber: (index: number) => number): string {
   if (keyword === 'COPY') return line.replace(COPY_FROM, (_, pre, flag, quote, n) => `${pre}${flag}${quote}${renumber(Number(n))}${quote}`);
   if (keyword === 'RUN') {
-    return line.replace(MOUNT, (_, pre, flag, value: string) => `${pre}${flag}${value.replace(MOUNT_FROM, (__, sep, key, n) => `${sep}${key}${renumber(Number(n))}`)}`);
+    return line.replace(
+      MOUNT,
+      (_, pre, flag, value: string) =>
+        `${pre}${flag}${value.replace(MOUNT_FROM, (__, sep, key, n) => `${sep}${key}${renumber(Number(n))}`)}`,
+    );
   }
   return line;
 }

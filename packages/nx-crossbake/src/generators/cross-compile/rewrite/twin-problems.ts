@@ -9,7 +9,13 @@ import type { MoveVerdict } from './move-verdict';
  * binary built for the target, or `go run`/`go generate` would; before it, `go run`/`go generate` would run
  * for the build machine, and what they generate could differ from what the original generated per target.
  */
-export function twinProblem(body: readonly InstructionSpan[], layout: DockerfileLayout, compiles: ReadonlyMap<number, MoveVerdict>, goOnly: ReadonlySet<number>, last: number): string | undefined {
+export function twinProblem(
+  body: readonly InstructionSpan[],
+  layout: DockerfileLayout,
+  compiles: ReadonlyMap<number, MoveVerdict>,
+  goOnly: ReadonlySet<number>,
+  last: number,
+): string | undefined {
   const firstGo = Math.min(...[...compiles].flatMap(([k, v]) => (v.ok && v.prelude.length > 0 ? [k] : [])));
   for (const [k, span] of body.slice(0, last).entries()) {
     const { instruction } = span;

@@ -19,7 +19,8 @@ function copiesOf(dockerfile: string): StageCopy[] {
   return copies;
 }
 
-const source = (dockerfile: string, imagePath = '/app/package-lock.json') => contextSourceOf(imagePath, copiesOf(dockerfile), context, '\\');
+const source = (dockerfile: string, imagePath = '/app/package-lock.json') =>
+  contextSourceOf(imagePath, copiesOf(dockerfile), context, '\\');
 
 describe('contextSourceOf', () => {
   it.each([

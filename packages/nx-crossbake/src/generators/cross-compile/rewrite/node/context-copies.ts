@@ -24,7 +24,10 @@ export interface BuildContext {
 const WILDCARD = /[*?[]/;
 
 function globRegExp(pattern: string): RegExp {
-  const body = pattern.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]');
+  const body = pattern
+    .replace(/[.+^${}()|\\]/g, '\\$&')
+    .replace(/\*/g, '[^/]*')
+    .replace(/\?/g, '[^/]');
   return new RegExp(`^${body}$`);
 }
 
@@ -53,20 +56,31 @@ function sourcesOf(copy: StageCopy, escape: string): { sources: string[]; dest: 
 const contextPath = (source: string) => posix.normalize(`./${source}`).replace(/^\/+/, '') || '.';
 
 /** The context path of the file the copies leave at `imagePath` (absolute), or undefined when none does. */
-export function contextSourceOf(imagePath: string, copies: readonly StageCopy[], context: BuildContext, escape: string): string | undefined {
+export function contextSourceOf(
+  imagePath: string,
+  copies: readonly StageCopy[],
+  context: BuildContext,
+  escape: string,
+): string | undefined {
   for (const copy of [...copies].reverse()) {
     const parsed = sourcesOf(copy, escape);
     if (parsed === undefined) continue;
     const dest = parsed.dest.startsWith('/') ? parsed.dest : copy.workdir === undefined ? undefined : posix.join(copy.workdir, parsed.dest);
     if (dest === undefined) continue;
     const destDir = posix.normalize(dest).replace(/\/$/, '') || '/';
-    const toFolder = dest.endsWith('/') || dest.endsWith('/.') || dest === '.' || parsed.sources.length > 1 || parsed.sources.some((s) => WILDCARD.test(s));
+    const toFolder =
+      dest.endsWith('/') ||
+      dest.endsWith('/.') ||
+      dest === '.' ||
+      parsed.sources.length > 1 ||
+      parsed.sources.some((s) => WILDCARD.test(s));
     for (const raw of parsed.sources) {
       const source = contextPath(raw);
       let candidate: string | undefined;
       if (WILDCARD.test(posix.basename(source)) && !WILDCARD.test(posix.dirname(source))) {
         const name = posix.basename(imagePath);
-        if (posix.dirname(imagePath) === destDir && globRegExp(posix.basename(source)).test(name)) candidate = posix.join(posix.dirname(source), name);
+        if (posix.dirname(imagePath) === destDir && globRegExp(posix.basename(source)).test(name))
+          candidate = posix.join(posix.dirname(source), name);
       } else if (WILDCARD.test(source)) {
         continue;
       } else if (context.isDirectory(source)) {

@@ -21,13 +21,52 @@ const VALUED: Record<PackageManager, ReadonlySet<string>> = {
 };
 const ALLOWED: Record<PackageManager, ReadonlySet<string>> = {
   npm: new Set([
-    ...VALUED.npm, 'production', 'no-optional', 'no-audit', 'audit', 'no-fund', 'fund', 'prefer-offline', 'offline', 'prefer-online',
-    'legacy-peer-deps', 'strict-peer-deps', 'no-progress', 'progress', 'no-update-notifier', 'quiet', 'silent', 'verbose', 'q', 's', 'd',
-    'dd', 'ddd', 'no-color', 'color', 'foreground-scripts', 'no-save',
+    ...VALUED.npm,
+    'production',
+    'no-optional',
+    'no-audit',
+    'audit',
+    'no-fund',
+    'fund',
+    'prefer-offline',
+    'offline',
+    'prefer-online',
+    'legacy-peer-deps',
+    'strict-peer-deps',
+    'no-progress',
+    'progress',
+    'no-update-notifier',
+    'quiet',
+    'silent',
+    'verbose',
+    'q',
+    's',
+    'd',
+    'dd',
+    'ddd',
+    'no-color',
+    'color',
+    'foreground-scripts',
+    'no-save',
   ]),
   pnpm: new Set([
-    ...VALUED.pnpm, 'frozen-lockfile', 'prefer-frozen-lockfile', 'prod', 'production', 'P', 'dev', 'D', 'no-optional', 'offline', 'prefer-offline',
-    'silent', 's', 'strict-peer-dependencies', 'no-strict-peer-dependencies', 'no-color', 'color',
+    ...VALUED.pnpm,
+    'frozen-lockfile',
+    'prefer-frozen-lockfile',
+    'prod',
+    'production',
+    'P',
+    'dev',
+    'D',
+    'no-optional',
+    'offline',
+    'prefer-offline',
+    'silent',
+    's',
+    'strict-peer-dependencies',
+    'no-strict-peer-dependencies',
+    'no-color',
+    'color',
   ]),
   yarn: new Set(),
 };
@@ -48,7 +87,8 @@ export function readInstallCommand(words: readonly string[]): InstallCommand | s
       continue;
     }
     const [, name, inline] = flag;
-    if (!ALLOWED[manager].has(name)) return `\`${arg}\`: a flag this rewrite does not know to leave the install in ./node_modules, as the lockfile says`;
+    if (!ALLOWED[manager].has(name))
+      return `\`${arg}\`: a flag this rewrite does not know to leave the install in ./node_modules, as the lockfile says`;
     if (inline === undefined && VALUED[manager].has(name)) i++;
   }
   if (positional.length) return `\`${manager} ${subcommand} ${positional.join(' ')}\` installs packages the lockfile may not hold`;

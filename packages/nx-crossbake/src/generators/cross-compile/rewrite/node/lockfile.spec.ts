@@ -28,7 +28,9 @@ describe('parsePackageLock', () => {
   });
 
   it('refuses v1, which records neither', () => {
-    expect(parsePackageLock(fixture('v1.package-lock.json'))).toMatch(/^package-lock.json is lockfileVersion 1: v1 records no install scripts/);
+    expect(parsePackageLock(fixture('v1.package-lock.json'))).toMatch(
+      /^package-lock.json is lockfileVersion 1: v1 records no install scripts/,
+    );
   });
 
   it.each([
@@ -77,12 +79,18 @@ describe('parsePnpmLock', () => {
   });
 
   it('reads 5.x keys (/name/version)', () => {
-    const lock = lockOf(parsePnpmLock("lockfileVersion: 5.4\npackages:\n  /@scope/pkg/1.0.0_react@18.0.0:\n    resolution: {integrity: sha512-x}\n    requiresBuild: true\n"));
+    const lock = lockOf(
+      parsePnpmLock(
+        'lockfileVersion: 5.4\npackages:\n  /@scope/pkg/1.0.0_react@18.0.0:\n    resolution: {integrity: sha512-x}\n    requiresBuild: true\n',
+      ),
+    );
     expect(lock.packages).toMatchObject([{ name: '@scope/pkg', installScript: true }]);
   });
 
   it('refuses 9.0: pnpm 9 dropped requiresBuild from the lockfile', () => {
-    expect(parsePnpmLock(fixture('pnpm9.pnpm-lock.yaml'))).toMatch(/lockfileVersion 9.0: since pnpm 9 the lockfile no longer records which packages run install scripts/);
+    expect(parsePnpmLock(fixture('pnpm9.pnpm-lock.yaml'))).toMatch(
+      /lockfileVersion 9.0: since pnpm 9 the lockfile no longer records which packages run install scripts/,
+    );
   });
 
   it('marks workspace importers as links', () => {
@@ -94,7 +102,9 @@ describe('parsePnpmLock', () => {
 describe('yarnLockReason', () => {
   it('refuses v1 and Berry lockfiles, each for its reason', () => {
     expect(yarnLockReason(fixture('yarn-v1.yarn.lock'))).toMatch(/^yarn.lock v1 records no install scripts/);
-    expect(yarnLockReason('__metadata:\n  version: 8\n')).toMatch(/Yarn 2\+\) records os\/cpu conditions but not which packages run install scripts/);
+    expect(yarnLockReason('__metadata:\n  version: 8\n')).toMatch(
+      /Yarn 2\+\) records os\/cpu conditions but not which packages run install scripts/,
+    );
   });
 });
 
@@ -105,7 +115,11 @@ describe('platformDependence', () => {
   });
 
   it.each([
-    ['esbuild.package-lock.json', parsePackageLock, /^package-lock.json v3: node_modules\/@esbuild\/aix-ppc64 is limited to os aix, cpu ppc64;.* and \d+ more$/],
+    [
+      'esbuild.package-lock.json',
+      parsePackageLock,
+      /^package-lock.json v3: node_modules\/@esbuild\/aix-ppc64 is limited to os aix, cpu ppc64;.* and \d+ more$/,
+    ],
     ['bcrypt.package-lock.json', parsePackageLock, /node_modules\/bcrypt runs an install script/],
     // pnpm 8 marks even the per-platform @esbuild packages requiresBuild; the first reason found is given.
     ['esbuild.pnpm-lock.yaml', parsePnpmLock, /^pnpm-lock.yaml 6.0: \/@esbuild\/aix-ppc64@0.24.0 runs an install script;/],
@@ -114,7 +128,11 @@ describe('platformDependence', () => {
   });
 
   it('refuses a listed platform-binary package even when the lockfile records nothing about it', () => {
-    const lock = lockOf(parsePackageLock(JSON.stringify({ lockfileVersion: 3, packages: { 'node_modules/@rollup/rollup-linux-x64-gnu': { version: '4.0.0' } } })));
+    const lock = lockOf(
+      parsePackageLock(
+        JSON.stringify({ lockfileVersion: 3, packages: { 'node_modules/@rollup/rollup-linux-x64-gnu': { version: '4.0.0' } } }),
+      ),
+    );
     expect(platformDependence(lock)).toMatch(/is @rollup\/rollup-linux-x64-gnu, which installs a binary for one platform/);
   });
 });

@@ -35,7 +35,8 @@ export interface Lockfile {
 
 type Json = Record<string, unknown>;
 const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
-const strings = (value: unknown): string[] | undefined => (Array.isArray(value) ? value.map(String) : typeof value === 'string' ? [value] : undefined);
+const strings = (value: unknown): string[] | undefined =>
+  Array.isArray(value) ? value.map(String) : typeof value === 'string' ? [value] : undefined;
 const GIT = /^(git\+|git:|github:|gitlab:|bitbucket:)/;
 
 /** The package name from an npm install path: the part after the last `node_modules/`. */
@@ -112,7 +113,10 @@ export function parsePnpmLock(text: string, file = 'pnpm-lock.yaml'): Lockfile |
       libc: strings(raw.libc),
       link: false,
       unrecorded: false,
-      git: resolution.type === 'git' || typeof resolution.repo === 'string' || (typeof resolution.tarball === 'string' && /^(git|https:\/\/codeload\.github\.com)/.test(resolution.tarball)),
+      git:
+        resolution.type === 'git' ||
+        typeof resolution.repo === 'string' ||
+        (typeof resolution.tarball === 'string' && /^(git|https:\/\/codeload\.github\.com)/.test(resolution.tarball)),
     });
   }
   return { label: `${file} ${version}`, packages };

@@ -45,7 +45,12 @@ export function isNodeInstall(tool: string): boolean {
 }
 
 /** The install of the RUN and the folder it runs in, or why the RUN cannot move. */
-function readRun(run: DockerfileInstruction, lines: readonly string[], escape: string, workdir: string | undefined): { install: InstallCommand; dir: string } | string {
+function readRun(
+  run: DockerfileInstruction,
+  lines: readonly string[],
+  escape: string,
+  workdir: string | undefined,
+): { install: InstallCommand; dir: string } | string {
   let cwd = workdir;
   let found: { install: InstallCommand; dir: string | undefined } | undefined;
   for (const words of parseRunCommands(run, lines, escape).map(unwrapEnv)) {
@@ -89,10 +94,15 @@ export function judgeNodeStep(run: DockerfileInstruction, lines: readonly string
   const name = names.find((n) => copied(n) !== undefined);
   if (name === undefined) {
     if (install.manager === 'npm' && install.subcommand === 'install') {
-      return refuse('`npm install` without a lockfile resolves versions at build time: commit package-lock.json and COPY it with package.json before the install');
+      return refuse(
+        '`npm install` without a lockfile resolves versions at build time: commit package-lock.json and COPY it with package.json before the install',
+      );
     }
     const outside = context.outside.find((path) => names.includes(posix.basename(path)));
-    if (outside) return refuse(`the lockfile ${outside} is outside the build context (${context.root}): the image never sees it, so nothing proves node_modules the same on every platform`);
+    if (outside)
+      return refuse(
+        `the lockfile ${outside} is outside the build context (${context.root}): the image never sees it, so nothing proves node_modules the same on every platform`,
+      );
     return refuse(`no ${names.join(' or ')} reaches ${dir} from the build context before the install: COPY the lockfile with package.json`);
   }
   const lockSource = copied(name)!;
@@ -111,5 +121,10 @@ export function judgeNodeStep(run: DockerfileInstruction, lines: readonly string
 
   // `npm install` and `pnpm install` may rewrite the lockfile; `npm ci` never does.
   const rewrites = install.subcommand === 'install';
-  return { ok: true, artifacts: [posix.join(dir, 'node_modules'), ...(rewrites ? [posix.join(dir, name)] : [])], rewrite: (text) => [...text], prelude: [] };
+  return {
+    ok: true,
+    artifacts: [posix.join(dir, 'node_modules'), ...(rewrites ? [posix.join(dir, name)] : [])],
+    rewrite: (text) => [...text],
+    prelude: [],
+  };
 }

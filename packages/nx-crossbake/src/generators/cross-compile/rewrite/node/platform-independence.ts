@@ -13,8 +13,10 @@ const ROOT_LIFECYCLE = ['preinstall', 'install', 'postinstall', 'prepublish', 'p
 const SHOWN = 3;
 
 function problemOf(pkg: LockedPackage): string | undefined {
-  if (pkg.link) return `links ${pkg.key} (a workspace or \`file:\` folder): its own node_modules and build output live outside node_modules`;
-  if (pkg.unrecorded) return `${pkg.key} is bundled in another package or has its own shrinkwrap: the lockfile does not record its scripts or platforms`;
+  if (pkg.link)
+    return `links ${pkg.key} (a workspace or \`file:\` folder): its own node_modules and build output live outside node_modules`;
+  if (pkg.unrecorded)
+    return `${pkg.key} is bundled in another package or has its own shrinkwrap: the lockfile does not record its scripts or platforms`;
   if (pkg.git) return `${pkg.key} is installed from git, and the package manager runs its prepare script`;
   if (pkg.installScript) return `${pkg.key} runs an install script`;
   const limits = (['os', 'cpu', 'libc'] as const).filter((field) => pkg[field]?.length).map((field) => `${field} ${pkg[field]!.join(',')}`);
@@ -33,8 +35,10 @@ export function rootScriptProblem(packageJson: string, hasBindingGyp: boolean): 
   }
   const scripts = (manifest as { scripts?: Record<string, unknown> }).scripts ?? {};
   const run = ROOT_LIFECYCLE.filter((name) => typeof scripts[name] === 'string');
-  if (run.length) return `package.json's ${run.map((s) => `\`${s}\``).join(', ')} script${run.length > 1 ? 's run' : ' runs'} the project's own code during the install`;
-  if (hasBindingGyp || (manifest as { gypfile?: unknown }).gypfile === true) return 'the project itself is a native module (binding.gyp): the install compiles it with node-gyp';
+  if (run.length)
+    return `package.json's ${run.map((s) => `\`${s}\``).join(', ')} script${run.length > 1 ? 's run' : ' runs'} the project's own code during the install`;
+  if (hasBindingGyp || (manifest as { gypfile?: unknown }).gypfile === true)
+    return 'the project itself is a native module (binding.gyp): the install compiles it with node-gyp';
   return undefined;
 }
 
