@@ -16,14 +16,30 @@ describe('graph plugin: one bad project never breaks the workspace graph', () =>
     ws = new Workspace(
       'graph-robust',
       [
-        { name: '@acme/base', root: 'services/base', dockerfile: 'FROM scratch\nCOPY base.txt /\n', files: { 'package.json': '{"name":"@acme/base","version":"1.0.0"}' }, options: {} },
+        {
+          name: '@acme/base',
+          root: 'services/base',
+          dockerfile: 'FROM scratch\nCOPY base.txt /\n',
+          files: { 'package.json': '{"name":"@acme/base","version":"1.0.0"}' },
+          options: {},
+        },
         // Pinned to a version of the templated tag: an edge in the graph (conservative).
         { name: 'api', root: 'services/api', dockerfile: `FROM ${repository}/acme-base:1.0.0\n`, options: {} },
         { name: 'worker', root: 'services/worker', dockerfile: `FROM ${BASE_IMAGE}\n`, options: {} },
         // A map for build-args is a form normalize accepts; a number for platforms is not (the executor refuses it).
-        { name: 'broken', root: 'services/broken', dockerfile: `FROM ${repository}/acme-base:2\n`, options: { 'build-args': { A: 'b' }, platforms: 5 } },
+        {
+          name: 'broken',
+          root: 'services/broken',
+          dockerfile: `FROM ${repository}/acme-base:2\n`,
+          options: { 'build-args': { A: 'b' }, platforms: 5 },
+        },
         // Options the graph cannot read at all: no image edges for it, and nothing else changes.
-        { name: 'garbled', root: 'services/garbled', dockerfile: `FROM ${repository}/acme-base\n`, options: { 'build-args': 5, tags: { a: 1 }, file: ['x'] } },
+        {
+          name: 'garbled',
+          root: 'services/garbled',
+          dockerfile: `FROM ${repository}/acme-base\n`,
+          options: { 'build-args': 5, tags: { a: 1 }, file: ['x'] },
+        },
         // A Dockerfile that is a folder, and one that is not a Dockerfile at all.
         { name: 'folder', root: 'services/folder', files: { 'Dockerfile/README': 'not a Dockerfile\n' }, options: {} },
         { name: 'binary', root: 'services/binary', dockerfile: '\u0000\u0001FROM \\\n${ <<EOF\n\uFFFD', options: {} },
@@ -33,7 +49,10 @@ describe('graph plugin: one bad project never breaks the workspace graph', () =>
         targetDefaults: { 'nx-crossbake:multiarch': { options: { tags: [`${repository}/{projectName}:{version}`], push: true } } },
       },
     );
-    ws.write('tools/hello/project.json', JSON.stringify({ name: 'hello', root: 'tools/hello', targets: { greet: { command: 'echo hello-from-greet' } } }));
+    ws.write(
+      'tools/hello/project.json',
+      JSON.stringify({ name: 'hello', root: 'tools/hello', targets: { greet: { command: 'echo hello-from-greet' } } }),
+    );
     // Its docker-multiarch target is inferred only, from the Dockerfile and the odd plugin options.
     ws.write('tools/hello/Dockerfile', 'FROM scratch\n');
   });
@@ -59,6 +78,28 @@ describe('graph plugin: one bad project never breaks the workspace graph', () =>
     expect(dependenciesOf(graph, 'api')).toEqual(['@acme/base']);
     expect(dependenciesOf(graph, 'broken')).toEqual(['@acme/base']);
     for (const project of ['garbled', 'folder', 'binary', 'worker', '@acme/base']) expect(dependenciesOf(graph, project)).toEqual([]);
+  });
+
+  it("keeps Dockerfile parses in Nx's workspace data folder: reused while unchanged, re-read when a Dockerfile changes, a corrupt cache ignored", () => {
+    const cache = '.nx/workspace-data/nx-crossbake-dockerfiles.hash';
+    const edges = () => {
+      const result = ws.nx(['graph', '--file=graph.json']);
+      expect(result.code).toBe(0);
+      const { graph } = JSON.parse(ws.read('graph.json'));
+      return { api: dependenciesOf(graph, 'api'), worker: dependenciesOf(graph, 'worker') };
+    };
+    expect(edges()).toEqual({ api: ['@acme/base'], worker: [] });
+    const entries = () => JSON.parse(ws.read(cache)).entries as Record<string, { dockerfileRefs: string[] }>;
+    expect(Object.values(entries()).some((e) => e.dockerfileRefs.includes(`${repository}/acme-base:1.0.0`))).toBe(true);
+
+    // The worker now builds FROM the base: its hash changed, so the cached parse is not used.
+    ws.write('services/worker/Dockerfile', `FROM ${repository}/acme-base:1.0.0\n`);
+    expect(edges()).toEqual({ api: ['@acme/base'], worker: ['@acme/base'] });
+
+    ws.write(cache, '{ not json');
+    expect(edges()).toEqual({ api: ['@acme/base'], worker: ['@acme/base'] });
+    expect(() => entries()).not.toThrow();
+    ws.write('services/worker/Dockerfile', `FROM ${BASE_IMAGE}\n`);
   });
 
   it('keeps the options of a malformed project as written, for its executor to refuse', () => {

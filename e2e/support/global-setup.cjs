@@ -21,7 +21,9 @@ function start(cmd, args, { cwd = repo, env = process.env } = {}) {
     child.stdout.on('data', (chunk) => (stdout += chunk));
     child.on('error', reject);
     child.on('close', (code, signal) =>
-      code === 0 ? resolve(stdout) : reject(new Error(`${cmd} ${args.join(' ')} (in ${cwd}) ${signal ? `was killed by ${signal}` : `exited with ${code}`}`)),
+      code === 0
+        ? resolve(stdout)
+        : reject(new Error(`${cmd} ${args.join(' ')} (in ${cwd}) ${signal ? `was killed by ${signal}` : `exited with ${code}`}`)),
     );
   });
 }
@@ -34,11 +36,18 @@ async function installTemplate(version, tarball, nodeBin) {
   const dir = templateDir(work, version);
   fs.mkdirSync(dir, { recursive: true });
   const devDependencies = { ...packages, 'nx-crossbake': `file:../${tarball}` };
-  fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: `e2e-template-nx${version}`, private: true, devDependencies }, null, 2));
+  fs.writeFileSync(
+    path.join(dir, 'package.json'),
+    JSON.stringify({ name: `e2e-template-nx${version}`, private: true, devDependencies }, null, 2),
+  );
   const env = nodeBin ? { ...process.env, PATH: `${nodeBin}:${process.env.PATH}` } : process.env;
   const started = Date.now();
   await start('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: dir, env }).catch((error) => {
-    throw new Error(`[e2e] installing the Nx ${version} template (${Object.entries(packages).map(([n, v]) => `${n}@${v}`).join(', ')}) failed: ${error.message}`);
+    throw new Error(
+      `[e2e] installing the Nx ${version} template (${Object.entries(packages)
+        .map(([n, v]) => `${n}@${v}`)
+        .join(', ')}) failed: ${error.message}`,
+    );
   });
   // What npm resolved is what the suite tests: a registry that served another version must not go unnoticed.
   for (const [name, wanted] of Object.entries(packages)) {
@@ -74,7 +83,9 @@ module.exports = async () => {
 
   const nodeBins = { system: undefined, node24: await node24 };
   const packed = Date.now();
-  const timings = await Promise.all(Object.keys(NX_MATRIX).map((version) => installTemplate(version, tarball, nodeBins[NX_MATRIX[version].node])));
+  const timings = await Promise.all(
+    Object.keys(NX_MATRIX).map((version) => installTemplate(version, tarball, nodeBins[NX_MATRIX[version].node])),
+  );
   const templatesReady = seconds(packed);
   await standins;
   process.stderr.write(
