@@ -12,7 +12,11 @@ function git(ws: Workspace, ...args: string[]): string {
 
 const repoOf = (name: string) => imageRef(name).replace(/:latest$/, '');
 /** Drops every build cache of the engine, so only the registry cache can make a step CACHED. */
-const pruneBuilderCache = () => run('docker', ['buildx', 'prune', '--builder', 'nx-crossbake', '--all', '--force']);
+// A prune that failed would leave the local cache in place, and a CACHED step could then come from it.
+const pruneBuilderCache = () => {
+  const result = run('docker', ['buildx', 'prune', '--builder', 'nx-crossbake', '--all', '--force']);
+  if (result.code !== 0) throw new Error(`the builder's cache was not pruned (exit ${result.code}):\n${result.output}`);
+};
 
 describe('registry cache by default, per service', () => {
   let ws: Workspace;
@@ -38,6 +42,8 @@ describe('registry cache by default, per service', () => {
   });
 
   it('exports each service to its own cache ref, then a rebuild of one changed service imports it', () => {
+    // On a fresh rig the builder does not exist until a run makes it: make it, so there is a cache to prune.
+    expect(ws.nx(['run', 'builder:docker-setup']).code).toBe(0);
     pruneBuilderCache();
     const cold = ws.nx(['run-many', '-t', 'docker-multiarch']);
     expect(cold.code).toBe(0);

@@ -2,7 +2,8 @@
  * The Nx-facing cases, on every Nx version of the matrix (issue #14): Nx 22 on the suite's Node 20, Nx 24 on
  * the rig's Node 24. One workspace per version (support/matrix-workspace.ts), shared by the cases, which
  * run in the order written and build on each other's state (git branches, generated targets): run-many in one
- * bake, inferred targets, `nx graph` image edges, affected (Nx's and the plugin's), every generator, nx release.
+ * bake, inferred targets, `nx graph` image edges, affected (Nx's and the plugin's, with a negative control of
+ * the inputs that make Nx 24 select an image built FROM a changed base), every generator, nx release.
  */
 import { join } from 'node:path';
 import { commitChange, git } from './support/git';
@@ -25,7 +26,8 @@ interface ShownTarget {
   inputs?: (string | { input?: string; dependencies?: boolean; fileset?: string })[];
   options?: Record<string, unknown>;
 }
-const showProject = (ws: Workspace, project: string) => printedJson<{ targets: Record<string, ShownTarget> }>(ws.nx(['show', 'project', project, '--json']), '{');
+const showProject = (ws: Workspace, project: string) =>
+  printedJson<{ targets: Record<string, ShownTarget> }>(ws.nx(['show', 'project', project, '--json']), '{');
 
 /** Target names of the bake file a bake call read. */
 const bakeTargets = (ws: Workspace, call: string): string[] => Object.keys(JSON.parse(ws.read(ws.bakeFile(call))).target).sort();
@@ -77,7 +79,9 @@ describe.each(NX_VERSIONS)('Nx %s', (nx: NxVersion) => {
     const inputs = target.inputs ?? [];
     // Own files: the project's files, or a named input (Nx's `default` is the project's files).
     const own = inputs.some((i) =>
-      typeof i === 'string' ? /^\{projectRoot\}|^default$|^production$/.test(i) : !i.dependencies && (/^(default|production)$/.test(i.input ?? '') || /^\{projectRoot\}/.test(i.fileset ?? '')),
+      typeof i === 'string'
+        ? /^\{projectRoot\}|^default$|^production$/.test(i)
+        : !i.dependencies && (/^(default|production)$/.test(i.input ?? '') || /^\{projectRoot\}/.test(i.fileset ?? '')),
     );
     // Dependencies' inputs: what changes an image it is built FROM (`^…`, or `{dependencies: true}`).
     const dependencies = inputs.some((i) => (typeof i === 'string' ? i.startsWith('^') : i.dependencies === true));
@@ -95,7 +99,8 @@ describe.each(NX_VERSIONS)('Nx %s', (nx: NxVersion) => {
 
   describe('affected', () => {
     const range = ['--base=main', '--head=HEAD'];
-    const shownAffected = () => printedJson<string[]>(ws.nx(['show', 'projects', '--affected', '-t', 'docker-multiarch', ...range, '--json']), '[').sort();
+    const shownAffected = () =>
+      printedJson<string[]>(ws.nx(['show', 'projects', '--affected', '-t', 'docker-multiarch', ...range, '--json']), '[').sort();
     /**
      * The bake targets the plugin's own affected executor would build (`--print` builds nothing), after
      * checking it asked this Nx through the adapter of its internals (not the CLI fallback), with the
@@ -115,7 +120,13 @@ describe.each(NX_VERSIONS)('Nx %s', (nx: NxVersion) => {
     function nxAffected(): { result: CommandResult; bakes: string[][] } {
       const before = ws.bakeCalls().length;
       const result = ws.nx(['affected', '-t', 'docker-multiarch', ...range]);
-      return { result, bakes: ws.bakeCalls().slice(before).map((call) => bakeTargets(ws, call)) };
+      return {
+        result,
+        bakes: ws
+          .bakeCalls()
+          .slice(before)
+          .map((call) => bakeTargets(ws, call)),
+      };
     }
 
     describe('a change to base', () => {
@@ -123,6 +134,32 @@ describe.each(NX_VERSIONS)('Nx %s', (nx: NxVersion) => {
 
       it('nx show projects --affected -t docker-multiarch lists base and api, not worker', () => {
         expect(shownAffected()).toEqual(['api', 'base']);
+      });
+
+      /**
+       * The negative control of the case above: the same query with api's target on the known-bad inputs, its
+       * own files without the `^` entry for its dependencies' files (what the inferred target had before Nx 24
+       * support, commit b7c5ee2), written into api's project.json for this one query, then put back as it was.
+       * Nx 24 selects the tasks a change reaches through their inputs: base's change no longer reaches api, so
+       * api is left out, and the assertion above would fail. Nx 22 selects whole projects (then keeps those
+       * with the target): api, which depends on base, stays in whatever its inputs say, so on Nx 22 no inputs
+       * can make that assertion fail, and the control asserts what is true there.
+       */
+      it('negative control: with api’s inputs lacking ^{projectRoot}/**/*, Nx 24 leaves api out (Nx 22 selects whole projects and keeps it)', () => {
+        const file = 'services/api/project.json';
+        const original = ws.read(file);
+        const project = JSON.parse(original);
+        const badInputs = ['{projectRoot}/**/*'];
+        project.targets['docker-multiarch'].inputs = badInputs;
+        ws.write(file, JSON.stringify(project, null, 2));
+        try {
+          const selectedWithBadInputs: Record<NxVersion, string[]> = { '22': ['api', 'base'], '24': ['base'] };
+          expect(shownAffected()).toEqual(selectedWithBadInputs[nx]);
+          // Where the selection cannot show it, that Nx did use the bad inputs (they replace the inferred ones).
+          if (nx === '22') expect(showProject(ws, 'api').targets['docker-multiarch'].inputs).toEqual(badInputs);
+        } finally {
+          ws.write(file, original);
+        }
       });
 
       it('nx affected -t docker-multiarch builds base and api in one bake, api FROM the fresh base', () => {
@@ -138,7 +175,12 @@ describe.each(NX_VERSIONS)('Nx %s', (nx: NxVersion) => {
 
       it('legacy affected (whole projects) gives the same set, by Nx and by the plugin', () => {
         const legacy = { NX_LEGACY_AFFECTED: 'true' };
-        expect(printedJson<string[]>(ws.nx(['show', 'projects', '--affected', '-t', 'docker-multiarch', ...range, '--json'], legacy), '[').sort()).toEqual(['api', 'base']);
+        expect(
+          printedJson<string[]>(
+            ws.nx(['show', 'projects', '--affected', '-t', 'docker-multiarch', ...range, '--json'], legacy),
+            '[',
+          ).sort(),
+        ).toEqual(['api', 'base']);
         expect(pluginAffected(legacy)).toEqual(['api', 'base']);
       });
     });
@@ -165,7 +207,10 @@ describe.each(NX_VERSIONS)('Nx %s', (nx: NxVersion) => {
   describe('generators', () => {
     it('init registered the plugin and the workspace targets, and a second run changes nothing', () => {
       const docker = showProject(ws, 'docker').targets;
-      expect([docker['docker-setup']?.executor, docker['docker-affected']?.executor]).toEqual(['nx-crossbake:setup', 'nx-crossbake:affected']);
+      expect([docker['docker-setup']?.executor, docker['docker-affected']?.executor]).toEqual([
+        'nx-crossbake:setup',
+        'nx-crossbake:affected',
+      ]);
       const nxJson = ws.read('nx.json');
       const project = ws.read('tools/docker/project.json');
       const again = ws.nx(['g', 'nx-crossbake:init', `--platforms=${PLATFORMS.join(',')}`]);
@@ -175,7 +220,14 @@ describe.each(NX_VERSIONS)('Nx %s', (nx: NxVersion) => {
     });
 
     it('configuration adds a target nx sees', () => {
-      const result = ws.nx(['g', 'nx-crossbake:configuration', 'configured', `--image=${image('configured')}`, '--push', `--platforms=${PLATFORMS.join(',')}`]);
+      const result = ws.nx([
+        'g',
+        'nx-crossbake:configuration',
+        'configured',
+        `--image=${image('configured')}`,
+        '--push',
+        `--platforms=${PLATFORMS.join(',')}`,
+      ]);
       expect([result.code, failure(result)]).toEqual([0, '']);
       const target = showProject(ws, 'configured').targets['docker-multiarch'];
       expect(target?.executor).toBe('nx-crossbake:multiarch');
@@ -186,7 +238,10 @@ describe.each(NX_VERSIONS)('Nx %s', (nx: NxVersion) => {
       const result = ws.nx(['g', 'nx-crossbake:from-nx-container']);
       expect([result.code, failure(result)]).toEqual([0, '']);
       const targets = showProject(ws, 'legacy').targets;
-      expect([targets.container?.executor, targets['container-nx-container']?.executor]).toEqual(['nx-crossbake:multiarch', '@nx-tools/nx-container:build']);
+      expect([targets.container?.executor, targets['container-nx-container']?.executor]).toEqual([
+        'nx-crossbake:multiarch',
+        '@nx-tools/nx-container:build',
+      ]);
       // metadata-action's rules whose meaning our templates express, in its priority order (branch 600, raw 200,
       // sha 100), and the event-bound one left out, said why.
       const repo = repository('legacy');

@@ -6,7 +6,36 @@ import { BASE_IMAGE, imageRef, run, Workspace } from './support/workspace';
  * committed change to one project changes its images and those built FROM it, and no other.
  */
 const PLATFORMS = ['linux/amd64', 'linux/arm64', 'linux/arm/v7'];
-const pruneBuilder = () => run('docker', ['buildx', 'prune', '--builder', 'nx-crossbake', '--all', '--force']);
+const BUILDER = 'nx-crossbake';
+/** Drops every cache record of the builder; a prune that fails leaves the cache, and the test has no ground. */
+function pruneBuilder(): void {
+  const result = run('docker', ['buildx', 'prune', '--builder', BUILDER, '--all', '--force']);
+  if (result.code !== 0)
+    throw new Error(
+      `docker buildx prune --builder ${BUILDER} exited ${result.code}, so the build after it could come from the cache:\n${result.output}`,
+    );
+}
+
+/**
+ * Every build step of a run's plain progress (`#13 [api linux/arm64 2/3] COPY motd /etc/motd`) as
+ * `<platform> <instruction>: <how it ended>`: `ran` for a step with a `#13 DONE 0.2s` line, `CACHED` for one with
+ * `#13 CACHED`. Keyed by the step's number: BuildKit shows a step two targets share under either's name (base's
+ * steps also run for api, built FROM it), and the same number may be printed several times. FROM is left out:
+ * BuildKit resolves the base image on every run and says DONE, never CACHED.
+ */
+function buildSteps(output: string): string[] {
+  const steps = new Map<string, string>();
+  for (const [, id, platform, instruction] of output.matchAll(/^#(\d+) \[(?:\S+ )?(linux\/\S+) \d+\/\d+\] (.+)$/gm)) {
+    if (instruction.startsWith('FROM ')) continue;
+    const ended = new RegExp(`^#${id} CACHED$`, 'm').test(output)
+      ? 'CACHED'
+      : new RegExp(`^#${id} DONE \\d`, 'm').test(output)
+        ? 'ran'
+        : 'no DONE line';
+    steps.set(id, `${platform} ${instruction}: ${ended}`);
+  }
+  return [...new Set(steps.values())].sort();
+}
 
 function git(ws: Workspace, ...args: string[]): string {
   const result = run('git', ['-c', 'user.email=e2e@example.com', '-c', 'user.name=e2e', ...args], { cwd: ws.dir });
@@ -17,10 +46,16 @@ function git(ws: Workspace, ...args: string[]): string {
 /** The index digest and the digest of each platform's image manifest, as the registry has them. */
 function digests(ref: string): { index: string; platforms: Record<string, string> } {
   const raw = run('docker', ['buildx', 'imagetools', 'inspect', '--raw', ref]);
-  const index = JSON.parse(raw.stdout) as { manifests: { digest: string; platform: { os: string; architecture: string; variant?: string } }[] };
-  const inspected = JSON.parse(run('docker', ['buildx', 'imagetools', 'inspect', ref, '--format', '{{json .Manifest}}']).stdout) as { digest: string };
+  const index = JSON.parse(raw.stdout) as {
+    manifests: { digest: string; platform: { os: string; architecture: string; variant?: string } }[];
+  };
+  const inspected = JSON.parse(run('docker', ['buildx', 'imagetools', 'inspect', ref, '--format', '{{json .Manifest}}']).stdout) as {
+    digest: string;
+  };
   const platforms = Object.fromEntries(
-    index.manifests.filter((m) => m.platform.os !== 'unknown').map((m) => [[m.platform.os, m.platform.architecture, m.platform.variant].filter(Boolean).join('/'), m.digest]),
+    index.manifests
+      .filter((m) => m.platform.os !== 'unknown')
+      .map((m) => [[m.platform.os, m.platform.architecture, m.platform.variant].filter(Boolean).join('/'), m.digest]),
   );
   return { index: inspected.digest, platforms };
 }
@@ -28,26 +63,68 @@ function digests(ref: string): { index: string; platforms: Record<string, string
 describe('reproducible images', () => {
   let ws: Workspace;
   const images = { base: imageRef('repro-base'), api: imageRef('repro-api'), web: imageRef('repro-web') };
+  /** Every step of the three Dockerfiles, on every platform, as buildSteps shows it when it was run. */
+  const everyStepRan = () =>
+    PLATFORMS.flatMap((p) =>
+      ['COPY motd /etc/motd', 'RUN cat /etc/motd > /built', 'RUN echo api > /api', 'RUN echo web > /web'].map(
+        (step) => `${p} ${step}: ran`,
+      ),
+    ).sort();
+  /**
+   * Prunes the builder, runs every image, and checks the run was built from nothing: its bake file imports no
+   * cache, and every step of every image ran (none CACHED). Then the digests the registry has.
+   */
   const build = () => {
     pruneBuilder();
+    const before = ws.bakeCalls().length;
     const result = ws.nx(['run-many', '-t', 'docker-multiarch']);
     if (result.code !== 0) throw new Error(`run failed:\n${result.output}`);
+    const bakeFiles = ws
+      .bakeCalls()
+      .slice(before)
+      .map((call) => ws.bakeFile(call));
+    expect(bakeFiles).toHaveLength(1);
+    const targets = JSON.parse(ws.read(bakeFiles[0])).target as Record<string, { 'cache-from'?: string[] }>;
+    expect(Object.keys(targets).sort()).toEqual(['api', 'base', 'web']);
+    for (const [name, target] of Object.entries(targets)) expect([name, target['cache-from'] ?? []]).toEqual([name, []]);
+    expect(buildSteps(result.output)).toEqual(everyStepRan());
     return Object.fromEntries(Object.entries(images).map(([name, ref]) => [name, digests(ref)]));
   };
   // Attestations record build times: the index is only reproducible without them.
-  const options = (name: keyof typeof images, extra: Record<string, unknown> = {}) => ({ platforms: PLATFORMS, tags: [images[name]], push: true, cache: 'none', provenance: false, ...extra });
+  const options = (name: keyof typeof images, extra: Record<string, unknown> = {}) => ({
+    platforms: PLATFORMS,
+    tags: [images[name]],
+    push: true,
+    cache: 'none',
+    provenance: false,
+    ...extra,
+  });
 
   beforeAll(() => {
     ws = new Workspace('reproducible', [
-      { name: 'base', root: 'apps/base', dockerfile: `FROM ${BASE_IMAGE}\nCOPY motd /etc/motd\nRUN cat /etc/motd > /built\n`, files: { motd: 'one\n' }, options: options('base') },
+      {
+        name: 'base',
+        root: 'apps/base',
+        dockerfile: `FROM ${BASE_IMAGE}\nCOPY motd /etc/motd\nRUN cat /etc/motd > /built\n`,
+        files: { motd: 'one\n' },
+        options: options('base'),
+      },
       { name: 'api', root: 'apps/api', dockerfile: `FROM ${images.base}\nRUN echo api > /api\n`, options: options('api') },
       // The default provenance attestation: its per-platform images are still reproducible.
-      { name: 'web', root: 'apps/web', dockerfile: `FROM ${BASE_IMAGE}\nRUN echo web > /web\n`, options: options('web', { provenance: undefined }) },
+      {
+        name: 'web',
+        root: 'apps/web',
+        dockerfile: `FROM ${BASE_IMAGE}\nRUN echo web > /web\n`,
+        options: options('web', { provenance: undefined }),
+      },
     ]);
     ws.write('.gitignore', 'node_modules\ndist\ntmp\n.nx\n.shim\n');
     git(ws, 'init', '-q', '-b', 'main');
     git(ws, 'add', '-A');
     git(ws, 'commit', '-q', '-m', 'one', '--date', '2026-01-02T03:04:05Z');
+    // The builder the runs use, there to be pruned: on a fresh rig it does not exist until a run creates it.
+    const setup = ws.nx(['run', 'builder:docker-setup']);
+    if (setup.code !== 0) throw new Error(`nx run builder:docker-setup failed:\n${setup.output}`);
   });
 
   it('pushes identical images from two runs of the same commit, each built from nothing', () => {

@@ -86,7 +86,10 @@ export function createMatrixWorkspace(nx: NxVersion): Workspace {
             context: 'services/legacy',
             platforms: PLATFORMS,
             push: true,
-            metadata: { images: [image('legacy').replace(/:latest$/, '')], tags: ['type=raw,value=latest', 'type=ref,event=branch', 'type=sha', 'type=semver,pattern={{version}}'] },
+            metadata: {
+              images: [image('legacy').replace(/:latest$/, '')],
+              tags: ['type=raw,value=latest', 'type=ref,event=branch', 'type=sha', 'type=semver,pattern={{version}}'],
+            },
           },
         },
       },
@@ -97,7 +100,11 @@ export function createMatrixWorkspace(nx: NxVersion): Workspace {
   // Which Node the processes Nx starts run on.
   ws.write(
     'probe/project.json',
-    JSON.stringify({ name: 'probe', root: 'probe', targets: { node: { executor: 'nx:run-commands', options: { command: `node -p '"node:" + process.versions.node'` } } } }),
+    JSON.stringify({
+      name: 'probe',
+      root: 'probe',
+      targets: { node: { executor: 'nx:run-commands', options: { command: `node -p '"node:" + process.versions.node'` } } },
+    }),
   );
   // For nx release.
   ws.write('services/released/package.json', JSON.stringify({ name: 'released', version: '1.2.3' }));
@@ -108,7 +115,10 @@ export function createMatrixWorkspace(nx: NxVersion): Workspace {
       name: 'released',
       root: 'services/released',
       targets: {
-        'docker-multiarch': { executor: 'nx-crossbake:multiarch', options: { platforms: PLATFORMS, tags: [`${repository('released')}:{version}`], push: true } },
+        'docker-multiarch': {
+          executor: 'nx-crossbake:multiarch',
+          options: { platforms: PLATFORMS, tags: [`${repository('released')}:{version}`], push: true },
+        },
         'nx-release-publish': { executor: 'nx-crossbake:release-publish' },
       },
     }),
