@@ -1,3 +1,6 @@
+import { mkdtempSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { commitAsMain, commitChange, git } from './support/git';
 import { BASE_IMAGE, imageRef, run, runImage, Workspace } from './support/workspace';
 
@@ -89,6 +92,18 @@ describe('affected builds with images built FROM sibling images', () => {
     expect(result.stdout).toMatch(
       /^docker buildx --builder nx-crossbake bake --file \/\S+\/runs\/[^/]+\/docker-bake\.json --metadata-file \S+ --progress plain$/m,
     );
+  });
+
+  it('--print names the docker binary CROSSBAKE_DOCKER names, and runs none', () => {
+    const docker = join(mkdtempSync(join(tmpdir(), 'crossbake-docker-')), 'docker');
+    symlinkSync(run('bash', ['-c', 'command -v docker']).stdout.trim(), docker);
+    const before = { bakes: ws.bakeCalls().length, docker: ws.dockerCalls().length };
+    const result = ws.nx(['run', 'builder:docker-affected', '--base=main', '--head=HEAD', '--print'], { CROSSBAKE_DOCKER: docker });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(`${docker} buildx --builder nx-crossbake bake --file `);
+    expect(result.stdout).not.toMatch(/^docker buildx/m);
+    // The shim first on PATH logs every `docker` it runs: none was.
+    expect({ bakes: ws.bakeCalls().length, docker: ws.dockerCalls().length }).toEqual(before);
   });
 
   it('change only worker → only worker', () => {
