@@ -24,7 +24,7 @@
 // Then, in the same workspace with nothing to build: `nx run tools:noop` (a do-nothing `nx run`),
 // `nx run-many -t noop` (Nx's start-up for run-many, subtracted from (a) for the goal against (b)), a
 // nothing-changed `nx run-many -t docker-multiarch` (Nx's cache), `nx affected` and our affected executor.
-// Results: stdout (Markdown) and bench/results/<date>.json.
+// Results: stdout (Markdown) and bench/results/<date>-<commit>.json.
 const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
@@ -273,7 +273,10 @@ async function main() {
     load: load.stop(),
   };
   const full = count === 8 && runs === 3;
-  const file = path.join(repo, 'bench/results', `${report.date.slice(0, 10)}${full ? '' : `-${count}svc-${runs}run`}.json`);
+  // Named by the commit measured, so a result can never pass for a later commit's.
+  const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: repo, encoding: 'utf8' }).trim();
+  const name = `${report.date.slice(0, 10)}-${commit}${full ? '' : `-${count}svc-${runs}run`}`;
+  const file = path.join(repo, 'bench/results', `${name}.json`);
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
   log(`removed ${removed} local image tag(s) of ${namespace} from the engine's store (the registry keeps them)`);
