@@ -2,7 +2,7 @@
 // itself). Folders on one row are siblings and do not import each other. The README's "Repository layout"
 // draws the same order; eslint.config.cjs turns it into import-x/no-restricted-paths zones.
 const LIB_LAYERS = [
-  ['core'], // neutral mechanisms: errors, names, lock, state files, private folders, CSV
+  ['core'], // neutral mechanisms: errors, names, lock, state files, atomic JSON files, private folders, CSV
   ['process'], // the one process runner
   ['docker', 'git'], // the CLIs we run, one module per tool: argv builders, parsers, typed operations
   ['dockerfile'], // pure: the Dockerfile parser, image refs in FROM, the .dockerignore matcher

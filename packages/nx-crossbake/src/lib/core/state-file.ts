@@ -4,8 +4,9 @@
  * (the one holding the machine-wide locks), outside every workspace. Only ever a cache: a file that is
  * missing, torn or foreign reads as empty, and losing a write to a parallel run costs one question.
  */
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeJsonFileAtomically } from './json-file';
 import { ensurePrivateFolder, lockRoot } from './lock';
 
 export interface StateStore {
@@ -38,12 +39,10 @@ export function userStateStore(dir: string = process.env.CROSSBAKE_STATE_DIR || 
     write(name, value) {
       try {
         privateFolder();
-        const temp = `${path(name)}.${process.pid}.tmp`;
-        writeFileSync(temp, JSON.stringify(value), { mode: 0o600 });
-        renameSync(temp, path(name));
       } catch {
-        // A cache that cannot be written is asked again next time.
+        return; // not a folder we may trust: nothing is kept, and the question is asked again next time
       }
+      writeJsonFileAtomically(path(name), value, { mode: 0o600 });
     },
   };
 }

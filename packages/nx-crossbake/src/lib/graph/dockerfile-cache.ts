@@ -9,10 +9,10 @@
  * feeds the parse) are unchanged and the Dockerfile's content hash, as Nx hands it to the plugin, is the one
  * the entry was read at. A Dockerfile Nx has no hash for (ignored, missing) is read every time.
  */
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { MULTIARCH_EXECUTOR } from '../core/executor-names';
+import { writeJsonFileAtomically } from '../core/json-file';
 import { type ProjectTargets, readWorkspaceImages } from './workspace-images';
 
 type TargetImages = ReturnType<typeof readWorkspaceImages>['images'][number];
@@ -67,18 +67,9 @@ function readCache(file: string | undefined, version: string): Map<string, Entry
   return entries;
 }
 
-/** Written whole to a file of its own, then renamed into place: a parallel graph computation never reads half a file. */
-function writeCache(file: string, version: string, entries: Map<string, Entry>) {
-  const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  try {
-    mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(temp, JSON.stringify({ format: FORMAT, version, entries: Object.fromEntries(entries) }));
-    renameSync(temp, file);
-  } catch {
-    // Not written: the next computation reads the Dockerfiles again.
-    rmSync(temp, { force: true });
-  }
-}
+/** Not written: the next computation reads the Dockerfiles again. */
+const writeCache = (file: string, version: string, entries: Map<string, Entry>) =>
+  writeJsonFileAtomically(file, { format: FORMAT, version, entries: Object.fromEntries(entries) });
 
 const fingerprint = (root: string, options: unknown) => {
   try {
