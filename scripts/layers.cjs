@@ -4,12 +4,13 @@
 const LIB_LAYERS = [
   ['core'], // neutral mechanisms: errors, names, lock, state files, atomic JSON files, private folders, CSV
   ['process'], // the one process runner
-  ['docker', 'git'], // the CLIs we run, one module per tool: argv builders, parsers, typed operations
+  ['docker', 'git', 'registry'], // the CLIs we run, one module per tool: argv builders, parsers, typed operations; the registry's HTTP API
   ['dockerfile'], // pure: the Dockerfile parser, image refs in FROM, the .dockerignore matcher
   ['options'], // one task's options: schemas, read, validate, normalize
-  ['facts'], // what the run learns about each task: source dates
+  ['facts'], // what the run learns about each task: source dates, the .dockerignore BuildKit applies
   ['graph'], // images between projects: workspace images, tag patterns, inputs, plugin entry
   ['affected', 'advisor'], // what changed since base; which steps run under QEMU
+  ['reuse'], // content keys, and images already in the registry for them
   ['bake'], // pure: bake target names, the definition, links, entitlements
   ['builder'], // the shared builder: spec, plan, QEMU, drift, readiness, ensure/remove
   ['results'], // metadata, failures, hints, reports, summary

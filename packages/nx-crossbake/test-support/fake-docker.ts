@@ -2,7 +2,8 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type { Exec, ExecResult } from '../src/lib/process/exec';
-import type { BakeDefinition } from '../src/lib/docker/bake-file';
+import type { BakeDefinition, BakeTarget } from '../src/lib/docker/bake-file';
+import type { FakeRegistry } from './fake-registry';
 
 /** A workspace folder with a Dockerfile for each project root given. */
 export function makeWorkspace(projectRoots: string[]): string {
@@ -63,6 +64,8 @@ export interface FakeDockerOptions {
   servedPlatforms?: string[];
   /** stderr of `buildx create` / `context create`, to fail it. */
   createFails?: string;
+  /** Where bake pushes (each pushed target's tags get an index of its platforms) and imagetools create copies. */
+  registry?: FakeRegistry;
 }
 
 export function fakeDocker(options: FakeDockerOptions = {}): FakeDocker {
@@ -136,17 +139,30 @@ export function fakeDocker(options: FakeDockerOptions = {}): FakeDocker {
             .join('\n');
         return { exitCode: options.bakeExitCode ?? 1, stdout: '', stderr };
       }
+      const pushed = (target: BakeTarget) =>
+        options.registry && (target.output ?? []).some((o) => o.includes('push=true'))
+          ? (target.tags ?? []).map((tag) => options.registry!.pushTarget(target, tag))[0]
+          : undefined;
       const metadata = Object.fromEntries(
         Object.entries(bake.target)
           .filter(([t]) => !(options.unrecordedTargets ?? []).includes(t))
           .map(([t, target]) => [
             t,
-            { 'buildx.build.ref': `b/n/${t}`, 'containerimage.digest': `sha256:${t}`, 'image.name': (target.tags ?? []).join(',') },
+            {
+              'buildx.build.ref': `b/n/${t}`,
+              'containerimage.digest': pushed(target) ?? `sha256:${t}`,
+              'image.name': (target.tags ?? []).join(','),
+            },
           ]),
       );
       const metadataPath = resolve(cwd, argAfter(args, '--metadata-file'));
       mkdirSync(dirname(metadataPath), { recursive: true });
       writeFileSync(metadataPath, JSON.stringify(metadata));
+      return ok();
+    }
+    if (command === 'buildx imagetools' && plain[2] === 'create' && options.registry) {
+      const tags = plain.flatMap((a, i) => (plain[i - 1] === '--tag' ? [a] : []));
+      for (const tag of tags) options.registry.copy(plain[plain.length - 1], tag);
       return ok();
     }
     throw new Error(`fake docker: unexpected command ${args.join(' ')}`);

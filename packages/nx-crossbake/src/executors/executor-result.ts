@@ -37,7 +37,7 @@ export async function executorResult(body: () => Promise<boolean>): Promise<{ su
 }
 
 /** Built, or (printing) planned. */
-const succeeded = (result: ServiceResult) => result.status === 'built' || result.status === 'planned';
+const succeeded = (result: ServiceResult) => ['built', 'reused', 'planned'].includes(result.status);
 
 /** Whether one task succeeded; a failure is logged with the task's output. */
 export function reportTask(result: ServiceResult): boolean {

@@ -1,6 +1,7 @@
 import type { ExecutorContext, TaskGraph } from '@nx/devkit';
 import { fakeDocker, makeWorkspace, type FakeDocker } from '../../../test-support/fake-docker';
 import type { Exec } from '../../lib/process/exec';
+import * as mockNoRegistry from '../../../test-support/no-registry';
 
 // The executors build their own DockerCli; replace the one module that spawns processes.
 let docker: FakeDocker;
@@ -13,6 +14,8 @@ jest.mock('../../lib/core/state-file', () => {
   const actual = jest.requireActual('../../lib/core/state-file');
   return { ...actual, userStateStore: () => actual.memoryStateStore() };
 });
+// No registry is asked: every lookup fails, and every task is built as without reuse.
+jest.mock('../../lib/run/registry-reader', () => ({ registryReader: mockNoRegistry.registryReader }));
 // Whatever this machine has registered in binfmt_misc, these specs see every platform as native.
 jest.mock('../../lib/builder/emulation', () => ({
   ...jest.requireActual('../../lib/builder/emulation'),

@@ -24,7 +24,7 @@ type Schema = typeof schema | typeof setupSchema | typeof affectedSchema | typeo
 type Property = {
   description?: string;
   default?: unknown;
-  'x-expected'?: { type?: string | string[]; items?: { type?: string } };
+  'x-expected'?: { type?: string | string[]; items?: { type?: string }; enum?: string[] };
   anyOf?: unknown;
 };
 
@@ -175,7 +175,9 @@ describe('normalizeOptions reads each option as its x-expected documents it', ()
     expect(typeProblems({ [name]: 5 })).toEqual([expect.stringMatching(new RegExp(`^'${name}' is 5: expected a list of strings`))]);
   });
 
-  it.each(byType('string').filter((name) => name !== 'cache'))("refuses a list for the string '%s'", (name) => {
+  const enums = properties(schema).filter(([, p]) => p['x-expected']?.enum !== undefined);
+
+  it.each(byType('string').filter((name) => !enums.some(([e]) => e === name)))("refuses a list for the string '%s'", (name) => {
     expect(typeProblems({ [name]: ['x'] })).toEqual([expect.stringMatching(new RegExp(`^'${name}' is \\["x"\\]: expected a string`))]);
   });
 
@@ -183,6 +185,14 @@ describe('normalizeOptions reads each option as its x-expected documents it', ()
     expect(typeProblems({ cache: 'Registry' })).toEqual(["cache 'Registry' is not one of auto, registry, local, gha, none"]);
     expect(typeProblems({ cache: ['none'] })).toEqual([`cache ["none"] is not one of auto, registry, local, gha, none`]);
   });
+
+  it.each(enums.map(([name, p]) => [name, p['x-expected']!.enum!] as const))(
+    "refuses a value outside the enum of '%s', and takes each of its values",
+    (name, values) => {
+      expect(typeProblems({ [name]: 'Nope' })).toEqual([`${name} 'Nope' is not one of ${values.join(', ')}`]);
+      for (const value of values) expect(typeProblems({ [name]: value })).toEqual([]);
+    },
+  );
 });
 
 describe('the options tables', () => {

@@ -20,7 +20,10 @@ export default async function releasePublishExecutor(
     const { request, print } = toPublishRequest(`${projectName}:${context.targetName}`, projectName, options, context);
     const results = await buildServices({ ...runInputs(context), requests: [request], print });
     const result = results.get(request.id)!;
-    if (result.status === 'built') logger.info(`nx-crossbake: published ${result.tags.join(', ')} for ${result.platforms.join(', ')}`);
+    if (result.status === 'built' || result.status === 'reused')
+      logger.info(
+        `nx-crossbake: published ${result.tags.join(', ')} for ${result.platforms.join(', ')}${result.reused ? ' (reused: unchanged since it was built)' : ''}`,
+      );
     return reportTask(result);
   });
 }

@@ -23,6 +23,9 @@ const service = (overrides: Partial<ServiceOptions> = {}): ServiceOptions => ({
   keepGoing: true,
   ownLabels: [],
   reproducible: true,
+  sourceDateMode: 'zero',
+  reuse: true,
+  reuseSalt: ['', ''],
   registries: [],
   secrets: [],
   ssh: [],
@@ -159,6 +162,27 @@ describe('getBakeDefinition with linked siblings', () => {
     expect(definition.target.api.contexts).toEqual({ 'r/base:1': 'target:acme_base', 'r/base:latest': 'target:acme_base' });
     expect(definition.target.acme_base.contexts).toBeUndefined();
   });
+
+  it('links a sibling reused from the registry to its image by digest, and drops one that is neither', () => {
+    const services = [service({ id: 'api:docker-multiarch', project: 'api' })];
+    const names = new Map([['api:docker-multiarch', 'api']]);
+    const links = new Map([['api:docker-multiarch', { 'r/base:1': 'base:docker-multiarch', 'r/tools': 'tools:docker-multiarch' }]]);
+    const reused = new Map([['base:docker-multiarch', 'r/base@sha256:aa']]);
+    expect(getBakeDefinition(services, names, links, undefined, reused).target.api.contexts).toEqual({
+      'r/base:1': 'docker-image://r/base@sha256:aa',
+    });
+  });
+});
+
+describe('a task that may be reused', () => {
+  it('pushes only its key tag, and records the key on the index', () => {
+    const target = getBakeTarget(
+      service({ push: true, tags: ['r/api:1', 'r/api:latest'], contentKey: { key: 'k1', tag: 'r/api:crossbake-k1' } }),
+    );
+    expect(target.tags).toEqual(['r/api:crossbake-k1']);
+    expect(target.annotations).toEqual(['index:dev.nx-crossbake.content-key=k1']);
+    expect(target.output).toEqual(['type=image,push=true']);
+  });
 });
 
 describe('getBakeTarget: what reaches inside the build', () => {
@@ -172,7 +196,7 @@ describe('getBakeTarget: what reaches inside the build', () => {
         buildContexts: { shared: '../shared', 'r/base': 'docker-image://r/base:2' },
         attest: ['type=provenance,mode=max', 'type=sbom'],
       }),
-      { 'r/base': 'base', 'r/tools': 'tools' },
+      { 'r/base': 'target:base', 'r/tools': 'target:tools' },
     );
     expect(target).toMatchObject({
       secret: ['id=npm,env=NPM_TOKEN', 'id=key,src=secrets/key.pem'],

@@ -1,6 +1,7 @@
 import { posix } from 'node:path';
 import type { BakeDefinition, BakeTarget } from '../docker/bake-file';
 import { repositoryOf } from '../options/image-names';
+import { KEY_ANNOTATION } from '../reuse/content-key';
 import type { ServiceOptions } from '../options/service-options';
 
 /**
@@ -43,19 +44,25 @@ export function getOutputs(options: ServiceOptions, traits: BuilderTraits = { do
   return [...outputs, ...ours.map((o) => (rewrite ? `${o},rewrite-timestamp=true` : o))];
 }
 
-/** `contexts` maps image references to the bake target names of the siblings that build them. */
+/**
+ * `contexts` maps image references to a named context value: `target:<name>` of a sibling built in this bake,
+ * or `docker-image://<repo>@<digest>` of a sibling reused from the registry.
+ */
 export function getBakeTarget(options: ServiceOptions, contexts: Record<string, string> = {}, traits?: BuilderTraits): BakeTarget {
   const target: BakeTarget = {
     context: options.context,
     dockerfile: posix.relative(options.context, options.file),
     platforms: options.platforms,
   };
-  if (options.tags.length && options.pushByDigest === undefined) target.tags = escapeAll(options.tags);
+  // A task that may be reused pushes only its key tag; the run points the requested tags at what is there after.
+  if (options.contentKey) target.tags = escapeAll([options.contentKey.tag]);
+  else if (options.tags.length && options.pushByDigest === undefined) target.tags = escapeAll(options.tags);
   if (Object.keys(options.buildArgs).length) target.args = escapeRecord(options.buildArgs);
   if (Object.keys(options.labels).length) target.labels = escapeRecord(options.labels);
+  if (options.contentKey) target.annotations = [`index:${KEY_ANNOTATION}=${options.contentKey.key}`];
   if (options.target) target.target = escapeBakeValue(options.target);
   // Siblings linked by image, then the user's own named contexts, which win.
-  const named = { ...Object.fromEntries(Object.entries(contexts).map(([ref, name]) => [ref, `target:${name}`])), ...options.buildContexts };
+  const named = { ...contexts, ...options.buildContexts };
   if (Object.keys(named).length) target.contexts = escapeRecord(named);
   if (options.secrets.length) target.secret = escapeAll(options.secrets);
   if (options.ssh.length) target.ssh = escapeAll(options.ssh);
@@ -71,19 +78,24 @@ export function getBakeTarget(options: ServiceOptions, contexts: Record<string, 
 /**
  * One bake file for every service: one target each, all in the default group. `targetNames` and `links`
  * are keyed by task id; links (task → image → sibling task, see linkSiblingImages) become named contexts
- * pointing at the siblings' targets.
+ * pointing at the siblings' targets, or at the image of a sibling reused from the registry (`reused`: task →
+ * `<repo>@<digest>`).
  */
 export function getBakeDefinition(
   services: readonly ServiceOptions[],
   targetNames: Map<string, string>,
-  links: Map<string, Record<string, string>> = new Map(),
+  links: ReadonlyMap<string, Record<string, string>> = new Map(),
   traits?: BuilderTraits,
+  reused: ReadonlyMap<string, string> = new Map(),
 ): BakeDefinition {
   const target: Record<string, BakeTarget> = {};
   for (const service of services) {
-    // A sibling outside this bake (built by an earlier one) is pulled as published instead.
+    // A sibling outside this bake and not reused (built by an earlier one) is pulled as published instead.
     const contexts = Object.fromEntries(
-      Object.entries(links.get(service.id) ?? {}).flatMap(([ref, task]) => (targetNames.has(task) ? [[ref, targetNames.get(task)!]] : [])),
+      Object.entries(links.get(service.id) ?? {}).flatMap(([ref, task]): [string, string][] => {
+        if (targetNames.has(task)) return [[ref, `target:${targetNames.get(task)!}`]];
+        return reused.has(task) ? [[ref, `docker-image://${reused.get(task)!}`]] : [];
+      }),
     );
     target[targetNames.get(service.id)!] = getBakeTarget(service, contexts, traits);
   }

@@ -10,6 +10,8 @@ export interface BakeTarget {
   tags?: string[];
   args?: Record<string, string>;
   labels?: Record<string, string>;
+  /** OCI annotations, `[<type>:]key=value` (`index:` puts one on the pushed index). */
+  annotations?: string[];
   target?: string;
   /** Named contexts: `"<image as in FROM>": "target:<other bake target>"` links a sibling's result. */
   contexts?: Record<string, string>;

@@ -41,6 +41,11 @@ export class DockerCli {
     this.binary = options.docker ?? process.env.CROSSBAKE_DOCKER ?? 'docker';
   }
 
+  /** The Docker configuration folder of this CLI's commands, when the run has its own (its logins); else docker's default. */
+  get dockerConfigDir(): string | undefined {
+    return this.options.dockerConfig;
+  }
+
   /** The same CLI, with its own Docker configuration folder (registry logins of this run). */
   withDockerConfig(dir: string): DockerCli {
     return new DockerCli(this.exec, { ...this.options, dockerConfig: dir });

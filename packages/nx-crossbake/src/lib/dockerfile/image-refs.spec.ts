@@ -1,4 +1,4 @@
-import { parseDockerfileImageRefs } from './image-refs';
+import { parseDockerfileImageRefs, unresolvedFromImages } from './image-refs';
 
 const lines = (...text: string[]) => text.join('\n');
 
@@ -196,5 +196,16 @@ describe('parseDockerfileImageRefs', () => {
     }
     expect(parseDockerfileImageRefs('FROM $')).toEqual([]);
     expect(parseDockerfileImageRefs('FROM "a b"')).toEqual([]);
+  });
+});
+
+describe('unresolvedFromImages', () => {
+  it.each([
+    ['a per-platform ARG', 'FROM alpine:${TARGETARCH}\n', {}, ['alpine:${TARGETARCH}']],
+    ['an ARG without a default', 'ARG BASE\nFROM $BASE\n', {}, ['$BASE']],
+    ['an ARG given as a build arg', 'ARG BASE\nFROM $BASE\n', { BASE: 'alpine:3' }, []],
+    ['an ARG with a default', 'ARG V=3\nFROM alpine:$V\nFROM --platform=$BUILDPLATFORM golang:1 AS b\n', {}, []],
+  ])('%s', (_, dockerfile, args, expected) => {
+    expect(unresolvedFromImages(dockerfile, args)).toEqual(expected);
   });
 });

@@ -27,6 +27,18 @@ const VALUED_FLAGS: Record<string, string> = { FROM: 'platform', COPY: 'from', R
  * BuildKit refuses variables in `COPY --from` and mount `from=`, so a `$` there is skipped too.
  */
 export function parseDockerfileImageRefs(text: string, buildArgs: Readonly<Record<string, string>> = {}): string[] {
+  return readImageRefs(text, buildArgs).refs;
+}
+
+/**
+ * The `FROM` images whose reference depends on a value we cannot know before the build (a per-platform ARG
+ * such as `$TARGETARCH`, an ARG without a default), as written: one build may read several images there.
+ */
+export function unresolvedFromImages(text: string, buildArgs: Readonly<Record<string, string>> = {}): string[] {
+  return readImageRefs(text, buildArgs).unresolved;
+}
+
+function readImageRefs(text: string, buildArgs: Readonly<Record<string, string>>): { refs: string[]; unresolved: string[] } {
   const { escape, instructions } = parseDockerfileInstructions(text);
   const froms = instructions.filter((i) => i.keyword === 'FROM').map((i) => parseFrom(splitWords(i.args, escape)));
   // COPY --from and mounts resolve a name against every stage; FROM only against the stages above it.
@@ -34,6 +46,7 @@ export function parseDockerfileImageRefs(text: string, buildArgs: Readonly<Recor
   const stagesAbove = new Set<string>();
   const globalArgs = new Map<string, VariableValue>(PLATFORM_ARGS.map((name) => [name, UNKNOWN]));
   const refs = new Set<string>();
+  const unresolved: string[] = [];
   let fromIndex = 0;
 
   const add = (ref: string | undefined, stages: ReadonlySet<string>) => {
@@ -51,7 +64,9 @@ export function parseDockerfileImageRefs(text: string, buildArgs: Readonly<Recor
         break;
       case 'FROM': {
         const { image, stage } = froms[fromIndex++];
-        add(image === undefined ? undefined : expandWord(image, globalArgs, escape), stagesAbove);
+        const expanded = image === undefined ? undefined : expandWord(image, globalArgs, escape);
+        if (image !== undefined && (expanded === undefined || expanded.includes('$'))) unresolved.push(image);
+        add(expanded, stagesAbove);
         if (stage !== undefined) stagesAbove.add(stage);
         break;
       }
@@ -61,7 +76,7 @@ export function parseDockerfileImageRefs(text: string, buildArgs: Readonly<Recor
         break;
     }
   }
-  return [...refs];
+  return { refs: [...refs], unresolved };
 }
 
 /** The leading `--flag[=value]` words of an instruction, and the words after them. */

@@ -1,4 +1,4 @@
-import { parseDockerfileInstructions } from './instructions';
+import { frontendImage, parseDockerfileInstructions } from './instructions';
 
 const lines = (...text: string[]) => text.join('\n');
 const summary = (text: string) => parseDockerfileInstructions(text).instructions.map((i) => `${i.line} ${i.keyword} ${i.args}`);
@@ -79,5 +79,16 @@ describe('parseDockerfileInstructions', () => {
     for (const text of ['', '\\', '\n\n\\\n', 'RUN <<', '<<EOF', '# escape=`\n`', 'FROM', '\t']) {
       expect(() => parseDockerfileInstructions(text)).not.toThrow();
     }
+  });
+});
+
+describe('frontendImage', () => {
+  it.each([
+    ['# syntax=docker/dockerfile:1.7\nFROM x\n', 'docker/dockerfile:1.7'],
+    ['# escape=`\n#syntax = docker/dockerfile:1\nFROM x\n', 'docker/dockerfile:1'],
+    ['FROM x\n# syntax=docker/dockerfile:1\n', undefined],
+    ['# a comment\n# syntax=docker/dockerfile:1\nFROM x\n', undefined],
+  ])('%j names %s', (text, expected) => {
+    expect(frontendImage(text)).toBe(expected);
   });
 });

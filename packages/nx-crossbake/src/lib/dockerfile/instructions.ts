@@ -38,6 +38,16 @@ function parseEscapeDirective(lines: readonly string[]): string {
   return '\\';
 }
 
+/** The `# syntax=` directive: the image of the frontend BuildKit runs to read the Dockerfile, if it names one. */
+export function frontendImage(text: string): string | undefined {
+  for (const line of text.replace(/^\uFEFF/, '').split(/\r?\n/)) {
+    const [, name = '', value] = line.match(DIRECTIVE) ?? [];
+    if (!KNOWN_DIRECTIVES.has(name.toLowerCase())) return undefined;
+    if (name.toLowerCase() === 'syntax') return value;
+  }
+  return undefined;
+}
+
 /** Each heredoc the instruction opens: its terminator, and whether `<<-` lets the terminator be tab-indented. */
 function heredocs(keyword: string, args: string): Array<{ terminator: string; stripTabs: boolean }> {
   if (!HEREDOC_INSTRUCTIONS.has(keyword) || !args.includes('<<')) return [];

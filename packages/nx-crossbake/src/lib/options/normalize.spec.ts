@@ -40,6 +40,9 @@ describe('normalizeOptions', () => {
       registries: [],
       ownLabels: ['org.opencontainers.image.title', 'org.opencontainers.image.created'],
       reproducible: true,
+      sourceDateMode: 'zero',
+      reuse: true,
+      reuseSalt: ['', ''],
       pushByDigest: undefined,
     });
   });

@@ -21,10 +21,18 @@ export interface ServiceOptions {
   labels: Record<string, string>;
   /** The keys of `labels` that are ours (oci-labels) rather than the user's: the source date may replace them. */
   ownLabels: string[];
-  /** Same commit, same image: SOURCE_DATE_EPOCH and rewritten timestamps (see withSourceDate). */
+  /** Same inputs, same image: SOURCE_DATE_EPOCH and rewritten timestamps (see withSourceDate). */
   reproducible: boolean;
-  /** The time of the last commit that touched the image's inputs, once the run has asked git. */
+  /** What SOURCE_DATE_EPOCH is: 0, or the time of the last commit that changed the image's inputs. */
+  sourceDateMode: 'zero' | 'commit';
+  /** The SOURCE_DATE_EPOCH the build gets, once the run has applied the source date (withSourceDate). */
   sourceDateEpoch?: number;
+  /** Look the image up in the registry by its content key before building it (lib/reuse). */
+  reuse: boolean;
+  /** The user's salt for the content key: the option, then CROSSBAKE_REUSE_SALT. */
+  reuseSalt: string[];
+  /** Set by the run for a task it may reuse: the bake pushes only the key tag, with the key on the index. */
+  contentKey?: { key: string; tag: string };
   /** buildx secret specs (`id=…,env=…` / `id=…,src=…`): references only, never values. */
   secrets: string[];
   ssh: string[];

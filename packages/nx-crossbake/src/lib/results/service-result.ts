@@ -2,6 +2,8 @@
 export type ServiceStatus =
   /** Built, and pushed/loaded/exported as configured: confirmed by the bake metadata file. */
   | 'built'
+  /** Not built: the registry has a complete image of its content key, and its tags were pointed at it. */
+  | 'reused'
   /** Its own bake target failed. */
   | 'failed'
   /** Bake is fail-fast: another target failed first, so nothing about this one is confirmed. */
@@ -24,8 +26,14 @@ export interface ServiceResult {
   tags: string[];
   push: boolean;
   load: boolean;
-  /** Digest of the manifest list (or image) built. */
+  /** Digest of the manifest list (or image) built, or reused: what every requested tag was confirmed to point at. */
   digest?: string;
+  /** True when the image was not built because the registry had it (status `reused`). */
+  reused?: boolean;
+  /** The content key the image was looked up by (see docs/reuse.md). */
+  contentKey?: string;
+  /** Why the image was not looked up by a key although it pushes (an input the key cannot pin down, a registry that did not answer). */
+  reuseOff?: string;
   /** Build time of this target as buildx recorded it; the whole bake's time when that is unknown. */
   durationMs?: number;
   /** For failed, cancelled and invalid: what happened, with the last lines of buildx's error. */

@@ -14,6 +14,11 @@ const outcome = (r: ServiceResult) => {
 
 const shortDigest = (digest: string | undefined) => (digest ? digest.replace(/^sha256:/, '').slice(0, 12) : '-');
 
+/** Why images that push were not looked up by their key: said once per task, under the table. */
+function reuseNotes(results: readonly ServiceResult[]): string[] {
+  return results.filter((r) => r.reuseOff).map((r) => `reuse off for ${taskLabel(r)}: ${r.reuseOff}`);
+}
+
 /** A fixed-width table that reads the same in a terminal and in a CI log (no colours, no box drawing). */
 export function formatSummary(results: readonly ServiceResult[]): string {
   const rows = [
@@ -28,6 +33,7 @@ export function formatSummary(results: readonly ServiceResult[]): string {
         .join('  ')
         .trimEnd(),
     )
+    .concat(reuseNotes(results))
     .join('\n');
 }
 
@@ -36,6 +42,8 @@ export function formatTaskOutput(result: ServiceResult): string {
   const lines = [`${taskLabel(result)}: ${outcome(result)} for ${result.platforms.join(', ')}`];
   if (result.tags.length) lines.push(`  tags: ${result.tags.join(', ')}`);
   if (result.digest) lines.push(`  digest: ${result.digest}`);
+  if (result.reused) lines.push(`  reused: the registry had the image of content key ${result.contentKey}`);
+  if (result.reuseOff) lines.push(`  reuse off: ${result.reuseOff}`);
   if (result.error) lines.push(...result.error.split('\n').map((l) => `  ${l}`));
   return lines.join('\n');
 }

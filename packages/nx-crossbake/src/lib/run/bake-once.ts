@@ -21,6 +21,8 @@ export interface BakeRun {
   services: readonly ServiceOptions[];
   /** task id → { image as its Dockerfile writes it → sibling task building it in this bake }. */
   links?: Map<string, Record<string, string>>;
+  /** Siblings reused from the registry: task id → `<repo>@<digest>`, which their dependents are built FROM. */
+  reused?: ReadonlyMap<string, string>;
   /** What failure hints need to know of the builder (how it reaches registries). */
   hint?: BuilderHintFacts;
 }
@@ -71,7 +73,7 @@ async function buildDurations(cli: DockerCli, builder: BuilderRef, refs: readonl
 function writeBakeFile(run: BakeRun): { names: Map<string, string>; text: string; entitlements: string[] } {
   const names = assignTargetNames(run.services);
   // A docker-driver builder is a context (BuilderRef.isContext): the one driver that cannot push by digest.
-  const definition = getBakeDefinition(run.services, names, run.links, { dockerDriver: run.builder.isContext });
+  const definition = getBakeDefinition(run.services, names, run.links, { dockerDriver: run.builder.isContext }, run.reused);
   const text = `${JSON.stringify(definition, null, 2)}\n`;
   const bakePath = resolve(run.workspaceRoot, run.bakeFile);
   mkdirSync(dirname(bakePath), { recursive: true });

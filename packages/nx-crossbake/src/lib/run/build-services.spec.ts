@@ -281,7 +281,7 @@ describe('buildServices', () => {
     const { docker, logs, results, workspaceRoot } = await run(three, fakeDocker(), undefined, { print: true });
     expect(docker.bakes).toHaveLength(0);
     expect(docker.calls.map((c) => c.slice(0, 2).join(' '))).toEqual(['buildx inspect']);
-    const json = logs.slice(0, logs.indexOf('\n# run from'));
+    const json = logs.slice(logs.indexOf('{\n'), logs.indexOf('\n# run from'));
     expect(Object.keys(JSON.parse(json).target)).toEqual(['acme_api', 'worker', 'web']);
     expect(logs).toMatch(
       /^docker --context nx-crossbake buildx bake --file \S+\/runs\/[^/]+\/docker-bake\.json --metadata-file \S+ --progress plain$/m,
@@ -372,15 +372,28 @@ describe('buildServices', () => {
     expect(bakeCalls[0]).not.toContain('--allow');
   });
 
-  it('passes the source date of each image as SOURCE_DATE_EPOCH and its created label, and says the docker driver cannot rewrite timestamps', async () => {
+  it('builds with SOURCE_DATE_EPOCH 0, labels the source date as created, and says the docker driver cannot rewrite timestamps', async () => {
     const { docker, logs } = await run([three[1]], fakeDocker(), undefined, {
       gitLog: `\x1e1700000000 ${'a'.repeat(40)}\0\napps/worker/Dockerfile\0`,
     });
     const worker = docker.bakes[0].target.worker;
-    expect(worker.args).toEqual({ SOURCE_DATE_EPOCH: '1700000000' });
+    expect(worker.args).toEqual({ SOURCE_DATE_EPOCH: '0' });
     expect(worker.labels!['org.opencontainers.image.created']).toBe('2023-11-14T22:13:20.000Z');
     expect(worker.output).toEqual(['type=image,push=true']);
     expect(logs).toContain('whose exporter cannot rewrite timestamps');
+  });
+
+  it('passes the source date as SOURCE_DATE_EPOCH with source-date-epoch: commit', async () => {
+    const { docker } = await run(
+      [request('worker', 'apps/worker', push('worker', { 'source-date-epoch': 'commit' }))],
+      fakeDocker(),
+      undefined,
+      {
+        gitLog: `\x1e1700000000 ${'a'.repeat(40)}\0\napps/worker/Dockerfile\0`,
+      },
+    );
+    expect(docker.bakes[0].target.worker.args).toEqual({ SOURCE_DATE_EPOCH: '1700000000' });
+    expect(docker.bakes[0].target.worker.labels!['org.opencontainers.image.created']).toBe('2023-11-14T22:13:20.000Z');
   });
 
   it('leaves build args, labels and outputs alone with reproducible: false', async () => {

@@ -11,7 +11,7 @@ import { isForeignBinaryFailure } from '../docker/parse';
 import { resolveGitFacts } from '../git/commit-facts';
 import { resolveSourceDates } from '../facts/source-date';
 import { withSourceDate } from '../facts/source-date-labels';
-import type { RunFacts } from '../options/normalize';
+import { CREATED_LABEL, type RunFacts } from '../options/normalize';
 import { BuilderMissingError, isReportable } from '../core/errors';
 import { recordDigests } from '../results/digests';
 import { writeReport } from '../results/report';
@@ -23,8 +23,11 @@ import { checkEmulation } from './emulation-check';
 import { prepareServices, type PreparedService } from './prepare-services';
 import { builderForTasks, unavailablePlatformProblems, type BuilderRequest, type ReadyBuilder } from './builder-for-tasks';
 import { bakeAll } from './bake-all';
+import { registryReader } from './registry-reader';
+import { startReuse } from './reuse-step';
 import { printBake } from './bake-once';
 import { makeRunDir } from '../core/private-dirs';
+import type { ManifestReader } from '../reuse/manifest-reader';
 import { rejected, type ServiceRequest } from './service-request';
 import { splitRunTime, timed, type RunTimings } from './timings';
 
@@ -52,10 +55,25 @@ export interface BuildServicesInput {
   /** Replaces how emulators are detected (tests). */
   environment?: Pick<SetupEnvironment, 'readBinfmt' | 'native'>;
   /**
+   * The registry reuse looks images up in. By default the registry as the builder reaches it; a run given its
+   * own `cli` or `exec` (tests) looks nothing up unless given one.
+   */
+  registry?: ManifestReader;
+  /**
    * Where the run keeps what the next run need not ask again (builder readiness, source dates). The user's
    * store by default; a run given its own `cli` or `exec` (tests) keeps nothing unless given one.
    */
   state?: StateStore;
+}
+
+/** A warning said once per key (the first argument) for the whole run. */
+function onceper(say: (key: string, message: string) => void): (key: string, message: string) => void {
+  const said = new Set<string>();
+  return (key, message) => {
+    if (said.has(key)) return;
+    said.add(key);
+    say(key, message);
+  };
 }
 
 /** Each run's files live in their own private folder outside the workspace: in no build context, shared by no other Nx process. */
@@ -70,6 +88,10 @@ interface RunContext {
   /** Runs git: the run's processes are counted (exec.ts countingExec). */
   exec: Exec;
   facts: RunFacts;
+  /** Whether tasks are looked up in the registry at all (see BuildServicesInput.registry). */
+  lookups: boolean;
+  /** Says once per registry, for the whole run, that it could not be asked and its tasks build without reuse. */
+  warnRegistry: (registry: string, message: string) => void;
 }
 
 /** The platforms the builder's native nodes build (no emulation there); none when its options cannot be read. */
@@ -100,16 +122,59 @@ async function buildGroup(
   if (input.verbose) for (const note of notes) input.log(`nx-crossbake: ${note}`);
   for (const [id, problem] of checkEmulation(group, nodePlatformsOf(input, builder), input.log, input.environment?.native))
     problems.set(id, problem);
+  /** Tasks the registry has: not built, whatever the builder turns out to be. */
+  const reusedIds = new Set<string>();
   const reject = () => {
     rejectDependents(problems, contexts, label);
     for (const g of group) {
       const problem = problems.get(g.options.id);
-      if (problem && !results.has(g.request.id)) results.set(g.request.id, rejected(g.request, problem));
+      if (problem && !results.has(g.request.id) && !reusedIds.has(g.options.id)) results.set(g.request.id, rejected(g.request, problem));
     }
-    return group.filter((g) => !results.has(g.request.id));
+    return group.filter((g) => !results.has(g.request.id) && !reusedIds.has(g.options.id));
   };
   let buildable = reject();
   if (buildable.length === 0) return results;
+
+  const { git, env } = run.facts;
+  const dateCache = run.state && git.sha && git.shallow === false ? { state: run.state, sha: git.sha } : undefined;
+  const dates = await resolveSourceDates(
+    run.exec,
+    input.workspaceRoot,
+    buildable.map((g) => g.options),
+    contexts,
+    env,
+    dateCache,
+  );
+  const dated = new Map(buildable.map((g) => [g.options.id, withSourceDate(g.options, dates.get(g.options.id))]));
+
+  // Reuse: what the registry already has is not built; what it lacks is baked under its key tag.
+  const reuse = await startReuse(
+    buildable.map((g) => ({
+      options: dated.get(g.options.id)!,
+      dockerfile: g.dockerfile,
+      undated: !dates.has(g.options.id) && g.options.ownLabels.includes(CREATED_LABEL),
+    })),
+    contexts,
+    {
+      cli: input.cli,
+      exec: run.exec,
+      workspaceRoot: input.workspaceRoot,
+      lookups: run.lookups && !input.print,
+      registry: input.registry
+        ? async () => input.registry!
+        : registryReader(input.cli, { exec: run.exec, env, builder, setupOptions: input.setupOptionsFor?.(builder) }),
+      warn: run.warnRegistry,
+      timed: { lookup: (fn) => timed(run.timings.lookup, fn), retag: (fn) => timed(run.timings.retag, fn) },
+    },
+  );
+  for (const id of reuse.reused) reusedIds.add(id);
+  const reused = async () => {
+    for (const result of await reuse.results) results.set(result.task, result);
+    return results;
+  };
+  buildable = buildable.filter((g) => !reuse.reused.has(g.options.id));
+  const datedServices = (tasks: PreparedService[]) => tasks.map((g) => reuse.forBake(dated.get(g.options.id)!));
+  if (buildable.length === 0) return reused();
 
   const resolve = (fresh: boolean) =>
     timed(run.timings.setup, () =>
@@ -143,19 +208,8 @@ async function buildGroup(
   };
   let resolved = await resolve(false);
   buildable = usable(resolved);
-  if (buildable.length === 0) return results;
+  if (buildable.length === 0) return reused();
 
-  const { git, env } = run.facts;
-  const dateCache = run.state && git.sha && git.shallow === false ? { state: run.state, sha: git.sha } : undefined;
-  const dates = await resolveSourceDates(
-    run.exec,
-    input.workspaceRoot,
-    buildable.map((g) => g.options),
-    contexts,
-    env,
-    dateCache,
-  );
-  const datedServices = (tasks: PreparedService[]) => tasks.map((g) => withSourceDate(g.options, dates.get(g.options.id)));
   if (resolved.ref.isContext && datedServices(buildable).some((s) => s.sourceDateEpoch !== undefined)) {
     input.log(
       `nx-crossbake: builder ${builder} uses the docker driver, whose exporter cannot rewrite timestamps ("conflicts with unpack"): ` +
@@ -164,7 +218,15 @@ async function buildGroup(
   }
   const bake = (tasks: PreparedService[], { ref, hint }: ReadyBuilder) =>
     timed(run.timings.bake, async () => {
-      const bakeRun = { workspaceRoot: input.workspaceRoot, ...files, builder: ref, services: datedServices(tasks), links: contexts, hint };
+      const bakeRun = {
+        workspaceRoot: input.workspaceRoot,
+        ...files,
+        builder: ref,
+        services: datedServices(tasks),
+        links: contexts,
+        reused: reuse.reusedImages,
+        hint,
+      };
       if (input.print) return printBake(input.cli, bakeRun, input.log);
       input.log(`nx-crossbake: one bake for ${tasks.length} task(s) on builder ${builder}: ${files.bakeFile}`);
       return bakeAll(input.cli, bakeRun, input.log);
@@ -186,11 +248,10 @@ async function buildGroup(
     );
     resolved = await resolve(true);
     buildable = usable(resolved);
-    if (buildable.length === 0) return results;
-    groupResults = await bake(buildable, resolved);
+    if (buildable.length > 0) groupResults = await bake(buildable, resolved);
   }
-  buildable.forEach((g, i) => results.set(g.request.id, groupResults![i]));
-  return results;
+  await Promise.all(buildable.map(async (g, i) => results.set(g.request.id, await reuse.finish(g.options, groupResults![i]))));
+  return reused();
 }
 
 /**
@@ -220,11 +281,15 @@ export async function buildServices(input: BuildServicesInput): Promise<Map<stri
   const runDir = getRunDir(workspaceRoot);
   const builders = [...new Set(ready.map((r) => r.options.builder))];
   const run: RunContext = {
-    timings: { setup: [], bake: [] },
+    timings: { setup: [], bake: [], lookup: [], retag: [] },
     binfmt: new BinfmtSnapshot(input.environment?.readBinfmt),
     state,
     exec: processes.exec,
     facts,
+    lookups: input.registry !== undefined || !(input.cli || input.exec),
+    warnRegistry: onceper((registry, message) =>
+      log(`nx-crossbake: warning: could not look images up in ${registry} (${message}); its images are built as if it had none`),
+    ),
   };
   // Two different logins for one registry: the tasks naming them stop before anyone logs in.
   for (const [id, problem] of conflictingLogins(ready.map((r) => r.options))) {
@@ -268,8 +333,11 @@ export async function buildServices(input: BuildServicesInput): Promise<Map<stri
   );
   const time = splitRunTime(run.timings, Date.now() - started);
   log(
-    `\n${formatSummary(ordered)}\n\nnx-crossbake: ${builders.length} bake(s) in ${formatSeconds(time.bakeMs)}; ` +
-      `builder setup ${formatSeconds(time.setupMs)}; plugin overhead ${formatSeconds(time.overheadMs)}`,
+    `\n${formatSummary(ordered)}\n\nnx-crossbake: ${run.timings.bake.length} bake(s) in ${formatSeconds(time.bakeMs)}; ` +
+      `builder setup ${formatSeconds(time.setupMs)}; plugin overhead ${formatSeconds(time.overheadMs)}` +
+      (run.timings.lookup.length > 0
+        ? ` (of which reuse lookup ${formatSeconds(time.lookupMs)}, pointing tags ${formatSeconds(time.retagMs)})`
+        : ''),
   );
   return results;
 }

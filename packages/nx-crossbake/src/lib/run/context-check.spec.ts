@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { findContextLeaks, formatContextWarning, ignoreFileFor, warnChurningContexts, type ContextFs } from './context-check';
+import { findContextLeaks, formatContextWarning, warnChurningContexts, type ContextFs } from './context-check';
 
 /** A workspace as a set of paths: folders and files, files with their text. */
 function fakeFs(entries: Record<string, string | null>): ContextFs {
@@ -26,17 +26,6 @@ const ROOT_WORKSPACE = {
   'apps/a/Dockerfile': null,
   'apps/b/Dockerfile': null,
 };
-
-describe('ignoreFileFor', () => {
-  it.each([
-    [{ 'apps/a/Dockerfile.dockerignore': '' }, service('a', '.'), 'apps/a/Dockerfile.dockerignore'],
-    [{}, service('a', '.'), '.dockerignore'],
-    [{}, service('a', 'apps/a'), 'apps/a/.dockerignore'],
-    [{ 'docker/api.Dockerfile.dockerignore': '' }, service('a', '.', 'docker/api.Dockerfile'), 'docker/api.Dockerfile.dockerignore'],
-  ])('%j with %j reads %s', (files, s, expected) => {
-    expect(ignoreFileFor(s, fakeFs(files))).toBe(expected);
-  });
-});
 
 describe('findContextLeaks', () => {
   it.each([

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import type { ServiceOptions } from '../options/service-options';
 import { taskLabel } from '../results/summary';
+import { ignoreFileFor } from '../facts/context-ignore';
 import { BadPatternError, cleanPath, compileDockerignore, keepsOut, parseDockerignore } from '../dockerfile/dockerignore-matcher';
 
 /**
@@ -43,12 +44,6 @@ const realFs = (workspaceRoot: string): ContextFs => ({
   },
 });
 
-/** BuildKit reads `<Dockerfile>.dockerignore` beside the Dockerfile in place of the context's `.dockerignore` when there is one. */
-export function ignoreFileFor(service: Pick<ServiceOptions, 'context' | 'file'>, fs: Pick<ContextFs, 'exists'>): string {
-  const own = `${service.file}.dockerignore`;
-  return fs.exists(own) ? own : posix.join(service.context, '.dockerignore');
-}
-
 /**
  * The churning folders each context would send, grouped by context and ignore file. The folders Nx and
  * the plugin write at the workspace root count for a root context even before they exist (a first run).
@@ -61,7 +56,7 @@ export function findContextLeaks(
   const leaks = new Map<string, ContextLeak>();
   for (const service of services) {
     const context = cleanPath(service.context);
-    const ignoreFile = ignoreFileFor(service, fs);
+    const ignoreFile = ignoreFileFor(service, fs.exists);
     const key = `${context}\0${ignoreFile}`;
     const known = leaks.get(key);
     if (known) {

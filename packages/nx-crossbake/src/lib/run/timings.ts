@@ -24,6 +24,10 @@ export function coveredMs(intervals: readonly Interval[]): number {
 export interface RunTimings {
   setup: Interval[];
   bake: Interval[];
+  /** Content keys and registry lookups (lib/reuse). */
+  lookup: Interval[];
+  /** Pointing tags at images under their key tags. */
+  retag: Interval[];
 }
 
 /** Runs `fn`, adding the time it took to `into`. */
@@ -36,9 +40,22 @@ export async function timed<T>(into: Interval[], fn: () => Promise<T>, now: () =
   }
 }
 
-/** The run's wall time split into bake, setup (outside any bake) and the rest. */
-export function splitRunTime(timings: RunTimings, totalMs: number): { bakeMs: number; setupMs: number; overheadMs: number } {
+/**
+ * The run's wall time split into bake, setup (outside any bake) and the rest, the plugin's own time; of that
+ * rest, how much went to reuse lookups and to pointing tags (outside bakes and setups).
+ */
+export function splitRunTime(
+  timings: RunTimings,
+  totalMs: number,
+): { bakeMs: number; setupMs: number; overheadMs: number; lookupMs: number; retagMs: number } {
   const bakeMs = coveredMs(timings.bake);
-  const setupMs = coveredMs([...timings.setup, ...timings.bake]) - bakeMs;
-  return { bakeMs, setupMs, overheadMs: Math.max(0, totalMs - bakeMs - setupMs) };
+  const busy = coveredMs([...timings.setup, ...timings.bake]);
+  const outside = (parts: Interval[]) => coveredMs([...parts, ...timings.setup, ...timings.bake]) - busy;
+  return {
+    bakeMs,
+    setupMs: busy - bakeMs,
+    overheadMs: Math.max(0, totalMs - busy),
+    lookupMs: outside(timings.lookup),
+    retagMs: outside([...timings.retag, ...timings.lookup]) - outside(timings.lookup),
+  };
 }

@@ -30,6 +30,9 @@ export interface MultiarchExecutorSchema {
   labels?: KeyValueOption;
   'oci-labels'?: BooleanOption;
   reproducible?: BooleanOption;
+  'source-date-epoch'?: 'zero' | 'commit';
+  reuse?: BooleanOption;
+  'reuse-salt'?: string | number;
   secrets?: ListOption;
   'secret-files'?: ListOption;
   ssh?: ListOption;

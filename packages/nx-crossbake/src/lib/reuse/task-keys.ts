@@ -1,0 +1,133 @@
+import { createHash } from 'node:crypto';
+import { CrossbakeError } from '../core/errors';
+import { parseDockerfileImageRefs, unresolvedFromImages } from '../dockerfile/image-refs';
+import { frontendImage } from '../dockerfile/instructions';
+import { remoteAddSources } from '../dockerfile/remote-sources';
+import type { ServiceOptions } from '../options/service-options';
+import type { Exec } from '../process/exec';
+import { contentKey } from './content-key';
+import { contextDigest } from './context-digest';
+import { manifestRef, type ManifestReader } from './manifest-reader';
+
+/** One task as the key sees it: its options with the source date applied, and its Dockerfile's text. */
+export interface KeyTask {
+  options: ServiceOptions;
+  dockerfile: string;
+  /** Git knows no commit for its inputs, so its `created` label is the time of the run: never the same twice. */
+  undated?: boolean;
+}
+
+/** A task's key, or why it has none: `unpinned` inputs are shown to the user; a `registry` could not be asked. */
+type TaskKey = { key: string } | { off: string; registry?: string };
+
+/**
+ * Why reuse does not apply to a task by its options: it must push an image of its own, reproducibly, from the
+ * cache as it is. The native-runner split (push-by-digest) joins its lists elsewhere, so it has nothing to reuse.
+ */
+export function reuseOffByOptions(o: ServiceOptions): string | undefined {
+  if (!o.reuse) return "'reuse' is false";
+  if (!o.push || o.tags.length === 0) return 'it does not push';
+  if (o.load) return "'load' is set";
+  if (o.outputs.some((out) => !/^type=cacheonly\b/.test(out))) return "'outputs' are set";
+  if (o.pushByDigest !== undefined) return "'push-by-digest' is set";
+  if (o.noCache) return "'no-cache' is set";
+  if (o.pull) return "'pull' is set";
+  if (!o.reproducible) return "'reproducible' is false";
+  return undefined;
+}
+
+/** What the key cannot pin down in a task's Dockerfile or named contexts: the build may read something else each time. */
+function unpinnedInputs(task: KeyTask): string[] {
+  const { options, dockerfile } = task;
+  return [
+    ...remoteAddSources(dockerfile),
+    ...unresolvedFromImages(dockerfile, options.buildArgs).map((image) => `FROM ${image}, which depends on an ARG known only per platform`),
+    ...Object.entries(options.buildContexts)
+      .filter(([, value]) => !value.startsWith('docker-image://'))
+      .map(([name, value]) => `the named context ${name}=${value}`),
+  ];
+}
+
+const sha256 = (text: string) => `sha256:${createHash('sha256').update(text).digest('hex')}`;
+
+/**
+ * The content key of every task that can have one, in the order of the links: a task built FROM a sibling
+ * (links: task → image ref → sibling task) takes the sibling's key in place of the image, so a key changes when
+ * anything below it does. External images are resolved once per reference, now, so a moved tag changes the key.
+ */
+export async function taskKeys(
+  tasks: readonly KeyTask[],
+  links: ReadonlyMap<string, Record<string, string>>,
+  facts: { exec: Exec; workspaceRoot: string; registry: ManifestReader },
+): Promise<Map<string, TaskKey>> {
+  const images = new Map<string, Promise<{ digest: string } | { off: string; registry?: string }>>();
+  const resolveImage = (ref: string) => {
+    if (!images.has(ref)) images.set(ref, resolveDigest(facts.registry, ref));
+    return images.get(ref)!;
+  };
+  const contexts = new Map<string, ReturnType<typeof contextDigest>>();
+  const digestOf = (o: ServiceOptions) => {
+    const id = `${o.context}\0${o.file}`;
+    if (!contexts.has(id)) contexts.set(id, contextDigest(facts.exec, facts.workspaceRoot, o));
+    return contexts.get(id)!;
+  };
+
+  const byId = new Map(tasks.map((t) => [t.options.id, t]));
+  const keys = new Map<string, Promise<TaskKey>>();
+  const keyOf = (id: string): Promise<TaskKey> => {
+    if (!keys.has(id)) keys.set(id, computeKey(byId.get(id)!));
+    return keys.get(id)!;
+  };
+  const computeKey = async (task: KeyTask): Promise<TaskKey> => {
+    if (task.undated) return { off: 'git knows no commit for its inputs, so its created label is the time of the run' };
+    const unpinned = unpinnedInputs(task);
+    if (unpinned.length > 0) return { off: `the key cannot pin down ${unpinned.join('; ')}` };
+    const siblings = links.get(task.options.id) ?? {};
+    const named: Record<string, string> = {};
+    for (const [ref, sibling] of Object.entries(siblings)) {
+      if (!byId.has(sibling)) continue; // not in this run: its published image is read like any other
+      const key = await keyOf(sibling);
+      if ('off' in key) return { off: `it is built FROM ${ref}, whose image has no key (${key.off})` };
+      named[ref] = `key:${key.key}`;
+    }
+    const external = [
+      ...parseDockerfileImageRefs(task.dockerfile, task.options.buildArgs).filter((ref) => !(ref in named)),
+      ...[frontendImage(task.dockerfile)].filter((ref): ref is string => ref !== undefined),
+    ];
+    const resolved: Record<string, string> = {};
+    for (const [ref, result] of await Promise.all(external.map(async (ref) => [ref, await resolveImage(ref)] as const))) {
+      if ('off' in result) return result;
+      resolved[ref] = result.digest;
+    }
+    for (const [name, value] of Object.entries(task.options.buildContexts)) {
+      const result = await resolveImage(value.slice('docker-image://'.length));
+      if ('off' in result) return result;
+      named[name] = `image:${result.digest}`;
+    }
+    let context: string;
+    try {
+      context = (await digestOf(task.options)).digest;
+    } catch (e) {
+      if (!(e instanceof Error)) throw e;
+      return { off: `its context could not be read (${e.message})` };
+    }
+    return { key: contentKey(task.options, { dockerfile: sha256(task.dockerfile), context, namedContexts: named, images: resolved }) };
+  };
+
+  const result = new Map<string, TaskKey>();
+  for (const task of tasks) result.set(task.options.id, await keyOf(task.options.id));
+  return result;
+}
+
+/** An external image's digest now: pinned ones as written, tags as the registry (or a Docker Hub mirror) resolves them. */
+async function resolveDigest(registry: ManifestReader, ref: string): Promise<{ digest: string } | { off: string; registry?: string }> {
+  const target = manifestRef(ref);
+  if (target.reference.startsWith('sha256:')) return { digest: target.reference };
+  try {
+    const manifest = await registry.getManifest(target);
+    return manifest ? { digest: manifest.digest } : { off: `${ref} was not found in its registry` };
+  } catch (e) {
+    if (!(e instanceof CrossbakeError)) throw e;
+    return { off: `${ref} could not be resolved: ${e.message}`, registry: target.registry };
+  }
+}
