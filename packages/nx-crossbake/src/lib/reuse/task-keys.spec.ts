@@ -81,6 +81,23 @@ describe('taskKeys', () => {
   });
 
   it.each([
+    ['FROM <sibling>:latest', 'FROM 127.0.0.1:5000/acme/base:latest\n'],
+    ['FROM <sibling> without a tag', 'FROM 127.0.0.1:5000/acme/base\n'],
+  ])('takes the key of a sibling written as %s, never its published image', async (_, dockerfile) => {
+    const root = workspace({ base: 'FROM scratch\n', api: dockerfile });
+    const registry = fakeRegistry();
+    // linkSiblingImages keys links as BuildKit looks named contexts up: `:latest` dropped
+    const links = new Map([['api:docker-multiarch', { '127.0.0.1:5000/acme/base': 'base:docker-multiarch' }]]);
+    const keys = await taskKeys([task('api', dockerfile), task('base', 'FROM scratch\n')], links, {
+      exec: noGit,
+      workspaceRoot: root,
+      registry: registry.reader,
+    });
+    expect(keys.get('api:docker-multiarch')).toEqual({ key: expect.any(String) });
+    expect(registry.reads).toEqual([]);
+  });
+
+  it.each([
     ['an ADD of a URL', 'FROM scratch\nADD https://example.com/x /x\n', {}, /ADD https:\/\/example\.com\/x \(line 2\)/],
     ['a FROM known only per platform', 'FROM 127.0.0.1:5000/os:${TARGETARCH}\n', {}, /FROM 127\.0\.0\.1:5000\/os:\$\{TARGETARCH\}/],
     ['a local named context', 'FROM scratch\n', { buildContexts: { shared: '../shared' } }, /named context shared=\.\.\/shared/],

@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
 import { CrossbakeError } from '../core/errors';
+import { namedContextKey } from '../docker/image-ref';
 import { parseDockerfileImageRefs, unresolvedFromImages } from '../dockerfile/image-refs';
 import { frontendImage } from '../dockerfile/instructions';
 import { remoteAddSources } from '../dockerfile/remote-sources';
 import type { ServiceOptions } from '../options/service-options';
 import type { Exec } from '../process/exec';
 import { contentKey } from './content-key';
-import { contextDigest } from './context-digest';
+import { contextDigest, contextDigests } from './context-digest';
 import { manifestRef, type ManifestReader } from './manifest-reader';
 
 /** One task as the key sees it: its options with the source date applied, and its Dockerfile's text. */
@@ -65,12 +66,14 @@ export async function taskKeys(
     if (!images.has(ref)) images.set(ref, resolveDigest(facts.registry, ref));
     return images.get(ref)!;
   };
-  const contexts = new Map<string, ReturnType<typeof contextDigest>>();
-  const digestOf = (o: ServiceOptions) => {
-    const id = `${o.context}\0${o.file}`;
-    if (!contexts.has(id)) contexts.set(id, contextDigest(facts.exec, facts.workspaceRoot, o));
-    return contexts.get(id)!;
-  };
+  // Every context at once (one git listing); when one of them cannot be read, each on its own, so the error is that task's.
+  const all = contextDigests(
+    facts.exec,
+    facts.workspaceRoot,
+    tasks.map((t) => t.options),
+  ).catch(() => undefined);
+  const digestOf = async (o: ServiceOptions) =>
+    (await all)?.[tasks.findIndex((t) => t.options.id === o.id)] ?? contextDigest(facts.exec, facts.workspaceRoot, o);
 
   const byId = new Map(tasks.map((t) => [t.options.id, t]));
   const keys = new Map<string, Promise<TaskKey>>();
@@ -91,7 +94,8 @@ export async function taskKeys(
       named[ref] = `key:${key.key}`;
     }
     const external = [
-      ...parseDockerfileImageRefs(task.dockerfile, task.options.buildArgs).filter((ref) => !(ref in named)),
+      // Links are keyed as BuildKit looks named contexts up (`namedContextKey`: `:latest` and Docker Hub's prefix dropped).
+      ...parseDockerfileImageRefs(task.dockerfile, task.options.buildArgs).filter((ref) => !(namedContextKey(ref) in named)),
       ...[frontendImage(task.dockerfile)].filter((ref): ref is string => ref !== undefined),
     ];
     const resolved: Record<string, string> = {};
