@@ -43,7 +43,14 @@ function processShims(ws: Workspace): { calls: () => { pid: string; command: str
 describe('a warm run', () => {
   let ws: Workspace;
   let shims: ReturnType<typeof processShims>;
-  const options = (name: string) => ({ platforms: PLATFORMS, tags: [imageRef(`warm-${name}`)], push: true, builder: BUILDER });
+  // Reuse off: this is the run that bakes (a nothing-changed run that reuses bakes nothing: reuse.e2e.ts).
+  const options = (name: string) => ({
+    platforms: PLATFORMS,
+    tags: [imageRef(`warm-${name}`)],
+    push: true,
+    builder: BUILDER,
+    reuse: false,
+  });
   /** One run-many, with the docker and git processes the plugin started: its bakes, and the others. */
   const runMany = () => {
     shims.clear();
@@ -121,10 +128,18 @@ describe('a warm run', () => {
   });
 
   it('dates each image by the last commit that touched it, from one git walk, asked again only for a new commit', () => {
+    // SOURCE_DATE_EPOCH is the constant 0; the commit's time is the created label's.
     const epochs = (bake: string) => {
       const file = bake.match(/--file (\S+)/)![1];
-      const targets = (JSON.parse(ws.read(file)) as { target: Record<string, { args?: Record<string, string> }> }).target;
-      return Object.fromEntries(Object.entries(targets).map(([name, t]) => [name, t.args?.SOURCE_DATE_EPOCH]));
+      const targets = (
+        JSON.parse(ws.read(file)) as { target: Record<string, { args?: Record<string, string>; labels?: Record<string, string> }> }
+      ).target;
+      return Object.fromEntries(
+        Object.entries(targets).map(([name, t]) => [
+          name,
+          `${t.args?.SOURCE_DATE_EPOCH} ${Date.parse(t.labels?.['org.opencontainers.image.created'] ?? '') / 1000}`,
+        ]),
+      );
     };
     const one = git(ws, 'log', '-1', '--format=%ct');
     ws.write('apps/web/motd', 'web, again\n');
@@ -132,11 +147,11 @@ describe('a warm run', () => {
     const changed = runMany();
     const two = git(ws, 'log', '-1', '--format=%ct');
     expect(two).not.toBe(one);
-    expect(epochs(changed.bakes[0])).toEqual({ api: one, web: two });
+    expect(epochs(changed.bakes[0])).toEqual({ api: `0 ${one}`, web: `0 ${two}` });
     expect(changed.others.filter((c) => /^git (--\S+ )*log /.test(c))).toHaveLength(1);
     // the same commit again: git is asked for the commit only
     const same = runMany();
-    expect(epochs(same.bakes[0])).toEqual({ api: one, web: two });
+    expect(epochs(same.bakes[0])).toEqual({ api: `0 ${one}`, web: `0 ${two}` });
     expect(same.others.filter((c) => c.startsWith('git '))).toEqual([
       'git rev-parse --git-path config --is-shallow-repository HEAD --symbolic-full-name HEAD',
     ]);

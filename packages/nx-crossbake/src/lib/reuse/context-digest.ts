@@ -26,7 +26,7 @@ import { readTrackedBlobs, type ObjectFormat } from '../git/tracked-blobs';
 import type { ServiceOptions } from '../options/service-options';
 import type { Exec } from '../process/exec';
 
-interface ContextDigest {
+export interface ContextDigest {
   /** `sha256:<hex>` over the serialized entries. */
   digest: string;
   /** Regular files in the digest. */

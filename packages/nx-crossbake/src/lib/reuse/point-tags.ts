@@ -28,7 +28,9 @@ export async function pointTags(cli: DockerCli, registry: ManifestReader, keyTag
     if (!digest) throw new CrossbakeError(`the image under ${keyTag} could not be read back to put its tags on it`);
     const current = await Promise.all(tags.map((tag) => digestOf(registry, tag)));
     const stale = tags.filter((_, i) => current[i] !== digest);
-    if (stale.length > 0) await cli.imagetoolsCreate({ tags: stale, sources: [`${repositoryOf(keyTag)}@${digest}`] });
+    // Every tag already there (the usual case of a reused image): confirmed, nothing to move.
+    if (stale.length === 0) return digest;
+    await cli.imagetoolsCreate({ tags: stale, sources: [`${repositoryOf(keyTag)}@${digest}`] });
     if ((await digestOf(registry, keyTag)) !== digest) continue;
     const after = await Promise.all(tags.map((tag) => digestOf(registry, tag)));
     const wrong = tags.filter((_, i) => after[i] !== digest);

@@ -7,7 +7,7 @@ import { remoteAddSources } from '../dockerfile/remote-sources';
 import type { ServiceOptions } from '../options/service-options';
 import type { Exec } from '../process/exec';
 import { contentKey } from './content-key';
-import { contextDigest, contextDigests } from './context-digest';
+import { contextDigest, contextDigests, type ContextDigest } from './context-digest';
 import { manifestRef, type ManifestReader } from './manifest-reader';
 
 /** One task as the key sees it: its options with the source date applied, and its Dockerfile's text. */
@@ -59,19 +59,26 @@ const sha256 = (text: string) => `sha256:${createHash('sha256').update(text).dig
 export async function taskKeys(
   tasks: readonly KeyTask[],
   links: ReadonlyMap<string, Record<string, string>>,
-  facts: { exec: Exec; workspaceRoot: string; registry: ManifestReader },
+  facts: {
+    exec: Exec;
+    workspaceRoot: string;
+    registry: ManifestReader;
+    /** The tasks' context digests, in their order, when the run started them earlier (see digestContexts). */
+    contexts?: Promise<ContextDigest[] | undefined>;
+  },
 ): Promise<Map<string, TaskKey>> {
   const images = new Map<string, Promise<{ digest: string } | { off: string; registry?: string }>>();
   const resolveImage = (ref: string) => {
     if (!images.has(ref)) images.set(ref, resolveDigest(facts.registry, ref));
     return images.get(ref)!;
   };
-  // Every context at once (one git listing); when one of them cannot be read, each on its own, so the error is that task's.
-  const all = contextDigests(
-    facts.exec,
-    facts.workspaceRoot,
-    tasks.map((t) => t.options),
-  ).catch(() => undefined);
+  const all =
+    facts.contexts ??
+    digestContexts(
+      facts.exec,
+      facts.workspaceRoot,
+      tasks.map((t) => t.options),
+    );
   const digestOf = async (o: ServiceOptions) =>
     (await all)?.[tasks.findIndex((t) => t.options.id === o.id)] ?? contextDigest(facts.exec, facts.workspaceRoot, o);
 
@@ -122,6 +129,14 @@ export async function taskKeys(
   for (const task of tasks) result.set(task.options.id, await keyOf(task.options.id));
   return result;
 }
+
+/**
+ * Every context at once (one git listing); undefined when one of them cannot be read, and taskKeys then digests
+ * each on its own, so the error is that task's. Contexts do not depend on the source dates: a run starts this
+ * while git walks the history.
+ */
+export const digestContexts = (exec: Exec, workspaceRoot: string, tasks: readonly ServiceOptions[]): Promise<ContextDigest[] | undefined> =>
+  contextDigests(exec, workspaceRoot, tasks).catch(() => undefined);
 
 /** An external image's digest now: pinned ones as written, tags as the registry (or a Docker Hub mirror) resolves them. */
 async function resolveDigest(registry: ManifestReader, ref: string): Promise<{ digest: string } | { off: string; registry?: string }> {

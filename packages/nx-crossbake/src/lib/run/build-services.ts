@@ -24,7 +24,7 @@ import { prepareServices, type PreparedService } from './prepare-services';
 import { builderForTasks, unavailablePlatformProblems, type BuilderRequest, type ReadyBuilder } from './builder-for-tasks';
 import { bakeAll } from './bake-all';
 import { registryReader } from './registry-reader';
-import { startReuse } from './reuse-step';
+import { prefetchContexts, startReuse } from './reuse-step';
 import { printBake } from './bake-once';
 import { makeRunDir } from '../core/private-dirs';
 import type { ManifestReader } from '../reuse/manifest-reader';
@@ -136,6 +136,13 @@ async function buildGroup(
   if (buildable.length === 0) return results;
 
   const { git, env } = run.facts;
+  const lookups = run.lookups && !input.print;
+  const contextDigests = prefetchContexts(
+    run.exec,
+    input.workspaceRoot,
+    buildable.map((g) => g.options),
+    lookups,
+  );
   const dateCache = run.state && git.sha && git.shallow === false ? { state: run.state, sha: git.sha } : undefined;
   const dates = await resolveSourceDates(
     run.exec,
@@ -159,11 +166,13 @@ async function buildGroup(
       cli: input.cli,
       exec: run.exec,
       workspaceRoot: input.workspaceRoot,
-      lookups: run.lookups && !input.print,
+      lookups,
+      contexts: contextDigests,
       registry: input.registry
         ? async () => input.registry!
         : registryReader(input.cli, { exec: run.exec, env, builder, setupOptions: input.setupOptionsFor?.(builder) }),
       warn: run.warnRegistry,
+      note: input.verbose ? (m) => input.log(`nx-crossbake: reuse: ${m}`) : undefined,
       timed: { lookup: (fn) => timed(run.timings.lookup, fn), retag: (fn) => timed(run.timings.retag, fn) },
     },
   );

@@ -8,7 +8,8 @@ import { keyTagOf } from '../reuse/content-key';
 import { lookUpKey } from '../reuse/lookup';
 import type { ManifestReader } from '../reuse/manifest-reader';
 import { pointTags } from '../reuse/point-tags';
-import { reuseOffByOptions, taskKeys, type KeyTask } from '../reuse/task-keys';
+import type { ContextDigest } from '../reuse/context-digest';
+import { digestContexts, reuseOffByOptions, taskKeys, type KeyTask } from '../reuse/task-keys';
 
 /** What reuse decided for one builder's tasks before the bake. */
 interface ReusePlan {
@@ -27,6 +28,10 @@ interface ReuseContext {
   registry: () => Promise<ManifestReader>;
   /** Says once per registry that it could not be asked, and that its tasks build as if nothing were there. */
   warn: (registry: string, message: string) => void;
+  /** What each lookup found, for `--verbose`. */
+  note?: (message: string) => void;
+  /** The tasks' context digests, started before the source dates were known (digestContexts). */
+  contexts?: Promise<ContextDigest[] | undefined>;
 }
 
 /**
@@ -42,7 +47,7 @@ async function planReuse(
   const eligible = tasks.filter((t) => reuseOffByOptions(t.options) === undefined);
   if (eligible.length === 0) return plan;
   const registry = await ctx.registry();
-  const keys = await taskKeys(tasks, links, { exec: ctx.exec, workspaceRoot: ctx.workspaceRoot, registry });
+  const keys = await taskKeys(tasks, links, { exec: ctx.exec, workspaceRoot: ctx.workspaceRoot, registry, contexts: ctx.contexts });
   await Promise.all(
     eligible.map(async ({ options }) => {
       const key = keys.get(options.id)!;
@@ -53,9 +58,13 @@ async function planReuse(
       }
       const tag = keyTagOf(options, key.key);
       const found = await lookUpKey(registry, tag, key.key, options.platforms);
-      if ('digest' in found) plan.reused.set(options.id, { key: key.key, tag, digest: found.digest });
-      else if ('miss' in found) plan.keyed.set(options.id, { key: key.key, tag });
-      else {
+      if ('digest' in found) {
+        plan.reused.set(options.id, { key: key.key, tag, digest: found.digest });
+        ctx.note?.(`${options.id}: reused ${tag} (${found.digest})`);
+      } else if ('miss' in found) {
+        plan.keyed.set(options.id, { key: key.key, tag });
+        ctx.note?.(`${options.id}: to build: ${found.miss}`);
+      } else {
         ctx.warn(found.registry, found.failed);
         plan.off.set(options.id, `the registry ${found.registry} could not be asked: ${found.failed}`);
       }
@@ -157,4 +166,18 @@ export async function startReuse(
     },
     results,
   };
+}
+
+/**
+ * Starts digesting the contexts of a group's tasks while the run learns their source dates, when reuse may
+ * apply to one of them; startReuse then takes the result (its `contexts`).
+ */
+export function prefetchContexts(
+  exec: Exec,
+  workspaceRoot: string,
+  tasks: readonly ServiceOptions[],
+  lookups: boolean,
+): Promise<ContextDigest[] | undefined> | undefined {
+  if (!lookups || !tasks.some((t) => reuseOffByOptions(t) === undefined)) return undefined;
+  return digestContexts(exec, workspaceRoot, tasks);
 }
