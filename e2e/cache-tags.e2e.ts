@@ -68,14 +68,57 @@ describe('registry cache by default, per service', () => {
     expect(warm.output).toContain(`importing cache manifest from ${repoOf('cache-b')}:buildcache-feature`);
     // The 3-second RUN step, on every platform, is not run again: every one that shows is CACHED or extracted
     // from the imported cache, none takes seconds (the COPY alone is new).
-    const slowSteps = [...warm.output.matchAll(/^#(\d+) \[cache-b linux\/\S+ 2\/3\] RUN sleep 3/gm)].map((m) => m[1]);
+    // cache-b is the bake's one target: buildx names no target then.
+    const slowSteps = [...warm.output.matchAll(/^#(\d+) \[(?:cache-b )?linux\/\S+ 2\/3\] RUN sleep 3/gm)].map((m) => m[1]);
     expect(slowSteps.length).toBeGreaterThan(0);
     for (const id of slowSteps) expect(warm.output).not.toMatch(new RegExp(`^#${id} DONE [1-9]\\d*\\.\\ds$`, 'm'));
-    expect(warm.output).toMatch(/^#\d+ \[cache-b linux\/arm64 3\/3\] COPY app.txt/m);
+    expect(warm.output).toMatch(/^#\d+ \[(?:cache-b )?linux\/arm64 3\/3\] COPY app.txt/m);
     process.stderr.write(
       `[e2e] cache: cold bake ${seconds(bakeSeconds(cold.output) * 1000)}, warm bake (registry cache, one service changed) ${seconds(bakeSeconds(warm.output) * 1000)}\n`,
     );
     expect(bakeSeconds(warm.output)).toBeLessThan(bakeSeconds(cold.output));
+  });
+});
+
+describe('registry cache per platform on native runners', () => {
+  // Two runners, each building one platform of the same image with its configuration (docs/ci.md "Native
+  // runners"); a fresh runner is the builder with its cache pruned. Sharing one ref, the runner that finished
+  // last would own it, and the other would miss its cache on the next pipeline.
+  it("each runner writes and reads its own platform's ref, and has cache hits on a fresh builder", () => {
+    const ws = new Workspace('cache-runners', [
+      {
+        name: 'cache-runner',
+        root: 'apps/cache-runner',
+        dockerfile: `FROM ${BASE_IMAGE}\nRUN sleep 3 && uname -m > /built-on\n`,
+        options: { platforms: PLATFORMS, tags: [imageRef('cache-runner')], push: true },
+      },
+    ]);
+    const project = JSON.parse(ws.read('apps/cache-runner/project.json'));
+    project.targets['docker-multiarch'].configurations = {
+      amd64: { platforms: ['linux/amd64'], 'push-by-digest': 'digests/amd64' },
+      arm64: { platforms: ['linux/arm64'], 'push-by-digest': 'digests/arm64' },
+    };
+    ws.write('apps/cache-runner/project.json', JSON.stringify(project, null, 2));
+    const runner = (platform: string) => {
+      pruneBuilderCache();
+      const result = ws.nx(['run', `cache-runner:docker-multiarch:${platform}`]);
+      expect([platform, result.code]).toEqual([platform, 0]);
+      return result.output;
+    };
+    expect(ws.nx(['run', 'builder:docker-setup']).code).toBe(0);
+    for (const platform of ['amd64', 'arm64']) runner(platform);
+    for (const platform of ['amd64', 'arm64']) {
+      expect(run('docker', ['buildx', 'imagetools', 'inspect', `${repoOf('cache-runner')}:buildcache-linux-${platform}`]).code).toBe(0);
+    }
+    // The next pipeline, both runners fresh: each imports its own ref, and its slow step is not run again.
+    for (const platform of ['amd64', 'arm64']) {
+      const output = runner(platform);
+      expect(output).toContain(`importing cache manifest from ${repoOf('cache-runner')}:buildcache-linux-${platform}`);
+      const slow = [...output.matchAll(/^#(\d+) \[\S*\s?2\/2\] RUN sleep 3/gm)].map((m) => m[1]);
+      expect([platform, slow.length]).not.toEqual([platform, 0]);
+      for (const id of slow)
+        expect([platform, output]).not.toEqual([platform, expect.stringMatching(new RegExp(`^#${id} DONE [1-9]\\d*\\.\\ds$`, 'm'))]);
+    }
   });
 });
 

@@ -132,3 +132,78 @@ describe('a failing build among several, with keep-going off (bake is fail-fast)
     expect(ws.dockerCalls()).toHaveLength(shimCalls);
   });
 });
+
+describe('a failed build names its Dockerfile line, and a registry cache not there yet is never its cause', () => {
+  let ws: Workspace;
+  let result: ReturnType<Workspace['nx']>;
+  /** Each broken project: its Dockerfile, then what its report must say of where it broke. */
+  const broken = {
+    'copy-missing': {
+      dockerfile: `FROM ${BASE_IMAGE}\nCOPY does-not-exist.txt /x\n`,
+      cause: { file: 'Dockerfile', line: 2, source: ['COPY does-not-exist.txt /x'], step: '[2/2] COPY does-not-exist.txt /x' },
+      message: /"\/does-not-exist.txt": not found/,
+    },
+    'run-fails': {
+      dockerfile: `FROM ${BASE_IMAGE}\nRUN echo ok\nRUN echo "app.c:7: error: undeclared identifier" >&2 && \\\n    exit 3\n`,
+      cause: {
+        file: 'Dockerfile',
+        line: 3,
+        source: ['RUN echo "app.c:7: error: undeclared identifier" >&2 && \\', '    exit 3'],
+        step: expect.stringMatching(/^\[3\/3\] RUN echo /),
+        platform: expect.stringMatching(/^linux\/(amd64|arm64)$/),
+      },
+      message: /did not complete successfully: exit code: 3/,
+    },
+    'bad-base': {
+      dockerfile: `FROM 127.0.0.1:5000/crossbake/no-such-image:1\nRUN true\n`,
+      cause: { file: 'Dockerfile', line: 1, source: ['FROM 127.0.0.1:5000/crossbake/no-such-image:1'] },
+      message: /no-such-image:1.*not found/,
+    },
+    'unknown-stage': {
+      dockerfile: `FROM ${BASE_IMAGE}\nCOPY --from=nostage /app /app\n`,
+      cause: { file: 'Dockerfile', line: 2, source: ['COPY --from=nostage /app /app'] },
+      message: /nostage/,
+    },
+  };
+
+  beforeAll(() => {
+    const options = (name: string) => ({
+      platforms: ['linux/amd64', 'linux/arm64'],
+      tags: [imageRef(`line-${name}`)],
+      push: true,
+      cache: 'registry',
+    });
+    ws = new Workspace('failure-lines', [
+      { name: 'line-ok', root: 'apps/line-ok', dockerfile: ok, options: options('ok') },
+      ...Object.entries(broken).map(([name, b]) => ({ name, root: `apps/${name}`, dockerfile: b.dockerfile, options: options(name) })),
+    ]);
+    result = ws.nx(['run-many', '-t', 'docker-multiarch']);
+  });
+
+  it('pushes the clean project (keep-going), fails each broken one with its own cause', () => {
+    expect(result.code).not.toBe(0);
+    expect(result.output).toMatch(/^line-ok\s+pushed\s/m);
+    for (const name of Object.keys(broken))
+      expect([name, result.output]).toEqual([name, expect.stringMatching(new RegExp(`^${name}\\s+failed\\s`, 'm'))]);
+  });
+
+  it.each(Object.keys(broken) as (keyof typeof broken)[])(
+    '%s: the report leads with Dockerfile:<line> and the source, and has it as fields',
+    (name) => {
+      const report = JSON.parse(ws.read(`dist/nx-crossbake/apps/${name}/docker-multiarch/image.json`));
+      expect(report.status).toBe('failed');
+      const { cause, message } = broken[name];
+      expect(report.failure).toMatchObject(cause);
+      expect(report.failure.message).toMatch(message);
+      expect(report.error).toMatch(new RegExp(`^failed at Dockerfile:${cause.line}\\b`));
+      // The cache ref this first run imports from does not exist yet: BuildKit says so, and it is no one's cause.
+      expect(report.error).not.toMatch(/importing cache manifest|cache importer/);
+      expect(result.output).toMatch(new RegExp(`^\\s*failed at Dockerfile:${cause.line}\\b`, 'm'));
+    },
+  );
+
+  it('shows the failing step its log, whatever the platform', () => {
+    const report = JSON.parse(ws.read('dist/nx-crossbake/apps/run-fails/docker-multiarch/image.json'));
+    expect(report.error).toContain('app.c:7: error: undeclared identifier');
+  });
+});

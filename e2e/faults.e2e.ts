@@ -3,7 +3,7 @@
  * left, services pushed) so regressions show in the CI log.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BASE_IMAGE, BINFMT_IMAGE, imageRef, registryPlatforms, run, RUN_ID, Workspace, type ServiceSpec } from './support/workspace';
@@ -150,7 +150,14 @@ describe('keep-going (the default) with one of 8 services broken', () => {
       'keep-going',
       names.map((name, i) => (i === 3 ? service(name, `FROM ${BASE_IMAGE}\nRUN echo "keep-3 is broken" >&2; exit 1\n`) : service(name))),
     );
-    const result = ws.nx(['run-many', '-t', 'docker-multiarch']);
+    // The CI reports (results/ci-summary.ts): GitHub's job summary, and JUnit XML at a path relative to the workspace.
+    const reports = mkdtempSync(join(tmpdir(), 'crossbake-keep-going-'));
+    const summaryFile = join(reports, 'step-summary.md');
+    writeFileSync(summaryFile, '## An earlier step\n');
+    const result = ws.nx(['run-many', '-t', 'docker-multiarch'], {
+      GITHUB_STEP_SUMMARY: summaryFile,
+      NX_CROSSBAKE_JUNIT: 'reports/nx-crossbake.xml',
+    });
     expect(result.code).not.toBe(0);
     const pushed = names.filter((name) => run('docker', ['buildx', 'imagetools', 'inspect', imageRef(name)]).code === 0);
     figure('keep-going', `${pushed.length} of 8 services pushed, ${ws.bakeCalls().length} bakes`);
@@ -158,5 +165,23 @@ describe('keep-going (the default) with one of 8 services broken', () => {
     expect(result.output).toMatch(/^keep-3\s+failed\s/m);
     expect(result.output).toContain('keep-3 is broken');
     expect(JSON.parse(ws.read('dist/nx-crossbake/apps/keep-0/docker-multiarch/image.json')).status).toBe('built');
+
+    // Appended after what the earlier step wrote: a row per task (one section per batch), then keep-3's cause.
+    const summary = readFileSync(summaryFile, 'utf8');
+    expect(summary).toMatch(/^## An earlier step\n\n### nx-crossbake: /);
+    expect(summary).toContain('| Task | Status | Platforms | Digest | Tags | Time |');
+    const rows = [...summary.matchAll(/^\| (keep-\d) \| (\w+) \| linux\/amd64, linux\/arm64 \|/gm)].map((m) => `${m[1]} ${m[2]}`);
+    expect(rows.sort()).toEqual(names.map((n) => `${n} ${n === 'keep-3' ? 'failed' : 'pushed'}`));
+    expect(summary).toMatch(/\*\*keep-3\*\* failed:\n\n```text\n[^`]*keep-3 is broken[^`]*\n```\n/);
+
+    // JUnit: a test case per task, the broken one failed with its cause.
+    const junit = ws.read('reports/nx-crossbake.xml');
+    const testcases = junit.match(/<testcase [\s\S]*?<\/testcase>/g) ?? [];
+    expect(testcases).toHaveLength(8);
+    const failing = testcases.filter((t) => t.includes('<failure '));
+    expect(failing).toHaveLength(1);
+    expect(failing[0]).toMatch(/^<testcase classname="keep-3" name="keep-3:docker-multiarch" time="[\d.]+">/);
+    expect(failing[0]).toContain('keep-3 is broken');
+    expect(junit).toMatch(/<testsuites name="nx-crossbake" tests="8" failures="1" /);
   });
 });

@@ -24,7 +24,8 @@ const slug = (text: string) => sanitizeForTag(text).replace(/[^a-z0-9_-]/g, '-')
 
 /**
  * The project's own cache locations, so bake targets never overwrite each other's cache.
- * Registry: `<repository>:buildcache-<branch>`, read from this branch and the default branch.
+ * Registry: `<repository>:buildcache-<branch>`, read from this branch and the default branch; a task that
+ * builds one platform has that platform's refs (`buildcache-<branch>-linux-arm64`).
  */
 export function defaultCache(input: CacheInput): { cacheFrom: string[]; cacheTo: string[] } {
   // The default target keeps the names caches had before projects could have several targets.
@@ -43,7 +44,9 @@ export function defaultCache(input: CacheInput): { cacheFrom: string[]; cacheTo:
   if (input.tags.length === 0) return { cacheFrom: [], cacheTo: [] }; // normalizeOptions reports it
   const repository = repositoryOf(input.tags[0]);
   const prefix = input.targetName === DEFAULT_TARGET ? 'buildcache' : `buildcache-${slug(input.targetName)}`;
-  const ref = (branch: string | undefined) => `${repository}:${prefix}${branch ? `-${slug(branch)}` : ''}`;
+  // As for gha: runners that each build one platform of the image would otherwise overwrite each other's cache.
+  const platform = input.platforms.length === 1 ? `-${slug(input.platforms[0])}` : '';
+  const ref = (branch: string | undefined) => `${repository}:${prefix}${branch ? `-${slug(branch)}` : ''}${platform}`;
   const refs = [...new Set([ref(input.branch), ref(input.defaultBranch)])];
   return { cacheFrom: refs.map((r) => `type=registry,ref=${r}`), cacheTo: [`type=registry,ref=${ref(input.branch)},${REGISTRY_EXPORT}`] };
 }

@@ -260,6 +260,17 @@ describe('normalizeOptions', () => {
       ['type=gha,scope=acme-api-linux-arm64'],
       ['type=gha,scope=acme-api-linux-arm64,mode=max'],
     ],
+    // One platform, as each native runner builds: refs of that platform, read and written by that runner alone.
+    [
+      { push: true, tags: ['r/api:1'], platforms: ['linux/arm/v7'] },
+      ['type=registry,ref=r/api:buildcache-x-linux-arm-v7', 'type=registry,ref=r/api:buildcache-main-linux-arm-v7'],
+      ['type=registry,ref=r/api:buildcache-x-linux-arm-v7,mode=max,oci-mediatypes=true,image-manifest=true'],
+    ],
+    [
+      { push: true, tags: ['r/api:1'], platforms: ['linux/amd64', 'linux/arm64'] },
+      ['type=registry,ref=r/api:buildcache-x', 'type=registry,ref=r/api:buildcache-main'],
+      ['type=registry,ref=r/api:buildcache-x,mode=max,oci-mediatypes=true,image-manifest=true'],
+    ],
   ])('cache %j', (raw, cacheFrom, cacheTo) => {
     const options = normalizeOptions(raw as never, project, facts({}, { branch: 'x' }));
     expect([options.cacheFrom, options.cacheTo]).toEqual([cacheFrom, cacheTo]);

@@ -13,7 +13,7 @@ const remote: BuilderHintFacts = { builder: 'farm', driver: 'remote', reachesHos
 const engine: BuilderHintFacts = { builder: 'default', driver: 'docker', reachesHostLoopback: true };
 
 // Recorded on the rig with a docker-container builder on the default network: `api` builds FROM 127.0.0.1:5000/…
-const refused = parseBakeFailure(fixture('bake-failure.loopback-refused.plain.txt')).targets.get('api')!;
+const refused = parseBakeFailure(fixture('bake-failure.loopback-refused.plain.txt')).targets.get('api')!.text;
 // … and a one-target bake pushing to localhost:5000, which buildx reports without naming the target.
 const pushRefused = parseBakeFailure(fixture('bake-failure.loopback-push-refused.plain.txt')).general;
 

@@ -13,6 +13,27 @@ export type ServiceStatus =
   /** Dry run: in the bake file that was printed, nothing built. */
   | 'planned';
 
+/**
+ * Where a failed build broke, as buildx reported it: read from its plain progress by `parseBakeFailure`
+ * (lib/results/failures.ts), which never takes a cache import that found no cache for the cause.
+ */
+export interface FailureCause {
+  /** The step that failed, as buildx names it without target and platform: `[2/2] COPY app /app`, `[internal] load metadata for …`. */
+  step?: string;
+  /** The Dockerfile stage of that step, when it has a name buildx shows (`builder`, `stage-1`). */
+  stage?: string;
+  /** The platform that step ran for, when buildx names one (`linux/arm64`). */
+  platform?: string;
+  /** The Dockerfile as buildx names it (its base name: `Dockerfile`, `api.Dockerfile`). */
+  file?: string;
+  /** The first line of the instruction buildx points at in `file`. */
+  line?: number;
+  /** The instruction's lines as the Dockerfile has them (the ones buildx marks `>>>`). */
+  source?: string[];
+  /** buildx's error, without its `ERROR: target <name>: ` prefix: `failed to solve: …`. */
+  message: string;
+}
+
 export interface ServiceResult {
   /** The Nx task, e.g. `two:docker-multiarch-debug`: every result is one task's. */
   task: string;
@@ -38,5 +59,7 @@ export interface ServiceResult {
   durationMs?: number;
   /** For failed, cancelled and invalid: what happened, with the last lines of buildx's error. */
   error?: string;
+  /** For failed: the cause in `error`, as fields (step, platform, Dockerfile line, buildx's error). */
+  failure?: FailureCause;
   bakeFile?: string;
 }

@@ -1,17 +1,7 @@
-import type { ServiceResult } from './service-result';
+import { serviceResult } from '../../../test-support/service-result';
 import { formatSeconds, formatSummary, formatTaskOutput } from './summary';
 
-const result = (overrides: Partial<ServiceResult>): ServiceResult => ({
-  task: `${overrides.project ?? 'api'}:docker-multiarch`,
-  targetName: 'docker-multiarch',
-  project: 'api',
-  status: 'built',
-  platforms: ['linux/amd64', 'linux/arm64'],
-  tags: ['r/api:1'],
-  push: true,
-  load: false,
-  ...overrides,
-});
+const result = serviceResult;
 
 describe('formatSeconds', () => {
   it.each([

@@ -144,9 +144,10 @@ export async function bakeOnce(cli: DockerCli, run: BakeRun): Promise<BakeOutcom
   const failed = results.filter((r) => failure.targets.has(r.bakeTarget!)).map(taskLabel);
   for (const result of results) {
     result.durationMs = bakeMs;
-    const own = failure.targets.get(result.bakeTarget!);
+    // A bake of one target names none: what buildx said is that target's.
+    const own = failure.targets.get(result.bakeTarget!) ?? (results.length === 1 ? failure.only : undefined);
     if (own !== undefined) {
-      Object.assign(result, { status: 'failed', error: explained(own) });
+      Object.assign(result, { status: 'failed', error: explained(own.text), failure: own.cause });
     } else if (failed.length > 0) {
       Object.assign(result, {
         status: 'cancelled',

@@ -184,6 +184,28 @@ describe('buildServices', () => {
     }
   });
 
+  it("leads a failed task's error with the Dockerfile line buildx named, and writes it as fields in the report", async () => {
+    const recorded = readFileSync(join(__dirname, '..', '__fixtures__', 'bake-failure.copy-missing.plain.txt'), 'utf8');
+    const { results, workspaceRoot } = await run(
+      [request('copy-missing', 'apps/copy-missing', push('copy-missing'))],
+      fakeDocker({ bakeExitCode: 1, bakeStderr: recorded }),
+    );
+    const result = results.get('copy-missing:docker-multiarch')!;
+    expect(result.status).toBe('failed');
+    expect(result.error!.split('\n').slice(0, 2)).toEqual([
+      'failed at Dockerfile:2 [2/2] COPY does-not-exist.txt /x',
+      '  2 | COPY does-not-exist.txt /x',
+    ]);
+    const report = JSON.parse(readFileSync(join(workspaceRoot, 'dist/nx-crossbake/apps/copy-missing/docker-multiarch/image.json'), 'utf8'));
+    expect(report.failure).toEqual({
+      step: '[2/2] COPY does-not-exist.txt /x',
+      file: 'Dockerfile',
+      line: 2,
+      source: ['COPY does-not-exist.txt /x'],
+      message: expect.stringMatching(/^failed to solve: .*"\/does-not-exist.txt": not found$/),
+    });
+  });
+
   it('rejects bad options before building, and still builds the good projects', async () => {
     const { results, docker } = await run([
       request('@acme/api', 'apps/api', push('api', { platforms: 'linux/amd64', push: 'yes' as unknown as boolean })),

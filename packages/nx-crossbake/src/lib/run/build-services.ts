@@ -14,6 +14,7 @@ import { withSourceDate } from '../facts/source-date-labels';
 import { CREATED_LABEL, type RunFacts } from '../options/normalize';
 import { BuilderMissingError, isReportable } from '../core/errors';
 import { recordDigests } from '../results/digests';
+import { writeCiReports } from '../results/ci-summary';
 import { writeReport } from '../results/report';
 import type { ServiceResult } from '../results/service-result';
 import { formatSeconds, formatSummary, taskLabel } from '../results/summary';
@@ -333,6 +334,7 @@ export async function buildServices(input: BuildServicesInput): Promise<Map<stri
   const ordered = requests.map((r) => results.get(r.id)!);
   if (input.print) return results;
   requests.forEach((r, i) => writeReport(workspaceRoot, r.project.root, ordered[i]));
+  await writeCiReports(ordered, { workspaceRoot, env: facts.env, log });
   recordDigests(
     workspaceRoot,
     ready
