@@ -99,6 +99,11 @@ describe('registry cache per platform on native runners', () => {
       arm64: { platforms: ['linux/arm64'], 'push-by-digest': 'digests/arm64' },
     };
     ws.write('apps/cache-runner/project.json', JSON.stringify(project, null, 2));
+    // Its own repository (else the folder's enclosing one would name the branch).
+    ws.write('.gitignore', 'node_modules\ndist\ntmp\n.nx\n.shim\ndigests\n');
+    git(ws, 'init', '-q', '-b', 'feature');
+    git(ws, '-c', 'user.email=e2e@example.com', '-c', 'user.name=e2e', 'add', '-A');
+    git(ws, '-c', 'user.email=e2e@example.com', '-c', 'user.name=e2e', 'commit', '-q', '-m', 'one');
     const runner = (platform: string) => {
       pruneBuilderCache();
       const result = ws.nx(['run', `cache-runner:docker-multiarch:${platform}`]);
@@ -108,12 +113,14 @@ describe('registry cache per platform on native runners', () => {
     expect(ws.nx(['run', 'builder:docker-setup']).code).toBe(0);
     for (const platform of ['amd64', 'arm64']) runner(platform);
     for (const platform of ['amd64', 'arm64']) {
-      expect(run('docker', ['buildx', 'imagetools', 'inspect', `${repoOf('cache-runner')}:buildcache-linux-${platform}`]).code).toBe(0);
+      expect(
+        run('docker', ['buildx', 'imagetools', 'inspect', `${repoOf('cache-runner')}:buildcache-feature-linux-${platform}`]).code,
+      ).toBe(0);
     }
     // The next pipeline, both runners fresh: each imports its own ref, and its slow step is not run again.
     for (const platform of ['amd64', 'arm64']) {
       const output = runner(platform);
-      expect(output).toContain(`importing cache manifest from ${repoOf('cache-runner')}:buildcache-linux-${platform}`);
+      expect(output).toContain(`importing cache manifest from ${repoOf('cache-runner')}:buildcache-feature-linux-${platform}`);
       const slow = [...output.matchAll(/^#(\d+) \[\S*\s?2\/2\] RUN sleep 3/gm)].map((m) => m[1]);
       expect([platform, slow.length]).not.toEqual([platform, 0]);
       for (const id of slow)

@@ -506,9 +506,13 @@ describe('reuse: an unchanged image is never rebuilt nor re-pushed', () => {
       const env = { MY_V: myV, CROSSBAKE_STATE_DIR: stateDir, ...salt };
       const runs = await Promise.all([nx(ws, args, env), nx(ws, args, env)]);
       for (const r of runs) if (r.code !== 0) throw new Error(`a concurrent run failed:\n${r.output}`);
-      // Both missed the key, so both baked: their lookups came before either pushed.
-      expect(ws.bakeCalls().length - before).toBe(2);
-      for (const r of runs) for (const p of ['base', 'api', 'web']) expect(r.output).toMatch(new RegExp(`^${p}\\s+pushed\\s`, 'm'));
+      // Usually both miss the key (their lookups come before either pushes) and both bake. A run that Nx starts
+      // late may find what the other pushed and reuse it: the end is the same, one digest on every tag.
+      const bakes = ws.bakeCalls().length - before;
+      expect([1, 2]).toContain(bakes);
+      const status = bakes === 2 ? 'pushed' : '(pushed|reused)';
+      for (const r of runs) for (const p of ['base', 'api', 'web']) expect(r.output).toMatch(new RegExp(`^${p}\\s+${status}\\s`, 'm'));
+      process.stderr.write(`[e2e] reuse race: ${bakes} bakes\n`);
       const summaries = runs.map((r) => r.output.match(/^(base|api|web)\s+pushed\s+\S+\s+(\w+)/gm));
       process.stderr.write(`[e2e] reuse race: ${JSON.stringify(summaries)}\n`);
       for (const p of ['base', 'api', 'web'] as const) {

@@ -36,7 +36,7 @@ export async function executorResult(body: () => Promise<boolean>): Promise<{ su
   }
 }
 
-/** Built, or (printing) planned. */
+/** Built, reused, or (printing) planned. */
 const succeeded = (result: ServiceResult) => ['built', 'reused', 'planned'].includes(result.status);
 
 /** Whether one task succeeded; a failure is logged with the task's output. */

@@ -13,7 +13,10 @@ export interface BakeTarget {
   /** OCI annotations, `[<type>:]key=value` (`index:` puts one on the pushed index). */
   annotations?: string[];
   target?: string;
-  /** Named contexts: `"<image as in FROM>": "target:<other bake target>"` links a sibling's result. */
+  /**
+   * Named contexts: `"<image as in FROM>": "target:<other bake target>"` links a sibling's result,
+   * `"docker-image://<repository>@<digest>"` a sibling reused from the registry.
+   */
   contexts?: Record<string, string>;
   /** Secret references (`id=…,env=…` / `id=…,src=…`): buildx reads the values at build time. */
   secret?: string[];

@@ -10,16 +10,11 @@ import { appendFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Env } from '../process/exec';
 import { nxRunMarker, writeJunit } from './junit';
-import type { ServiceResult } from './service-result';
-import { formatSeconds, taskLabel } from './summary';
+import { isFailing, type ServiceResult } from './service-result';
+import { formatSeconds, outcome, taskLabel } from './summary';
 
-const FAILING = new Set(['failed', 'invalid', 'cancelled']);
 /** A cause longer than this keeps its end (buildx's error and our hint): the task's output has it all. */
 const MAX_CAUSE_LINES = 40;
-
-/** As the summary table says it: what became of the image (a built one: pushed, loaded, both, or built only). */
-const outcome = (r: ServiceResult) =>
-  r.status !== 'built' ? r.status : [r.push && 'pushed', r.load && 'loaded'].filter(Boolean).join('+') || 'built';
 
 // Colour codes and control characters (tab and line feed stay) would show as garbage or break the table.
 // eslint-disable-next-line no-control-regex
@@ -79,7 +74,7 @@ export function renderStepSummary(results: readonly ServiceResult[]): string {
       return `| ${cells.join(' | ')} |`;
     }),
   ];
-  const failed = results.filter((r) => FAILING.has(r.status));
+  const failed = results.filter((r) => isFailing(r.status));
   if (failed.length > 0) {
     lines.push('', '#### Failures');
     for (const r of failed) lines.push('', `**${cell(taskLabel(r))}** ${r.status}:`, '', ...codeBlock(r.error?.trim() || r.status));

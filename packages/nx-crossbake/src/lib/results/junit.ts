@@ -13,7 +13,7 @@ import { readFileSync } from 'node:fs';
 import { writeFileAtomically } from '../core/json-file';
 import { lockPath, withLock } from '../core/lock';
 import type { Env } from '../process/exec';
-import type { ServiceResult, ServiceStatus } from './service-result';
+import { isFailing, type ServiceResult } from './service-result';
 import { formatTaskOutput } from './summary';
 
 /** The test case of one task as it stands in the file, with what the suite's totals need. */
@@ -25,8 +25,6 @@ interface JunitCase {
   xml: string;
 }
 
-/** Statuses that fail the task in Nx fail its test case; `reused` passes, like `built`. */
-const FAILING: ReadonlySet<ServiceStatus> = new Set(['failed', 'invalid', 'cancelled']);
 const RUN_PROPERTY = 'nx-crossbake.run';
 
 // buildx output may carry colour codes, and XML 1.0 allows no control character but tab, LF and CR, escaped or not.
@@ -57,7 +55,8 @@ const causeLine = (cause: string) => {
 
 export function junitCase(result: ServiceResult): JunitCase {
   const seconds = (result.durationMs ?? 0) / 1000;
-  const failed = FAILING.has(result.status);
+  // A task that fails in Nx fails its test case; `reused` passes, like `built`.
+  const failed = isFailing(result.status);
   const lines = [`    <testcase classname="${xmlAttr(result.project)}" name="${xmlAttr(result.task)}" time="${seconds.toFixed(3)}">`];
   if (failed) {
     const cause = result.error?.trim() || result.status;

@@ -1,6 +1,9 @@
 /** What became of one project in a run. */
 export type ServiceStatus =
-  /** Built, and pushed/loaded/exported as configured: confirmed by the bake metadata file. */
+  /**
+   * Built, and pushed/loaded/exported as configured: confirmed by the bake metadata file, and for a task baked
+   * under its key tag by the registry, where its tags were read back on that digest.
+   */
   | 'built'
   /** Not built: the registry has a complete image of its content key, and its tags were pointed at it. */
   | 'reused'
@@ -63,3 +66,6 @@ export interface ServiceResult {
   failure?: FailureCause;
   bakeFile?: string;
 }
+
+/** The statuses that fail the task in Nx, and in the CI's reports. */
+export const isFailing = (status: ServiceStatus) => status === 'failed' || status === 'invalid' || status === 'cancelled';

@@ -7,7 +7,8 @@ export const taskLabel = (r: Pick<ServiceResult, 'project' | 'targetName' | 'tas
 
 export const formatSeconds = (ms: number | undefined) => (ms === undefined ? '-' : `${(ms / 1000).toFixed(1)}s`);
 
-const outcome = (r: ServiceResult) => {
+/** What became of the image, as the table says it: a built one is pushed, loaded, both, or built only. */
+export const outcome = (r: ServiceResult) => {
   if (r.status !== 'built') return r.status;
   return [r.push && 'pushed', r.load && 'loaded'].filter(Boolean).join('+') || 'built';
 };

@@ -3,7 +3,7 @@
  * context that its .dockerignore lets through, not only what COPY names (RUN --mount=type=bind reads the
  * rest). Files git vouches for are identified by their blob id without being read; the others are hashed
  * the way git would hash them, so a file has one id whether it is tracked or not, and two machines on one
- * commit agree.
+ * commit agree (unless their checkouts differ in permission bits, by umask: that costs reuse, never a false one).
  *
  * In the digest, per entry: its path, kind, permission bits, and a file's blob id or a symlink's target.
  * Left out on purpose:

@@ -37,6 +37,15 @@ export function reuseOffByOptions(o: ServiceOptions): string | undefined {
   return undefined;
 }
 
+/** Why a task's options rebuild it from more than its inputs on every run (a fresh pull, no cache, the clock), if they do. */
+function builtAfresh(o: ServiceOptions): string | undefined {
+  if (!o.reuse) return "'reuse' is false";
+  if (o.noCache) return "'no-cache' is set";
+  if (o.pull) return "'pull' is set";
+  if (!o.reproducible) return "'reproducible' is false";
+  return undefined;
+}
+
 /** What the key cannot pin down in a task's Dockerfile or named contexts: the build may read something else each time. */
 function unpinnedInputs(task: KeyTask): string[] {
   const { options, dockerfile } = task;
@@ -65,6 +74,8 @@ export async function taskKeys(
     registry: ManifestReader;
     /** The tasks' context digests, in their order, when the run started them earlier (see digestContexts). */
     contexts?: Promise<ContextDigest[] | undefined>;
+    /** The tasks whose keys are wanted (default: all of them). */
+    wanted?: readonly string[];
   },
 ): Promise<Map<string, TaskKey>> {
   const images = new Map<string, Promise<{ digest: string } | { off: string; registry?: string }>>();
@@ -96,6 +107,9 @@ export async function taskKeys(
     const named: Record<string, string> = {};
     for (const [ref, sibling] of Object.entries(siblings)) {
       if (!byId.has(sibling)) continue; // not in this run: its published image is read like any other
+      // A base its options build afresh each run may come out different from its inputs: what is FROM it too.
+      const fresh = builtAfresh(byId.get(sibling)!.options);
+      if (fresh) return { off: `it is built FROM ${ref}, which is built afresh each run (${fresh})` };
       const key = await keyOf(sibling);
       if ('off' in key) return { off: `it is built FROM ${ref}, whose image has no key (${key.off})` };
       named[ref] = `key:${key.key}`;
@@ -125,8 +139,9 @@ export async function taskKeys(
     return { key: contentKey(task.options, { dockerfile: sha256(task.dockerfile), context, namedContexts: named, images: resolved }) };
   };
 
+  // Only the keys asked for (and the siblings' they need): a task reuse does not apply to costs no lookup.
   const result = new Map<string, TaskKey>();
-  for (const task of tasks) result.set(task.options.id, await keyOf(task.options.id));
+  for (const id of facts.wanted ?? tasks.map((t) => t.options.id)) result.set(id, await keyOf(id));
   return result;
 }
 

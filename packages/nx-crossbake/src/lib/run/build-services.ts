@@ -68,7 +68,7 @@ export interface BuildServicesInput {
 }
 
 /** A warning said once per key (the first argument) for the whole run. */
-function onceper(say: (key: string, message: string) => void): (key: string, message: string) => void {
+function oncePerKey(say: (key: string, message: string) => void): (key: string, message: string) => void {
   const said = new Set<string>();
   return (key, message) => {
     if (said.has(key)) return;
@@ -186,81 +186,91 @@ async function buildGroup(
   const datedServices = (tasks: PreparedService[]) => tasks.map((g) => reuse.forBake(dated.get(g.options.id)!));
   if (buildable.length === 0) return reused();
 
-  const resolve = (fresh: boolean) =>
-    timed(run.timings.setup, () =>
-      builderForTasks(
-        input.cli,
-        {
-          builder,
-          services: buildable.map((g) => g.options),
-          setupOptionsFor: input.setupOptionsFor ?? (() => undefined),
-          registriesFor: input.registriesFor,
-          readOnly: input.print ?? false,
-          fresh,
-        },
-        {
-          workspaceRoot: input.workspaceRoot,
-          log: input.log,
-          ...input.environment,
-          binfmt: run.binfmt,
-          state: run.state,
-          env: run.facts.env,
-        },
-      ),
-    );
-  const usable = (resolved: ReadyBuilder) => {
-    for (const [id, problem] of unavailablePlatformProblems(
-      buildable.map((g) => g.options),
-      resolved.unavailable,
-    ))
-      problems.set(id, problem);
-    return reject();
-  };
-  let resolved = await resolve(false);
-  buildable = usable(resolved);
-  if (buildable.length === 0) return reused();
-
-  if (resolved.ref.isContext && datedServices(buildable).some((s) => s.sourceDateEpoch !== undefined)) {
-    input.log(
-      `nx-crossbake: builder ${builder} uses the docker driver, whose exporter cannot rewrite timestamps ("conflicts with unpack"): ` +
-        'its images are not reproducible; a docker-container builder makes them so (reproducible: false silences this)',
-    );
-  }
-  const bake = (tasks: PreparedService[], { ref, hint }: ReadyBuilder) =>
-    timed(run.timings.bake, async () => {
-      const bakeRun = {
-        workspaceRoot: input.workspaceRoot,
-        ...files,
-        builder: ref,
-        services: datedServices(tasks),
-        links: contexts,
-        reused: reuse.reusedImages,
-        hint,
-      };
-      if (input.print) return printBake(input.cli, bakeRun, input.log);
-      input.log(`nx-crossbake: one bake for ${tasks.length} task(s) on builder ${builder}: ${files.bakeFile}`);
-      return bakeAll(input.cli, bakeRun, input.log);
-    });
-
-  let groupResults: ServiceResult[] | undefined;
-  try {
-    groupResults = await bake(buildable, resolved);
-  } catch (e) {
-    if (!(e instanceof BuilderMissingError && resolved.cached)) throw e;
-  }
-  // The builder was taken as ready from an earlier run's check, and the bake says otherwise: it is gone, or a
-  // step could not run a binary of its platform (an emulator gone). Check it afresh and bake once more.
-  const stale = !groupResults || groupResults.some((r) => r.status === 'failed' && isForeignBinaryFailure(r.error ?? ''));
-  if (resolved.cached && stale) {
-    input.log(
-      `nx-crossbake: builder ${builder} is not as an earlier run found it (${groupResults ? 'a step could not run a binary of its platform' : 'bake did not find it'}): ` +
-        'checking it again, and baking once more',
-    );
-    resolved = await resolve(true);
+  // The builder and the bake, for the tasks left to build. A problem of the whole group (a builder that cannot be
+  // set up) is theirs: the reused tasks stand, and their tags are pointed whatever happens here.
+  const buildTheRest = async () => {
+    const resolve = (fresh: boolean) =>
+      timed(run.timings.setup, () =>
+        builderForTasks(
+          input.cli,
+          {
+            builder,
+            services: buildable.map((g) => g.options),
+            setupOptionsFor: input.setupOptionsFor ?? (() => undefined),
+            registriesFor: input.registriesFor,
+            readOnly: input.print ?? false,
+            fresh,
+          },
+          {
+            workspaceRoot: input.workspaceRoot,
+            log: input.log,
+            ...input.environment,
+            binfmt: run.binfmt,
+            state: run.state,
+            env: run.facts.env,
+          },
+        ),
+      );
+    const usable = (resolved: ReadyBuilder) => {
+      for (const [id, problem] of unavailablePlatformProblems(
+        buildable.map((g) => g.options),
+        resolved.unavailable,
+      ))
+        problems.set(id, problem);
+      return reject();
+    };
+    let resolved = await resolve(false);
     buildable = usable(resolved);
-    if (buildable.length > 0) groupResults = await bake(buildable, resolved);
+    if (buildable.length === 0) return;
+
+    if (resolved.ref.isContext && datedServices(buildable).some((s) => s.sourceDateEpoch !== undefined)) {
+      input.log(
+        `nx-crossbake: builder ${builder} uses the docker driver, whose exporter cannot rewrite timestamps ("conflicts with unpack"): ` +
+          'its images are not reproducible; a docker-container builder makes them so (reproducible: false silences this)',
+      );
+    }
+    const bake = (tasks: PreparedService[], { ref, hint }: ReadyBuilder) =>
+      timed(run.timings.bake, async () => {
+        const bakeRun = {
+          workspaceRoot: input.workspaceRoot,
+          ...files,
+          builder: ref,
+          services: datedServices(tasks),
+          links: contexts,
+          reused: reuse.reusedImages,
+          hint,
+        };
+        if (input.print) return printBake(input.cli, bakeRun, input.log);
+        input.log(`nx-crossbake: one bake for ${tasks.length} task(s) on builder ${builder}: ${files.bakeFile}`);
+        return bakeAll(input.cli, bakeRun, input.log);
+      });
+
+    let groupResults: ServiceResult[] | undefined;
+    try {
+      groupResults = await bake(buildable, resolved);
+    } catch (e) {
+      if (!(e instanceof BuilderMissingError && resolved.cached)) throw e;
+    }
+    // The builder was taken as ready from an earlier run's check, and the bake says otherwise: it is gone, or a
+    // step could not run a binary of its platform (an emulator gone). Check it afresh and bake once more.
+    const stale = !groupResults || groupResults.some((r) => r.status === 'failed' && isForeignBinaryFailure(r.error ?? ''));
+    if (resolved.cached && stale) {
+      input.log(
+        `nx-crossbake: builder ${builder} is not as an earlier run found it (${groupResults ? 'a step could not run a binary of its platform' : 'bake did not find it'}): ` +
+          'checking it again, and baking once more',
+      );
+      resolved = await resolve(true);
+      buildable = usable(resolved);
+      if (buildable.length > 0) groupResults = await bake(buildable, resolved);
+    }
+    await Promise.all(buildable.map(async (g, i) => results.set(g.request.id, await reuse.finish(g.options, groupResults![i]))));
+  };
+  try {
+    await buildTheRest();
+  } catch (e) {
+    if (!isReportable(e)) throw e;
+    for (const g of buildable) if (!results.has(g.request.id)) results.set(g.request.id, rejected(g.request, e.message));
   }
-  await Promise.all(buildable.map(async (g, i) => results.set(g.request.id, await reuse.finish(g.options, groupResults![i]))));
   return reused();
 }
 
@@ -297,7 +307,7 @@ export async function buildServices(input: BuildServicesInput): Promise<Map<stri
     exec: processes.exec,
     facts,
     lookups: input.registry !== undefined || !(input.cli || input.exec),
-    warnRegistry: onceper((registry, message) =>
+    warnRegistry: oncePerKey((registry, message) =>
       log(`nx-crossbake: warning: could not look images up in ${registry} (${message}); its images are built as if it had none`),
     ),
   };

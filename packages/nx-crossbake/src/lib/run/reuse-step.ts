@@ -47,7 +47,13 @@ async function planReuse(
   const eligible = tasks.filter((t) => reuseOffByOptions(t.options) === undefined);
   if (eligible.length === 0) return plan;
   const registry = await ctx.registry();
-  const keys = await taskKeys(tasks, links, { exec: ctx.exec, workspaceRoot: ctx.workspaceRoot, registry, contexts: ctx.contexts });
+  const keys = await taskKeys(tasks, links, {
+    exec: ctx.exec,
+    workspaceRoot: ctx.workspaceRoot,
+    registry,
+    contexts: ctx.contexts,
+    wanted: eligible.map((t) => t.options.id),
+  });
   await Promise.all(
     eligible.map(async ({ options }) => {
       const key = keys.get(options.id)!;

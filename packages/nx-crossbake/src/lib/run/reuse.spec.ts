@@ -25,8 +25,8 @@ function rig(names: string[], dockerfiles: Record<string, string> = {}) {
   const workspaceRoot = makeWorkspace(names.map((n) => `apps/${n}`));
   for (const [name, text] of Object.entries(dockerfiles)) writeFileSync(join(workspaceRoot, `apps/${name}/Dockerfile`), text);
   const registry = fakeRegistry();
-  const run = async (requests: ServiceRequest[], reg: FakeRegistry = registry) => {
-    const docker = fakeDocker({ registry });
+  const run = async (requests: ServiceRequest[], reg: FakeRegistry = registry, engine: { createFails?: string } = {}) => {
+    const docker = fakeDocker({ registry, ...engine });
     const logs: string[] = [];
     const results = await buildServices({
       workspaceRoot,
@@ -143,6 +143,17 @@ describe('reuse of unchanged images', () => {
     expect((await run([request('api')])).get('api').status).toBe('reused');
   });
 
+  it('keeps the reused tasks when the builder for the others cannot be set up: the problem is theirs', async () => {
+    const { workspaceRoot, run } = rig(['api', 'web']);
+    const first = await run([request('api'), request('web')]);
+    writeFileSync(join(workspaceRoot, 'apps/web/Dockerfile'), 'FROM busybox\nRUN echo changed\n');
+    const again = await run([request('api'), request('web')], undefined, { createFails: 'ERROR: no space left on device' });
+    expect(again.get('api')).toMatchObject({ status: 'reused', digest: first.get('api').digest });
+    expect(again.get('web').status).toBe('invalid');
+    expect(again.get('web').error).toContain('no space left on device');
+    expect(again.docker.bakes).toHaveLength(0);
+  });
+
   it('builds a dependent FROM the reused image of its unchanged base, by digest, without rebuilding the base', async () => {
     const { workspaceRoot, run } = rig(['base', 'api'], { api: `FROM ${REPO}/base:1\n` });
     const first = await run([request('base'), request('api')]);
@@ -154,6 +165,15 @@ describe('reuse of unchanged images', () => {
     expect(after.docker.bakes[0].target.api.contexts).toEqual({
       [`${REPO}/base:1`]: `docker-image://${REPO}/base@${first.get('base').digest}`,
     });
+  });
+
+  it('rebuilds a dependent whose base is built afresh each run (pull), and says why', async () => {
+    const { run } = rig(['base', 'api'], { api: `FROM ${REPO}/base:1\n` });
+    const base = request('base', push('base', { pull: true }));
+    await run([base, request('api')]);
+    const again = await run([base, request('api')]);
+    expect(again.get('api').status).toBe('built');
+    expect(again.logs).toContain(`reuse off for api: it is built FROM ${REPO}/base:1, which is built afresh each run ('pull' is set)`);
   });
 
   it('rebuilds a dependent whose base changed, with the base', async () => {
@@ -196,6 +216,13 @@ describe('reuse of unchanged images', () => {
       setupOptionsFor: () => ({ driver: 'docker-container' }),
     });
     expect(results.get('api:docker-multiarch')).toMatchObject({ status: 'built', reuseOff: expect.stringMatching(/git knows no commit/) });
+  });
+
+  it('resolves no image for a task reuse does not apply to, beside one it does', async () => {
+    const { registry, run } = rig(['api', 'dev'], { dev: `FROM ${REPO}/tools:1\n` });
+    await run([request('api'), request('dev', { ...push('dev'), push: false, load: true })]);
+    expect(registry.reads.length).toBeGreaterThan(0); // api was looked up
+    expect(registry.reads.filter((ref) => ref.includes('/tools:'))).toEqual([]);
   });
 
   it('asks the registry nothing for tasks reuse does not apply to', async () => {
