@@ -79,6 +79,10 @@ function describe(cause: FailureCause, errorLine: string): string[] {
   return [...(where ? [`failed at ${where}`] : []), ...source, errorLine];
 }
 
+/** A failure buildx said the place of (a step, a Dockerfile line); a bake-wide one (a bad bake file) has neither. */
+const located = (failure: TargetFailure | undefined) =>
+  failure && (failure.cause.step !== undefined || failure.cause.file !== undefined) ? failure : undefined;
+
 export function parseBakeFailure(stderr: string, linesPerTarget = 12): BakeFailure {
   const lines = stderr.split('\n');
   // Unprefixed errors and labels: a bake of one target.
@@ -89,6 +93,8 @@ export function parseBakeFailure(stderr: string, linesPerTarget = 12): BakeFailu
     const header = line.match(STEP_HEADER);
     if (header) headers.set(header[1], `[${header[2]}] ${header[3]}`);
   }
+  /** The header of the step a progress line belongs to (`#8 …` → `[api 2/2] COPY a /a`). */
+  const headerOf = (line: string) => headers.get(line.match(STEP_LINE)?.[1] ?? '');
   const targetOfHeader = (header: string) => (named ? header.slice(1).split(/[ \]]/)[0] : undefined);
   const isNoise = (header: string) => NOISE.test(header.slice(header.indexOf('] ') + 2));
 
@@ -125,7 +131,7 @@ export function parseBakeFailure(stderr: string, linesPerTarget = 12): BakeFailu
     };
     // Its own lines: those of the failed step when buildx repeated it, else of every step of the target but the noise.
     const own = lines.filter((l) => {
-      const header = headers.get(l.match(STEP_LINE)?.[1] ?? '');
+      const header = headerOf(l);
       if (header === undefined) return false;
       return step ? header === step.header : targetOfHeader(header) === target && !isNoise(header);
     });
@@ -135,9 +141,9 @@ export function parseBakeFailure(stderr: string, linesPerTarget = 12): BakeFailu
 
   return {
     targets: new Map([...failures].filter((entry): entry is [string, TargetFailure] => entry[0] !== undefined)),
-    only: [failures.get(undefined)].find((f) => f?.cause.step !== undefined || f?.cause.file !== undefined),
+    only: located(failures.get(undefined)),
     general: lines
-      .filter((l) => l.trim() && !(l.startsWith('#') && isNoise(headers.get(l.match(STEP_LINE)?.[1] ?? '') ?? '')))
+      .filter((l) => l.trim() && !(l.startsWith('#') && isNoise(headerOf(l) ?? '')))
       .slice(-linesPerTarget)
       .join('\n'),
   };

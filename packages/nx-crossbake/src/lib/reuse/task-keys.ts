@@ -31,10 +31,7 @@ export function reuseOffByOptions(o: ServiceOptions): string | undefined {
   if (o.load) return "'load' is set";
   if (o.outputs.some((out) => !/^type=cacheonly\b/.test(out))) return "'outputs' are set";
   if (o.pushByDigest !== undefined) return "'push-by-digest' is set";
-  if (o.noCache) return "'no-cache' is set";
-  if (o.pull) return "'pull' is set";
-  if (!o.reproducible) return "'reproducible' is false";
-  return undefined;
+  return builtAfresh(o);
 }
 
 /** Why a task's options rebuild it from more than its inputs on every run (a fresh pull, no cache, the clock), if they do. */
