@@ -1,7 +1,7 @@
-import { mkdtempSync, symlinkSync } from 'node:fs';
+import { mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BASE_IMAGE, imageRef, run, Workspace } from './support/workspace';
+import { BASE_IMAGE, imageRef, registryPlatforms, run, Workspace } from './support/workspace';
 
 const ok = `FROM ${BASE_IMAGE}\nRUN echo ok > /ok\n`;
 
@@ -133,9 +133,13 @@ describe('a failing build among several, with keep-going off (bake is fail-fast)
   });
 });
 
-describe('a failed build names its Dockerfile line, and a registry cache not there yet is never its cause', () => {
+describe('build checks and failed builds: each task its own findings and cause, a registry cache not there yet never the cause, CI reports of both', () => {
   let ws: Workspace;
-  let result: ReturnType<Workspace['nx']>;
+  /** The first run: a clean project, one with a check warning, one gated by `check: error` with a finding, and copy-missing. */
+  let first: ReturnType<Workspace['nx']>;
+  /** The second run: the other broken projects. */
+  let second: ReturnType<Workspace['nx']>;
+  let summaryFile: string;
   /** Each broken project: its Dockerfile, then what its report must say of where it broke. */
   const broken = {
     'copy-missing': {
@@ -167,43 +171,113 @@ describe('a failed build names its Dockerfile line, and a registry cache not the
   };
 
   beforeAll(() => {
-    const options = (name: string) => ({
+    const options = (name: string, extra: object = {}) => ({
       platforms: ['linux/amd64', 'linux/arm64'],
       tags: [imageRef(`line-${name}`)],
       push: true,
       cache: 'registry',
+      ...extra,
     });
     ws = new Workspace('failure-lines', [
       { name: 'line-ok', root: 'apps/line-ok', dockerfile: ok, options: options('ok') },
+      // FromAsCasing: `as` in a FROM written in capitals.
+      {
+        name: 'line-warn',
+        root: 'apps/line-warn',
+        dockerfile: `FROM ${BASE_IMAGE} as base\nRUN echo warn > /warn\n`,
+        options: options('warn'),
+      },
+      // JSONArgsRecommended on line 3, under check: error.
+      {
+        name: 'line-gate',
+        root: 'apps/line-gate',
+        dockerfile: `FROM ${BASE_IMAGE}\nRUN echo gate > /gate\nCMD cat /gate\n`,
+        options: options('gate', { check: 'error' }),
+      },
       ...Object.entries(broken).map(([name, b]) => ({ name, root: `apps/${name}`, dockerfile: b.dockerfile, options: options(name) })),
     ]);
-    result = ws.nx(['run-many', '-t', 'docker-multiarch']);
+    summaryFile = join(mkdtempSync(join(tmpdir(), 'crossbake-checks-')), 'step-summary.md');
+    first = ws.nx(['run-many', '-t', 'docker-multiarch', '-p', 'line-ok,line-warn,line-gate,copy-missing'], {
+      GITHUB_STEP_SUMMARY: summaryFile,
+      NX_CROSSBAKE_JUNIT: 'reports/junit.xml',
+    });
+    second = ws.nx(['run-many', '-t', 'docker-multiarch', '-p', 'run-fails,bad-base,unknown-stage']);
   });
 
-  it('pushes the clean project (keep-going), fails each broken one with its own cause', () => {
-    expect(result.code).not.toBe(0);
-    expect(result.output).toMatch(/^line-ok\s+pushed\s/m);
+  const report = (name: string) => JSON.parse(ws.read(`dist/nx-crossbake/apps/${name}/docker-multiarch/image.json`));
+
+  it('pushes the clean project and the one with a check warning, which is reported with rule, line and docs', () => {
+    expect(first.code).not.toBe(0);
+    expect(first.output).toMatch(/^line-ok\s+pushed\s/m);
+    expect(first.output).toMatch(/^line-warn\s+pushed\s/m);
+    expect(registryPlatforms(imageRef('line-warn')).sort()).toEqual(['linux/amd64', 'linux/arm64']);
+    expect(report('line-ok').checks).toBeUndefined();
+    expect(report('line-warn').checks).toEqual([
+      {
+        rule: 'FromAsCasing',
+        file: 'apps/line-warn/Dockerfile',
+        line: 1,
+        message: "'as' and 'FROM' keywords' casing do not match",
+        url: 'https://docs.docker.com/go/dockerfile/rule/from-as-casing/',
+      },
+    ]);
+    expect(first.output).toContain(
+      "check warning for line-warn: FromAsCasing at apps/line-warn/Dockerfile:1: 'as' and 'FROM' keywords' casing do not match",
+    );
+  });
+
+  it('fails the check: error project alone, before building, with its rule and line', () => {
+    const gate = report('line-gate');
+    expect(gate.status).toBe('failed');
+    expect(gate.checks).toEqual([expect.objectContaining({ rule: 'JSONArgsRecommended', file: 'apps/line-gate/Dockerfile', line: 3 })]);
+    expect(gate.error).toMatch(
+      /^check: error: 1 build-check finding\(s\); nothing was built:\n {2}JSONArgsRecommended at apps\/line-gate\/Dockerfile:3: /,
+    );
+    // Not in the bake: no target, nothing in the registry.
+    expect(gate.bakeTarget).toBeUndefined();
+    expect(run('docker', ['buildx', 'imagetools', 'inspect', imageRef('line-gate')]).code).not.toBe(0);
+    expect(first.output).toMatch(/build checks \(check: error\) of 1 task\(s\) in [\d.]+s: line-gate not built/);
+  });
+
+  it('writes the job summary table and the JUnit file: 4 test cases, 2 failures', () => {
+    const summary = readFileSync(summaryFile, 'utf8');
+    expect(summary).toContain('| Task | Status | Platforms | Digest | Tags | Time | Checks |');
+    const rows = [...summary.matchAll(/^\| (line-\w+|copy-missing) \| (\w+) \| linux\/amd64, linux\/arm64 \|.*\| (\d+) \|$/gm)].map(
+      (m) => `${m[1]} ${m[2]} ${m[3]}`,
+    );
+    expect(rows.sort()).toEqual(['copy-missing failed 0', 'line-gate failed 1', 'line-ok pushed 0', 'line-warn pushed 1']);
+    expect(summary).toContain('- **line-warn**: FromAsCasing at apps/line-warn/Dockerfile:1');
+    expect(summary).toMatch(/\*\*copy-missing\*\* failed:\n\n```text\nfailed at Dockerfile:2\b/);
+
+    const junit = ws.read('reports/junit.xml');
+    expect(junit).toMatch(/<testsuites name="nx-crossbake" tests="4" failures="2" /);
+    const failing = (junit.match(/<testcase [\s\S]*?<\/testcase>/g) ?? []).filter((t) => t.includes('<failure '));
+    expect(failing.map((t) => /classname="([^"]+)"/.exec(t)![1]).sort()).toEqual(['copy-missing', 'line-gate']);
+  });
+
+  it('fails each broken one with its own cause (keep-going)', () => {
+    expect(second.code).not.toBe(0);
+    const output = first.output + second.output;
     for (const name of Object.keys(broken))
-      expect([name, result.output]).toEqual([name, expect.stringMatching(new RegExp(`^${name}\\s+failed\\s`, 'm'))]);
+      expect([name, output]).toEqual([name, expect.stringMatching(new RegExp(`^${name}\\s+failed\\s`, 'm'))]);
   });
 
   it.each(Object.keys(broken) as (keyof typeof broken)[])(
     '%s: the report leads with Dockerfile:<line> and the source, and has it as fields',
     (name) => {
-      const report = JSON.parse(ws.read(`dist/nx-crossbake/apps/${name}/docker-multiarch/image.json`));
-      expect(report.status).toBe('failed');
+      const own = report(name);
+      expect(own.status).toBe('failed');
       const { cause, message } = broken[name];
-      expect(report.failure).toMatchObject(cause);
-      expect(report.failure.message).toMatch(message);
-      expect(report.error).toMatch(new RegExp(`^failed at Dockerfile:${cause.line}\\b`));
+      expect(own.failure).toMatchObject(cause);
+      expect(own.failure.message).toMatch(message);
+      expect(own.error).toMatch(new RegExp(`^failed at Dockerfile:${cause.line}\\b`));
       // The cache ref this first run imports from does not exist yet: BuildKit says so, and it is no one's cause.
-      expect(report.error).not.toMatch(/importing cache manifest|cache importer/);
-      expect(result.output).toMatch(new RegExp(`^\\s*failed at Dockerfile:${cause.line}\\b`, 'm'));
+      expect(own.error).not.toMatch(/importing cache manifest|cache importer/);
+      expect(first.output + second.output).toMatch(new RegExp(`^\\s*failed at Dockerfile:${cause.line}\\b`, 'm'));
     },
   );
 
   it('shows the failing step its log, whatever the platform', () => {
-    const report = JSON.parse(ws.read('dist/nx-crossbake/apps/run-fails/docker-multiarch/image.json'));
-    expect(report.error).toContain('app.c:7: error: undeclared identifier');
+    expect(report('run-fails').error).toContain('app.c:7: error: undeclared identifier');
   });
 });

@@ -169,7 +169,7 @@ describe('keep-going (the default) with one of 8 services broken', () => {
     // Appended after what the earlier step wrote: a row per task (one section per batch), then keep-3's cause.
     const summary = readFileSync(summaryFile, 'utf8');
     expect(summary).toMatch(/^## An earlier step\n\n### nx-crossbake: /);
-    expect(summary).toContain('| Task | Status | Platforms | Digest | Tags | Time |');
+    expect(summary).toContain('| Task | Status | Platforms | Digest | Tags | Time | Checks |');
     const rows = [...summary.matchAll(/^\| (keep-\d) \| (\w+) \| linux\/amd64, linux\/arm64 \|/gm)].map((m) => `${m[1]} ${m[2]}`);
     expect(rows.sort()).toEqual(names.map((n) => `${n} ${n === 'keep-3' ? 'failed' : 'pushed'}`));
     expect(summary).toMatch(/\*\*keep-3\*\* failed:\n\n```text\n[^`]*keep-3 is broken[^`]*\n```\n/);

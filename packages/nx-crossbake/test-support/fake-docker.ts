@@ -64,6 +64,10 @@ export interface FakeDockerOptions {
   servedPlatforms?: string[];
   /** stderr of `buildx create` / `context create`, to fail it. */
   createFails?: string;
+  /** What `bake --call check` says of a target (by bake target name); a target not listed has no findings. */
+  checks?: Record<string, { findings?: { rule: string; line: number; message: string }[]; error?: string }>;
+  /** Build warnings a bake writes into its metadata file, each about the Dockerfile with that text. */
+  warnings?: { dockerfile: string; rule: string; line: number; message: string }[];
   /** Where bake pushes (each pushed target's tags get an index of its platforms) and imagetools create copies. */
   registry?: FakeRegistry;
 }
@@ -122,6 +126,27 @@ export function fakeDocker(options: FakeDockerOptions = {}): FakeDocker {
     if (command === 'buildx bake') {
       const cwd = execOptions?.cwd ?? '.';
       const bake = JSON.parse(readFileSync(resolve(cwd, argAfter(args, '--file')), 'utf8')) as BakeDefinition;
+      if (args.includes('--call')) {
+        // The targets are the arguments after the last flag's value (bake's positional arguments).
+        const named = Object.keys(bake.target).filter((t) => args.includes(t));
+        const target = Object.fromEntries(
+          named.map((t) => {
+            const c = options.checks?.[t] ?? {};
+            const warnings = (c.findings ?? []).map((f) => ({
+              ruleName: f.rule,
+              detail: f.message,
+              url: `https://docs.docker.com/go/dockerfile/rule/${f.rule.toLowerCase()}/`,
+              location: { ranges: [{ start: { line: f.line }, end: { line: f.line } }] },
+            }));
+            return [
+              t,
+              { build: bake.target[t], check: { warnings: warnings.length ? warnings : null, ...(c.error ? { error: c.error } : {}) } },
+            ];
+          }),
+        );
+        const failing = named.some((t) => options.checks?.[t]);
+        return { exitCode: failing ? 1 : 0, stdout: JSON.stringify({ target }), stderr: '' };
+      }
       bakes.push(bake);
       if (options.refuseBakeWith && options.refuseBakeWith in bake.target) {
         return { exitCode: 1, stdout: '', stderr: 'ERROR: additional privileges requested' };
@@ -155,6 +180,15 @@ export function fakeDocker(options: FakeDockerOptions = {}): FakeDocker {
             },
           ]),
       );
+      const b64 = (text: string) => Buffer.from(text).toString('base64');
+      if (options.warnings?.length && execOptions?.env?.BUILDX_METADATA_WARNINGS === '1') {
+        metadata['buildx.build.warnings'] = options.warnings.map((w) => ({
+          short: b64(`${w.rule}: ${w.message} (line ${w.line})`),
+          url: `https://docs.docker.com/go/dockerfile/rule/${w.rule.toLowerCase()}/`,
+          sourceInfo: { filename: 'Dockerfile', data: b64(w.dockerfile) },
+          range: [{ start: { line: w.line }, end: { line: w.line } }],
+        })) as never;
+      }
       const metadataPath = resolve(cwd, argAfter(args, '--metadata-file'));
       mkdirSync(dirname(metadataPath), { recursive: true });
       writeFileSync(metadataPath, JSON.stringify(metadata));

@@ -24,6 +24,7 @@ const service = (overrides: Partial<ServiceOptions> = {}): ServiceOptions => ({
   ownLabels: [],
   reproducible: true,
   sourceDateMode: 'zero',
+  check: 'warn',
   reuse: true,
   reuseSalt: ['', ''],
   registries: [],
@@ -62,6 +63,18 @@ describe('getOutputs', () => {
 });
 
 describe('getBakeTarget', () => {
+  it("turns every build check off with buildx's own build arg for check: off, and lets the user's arg win", () => {
+    expect(getBakeTarget(service({ check: 'off' })).args).toEqual({ BUILDKIT_DOCKERFILE_CHECK: 'skip=all' });
+    expect(
+      getBakeTarget(service({ check: 'off', buildArgs: { BUILDKIT_DOCKERFILE_CHECK: 'skip=JSONArgsRecommended', A: '1' } })).args,
+    ).toEqual({
+      BUILDKIT_DOCKERFILE_CHECK: 'skip=JSONArgsRecommended',
+      A: '1',
+    });
+    expect(getBakeTarget(service({ check: 'warn' })).args).toBeUndefined();
+    expect(getBakeTarget(service({ check: 'error' })).args).toBeUndefined();
+  });
+
   it('writes only what is set, with the Dockerfile relative to the context', () => {
     expect(getBakeTarget(service({ push: true, tags: ['r/api:1'] }))).toEqual({
       context: 'apps/api',

@@ -57,7 +57,10 @@ export function getBakeTarget(options: ServiceOptions, contexts: Record<string, 
   // A task that may be reused pushes only its key tag; the run points the requested tags at what is there after.
   if (options.contentKey) target.tags = escapeAll([options.contentKey.tag]);
   else if (options.tags.length && options.pushByDigest === undefined) target.tags = escapeAll(options.tags);
-  if (Object.keys(options.buildArgs).length) target.args = escapeRecord(options.buildArgs);
+  // buildx's own switch for its checks; a build arg the user set wins. Not in options.buildArgs: the content key
+  // leaves it out, as it changes no image.
+  const args = options.check === 'off' ? { BUILDKIT_DOCKERFILE_CHECK: 'skip=all', ...options.buildArgs } : options.buildArgs;
+  if (Object.keys(args).length) target.args = escapeRecord(args);
   if (Object.keys(options.labels).length) target.labels = escapeRecord(options.labels);
   if (options.contentKey) target.annotations = [`index:${KEY_ANNOTATION}=${options.contentKey.key}`];
   if (options.target) target.target = escapeBakeValue(options.target);

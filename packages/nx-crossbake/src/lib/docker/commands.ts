@@ -47,6 +47,31 @@ export const getBakeCommand = ({ bakeFile, metadataFile, builder, entitlements =
   );
 
 /**
+ * The build checks of some of a bake file's targets, without building them: buildx prints each target's
+ * findings (and the error of a target it could not check) as one JSON document on stdout. Its exit code is 1 for
+ * any finding in any target, so the caller reads the JSON, never the code.
+ */
+export const getBakeCheckCommand = (
+  { bakeFile, builder, entitlements = [] }: Omit<BakeCommandInput, 'metadataFile'>,
+  targets: readonly string[],
+): string[] =>
+  buildx(
+    builder,
+    'bake',
+    '--file',
+    bakeFile,
+    '--call',
+    'check,format=json',
+    '--progress',
+    'quiet',
+    ...entitlements.flatMap((e) => ['--allow', e]),
+    ...targets,
+  );
+
+/** The bake's environment: the metadata file also gets BuildKit's warnings (build-check findings among them). */
+export const BAKE_ENV = { BUILDX_METADATA_WARNINGS: '1' };
+
+/**
  * The builder's build records started since `since`: a bake's own records, read by their refs, without listing
  * the builder's whole history (buildx returns at most 50 records a node, newest first, after filtering).
  * BuildKit compares whole seconds of its own clock: the time is taken a minute early for a daemon whose clock

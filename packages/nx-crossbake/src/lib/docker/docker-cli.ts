@@ -2,6 +2,7 @@ import { BuilderMissingError, CrossbakeError, DockerCommandError } from '../core
 import type { BuildHistoryRecord } from './bake-metadata';
 import { commandLabel, exec as defaultExec, type Exec, type ExecResult } from '../process/exec';
 import { parseBuilderInspect, type BuilderInfo } from './builder-inspect';
+import { parseCheckCall, type TargetCheck } from './build-checks';
 import * as commands from './commands';
 import {
   isBuilderMissing,
@@ -146,12 +147,29 @@ export class DockerCli {
    */
   async bake(input: commands.BakeCommandInput & { cwd: string }): Promise<ExecResult & { command: string }> {
     const args = commands.getBakeCommand(input);
-    const result = await this.run(args, { cwd: input.cwd, stream: true });
+    const result = await this.run(args, { cwd: input.cwd, stream: true, env: commands.BAKE_ENV });
     // How messages name it: `docker buildx bake`, with the binary that ran.
     const command = commandLabel(this.binary, args);
     if (result.exitCode !== 0 && isBuilderMissing(result.stderr, input.builder.name))
       throw new BuilderMissingError(input.builder.name, command, tail(result.stderr, 3));
     return { ...result, command };
+  }
+
+  /**
+   * The build checks of `targets` in the bake file, by target (parseCheckCall). A call that gives no JSON throws,
+   * with the end of what buildx said.
+   */
+  async bakeCheck(
+    input: Omit<commands.BakeCommandInput, 'metadataFile'> & { cwd: string },
+    targets: readonly string[],
+  ): Promise<Map<string, TargetCheck>> {
+    const args = commands.getBakeCheckCommand(input, targets);
+    const result = await this.run(args, { cwd: input.cwd });
+    try {
+      return parseCheckCall(result.stdout);
+    } catch {
+      throw new DockerCommandError([this.binary, ...args], result.exitCode, tail(result.stderr));
+    }
   }
 
   /** The bake command line, as `--print` shows it: the exact command that would build the bake file. */

@@ -37,6 +37,7 @@ describe('normalizeOptions', () => {
       outputs: [],
       strictEmulation: false,
       keepGoing: true,
+      check: 'warn',
       registries: [],
       ownLabels: ['org.opencontainers.image.title', 'org.opencontainers.image.created'],
       reproducible: true,

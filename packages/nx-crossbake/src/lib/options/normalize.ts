@@ -60,6 +60,7 @@ function ociLabels(values: TemplateValues, git: GitFacts, now: Date): Record<str
 }
 
 const CACHE_MODES: readonly CacheMode[] = ['auto', 'registry', 'local', 'gha', 'none'];
+const CHECK_MODES: readonly ServiceOptions['check'][] = ['warn', 'error', 'off'];
 const SOURCE_DATE_MODES: readonly ServiceOptions['sourceDateMode'][] = ['zero', 'commit'];
 
 /** The cache mode; `cache: false` is what a command line makes of `--no-cache`, so that gets its own hint. */
@@ -202,6 +203,7 @@ export function normalizeOptions(raw: MultiarchExecutorSchema, project: ProjectR
     ownLabels: Object.keys(oci).filter((key) => !(key in userLabels)),
     reproducible: read.boolean('reproducible'),
     sourceDateMode: read.choice('source-date-epoch', SOURCE_DATE_MODES) ?? 'zero',
+    check: read.choice('check', CHECK_MODES) ?? 'warn',
     reuse: read.boolean('reuse'),
     reuseSalt: [read.text('reuse-salt') ?? '', env.CROSSBAKE_REUSE_SALT ?? ''],
     secrets: normalizeSecrets(read.list('secrets', 'line'), read.list('secret-files', 'line'), env, problems),

@@ -27,6 +27,8 @@ export interface ServiceOptions {
   sourceDateMode: 'zero' | 'commit';
   /** The SOURCE_DATE_EPOCH the build gets, once the run has applied the source date (withSourceDate). */
   sourceDateEpoch?: number;
+  /** Dockerfile build checks: reported (`warn`), checked before building and failing the task (`error`), or skipped. */
+  check: 'warn' | 'error' | 'off';
   /** Look the image up in the registry by its content key before building it (lib/reuse). */
   reuse: boolean;
   /** The user's salt for the content key: the option, then CROSSBAKE_REUSE_SALT. */

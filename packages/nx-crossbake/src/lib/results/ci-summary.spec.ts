@@ -38,12 +38,12 @@ describe('renderStepSummary', () => {
     expect(text.split('\n').slice(0, 8)).toEqual([
       '### nx-crossbake: 4 tasks, 1 pushed, 1 pushed+loaded, 1 reused, 1 failed',
       '',
-      '| Task | Status | Platforms | Digest | Tags | Time |',
-      '| --- | --- | --- | --- | --- | ---: |',
-      `| @acme/api | pushed | linux/amd64, linux/arm64 | \`${DIGEST}\` | \`r/api:1\`<br>\`r/api:latest\` | 12.3s |`,
-      `| web | pushed+loaded | linux/amd64, linux/arm64 | \`${DIGEST}\` | \`r/api:1\` | 0.8s |`,
-      `| two:docker-multiarch-debug | reused | linux/amd64, linux/arm64 | \`${DIGEST}\` | \`r/api:1\` | - |`,
-      '| worker | failed | linux/arm/v7 | - | - | 3.0s |',
+      '| Task | Status | Platforms | Digest | Tags | Time | Checks |',
+      '| --- | --- | --- | --- | --- | ---: | ---: |',
+      `| @acme/api | pushed | linux/amd64, linux/arm64 | \`${DIGEST}\` | \`r/api:1\`<br>\`r/api:latest\` | 12.3s | 0 |`,
+      `| web | pushed+loaded | linux/amd64, linux/arm64 | \`${DIGEST}\` | \`r/api:1\` | 0.8s | 0 |`,
+      `| two:docker-multiarch-debug | reused | linux/amd64, linux/arm64 | \`${DIGEST}\` | \`r/api:1\` | - | 0 |`,
+      '| worker | failed | linux/arm/v7 | - | - | 3.0s | 0 |',
     ]);
   });
 
@@ -53,9 +53,9 @@ describe('renderStepSummary', () => {
       [
         '### nx-crossbake: 1 task, 1 pushed',
         '',
-        '| Task | Status | Platforms | Digest | Tags | Time |',
-        '| --- | --- | --- | --- | --- | ---: |',
-        '| api | pushed | linux/amd64, linux/arm64 | - | `r/api:1` | - |',
+        '| Task | Status | Platforms | Digest | Tags | Time | Checks |',
+        '| --- | --- | --- | --- | --- | ---: | ---: |',
+        '| api | pushed | linux/amd64, linux/arm64 | - | `r/api:1` | - | 0 |',
         '',
       ].join('\n'),
     );
@@ -95,7 +95,7 @@ describe('renderStepSummary', () => {
     );
   });
 
-  it('escapes <, &, pipes, emphasis and backticks in cells, and keeps each row one line of six cells', () => {
+  it('escapes <, &, pipes, emphasis and backticks in cells, and keeps each row one line of seven cells', () => {
     const text = renderStepSummary([
       result({
         project: 'a|b_<c>&d*',
@@ -114,8 +114,38 @@ describe('renderStepSummary', () => {
       '-',
       '``r/x:`tick`\\|pipe``<br>`` `edge ``',
       '-',
+      '0',
     ]);
     expect(text).toContain('**a\\|b\\_\\<c\\>\\&d\\*** failed:');
+  });
+
+  it("counts each task's build-check findings, and lists the warnings of those that did not fail with rule, line and docs", () => {
+    const finding = {
+      rule: 'FromAsCasing',
+      file: 'apps/api/Dockerfile',
+      line: 1,
+      message: "'as' and 'FROM' casing",
+      url: 'https://docs.docker.com/go/dockerfile/rule/from-as-casing/',
+    };
+    const text = renderStepSummary([
+      result({ checks: [finding] }),
+      result({
+        project: 'gate',
+        task: 'gate:docker-multiarch',
+        status: 'failed',
+        error: 'check: error: 1 build-check finding(s)',
+        checks: [{ ...finding, file: 'apps/gate/Dockerfile' }],
+      }),
+    ]);
+    const rows = text.split('\n').filter((l) => l.startsWith('| api ') || l.startsWith('| gate '));
+    expect(rows.map((row) => cells(row).at(-1)!.trim())).toEqual(['1', '1']);
+    const warnings = text.slice(text.indexOf('#### Build check warnings'), text.indexOf('#### Failures'));
+    expect(warnings.trim().split('\n')).toEqual([
+      '#### Build check warnings',
+      '',
+      "- **api**: FromAsCasing at apps/api/Dockerfile:1: 'as' and 'FROM' casing (https://docs.docker.com/go/dockerfile/rule/from-as-casing/)",
+    ]);
+    expect(text).toContain('**gate** failed:');
   });
 
   it('fences a cause holding backticks with more of them, and drops colour codes and carriage returns', () => {

@@ -11,7 +11,8 @@ import { resolve } from 'node:path';
 import type { Env } from '../process/exec';
 import { nxRunMarker, writeJunit } from './junit';
 import { isFailing, type ServiceResult } from './service-result';
-import { formatSeconds, outcome, taskLabel } from './summary';
+import { formatFinding } from './checks';
+import { formatSeconds, outcome, reportedFindings, taskLabel } from './summary';
 
 /** A cause longer than this keeps its end (buildx's error and our hint): the task's output has it all. */
 const MAX_CAUSE_LINES = 40;
@@ -60,8 +61,8 @@ export function renderStepSummary(results: readonly ServiceResult[]): string {
   const lines = [
     `### nx-crossbake: ${counts(results)}`,
     '',
-    '| Task | Status | Platforms | Digest | Tags | Time |',
-    '| --- | --- | --- | --- | --- | ---: |',
+    '| Task | Status | Platforms | Digest | Tags | Time | Checks |',
+    '| --- | --- | --- | --- | --- | ---: | ---: |',
     ...results.map((r) => {
       const cells = [
         cell(taskLabel(r)),
@@ -70,10 +71,16 @@ export function renderStepSummary(results: readonly ServiceResult[]): string {
         r.digest ? code(r.digest) : '-',
         r.tags.map(code).join('<br>') || '-',
         formatSeconds(r.durationMs),
+        String(r.checks?.length ?? 0),
       ];
       return `| ${cells.join(' | ')} |`;
     }),
   ];
+  const warned = results.filter((r) => reportedFindings(r).length > 0);
+  if (warned.length > 0) {
+    lines.push('', '#### Build check warnings', '');
+    for (const r of warned) for (const f of reportedFindings(r)) lines.push(`- **${cell(taskLabel(r))}**: ${cell(formatFinding(f))}`);
+  }
   const failed = results.filter((r) => isFailing(r.status));
   if (failed.length > 0) {
     lines.push('', '#### Failures');

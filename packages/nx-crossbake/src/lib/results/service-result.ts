@@ -1,3 +1,5 @@
+import type { BuildCheck } from '../docker/build-checks';
+
 /** What became of one project in a run. */
 export type ServiceStatus =
   /**
@@ -37,6 +39,12 @@ export interface FailureCause {
   message: string;
 }
 
+/** One finding of a Dockerfile build check (buildx's `--call=check` rules), in the task's Dockerfile. */
+export interface CheckFinding extends BuildCheck {
+  /** The Dockerfile, workspace-relative. */
+  file: string;
+}
+
 export interface ServiceResult {
   /** The Nx task, e.g. `two:docker-multiarch-debug`: every result is one task's. */
   task: string;
@@ -64,6 +72,8 @@ export interface ServiceResult {
   error?: string;
   /** For failed: the cause in `error`, as fields (step, platform, Dockerfile line, buildx's error). */
   failure?: FailureCause;
+  /** Build-check findings for its Dockerfile (`check: warn` reports them, `check: error` fails on them). */
+  checks?: CheckFinding[];
   bakeFile?: string;
 }
 

@@ -49,3 +49,24 @@ describe('formatTaskOutput', () => {
     );
   });
 });
+
+describe('build-check findings in the output', () => {
+  const finding = { rule: 'JSONArgsRecommended', file: 'apps/api/Dockerfile', line: 4, message: 'JSON arguments recommended for CMD' };
+
+  it("lists a task's warnings under the table and in its own output", () => {
+    const r = result({ project: 'api', checks: [finding] });
+    expect(formatSummary([r])).toContain(
+      'check warning for api: JSONArgsRecommended at apps/api/Dockerfile:4: JSON arguments recommended for CMD',
+    );
+    expect(formatTaskOutput(r).split('\n').slice(-2)).toEqual([
+      '  build checks: 1 warning(s)',
+      '    JSONArgsRecommended at apps/api/Dockerfile:4: JSON arguments recommended for CMD',
+    ]);
+  });
+
+  it('leaves the findings of a failed task to its error, which lists them', () => {
+    const r = result({ project: 'api', status: 'failed', error: 'check: error: 1 build-check finding(s)', checks: [finding] });
+    expect(formatSummary([r])).not.toContain('check warning');
+    expect(formatTaskOutput(r)).not.toContain('build checks:');
+  });
+});

@@ -1,5 +1,6 @@
 import { DEFAULT_TARGET } from '../core/executor-names';
-import type { ServiceResult } from './service-result';
+import { formatFinding } from './checks';
+import { isFailing, type ServiceResult } from './service-result';
 
 /** A task's name for people: the project, with its target when it is not the default one (`two:docker-multiarch-debug`). */
 export const taskLabel = (r: Pick<ServiceResult, 'project' | 'targetName' | 'task'>) =>
@@ -20,6 +21,16 @@ function reuseNotes(results: readonly ServiceResult[]): string[] {
   return results.filter((r) => r.reuseOff).map((r) => `reuse off for ${taskLabel(r)}: ${r.reuseOff}`);
 }
 
+/**
+ * The build-check findings of the tasks that did not fail: a failed task's error already lists what stopped it
+ * (`check: error`), and a bake that failed reports no warnings.
+ */
+export const reportedFindings = (r: ServiceResult) => (isFailing(r.status) ? [] : (r.checks ?? []));
+
+function checkNotes(results: readonly ServiceResult[]): string[] {
+  return results.flatMap((r) => reportedFindings(r).map((f) => `check warning for ${taskLabel(r)}: ${formatFinding(f)}`));
+}
+
 /** A fixed-width table that reads the same in a terminal and in a CI log (no colours, no box drawing). */
 export function formatSummary(results: readonly ServiceResult[]): string {
   const rows = [
@@ -34,7 +45,7 @@ export function formatSummary(results: readonly ServiceResult[]): string {
         .join('  ')
         .trimEnd(),
     )
-    .concat(reuseNotes(results))
+    .concat(reuseNotes(results), checkNotes(results))
     .join('\n');
 }
 
@@ -45,6 +56,8 @@ export function formatTaskOutput(result: ServiceResult): string {
   if (result.digest) lines.push(`  digest: ${result.digest}`);
   if (result.reused) lines.push(`  reused: the registry had the image of content key ${result.contentKey}`);
   if (result.reuseOff) lines.push(`  reuse off: ${result.reuseOff}`);
+  const findings = reportedFindings(result);
+  if (findings.length) lines.push(`  build checks: ${findings.length} warning(s)`, ...findings.map((f) => `    ${formatFinding(f)}`));
   if (result.error) lines.push(...result.error.split('\n').map((l) => `  ${l}`));
   return lines.join('\n');
 }

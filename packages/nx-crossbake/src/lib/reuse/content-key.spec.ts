@@ -47,6 +47,7 @@ describe('contentKey', () => {
     ['the context', {}, { context: 'sha256:c2' }],
     ['an external image', {}, { images: { 'busybox:1': 'sha256:b2' } }],
     ['a named context', {}, { namedContexts: { base: 'key:k' } }],
+    ['check: error, whose gate an image built without it never passed', { check: 'error' }, {}],
   ])('changes with %s', (_, changed, changedInputs) => {
     expect(contentKey(options(changed), { ...inputs, ...changedInputs })).not.toBe(base);
   });
@@ -56,6 +57,7 @@ describe('contentKey', () => {
     ['the cache', { cacheFrom: ['type=registry,ref=r/api:buildcache'], cacheTo: ['type=inline'] }],
     ['the builder', { builder: 'native' }],
     ['where a secret comes from, never its value', { secrets: ['id=npm,src=secrets/npm.txt'] }],
+    ['check: warn or off, which let any Dockerfile through', { check: 'off' }],
   ])('does not change with %s, which do not reach the image', (_, changed) => {
     expect(contentKey(options(changed), inputs)).toBe(base);
   });

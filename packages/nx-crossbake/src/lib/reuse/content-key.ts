@@ -35,6 +35,9 @@ function optionsPart(o: ServiceOptions) {
     reproducible: o.reproducible,
     sourceDateEpoch: o.sourceDateEpoch ?? null,
     salt: o.reuseSalt,
+    // Not the image's, but what let it through: an image built before `check: error` was set is built (and
+    // checked) once more, not reused past the gate. Absent otherwise, so other keys stay as they were.
+    ...(o.check === 'error' ? { checked: true } : {}),
   };
 }
 

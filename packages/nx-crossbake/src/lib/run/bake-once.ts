@@ -7,8 +7,9 @@ import type { BuilderRef } from '../docker/commands';
 import type { DockerCli } from '../docker/docker-cli';
 import type { ServiceOptions } from '../options/service-options';
 import { parseBakeFailure } from '../results/failures';
+import { distinctFindings, parseMetadataWarnings, withCheckDirectiveHint } from '../results/checks';
 import { parseBakeMetadata } from '../results/metadata';
-import type { ServiceResult } from '../results/service-result';
+import type { CheckFinding, ServiceResult } from '../results/service-result';
 import { taskLabel } from '../results/summary';
 import { withRegistryHints, type BuilderHintFacts } from '../results/hints';
 
@@ -111,6 +112,26 @@ function confirm(result: ServiceResult, image: ReturnType<ReturnType<typeof pars
   return { ...result, digest: image.digest };
 }
 
+/**
+ * The build warnings of a bake, given to the tasks whose Dockerfile they are about (buildx keeps one of each
+ * across targets, so tasks with the same Dockerfile share them). `check: off` tasks report none.
+ */
+function findingsByTask(
+  workspaceRoot: string,
+  services: readonly ServiceOptions[],
+  warnings: ReturnType<typeof parseMetadataWarnings>,
+): Map<string, CheckFinding[]> {
+  const found = new Map<string, CheckFinding[]>();
+  if (warnings.length === 0) return found;
+  for (const s of services) {
+    if (s.check === 'off') continue;
+    const text = readFileSync(resolve(workspaceRoot, s.file), 'utf8');
+    const own = warnings.filter((w) => w.dockerfile === text).map((w) => ({ ...w.finding, file: s.file }));
+    if (own.length) found.set(s.id, distinctFindings(own));
+  }
+  return found;
+}
+
 /** Writes one bake file for the services, runs it once, and reports every service honestly. */
 export async function bakeOnce(cli: DockerCli, run: BakeRun): Promise<BakeOutcome> {
   const { names, entitlements } = writeBakeFile(run);
@@ -127,20 +148,27 @@ export async function bakeOnce(cli: DockerCli, run: BakeRun): Promise<BakeOutcom
   const results = run.services.map((s) => baseResult(s, names.get(s.id)!, run.bakeFile));
 
   if (bake.exitCode === 0) {
-    const images = parseBakeMetadata(readFileSync(resolve(run.workspaceRoot, run.metadataFile), 'utf8'));
+    const metadata = readFileSync(resolve(run.workspaceRoot, run.metadataFile), 'utf8');
+    const images = parseBakeMetadata(metadata);
     const refs = [...images.values()].flatMap((image) => image.buildRef ?? []);
     const durations = await buildDurations(cli, run.builder, refs, new Date(started));
+    const checks = findingsByTask(run.workspaceRoot, run.services, parseMetadataWarnings(metadata));
     return {
       wholeBake: false,
       results: results.map((result) => {
         const image = images.get(result.bakeTarget!);
-        return { ...confirm(result, image), durationMs: (image?.buildRef && durations.get(image.buildRef)) || bakeMs };
+        const found = checks.get(result.task);
+        return {
+          ...confirm(result, image),
+          durationMs: (image?.buildRef && durations.get(image.buildRef)) || bakeMs,
+          ...(found?.length ? { checks: found } : {}),
+        };
       }),
     };
   }
 
   const failure = parseBakeFailure(bake.stderr);
-  const explained = (text: string) => (run.hint ? withRegistryHints(text, run.hint, cli) : text);
+  const explained = (text: string) => withCheckDirectiveHint(run.hint ? withRegistryHints(text, run.hint, cli) : text);
   const failed = results.filter((r) => failure.targets.has(r.bakeTarget!)).map(taskLabel);
   for (const result of results) {
     result.durationMs = bakeMs;

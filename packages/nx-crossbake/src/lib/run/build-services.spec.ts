@@ -1,6 +1,6 @@
 import { existsSync, mkdtempSync, readFileSync, realpathSync, writeFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { DockerCli } from '../docker/docker-cli';
 import { fakeDocker, inspectText, makeWorkspace } from '../../../test-support/fake-docker';
 import type { MultiarchExecutorSchema } from '../options/schemas/multiarch';
@@ -443,5 +443,94 @@ describe('buildServices', () => {
       error: "not built: it is built FROM 'base', which failed",
     });
     expect(results.get('web:docker-multiarch')!.status).toBe('built');
+  });
+
+  describe('build checks', () => {
+    const finding = { rule: 'FromAsCasing', line: 1, message: "'as' and 'FROM' keywords' casing do not match" };
+
+    it('check: error checks first, fails the task with findings alone before the bake, and builds the others', async () => {
+      const { results, docker, bakeCalls, logs } = await run(
+        [
+          request('gate', 'apps/gate', push('gate', { check: 'error' })),
+          request('clean', 'apps/clean', push('clean', { check: 'error' })),
+          request('web', 'apps/web', push('web')),
+        ],
+        fakeDocker({ checks: { gate: { findings: [finding] } } }),
+      );
+      const [check, bake] = bakeCalls;
+      expect(check).toEqual(expect.arrayContaining(['--call', 'check,format=json', 'gate', 'clean']));
+      expect(check).not.toContain('web');
+      expect(bake).not.toContain('--call');
+      expect(Object.keys(docker.bakes[0].target)).toEqual(['clean', 'web']);
+      const gate = results.get('gate:docker-multiarch')!;
+      expect(gate).toMatchObject({ status: 'failed', checks: [{ ...finding, file: 'apps/gate/Dockerfile' }] });
+      expect(gate.error).toMatch(
+        /^check: error: 1 build-check finding\(s\); nothing was built:\n {2}FromAsCasing at apps\/gate\/Dockerfile:1: /,
+      );
+      expect(results.get('clean:docker-multiarch')!.status).toBe('built');
+      expect(results.get('web:docker-multiarch')!.status).toBe('built');
+      expect(logs).toContain('build checks (check: error) of 2 task(s)');
+      expect(logs).toMatch(/: gate not built/);
+    });
+
+    it("fails a task whose Dockerfile could not be checked (a base image not there) with buildx's error, and its dependents", async () => {
+      const { results, docker } = await run(
+        [
+          request('base', 'apps/base', push('base', { check: 'error' })),
+          request('api', 'apps/api', push('api')),
+          request('web', 'apps/web', push('web')),
+        ],
+        fakeDocker({ checks: { base: { error: 'failed to resolve source metadata for r/nope:1: not found\nDockerfile:1' } } }),
+        undefined,
+        { dockerfiles: { 'apps/api': 'FROM 127.0.0.1:5000/acme/base:latest\n' } },
+      );
+      expect(results.get('base:docker-multiarch')!.error).toContain(
+        'could not be checked; nothing was built:\nfailed to resolve source metadata for r/nope:1',
+      );
+      expect(results.get('api:docker-multiarch')!.error).toMatch(/^not built: it is built FROM 'base', which is not built/);
+      expect(Object.keys(docker.bakes[0].target)).toEqual(['web']);
+    });
+
+    it('checks a task built FROM a sibling against an empty stand-in, and does not hold UndefinedVar against it', async () => {
+      const { results, workspaceRoot, bakeCalls } = await run(
+        [request('base', 'apps/base', push('base')), request('api', 'apps/api', push('api', { check: 'error' }))],
+        fakeDocker({ checks: { api: { findings: [{ rule: 'UndefinedVar', line: 2, message: "Usage of undefined variable '$FOO'" }] } } }),
+        undefined,
+        { dockerfiles: { 'apps/api': 'FROM 127.0.0.1:5000/acme/base:latest\nENV X=$FOO\n' } },
+      );
+      const checkFile = JSON.parse(readFileSync(resolve(workspaceRoot, bakeCalls[0][bakeCalls[0].indexOf('--file') + 1]), 'utf8'));
+      expect(checkFile.target.api.contexts['127.0.0.1:5000/acme/base']).toMatch(/check-stand-in$/);
+      expect(Object.keys(checkFile.target)).toEqual(['api']);
+      expect([...results.values()].map((r) => r.status)).toEqual(['built', 'built']);
+    });
+
+    it('gives each task the build warnings about its own Dockerfile, and none to check: off, whose checks are switched off', async () => {
+      const text = 'FROM scratch\n';
+      const { results, docker, logs, workspaceRoot } = await run(
+        [
+          request('api', 'apps/api', push('api')),
+          request('quiet', 'apps/quiet', push('quiet', { check: 'off' })),
+          request('web', 'apps/web', push('web')),
+        ],
+        fakeDocker({ warnings: [{ dockerfile: text, ...finding }] }),
+        undefined,
+        { dockerfiles: { 'apps/web': 'FROM scratch\nRUN true\n' } },
+      );
+      expect(results.get('api:docker-multiarch')!.checks).toEqual([
+        { ...finding, file: 'apps/api/Dockerfile', url: 'https://docs.docker.com/go/dockerfile/rule/fromascasing/' },
+      ]);
+      expect(results.get('quiet:docker-multiarch')!.checks).toBeUndefined();
+      expect(results.get('web:docker-multiarch')!.checks).toBeUndefined();
+      expect(docker.bakes[0].target.quiet.args).toMatchObject({ BUILDKIT_DOCKERFILE_CHECK: 'skip=all' });
+      expect(docker.bakes[0].target.api.args).not.toHaveProperty('BUILDKIT_DOCKERFILE_CHECK');
+      expect(logs).toContain("check warning for api: FromAsCasing at apps/api/Dockerfile:1: 'as' and 'FROM' keywords' casing do not match");
+      const report = JSON.parse(readFileSync(join(workspaceRoot, 'dist/nx-crossbake/apps/api/docker-multiarch/image.json'), 'utf8'));
+      expect(report.checks).toEqual(results.get('api:docker-multiarch')!.checks);
+    });
+
+    it('runs no check when no task asks for check: error', async () => {
+      const { bakeCalls } = await run(three);
+      expect(bakeCalls.flat()).not.toContain('--call');
+    });
   });
 });

@@ -24,6 +24,7 @@ import { checkEmulation } from './emulation-check';
 import { prepareServices, type PreparedService } from './prepare-services';
 import { builderForTasks, unavailablePlatformProblems, type BuilderRequest, type ReadyBuilder } from './builder-for-tasks';
 import { bakeAll } from './bake-all';
+import { checkBeforeBuilding, type CheckFailure } from './check-step';
 import { registryReader } from './registry-reader';
 import { prefetchContexts, startReuse } from './reuse-step';
 import { printBake } from './bake-once';
@@ -125,11 +126,18 @@ async function buildGroup(
     problems.set(id, problem);
   /** Tasks the registry has: not built, whatever the builder turns out to be. */
   const reusedIds = new Set<string>();
+  /** Tasks `check: error` stopped: failed, with their findings. */
+  const checkFailures = new Map<string, CheckFailure>();
   const reject = () => {
     rejectDependents(problems, contexts, label);
     for (const g of group) {
       const problem = problems.get(g.options.id);
-      if (problem && !results.has(g.request.id) && !reusedIds.has(g.options.id)) results.set(g.request.id, rejected(g.request, problem));
+      if (!problem || results.has(g.request.id) || reusedIds.has(g.options.id)) continue;
+      const checked = checkFailures.get(g.options.id);
+      results.set(
+        g.request.id,
+        checked ? { ...rejected(g.request, problem), status: 'failed', checks: checked.checks } : rejected(g.request, problem),
+      );
     }
     return group.filter((g) => !results.has(g.request.id) && !reusedIds.has(g.options.id));
   };
@@ -222,6 +230,23 @@ async function buildGroup(
     let resolved = await resolve(false);
     buildable = usable(resolved);
     if (buildable.length === 0) return;
+    if (!input.print) {
+      const checked = await checkBeforeBuilding(input.cli, {
+        workspaceRoot: input.workspaceRoot,
+        bakeFile: files.bakeFile,
+        builder: resolved.ref,
+        services: datedServices(buildable),
+        links: contexts,
+        reused: reuse.reusedImages,
+        log: input.log,
+      });
+      for (const [id, failure] of checked) {
+        checkFailures.set(id, failure);
+        problems.set(id, failure.error);
+      }
+      buildable = reject();
+      if (buildable.length === 0) return;
+    }
 
     if (resolved.ref.isContext && datedServices(buildable).some((s) => s.sourceDateEpoch !== undefined)) {
       input.log(

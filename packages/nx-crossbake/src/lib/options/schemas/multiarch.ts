@@ -31,6 +31,7 @@ export interface MultiarchExecutorSchema {
   'oci-labels'?: BooleanOption;
   reproducible?: BooleanOption;
   'source-date-epoch'?: 'zero' | 'commit';
+  check?: 'warn' | 'error' | 'off';
   reuse?: BooleanOption;
   'reuse-salt'?: string | number;
   secrets?: ListOption;
