@@ -8,7 +8,16 @@
 import { join } from 'node:path';
 import { commitChange, git } from './support/git';
 import { createMatrixWorkspace, MATRIX_PLATFORMS, matrixImage, matrixRepository } from './support/matrix-workspace';
-import { installedNx, NX_VERSIONS, registryPlatforms, runImage, Workspace, type CommandResult, type NxVersion } from './support/workspace';
+import {
+  BASE_IMAGE,
+  installedNx,
+  NX_VERSIONS,
+  registryPlatforms,
+  runImage,
+  Workspace,
+  type CommandResult,
+  type NxVersion,
+} from './support/workspace';
 
 const PLATFORMS = MATRIX_PLATFORMS;
 
@@ -283,4 +292,40 @@ describe.each(NX_VERSIONS)('Nx %s', (nx: NxVersion) => {
     expect([publish.code, failure(publish)]).toEqual([0, '']);
     expect(registryPlatforms(`${repository('released')}:1.3.0`)).toEqual(PLATFORMS);
   });
+
+  it('shows a task done while the bake goes on: a 1 s target reaches Nx before the 20 s one ends (batch results yielded per task)', async () => {
+    const nonce = Date.now().toString(36);
+    for (const [name, seconds] of [
+      ['quick', 1],
+      ['slow', 20],
+    ] as const) {
+      ws.addService({
+        name,
+        root: `services/${name}`,
+        dockerfile: `FROM ${BASE_IMAGE}\nARG NONCE\nRUN echo "$NONCE" > /nonce && sleep ${seconds}\n`,
+        options: { platforms: ['linux/amd64'], tags: [image(name)], push: true, 'build-args': [`NONCE=${nonce}`] },
+      });
+    }
+    // Committed, as in CI: each is baked under its content key tag, and its tags are pointed once its target ends.
+    git(ws, 'add', '-A');
+    git(ws, 'commit', '-q', '-m', 'quick and slow');
+    const { code, lines } = await ws.nxLines(['run-many', '-t', 'docker-multiarch', '-p', 'quick,slow', '--skip-nx-cache'], {
+      NX_TUI: 'false',
+    });
+    const output = lines.map((l) => l.text).join('\n');
+    expect([code, code === 0 ? '' : output.slice(-4000)]).toEqual([0, '']);
+    const at = (pattern: RegExp) => lines.find((l) => pattern.test(l.text))?.at ?? NaN;
+    // Nx prints a batch task's output when the batch yields its result: quick's, then slow's.
+    const quickToNx = at(/^quick: pushed for linux\/amd64$/);
+    const slowToNx = at(/^slow: pushed for linux\/amd64$/);
+    // buildx's own line for the end of slow's 20 s step.
+    const slowStepEnds = at(/^#\d+ DONE 2\d\.\d+s$/);
+    process.stderr.write(
+      `[e2e] nx-versions: Nx ${nx}: quick reached Nx at ${quickToNx} ms, slow's step ended at ${slowStepEnds} ms, slow reached Nx at ${slowToNx} ms\n`,
+    );
+    expect(quickToNx).toBeLessThan(slowStepEnds - 10_000);
+    expect(slowToNx).toBeGreaterThanOrEqual(slowStepEnds);
+    // One bake held both.
+    expect(bakeTargets(ws, ws.bakeCalls().at(-1)!)).toEqual(['quick', 'slow']);
+  }, 180_000);
 });

@@ -3,6 +3,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, wr
 import { tmpdir } from 'node:os';
 import { stripVTControlCharacters } from 'node:util';
 import { dirname, join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
 import { DOCKER_CONTAINER_SETUP_OPTIONS, REGISTRY } from './rig';
 
 export { BASE_IMAGE, BINFMT_IMAGE, REGISTRY } from './rig';
@@ -195,7 +196,8 @@ export class Workspace {
     for (const [path, content] of Object.entries(service.files ?? {})) this.write(join(service.root, path), content);
   }
 
-  nx(args: string[], env: NodeJS.ProcessEnv = {}): CommandResult {
+  /** The program, argv and environment that run this workspace's Nx with `args`. */
+  private nxCommand(args: string[], env: NodeJS.ProcessEnv): { program: string; argv: string[]; env: NodeJS.ProcessEnv } {
     // Generators and nx release take no --output-style (generators would read it as one of their options).
     const style = ['g', 'generate', 'release'].includes(args[0]) ? [] : ['--output-style=static'];
     const { command } = this.install;
@@ -204,8 +206,9 @@ export class Workspace {
     const [program, argv, pathPrefix] = command
       ? [command.node, [command.nxBin, ...args, ...style], `${command.pathPrefix}:`]
       : ['npx', ['nx', ...args, ...style], ''];
-    return run(program, argv, {
-      cwd: this.dir,
+    return {
+      program,
+      argv,
       env: {
         ...env,
         PATH: `${join(this.dir, '.shim')}:${pathPrefix}${process.env.PATH}`,
@@ -214,6 +217,25 @@ export class Workspace {
         FORCE_COLOR: '0',
         CI: 'true',
       },
+    };
+  }
+
+  nx(args: string[], env: NodeJS.ProcessEnv = {}): CommandResult {
+    const { program, argv, env: nxEnv } = this.nxCommand(args, env);
+    return run(program, argv, { cwd: this.dir, env: nxEnv });
+  }
+
+  /** Runs Nx, noting when each line of its output (stdout and stderr) arrived, in ms since the start. */
+  nxLines(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; lines: { at: number; text: string }[] }> {
+    const { program, argv, env: nxEnv } = this.nxCommand(args, env);
+    const started = Date.now();
+    const lines: { at: number; text: string }[] = [];
+    const child = spawn(program, argv, { cwd: this.dir, env: { ...process.env, ...nxEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
+    for (const stream of [child.stdout, child.stderr])
+      createInterface({ input: stream }).on('line', (text) => lines.push({ at: Date.now() - started, text: stripAnsi(text) }));
+    return new Promise((resolve, reject) => {
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code: code ?? 1, lines }));
     });
   }
 

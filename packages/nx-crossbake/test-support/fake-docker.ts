@@ -68,6 +68,8 @@ export interface FakeDockerOptions {
   checks?: Record<string, { findings?: { rule: string; line: number; message: string }[]; error?: string }>;
   /** Build warnings a bake writes into its metadata file, each about the Dockerfile with that text. */
   warnings?: { dockerfile: string; rule: string; line: number; message: string }[];
+  /** The digest buildx's progress shows pushed for a target, when it is not the one the metadata file gets. */
+  progressDigests?: Record<string, string>;
   /** Where bake pushes (each pushed target's tags get an index of its platforms) and imagetools create copies. */
   registry?: FakeRegistry;
 }
@@ -189,6 +191,21 @@ export function fakeDocker(options: FakeDockerOptions = {}): FakeDocker {
           range: [{ start: { line: w.line }, end: { line: w.line } }],
         })) as never;
       }
+      // Each target's end as buildx's plain progress shows it (results/target-ends.ts), told line by line.
+      Object.keys(metadata)
+        .filter((t) => t in bake.target)
+        .forEach((t, i) => {
+          const digest = options.progressDigests?.[t] ?? metadata[t]['containerimage.digest'];
+          const tag = bake.target[t].tags?.[0];
+          const lines = [
+            `#${2 * i + 10} [${t}] exporting to image`,
+            ...(tag && digest ? [`#${2 * i + 10} pushing manifest for ${tag}@${digest} 0.1s done`] : []),
+            `#${2 * i + 10} DONE 0.2s`,
+            `#${2 * i + 11} [${t}] resolving provenance for metadata file`,
+            `#${2 * i + 11} DONE 0.0s`,
+          ];
+          lines.forEach((line) => execOptions?.onStderrLine?.(line));
+        });
       const metadataPath = resolve(cwd, argAfter(args, '--metadata-file'));
       mkdirSync(dirname(metadataPath), { recursive: true });
       writeFileSync(metadataPath, JSON.stringify(metadata));

@@ -1,12 +1,15 @@
 import type { ExecutorContext, TaskGraph } from '@nx/devkit';
 import { buildServices } from '../../lib/run/build-services';
+import type { ServiceResult } from '../../lib/results/service-result';
 import { batchResults, batchTaskResult, type BatchTaskResult } from '../executor-result';
 import type { MultiarchExecutorSchema } from '../../lib/options/schemas/multiarch';
 import { runInputs, toServiceRequest } from './tasks';
 
 /**
  * `nx run-many -t docker-multiarch`: every task of the batch goes into ONE bake file and one bake run.
- * Results are yielded per task so Nx prints and caches each one.
+ * Each task's result is yielded as soon as the run knows it (a reused image, a target buildx shows finished and
+ * whose tags are confirmed), so Nx's terminal UI shows it done while the bake goes on; the rest when the run
+ * ends. Nx prints each one; it caches them all when the batch ends.
  */
 export default async function* multiarchBatch(
   taskGraph: TaskGraph,
@@ -21,9 +24,32 @@ export default async function* multiarchBatch(
     startTime,
     (async function* () {
       const requests = tasks.map((task) => toServiceRequest(task.id, task.target, inputs[task.id], context));
-      const results = await buildServices({ ...runInputs(context), requests });
+      const early: ServiceResult[] = [];
+      let wake: () => void = () => undefined;
+      let running = true;
+      const run = buildServices({
+        ...runInputs(context),
+        requests,
+        onResult: (result) => {
+          early.push(result);
+          wake();
+        },
+      }).finally(() => {
+        running = false;
+        wake();
+      });
+      const yielded = new Set<string>();
+      for (;;) {
+        for (let result = early.shift(); result; result = early.shift()) {
+          yielded.add(result.task);
+          yield batchTaskResult(result, startTime, Date.now());
+        }
+        if (!running) break;
+        await new Promise<void>((resolve) => (wake = resolve));
+      }
+      const results = await run;
       const endTime = Date.now();
-      for (const request of requests) yield batchTaskResult(results.get(request.id)!, startTime, endTime);
+      for (const request of requests) if (!yielded.has(request.id)) yield batchTaskResult(results.get(request.id)!, startTime, endTime);
     })(),
   );
 }

@@ -145,9 +145,11 @@ export class DockerCli {
    * Runs bake with its progress streamed through; the caller reads the exit code and the metadata file. A
    * builder that does not exist throws BuilderMissingError: no target is to blame for it.
    */
-  async bake(input: commands.BakeCommandInput & { cwd: string }): Promise<ExecResult & { command: string }> {
+  async bake(
+    input: commands.BakeCommandInput & { cwd: string; onProgressLine?: (line: string) => void },
+  ): Promise<ExecResult & { command: string }> {
     const args = commands.getBakeCommand(input);
-    const result = await this.run(args, { cwd: input.cwd, stream: true, env: commands.BAKE_ENV });
+    const result = await this.run(args, { cwd: input.cwd, stream: true, env: commands.BAKE_ENV, onStderrLine: input.onProgressLine });
     // How messages name it: `docker buildx bake`, with the binary that ran.
     const command = commandLabel(this.binary, args);
     if (result.exitCode !== 0 && isBuilderMissing(result.stderr, input.builder.name))

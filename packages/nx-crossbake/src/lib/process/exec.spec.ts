@@ -1,4 +1,4 @@
-import { commandLabel, countingExec, formatProcessCount, type Exec } from './exec';
+import { commandLabel, countingExec, formatProcessCount, lineSplitter, type Exec } from './exec';
 
 describe('commandLabel', () => {
   it.each([
@@ -42,4 +42,19 @@ describe('formatProcessCount', () => {
     [{ 'docker buildx inspect': 2 }, '2 besides the bake (docker buildx inspect 2); 0 bakes'],
     [{ 'docker-ce info': 1, 'docker-ce buildx bake': 1 }, '1 besides the bake (docker-ce info 1); 1 bake'],
   ])('%j → %s', (counts, text) => expect(formatProcessCount(new Map(Object.entries(counts)))).toBe(text));
+});
+
+describe('lineSplitter', () => {
+  it('tells each whole line once it is complete, across chunks and split characters, and the last one at the end', () => {
+    const lines: string[] = [];
+    const split = lineSplitter((line) => lines.push(line));
+    const euro = Buffer.from('€');
+    split.write(Buffer.from('#1 [a] one\n#1 DO'));
+    expect(lines).toEqual(['#1 [a] one']);
+    split.write(Buffer.concat([Buffer.from('NE 0.1s\r\nprice '), euro.subarray(0, 1)]));
+    split.write(Buffer.concat([euro.subarray(1), Buffer.from('\nlast')]));
+    expect(lines).toEqual(['#1 [a] one', '#1 DONE 0.1s', 'price €']);
+    split.end();
+    expect(lines).toEqual(['#1 [a] one', '#1 DONE 0.1s', 'price €', 'last']);
+  });
 });

@@ -20,6 +20,8 @@ export interface ExecOptions {
    * A `git log` walk ends once it has said enough, instead of walking the whole history.
    */
   stopWhen?: (chunk: string) => boolean;
+  /** Told each whole line of stderr as it arrives (buildx progress: which target has finished, while bake runs). */
+  onStderrLine?: (line: string) => void;
 }
 
 export interface ExecResult {
@@ -68,6 +70,24 @@ function guardChildren(): void {
   });
 }
 
+/** Turns chunks of a stream into whole lines (a multi-byte character or a line may be split across chunks). */
+export function lineSplitter(onLine: (line: string) => void): { write: (chunk: Buffer) => void; end: () => void } {
+  const decoder = new StringDecoder('utf8');
+  let partial = '';
+  return {
+    write: (chunk) => {
+      const lines = (partial + decoder.write(chunk)).split(/\r?\n/);
+      partial = lines.pop()!;
+      lines.forEach(onLine);
+    },
+    end: () => {
+      const rest = partial + decoder.end();
+      partial = '';
+      if (rest) onLine(rest);
+    },
+  };
+}
+
 export const exec: Exec = async (file, args, options = {}) => {
   // execa is ESM-only; tsc keeps this a real dynamic import in our CommonJS output.
   const { execa } = await import('execa');
@@ -95,6 +115,11 @@ export const exec: Exec = async (file, args, options = {}) => {
         stopGroup(pid);
       }
     });
+  }
+  if (options.onStderrLine) {
+    const lines = lineSplitter(options.onStderrLine);
+    child.stderr?.on('data', lines.write);
+    child.stderr?.on('end', lines.end);
   }
   const result = await child;
   if (pid !== undefined) running.delete(pid);

@@ -9,6 +9,7 @@ import type { ServiceOptions } from '../options/service-options';
 import { parseBakeFailure } from '../results/failures';
 import { distinctFindings, parseMetadataWarnings, withCheckDirectiveHint } from '../results/checks';
 import { parseBakeMetadata } from '../results/metadata';
+import { targetEnds } from '../results/target-ends';
 import type { CheckFinding, ServiceResult } from '../results/service-result';
 import { taskLabel } from '../results/summary';
 import { withRegistryHints, type BuilderHintFacts } from '../results/hints';
@@ -26,6 +27,12 @@ export interface BakeRun {
   reused?: ReadonlyMap<string, string>;
   /** What failure hints need to know of the builder (how it reaches registries). */
   hint?: BuilderHintFacts;
+  /**
+   * Told, while the bake still runs, of each task whose target buildx's progress shows finished (targetEnds): a
+   * result built as buildx's progress says, with the digest it pushed. Only the metadata file, at the end,
+   * confirms it; the caller confirms it otherwise (in the registry) before reporting it, or waits.
+   */
+  onTargetEnd?: (result: ServiceResult) => void;
 }
 
 /** What one bake run says of its services; `wholeBake` when it failed without naming any target. */
@@ -137,12 +144,20 @@ export async function bakeOnce(cli: DockerCli, run: BakeRun): Promise<BakeOutcom
   const { names, entitlements } = writeBakeFile(run);
 
   const started = Date.now();
+  const taskOf = new Map([...names].map(([task, target]) => [target, task]));
+  const ends = targetEnds();
+  const onProgressLine = (line: string) => {
+    const end = ends(line);
+    const s = end && run.services.find((service) => service.id === taskOf.get(end.target));
+    if (s) run.onTargetEnd?.({ ...baseResult(s, end!.target, run.bakeFile), digest: end!.digest, durationMs: Date.now() - started });
+  };
   const bake = await cli.bake({
     bakeFile: run.bakeFile,
     metadataFile: run.metadataFile,
     builder: run.builder,
     cwd: run.workspaceRoot,
     entitlements,
+    onProgressLine: run.onTargetEnd && run.services.length > 1 ? onProgressLine : undefined,
   });
   const bakeMs = Date.now() - started;
   const results = run.services.map((s) => baseResult(s, names.get(s.id)!, run.bakeFile));

@@ -62,6 +62,13 @@ export interface BuildServicesInput {
    */
   registry?: ManifestReader;
   /**
+   * Told a task's result as soon as it is final, before the run ends (Nx's terminal UI shows it done): a reused
+   * task once its tags are pointed; a task baked under its key tag once buildx's progress shows its target
+   * finished and its tags were pointed at that digest and read back from the registry. At most once per task;
+   * the others are known when the run returns.
+   */
+  onResult?: (result: ServiceResult) => void;
+  /**
    * Where the run keeps what the next run need not ask again (builder readiness, source dates). The user's
    * store by default; a run given its own `cli` or `exec` (tests) keeps nothing unless given one.
    */
@@ -186,6 +193,11 @@ async function buildGroup(
     },
   );
   for (const id of reuse.reused) reusedIds.add(id);
+  if (input.onResult)
+    void reuse.results.then(
+      (done) => done.forEach(input.onResult!),
+      () => undefined,
+    );
   const reused = async () => {
     for (const result of await reuse.results) results.set(result.task, result);
     return results;
@@ -254,6 +266,40 @@ async function buildGroup(
           'its images are not reproducible; a docker-container builder makes them so (reproducible: false silences this)',
       );
     }
+    /**
+     * Tasks finished while the bake still runs: a target buildx shows done, with the digest it pushed under the
+     * task's key tag, has its tags pointed at that digest and read back at once (reuse.finish), and is reported.
+     */
+    const finishedEarly = new Map<string, Promise<ServiceResult | undefined>>();
+    const finishEarly = (result: ServiceResult) => {
+      const g = buildable.find((t) => t.options.id === result.task);
+      if (!g || !result.digest || finishedEarly.has(result.task)) return;
+      finishedEarly.set(
+        result.task,
+        reuse
+          .finishEarly(g.options, result)
+          .then((finished) => {
+            // Its tags read back on the digest buildx's progress showed pushed: the registry confirms both.
+            if (finished?.status === 'built' && finished.digest === result.digest) input.onResult!(finished);
+            return finished;
+          })
+          // A registry that cannot say now: the task waits for its bake's metadata, like any other.
+          .catch(() => undefined),
+      );
+    };
+    /** The result of a task as its bake's metadata has it, or as it was finished early when the two agree. */
+    const finalResult = async (g: PreparedService, baked: ServiceResult): Promise<ServiceResult> => {
+      const early = await finishedEarly.get(g.options.id);
+      // Agreeing with the metadata, the early result stands (its tags are pointed already).
+      if (early?.status === 'built' && baked.status === 'built' && baked.digest === early.digest)
+        return { ...early, durationMs: baked.durationMs, checks: baked.checks };
+      if (early?.status === 'built')
+        input.log(
+          `nx-crossbake: warning: ${label(g.options.id)} was reported done when buildx's progress showed ${early.digest} pushed, ` +
+            `but its bake's metadata says ${baked.status}${baked.digest ? ` ${baked.digest}` : ''}: its report and the summary follow the metadata`,
+        );
+      return reuse.finish(g.options, baked);
+    };
     const bake = (tasks: PreparedService[], { ref, hint }: ReadyBuilder) =>
       timed(run.timings.bake, async () => {
         const bakeRun = {
@@ -264,6 +310,7 @@ async function buildGroup(
           links: contexts,
           reused: reuse.reusedImages,
           hint,
+          onTargetEnd: input.onResult ? finishEarly : undefined,
         };
         if (input.print) return printBake(input.cli, bakeRun, input.log);
         input.log(`nx-crossbake: one bake for ${tasks.length} task(s) on builder ${builder}: ${files.bakeFile}`);
@@ -288,7 +335,7 @@ async function buildGroup(
       buildable = usable(resolved);
       if (buildable.length > 0) groupResults = await bake(buildable, resolved);
     }
-    await Promise.all(buildable.map(async (g, i) => results.set(g.request.id, await reuse.finish(g.options, groupResults![i]))));
+    await Promise.all(buildable.map(async (g, i) => results.set(g.request.id, await finalResult(g, groupResults![i]))));
   };
   try {
     await buildTheRest();
@@ -305,6 +352,14 @@ async function buildGroup(
  */
 export async function buildServices(input: BuildServicesInput): Promise<Map<string, ServiceResult>> {
   const { workspaceRoot, requests, log = console.log } = input;
+  const told = new Set<string>();
+  const onResult =
+    input.onResult &&
+    ((result: ServiceResult) => {
+      if (told.has(result.task)) return;
+      told.add(result.task);
+      input.onResult!(result);
+    });
   // Every process of the run is counted; `--verbose` shows the count.
   const processes = countingExec(input.exec ?? defaultExec);
   const state = input.state ?? (input.cli || input.exec ? undefined : userStateStore());
@@ -356,7 +411,8 @@ export async function buildServices(input: BuildServicesInput): Promise<Map<stri
         const suffix = builders.length > 1 ? `.${builder}` : '';
         const files = { bakeFile: `${runDir}/docker-bake${suffix}.json`, metadataFile: `${runDir}/metadata${suffix}.json` };
         try {
-          for (const [id, result] of await buildGroup({ ...input, cli: runCli, log }, builder, group, files, run)) results.set(id, result);
+          for (const [id, result] of await buildGroup({ ...input, cli: runCli, log, onResult }, builder, group, files, run))
+            results.set(id, result);
         } catch (e) {
           if (!isReportable(e)) throw e;
           for (const g of group) results.set(g.request.id, rejected(g.request, e.message));

@@ -6,7 +6,7 @@ import type { Exec } from '../process/exec';
 import type { ServiceResult } from '../results/service-result';
 import { keyTagOf } from '../reuse/content-key';
 import { lookUpKey } from '../reuse/lookup';
-import type { ManifestReader } from '../reuse/manifest-reader';
+import { manifestRef, type ManifestReader } from '../reuse/manifest-reader';
 import { pointTags } from '../reuse/point-tags';
 import type { ContextDigest } from '../reuse/context-digest';
 import { digestContexts, reuseOffByOptions, taskKeys, type KeyTask } from '../reuse/task-keys';
@@ -130,6 +130,13 @@ interface GroupReuse {
   forBake(options: ServiceOptions): ServiceOptions;
   /** A baked task's result with its tags pointed at its key tag's image, and why reuse was off, if it was. */
   finish(options: ServiceOptions, result: ServiceResult): Promise<ServiceResult>;
+  /**
+   * A task whose target buildx's progress shows finished while the bake runs (its result carries the digest the
+   * progress shows pushed), finished as far as the registry can confirm it: a keyed task's tags pointed at its key
+   * tag's image; a task that pushes only by tag, its tags read back. Undefined when nothing can confirm it before
+   * the metadata file (a load, other outputs, push by digest).
+   */
+  finishEarly(options: ServiceOptions, result: ServiceResult): Promise<ServiceResult | undefined>;
   /** The results of the reused tasks: their tags are pointed as soon as the plan is made, alongside the bake. */
   results: Promise<ServiceResult[]>;
 }
@@ -169,6 +176,15 @@ export async function startReuse(
       const noted = plan.off.has(options.id) ? { ...result, reuseOff: plan.off.get(options.id) } : result;
       const key = plan.keyed.get(options.id);
       return key && result.status === 'built' ? tagged(options, key, noted) : noted;
+    },
+    finishEarly: async (options, result) => {
+      if (plan.keyed.has(options.id)) return tagged(options, plan.keyed.get(options.id)!, result);
+      const byTagOnly = options.push && !options.load && options.outputs.length === 0 && options.pushByDigest === undefined;
+      if (!byTagOnly || options.tags.length === 0 || !result.digest) return undefined;
+      const registry = await ctx.registry();
+      const digests = await Promise.all(options.tags.map((tag) => registry.headManifest(manifestRef(tag)).then((m) => m?.digest)));
+      if (digests.some((digest) => digest !== result.digest)) return undefined;
+      return plan.off.has(options.id) ? { ...result, reuseOff: plan.off.get(options.id) } : result;
     },
     results,
   };

@@ -4,6 +4,7 @@ import { DockerCli } from '../docker/docker-cli';
 import { fakeDocker, makeWorkspace } from '../../../test-support/fake-docker';
 import { fakeRegistry, type FakeRegistry } from '../../../test-support/fake-registry';
 import type { MultiarchExecutorSchema } from '../options/schemas/multiarch';
+import type { ServiceResult } from '../results/service-result';
 import { buildServices, type ServiceRequest } from './build-services';
 import { usePrivateStateDir } from '../../../test-support/state-dir';
 
@@ -25,7 +26,11 @@ function rig(names: string[], dockerfiles: Record<string, string> = {}) {
   const workspaceRoot = makeWorkspace(names.map((n) => `apps/${n}`));
   for (const [name, text] of Object.entries(dockerfiles)) writeFileSync(join(workspaceRoot, `apps/${name}/Dockerfile`), text);
   const registry = fakeRegistry();
-  const run = async (requests: ServiceRequest[], reg: FakeRegistry = registry, engine: { createFails?: string } = {}) => {
+  const run = async (
+    requests: ServiceRequest[],
+    reg: FakeRegistry = registry,
+    { onResult, ...engine }: { createFails?: string; progressDigests?: Record<string, string>; onResult?: (r: ServiceResult) => void } = {},
+  ) => {
     const docker = fakeDocker({ registry, ...engine });
     const logs: string[] = [];
     const results = await buildServices({
@@ -42,6 +47,7 @@ function rig(names: string[], dockerfiles: Record<string, string> = {}) {
             })
           : docker.exec(file, args, options),
       registry: reg.reader,
+      onResult,
       log: (m) => logs.push(m),
       environment: { native: ['linux/amd64', 'linux/arm64', 'linux/arm'], readBinfmt: () => [] },
       setupOptionsFor: () => ({ driver: 'docker-container' }),
@@ -231,5 +237,52 @@ describe('reuse of unchanged images', () => {
     expect([get('api').status, get('web').status]).toEqual(['built', 'built']);
     expect(registry.reads).toEqual([]);
     expect(get('api').reuseOff).toBeUndefined();
+  });
+
+  describe('results told before the run ends (Nx terminal UI)', () => {
+    it('tells a task baked under its key tag once its target ends and its tags are read back, and a reused one once pointed', async () => {
+      const { registry, run } = rig(['api', 'worker', 'web']);
+      await run([request('web')]);
+      const told: ServiceResult[] = [];
+      const { results, get } = await run([request('api'), request('worker'), request('web')], registry, { onResult: (r) => told.push(r) });
+      expect(told.map((r) => [r.task, r.status]).sort()).toEqual([
+        ['api:docker-multiarch', 'built'],
+        ['web:docker-multiarch', 'reused'],
+        ['worker:docker-multiarch', 'built'],
+      ]);
+      const api = told.find((r) => r.task === 'api:docker-multiarch')!;
+      expect(api.digest).toBe(registry.digestOf(`${REPO}/api:1`));
+      expect(get('api')).toMatchObject({ status: 'built', digest: api.digest, tags: [`${REPO}/api:1`] });
+      expect(results.size).toBe(3);
+    });
+
+    it("never tells a digest buildx's progress showed that the registry does not confirm, and reports what the metadata says", async () => {
+      const { registry, run } = rig(['api', 'web']);
+      const told: ServiceResult[] = [];
+      const wrong = `sha256:${'f'.repeat(64)}`;
+      const { get } = await run([request('api'), request('web')], registry, {
+        progressDigests: { api: wrong },
+        onResult: (r) => told.push(r),
+      });
+      expect(told.map((r) => r.task)).toEqual(['web:docker-multiarch']);
+      expect(get('api')).toMatchObject({ status: 'built', digest: registry.digestOf(`${REPO}/api:1`) });
+    });
+
+    it('tells a task without a key tag once its tags are read back on the digest pushed; one that loads waits for the metadata', async () => {
+      const { registry, run } = rig(['api', 'web']);
+      const told: ServiceResult[] = [];
+      const { get } = await run(
+        [request('api', push('api', { reuse: false })), request('web', { ...push('web'), push: false, load: true })],
+        registry,
+        {
+          onResult: (r) => told.push(r),
+        },
+      );
+      expect(told.map((r) => [r.task, r.status, r.digest])).toEqual([
+        ['api:docker-multiarch', 'built', registry.digestOf(`${REPO}/api:1`)],
+      ]);
+      expect(get('api')).toMatchObject({ status: 'built', digest: told[0].digest });
+      expect(get('web').status).toBe('built');
+    });
   });
 });
