@@ -15,6 +15,15 @@ export function makeWorkspace(projectRoots: string[]): string {
   return root;
 }
 
+/** A target's end in buildx's plain progress: its export (with the push, when it pushed), then its end step. */
+const targetEndLines = (target: string, step: number, tag?: string, digest?: string) => [
+  `#${step} [${target}] exporting to image`,
+  ...(tag && digest ? [`#${step} pushing manifest for ${tag}@${digest} 0.1s done`] : []),
+  `#${step} DONE 0.2s`,
+  `#${step + 1} [${target}] resolving provenance for metadata file`,
+  `#${step + 1} DONE 0.0s`,
+];
+
 export interface FakeDocker {
   exec: Exec;
   /** Builders that exist: name → inspect text. */
@@ -68,6 +77,8 @@ export interface FakeDockerOptions {
   checks?: Record<string, { findings?: { rule: string; line: number; message: string }[]; error?: string }>;
   /** Build warnings a bake writes into its metadata file, each about the Dockerfile with that text. */
   warnings?: { dockerfile: string; rule: string; line: number; message: string }[];
+  /** Targets that push and show their end in the progress before the bake fails (failTargets), as buildx does. */
+  endsBeforeFailure?: string[];
   /** The digest buildx's progress shows pushed for a target, when it is not the one the metadata file gets. */
   progressDigests?: Record<string, string>;
   /** Where bake pushes (each pushed target's tags get an index of its platforms) and imagetools create copies. */
@@ -154,6 +165,14 @@ export function fakeDocker(options: FakeDockerOptions = {}): FakeDocker {
         return { exitCode: 1, stdout: '', stderr: 'ERROR: additional privileges requested' };
       }
       const failing = (options.failTargets ?? []).filter((t) => t in bake.target);
+      if (failing.length > 0 && options.registry) {
+        for (const [i, t] of (options.endsBeforeFailure ?? []).filter((t) => t in bake.target).entries()) {
+          const tag = bake.target[t].tags![0];
+          targetEndLines(t, 30 + 2 * i, tag, options.registry.pushTarget(bake.target[t], tag)).forEach((l) =>
+            execOptions?.onStderrLine?.(l),
+          );
+        }
+      }
       if (failing.length > 0 || options.bakeExitCode) {
         const stderr =
           options.bakeStderr ??
@@ -192,20 +211,12 @@ export function fakeDocker(options: FakeDockerOptions = {}): FakeDocker {
         })) as never;
       }
       // Each target's end as buildx's plain progress shows it (results/target-ends.ts), told line by line.
-      Object.keys(metadata)
+      for (const [i, t] of Object.keys(metadata)
         .filter((t) => t in bake.target)
-        .forEach((t, i) => {
-          const digest = options.progressDigests?.[t] ?? metadata[t]['containerimage.digest'];
-          const tag = bake.target[t].tags?.[0];
-          const lines = [
-            `#${2 * i + 10} [${t}] exporting to image`,
-            ...(tag && digest ? [`#${2 * i + 10} pushing manifest for ${tag}@${digest} 0.1s done`] : []),
-            `#${2 * i + 10} DONE 0.2s`,
-            `#${2 * i + 11} [${t}] resolving provenance for metadata file`,
-            `#${2 * i + 11} DONE 0.0s`,
-          ];
-          lines.forEach((line) => execOptions?.onStderrLine?.(line));
-        });
+        .entries()) {
+        const digest = options.progressDigests?.[t] ?? metadata[t]['containerimage.digest'];
+        targetEndLines(t, 10 + 2 * i, bake.target[t].tags?.[0], digest).forEach((l) => execOptions?.onStderrLine?.(l));
+      }
       const metadataPath = resolve(cwd, argAfter(args, '--metadata-file'));
       mkdirSync(dirname(metadataPath), { recursive: true });
       writeFileSync(metadataPath, JSON.stringify(metadata));

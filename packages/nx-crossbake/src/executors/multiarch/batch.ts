@@ -1,6 +1,7 @@
 import type { ExecutorContext, TaskGraph } from '@nx/devkit';
 import { buildServices } from '../../lib/run/build-services';
 import type { ServiceResult } from '../../lib/results/service-result';
+import { asTheyCome } from '../as-they-come';
 import { batchResults, batchTaskResult, type BatchTaskResult } from '../executor-result';
 import type { MultiarchExecutorSchema } from '../../lib/options/schemas/multiarch';
 import { runInputs, toServiceRequest } from './tasks';
@@ -24,30 +25,14 @@ export default async function* multiarchBatch(
     startTime,
     (async function* () {
       const requests = tasks.map((task) => toServiceRequest(task.id, task.target, inputs[task.id], context));
-      const early: ServiceResult[] = [];
-      let wake: () => void = () => undefined;
-      let running = true;
-      const run = buildServices({
-        ...runInputs(context),
-        requests,
-        onResult: (result) => {
-          early.push(result);
-          wake();
-        },
-      }).finally(() => {
-        running = false;
-        wake();
-      });
+      const told = asTheyCome((onResult: (result: ServiceResult) => void) => buildServices({ ...runInputs(context), requests, onResult }));
       const yielded = new Set<string>();
-      for (;;) {
-        for (let result = early.shift(); result; result = early.shift()) {
-          yielded.add(result.task);
-          yield batchTaskResult(result, startTime, Date.now());
-        }
-        if (!running) break;
-        await new Promise<void>((resolve) => (wake = resolve));
+      let next = await told.next();
+      for (; !next.done; next = await told.next()) {
+        yielded.add(next.value.task);
+        yield batchTaskResult(next.value, startTime, Date.now());
       }
-      const results = await run;
+      const results = next.value;
       const endTime = Date.now();
       for (const request of requests) if (!yielded.has(request.id)) yield batchTaskResult(results.get(request.id)!, startTime, endTime);
     })(),

@@ -167,6 +167,8 @@ export class DockerCli {
   ): Promise<Map<string, TargetCheck>> {
     const args = commands.getBakeCheckCommand(input, targets);
     const result = await this.run(args, { cwd: input.cwd });
+    if (result.exitCode !== 0 && isBuilderMissing(result.stderr, input.builder.name))
+      throw new BuilderMissingError(input.builder.name, commandLabel(this.binary, args), tail(result.stderr, 3));
     try {
       return parseCheckCall(result.stdout);
     } catch {

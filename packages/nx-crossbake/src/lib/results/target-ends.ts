@@ -5,6 +5,8 @@
  * image's digest is on its `#M pushing manifest for <name>@sha256:… done` line. Steps are named with their target
  * only on their first line (`#8 [fast] exporting to image`), so each step number is remembered. A bake of one
  * target names none: it ends with the bake, and nothing is read.
+ * Results still come from the metadata file and the registry, never from this text: a target's end only starts
+ * the registry's confirmation of that task (run/early-results.ts), and the metadata file settles every result.
  * Recorded in ../__fixtures__/bake-progress.*.plain.txt.
  */
 

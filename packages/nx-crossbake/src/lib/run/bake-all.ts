@@ -44,9 +44,11 @@ export async function bakeAll(cli: DockerCli, run: BakeRun, log: (message: strin
   }
 
   const keepGoing = run.services.every((s) => s.keepGoing);
+  // What bake cancelled after its target ended may be told done already: its confirmation comes first.
+  if (keepGoing) await run.finished?.settled();
   for (let attempt = 1; keepGoing; attempt++) {
     const failed = new Set([...results.values()].filter((r) => r.status === 'failed').map((r) => r.task));
-    const cancelled = run.services.filter((s) => results.get(s.id)!.status === 'cancelled');
+    const cancelled = run.services.filter((s) => results.get(s.id)!.status === 'cancelled' && !run.finished?.has(s.id));
     if (failed.size === 0 || cancelled.length === 0) break;
     const retry = cancelled.filter((s) => {
       const base = Object.values(run.links?.get(s.id) ?? {}).find((task) => failed.has(task));

@@ -13,6 +13,7 @@ import { targetEnds } from '../results/target-ends';
 import type { CheckFinding, ServiceResult } from '../results/service-result';
 import { taskLabel } from '../results/summary';
 import { withRegistryHints, type BuilderHintFacts } from '../results/hints';
+import type { ToldTasks } from './early-results';
 
 export interface BakeRun {
   workspaceRoot: string;
@@ -33,6 +34,8 @@ export interface BakeRun {
    * confirms it; the caller confirms it otherwise (in the registry) before reporting it, or waits.
    */
   onTargetEnd?: (result: ServiceResult) => void;
+  /** Tasks told done already (run/early-results.ts): a retry of what the bake cancelled leaves them out. */
+  finished?: ToldTasks;
 }
 
 /** What one bake run says of its services; `wholeBake` when it failed without naming any target. */

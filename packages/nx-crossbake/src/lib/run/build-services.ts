@@ -25,6 +25,7 @@ import { prepareServices, type PreparedService } from './prepare-services';
 import { builderForTasks, unavailablePlatformProblems, type BuilderRequest, type ReadyBuilder } from './builder-for-tasks';
 import { bakeAll } from './bake-all';
 import { checkBeforeBuilding, type CheckFailure } from './check-step';
+import { earlyResults } from './early-results';
 import { registryReader } from './registry-reader';
 import { prefetchContexts, startReuse } from './reuse-step';
 import { printBake } from './bake-once';
@@ -63,9 +64,9 @@ export interface BuildServicesInput {
   registry?: ManifestReader;
   /**
    * Told a task's result as soon as it is final, before the run ends (Nx's terminal UI shows it done): a reused
-   * task once its tags are pointed; a task baked under its key tag once buildx's progress shows its target
-   * finished and its tags were pointed at that digest and read back from the registry. At most once per task;
-   * the others are known when the run returns.
+   * task once its tags are pointed; a built one once buildx's progress shows its target finished and the
+   * registry has its tags on the digest pushed (run/early-results.ts). At most once per task; the others are
+   * known when the run returns.
    */
   onResult?: (result: ServiceResult) => void;
   /**
@@ -242,11 +243,12 @@ async function buildGroup(
     let resolved = await resolve(false);
     buildable = usable(resolved);
     if (buildable.length === 0) return;
-    if (!input.print) {
+    // check: error, before the bake: a task with findings fails alone.
+    const gate = async ({ ref }: ReadyBuilder) => {
       const checked = await checkBeforeBuilding(input.cli, {
         workspaceRoot: input.workspaceRoot,
         bakeFile: files.bakeFile,
-        builder: resolved.ref,
+        builder: ref,
         services: datedServices(buildable),
         links: contexts,
         reused: reuse.reusedImages,
@@ -255,6 +257,20 @@ async function buildGroup(
       for (const [id, failure] of checked) {
         checkFailures.set(id, failure);
         problems.set(id, failure.error);
+      }
+    };
+    if (!input.print) {
+      try {
+        await gate(resolved);
+      } catch (e) {
+        if (!(e instanceof BuilderMissingError && resolved.cached)) throw e;
+        input.log(
+          `nx-crossbake: builder ${builder} is not as an earlier run found it (the build checks did not find it): checking it again`,
+        );
+        resolved = await resolve(true);
+        buildable = usable(resolved);
+        if (buildable.length === 0) return;
+        await gate(resolved);
       }
       buildable = reject();
       if (buildable.length === 0) return;
@@ -266,39 +282,10 @@ async function buildGroup(
           'its images are not reproducible; a docker-container builder makes them so (reproducible: false silences this)',
       );
     }
-    /**
-     * Tasks finished while the bake still runs: a target buildx shows done, with the digest it pushed under the
-     * task's key tag, has its tags pointed at that digest and read back at once (reuse.finish), and is reported.
-     */
-    const finishedEarly = new Map<string, Promise<ServiceResult | undefined>>();
-    const finishEarly = (result: ServiceResult) => {
+    const early = earlyResults(reuse.finishEarly, (result) => input.onResult?.(result));
+    const targetEnded = (result: ServiceResult) => {
       const g = buildable.find((t) => t.options.id === result.task);
-      if (!g || !result.digest || finishedEarly.has(result.task)) return;
-      finishedEarly.set(
-        result.task,
-        reuse
-          .finishEarly(g.options, result)
-          .then((finished) => {
-            // Its tags read back on the digest buildx's progress showed pushed: the registry confirms both.
-            if (finished?.status === 'built' && finished.digest === result.digest) input.onResult!(finished);
-            return finished;
-          })
-          // A registry that cannot say now: the task waits for its bake's metadata, like any other.
-          .catch(() => undefined),
-      );
-    };
-    /** The result of a task as its bake's metadata has it, or as it was finished early when the two agree. */
-    const finalResult = async (g: PreparedService, baked: ServiceResult): Promise<ServiceResult> => {
-      const early = await finishedEarly.get(g.options.id);
-      // Agreeing with the metadata, the early result stands (its tags are pointed already).
-      if (early?.status === 'built' && baked.status === 'built' && baked.digest === early.digest)
-        return { ...early, durationMs: baked.durationMs, checks: baked.checks };
-      if (early?.status === 'built')
-        input.log(
-          `nx-crossbake: warning: ${label(g.options.id)} was reported done when buildx's progress showed ${early.digest} pushed, ` +
-            `but its bake's metadata says ${baked.status}${baked.digest ? ` ${baked.digest}` : ''}: its report and the summary follow the metadata`,
-        );
-      return reuse.finish(g.options, baked);
+      if (g) early.targetEnded(g.options, result);
     };
     const bake = (tasks: PreparedService[], { ref, hint }: ReadyBuilder) =>
       timed(run.timings.bake, async () => {
@@ -310,7 +297,8 @@ async function buildGroup(
           links: contexts,
           reused: reuse.reusedImages,
           hint,
-          onTargetEnd: input.onResult ? finishEarly : undefined,
+          onTargetEnd: input.onResult ? targetEnded : undefined,
+          finished: early.told,
         };
         if (input.print) return printBake(input.cli, bakeRun, input.log);
         input.log(`nx-crossbake: one bake for ${tasks.length} task(s) on builder ${builder}: ${files.bakeFile}`);
@@ -323,8 +311,10 @@ async function buildGroup(
     } catch (e) {
       if (!(e instanceof BuilderMissingError && resolved.cached)) throw e;
     }
+    const baked = new Map((groupResults ?? []).map((r) => [r.task, r]));
     // The builder was taken as ready from an earlier run's check, and the bake says otherwise: it is gone, or a
-    // step could not run a binary of its platform (an emulator gone). Check it afresh and bake once more.
+    // step could not run a binary of its platform (an emulator gone). Check it afresh and bake once more what
+    // was not told done already.
     const stale = !groupResults || groupResults.some((r) => r.status === 'failed' && isForeignBinaryFailure(r.error ?? ''));
     if (resolved.cached && stale) {
       input.log(
@@ -333,9 +323,17 @@ async function buildGroup(
       );
       resolved = await resolve(true);
       buildable = usable(resolved);
-      if (buildable.length > 0) groupResults = await bake(buildable, resolved);
+      await early.told.settled();
+      const again = buildable.filter((g) => !early.told.has(g.options.id));
+      if (again.length > 0) for (const r of await bake(again, resolved)) baked.set(r.task, r);
     }
-    await Promise.all(buildable.map(async (g, i) => results.set(g.request.id, await finalResult(g, groupResults![i]))));
+    await Promise.all(
+      buildable.map(async (g) => {
+        const { result, warning } = await early.settle(g.options, baked.get(g.options.id)!, reuse.finish);
+        if (warning) input.log(`nx-crossbake: warning: ${label(g.options.id)}: ${warning}`);
+        results.set(g.request.id, result);
+      }),
+    );
   };
   try {
     await buildTheRest();
@@ -352,14 +350,7 @@ async function buildGroup(
  */
 export async function buildServices(input: BuildServicesInput): Promise<Map<string, ServiceResult>> {
   const { workspaceRoot, requests, log = console.log } = input;
-  const told = new Set<string>();
-  const onResult =
-    input.onResult &&
-    ((result: ServiceResult) => {
-      if (told.has(result.task)) return;
-      told.add(result.task);
-      input.onResult!(result);
-    });
+
   // Every process of the run is counted; `--verbose` shows the count.
   const processes = countingExec(input.exec ?? defaultExec);
   const state = input.state ?? (input.cli || input.exec ? undefined : userStateStore());
@@ -411,8 +402,7 @@ export async function buildServices(input: BuildServicesInput): Promise<Map<stri
         const suffix = builders.length > 1 ? `.${builder}` : '';
         const files = { bakeFile: `${runDir}/docker-bake${suffix}.json`, metadataFile: `${runDir}/metadata${suffix}.json` };
         try {
-          for (const [id, result] of await buildGroup({ ...input, cli: runCli, log, onResult }, builder, group, files, run))
-            results.set(id, result);
+          for (const [id, result] of await buildGroup({ ...input, cli: runCli, log }, builder, group, files, run)) results.set(id, result);
         } catch (e) {
           if (!isReportable(e)) throw e;
           for (const g of group) results.set(g.request.id, rejected(g.request, e.message));

@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { BASE_ENV_RULE, getCheckDefinition } from '../bake/check-definition';
+import { BuilderMissingError, isReportable } from '../core/errors';
 import { getBakeDefinition } from '../bake/definition';
 import { getBakeEntitlements } from '../bake/entitlements';
 import { assignTargetNames } from '../bake/target-names';
@@ -75,11 +76,10 @@ export async function checkBeforeBuilding(cli: DockerCli, step: CheckStep): Prom
       targets,
     );
   } catch (e) {
-    for (const s of gated)
-      failures.set(s.id, {
-        error: `check: error, but the build checks could not run; nothing was built:\n${(e as Error).message}`,
-        checks: [],
-      });
+    // A builder that is gone is the group's to set up again; anything else we did not raise is a bug.
+    if (!isReportable(e) || e instanceof BuilderMissingError) throw e;
+    const error = `check: error, but the build checks could not run; nothing was built:\n${e.message}`;
+    for (const s of gated) failures.set(s.id, { error, checks: [] });
     return failures;
   }
   for (const s of gated) {

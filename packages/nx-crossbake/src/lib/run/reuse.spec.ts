@@ -29,7 +29,16 @@ function rig(names: string[], dockerfiles: Record<string, string> = {}) {
   const run = async (
     requests: ServiceRequest[],
     reg: FakeRegistry = registry,
-    { onResult, ...engine }: { createFails?: string; progressDigests?: Record<string, string>; onResult?: (r: ServiceResult) => void } = {},
+    {
+      onResult,
+      ...engine
+    }: {
+      createFails?: string;
+      progressDigests?: Record<string, string>;
+      failTargets?: string[];
+      endsBeforeFailure?: string[];
+      onResult?: (r: ServiceResult) => void;
+    } = {},
   ) => {
     const docker = fakeDocker({ registry, ...engine });
     const logs: string[] = [];
@@ -282,6 +291,23 @@ describe('reuse of unchanged images', () => {
         ['api:docker-multiarch', 'built', registry.digestOf(`${REPO}/api:1`)],
       ]);
       expect(get('api')).toMatchObject({ status: 'built', digest: told[0].digest });
+      expect(get('web').status).toBe('built');
+    });
+
+    it('keeps a task told done when another target then fails the bake, and does not bake it again', async () => {
+      const { registry, run } = rig(['api', 'worker', 'web']);
+      const told: ServiceResult[] = [];
+      const { docker, get } = await run([request('api'), request('worker'), request('web')], registry, {
+        failTargets: ['worker'],
+        endsBeforeFailure: ['api'],
+        onResult: (r) => told.push(r),
+      });
+      expect(told.map((r) => [r.task, r.status])).toEqual([['api:docker-multiarch', 'built']]);
+      // bake reported api cancelled (it stopped at worker's failure); the registry had confirmed it, and that stands.
+      expect(get('api')).toMatchObject({ status: 'built', digest: registry.digestOf(`${REPO}/api:1`) });
+      expect(get('worker').status).toBe('failed');
+      // keep-going bakes again only what was cancelled and not told done.
+      expect(docker.bakes.map((b) => Object.keys(b.target))).toEqual([['api', 'worker', 'web'], ['web']]);
       expect(get('web').status).toBe('built');
     });
   });
