@@ -53,7 +53,8 @@ export function batchTaskResult(result: ServiceResult, startTime: number, endTim
     task: result.task,
     result: {
       success,
-      terminalOutput: formatTaskOutput(result),
+      // Nx prints it as it is, and a task told done mid-run is followed by the run's own output: its own line end.
+      terminalOutput: `${formatTaskOutput(result)}\n`,
       startTime,
       endTime,
       status: success ? 'success' : result.status === 'cancelled' ? 'skipped' : 'failure',

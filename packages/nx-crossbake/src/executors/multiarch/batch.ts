@@ -9,8 +9,8 @@ import { runInputs, toServiceRequest } from './tasks';
 /**
  * `nx run-many -t docker-multiarch`: every task of the batch goes into ONE bake file and one bake run.
  * Each task's result is yielded as soon as the run knows it (a reused image, a target buildx shows finished and
- * whose tags are confirmed), so Nx's terminal UI shows it done while the bake goes on; the rest when the run
- * ends. Nx prints each one; it caches them all when the batch ends.
+ * whose tags are confirmed), so Nx's terminal UI shows it done while the bake goes on; the rest, and always the
+ * last one, when the run ends. Nx prints each one; it caches them all when the batch ends.
  */
 export default async function* multiarchBatch(
   taskGraph: TaskGraph,
@@ -29,6 +29,9 @@ export default async function* multiarchBatch(
       const yielded = new Set<string>();
       let next = await told.next();
       for (; !next.done; next = await told.next()) {
+        // The last task waits for the end of the run: once every task has its result Nx is done with the batch,
+        // and the run still writes its reports and prints its summary.
+        if (yielded.size + 1 >= requests.length) continue;
         yielded.add(next.value.task);
         yield batchTaskResult(next.value, startTime, Date.now());
       }
