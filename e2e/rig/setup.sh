@@ -78,6 +78,24 @@ standin_push() { # standin_push <image> <recipe> <context folder>: built for $PL
   log "pushed $1:latest ($(docker buildx imagetools inspect "$1:latest" --format '{{json .Manifest.Digest}}'))"
 }
 
+# cosign, for signing what the e2e suite pushes (issue #22): sid's package (bookworm has none) unpacked into a
+# prefix of its own, as the engine is, never installed. Lists fetched on an earlier day may name a version sid
+# has since replaced: the lists are fetched again once before giving up.
+install_cosign() {
+  local bin="$RIG_DIR/cosign/usr/bin/cosign" deb
+  if [ ! -x "$bin" ]; then
+    log "fetching cosign from sid into $RIG_DIR/cosign"
+    private_apt
+    apt_download cosign 2>/dev/null || { rm -f "$RIG_DIR/apt/.updated"; private_apt; apt_download cosign; } || die "could not download cosign from sid"
+    deb=$(ls "$RIG_DIR"/apt/debs/cosign_*.deb | tail -n1)
+    mkdir -p "$RIG_DIR/cosign"
+    dpkg -x "$deb" "$RIG_DIR/cosign"
+    dpkg-deb -f "$deb" Version >"$RIG_DIR/cosign/VERSION"
+  fi
+  # `cosign version` says "devel" in Debian's build: the package's version is the one recorded.
+  "$bin" version >/dev/null 2>&1 || die "cosign from sid does not run here ($bin version failed)"
+}
+
 install_system_packages() {
   local missing=()
   for p in runc tini iptables qemu-user-static binfmt-support docker-registry curl apache2-utils openssh-client zstd openssl; do
@@ -255,7 +273,8 @@ main() {
   { command -v zstd && command -v openssl; } >/dev/null || install_system_packages
   # QEMU is registered above, before any daemon of this image starts: buildkitd probes emulators only then.
   bash "$HERE/buildkit.sh" image
-  log "ready: engine $(docker version -f '{{.Server.Version}}'), buildx $(docker buildx version | awk '{print $2}'), registries $REGISTRY and $AUTH_REGISTRY (login), base $BASE_IMAGE, BuildKit $REGISTRY/moby/buildkit:buildx-stable-1"
+  install_cosign
+  log "ready: engine $(docker version -f '{{.Server.Version}}'), buildx $(docker buildx version | awk '{print $2}'), registries $REGISTRY and $AUTH_REGISTRY (login), base $BASE_IMAGE, BuildKit $REGISTRY/moby/buildkit:buildx-stable-1, cosign $(cat "$RIG_DIR/cosign/VERSION")"
 }
 
 # Sourced (by golang.sh and node-image.sh, the e2e suite's stand-in images, for the helpers above), it only

@@ -350,7 +350,6 @@ async function buildGroup(
  */
 export async function buildServices(input: BuildServicesInput): Promise<Map<string, ServiceResult>> {
   const { workspaceRoot, requests, log = console.log } = input;
-
   // Every process of the run is counted; `--verbose` shows the count.
   const processes = countingExec(input.exec ?? defaultExec);
   const state = input.state ?? (input.cli || input.exec ? undefined : userStateStore());
