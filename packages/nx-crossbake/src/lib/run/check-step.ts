@@ -6,24 +6,20 @@ import { getBakeDefinition } from '../bake/definition';
 import { getBakeEntitlements } from '../bake/entitlements';
 import { assignTargetNames } from '../bake/target-names';
 import type { TargetCheck } from '../docker/build-checks';
-import type { BuilderRef } from '../docker/commands';
 import type { DockerCli } from '../docker/docker-cli';
 import type { ServiceOptions } from '../options/service-options';
 import { distinctFindings, formatFinding } from '../results/checks';
 import type { CheckFinding } from '../results/service-result';
 import { taskLabel } from '../results/summary';
+import type { BakeRun } from './bake-once';
 
-interface CheckStep {
-  workspaceRoot: string;
-  /** The bake file the group is about to be built with: the check's own file goes beside it. */
-  bakeFile: string;
-  builder: BuilderRef;
-  /** Every task the bake will build (as bake-once gets them): the checked ones may be linked to the others. */
-  services: readonly ServiceOptions[];
-  links?: ReadonlyMap<string, Record<string, string>>;
-  reused?: ReadonlyMap<string, string>;
+/**
+ * What the group's bake is about to be run with (its bake file, beside which the check's own goes; every task it
+ * will build, since the checked ones may be linked to the others), and where to say what the check found.
+ */
+type CheckStep = Pick<BakeRun, 'workspaceRoot' | 'bakeFile' | 'builder' | 'services' | 'links' | 'reused'> & {
   log: (message: string) => void;
-}
+};
 
 /** Why a `check: error` task is not built: its findings, or why its Dockerfile could not be checked. */
 export interface CheckFailure {
