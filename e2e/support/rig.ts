@@ -71,3 +71,6 @@ export const DOCKER_CONTAINER_SETUP_OPTIONS = {
   'driver-opts': [`image=${BUILDKIT_IMAGE}`],
   'qemu-image': BINFMT_IMAGE,
 };
+
+/** cosign 3 from Debian sid, unpacked by setup.sh into its own prefix (not on PATH: the plugin is told with CROSSBAKE_COSIGN). */
+export const COSIGN = join(RIG_DIR, 'cosign/usr/bin/cosign');

@@ -10,6 +10,7 @@ import { defaultCache, type CacheInput, type CacheMode } from './cache';
 import { checkBuildContext, checkCacheSpec, checkOutputSpec, checkSshSpec } from './csv-specs';
 import { normalizePlatforms } from '../docker/platforms';
 import { checkRegistryLogins } from './registry-logins';
+import { normalizeSign } from './sign';
 import { renderedProjectName, renderTemplate, sanitizeForTag, undoNxProjectName, type TemplateValues } from './templates';
 import { optionReader, unknownOptionProblems, type OptionReader } from './schema-options';
 import { checkImageTag, parseKeyValues } from './validators';
@@ -221,6 +222,7 @@ export function normalizeOptions(raw: MultiarchExecutorSchema, project: ProjectR
     registries: checkRegistryLogins(read.objects('registries'), env, problems),
     pushByDigest: pushByDigest === undefined ? undefined : toPosix(pushByDigest),
     keepGoing: read.boolean('keep-going'),
+    sign: normalizeSign(raw.sign, { push, pushByDigest: pushByDigest !== undefined, env }, problems),
   };
   if (problems.length > 0) throw new InvalidOptionsError(project.name, problems, options.id);
   return options;

@@ -1,4 +1,5 @@
 import type { RegistryLogin } from '../docker/registries';
+import type { SignOptions } from './sign';
 
 /** One project's options after normalizeOptions: every default applied, every value parsed. */
 export interface ServiceOptions {
@@ -59,4 +60,6 @@ export interface ServiceOptions {
   pushByDigest?: string;
   /** Bake again what a failure cancelled. */
   keepGoing: boolean;
+  /** cosign signatures on the pushed manifest list (run/sign-step.ts). */
+  sign?: SignOptions;
 }

@@ -22,6 +22,8 @@ export interface ExecOptions {
   stopWhen?: (chunk: string) => boolean;
   /** Told each whole line of stderr as it arrives (buildx progress: which target has finished, while bake runs). */
   onStderrLine?: (line: string) => void;
+  /** Stopped after this long (a tool that may wait on a network without bound: keyless cosign); `timedOut` says so. */
+  timeoutMs?: number;
 }
 
 export interface ExecResult {
@@ -31,6 +33,8 @@ export interface ExecResult {
   stderr: string;
   /** Stopped by `stopWhen`: the output is what came before, and the exit code means nothing. */
   stopped?: boolean;
+  /** Stopped by `timeoutMs`: the exit code means nothing. */
+  timedOut?: boolean;
 }
 
 export type Exec = (file: string, args: readonly string[], options?: ExecOptions) => Promise<ExecResult>;
@@ -121,7 +125,16 @@ export const exec: Exec = async (file, args, options = {}) => {
     child.stderr?.on('data', lines.write);
     child.stderr?.on('end', lines.end);
   }
+  let timedOut = false;
+  const timer =
+    options.timeoutMs !== undefined && pid !== undefined
+      ? setTimeout(() => {
+          timedOut = true;
+          stopGroup(pid);
+        }, options.timeoutMs)
+      : undefined;
   const result = await child;
+  clearTimeout(timer);
   if (pid !== undefined) running.delete(pid);
   const notFound = (result as { code?: string }).code === 'ENOENT';
   return {
@@ -129,6 +142,7 @@ export const exec: Exec = async (file, args, options = {}) => {
     stdout: String(result.stdout ?? ''),
     stderr: notFound ? `${file}: command not found` : String(result.stderr ?? ''),
     ...(stopped ? { stopped } : {}),
+    ...(timedOut ? { timedOut } : {}),
   };
 };
 

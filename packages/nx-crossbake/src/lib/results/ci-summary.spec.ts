@@ -164,6 +164,17 @@ describe('renderStepSummary', () => {
   });
 });
 
+it('adds a Signed column when a task signs', () => {
+  const text = renderStepSummary([
+    result({ project: 'api', digest: DIGEST, signature: { signed: true, refs: [`r/api@${DIGEST}`], added: 1 } }),
+    result({ project: 'web' }),
+  ]);
+  const rows = text.split('\n').filter((l) => l.startsWith('| '));
+  expect(cells(rows[0]).map((c) => c.trim())).toEqual(['Task', 'Status', 'Platforms', 'Digest', 'Tags', 'Time', 'Checks', 'Signed']);
+  expect(rows.slice(2).map((r) => cells(r).pop()!.trim())).toEqual(['yes', '-']);
+  expect(renderStepSummary([result({ project: 'web' })])).not.toContain('Signed');
+});
+
 describe('writeCiReports', () => {
   const workspace = () => mkdtempSync(join(tmpdir(), 'crossbake-ci-'));
   const results = [result({ project: 'a', digest: DIGEST }), result({ project: 'b', status: 'failed', error: 'it broke' })];

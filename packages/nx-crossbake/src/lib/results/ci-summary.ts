@@ -12,7 +12,7 @@ import type { Env } from '../process/exec';
 import { nxRunMarker, writeJunit } from './junit';
 import { isFailing, type ServiceResult } from './service-result';
 import { formatFinding } from './checks';
-import { formatSeconds, outcome, reportedFindings, taskLabel } from './summary';
+import { formatSeconds, outcome, reportedFindings, signedCell, taskLabel } from './summary';
 
 /** A cause longer than this keeps its end (buildx's error and our hint): the task's output has it all. */
 const MAX_CAUSE_LINES = 40;
@@ -58,11 +58,12 @@ function counts(results: readonly ServiceResult[]): string {
 
 /** One run's section of the job summary: a table of its tasks, then each failure with its cause. */
 export function renderStepSummary(results: readonly ServiceResult[]): string {
+  const signing = results.some((r) => r.signature);
   const lines = [
     `### nx-crossbake: ${counts(results)}`,
     '',
-    '| Task | Status | Platforms | Digest | Tags | Time | Checks |',
-    '| --- | --- | --- | --- | --- | ---: | ---: |',
+    `| Task | Status | Platforms | Digest | Tags | Time | Checks |${signing ? ' Signed |' : ''}`,
+    `| --- | --- | --- | --- | --- | ---: | ---: |${signing ? ' --- |' : ''}`,
     ...results.map((r) => {
       const cells = [
         cell(taskLabel(r)),
@@ -72,6 +73,7 @@ export function renderStepSummary(results: readonly ServiceResult[]): string {
         r.tags.map(code).join('<br>') || '-',
         formatSeconds(r.durationMs),
         String(r.checks?.length ?? 0),
+        ...(signing ? [signedCell(r)] : []),
       ];
       return `| ${cells.join(' | ')} |`;
     }),

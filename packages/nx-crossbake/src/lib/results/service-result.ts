@@ -45,6 +45,18 @@ export interface CheckFinding extends BuildCheck {
   file: string;
 }
 
+/** The cosign signature of a task's pushed manifest list (the `sign` option). */
+export interface SignatureResult {
+  /** cosign verify found a signature of the task's key (or keyless identity) on every ref after signing. */
+  signed: boolean;
+  /** What was signed and verified: `<repository>@<digest>`, one per repository the task pushes to. */
+  refs: string[];
+  /** Signatures this run added: none when the image had one of this key already (a reused image, say). */
+  added: number;
+  /** Why it is not signed. */
+  error?: string;
+}
+
 export interface ServiceResult {
   /** The Nx task, e.g. `two:docker-multiarch-debug`: every result is one task's. */
   task: string;
@@ -74,6 +86,8 @@ export interface ServiceResult {
   failure?: FailureCause;
   /** Build-check findings for its Dockerfile (`check: warn` reports them, `check: error` fails on them). */
   checks?: CheckFinding[];
+  /** For tasks with `sign`, once pushed: whether the manifest list is signed, and where. */
+  signature?: SignatureResult;
   bakeFile?: string;
 }
 

@@ -70,3 +70,28 @@ describe('build-check findings in the output', () => {
     expect(formatTaskOutput(r)).not.toContain('build checks:');
   });
 });
+
+describe('signatures in the output', () => {
+  const signed = { signed: true, refs: ['r/api@sha256:' + 'a'.repeat(64)], added: 1 };
+  const unsigned = { signed: false, refs: ['r/web@sha256:' + 'b'.repeat(64)], added: 0, error: 'cosign did not finish' };
+
+  it('adds a SIGNED column only when a task signs: yes, no, or - for one that does not', () => {
+    const table = formatSummary([
+      result({ project: 'api', signature: signed }),
+      result({ project: 'web', status: 'failed', signature: unsigned }),
+      result({ project: 'docs' }),
+    ]);
+    expect(table.split('\n').map((row) => row.split(/\s+/).pop())).toEqual(['SIGNED', 'yes', 'no', '-']);
+    expect(formatSummary([result({ project: 'docs' })])).not.toContain('SIGNED');
+  });
+
+  it("says in the task's output where it is signed, and whether this run added the signature", () => {
+    expect(formatTaskOutput(result({ signature: signed }))).toContain(`  signed: ${signed.refs[0]} (1 signature(s) added)`);
+    expect(formatTaskOutput(result({ status: 'reused', signature: { ...signed, added: 0 } }))).toContain(
+      'it had a signature of this key already',
+    );
+    expect(formatTaskOutput(result({ status: 'failed', signature: unsigned, error: 'pushed …, but not signed' }))).toContain(
+      '  signed: no',
+    );
+  });
+});

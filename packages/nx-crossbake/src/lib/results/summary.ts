@@ -31,11 +31,23 @@ function checkNotes(results: readonly ServiceResult[]): string[] {
   return results.flatMap((r) => reportedFindings(r).map((f) => `check warning for ${taskLabel(r)}: ${formatFinding(f)}`));
 }
 
+/** Whether the pushed list is signed, for tables: `yes`, `no`, or `-` for a task that does not sign (or never pushed). */
+export const signedCell = (r: ServiceResult) => (r.signature ? (r.signature.signed ? 'yes' : 'no') : '-');
+
 /** A fixed-width table that reads the same in a terminal and in a CI log (no colours, no box drawing). */
 export function formatSummary(results: readonly ServiceResult[]): string {
+  // The SIGNED column only when a task signs: runs without `sign` keep the table they had.
+  const signing = results.some((r) => r.signature);
   const rows = [
-    ['PROJECT', 'STATUS', 'PLATFORMS', 'DIGEST', 'TIME'],
-    ...results.map((r) => [taskLabel(r), outcome(r), r.platforms.join(','), shortDigest(r.digest), formatSeconds(r.durationMs)]),
+    ['PROJECT', 'STATUS', 'PLATFORMS', 'DIGEST', 'TIME', ...(signing ? ['SIGNED'] : [])],
+    ...results.map((r) => [
+      taskLabel(r),
+      outcome(r),
+      r.platforms.join(','),
+      shortDigest(r.digest),
+      formatSeconds(r.durationMs),
+      ...(signing ? [signedCell(r)] : []),
+    ]),
   ];
   const widths = rows[0].map((_, col) => Math.max(...rows.map((row) => row[col].length)));
   return rows
@@ -56,6 +68,12 @@ export function formatTaskOutput(result: ServiceResult): string {
   if (result.digest) lines.push(`  digest: ${result.digest}`);
   if (result.reused) lines.push(`  reused: the registry had the image of content key ${result.contentKey}`);
   if (result.reuseOff) lines.push(`  reuse off: ${result.reuseOff}`);
+  const signature = result.signature;
+  if (signature?.signed)
+    lines.push(
+      `  signed: ${signature.refs.join(', ')} (${signature.added ? `${signature.added} signature(s) added` : 'it had a signature of this key already'})`,
+    );
+  else if (signature) lines.push('  signed: no');
   const findings = reportedFindings(result);
   if (findings.length) lines.push(`  build checks: ${findings.length} warning(s)`, ...findings.map((f) => `    ${formatFinding(f)}`));
   if (result.error) lines.push(...result.error.split('\n').map((l) => `  ${l}`));

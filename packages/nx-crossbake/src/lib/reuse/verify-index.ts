@@ -20,6 +20,17 @@ const platformOf = (d: Descriptor) => {
   return normalizePlatform(written).platform ?? written;
 };
 
+/** The platforms an image index lists (its attestation manifests left out); undefined for anything else. */
+export function indexPlatforms(raw: Buffer | string): string[] | undefined {
+  try {
+    const index = JSON.parse(raw.toString()) as { mediaType?: string; manifests?: Descriptor[] };
+    if (!INDEX_TYPES.includes(index.mediaType ?? '') || !Array.isArray(index.manifests)) return undefined;
+    return index.manifests.filter((d) => !isAttestation(d)).map(platformOf);
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Whether the raw index found under a key tag is an image of that key, for exactly the requested platforms:
  * the digests of every manifest it lists (each must still exist, which the caller checks), or why not.

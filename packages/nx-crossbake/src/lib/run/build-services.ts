@@ -28,6 +28,8 @@ import { checkBeforeBuilding, type CheckFailure } from './check-step';
 import { earlyResults } from './early-results';
 import { registryReader } from './registry-reader';
 import { prefetchContexts, startReuse } from './reuse-step';
+import { prepareSigning, withSigning, type Signer } from './sign-step';
+import { CosignCli } from '../cosign/cosign-cli';
 import { printBake } from './bake-once';
 import { makeRunDir } from '../core/private-dirs';
 import type { ManifestReader } from '../reuse/manifest-reader';
@@ -123,6 +125,7 @@ async function buildGroup(
   group: PreparedService[],
   files: { bakeFile: string; metadataFile: string },
   run: RunContext,
+  signer: Signer,
 ): Promise<Map<string, ServiceResult>> {
   const results = new Map<string, ServiceResult>();
   const label = (id: string) => taskLabel({ ...group.find((g) => g.options.id === id)!.options, task: id });
@@ -171,8 +174,9 @@ async function buildGroup(
   );
   const dated = new Map(buildable.map((g) => [g.options.id, withSourceDate(g.options, dates.get(g.options.id))]));
 
-  // Reuse: what the registry already has is not built; what it lacks is baked under its key tag.
-  const reuse = await startReuse(
+  // Reuse: what the registry already has is not built; what it lacks is baked under its key tag. Either way a
+  // task that signs is signed before it is told done.
+  const planned = await startReuse(
     buildable.map((g) => ({
       options: dated.get(g.options.id)!,
       dockerfile: g.dockerfile,
@@ -193,6 +197,7 @@ async function buildGroup(
       timed: { lookup: (fn) => timed(run.timings.lookup, fn), retag: (fn) => timed(run.timings.retag, fn) },
     },
   );
+  const reuse = withSigning(planned, signer, (id) => dated.get(id)!);
   for (const id of reuse.reused) reusedIds.add(id);
   if (input.onResult)
     void reuse.results.then(
@@ -393,6 +398,16 @@ export async function buildServices(input: BuildServicesInput): Promise<Map<stri
       const problem = loginFailureFor({ ...r.options, dockerfileRefs: r.dockerfileRefs }, failedLogins);
       if (problem) results.set(r.request.id, rejected(r.request, problem));
     }
+    // A task that signs and cannot (no cosign, no key, a wrong password) stops here, alone.
+    const signing = await prepareSigning(
+      new CosignCli(processes.exec, { trace: input.verbose ? (line) => log(`nx-crossbake: $ ${line}`) : undefined }),
+      input.print ? [] : loggable.filter((r) => !results.has(r.request.id)).map((r) => r.options),
+      { workspaceRoot, runDir, env: facts.env, dockerConfig: runCli.dockerConfigDir },
+    );
+    for (const r of loggable) {
+      const problem = signing.problems.get(r.options.id);
+      if (problem) results.set(r.request.id, rejected(r.request, problem));
+    }
     // Builder groups share nothing but the run: they are set up and baked at the same time.
     await Promise.all(
       builders.map(async (builder) => {
@@ -401,7 +416,8 @@ export async function buildServices(input: BuildServicesInput): Promise<Map<stri
         const suffix = builders.length > 1 ? `.${builder}` : '';
         const files = { bakeFile: `${runDir}/docker-bake${suffix}.json`, metadataFile: `${runDir}/metadata${suffix}.json` };
         try {
-          for (const [id, result] of await buildGroup({ ...input, cli: runCli, log }, builder, group, files, run)) results.set(id, result);
+          for (const [id, result] of await buildGroup({ ...input, cli: runCli, log }, builder, group, files, run, signing.signer))
+            results.set(id, result);
         } catch (e) {
           if (!isReportable(e)) throw e;
           for (const g of group) results.set(g.request.id, rejected(g.request, e.message));

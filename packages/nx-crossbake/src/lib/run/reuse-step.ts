@@ -121,7 +121,7 @@ const reusedResult = (o: ServiceOptions, digest: string): ServiceResult => ({
 });
 
 /** One builder group's reuse, once planned: what the bake is given, and how each result is finished. */
-interface GroupReuse {
+export interface GroupReuse {
   /** Tasks the registry has: they are not built, whatever the builder turns out to be. */
   reused: ReadonlySet<string>;
   /** Task → `<repo>@<digest>` of each reused task, which its dependents are built FROM. */

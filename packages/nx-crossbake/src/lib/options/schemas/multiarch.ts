@@ -17,6 +17,19 @@ export interface RegistryLoginOption {
   passwordEnv: string;
 }
 
+export interface SignOption {
+  key?: string;
+  passwordEnv?: string;
+  verifyKey?: string;
+  recursive?: BooleanOption;
+  tlog?: BooleanOption;
+  rekorUrl?: string;
+  keyless?: BooleanOption;
+  identity?: string;
+  issuer?: string;
+  timeoutSeconds?: number | string;
+}
+
 export interface MultiarchExecutorSchema {
   file?: string;
   context?: string;
@@ -40,6 +53,7 @@ export interface MultiarchExecutorSchema {
   'build-contexts'?: ListOption;
   provenance?: BooleanOption | 'mode=min' | 'mode=max';
   sbom?: BooleanOption;
+  sign?: SignOption | false;
   builder?: string;
   setup?: BooleanOption;
   'cache-from'?: ListOption;
