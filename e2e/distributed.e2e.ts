@@ -1,18 +1,33 @@
-import { cpSync } from 'node:fs';
+import { cpSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { BASE_IMAGE, imageRef, registryPlatforms, run, runImage, Workspace } from './support/workspace';
+import { COSIGN } from './support/rig';
+import { BASE_IMAGE, E2E_DIR, imageRef, registryPlatforms, run, RUN_ID, runImage, Workspace } from './support/workspace';
+
+// The list is signed by the manifest job, which alone has the key: the runners push platform images by digest.
+const KEYS = join(E2E_DIR, `distributed-keys-${RUN_ID}`);
+const SIGNING_ENV = { CROSSBAKE_COSIGN: COSIGN, CROSSBAKE_E2E_COSIGN_PASSWORD: 'distributed' };
 
 describe('distributed native builds: push by digest per runner, then one manifest list', () => {
   let ws: Workspace;
   const tag = imageRef('dist-api', '1.0');
 
   beforeAll(() => {
+    mkdirSync(KEYS, { recursive: true });
+    const made = run(COSIGN, ['generate-key-pair', '--output-key-prefix', join(KEYS, 'cosign')], {
+      env: { COSIGN_PASSWORD: SIGNING_ENV.CROSSBAKE_E2E_COSIGN_PASSWORD },
+    });
+    if (made.code !== 0) throw new Error(`cosign generate-key-pair failed:\n${made.output}`);
     ws = new Workspace('distributed', [
       {
         name: 'dist-api',
         root: 'apps/dist-api',
         dockerfile: `FROM ${BASE_IMAGE}\nRUN uname -m > /built-on\nCMD ["cat", "/built-on"]\n`,
-        options: { platforms: ['linux/amd64', 'linux/arm64'], tags: [tag], push: true },
+        options: {
+          platforms: ['linux/amd64', 'linux/arm64'],
+          tags: [tag],
+          push: true,
+          sign: { key: join(KEYS, 'cosign.key'), passwordEnv: 'CROSSBAKE_E2E_COSIGN_PASSWORD' },
+        },
       },
     ]);
     const project = JSON.parse(ws.read('apps/dist-api/project.json'));
@@ -56,10 +71,16 @@ describe('distributed native builds: push by digest per runner, then one manifes
     expect(run('docker', ['buildx', 'imagetools', 'inspect', tag]).code).not.toBe(0);
   });
 
-  it('joins the digests into one tagged manifest list with both platforms', () => {
-    const result = ws.nx(['run', 'builder:docker-manifest']);
+  it('joins the digests into one tagged manifest list with both platforms, and signs the list', () => {
+    const result = ws.nx(['run', 'builder:docker-manifest'], SIGNING_ENV);
     expect(result.code).toBe(0);
     expect(result.output).toContain(`dist-api: ${tag} → one manifest list for linux/amd64, linux/arm64`);
+    const digest = JSON.parse(run('docker', ['buildx', 'imagetools', 'inspect', tag, '--format', '{{json .Manifest}}']).stdout).digest;
+    const list = `${tag.replace(/:[^:/]*$/, '')}@${digest}`;
+    expect(result.output).toContain(`dist-api: signed ${list}`);
+    const verified = run(COSIGN, ['verify', '--key', join(KEYS, 'cosign.pub'), '--insecure-ignore-tlog=true', list]);
+    expect(verified.code).toBe(0);
+    expect(verified.stdout).toContain('https://sigstore.dev/cosign/sign/v1');
     expect(registryPlatforms(tag)).toEqual(['linux/amd64', 'linux/arm64']);
     expect(runImage(tag, 'linux/arm64')).toBe('aarch64');
   });

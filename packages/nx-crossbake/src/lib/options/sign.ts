@@ -39,12 +39,17 @@ export const keyEnvVar = (key: string) => (key.startsWith('env://') ? key.slice(
 export const isKeyFile = (key: string) => !/^[a-z0-9]+:\/\//i.test(key) && !key.startsWith('pkcs11:');
 
 /**
- * `sign` checked field by field; undefined when the task does not sign. `push` is whether the task pushes a
- * manifest list by tag (signing is by that list's digest).
+ * `sign` checked field by field; undefined when the task does not sign. Signing is by the digest of the manifest
+ * list the task pushes; with `push-by-digest` that list is made by the manifest executor, which signs it.
  */
 export function normalizeSign(
   value: unknown,
-  o: { push: boolean; pushByDigest: boolean; env: Env },
+  o: {
+    push: boolean;
+    /** The task pushes platform images by digest: the manifest executor signs the list, where the key must be. */
+    pushByDigest: boolean;
+    env: Env;
+  },
   problems: string[],
 ): SignOptions | undefined {
   if (value === undefined || value === null || value === false || value === 'false') return undefined;
@@ -80,10 +85,6 @@ export function normalizeSign(
   if (problems.length > before) return undefined;
 
   if (!o.push) problems.push("'sign' signs the manifest list a task pushes: set 'push: true'");
-  if (o.pushByDigest)
-    problems.push(
-      "'sign' with 'push-by-digest': the manifest list is made later, by the manifest executor, which does not sign yet; sign its lists with cosign",
-    );
   if (sign.timeoutSeconds < 1) problems.push(`'sign.timeoutSeconds' is ${sign.timeoutSeconds}: give at least 1`);
   if (sign.keyless === (sign.key !== undefined)) {
     problems.push(`'sign' needs exactly one of 'key' (a file, env://VAR or a KMS URI) and 'keyless: true'`);
@@ -101,7 +102,8 @@ export function normalizeSign(
       );
   } else {
     const variable = keyEnvVar(sign.key!);
-    if (variable !== undefined && !o.env[variable]) problems.push(`'sign.key' is ${sign.key}, but ${variable} is not set (or empty)`);
+    if (variable !== undefined && !o.pushByDigest && !o.env[variable])
+      problems.push(`'sign.key' is ${sign.key}, but ${variable} is not set (or empty)`);
     for (const field of ['identity', 'issuer'] as const)
       if (raw[field] !== undefined)
         problems.push(`'sign.${field}' is for keyless signing; a key's signature is verified with its public key`);

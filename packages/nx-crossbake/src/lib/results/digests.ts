@@ -47,7 +47,7 @@ export function readDigestFiles(dirs: readonly string[]): { file: string; record
   });
 }
 
-interface ManifestPlan {
+export interface ManifestPlan {
   project: string;
   targetName: string;
   tags: string[];

@@ -1,5 +1,5 @@
 import { serviceResult } from '../../../test-support/service-result';
-import { formatSeconds, formatSummary, formatTaskOutput } from './summary';
+import { formatSeconds, formatSigningNote, formatSummary, formatTaskOutput } from './summary';
 
 const result = serviceResult;
 
@@ -94,4 +94,11 @@ describe('signatures in the output', () => {
       '  signed: no',
     );
   });
+});
+
+it('formatSigningNote: how long signing ran, what it added and what was signed already; nothing when no task signs', () => {
+  const sig = (added: number, signed = true) => ({ signed, refs: ['r/x@sha256:1'], added });
+  const results = [result({ signature: sig(1) }), result({ signature: sig(0) }), result({ signature: sig(0, false) }), result({})];
+  expect(formatSigningNote(results, 1234)).toBe('; signing 1.2s (1 signature(s) added, 1 image(s) signed already)');
+  expect(formatSigningNote([result({})], 0)).toBe('');
 });

@@ -79,3 +79,15 @@ export function formatTaskOutput(result: ServiceResult): string {
   if (result.error) lines.push(...result.error.split('\n').map((l) => `  ${l}`));
   return lines.join('\n');
 }
+
+/**
+ * The end of the run's timing line when tasks signed: `; signing 1.2s (3 signature(s) added, 5 image(s) signed
+ * already)`, `ms` being the wall time some signing ran (it overlaps bakes: tasks are signed as they finish).
+ */
+export function formatSigningNote(results: readonly ServiceResult[], ms: number): string {
+  const signing = results.filter((r) => r.signature);
+  if (signing.length === 0) return '';
+  const added = signing.reduce((sum, r) => sum + r.signature!.added, 0);
+  const already = signing.filter((r) => r.signature!.signed && r.signature!.added === 0).length;
+  return `; signing ${formatSeconds(ms)} (${added} signature(s) added, ${already} image(s) signed already)`;
+}

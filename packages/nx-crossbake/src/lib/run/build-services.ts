@@ -17,7 +17,7 @@ import { recordDigests } from '../results/digests';
 import { writeCiReports } from '../results/ci-summary';
 import { writeReport } from '../results/report';
 import type { ServiceResult } from '../results/service-result';
-import { formatSeconds, formatSummary, taskLabel } from '../results/summary';
+import { formatSeconds, formatSigningNote, formatSummary, taskLabel } from '../results/summary';
 import { userStateStore, type StateStore } from '../core/state-file';
 import { warnChurningContexts } from './context-check';
 import { checkEmulation } from './emulation-check';
@@ -34,7 +34,7 @@ import { printBake } from './bake-once';
 import { makeRunDir } from '../core/private-dirs';
 import type { ManifestReader } from '../reuse/manifest-reader';
 import { rejected, type ServiceRequest } from './service-request';
-import { splitRunTime, timed, type RunTimings } from './timings';
+import { coveredMs, splitRunTime, timed, type RunTimings } from './timings';
 
 export type { ServiceRequest } from './service-request';
 
@@ -376,7 +376,7 @@ export async function buildServices(input: BuildServicesInput): Promise<Map<stri
   const runDir = getRunDir(workspaceRoot);
   const builders = [...new Set(ready.map((r) => r.options.builder))];
   const run: RunContext = {
-    timings: { setup: [], bake: [], lookup: [], retag: [] },
+    timings: { setup: [], bake: [], lookup: [], retag: [], sign: [] },
     binfmt: new BinfmtSnapshot(input.environment?.readBinfmt),
     state,
     exec: processes.exec,
@@ -408,6 +408,7 @@ export async function buildServices(input: BuildServicesInput): Promise<Map<stri
       const problem = signing.problems.get(r.options.id);
       if (problem) results.set(r.request.id, rejected(r.request, problem));
     }
+    const signer: Signer = { sign: (options, result) => timed(run.timings.sign, () => signing.signer.sign(options, result)) };
     // Builder groups share nothing but the run: they are set up and baked at the same time.
     await Promise.all(
       builders.map(async (builder) => {
@@ -416,7 +417,7 @@ export async function buildServices(input: BuildServicesInput): Promise<Map<stri
         const suffix = builders.length > 1 ? `.${builder}` : '';
         const files = { bakeFile: `${runDir}/docker-bake${suffix}.json`, metadataFile: `${runDir}/metadata${suffix}.json` };
         try {
-          for (const [id, result] of await buildGroup({ ...input, cli: runCli, log }, builder, group, files, run, signing.signer))
+          for (const [id, result] of await buildGroup({ ...input, cli: runCli, log }, builder, group, files, run, signer))
             results.set(id, result);
         } catch (e) {
           if (!isReportable(e)) throw e;
@@ -444,7 +445,8 @@ export async function buildServices(input: BuildServicesInput): Promise<Map<stri
       `builder setup ${formatSeconds(time.setupMs)}; plugin overhead ${formatSeconds(time.overheadMs)}` +
       (run.timings.lookup.length > 0
         ? ` (of which reuse lookup ${formatSeconds(time.lookupMs)}, pointing tags ${formatSeconds(time.retagMs)})`
-        : ''),
+        : '') +
+      formatSigningNote(ordered, coveredMs(run.timings.sign)),
   );
   return results;
 }

@@ -29,7 +29,7 @@ export interface Signer {
   sign(options: ServiceOptions, result: ServiceResult): Promise<ServiceResult>;
 }
 
-interface SigningContext {
+export interface SigningContext {
   workspaceRoot: string;
   /** The run's private folder: the offline trust files and derived public keys go there (nothing secret). */
   runDir: string;
@@ -70,7 +70,8 @@ export async function prepareSigning(
 ): Promise<{ problems: Map<string, string>; signer: Signer }> {
   const problems = new Map<string, string>();
   const ready = new Map<string, TaskSigning>();
-  const signing = tasks.filter((t) => t.sign);
+  // A runner pushing platform images by digest signs nothing: the manifest executor signs the list.
+  const signing = tasks.filter((t) => t.sign && t.pushByDigest === undefined);
   const missing = signing.length > 0 ? await cosign.missing() : undefined;
   if (missing) signing.forEach((t) => problems.set(t.id, `sign: ${missing}`));
   const docker: Record<string, string> = ctx.dockerConfig ? { DOCKER_CONFIG: ctx.dockerConfig } : {};
@@ -175,7 +176,9 @@ function signerFor(cosign: CosignCli, ready: ReadonlyMap<string, TaskSigning>): 
   return {
     sign: async (options, result) => {
       const s = ready.get(options.id);
-      if (!s || !result.digest || !options.push || (result.status !== 'built' && result.status !== 'reused')) return result;
+      // Pushed by digest, a platform image is no list: the manifest executor signs the list it makes (sign-manifests.ts).
+      const list = options.push && options.pushByDigest === undefined;
+      if (!s || !list || !result.digest || (result.status !== 'built' && result.status !== 'reused')) return result;
       // A task told done early is finished once more when its bake ends: its image is signed once.
       const key = `${options.id}@${result.digest}`;
       if (!signatures.has(key)) signatures.set(key, signImage(options, result.digest, s));
