@@ -4,10 +4,23 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { commitAsMain } from './support/git';
 import { AUTH_REGISTRY, AUTH_REGISTRY_PASSWORD_FILE, COSIGN } from './support/rig';
-import { BASE_IMAGE, E2E_DIR, filesContaining, imageRef, run, RUN_ID, sampleArgvDuring, Workspace } from './support/workspace';
+import {
+  BASE_IMAGE,
+  E2E_DIR,
+  filesContaining,
+  imageRef,
+  REGISTRY,
+  run,
+  RUN_ID,
+  sampleArgvDuring,
+  SETUP_OPTIONS,
+  Workspace,
+} from './support/workspace';
 
 // Signing on the real rig: cosign 3 from sid, offline key signing, both registries (5001 with a login).
 const KEYS = join(E2E_DIR, `signing-keys-${RUN_ID}`);
+// Its own builder: Docker Hub mirrored from the rig registry, where the SBOM scanner's stand-in is.
+const SBOM_BUILDER = 'e2e-sbom';
 const PASSWORD = `canary-pw-${RUN_ID}`;
 const REGISTRY_PASSWORD = readFileSync(AUTH_REGISTRY_PASSWORD_FILE, 'utf8').trim();
 const PLATFORMS = ['linux/amd64', 'linux/arm64', 'linux/arm/v7'];
@@ -96,9 +109,17 @@ describe('signing with cosign', () => {
         platforms: ['linux/amd64'],
         sign: { keyless: true, identity: '.*', issuer: 'https://issuer.invalid', timeoutSeconds: 3 },
       }),
+      // An SBOM from the rig's stand-in scanner, found through a builder that mirrors Docker Hub from the rig registry.
+      service('sbomd', { builder: SBOM_BUILDER, sbom: true, sign: { ...key, recursive: true } }),
       // Never built: its tag carries only an attestation (below), for the verify executor.
       service('attonly', { platforms: ['linux/amd64'], sign: key }),
     ]);
+    const tools = JSON.parse(ws.read('tools/builder/project.json'));
+    tools.targets['docker-setup-sbom'] = {
+      executor: 'nx-crossbake:setup',
+      options: { ...SETUP_OPTIONS, builder: SBOM_BUILDER, 'registry-mirrors': [REGISTRY] },
+    };
+    ws.write('tools/builder/project.json', JSON.stringify(tools, null, 2));
     for (const project of ['api', 'attonly']) {
       const config = JSON.parse(ws.read(`apps/${project}/project.json`));
       config.targets['docker-verify'] = { executor: 'nx-crossbake:verify', options: { key: pub } };
@@ -115,7 +136,7 @@ describe('signing with cosign', () => {
       HTTPS_PROXY: `http://127.0.0.1:${(blackHole.address() as { port: number }).port}`,
     };
     ({ result: first, samples } = sampleArgvDuring(() =>
-      ws.nx(['run-many', '-t', 'docker-multiarch', '-p', 'api,worker,web,badpass,mismatch,keyless'], env),
+      ws.nx(['run-many', '-t', 'docker-multiarch', '-p', 'api,worker,web,badpass,mismatch,keyless,sbomd'], env),
     ));
   });
 
@@ -145,6 +166,25 @@ describe('signing with cosign', () => {
       manifests: { digest: string }[];
     };
     expect(signatures(`${repo(imageRef('web'))}@${web.manifests[0].digest}`)).toBe(0);
+  });
+
+  it('sbom: true, the scanner found through the Docker Hub mirror: an SPDX attestation per platform, signed with the list', () => {
+    expect(row(first.output, 'sbomd')).toMatch(/^sbomd\s+pushed\s+.*\s+yes$/);
+    const index = JSON.parse(run('docker', ['buildx', 'imagetools', 'inspect', '--raw', imageRef('sbomd')]).stdout) as {
+      manifests: { digest: string; annotations?: Record<string, string> }[];
+    };
+    const attestations = index.manifests.filter((m) => m.annotations?.['vnd.docker.reference.type'] === 'attestation-manifest');
+    expect(attestations).toHaveLength(PLATFORMS.length);
+    for (const { digest } of attestations) {
+      const ref = `${repo(imageRef('sbomd'))}@${digest}`;
+      const manifest = JSON.parse(run('docker', ['buildx', 'imagetools', 'inspect', '--raw', ref]).stdout) as {
+        layers: { annotations?: Record<string, string> }[];
+      };
+      expect(manifest.layers.map((l) => l.annotations?.['in-toto.io/predicate-type'])).toEqual(
+        expect.arrayContaining(['https://spdx.dev/Document', 'https://slsa.dev/provenance/v0.2']),
+      );
+      expect(signatures(ref)).toBe(1);
+    }
   });
 
   it('a wrong password fails that task alone, before building', () => {

@@ -66,10 +66,10 @@ module.exports = async () => {
 
   const rigReady = seconds(started);
   // The stand-ins for golang:latest and node:latest of the cross-compile e2e files (idempotent; a minute or two
-  // each on a fresh machine), built while the plugin packs and the templates install. One after the other:
-  // they share setup.sh's private apt.
+  // each on a fresh machine) and for BuildKit's SBOM scanner (signing e2e, seconds), built while the plugin
+  // packs and the templates install. One after the other: they share setup.sh's private apt.
   const rig = path.join(repo, 'e2e/rig');
-  const standins = start('bash', ['-c', 'bash "$0/golang.sh" && bash "$0/node-image.sh"', rig]);
+  const standins = start('bash', ['-c', 'bash "$0/golang.sh" && bash "$0/node-image.sh" && bash "$0/sbom-scanner.sh"', rig]);
   standins.catch(() => {}); // awaited below; this only keeps a failure from being reported twice
 
   fs.rmSync(work, { recursive: true, force: true });

@@ -7,6 +7,7 @@ import { MULTIARCH_EXECUTOR } from '../../lib/core/executor-names';
 import { resolveGitFacts } from '../../lib/git/commit-facts';
 import { readExecutorOptions } from '../../lib/options/executor-options';
 import { normalizeOptions } from '../../lib/options/normalize';
+import { normalizeSign } from '../../lib/options/sign';
 import type { MultiarchExecutorSchema, SignOption } from '../../lib/options/schemas/multiarch';
 import schema from '../../lib/options/schemas/verify.json';
 import type { VerifyExecutorSchema } from '../../lib/options/schemas/verify';
@@ -77,8 +78,13 @@ function verifierOf(
 ): VerifyMethod {
   const key = read.key ?? sign.verifyKey;
   if (key) return { kind: 'key', publicKey: resolve(root, key), tlog: sign.tlog === true || sign.tlog === 'true' };
-  const identity = read.identity ?? sign.identity;
-  const issuer = read.issuer ?? sign.issuer;
+  // Keyless defaults as the build computed them (on GitHub Actions, this repository's workflows and GitHub's issuer).
+  const keyless =
+    sign.keyless === true || sign.keyless === 'true'
+      ? normalizeSign(sign, { push: true, pushByDigest: true, env: process.env }, [])
+      : undefined;
+  const identity = read.identity ?? keyless?.identity ?? sign.identity;
+  const issuer = read.issuer ?? keyless?.issuer ?? sign.issuer;
   if (identity && issuer) return { kind: 'keyless', identity, issuer };
   throw new CrossbakeError(
     `${project}: nothing to verify with: set 'key' (a public key file) or 'identity' and 'issuer' (keyless), here or in the target's 'sign'`,

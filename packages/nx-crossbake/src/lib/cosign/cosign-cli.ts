@@ -51,9 +51,9 @@ export class CosignCli {
   }
 
   /** The PEM public key of a private key; throws CosignError saying why the key cannot be used. */
-  async publicKey(key: string, passwordEnv: string, env: Record<string, string>): Promise<string> {
+  async publicKey(key: string, password: { env: string; set: boolean }, env: Record<string, string>): Promise<string> {
     const result = await this.run(publicKeyArgs(key), env);
-    if (result.exitCode !== 0) throw new CosignError(keyProblem(key, passwordEnv, result.stderr));
+    if (result.exitCode !== 0) throw new CosignError(keyProblem(key, password, result.stderr));
     return result.stdout.endsWith('\n') ? result.stdout : `${result.stdout}\n`;
   }
 

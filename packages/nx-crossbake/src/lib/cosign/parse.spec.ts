@@ -47,12 +47,17 @@ describe('keyProblem (cosign public-key stderr)', () => {
       'this cosign cannot use cosign.key (loading URL: unrecognized scheme: gcpkms://): use a key file, env://, or a KMS your cosign build supports',
     ],
   ])('%s', (name, message) =>
-    expect(keyProblem('cosign.key', 'COSIGN_PASSWORD', fixture(`cosign-public-key.${name}.err.txt`))).toBe(message),
+    expect(keyProblem('cosign.key', { env: 'COSIGN_PASSWORD', set: true }, fixture(`cosign-public-key.${name}.err.txt`))).toBe(message),
   );
 
   it('cosign’s prompt without a terminal means the password variable is missing', () =>
-    expect(keyProblem('k', 'PW', 'Enter password for private key: Error: inappropriate ioctl for device')).toBe(
+    expect(keyProblem('k', { env: 'PW', set: false }, 'Enter password for private key: Error: inappropriate ioctl for device')).toBe(
       'cosign asked for the password of k: set $PW',
+    ));
+
+  it('a password-protected key and no password: the variable is named as unset', () =>
+    expect(keyProblem('k', { env: 'PW', set: false }, fixture('cosign-public-key.wrong.err.txt'))).toBe(
+      'the key k has a password, and $PW is not set (decrypt: encrypted: decryption failed)',
     ));
 });
 

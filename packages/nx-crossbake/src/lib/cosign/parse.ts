@@ -37,10 +37,13 @@ export function cosignError(stderr: string): string {
 }
 
 /** What to tell the user about a private key `cosign public-key` could not read, from its error. */
-export function keyProblem(key: string, passwordEnv: string, stderr: string): string {
+export function keyProblem(key: string, password: { env: string; set: boolean }, stderr: string): string {
   const error = cosignError(stderr);
-  if (/decryption failed/.test(error)) return `the password in $${passwordEnv} does not decrypt the key ${key} (${error})`;
-  if (/inappropriate ioctl|Enter password/.test(stderr)) return `cosign asked for the password of ${key}: set $${passwordEnv}`;
+  if (/decryption failed/.test(error))
+    return password.set
+      ? `the password in $${password.env} does not decrypt the key ${key} (${error})`
+      : `the key ${key} has a password, and $${password.env} is not set (${error})`;
+  if (/inappropriate ioctl|Enter password/.test(stderr)) return `cosign asked for the password of ${key}: set $${password.env}`;
   if (/unsupported pem type: PUBLIC KEY/.test(error))
     return `${key} is a public key: 'sign.key' is the private key ('sign.verifyKey' takes the public one)`;
   if (/unrecognized scheme/.test(error))

@@ -106,7 +106,7 @@ export async function prepareSigning(
     const id = `${key}\n${sign.passwordEnv}`;
     if (!publicKeys.has(id)) {
       const file = join(ctx.runDir, `cosign-${publicKeys.size}.pub`);
-      const checked = cosign.publicKey(key, sign.passwordEnv, env).then((pem) => {
+      const checked = cosign.publicKey(key, { env: sign.passwordEnv, set: ctx.env[sign.passwordEnv] !== undefined }, env).then((pem) => {
         writeFileSync(file, pem);
         return file;
       });
