@@ -216,14 +216,11 @@ describe('signing with cosign', () => {
     for (const secret of [PASSWORD, keyLine]) {
       expect(first.output).not.toContain(secret);
       expect(samples).not.toContain(secret);
-      expect(filesContaining(secret, [ws.dir, tmpdir()])).toBe('');
     }
+    expect(filesContaining([PASSWORD, keyLine], [ws.dir, tmpdir()])).toBe('');
   });
 
   it('the verify executor passes on a signed tag and fails on one that carries only an attestation', () => {
-    const passed = ws.nx(['run', 'api:docker-verify'], { CROSSBAKE_COSIGN: COSIGN });
-    expect(passed.code).toBe(0);
-    expect(passed.output).toContain(`${imageRef('api')} → ${report('api').digest}: linux/amd64, linux/arm64, linux/arm/v7, signed`);
     // An image whose only cosign artifact is an attestation of this key: cosign verify succeeds on it, we do not.
     const copied = run('docker', ['buildx', 'imagetools', 'create', '-t', imageRef('attonly'), BASE_IMAGE]);
     expect(copied.code).toBe(0);
@@ -252,27 +249,33 @@ describe('signing with cosign', () => {
     );
     expect(attested.code).toBe(0);
     expect(run(COSIGN, ['verify', '--key', pub, '--insecure-ignore-tlog=true', `${repo(imageRef('attonly'))}@${digest}`]).code).toBe(0);
-    const refused = ws.nx(['run', 'attonly:docker-verify'], { CROSSBAKE_COSIGN: COSIGN });
-    expect(refused.code).not.toBe(0);
-    expect(refused.output).toContain(`${imageRef('attonly')} (${digest}) has no signature of the public key ${pub}`);
+    const verified = ws.nx(['run-many', '-t', 'docker-verify', '-p', 'api,attonly'], { CROSSBAKE_COSIGN: COSIGN });
+    expect(verified.code).not.toBe(0);
+    expect(verified.output).toContain(`${imageRef('api')} → ${report('api').digest}: linux/amd64, linux/arm64, linux/arm/v7, signed`);
+    expect(verified.output).toContain(`${imageRef('attonly')} (${digest}) has no signature of the public key ${pub}`);
+    // Nx's list of failed tasks: the attestation-only one alone.
+    const failed = verified.output.slice(verified.output.lastIndexOf('Failed tasks:'));
+    expect(failed).toContain('- attonly:docker-verify');
+    expect(failed).not.toContain('- api:docker-verify');
   });
 
   it('a second run reuses the images and adds no signature; with reuse off, exactly one on the digest pushed', () => {
     const before = Object.fromEntries(['api', 'worker', 'web'].map((p) => [p, report(p).digest]));
+    const web = JSON.parse(ws.read('apps/web/project.json'));
+    web.targets['docker-multiarch'].options.reuse = false;
+    ws.write('apps/web/project.json', JSON.stringify(web, null, 2));
     const second = ws.nx(['run-many', '-t', 'docker-multiarch', '-p', 'api,worker,web'], env);
     expect(second.code).toBe(0);
     for (const [project, ref] of [
       ['api', imageRef('api')],
       ['worker', authRef('worker')],
-      ['web', imageRef('web')],
     ]) {
       expect(row(second.output, project)).toMatch(new RegExp(`^${project}\\s+reused\\s+.*\\s+yes$`));
       expect(report(project)).toMatchObject({ digest: before[project], signature: { signed: true, added: 0 } });
       expect(signatures(`${repo(ref)}@${before[project]}`)).toBe(1);
     }
-    const rebuilt = ws.nx(['run-many', '-t', 'docker-multiarch', '-p', 'web', '--reuse=false'], env);
-    expect(rebuilt.code).toBe(0);
-    expect(row(rebuilt.output, 'web')).toMatch(/^web\s+pushed\s+.*\s+yes$/);
+    // Rebuilt: reproducible, so maybe the same digest, which then keeps its one signature; or a new one, signed once.
+    expect(row(second.output, 'web')).toMatch(/^web\s+pushed\s+.*\s+yes$/);
     const digest = report('web').digest!;
     expect(signatures(`${repo(imageRef('web'))}@${digest}`)).toBe(1);
     expect(signatures(`${repo(imageRef('web'))}@${before.web}`)).toBe(1);

@@ -292,13 +292,16 @@ export function sampleArgvDuring<T>(fn: () => T): { result: T; samples: string }
   }
 }
 
-/** Files under the temp folder and the workspace that contain `text` (the workspace's node_modules aside). */
-export function filesContaining(text: string, dirs: string[]): string {
+/** Files under `dirs` that contain `text` (any of the texts given), node_modules folders aside. */
+export function filesContaining(text: string | string[], dirs: string[]): string {
+  // Several texts in one pass: each is a fixed string of its own (-e per text), any of them matches.
+  const texts = [text].flat();
   return run('bash', [
     '-c',
-    `grep -rlF --exclude-dir=node_modules -e "$1" "\${@:2}" 2>/dev/null || true`,
+    `n=$1; shift; pats=(); for t in "\${@:1:n}"; do pats+=(-e "$t"); done; grep -rlF --exclude-dir=node_modules "\${pats[@]}" "\${@:n+1}" 2>/dev/null || true`,
     'grep',
-    text,
+    String(texts.length),
+    ...texts,
     ...dirs,
   ]).stdout.trim();
 }

@@ -58,6 +58,17 @@ function keyEnv(sign: SignOptions, env: Env): Record<string, string> {
   return { COSIGN_PASSWORD: env[sign.passwordEnv] ?? '', ...(variable ? { [variable]: env[variable] ?? '' } : {}) };
 }
 
+/** How a keyless task signs, or why it cannot: cosign needs an OIDC token, from the CI or SIGSTORE_ID_TOKEN. */
+function keylessSigning(sign: SignOptions, env: Env): Pick<TaskSigning, 'sign' | 'verify' | 'env'> | string {
+  if (!hasOidcToken(env))
+    return 'keyless signing needs an OIDC token: on GitHub Actions give the job `permissions: id-token: write`; elsewhere set SIGSTORE_ID_TOKEN';
+  return {
+    sign: { kind: 'keyless' },
+    verify: { kind: 'keyless', identity: sign.identity!, issuer: sign.issuer! },
+    env: env.SIGSTORE_ID_TOKEN ? { SIGSTORE_ID_TOKEN: env.SIGSTORE_ID_TOKEN } : {},
+  };
+}
+
 /**
  * Checks, before anything is built, that every signing task can sign: cosign runs, a keyless task has an OIDC
  * token, a key is readable and its password right (`cosign public-key`, once per key and password, which also
@@ -83,16 +94,9 @@ export async function prepareSigning(
     const sign = t.sign!;
     const common = { recursive: sign.recursive, timeoutMs: sign.timeoutSeconds * 1000 };
     if (sign.keyless) {
-      if (!hasOidcToken(ctx.env)) {
-        problems.set(
-          t.id,
-          'sign: keyless signing needs an OIDC token: on GitHub Actions give the job `permissions: id-token: write`; elsewhere set SIGSTORE_ID_TOKEN',
-        );
-        continue;
-      }
-      const token: Record<string, string> = ctx.env.SIGSTORE_ID_TOKEN ? { SIGSTORE_ID_TOKEN: ctx.env.SIGSTORE_ID_TOKEN } : {};
-      const verify: VerifyMethod = { kind: 'keyless', identity: sign.identity!, issuer: sign.issuer! };
-      ready.set(t.id, { sign: { kind: 'keyless' }, verify, env: { ...docker, ...token }, ...common });
+      const keyless = keylessSigning(sign, ctx.env);
+      if (typeof keyless === 'string') problems.set(t.id, `sign: ${keyless}`);
+      else ready.set(t.id, { ...keyless, env: { ...docker, ...keyless.env }, ...common });
       continue;
     }
     const problem = missingFile(ctx.workspaceRoot, sign);
