@@ -122,6 +122,22 @@ describe('crossCompileDockerfile', () => {
     expect(final).toContain('apt-get install');
   });
 
+  // BuildKit sets TARGETPLATFORM to the platform being built: a stage FROM --platform=$TARGETPLATFORM is built per
+  // target exactly as one without the flag (https://docs.docker.com/build/building/variables/#multi-platform-build-arguments).
+  it.each([
+    ['$TARGETPLATFORM', '$TARGETPLATFORM'],
+    ['${TARGETPLATFORM}', '${TARGETPLATFORM}'],
+    ['${TARGETPLATFORM:-linux/amd64}', '${TARGETPLATFORM:-linux/amd64}'],
+  ])('moves the compile of a stage FROM --platform=%s, which is built per target', (_, flag) => {
+    const input = lines(`FROM --platform=${flag} golang:1.22 AS build`, 'WORKDIR /src', 'COPY . .', 'RUN go build -o /out/app .', '');
+    const result = rewrite(input);
+    expect(result.skipped).toEqual([]);
+    expect(result.dockerfile).toContain('FROM --platform=$BUILDPLATFORM golang:1.22 AS build-build');
+    expect(result.dockerfile).toContain(`FROM --platform=${flag} golang:1.22 AS build\n`);
+    expect(adviseOnEmulation(result.dockerfile, PLATFORMS).filter((a) => a.tool.startsWith('go '))).toEqual([]);
+    expect(rewrite(result.dockerfile).dockerfile).toBe(result.dockerfile);
+  });
+
   describe('refuses', () => {
     it.each([
       ['CGO_ENABLED=1', lines('FROM golang:1.22', 'RUN CGO_ENABLED=1 go build -o /app .'), /CGO_ENABLED=1/],

@@ -8,6 +8,7 @@
  * context holds) in, the text and a report out.
  */
 import { adviseOnEmulation, type EmulationAdvice } from '../../../lib/advisor/emulation-advisor';
+import { parseStage, type Stage as AdvisedStage, type StagePlatform } from '../../../lib/advisor/stage-platform';
 import { splitWords } from '../../../lib/dockerfile/words';
 import { adviceReason } from './advice-reasons';
 import { layoutDockerfile, spanLines, type DockerfileLayout, type InstructionSpan } from './dockerfile-spans';
@@ -56,8 +57,10 @@ interface Stage {
   /** As written after AS, or undefined. */
   name?: string;
   image: string;
+  /** Where its steps run, as the advisor reads `--platform` (lib/advisor/stage-platform.ts): `$TARGETPLATFORM` is the target. */
+  platform: StagePlatform;
   /** `--platform` as written, if any. */
-  platform?: string;
+  platformFlag?: string;
   body: InstructionSpan[];
 }
 
@@ -83,6 +86,7 @@ const CROSS_ENV = ['ARG TARGETOS TARGETARCH TARGETVARIANT', 'ENV CGO_ENABLED=0 G
 
 function stagesOf(layout: DockerfileLayout): Stage[] {
   const stages: Stage[] = [];
+  const read: AdvisedStage[] = [];
   for (const span of layout.spans) {
     if (span.instruction.keyword !== 'FROM') {
       stages.at(-1)?.body.push(span);
@@ -91,8 +95,18 @@ function stagesOf(layout: DockerfileLayout): Stage[] {
     const words = splitWords(span.instruction.args, layout.escape);
     const flags = words.filter((w) => w.startsWith('--'));
     const [image = '', as, name] = words.filter((w) => !w.startsWith('--'));
-    const platform = flags.find((f) => /^--platform=/i.test(f))?.slice('--platform='.length);
-    stages.push({ index: stages.length, from: span, name: as?.toLowerCase() === 'as' ? name : undefined, image, platform, body: [] });
+    const platformFlag = flags.find((f) => /^--platform=/i.test(f))?.slice('--platform='.length);
+    read.push(parseStage(span.instruction.args, stages.length, layout.escape, read));
+    const platform = read.at(-1)!.platform;
+    stages.push({
+      index: stages.length,
+      from: span,
+      name: as?.toLowerCase() === 'as' ? name : undefined,
+      image,
+      platform,
+      platformFlag,
+      body: [],
+    });
   }
   return stages;
 }
@@ -114,7 +128,11 @@ function planStage(
 ): Omit<StagePlan, 'buildName'> | string {
   if (options.cgo && [...moved.values()].some((tool) => GO_TOOLS.has(tool)))
     return `${options.cgo}: CGO_ENABLED=0 would fail or build a stub, and cgo needs a C cross-compiler per target (xx-go from tonistiigi/xx)`;
-  if (stage.platform !== undefined) return `the stage is pinned to --platform=${stage.platform}: it is not built per target`;
+  // `--platform=$TARGETPLATFORM` (or `${TARGETPLATFORM:-…}`) is built per target like no flag at all.
+  // A stage FROM an earlier one inherits its platform without a flag: that case has its own reason below.
+  if (stage.platformFlag !== undefined && stage.platform.kind === 'pinned')
+    return `the stage is pinned to --platform=${stage.platformFlag}: it is not built per target`;
+  if (stage.platformFlag !== undefined && stage.platform.kind === 'build') return 'the stage already runs on the build platform';
   const base = stages.find(
     (s) => s.index < stage.index && (s.name?.toLowerCase() === stage.image.toLowerCase() || String(s.index) === stage.image),
   );

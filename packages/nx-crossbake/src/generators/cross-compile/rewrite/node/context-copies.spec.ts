@@ -33,6 +33,11 @@ describe('contextSourceOf', () => {
     ['the JSON form, with flags', 'COPY --chown=node:node ["package-lock.json", "/app/"]', 'package-lock.json'],
     ['ADD as COPY', 'ADD package-lock.json /app/', 'package-lock.json'],
     ['the last copy wins', 'WORKDIR /app\nCOPY package*.json ./\nCOPY web/package-lock.json ./', 'web/package-lock.json'],
+    // `.` is the WORKDIR, a folder: the file keeps its name there (issue #23: "no lockfile reaches /app").
+    ['a file to `.`', 'WORKDIR /app\nCOPY package-lock.json .', 'package-lock.json'],
+    ['a file from a folder to `.`', 'WORKDIR /app\nCOPY web/package-lock.json .', 'web/package-lock.json'],
+    ['a file to the WORKDIR by its absolute path', 'WORKDIR /app\nCOPY package-lock.json /app', 'package-lock.json'],
+    ['a file to `..` of a deeper WORKDIR', 'WORKDIR /app/sub\nCOPY package-lock.json ..', 'package-lock.json'],
   ])('%s', (_, dockerfile, expected) => expect(source(dockerfile)).toBe(expected));
 
   it.each([
@@ -42,5 +47,6 @@ describe('contextSourceOf', () => {
     ['a relative destination in an unknown folder', 'COPY package*.json ./'],
     ['a file missing from the context', 'COPY yarn.lock /app/package-lock.json'],
     ['a destination from a variable', 'COPY package*.json $APP/'],
+    ['a file renamed by a destination that is no folder', 'WORKDIR /srv\nCOPY package-lock.json /app'],
   ])('none for %s', (_, dockerfile) => expect(source(dockerfile)).toBeUndefined());
 });

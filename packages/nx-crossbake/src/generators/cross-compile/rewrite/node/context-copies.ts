@@ -68,10 +68,13 @@ export function contextSourceOf(
     const dest = parsed.dest.startsWith('/') ? parsed.dest : copy.workdir === undefined ? undefined : posix.join(copy.workdir, parsed.dest);
     if (dest === undefined) continue;
     const destDir = posix.normalize(dest).replace(/\/$/, '') || '/';
+    // A folder destination: written as one (`/app/`, `.`, `./`, `..`), or the WORKDIR itself, which exists once
+    // WORKDIR ran (BuildKit copies a file into an existing folder, as `cp` does).
+    const written = parsed.dest;
     const toFolder =
-      dest.endsWith('/') ||
-      dest.endsWith('/.') ||
-      dest === '.' ||
+      written.endsWith('/') ||
+      /(^|\/)\.\.?$/.test(written) ||
+      (copy.workdir !== undefined && destDir === (posix.normalize(copy.workdir).replace(/\/$/, '') || '/')) ||
       parsed.sources.length > 1 ||
       parsed.sources.some((s) => WILDCARD.test(s));
     for (const raw of parsed.sources) {
