@@ -10,10 +10,18 @@
 // Measured: the whole command, and the bake time the plugin prints on its last line. `warn` must find the 8
 // warnings; `error` must stop all 8 before the bake (so its time is the check call's, with no bake at all).
 // Results: stdout (Markdown) and bench/results/<date>-<commit>-checks.json.
-const fs = require('node:fs');
-const path = require('node:path');
 const { machine, median } = require('./lib');
-const { repo, BASE_IMAGE, DOCKER_CONTAINER_SETUP, PLATFORMS, BenchWorkspace, imageProject, run, timed, versions } = require('./rig');
+const {
+  reportAndSave,
+  BASE_IMAGE,
+  DOCKER_CONTAINER_SETUP,
+  PLATFORMS,
+  BenchWorkspace,
+  imageProject,
+  run,
+  timed,
+  versions,
+} = require('./rig');
 const { runSplitOf } = require('./reuse.bench');
 
 const BUILDER = 'nx-crossbake-checks-bench';
@@ -105,19 +113,4 @@ function formatReport(r) {
 
 module.exports = { checksBench, formatReport };
 
-if (require.main === module) {
-  checksBench({ runs: Number(process.argv[2] ?? 5) })
-    .then((r) => {
-      console.log(formatReport(r));
-      const sha = require('node:child_process')
-        .execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: repo, encoding: 'utf8' })
-        .trim();
-      const file = path.join(repo, 'bench/results', `${new Date().toISOString().slice(0, 10)}-${sha}-checks.json`);
-      fs.writeFileSync(file, `${JSON.stringify(r, null, 2)}\n`);
-      console.log(`\nwritten: ${path.relative(repo, file)}`);
-    })
-    .catch((e) => {
-      console.error(e);
-      process.exit(1);
-    });
-}
+if (require.main === module) reportAndSave(() => checksBench({ runs: Number(process.argv[2] ?? 5) }), formatReport, 'checks');

@@ -198,8 +198,28 @@ async function removeLocalImages(prefix) {
   return refs.length;
 }
 
+/**
+ * A benchmark's command-line end: runs it, prints its Markdown report and writes its result to
+ * bench/results/<date>-<commit>-<name>.json, named by the commit measured; exits 1 when it fails.
+ */
+function reportAndSave(bench, formatReport, name) {
+  bench()
+    .then((r) => {
+      console.log(formatReport(r));
+      const sha = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: repo, encoding: 'utf8' }).trim();
+      const file = path.join(repo, 'bench/results', `${new Date().toISOString().slice(0, 10)}-${sha}-${name}.json`);
+      fs.writeFileSync(file, `${JSON.stringify(r, null, 2)}\n`);
+      console.log(`\nwritten: ${path.relative(repo, file)}`);
+    })
+    .catch((e) => {
+      console.error(e);
+      process.exit(1);
+    });
+}
+
 module.exports = {
   imageProject,
+  reportAndSave,
   repo,
   REGISTRY,
   BASE_IMAGE,

@@ -14,7 +14,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { machine, median } = require('./lib');
 const {
-  repo,
+  reportAndSave,
   BASE_IMAGE,
   DOCKER_CONTAINER_SETUP,
   PLATFORMS,
@@ -154,19 +154,4 @@ function formatReport(r) {
 
 module.exports = { signingBench, formatReport };
 
-if (require.main === module) {
-  signingBench({ runs: Number(process.argv[2] ?? 5) })
-    .then((r) => {
-      console.log(formatReport(r));
-      const sha = require('node:child_process')
-        .execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: repo, encoding: 'utf8' })
-        .trim();
-      const file = path.join(repo, 'bench/results', `${new Date().toISOString().slice(0, 10)}-${sha}-signing.json`);
-      fs.writeFileSync(file, `${JSON.stringify(r, null, 2)}\n`);
-      console.log(`\nwritten: ${path.relative(repo, file)}`);
-    })
-    .catch((e) => {
-      console.error(e);
-      process.exit(1);
-    });
-}
+if (require.main === module) reportAndSave(() => signingBench({ runs: Number(process.argv[2] ?? 5) }), formatReport, 'signing');

@@ -358,7 +358,9 @@ export async function buildServices(input: BuildServicesInput): Promise<Map<stri
   // Every process of the run is counted; `--verbose` shows the count.
   const processes = countingExec(input.exec ?? defaultExec);
   const state = input.state ?? (input.cli || input.exec ? undefined : userStateStore());
-  const cli = input.cli ?? new DockerCli(processes.exec, { trace: input.verbose ? (line) => log(`nx-crossbake: $ ${line}`) : undefined });
+  // `--verbose` shows every docker and cosign command line.
+  const trace = input.verbose ? (line: string) => log(`nx-crossbake: $ ${line}`) : undefined;
+  const cli = input.cli ?? new DockerCli(processes.exec, { trace });
   const started = Date.now();
   const facts = input.facts ?? {
     env: process.env,
@@ -400,7 +402,7 @@ export async function buildServices(input: BuildServicesInput): Promise<Map<stri
     }
     // A task that signs and cannot (no cosign, no key, a wrong password) stops here, alone.
     const signing = await prepareSigning(
-      new CosignCli(processes.exec, { trace: input.verbose ? (line) => log(`nx-crossbake: $ ${line}`) : undefined }),
+      new CosignCli(processes.exec, { trace }),
       input.print ? [] : loggable.filter((r) => !results.has(r.request.id)).map((r) => r.options),
       { workspaceRoot, runDir, env: facts.env, dockerConfig: runCli.dockerConfigDir },
     );
