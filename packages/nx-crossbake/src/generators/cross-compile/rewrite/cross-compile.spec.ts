@@ -89,6 +89,20 @@ describe('crossCompileDockerfile', () => {
     );
   });
 
+  // `go build -o <folder>/` needs Go 1.13 (its release notes); a file -o works on every Go.
+  it("turns go install into go build -o of the binary's own path, or of the bin folder only on Go 1.13 and later", () => {
+    const gopathMode = (image: string) => lines(`FROM ${image}`, 'WORKDIR /go/src/github.com/acme/tool', 'COPY . .', 'RUN go install', '');
+    for (const image of ['golang:1.8.3-alpine3.6', 'golang:1.22', 'golang:latest']) {
+      const out = rewrite(gopathMode(image)).dockerfile;
+      expect(out).toContain('go build -o /go/bin/tool\n');
+      expect(out).toContain('COPY --from=build /go/bin/tool /go/bin/tool');
+    }
+    const several = (image: string) => rewrite(lines(`FROM ${image}`, 'WORKDIR /app', 'COPY . .', 'RUN go install ./cmd/a ./cmd/b', ''));
+    expect(several('golang:1.13').dockerfile).toContain('go build -o /go/bin/ ./cmd/a ./cmd/b');
+    for (const image of ['golang:1.12', 'golang:1.11-alpine', 'golang:alpine', 'golang:${GO_VERSION}'])
+      expect(several(image).skipped[0]?.reason).toMatch(/needs Go 1\.13 or later, which the image's tag does not promise/);
+  });
+
   it('renumbers stage indexes after each inserted stage', () => {
     const input = lines(
       'FROM golang:1.22',

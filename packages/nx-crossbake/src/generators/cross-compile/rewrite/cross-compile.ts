@@ -7,6 +7,7 @@
  * (binaries, node_modules). Lines it does not move stay byte for byte. Pure: the text (and what the build
  * context holds) in, the text and a report out.
  */
+import { posix } from 'node:path';
 import { adviseOnEmulation, type EmulationAdvice } from '../../../lib/advisor/emulation-advisor';
 import { parseStage, type Stage as AdvisedStage, type StagePlatform } from '../../../lib/advisor/stage-platform';
 import { splitWords } from '../../../lib/dockerfile/words';
@@ -17,7 +18,7 @@ import { isGoOnlyRun } from './go-only';
 import { twinProblem } from './twin-problems';
 import type { MoveVerdict } from './move-verdict';
 import { isNodeInstall, judgeNodeStep, type NodeContext } from './node/node-step';
-import type { StageCopy } from './node/context-copies';
+import { contextSourceOf, type StageCopy } from './node/context-copies';
 import { advanceState, initialState, type StageState } from './stage-facts';
 import { renumberStageRefs } from './stage-refs';
 
@@ -178,7 +179,12 @@ function judgeStep(
   const run = span.instruction;
   if (isNodeInstall(tool))
     return judgeNodeStep(run, layout.lines, layout.escape, { workdir: state.workdir, copies: [...copies], context: options.context });
-  const verdict = judgeGoStep(run, layout.lines, layout.lines.slice(span.start, span.end + 1), layout.escape, state);
+  const context = options.context;
+  const goModAt = (dir: string) => {
+    const source = context && contextSourceOf(posix.join(dir, 'go.mod'), copies, context, layout.escape);
+    return source === undefined ? undefined : context?.read(source);
+  };
+  const verdict = judgeGoStep(run, layout.lines, layout.lines.slice(span.start, span.end + 1), layout.escape, { ...state, goModAt });
   return verdict.ok ? { ...verdict, prelude: CROSS_ENV } : verdict;
 }
 

@@ -2,12 +2,14 @@
  * One RUN that compiles Go, judged for the move to a build-platform stage: the binaries it leaves (the
  * artifacts the final stage copies back), the text that turns `go install` into `go build -o` and exports
  * GOARM, or the reason it must stay where it is. Cross-compiled, `go install` would write to
- * `$GOPATH/bin/$GOOS_$GOARCH/`, which no COPY written now could name, so it becomes a `go build -o <bin dir>/`
- * that writes where `go install` writes natively.
+ * `$GOPATH/bin/$GOOS_$GOARCH/`, which no COPY written now could name, so it becomes a `go build -o` that
+ * writes where `go install` writes natively: the binary's own path when its name is known, which every Go
+ * accepts, else the bin folder, which only Go 1.13 and later accept.
  */
 import { posix } from 'node:path';
 import type { DockerfileInstruction } from '../../../lib/dockerfile/instructions';
 import { parseRunCommands, unwrapEnv } from '../../../lib/advisor/run-commands';
+import { binaryName } from './go-binary-name';
 import { parseGoCommand } from './go-command';
 import { isGoPreparation } from './go-only';
 import { withGoarm } from './goarm';
@@ -20,6 +22,12 @@ export interface StageFacts {
   workdir: string | undefined;
   /** Where `go install` writes: GOBIN, else the first GOPATH entry's bin; undefined when unknown. */
   installDir: string | undefined;
+  /** The first GOPATH entry, when known. */
+  gopath: string | undefined;
+  /** Go 1.x's minor version, as the golang image's tag names it; undefined when the tag names none. */
+  goMinor: number | undefined;
+  /** The go.mod the stage's copies so far leave in an image folder (see go-binary-name.ts). */
+  goModAt(dir: string): string | undefined;
   /** The stage's ENV or ARG turns cgo on, or leaves its value to the build: then why. */
   cgo?: string;
 }
@@ -46,7 +54,7 @@ export function judgeGoStep(
     return refuse('the exec form runs no shell, so GOARM cannot follow the target variant (v6, v7): write the compile as a shell command');
   const artifacts: string[] = [];
   const effects: string[] = [];
-  let installs = 0;
+  const installs: string[] = [];
   let cwd = facts.workdir;
   for (const words of parseRunCommands(run, lines, escape).map(unwrapEnv)) {
     const { words: plain, writes } = splitRedirects(words);
@@ -67,7 +75,7 @@ export function judgeGoStep(
     if (go.chdir !== undefined) return refuse('`go build -C` is not rewritten: build from the folder with WORKDIR or cd instead');
     const artifact = artifactOf(go.subcommand, go.output, go.packages, cwd, facts);
     if (typeof artifact !== 'string') return refuse(artifact.reason);
-    if (go.subcommand === 'install') installs++;
+    if (go.subcommand === 'install') installs.push(artifact);
     artifacts.push(artifact);
   }
   const lost = effects.find((path) => !isCopiedBack(path, artifacts));
@@ -76,18 +84,28 @@ export function judgeGoStep(
       `the RUN also writes \`${lost}\`, outside what the final stage copies back (${artifacts.join(', ')}): give the compile a RUN of its own`,
     );
   // The rewrite edits the text: every `go install` it would edit must be one the shell runs, not one inside quotes.
-  if (installs > 0 && [...text.matchAll(INSTALL)].length !== installs)
+  if (installs.length > 0 && [...text.matchAll(INSTALL)].length !== installs.length)
     return refuse(
       '`go install` also appears in text the shell does not run as a command (a quoted string, say): rewrite it to `go build -o` by hand',
     );
-  const installDir = facts.installDir;
   return {
     ok: true,
     artifacts,
-    rewrite: (text) => withGoarm(installs > 0 ? text.map((line) => line.replace(INSTALL, `$1$2$3build -o ${installDir}/`)) : text, escape),
+    rewrite: (text) => {
+      let n = 0;
+      return withGoarm(
+        text.map((line) =>
+          line.replace(INSTALL, (_match, before: string, go: string, space: string) => `${before}${go}${space}build -o ${installs[n++]}`),
+        ),
+        escape,
+      );
+    },
     prelude: [],
   };
 }
+
+// `go build -o <folder>/` writes each binary into the folder from Go 1.13 on; earlier, -o names a file.
+const DIRECTORY_OUTPUT_SINCE = 13;
 
 function artifactOf(
   subcommand: 'build' | 'install',
@@ -96,6 +114,8 @@ function artifactOf(
   cwd: string | undefined,
   facts: StageFacts,
 ): string | { reason: string } {
+  const names = (packages.length > 0 ? packages : [undefined]).map((pkg) => binaryName(pkg, { ...facts, cwd }));
+  const name = names.length === 1 ? names[0] : undefined;
   if (subcommand === 'install') {
     if (packages.some((p) => p.includes('@')))
       return { reason: '`go install <module>@<version>` has no `go build` equivalent: install the tool in a stage of its own' };
@@ -104,12 +124,22 @@ function artifactOf(
         reason:
           '`go install` writes to $GOBIN or $GOPATH/bin, and neither this Dockerfile nor the image (not a golang image) says where that is: set ENV GOBIN, or use go build -o',
       };
-    return `${facts.installDir}/`;
+    // Cross-compiled, go install would write to $GOPATH/bin/<os>_<arch>/: the build writes where it writes natively.
+    if (name !== undefined) return `${facts.installDir}/${name}`;
+    if ((facts.goMinor ?? 0) >= DIRECTORY_OUTPUT_SINCE) return `${facts.installDir}/`;
+    return {
+      reason: `the binary's name is not known here, and \`go build -o ${facts.installDir}/\` (a folder) needs Go 1.13 or later, which the image's tag does not promise: write \`go build -o ${facts.installDir}/<name> <package>\``,
+    };
   }
   if (output === undefined) {
-    const file = packages.length > 0 && packages.every((p) => p.endsWith('.go')) ? posix.basename(packages[0], '.go') : undefined;
+    const file = packages.length > 0 && packages.every((p) => p.endsWith('.go')) ? posix.basename(packages[0], '.go') : name;
     if (file === undefined)
-      return { reason: '`go build` without -o names the binary after the module path: add `-o <path>` so the final stage can copy it' };
+      return {
+        reason:
+          names.length > 1
+            ? '`go build` of several packages without -o keeps no binary: build each with `-o <path>`'
+            : "`go build` without -o names the binary after the package's import path, which is not known here: add `-o <path>` so the final stage can copy it",
+      };
     output = file;
   }
   if (!literal(output)) return { reason: `the output path \`${output}\` depends on the shell: write it literally` };

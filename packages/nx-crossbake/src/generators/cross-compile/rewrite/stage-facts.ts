@@ -10,7 +10,7 @@ import type { DockerfileInstruction } from '../../../lib/dockerfile/instructions
 import { expandWord, splitWords, UNKNOWN, unquoteWord, type VariableValue } from '../../../lib/dockerfile/words';
 import type { StageFacts } from './go-step';
 
-export interface StageState extends StageFacts {
+export interface StageState extends Omit<StageFacts, 'goModAt'> {
   variables: Map<string, VariableValue>;
   /** `USER` as written, so COPY can give the artifact the owner the RUN would have given it. */
   user?: string;
@@ -24,10 +24,20 @@ function isGolangImage(image: string): boolean {
   return GOLANG_IMAGE.test(image.toLowerCase());
 }
 
+// golang:1.8.3-alpine3.6 → 8; golang:latest, golang:alpine or a templated tag name no version.
+const GO_MINOR = /(^|\/)golang:1\.(\d+)(?![\d$])/;
+
 export function initialState(image: string): StageState {
   const golang = isGolangImage(image);
   const variables = new Map<string, VariableValue>(golang ? [['GOPATH', '/go']] : []);
-  return { variables, workdir: golang ? '/go' : undefined, installDir: golang ? '/go/bin' : undefined };
+  const minor = image.toLowerCase().match(GO_MINOR)?.[2];
+  return {
+    variables,
+    workdir: golang ? '/go' : undefined,
+    installDir: golang ? '/go/bin' : undefined,
+    gopath: golang ? '/go' : undefined,
+    goMinor: minor === undefined ? undefined : Number(minor),
+  };
 }
 
 /** Expands a word when every variable it names is known here; an image's own ENV is not. */
@@ -36,13 +46,16 @@ function expandKnown(word: string, variables: ReadonlyMap<string, VariableValue>
   return expandWord(word, variables, escape);
 }
 
+function known(variables: ReadonlyMap<string, VariableValue>, name: string): string | undefined {
+  const value = variables.get(name);
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+const gopathOf = (variables: ReadonlyMap<string, VariableValue>) => known(variables, 'GOPATH')?.split(':')[0];
+
 function installDirOf(variables: ReadonlyMap<string, VariableValue>): string | undefined {
-  const known = (name: string) => {
-    const value = variables.get(name);
-    return typeof value === 'string' && value !== '' ? value : undefined;
-  };
-  if (variables.has('GOBIN')) return known('GOBIN');
-  const gopath = known('GOPATH')?.split(':')[0];
+  if (variables.has('GOBIN')) return known(variables, 'GOBIN');
+  const gopath = gopathOf(variables);
   return gopath === undefined ? undefined : posix.join(gopath, 'bin');
 }
 
@@ -97,5 +110,6 @@ export function advanceState(state: StageState, instruction: DockerfileInstructi
       break;
   }
   next.installDir = installDirOf(next.variables);
+  next.gopath = gopathOf(next.variables);
   return next;
 }
