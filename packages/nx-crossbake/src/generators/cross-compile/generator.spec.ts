@@ -102,7 +102,7 @@ describe('cross-compile generator', () => {
       await crossCompileGenerator(tree, { project: 'api' });
       expect(tree.read('apps/api/Dockerfile', 'utf-8')).toBe(NODE);
       expect(printed(warn)).toContain(
-        'apps/api/Dockerfile:4 npm ci not rewritten: line 4: apps/api/package-lock.json v3: node_modules/ms runs an install script',
+        'apps/api/Dockerfile:4 npm ci not rewritten: apps/api/package-lock.json v3: node_modules/ms runs an install script',
       );
     });
 

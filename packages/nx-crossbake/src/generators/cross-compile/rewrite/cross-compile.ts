@@ -14,6 +14,7 @@ import { splitWords } from '../../../lib/dockerfile/words';
 import { adviceReason } from './advice-reasons';
 import { layoutDockerfile, spanLines, type DockerfileLayout, type InstructionSpan } from './dockerfile-spans';
 import { judgeGoStep } from './go-step';
+import { judgeMakeStep, LEFT_AS_ADVICE } from './make-step';
 import { isGoOnlyRun } from './go-only';
 import { twinProblem } from './twin-problems';
 import type { MoveVerdict } from './move-verdict';
@@ -75,9 +76,11 @@ interface StagePlan {
   /** The USER each compile ran as, by body position. */
   users: Map<number, string | undefined>;
   last: number;
+  /** `make` steps that compile no Go (or whose Makefile is not known), by line: they stay, as advice. */
+  unmoved: ReadonlyMap<number, string>;
 }
 
-const GO_TOOLS = new Set(['go build', 'go install']);
+const GO_TOOLS = new Set(['go build', 'go install', 'make']);
 const MARK =
   '# nx-crossbake:cross-compile: the compile runs on the build machine and cross-compiles for each target platform (docs/cross-compile.md)';
 const NODE_MARK =
@@ -119,16 +122,17 @@ function uniqueName(base: string, taken: Set<string>): string {
   return name;
 }
 
-/** The plan for one stage, or the reason none of its steps can move. `moved`: the advisor's tool by RUN line. */
+/**
+ * The plan for one stage, or why its steps cannot move: one reason for the whole stage (its FROM), or each
+ * step's own problem, so the user learns every one of them at once. `moved`: the advisor's tool by RUN line.
+ */
 function planStage(
   stage: Stage,
   stages: readonly Stage[],
   layout: DockerfileLayout,
   moved: ReadonlyMap<number, string>,
   options: CrossCompileOptions,
-): Omit<StagePlan, 'buildName'> | string {
-  if (options.cgo && [...moved.values()].some((tool) => GO_TOOLS.has(tool)))
-    return `${options.cgo}: CGO_ENABLED=0 would fail or build a stub, and cgo needs a C cross-compiler per target (xx-go from tonistiigi/xx)`;
+): Omit<StagePlan, 'buildName'> | string | Map<number, string> {
   // `--platform=$TARGETPLATFORM` (or `${TARGETPLATFORM:-…}`) is built per target like no flag at all.
   // A stage FROM an earlier one inherits its platform without a flag: that case has its own reason below.
   if (stage.platformFlag !== undefined && stage.platform.kind === 'pinned')
@@ -146,18 +150,32 @@ function planStage(
   const compiles: StagePlan['compiles'] = new Map();
   const users: StagePlan['users'] = new Map();
   const copies: StageCopy[] = [];
+  const unmoved = new Map<number, string>();
+  const problems = new Map<number, string>();
   for (const [k, span] of stage.body.entries()) {
-    const tool = moved.get(span.instruction.line);
+    const line = span.instruction.line;
+    const tool = moved.get(line);
     if (tool !== undefined) {
       const verdict = judgeStep(tool, span, layout, state, copies, options);
-      if (!verdict.ok) return `line ${span.instruction.line}: ${verdict.reason}`;
-      compiles.set(k, verdict);
-      users.set(k, state.user);
+      if (verdict.ok) {
+        compiles.set(k, verdict);
+        users.set(k, state.user);
+      } else if (verdict.reason.startsWith(LEFT_AS_ADVICE)) unmoved.set(line, verdict.reason);
+      else problems.set(line, verdict.reason);
     }
     if (span.instruction.keyword === 'COPY' || span.instruction.keyword === 'ADD')
       copies.push({ instruction: span.instruction, workdir: state.workdir });
     state = advanceState(state, span.instruction, layout.escape);
   }
+  if (problems.size > 0) {
+    const first = [...problems.keys()][0];
+    for (const line of moved.keys())
+      if (!problems.has(line))
+        problems.set(line, unmoved.get(line) ?? `the stage moves as a whole, and line ${first} cannot move (its reason is reported there)`);
+    return problems;
+  }
+  // Only makes that compile no Go (or whose Makefile is not known): left as advice.
+  if (compiles.size === 0) return new Map(unmoved);
   const last = Math.max(...compiles.keys());
   const goOnly = new Set(
     stage.body.flatMap((span, k) =>
@@ -165,7 +183,7 @@ function planStage(
     ),
   );
   const problem = twinProblem(stage.body, layout, compiles, goOnly, last);
-  return problem ?? { stage, compiles, goOnly, users, last };
+  return problem ?? { stage, compiles, goOnly, users, last, unmoved };
 }
 
 function judgeStep(
@@ -180,11 +198,17 @@ function judgeStep(
   if (isNodeInstall(tool))
     return judgeNodeStep(run, layout.lines, layout.escape, { workdir: state.workdir, copies: [...copies], context: options.context });
   const context = options.context;
-  const goModAt = (dir: string) => {
-    const source = context && contextSourceOf(posix.join(dir, 'go.mod'), copies, context, layout.escape);
+  // A file of the image, as the stage's copies so far bring it from the build context.
+  const read = (path: string) => {
+    const source = context && contextSourceOf(path, copies, context, layout.escape);
     return source === undefined ? undefined : context?.read(source);
   };
-  const verdict = judgeGoStep(run, layout.lines, layout.lines.slice(span.start, span.end + 1), layout.escape, { ...state, goModAt });
+  const facts = { ...state, cgoUse: options.cgo, goModAt: (dir: string) => read(posix.join(dir, 'go.mod')) };
+  const own = layout.lines.slice(span.start, span.end + 1);
+  const verdict =
+    tool === 'make'
+      ? judgeMakeStep(run, layout.lines, own, layout.escape, { ...facts, read })
+      : judgeGoStep(run, layout.lines, own, layout.escape, facts);
   return verdict.ok ? { ...verdict, prelude: CROSS_ENV } : verdict;
 }
 
@@ -205,8 +229,8 @@ export function crossCompileDockerfile(text: string, options: CrossCompileOption
   for (const stage of new Set(movable.map((a) => stageOfLine(a.line)))) {
     const mine = movable.filter((a) => stageOfLine(a.line) === stage);
     const plan = planStage(stage, stages, layout, new Map(mine.map((a) => [a.line, a.tool])), options);
-    if (typeof plan === 'string') {
-      skipped.push(...mine.map((a) => skip(a, plan)));
+    if (typeof plan === 'string' || plan instanceof Map) {
+      skipped.push(...mine.map((a) => skip(a, typeof plan === 'string' ? plan : plan.get(a.line)!)));
       continue;
     }
     const buildName = uniqueName(
@@ -214,7 +238,9 @@ export function crossCompileDockerfile(text: string, options: CrossCompileOption
       taken,
     );
     plans.set(stage.index, { ...plan, buildName });
-    rewritten.push(...mine.map((a) => ({ line: a.line, stage: a.stage, tool: a.tool, buildStage: buildName })));
+    for (const a of mine)
+      if (plan.unmoved.has(a.line)) skipped.push(skip(a, plan.unmoved.get(a.line)!));
+      else rewritten.push({ line: a.line, stage: a.stage, tool: a.tool, buildStage: buildName });
   }
   skipped.sort((a, b) => a.line - b.line);
   if (plans.size === 0) return { dockerfile: text, rewritten, skipped };

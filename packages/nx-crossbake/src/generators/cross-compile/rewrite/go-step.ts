@@ -8,6 +8,7 @@
  */
 import { posix } from 'node:path';
 import type { DockerfileInstruction } from '../../../lib/dockerfile/instructions';
+import type { VariableValue } from '../../../lib/dockerfile/words';
 import { parseRunCommands, unwrapEnv } from '../../../lib/advisor/run-commands';
 import { binaryName } from './go-binary-name';
 import { parseGoCommand } from './go-command';
@@ -28,12 +29,18 @@ export interface StageFacts {
   goMinor: number | undefined;
   /** The go.mod the stage's copies so far leave in an image folder (see go-binary-name.ts). */
   goModAt(dir: string): string | undefined;
+  /** The stage's ENV and ARG values so far. */
+  variables: ReadonlyMap<string, VariableValue>;
+  /** Why the project's Go needs cgo, found outside the Dockerfile (cgo-source.ts); moot where the build turns cgo off. */
+  cgoUse?: string;
   /** The stage's ENV or ARG turns cgo on, or leaves its value to the build: then why. */
   cgo?: string;
 }
 
 const EXEC_FORM = /^(--\S+\s+)*\[/;
-const CGO_NEEDS = 'cgo needs a C cross-compiler per target (xx-go from tonistiigi/xx), which this rewrite does not add';
+export const CGO_NEEDS = 'cgo needs a C cross-compiler per target (xx-go from tonistiigi/xx), which this rewrite does not add';
+/** Why a project that needs cgo cannot simply turn it off. */
+export const CGO_STUB = `CGO_ENABLED=0 would fail or build a stub, and ${CGO_NEEDS}`;
 // An assignment of CGO_ENABLED to anything but a literal 0, anywhere in the RUN (its head or heredoc body).
 const CGO_SET = /\bCGO_ENABLED=(?!["']?0(?![\w$]))(\S*)/;
 const INSTALL = /(^|[\s;&|(])((?:\S*\/)?go)(\s+)install(?=\s|$)/g;
@@ -48,6 +55,8 @@ export function judgeGoStep(
 ): MoveVerdict {
   const text = own.join('\n');
   if (facts.cgo) return refuse(`${facts.cgo}: ${CGO_NEEDS}`);
+  if (facts.cgoUse && !/\bCGO_ENABLED=["']?0(?![\w$])/.test(text) && facts.variables.get('CGO_ENABLED') !== '0')
+    return refuse(`${facts.cgoUse}: ${CGO_STUB}`);
   const cgoSet = text.match(CGO_SET);
   if (cgoSet) return refuse(`the step sets CGO_ENABLED=${cgoSet[1]}: ${CGO_NEEDS}`);
   if (EXEC_FORM.test(run.args))
@@ -107,7 +116,7 @@ export function judgeGoStep(
 // `go build -o <folder>/` writes each binary into the folder from Go 1.13 on; earlier, -o names a file.
 const DIRECTORY_OUTPUT_SINCE = 13;
 
-function artifactOf(
+export function artifactOf(
   subcommand: 'build' | 'install',
   output: string | undefined,
   packages: readonly string[],

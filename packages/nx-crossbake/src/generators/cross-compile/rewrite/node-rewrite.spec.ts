@@ -127,7 +127,7 @@ describe('crossCompileDockerfile: Node installs', () => {
         'yarn v1',
         install('RUN yarn install --frozen-lockfile', 'COPY package.json yarn.lock ./'),
         { 'package.json': MANIFEST, 'yarn.lock': lockFixture('yarn-v1.yarn.lock') },
-        /^line 4: apps\/web\/yarn.lock: yarn.lock v1 records no install scripts/,
+        /^apps\/web\/yarn.lock: yarn.lock v1 records no install scripts/,
       ],
       [
         'pnpm-lock 9.0',
@@ -151,7 +151,7 @@ describe('crossCompileDockerfile: Node installs', () => {
         'a root postinstall',
         install(),
         { 'package.json': '{"scripts":{"postinstall":"node x.js"}}', 'package-lock.json': PURE },
-        /^line 4: apps\/web\/package.json: package.json's `postinstall` script runs/,
+        /^apps\/web\/package.json: package.json's `postinstall` script runs/,
       ],
       [
         "the project's own build in the RUN",
@@ -195,7 +195,7 @@ describe('crossCompileDockerfile: Node installs', () => {
     it('a lockfile outside the build context, named', () => {
       const result = rewrite(install(), { 'package.json': MANIFEST }, ['package-lock.json']);
       expect(result.skipped[0].reason).toBe(
-        'line 4: the lockfile package-lock.json is outside the build context (apps/web): the image never sees it, so nothing proves node_modules the same on every platform',
+        'the lockfile package-lock.json is outside the build context (apps/web): the image never sees it, so nothing proves node_modules the same on every platform',
       );
     });
 
