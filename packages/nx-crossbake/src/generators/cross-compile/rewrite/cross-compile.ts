@@ -207,7 +207,7 @@ function judgeStep(
   const own = layout.lines.slice(span.start, span.end + 1);
   const verdict =
     tool === 'make'
-      ? judgeMakeStep(run, layout.lines, own, layout.escape, { ...facts, read })
+      ? judgeMakeStep(run, layout.lines, layout.escape, { ...facts, read })
       : judgeGoStep(run, layout.lines, own, layout.escape, facts);
   return verdict.ok ? { ...verdict, prelude: CROSS_ENV } : verdict;
 }

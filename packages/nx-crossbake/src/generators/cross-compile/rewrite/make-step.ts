@@ -87,11 +87,8 @@ function inlineAssignments(text: string): Map<string, string> {
 }
 
 /** The problem with one recipe command of the goals, or the artifacts and effects it leaves. */
-function judgeRecipe(
-  recipe: RecipeCommand,
-  facts: MakeFacts,
-  found: { artifacts: string[]; effects: string[]; compiles: number },
-): string | undefined {
+function judgeRecipe(recipe: RecipeCommand, facts: MakeFacts, found: { artifacts: string[]; effects: string[] }): string | undefined {
+  if (recipe.delegated) return undefined;
   let cwd: string | undefined = recipe.dir;
   for (const [name, value] of recipe.exported)
     if (STEERING.has(name) && value !== STEERING.get(name) && !(name === 'GOARM' && value === ''))
@@ -124,7 +121,6 @@ function judgeRecipe(
       if (typeof artifact !== 'string') return artifact.reason;
       if (!isKnown(artifact)) return `\`go build\` writes ${shown(artifact)}, a path known only when make runs`;
       found.artifacts.push(artifact);
-      found.compiles++;
       continue;
     }
     if (name === 'rm') continue; // what the build stage removes was never copied back
@@ -154,21 +150,14 @@ function judgeRecipe(
   return undefined;
 }
 
-export function judgeMakeStep(
-  run: DockerfileInstruction,
-  lines: readonly string[],
-  own: readonly string[],
-  escape: string,
-  facts: MakeFacts,
-): MoveVerdict {
-  const text = own.join('\n');
+export function judgeMakeStep(run: DockerfileInstruction, lines: readonly string[], escape: string, facts: MakeFacts): MoveVerdict {
   if (facts.cgo) return refuse(`${facts.cgo}: ${CGO_NEEDS}`);
   if (EXEC_FORM.test(run.args))
     return refuse('the exec form runs no shell, so GOARM cannot follow the target variant: write make as a shell command');
   for (const name of ['GOOS', 'GOARCH', 'GOARM'])
     if (facts.variables.has(name))
       return refuse(`the stage sets ${name} itself (ENV or ARG) before make: in the build stage the target's ${name} would replace it`);
-  const inline = inlineAssignments(text);
+  const inline = inlineAssignments(run.args.replace(/^(\s*--\S+)+\s*/, ''));
   for (const [name, value] of inline)
     if (STEERING.has(name) && value !== STEERING.get(name) && !/\$\{?TARGET/.test(value))
       return refuse(
@@ -176,7 +165,8 @@ export function judgeMakeStep(
           ? `the RUN sets CGO_ENABLED=${value} for make: ${CGO_NEEDS}`
           : `the RUN sets ${name}=${value} for make: every image would get a ${name === 'GOARCH' ? value : 'fixed'} binary, whatever its platform; drop it so the target's ${name} reaches make`,
       );
-  const found = { artifacts: [] as string[], effects: [] as string[], compiles: 0 };
+  const found = { artifacts: [] as string[], effects: [] as string[] };
+  const recipes: Array<{ recipe: RecipeCommand; shownCall: string }> = [];
   let cwd = facts.workdir;
   for (const words of parseRunCommands(run, lines, escape).map(unwrapEnv)) {
     const name = commandName(words);
@@ -202,15 +192,18 @@ export function judgeMakeStep(
         `${LEFT_AS_ADVICE}no Makefile for ${shownCall} comes from the build context before this step, so what it compiles is not known`,
       );
     if (typeof commands === 'string') return refuse(`${shownCall}: ${commands}`);
-    for (const recipe of commands) {
-      const why = judgeRecipe(recipe, facts, found);
-      if (why) return refuse(`${shownCall} runs \`${recipe.text.split('\n')[0].trim()}\` (${recipe.where}): ${why}`);
-    }
+    recipes.push(...commands.map((recipe) => ({ recipe, shownCall })));
   }
-  if (found.compiles === 0)
+  const compilesGo = ({ recipe }: (typeof recipes)[number]) =>
+    parseShellCommands(recipe.text).some((words) => commandName(unwrapEnv(words)) === 'go' && unwrapEnv(words)[1] === 'build');
+  if (!recipes.some(compilesGo))
     return refuse(
-      'make runs no `go build` here: whatever it compiles needs a C cross toolchain for each target, which the image is not known to provide',
+      `${LEFT_AS_ADVICE}make runs no \`go build\`: what it compiles needs a C cross toolchain for each target, which the image is not known to provide`,
     );
+  for (const { recipe, shownCall } of recipes) {
+    const why = judgeRecipe(recipe, facts, found);
+    if (why) return refuse(`${shownCall} runs \`${recipe.text.split('\n')[0].trim()}\` (${recipe.where}): ${why}`);
+  }
   const artifacts = [...new Set(found.artifacts)].filter((a, _, all) => !all.some((b) => b !== a && b.endsWith('/') && a.startsWith(b)));
   const lost = found.effects.find((p) => !artifacts.some((a) => p === a || (a.endsWith('/') && p.startsWith(a)) || a.startsWith(`${p}/`)));
   if (lost) return refuse(`make also writes \`${lost}\`, outside what the image stage copies back (${artifacts.join(', ')})`);

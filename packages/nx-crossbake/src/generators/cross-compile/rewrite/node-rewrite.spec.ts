@@ -1,25 +1,14 @@
 import { readFileSync } from 'node:fs';
-import { join, posix } from 'node:path';
+import { join } from 'node:path';
 import { adviseOnEmulation } from '../../../lib/advisor/emulation-advisor';
 import { crossCompileDockerfile } from './cross-compile';
-import type { NodeContext } from './node/node-step';
+import { contextOf } from '../../../../test-support/build-context';
 
 const PLATFORMS = ['linux/amd64', 'linux/arm64', 'linux/arm/v7'];
 const lockFixture = (name: string) => readFileSync(join(__dirname, 'node', '__fixtures__', name), 'utf8');
 const lines = (...text: string[]) => `${text.join('\n')}\n`;
 const PURE = lockFixture('pure-js.package-lock.json');
 const MANIFEST = '{"name":"app","version":"1.0.0","dependencies":{"ms":"2.1.3","debug":"4.3.7"}}';
-
-/** A build context holding `files` (context-relative paths). */
-function contextOf(files: Record<string, string>, outside: string[] = []): NodeContext {
-  return {
-    root: 'apps/web',
-    outside,
-    isFile: (path) => path in files,
-    isDirectory: (path) => path === '.' || Object.keys(files).some((f) => f.startsWith(`${posix.normalize(path)}/`)),
-    read: (path) => files[path],
-  };
-}
 
 const rewrite = (
   dockerfile: string,

@@ -170,7 +170,9 @@ const FUNCTIONS: Record<string, Fn> = {
     const go = text.match(GO_ENV);
     if (go) {
       const variable = lookup(go[1]);
-      return variable && (variable.origin === 'environment' || variable.exported) ? expand(variable.value, lookup, depth) : UNKNOWN_VALUE;
+      if (variable && (variable.origin === 'environment' || variable.exported)) return expand(variable.value, lookup, depth);
+      // Unset, GOBIN is empty; the others have defaults of the go tool's own.
+      return go[1] === 'GOBIN' ? '' : UNKNOWN_VALUE;
     }
     return SHELL_KNOWN[text] ?? UNKNOWN_VALUE;
   },

@@ -179,7 +179,8 @@ export function readMakefile(text: string, initial: ReadonlyMap<string, Variable
     if (existing?.origin === 'command line' && !flags.override) return;
     const exported = flags.exported || existing?.exported || existing?.origin === 'environment';
     const origin = flags.override ? 'override' : 'file';
-    const value = raw.trim();
+    // GNU make keeps the whitespace that ends a value (before a comment too), and drops the leading.
+    const value = raw.replace(/^\s+/, '');
     let next: Variable;
     if (op === '?=') {
       if (existing !== undefined) return;
@@ -199,8 +200,8 @@ export function readMakefile(text: string, initial: ReadonlyMap<string, Variable
       if (active()) rule.recipe.push({ text: raw.slice(1), line });
       continue;
     }
-    const t = stripComment(raw).trim();
-    if (t === '') continue;
+    const t = stripComment(raw).trimStart();
+    if (t.trim() === '') continue;
     const cond = t.match(CONDITIONAL);
     if (cond) {
       const outer = active();

@@ -31,6 +31,8 @@ export interface RecipeCommand {
   dir: string;
   /** The variables make exports to the recipe (environment and `export`), expanded. */
   exported: ReadonlyMap<string, string>;
+  /** A `$(MAKE) …` line: its own commands follow it. */
+  delegated?: boolean;
 }
 
 const MAKEFILES = ['GNUmakefile', 'makefile', 'Makefile'];
@@ -154,6 +156,7 @@ export function makeCommands(invocation: MakeInvocation, read: ReadFile, depth =
         continue;
       }
       if (typeof sub === 'string') return `${where}: ${sub}`;
+      commands.push({ text, where, dir: invocation.dir, exported, delegated: true });
       const nested = makeCommands(sub, read, depth + 1);
       if (nested === undefined || typeof nested === 'string') return nested ?? `${where}: no Makefile in ${sub.dir}`;
       commands.push(...nested);
