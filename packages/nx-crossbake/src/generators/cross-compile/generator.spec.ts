@@ -51,6 +51,14 @@ describe('cross-compile generator', () => {
     expect(tree.read('docker/api.Dockerfile', 'utf-8')).toContain('AS build');
   });
 
+  it('warns where the move changes what is built: a hard-coded GOARCH now follows the target', async () => {
+    const tree = workspace({}, { 'apps/api/Dockerfile': CLASSIC.replace('RUN go build', 'RUN GOARCH=amd64 go build') });
+    await crossCompileGenerator(tree, { project: 'api' });
+    expect(printed(warn)).toBe(
+      "nx-crossbake:cross-compile: apps/api/Dockerfile:4 go build: GOARCH=amd64 is dropped from the compile: it built amd64 binaries into every image; each image now gets its own platform's",
+    );
+  });
+
   it('refuses a project whose Go imports "C", and says why', async () => {
     const tree = workspace(
       {},

@@ -37,8 +37,10 @@ export default async function crossCompileGenerator(tree: Tree, raw: CrossCompil
     cgo: findCgoUse(tree, inputs.context),
     context: treeBuildContext(tree, inputs.context),
   });
-  for (const step of result.rewritten)
+  for (const step of result.rewritten) {
     logger.info(`${NAME}: ${inputs.dockerfile}:${step.line} ${step.tool} now runs in stage '${step.buildStage}' on the build platform`);
+    for (const note of step.notes) logger.warn(`${NAME}: ${inputs.dockerfile}:${step.line} ${step.tool}: ${note}`);
+  }
   for (const step of result.skipped) logger.warn(`${NAME}: ${inputs.dockerfile}:${step.line} ${step.tool} not rewritten: ${step.reason}`);
   if (result.dockerfile === before) {
     logger.info(

@@ -39,7 +39,7 @@ describe('crossCompileDockerfile', () => {
 
   it('reports what moved and where', () => {
     expect(rewrite(fixture('multi-stage.Dockerfile')).rewritten).toEqual([
-      { line: 15, stage: 'api', tool: 'go build', buildStage: 'api-build' },
+      { line: 15, stage: 'api', tool: 'go build', buildStage: 'api-build', notes: [] },
     ]);
   });
 
@@ -99,6 +99,31 @@ describe('crossCompileDockerfile', () => {
     expect(several('golang:1.13').dockerfile).toContain('go build -o /go/bin/ ./cmd/a ./cmd/b');
     for (const image of ['golang:1.12', 'golang:1.11-alpine', 'golang:alpine', 'golang:${GO_VERSION}'])
       expect(several(image).skipped[0]?.reason).toMatch(/needs Go 1\.13 or later, which the image's tag does not promise/);
+  });
+
+  it('drops a GOARCH the compile hard-codes, and says what changes', () => {
+    const result = rewrite(
+      lines('FROM golang:1.22', 'WORKDIR /app', 'RUN CGO_ENABLED=0 GOOS=linux GOARCH=amd64 GOARM=7 go build -o app .', ''),
+    );
+    expect(result.dockerfile).toContain(
+      '# nx-crossbake:cross-compile: GOARCH=amd64 GOARM=7 dropped: the compile follows the target platform\nRUN export GOARM="${TARGETVARIANT#v}"; CGO_ENABLED=0 GOOS=linux go build -o app .\n',
+    );
+    expect(result.rewritten[0].notes).toEqual([
+      "GOARCH=amd64 is dropped from the compile: it built amd64 binaries into every image; each image now gets its own platform's",
+      "GOARM=7 is dropped from the compile: it built GOARM=7 binaries into every image; each image now gets its own platform's",
+    ]);
+    const byEnv = rewrite(lines('FROM golang:1.22', 'ENV GOARCH=arm64', 'RUN go build -o /app .', ''));
+    expect(byEnv.rewritten[0].notes).toEqual([
+      "GOARCH=arm64, set by the stage, is replaced by the target's in the build stage: the original built arm64 binaries into every image",
+    ]);
+    expect(rewrite(lines('FROM golang:1.22', 'RUN GOARCH=$TARGETARCH go build -o /app .', '')).rewritten[0].notes).toEqual([]);
+  });
+
+  it('names every problem of a RUN at once', () => {
+    const result = rewrite(lines('FROM golang:1.22', 'RUN GOOS=windows GOARCH=$ARCH go build -o /app . && strip /app', ''));
+    expect(result.skipped[0].reason).toBe(
+      "the compile sets GOOS=windows: the image would not get a Linux binary; the compile sets GOARCH=$ARCH, a value of the shell's that does not follow the target; the RUN also runs `strip`, whose effects would not reach the final stage: give the compile a RUN of its own",
+    );
   });
 
   it('renumbers stage indexes after each inserted stage', () => {

@@ -38,6 +38,8 @@ interface RewrittenStep {
   tool: string;
   /** The new stage the step now runs in. */
   buildStage: string;
+  /** What the move changes in what the step builds (a hard-coded GOARCH that now follows the target). */
+  notes: readonly string[];
 }
 
 interface SkippedStep {
@@ -76,6 +78,8 @@ interface StagePlan {
   /** The USER each compile ran as, by body position. */
   users: Map<number, string | undefined>;
   last: number;
+  /** What each moved step's move changes, by line. */
+  notes: ReadonlyMap<number, readonly string[]>;
   /** `make` steps that compile no Go (or whose Makefile is not known), by line: they stay, as advice. */
   unmoved: ReadonlyMap<number, string>;
 }
@@ -151,6 +155,7 @@ function planStage(
   const users: StagePlan['users'] = new Map();
   const copies: StageCopy[] = [];
   const unmoved = new Map<number, string>();
+  const notes = new Map<number, readonly string[]>();
   const problems = new Map<number, string>();
   for (const [k, span] of stage.body.entries()) {
     const line = span.instruction.line;
@@ -160,6 +165,7 @@ function planStage(
       if (verdict.ok) {
         compiles.set(k, verdict);
         users.set(k, state.user);
+        notes.set(line, verdict.notes ?? []);
       } else if (verdict.reason.startsWith(LEFT_AS_ADVICE)) unmoved.set(line, verdict.reason);
       else problems.set(line, verdict.reason);
     }
@@ -183,7 +189,7 @@ function planStage(
     ),
   );
   const problem = twinProblem(stage.body, layout, compiles, goOnly, last);
-  return problem ?? { stage, compiles, goOnly, users, last, unmoved };
+  return problem ?? { stage, compiles, goOnly, users, last, unmoved, notes };
 }
 
 function judgeStep(
@@ -209,7 +215,17 @@ function judgeStep(
     tool === 'make'
       ? judgeMakeStep(run, layout.lines, layout.escape, { ...facts, read })
       : judgeGoStep(run, layout.lines, own, layout.escape, facts);
-  return verdict.ok ? { ...verdict, prelude: CROSS_ENV } : verdict;
+  if (!verdict.ok) return verdict;
+  // The build stage's ENV replaces a GOARCH/GOARM the stage set to one platform's value before the compile.
+  const replaced = ['GOARCH', 'GOARM'].flatMap((name) => {
+    const value = state.variables.get(name);
+    return typeof value === 'string' && value !== ''
+      ? [
+          `${name}=${value}, set by the stage, is replaced by the target's in the build stage: the original built ${name === 'GOARCH' ? value : `GOARM=${value}`} binaries into every image`,
+        ]
+      : [];
+  });
+  return { ...verdict, prelude: CROSS_ENV, notes: [...(verdict.notes ?? []), ...replaced] };
 }
 
 const isMoved = (tool: string) => GO_TOOLS.has(tool) || isNodeInstall(tool);
@@ -240,7 +256,7 @@ export function crossCompileDockerfile(text: string, options: CrossCompileOption
     plans.set(stage.index, { ...plan, buildName });
     for (const a of mine)
       if (plan.unmoved.has(a.line)) skipped.push(skip(a, plan.unmoved.get(a.line)!));
-      else rewritten.push({ line: a.line, stage: a.stage, tool: a.tool, buildStage: buildName });
+      else rewritten.push({ line: a.line, stage: a.stage, tool: a.tool, buildStage: buildName, notes: plan.notes.get(a.line) ?? [] });
   }
   skipped.sort((a, b) => a.line - b.line);
   if (plans.size === 0) return { dockerfile: text, rewritten, skipped };

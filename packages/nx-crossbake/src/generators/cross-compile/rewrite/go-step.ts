@@ -64,6 +64,9 @@ export function judgeGoStep(
   const artifacts: string[] = [];
   const effects: string[] = [];
   const installs: string[] = [];
+  // Every problem of the RUN, so one run of the generator names them all.
+  const problems: string[] = [];
+  const fixed = hardCodedTarget(text, problems);
   let cwd = facts.workdir;
   for (const words of parseRunCommands(run, lines, escape).map(unwrapEnv)) {
     const { words: plain, writes } = splitRedirects(words);
@@ -75,42 +78,91 @@ export function judgeGoStep(
       }
       if (isGoPreparation(words)) continue;
       const written = sideEffectsOf(words, cwd);
-      if (typeof written === 'string') return refuse(`${written}: give the compile a RUN of its own`);
-      effects.push(...written);
+      if (typeof written === 'string') problems.push(`${written}: give the compile a RUN of its own`);
+      else effects.push(...written);
       continue;
     }
-    if (writes.length > 0) return refuse(`the compile's output is redirected to \`${writes[0]}\`, which the final stage would not receive`);
-    if (go.cgo) return refuse(`${go.cgo}: ${CGO_NEEDS}`);
-    if (go.chdir !== undefined) return refuse('`go build -C` is not rewritten: build from the folder with WORKDIR or cd instead');
-    const artifact = artifactOf(go.subcommand, go.output, go.packages, cwd, facts);
-    if (typeof artifact !== 'string') return refuse(artifact.reason);
-    if (go.subcommand === 'install') installs.push(artifact);
-    artifacts.push(artifact);
+    if (writes.length > 0) problems.push(`the compile's output is redirected to \`${writes[0]}\`, which the final stage would not receive`);
+    else if (go.cgo) problems.push(`${go.cgo}: ${CGO_NEEDS}`);
+    else if (go.chdir !== undefined) problems.push('`go build -C` is not rewritten: build from the folder with WORKDIR or cd instead');
+    else {
+      const artifact = artifactOf(go.subcommand, go.output, go.packages, cwd, facts);
+      if (typeof artifact !== 'string') problems.push(artifact.reason);
+      else {
+        if (go.subcommand === 'install') installs.push(artifact);
+        artifacts.push(artifact);
+      }
+    }
   }
   const lost = effects.find((path) => !isCopiedBack(path, artifacts));
   if (lost)
-    return refuse(
+    problems.push(
       `the RUN also writes \`${lost}\`, outside what the final stage copies back (${artifacts.join(', ')}): give the compile a RUN of its own`,
     );
   // The rewrite edits the text: every `go install` it would edit must be one the shell runs, not one inside quotes.
   if (installs.length > 0 && [...text.matchAll(INSTALL)].length !== installs.length)
-    return refuse(
+    problems.push(
       '`go install` also appears in text the shell does not run as a command (a quoted string, say): rewrite it to `go build -o` by hand',
     );
+  if (problems.length > 0) return refuse([...new Set(problems)].join('; '));
   return {
     ok: true,
     artifacts,
+    notes: fixed.map(
+      (f) =>
+        `${f.assignment} is dropped from the compile: it built ${f.built} binaries into every image; each image now gets its own platform's`,
+    ),
     rewrite: (text) => {
       let n = 0;
-      return withGoarm(
+      const run = withGoarm(
         text.map((line) =>
-          line.replace(INSTALL, (_match, before: string, go: string, space: string) => `${before}${go}${space}build -o ${installs[n++]}`),
+          fixed
+            .reduce((l, f) => l.replace(f.pattern, '$1'), line)
+            .replace(INSTALL, (_match, before: string, go: string, space: string) => `${before}${go}${space}build -o ${installs[n++]}`),
         ),
         escape,
       );
+      return fixed.length === 0
+        ? run
+        : [
+            `# nx-crossbake:cross-compile: ${fixed.map((f) => f.assignment).join(' ')} dropped: the compile follows the target platform`,
+            ...run,
+          ];
     },
     prelude: [],
   };
+}
+
+interface HardCoded {
+  assignment: string;
+  built: string;
+  /** The assignment and the blank after it, in the compile's text. */
+  pattern: RegExp;
+}
+
+// `GOARCH=amd64 go build`: an assignment before the command, in the shell's prefix form.
+const TARGET_ASSIGNMENT = /(^|[\s;&|(])(GOOS|GOARCH|GOARM)=(\S*)(?=\s)/g;
+
+/**
+ * GOOS/GOARCH/GOARM the compile sets itself. A literal value would win over the build stage's ENV and build
+ * one platform's binary for every image (the original already did, into images of other platforms): it is
+ * dropped, and said. GOOS=linux is every target's; a value from the target's variables follows it already.
+ */
+function hardCodedTarget(text: string, problems: string[]): HardCoded[] {
+  const fixed: HardCoded[] = [];
+  for (const [, , name, value] of text.matchAll(TARGET_ASSIGNMENT)) {
+    if ((name === 'GOOS' && value === 'linux') || /\$\{?TARGET(OS|ARCH|VARIANT|PLATFORM)\b/.test(value)) continue;
+    if (value.includes('$') || value.includes('`'))
+      problems.push(`the compile sets ${name}=${value}, a value of the shell's that does not follow the target`);
+    else if (name === 'GOOS') problems.push(`the compile sets GOOS=${value}: the image would not get a Linux binary`);
+    else
+      fixed.push({
+        assignment: `${name}=${value}`,
+        built: name === 'GOARCH' ? value : `GOARM=${value}`,
+        pattern: new RegExp(`(^|[\\s;&|(])${name}=${value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s+`),
+      });
+  }
+  return fixed;
 }
 
 // `go build -o <folder>/` writes each binary into the folder from Go 1.13 on; earlier, -o names a file.

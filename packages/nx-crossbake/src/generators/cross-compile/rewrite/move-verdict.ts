@@ -8,6 +8,8 @@ export type MoveVerdict =
       rewrite: (lines: readonly string[]) => string[];
       /** Instructions the build stage needs once, before the first such step (Go's cross-compile ENV). */
       prelude: readonly string[];
+      /** What the move changes in what the step builds, for the user to read. */
+      notes?: readonly string[];
     }
   | { ok: false; reason: string };
 

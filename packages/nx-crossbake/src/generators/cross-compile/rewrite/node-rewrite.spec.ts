@@ -37,7 +37,7 @@ describe('crossCompileDockerfile: Node installs', () => {
         'CMD ["node", "index.js"]',
       ),
     );
-    expect(result.rewritten).toEqual([{ line: 4, stage: '0', tool: 'npm ci', buildStage: 'build' }]);
+    expect(result.rewritten).toEqual([{ line: 4, stage: '0', tool: 'npm ci', buildStage: 'build', notes: [] }]);
     expect(result.skipped).toEqual([]);
   });
 
