@@ -41,10 +41,11 @@ export default async function crossCompileGenerator(tree: Tree, raw: CrossCompil
     logger.info(`${NAME}: ${inputs.dockerfile}:${step.line} ${step.tool} now runs in stage '${step.buildStage}' on the build platform`);
     for (const note of step.notes) logger.warn(`${NAME}: ${inputs.dockerfile}:${step.line} ${step.tool}: ${note}`);
   }
+  for (const step of result.kept) logger.info(`${NAME}: ${inputs.dockerfile}:${step.line} ${step.tool} left as it is: ${step.reason}`);
   for (const step of result.skipped) logger.warn(`${NAME}: ${inputs.dockerfile}:${step.line} ${step.tool} not rewritten: ${step.reason}`);
   if (result.dockerfile === before) {
     logger.info(
-      `${NAME}: ${inputs.dockerfile}: nothing to rewrite${result.skipped.length ? '' : ': no compile step runs on the target platform'}`,
+      `${NAME}: ${inputs.dockerfile}: nothing to rewrite${result.skipped.length ? '' : ': no compile step runs per target platform under emulation'}`,
     );
     return;
   }

@@ -187,7 +187,6 @@ describe('crossCompileDockerfile', () => {
       ['a relative -o in an unknown folder', lines('FROM debian:bookworm', 'RUN go build -o app .'), /working directory is unknown/],
       ['a -o from the shell', lines('FROM golang:1.22', 'RUN go build -o $OUT .'), /depends on the shell/],
       ['other work in the compile RUN', lines('FROM golang:1.22', 'RUN go build -o /app . && cp /app /usr/bin/app'), /also runs `cp`/],
-      ['a stage pinned to a platform', lines('FROM --platform=linux/arm64 golang:1.22', 'RUN go build -o /app .'), /pinned/],
       ['go install in the exec form', lines('FROM golang:1.22', 'RUN ["go", "install", "."]'), /exec form/],
       // GOARM is exported in the compile's shell: the exec form has none.
       [
@@ -340,6 +339,15 @@ describe('crossCompileDockerfile', () => {
       'COPY --from=build /app /app',
       '',
     );
-    expect(rewrite(input)).toEqual({ dockerfile: input, rewritten: [], skipped: [] });
+    expect(rewrite(input)).toEqual({ dockerfile: input, rewritten: [], skipped: [], kept: [] });
+  });
+
+  it('keeps a stage pinned to a platform as it is: it is built once, not per target', () => {
+    const input = lines('FROM --platform=linux/amd64 golang:1.22', 'RUN go build -o /app .', '');
+    const result = rewrite(input);
+    expect([result.dockerfile, result.skipped]).toEqual([input, []]);
+    expect(result.kept.map((k) => [k.line, k.reason])).toEqual([
+      [2, 'the stage is pinned to --platform=linux/amd64: it is built once, not per target, so nothing here compiles per target'],
+    ]);
   });
 });

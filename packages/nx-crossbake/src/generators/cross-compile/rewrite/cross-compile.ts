@@ -53,6 +53,8 @@ interface CrossCompileResult {
   dockerfile: string;
   rewritten: RewrittenStep[];
   skipped: SkippedStep[];
+  /** Steps left alone because nothing there is built per target: a stage with a fixed --platform. */
+  kept: SkippedStep[];
 }
 
 interface Stage {
@@ -137,11 +139,6 @@ function planStage(
   moved: ReadonlyMap<number, string>,
   options: CrossCompileOptions,
 ): Omit<StagePlan, 'buildName'> | string | Map<number, string> {
-  // `--platform=$TARGETPLATFORM` (or `${TARGETPLATFORM:-…}`) is built per target like no flag at all.
-  // A stage FROM an earlier one inherits its platform without a flag: that case has its own reason below.
-  if (stage.platformFlag !== undefined && stage.platform.kind === 'pinned')
-    return `the stage is pinned to --platform=${stage.platformFlag}: it is not built per target`;
-  if (stage.platformFlag !== undefined && stage.platform.kind === 'build') return 'the stage already runs on the build platform';
   const base = stages.find(
     (s) => s.index < stage.index && (s.name?.toLowerCase() === stage.image.toLowerCase() || String(s.index) === stage.image),
   );
@@ -242,8 +239,24 @@ export function crossCompileDockerfile(text: string, options: CrossCompileOption
 
   const movable = advice.filter((a) => isMoved(a.tool));
   for (const a of advice) if (!isMoved(a.tool)) skipped.push(skip(a, adviceReason(a.tool)));
+  const kept: SkippedStep[] = [];
   for (const stage of new Set(movable.map((a) => stageOfLine(a.line)))) {
     const mine = movable.filter((a) => stageOfLine(a.line) === stage);
+    // `--platform=$TARGETPLATFORM` (or `${TARGETPLATFORM:-…}`) is built per target like no flag at all; a fixed
+    // platform or $BUILDPLATFORM is built once, whatever the target: nothing there to move. (A stage FROM an
+    // earlier one inherits its platform without a flag: planStage gives that case its reason.)
+    const fixed =
+      stage.platformFlag === undefined
+        ? undefined
+        : stage.platform.kind === 'pinned'
+          ? `the stage is pinned to --platform=${stage.platformFlag}: it is built once, not per target, so nothing here compiles per target`
+          : stage.platform.kind === 'build'
+            ? 'the stage already runs on the build platform'
+            : undefined;
+    if (fixed) {
+      kept.push(...mine.map((a) => skip(a, fixed)));
+      continue;
+    }
     const plan = planStage(stage, stages, layout, new Map(mine.map((a) => [a.line, a.tool])), options);
     if (typeof plan === 'string' || plan instanceof Map) {
       skipped.push(...mine.map((a) => skip(a, typeof plan === 'string' ? plan : plan.get(a.line)!)));
@@ -259,8 +272,8 @@ export function crossCompileDockerfile(text: string, options: CrossCompileOption
       else rewritten.push({ line: a.line, stage: a.stage, tool: a.tool, buildStage: buildName, notes: plan.notes.get(a.line) ?? [] });
   }
   skipped.sort((a, b) => a.line - b.line);
-  if (plans.size === 0) return { dockerfile: text, rewritten, skipped };
-  return { dockerfile: emit(layout, stages, plans), rewritten, skipped };
+  if (plans.size === 0) return { dockerfile: text, rewritten, skipped, kept };
+  return { dockerfile: emit(layout, stages, plans), rewritten, skipped, kept };
 }
 
 const skip = (a: EmulationAdvice, reason: string): SkippedStep => ({ line: a.line, stage: a.stage, tool: a.tool, reason });

@@ -44,7 +44,7 @@ describe('crossCompileDockerfile: Node installs', () => {
   it('leaves no install on the target platform, and a second run changes nothing', () => {
     const once = rewrite(APP).dockerfile;
     expect(adviseOnEmulation(once, PLATFORMS)).toEqual([]);
-    expect(rewrite(once)).toEqual({ dockerfile: once, rewritten: [], skipped: [] });
+    expect(rewrite(once)).toEqual({ dockerfile: once, rewritten: [], skipped: [], kept: [] });
   });
 
   it('copies the lockfile back after an install that may rewrite it, with the owner USER gives', () => {
