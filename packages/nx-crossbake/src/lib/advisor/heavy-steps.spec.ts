@@ -6,6 +6,7 @@ describe('detectHeavyTool', () => {
   it.each([
     ['go build -o /app .', 'go build'],
     ['go install ./...', 'go install'],
+    ['go run build.go build syncthing', 'go run'],
     ['cargo build --release', 'cargo build'],
     ['cargo +nightly build', 'cargo build'],
     ['cargo install --path .', 'cargo install'],

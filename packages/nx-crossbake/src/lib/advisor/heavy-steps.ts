@@ -35,7 +35,8 @@ const onlyBinary = (args: readonly string[]) =>
   args.some((arg, i) => arg === '--only-binary=:all:' || (arg === '--only-binary' && args[i + 1] === ':all:'));
 
 const RULES: readonly Rule[] = [
-  { command: /^go$/, family: 'go', subcommands: ['build', 'install'] },
+  // `go run` compiles its program before running it: the same compile, on the emulated CPU.
+  { command: /^go$/, family: 'go', subcommands: ['build', 'install', 'run'] },
   { command: /^cargo$/, family: 'rust', subcommands: ['build', 'install'] },
   // Native modules build in install scripts (node-gyp), on the emulated CPU.
   { command: /^npm$/, family: 'node', subcommands: ['ci', 'install', 'i'], safeWith: ignoresScripts },

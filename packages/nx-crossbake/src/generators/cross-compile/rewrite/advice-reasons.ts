@@ -5,6 +5,10 @@
  */
 const REASONS: Array<[RegExp, string]> = [
   [
+    /^go run$/,
+    "left as advice: `go run` builds its program and runs it where the stage runs; cross-compiled it could not run on the build machine, and what it produces for each target is the program's own business: give the program the target with its own flags, in a stage FROM --platform=$BUILDPLATFORM",
+  ],
+  [
     /^cargo /,
     'left as advice: cargo build --target needs a linker for each target, and nothing in the Dockerfile proves the image has one',
   ],
