@@ -43,15 +43,16 @@ describe('crossCompileDockerfile', () => {
     ]);
   });
 
-  it('lists every other tool with its reason, and leaves a Go stage that cannot move', () => {
+  it('lists every other tool with its reason, and still moves the Go stage', () => {
     const result = rewrite(fixture('mixed-tools.Dockerfile'));
-    expect(result.dockerfile).toBe(fixture('mixed-tools.Dockerfile'));
     // Each step with its own reason; without the build context no lockfile can be read (node-rewrite.spec.ts reads one).
     expect(result.skipped.map((s) => [s.line, s.tool, s.reason.split(':')[0]])).toEqual([
       [4, 'npm ci', 'the build context is not known, so neither is the lockfile'],
       [5, 'make', 'left as advice'],
-      [10, 'go build', 'the RUN also runs `strip`, whose effects would not reach the final stage'],
     ]);
+    // `strip` stays in the image stage, after the copy-back: a split RUN.
+    expect(result.rewritten.map((r) => [r.line, r.tool])).toEqual([[10, 'go build']]);
+    expect(result.dockerfile).toContain('COPY --from=api-build /out/api /out/api\nRUN strip /out/api\n');
   });
 
   it('keeps a byte-order mark, comments and blank lines', () => {
@@ -120,9 +121,9 @@ describe('crossCompileDockerfile', () => {
   });
 
   it('names every problem of a RUN at once', () => {
-    const result = rewrite(lines('FROM golang:1.22', 'RUN GOOS=windows GOARCH=$ARCH go build -o /app . && strip /app', ''));
+    const result = rewrite(lines('FROM golang:1.22', 'RUN GOOS=windows GOARCH=$ARCH go build ./cmd/... && strip /app', ''));
     expect(result.skipped[0].reason).toBe(
-      "the compile sets GOOS=windows: the image would not get a Linux binary; the compile sets GOARCH=$ARCH, a value of the shell's that does not follow the target; the RUN also runs `strip`, whose effects would not reach the final stage: give the compile a RUN of its own",
+      "`go build` without -o names the binary after the package's import path, which is not known here: add `-o <path>` so the final stage can copy it; the compile sets GOOS=windows: the image would not get a Linux binary; the compile sets GOARCH=$ARCH, a value of the shell's that does not follow the target",
     );
   });
 
@@ -175,6 +176,40 @@ describe('crossCompileDockerfile', () => {
     expect(rewrite(result.dockerfile).dockerfile).toBe(result.dockerfile);
   });
 
+  // What shares a compile's RUN without being copied back stays in the image stage, in a RUN of its own after
+  // the copy-back; what came before the compile runs in both stages, as the original ran it before the compile.
+  it.each([
+    ['a command after the compile', 'RUN go build -o /app . && cp /app /usr/bin/app', 'RUN go build -o /app .', 'RUN cp /app /usr/bin/app'],
+    [
+      'mkdir before it',
+      'RUN mkdir -p /var/lib/app && go build -o /app .',
+      'RUN mkdir -p /var/lib/app && go build -o /app .',
+      'RUN mkdir -p /var/lib/app',
+    ],
+    [
+      'a redirect before it',
+      'RUN echo hi > /etc/motd && go build -o /app .',
+      'RUN echo hi > /etc/motd && go build -o /app .',
+      'RUN echo hi > /etc/motd',
+    ],
+    [
+      'a write next to a file output',
+      'RUN go build -o /out/app . && uname -m > /out/machine',
+      'RUN go build -o /out/app .',
+      'RUN uname -m > /out/machine',
+    ],
+    ['a write the shell names', 'RUN go build -o /out/ . ; date > $LOG', 'RUN go build -o /out/ .', 'RUN date > $LOG'],
+  ])('splits a RUN with %s', (_name, run, built, kept) => {
+    const result = rewrite(lines('FROM golang:1.22', 'WORKDIR /src', run, ''));
+    expect(result.skipped).toEqual([]);
+    const [twin, image] = result.dockerfile.split('\n\n');
+    expect(twin).toContain(built.replace('RUN ', 'RUN export GOARM="${TARGETVARIANT#v}"; '));
+    expect(image).toMatch(new RegExp(`COPY --from=build \\S+ \\S+\\n${kept.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\n`));
+    expect(result.rewritten[0].notes).toEqual([
+      expect.stringMatching(/^the RUN is split: `.*` stays in the image stage, after the binary is copied back$/),
+    ]);
+  });
+
   describe('refuses', () => {
     it.each([
       ['CGO_ENABLED=1', lines('FROM golang:1.22', 'RUN CGO_ENABLED=1 go build -o /app .'), /CGO_ENABLED=1/],
@@ -186,7 +221,6 @@ describe('crossCompileDockerfile', () => {
       ['go install where GOPATH is unknown', lines('FROM debian:bookworm', 'RUN apt-get update', 'RUN go install .'), /GOBIN/],
       ['a relative -o in an unknown folder', lines('FROM debian:bookworm', 'RUN go build -o app .'), /working directory is unknown/],
       ['a -o from the shell', lines('FROM golang:1.22', 'RUN go build -o $OUT .'), /depends on the shell/],
-      ['other work in the compile RUN', lines('FROM golang:1.22', 'RUN go build -o /app . && cp /app /usr/bin/app'), /also runs `cp`/],
       ['go install in the exec form', lines('FROM golang:1.22', 'RUN ["go", "install", "."]'), /exec form/],
       // GOARM is exported in the compile's shell: the exec form has none.
       [
@@ -194,29 +228,18 @@ describe('crossCompileDockerfile', () => {
         lines('FROM golang:1.22', 'WORKDIR /src', 'RUN ["go", "build", "-o", "/app", "."]'),
         /the exec form runs no shell, so GOARM cannot follow/,
       ],
-      // Other commands of the compile RUN: only what leaves nothing, or writes inside what is copied back.
-      [
-        'mkdir outside the output',
-        lines('FROM golang:1.22', 'RUN mkdir -p /var/lib/app && go build -o /app .'),
-        /also writes `\/var\/lib\/app`, outside what the final stage copies back \(\/app\)/,
-      ],
-      ['chmod', lines('FROM golang:1.22', 'WORKDIR /src', 'RUN chmod +x entry.sh && go build -o /app .'), /also runs `chmod`/],
-      [
-        'a redirect outside the output',
-        lines('FROM golang:1.22', 'RUN echo hi > /etc/motd && go build -o /app .'),
-        /also writes `\/etc\/motd`/,
-      ],
-      [
-        'a write next to a file output',
-        lines('FROM golang:1.22', 'RUN go build -o /out/app . && uname -m > /out/machine'),
-        /also writes `\/out\/machine`/,
-      ],
       ['a redirected compile', lines('FROM golang:1.22', 'RUN go build -o /app . > /build.log'), /redirected to `\/build.log`/],
-      ['a write the shell names', lines('FROM golang:1.22', 'RUN go build -o /out/ . && date > $LOG'), /also runs `date`/],
       [
         'go generate in the compile RUN',
         lines('FROM golang:1.22', 'WORKDIR /src', 'RUN go generate ./... && go build -o /app .'),
-        /also runs `go generate`/,
+        /`go generate` before the compile would run for the build machine/,
+      ],
+      // A compile RUN the split (run-split.ts) cannot cut keeps the old rule: only what leaves nothing, or writes
+      // inside what is copied back, shares it.
+      [
+        'other work in a RUN that cannot be cut',
+        lines('FROM golang:1.22', 'RUN if true; then go build -o /app .; fi; cp /app /usr/bin/app'),
+        /also runs `cp`/,
       ],
       // go generate and go run are not preparations: they stay, and the twin would run them for the build machine.
       [

@@ -336,6 +336,7 @@ function finalStage(plan: StagePlan, lines: (span: InstructionSpan) => string[],
     out.push(
       ...layout.lines.slice(span.lead, span.start),
       ...verdict.artifacts.map((path) => `COPY --from=${plan.buildName}${chown} ${copyPaths(path)}`),
+      ...(verdict.remainder?.(lines(span).slice(span.start - span.lead)) ?? []),
     );
   }
   return out;

@@ -12,7 +12,9 @@ import type { VariableValue } from '../../../lib/dockerfile/words';
 import { parseRunCommands, unwrapEnv } from '../../../lib/advisor/run-commands';
 import { binaryName } from './go-binary-name';
 import { parseGoCommand } from './go-command';
-import { isGoPreparation } from './go-only';
+import { isGoPreparation, runsGoCode } from './go-only';
+import { runOf, splitRun, type RunPiece } from './run-split';
+import { parseShellCommands } from '../../../lib/advisor/shell-commands';
 import { withGoarm } from './goarm';
 import { literal, resolvePath } from './image-paths';
 import { refuse, type MoveVerdict } from './move-verdict';
@@ -61,61 +63,96 @@ export function judgeGoStep(
   if (cgoSet) return refuse(`the step sets CGO_ENABLED=${cgoSet[1]}: ${CGO_NEEDS}`);
   if (EXEC_FORM.test(run.args))
     return refuse('the exec form runs no shell, so GOARM cannot follow the target variant (v6, v7): write the compile as a shell command');
+  // The RUN's commands by piece (split-run.ts); without pieces, the whole RUN is one.
+  const split = splitRun(own, escape);
+  const pieces = split
+    ? split.pieces.map((p) => parseShellCommands(p.text).map(unwrapEnv))
+    : [parseRunCommands(run, lines, escape).map(unwrapEnv)];
+  const compiling = pieces.flatMap((commands, i) => (commands.some((w) => parseGoCommand(splitRedirects(w).words)) ? [i] : []));
+  const [first, last] = [compiling[0] ?? 0, compiling.at(-1) ?? pieces.length - 1];
   const artifacts: string[] = [];
   const effects: string[] = [];
   const installs: string[] = [];
   // Every problem of the RUN, so one run of the generator names them all.
   const problems: string[] = [];
-  const fixed = hardCodedTarget(text, problems);
+  // Pieces around the compiles: what they write, or undefined when that is not known (a command with effects).
+  const around = new Map<number, string[] | undefined>();
   let cwd = facts.workdir;
-  for (const words of parseRunCommands(run, lines, escape).map(unwrapEnv)) {
-    const { words: plain, writes } = splitRedirects(words);
-    const go = parseGoCommand(plain);
-    if (go === undefined) {
-      if (commandName(words) === 'cd') {
-        cwd = words[1] !== undefined && literal(words[1]) ? resolvePath(cwd, words[1]) : undefined;
+  for (const [i, commands] of pieces.entries()) {
+    const isAround = split !== undefined && (i < first || i > last);
+    if (isAround) around.set(i, []);
+    for (const words of commands) {
+      const { words: plain, writes } = splitRedirects(words);
+      const go = parseGoCommand(plain);
+      if (go === undefined) {
+        if (commandName(words) === 'cd') {
+          cwd = words[1] !== undefined && literal(words[1]) ? resolvePath(cwd, words[1]) : undefined;
+          continue;
+        }
+        if (isAround && i < first && runsGoCode(words))
+          problems.push(`\`${words.slice(0, 2).join(' ')}\` before the compile would run for the build machine in the build stage`);
+        if (isGoPreparation(words)) continue;
+        const written = sideEffectsOf(words, cwd);
+        if (isAround) around.set(i, typeof written === 'string' ? undefined : around.get(i) && [...around.get(i)!, ...written]);
+        else if (typeof written === 'string') problems.push(`${written}: give the compile a RUN of its own`);
+        else effects.push(...written);
         continue;
       }
-      if (isGoPreparation(words)) continue;
-      const written = sideEffectsOf(words, cwd);
-      if (typeof written === 'string') problems.push(`${written}: give the compile a RUN of its own`);
-      else effects.push(...written);
-      continue;
-    }
-    if (writes.length > 0) problems.push(`the compile's output is redirected to \`${writes[0]}\`, which the final stage would not receive`);
-    else if (go.cgo) problems.push(`${go.cgo}: ${CGO_NEEDS}`);
-    else if (go.chdir !== undefined) problems.push('`go build -C` is not rewritten: build from the folder with WORKDIR or cd instead');
-    else {
-      const artifact = artifactOf(go.subcommand, go.output, go.packages, cwd, facts);
-      if (typeof artifact !== 'string') problems.push(artifact.reason);
+      if (writes.length > 0)
+        problems.push(`the compile's output is redirected to \`${writes[0]}\`, which the final stage would not receive`);
+      else if (go.cgo) problems.push(`${go.cgo}: ${CGO_NEEDS}`);
+      else if (go.chdir !== undefined) problems.push('`go build -C` is not rewritten: build from the folder with WORKDIR or cd instead');
       else {
-        if (go.subcommand === 'install') installs.push(artifact);
-        artifacts.push(artifact);
+        const artifact = artifactOf(go.subcommand, go.output, go.packages, cwd, facts);
+        if (typeof artifact !== 'string') problems.push(artifact.reason);
+        else {
+          if (go.subcommand === 'install') installs.push(artifact);
+          artifacts.push(artifact);
+        }
       }
     }
   }
+  // A piece around the compiles stays with them in the build stage when it leaves nothing but what is copied
+  // back (the old rule for a whole RUN); the others, and everything after the first of them, stay in the image
+  // stage, after the copy-back. Before the compiles, such a piece runs in both, as it ran before the compile.
+  const twinable = (i: number) => around.get(i)?.every((path) => isCopiedBack(path, artifacts)) ?? false;
+  let moveTo = last;
+  while (moveTo + 1 < pieces.length && twinable(moveTo + 1)) moveTo++;
+  const keepBefore = [...around.keys()].some((i) => i < first && !twinable(i));
   const lost = effects.find((path) => !isCopiedBack(path, artifacts));
   if (lost)
     problems.push(
       `the RUN also writes \`${lost}\`, outside what the final stage copies back (${artifacts.join(', ')}): give the compile a RUN of its own`,
     );
+  const moved = split ? `${split.head}${split.script.slice(0, split.pieces[moveTo].end)}` : text;
+  const fixed = hardCodedTarget(moved, problems);
   // The rewrite edits the text: every `go install` it would edit must be one the shell runs, not one inside quotes.
-  if (installs.length > 0 && [...text.matchAll(INSTALL)].length !== installs.length)
+  if (installs.length > 0 && [...moved.matchAll(INSTALL)].length !== installs.length)
     problems.push(
       '`go install` also appears in text the shell does not run as a command (a quoted string, say): rewrite it to `go build -o` by hand',
     );
   if (problems.length > 0) return refuse([...new Set(problems)].join('; '));
+  const after = split ? split.pieces.slice(moveTo + 1) : [];
+  const kept = split && (keepBefore || after.length > 0) ? [...split.pieces.slice(0, first), ...after] : [];
   return {
     ok: true,
     artifacts,
-    notes: fixed.map(
-      (f) =>
-        `${f.assignment} is dropped from the compile: it built ${f.built} binaries into every image; each image now gets its own platform's`,
-    ),
+    notes: [
+      ...fixed.map(
+        (f) =>
+          `${f.assignment} is dropped from the compile: it built ${f.built} binaries into every image; each image now gets its own platform's`,
+      ),
+      ...(kept.length > 0
+        ? [`the RUN is split: ${describe(kept)} stay${kept.length === 1 ? 's' : ''} in the image stage, after the binary is copied back`]
+        : []),
+    ],
     rewrite: (text) => {
+      // The build stage runs the RUN up to its last compile.
+      const cut = after.length > 0 ? splitRun(text, escape) : undefined;
+      const upTo = cut ? `${cut.head}${cut.script.slice(0, cut.pieces[moveTo].end)}`.split('\n') : text;
       let n = 0;
-      const run = withGoarm(
-        text.map((line) =>
+      const runLines = withGoarm(
+        upTo.map((line) =>
           fixed
             .reduce((l, f) => l.replace(f.pattern, '$1'), line)
             .replace(INSTALL, (_match, before: string, go: string, space: string) => `${before}${go}${space}build -o ${installs[n++]}`),
@@ -123,15 +160,20 @@ export function judgeGoStep(
         escape,
       );
       return fixed.length === 0
-        ? run
+        ? runLines
         : [
             `# nx-crossbake:cross-compile: ${fixed.map((f) => f.assignment).join(' ')} dropped: the compile follows the target platform`,
-            ...run,
+            ...runLines,
           ];
     },
+    remainder: kept.length > 0 ? (text) => runOf(splitRun(text, escape)!, kept) : undefined,
     prelude: [],
   };
 }
+
+/** `upx --best /app` and 1 more, for a note. */
+const describe = (pieces: readonly RunPiece[]) =>
+  `\`${pieces[0].text.split('\n')[0].slice(0, 60)}\`${pieces.length > 1 ? ` and ${pieces.length - 1} more` : ''}`;
 
 interface HardCoded {
   assignment: string;

@@ -10,6 +10,8 @@ export type MoveVerdict =
       prelude: readonly string[];
       /** What the move changes in what the step builds, for the user to read. */
       notes?: readonly string[];
+      /** The part of the step the original stage still runs, after the copy-back (a split RUN), from its lines. */
+      remainder?: (lines: readonly string[]) => string[];
     }
   | { ok: false; reason: string };
 
