@@ -103,7 +103,8 @@ describe('cross-compile on the corpus of real Dockerfiles', () => {
       (got.outcome !== 'rewrite' || (existsSync(reviewed) && readFileSync(reviewed, 'utf8') === got.dockerfile));
     if (RECORD && !met && !gaps[name]) {
       if (got.outcome === 'rewrite' && got.outcome === expected.outcome && !existsSync(reviewed)) writeFileSync(reviewed, got.dockerfile);
-      else gaps[name] = { outcome: got.outcome, why: (got.warnings.split('\n')[0] ?? '').replace('nx-crossbake:cross-compile: svc/', '') };
+      else
+        gaps[name] = { outcome: got.outcome, why: got.warnings.replaceAll('nx-crossbake:cross-compile: svc/', '').replaceAll('\n', ' | ') };
     }
     const gap = gaps[name];
     if (gap) {

@@ -14,10 +14,10 @@ import { splitWords } from '../../../lib/dockerfile/words';
 import { adviceReason } from './advice-reasons';
 import { layoutDockerfile, spanLines, type DockerfileLayout, type InstructionSpan } from './dockerfile-spans';
 import { judgeGoStep } from './go-step';
-import { judgeMakeStep, LEFT_AS_ADVICE } from './make-step';
+import { judgeMakeStep } from './make-step';
 import { isGoOnlyRun } from './go-only';
 import { twinProblem } from './twin-problems';
-import type { MoveVerdict } from './move-verdict';
+import { LEFT_AS_ADVICE, type MoveVerdict } from './move-verdict';
 import { isNodeInstall, judgeNodeStep, type NodeContext } from './node/node-step';
 import { contextSourceOf, type StageCopy } from './node/context-copies';
 import { advanceState, initialState, type StageState } from './stage-facts';
@@ -199,7 +199,12 @@ function judgeStep(
 ): MoveVerdict {
   const run = span.instruction;
   if (isNodeInstall(tool))
-    return judgeNodeStep(run, layout.lines, layout.escape, { workdir: state.workdir, copies: [...copies], context: options.context });
+    return judgeNodeStep(run, layout.lines, layout.escape, {
+      workdir: state.workdir,
+      copies: [...copies],
+      context: options.context,
+      platforms: options.platforms,
+    });
   const context = options.context;
   // A file of the image, as the stage's copies so far bring it from the build context.
   const read = (path: string) => {

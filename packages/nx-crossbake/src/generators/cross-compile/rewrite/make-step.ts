@@ -15,7 +15,7 @@ import { isGoPreparation } from './go-only';
 import { artifactOf, CGO_NEEDS, CGO_STUB, type StageFacts } from './go-step';
 import { withGoarm } from './goarm';
 import { literal, resolvePath } from './image-paths';
-import { refuse, type MoveVerdict } from './move-verdict';
+import { LEFT_AS_ADVICE, refuse, type MoveVerdict } from './move-verdict';
 import { commandName, sideEffectsOf } from './shell-effects';
 import { isKnown, shown, targetValue, UNKNOWN_VALUE } from './make/expand';
 import { isMake, makeCommands, parseMakeArguments, type ReadFile, type RecipeCommand } from './make/run';
@@ -25,8 +25,6 @@ interface MakeFacts extends StageFacts {
   read: ReadFile;
 }
 
-/** How the reason of a make this rewrite does not move begins: it compiles no Go, or its Makefile is not known. */
-export const LEFT_AS_ADVICE = 'left as advice: ';
 const EXEC_FORM = /^(--\S+\s+)*\[/;
 // What the build stage gives make for each target (cross-compile.ts's ENV, goarm.ts's export). Its
 // CGO_ENABLED=0 is left out: whether the original build had cgo off is read from the stage and the Makefile.

@@ -16,3 +16,6 @@ export type MoveVerdict =
   | { ok: false; reason: string };
 
 export const refuse = (reason: string): MoveVerdict => ({ ok: false, reason });
+
+/** How the reason of a step this rewrite leaves where it is, without it keeping the stage's other steps, begins. */
+export const LEFT_AS_ADVICE = 'left as advice: ';

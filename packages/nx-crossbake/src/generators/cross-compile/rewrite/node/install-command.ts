@@ -5,6 +5,8 @@
  * options); any other flag, and any package named on the command line, is a reason to leave the step.
  * npm: https://docs.npmjs.com/cli/commands/npm-ci, pnpm: https://pnpm.io/cli/install.
  */
+import { LEFT_AS_ADVICE } from '../move-verdict';
+
 export type PackageManager = 'npm' | 'pnpm' | 'yarn';
 
 export interface InstallCommand {
@@ -76,6 +78,9 @@ export function readInstallCommand(words: readonly string[]): InstallCommand | s
   const [command = '', ...args] = words;
   const manager = command.slice(command.lastIndexOf('/') + 1) as PackageManager;
   if (manager === 'yarn') return { manager, subcommand: 'install' };
+  // A global install puts a tool (pnpm, a CLI) beside Node, not the project's node_modules: not this rewrite's.
+  if (args.some((a) => a === '-g' || a === '--global' || a === '--location=global'))
+    return `${LEFT_AS_ADVICE}\`${words.join(' ')}\` installs a tool globally, not the project's node_modules: it stays where it is`;
   const positional: string[] = [];
   let subcommand: string | undefined;
   for (let i = 0; i < args.length; i++) {

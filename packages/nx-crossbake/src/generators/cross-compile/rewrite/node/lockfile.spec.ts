@@ -118,22 +118,37 @@ describe('platformDependence', () => {
     [
       'esbuild.package-lock.json',
       parsePackageLock,
-      /^package-lock.json v3: node_modules\/@esbuild\/aix-ppc64 is limited to os aix, cpu ppc64;.* and \d+ more$/,
+      // Only what a build machine (x64, arm64: no targets given) installs counts: not @esbuild/darwin-arm64,
+      // @esbuild/aix-ppc64 or @esbuild/linux-loong64.
+      /^package-lock.json v3: node_modules\/@esbuild\/linux-arm64 is limited to os linux, cpu arm64; node_modules\/@esbuild\/linux-x64 is limited to os linux, cpu x64; node_modules\/esbuild runs an install script$/,
     ],
     ['bcrypt.package-lock.json', parsePackageLock, /node_modules\/bcrypt runs an install script/],
     // pnpm 8 marks even the per-platform @esbuild packages requiresBuild; the first reason found is given.
-    ['esbuild.pnpm-lock.yaml', parsePnpmLock, /^pnpm-lock.yaml 6.0: \/@esbuild\/aix-ppc64@0.24.0 runs an install script;/],
+    ['esbuild.pnpm-lock.yaml', parsePnpmLock, /^pnpm-lock.yaml 6.0: \/@esbuild\/linux-arm64@0.24.0 runs an install script;/],
   ])('names what ties %s to a platform', (name, parse, reason) => {
     expect(platformDependence(lockOf(parse(fixture(name))))).toMatch(reason);
   });
 
   it('refuses a listed platform-binary package even when the lockfile records nothing about it', () => {
+    // npm/cli#4828: lockfiles written without the other platforms' optional binaries; the parent still shows.
     const lock = lockOf(
-      parsePackageLock(
-        JSON.stringify({ lockfileVersion: 3, packages: { 'node_modules/@rollup/rollup-linux-x64-gnu': { version: '4.0.0' } } }),
-      ),
+      parsePackageLock(JSON.stringify({ lockfileVersion: 3, packages: { 'node_modules/rollup': { version: '4.0.0' } } })),
     );
-    expect(platformDependence(lock)).toMatch(/is @rollup\/rollup-linux-x64-gnu, which installs a binary for one platform/);
+    expect(platformDependence(lock)).toMatch(/is rollup, which installs a binary for one platform/);
+  });
+
+  it('judges a package by what the lockfile records, not by its name', () => {
+    const packages = {
+      'node_modules/@img/colour': { version: '1.0.0' }, // plain JavaScript in sharp's scope
+      'node_modules/fsevents': { version: '2.3.3', os: ['darwin'], hasInstallScript: true, optional: true },
+      'node_modules/@esbuild/win32-x64': { version: '0.24.0', os: ['win32'], cpu: ['x64'], optional: true },
+      'node_modules/not-on-linux': { version: '1.0.0', os: ['!linux', '!win32'], hasInstallScript: true },
+    };
+    expect(platformDependence(lockOf(parsePackageLock(JSON.stringify({ lockfileVersion: 3, packages }))))).toBeUndefined();
+    const linux = { 'node_modules/@img/sharp-linux-arm64': { version: '0.34.0', os: ['linux'], cpu: ['arm64'], optional: true } };
+    expect(platformDependence(lockOf(parsePackageLock(JSON.stringify({ lockfileVersion: 3, packages: linux }))))).toMatch(
+      /@img\/sharp-linux-arm64 is limited to os linux, cpu arm64/,
+    );
   });
 });
 

@@ -9,13 +9,13 @@ import { posix } from 'node:path';
 import type { DockerfileInstruction } from '../../../../lib/dockerfile/instructions';
 import { parseRunCommands, unwrapEnv } from '../../../../lib/advisor/run-commands';
 import { detectHeavyTool } from '../../../../lib/advisor/heavy-steps';
-import { refuse, type MoveVerdict } from '../move-verdict';
+import { LEFT_AS_ADVICE, refuse, type MoveVerdict } from '../move-verdict';
 import { literal, resolvePath } from '../image-paths';
 import { commandName, sideEffectsOf, splitRedirects } from '../shell-effects';
 import { contextSourceOf, type BuildContext, type StageCopy } from './context-copies';
 import { readInstallCommand, type InstallCommand, type PackageManager } from './install-command';
 import { parsePackageLock, parsePnpmLock, yarnLockReason, type Lockfile } from './lockfile';
-import { platformDependence, rootScriptProblem } from './platform-independence';
+import { nodeCpus, platformDependence, rootScriptProblem } from './platform-independence';
 
 export interface NodeContext extends BuildContext {
   /** The context folder, workspace-relative, for messages. */
@@ -29,6 +29,8 @@ interface NodeStepFacts {
   /** The stage's COPY/ADD instructions before this step. */
   copies: readonly StageCopy[];
   context: NodeContext | undefined;
+  /** The target's platforms: which CPUs a package must run on. */
+  platforms: readonly string[];
 }
 
 const INSTALL_TOOLS = new Set(['npm ci', 'npm install', 'pnpm install', 'yarn install']);
@@ -53,6 +55,8 @@ function readRun(
 ): { install: InstallCommand; dir: string } | string {
   let cwd = workdir;
   let found: { install: InstallCommand; dir: string | undefined } | undefined;
+  // `npm install -g pnpm`: a tool for the image stage as well, not the project's install.
+  let globalTool: string | undefined;
   for (const words of parseRunCommands(run, lines, escape).map(unwrapEnv)) {
     if (commandName(words) === 'cd') {
       cwd = words[1] !== undefined && literal(words[1]) ? resolvePath(cwd, words[1]) : undefined;
@@ -65,14 +69,20 @@ function readRun(
       if (written.length > 0) return `the RUN also writes \`${written[0]}\`, which the final stage would not receive ${NOT_RECEIVED}`;
       continue;
     }
-    if (found) return 'the RUN installs twice: give each install a RUN of its own';
     const { words: plain, writes } = splitRedirects(words);
-    if (writes.length > 0) return `the install writes to \`${writes[0]}\`, which the final stage would not receive`;
     const install = readInstallCommand(plain);
+    if (typeof install === 'string' && install.startsWith(LEFT_AS_ADVICE)) {
+      globalTool = install;
+      continue;
+    }
+    if (found) return 'the RUN installs twice: give each install a RUN of its own';
+    if (writes.length > 0) return `the install writes to \`${writes[0]}\`, which the final stage would not receive`;
     if (typeof install === 'string') return install;
     found = { install, dir: cwd };
   }
-  if (!found) return 'no install found in the RUN';
+  if (found && globalTool)
+    return `the RUN also installs a tool globally (\`${globalTool.match(/`([^`]*)`/)?.[1]}\`), which the image stage needs as well: give the project's install a RUN of its own`;
+  if (!found) return globalTool ?? 'no install found in the RUN';
   if (found.dir === undefined) return 'the working directory of the install is unknown: set WORKDIR in the stage';
   return { install: found.install, dir: found.dir };
 }
@@ -115,7 +125,7 @@ export function judgeNodeStep(run: DockerfileInstruction, lines: readonly string
   if (manifest === undefined) return refuse(`no package.json reaches ${dir} from the build context before the install`);
   const root = rootScriptProblem(context.read(manifest) ?? '', context.isFile(posix.join(posix.dirname(manifest), 'binding.gyp')));
   if (root) return refuse(`${shown(manifest)}: ${root}`);
-  const dependence = platformDependence(lock);
+  const dependence = platformDependence(lock, nodeCpus(facts.platforms));
   if (dependence) return refuse(dependence);
   if (lock.packages.length === 0) return refuse(`${shown(lockSource)} installs no package: there is nothing to move`);
 

@@ -3,7 +3,7 @@
  * the build machine: nothing runs at install time (no package's install script, no native module built by
  * node-gyp, no root lifecycle script), nothing is limited by os/cpu/libc (the package manager would pick the
  * build machine's), and no package known to bring a per-platform binary. Anything that is not recorded
- * counts as a reason to refuse.
+ * counts as a reason to refuse; a package no machine of the build installs (fsevents) counts for nothing.
  */
 import type { LockedPackage, Lockfile } from './lockfile';
 import { isPlatformBinaryPackage } from './platform-packages';
@@ -12,7 +12,42 @@ import { isPlatformBinaryPackage } from './platform-packages';
 const ROOT_LIFECYCLE = ['preinstall', 'install', 'postinstall', 'prepublish', 'preprepare', 'prepare', 'postprepare'];
 const SHOWN = 3;
 
-function problemOf(pkg: LockedPackage): string | undefined {
+/** Whether an `os`/`cpu` list (names allow, `!name` forbids, as npm reads package.json) lets none of `values` in. */
+function excludesAll(list: readonly string[] | undefined, values: readonly string[]): boolean {
+  if (!list?.length) return false;
+  const allowed = list.filter((v) => !v.startsWith('!'));
+  return values.every((v) => list.includes(`!${v}`) || (allowed.length > 0 && !allowed.includes(v)));
+}
+
+/**
+ * A package that no machine of the build installs — its `os` leaves Linux out (fsevents: `darwin`), or its
+ * `cpu` leaves out every target's and build machine's CPU (`loong64`) — is absent everywhere alike, and its
+ * install script runs nowhere: it counts for nothing.
+ */
+function installedNowhere(pkg: LockedPackage, cpus: readonly string[]): boolean {
+  return excludesAll(pkg.os, ['linux']) || excludesAll(pkg.cpu, cpus);
+}
+
+// Node's names (process.arch) of the CPUs a build machine has: the install moves to one of them.
+const BUILD_MACHINES = ['x64', 'arm64'];
+const NODE_ARCH: Record<string, string> = {
+  amd64: 'x64',
+  '386': 'ia32',
+  ppc64le: 'ppc64',
+  arm64: 'arm64',
+  arm: 'arm',
+  s390x: 's390x',
+  riscv64: 'riscv64',
+  loong64: 'loong64',
+};
+
+/** Node's CPU names for the targets (`linux/amd64` → x64) and the build machines; an unknown one keeps its name. */
+export function nodeCpus(platforms: readonly string[]): string[] {
+  return [...new Set([...BUILD_MACHINES, ...platforms.map((p) => NODE_ARCH[p.split('/')[1] ?? ''] ?? p.split('/')[1] ?? p)])];
+}
+
+function problemOf(pkg: LockedPackage, cpus: readonly string[]): string | undefined {
+  if (installedNowhere(pkg, cpus)) return undefined;
   if (pkg.link)
     return `links ${pkg.key} (a workspace or \`file:\` folder): its own node_modules and build output live outside node_modules`;
   if (pkg.unrecorded)
@@ -43,8 +78,8 @@ export function rootScriptProblem(packageJson: string, hasBindingGyp: boolean): 
 }
 
 /** Why node_modules from this lockfile may differ between platforms; undefined when the lockfile proves it cannot. */
-export function platformDependence(lock: Lockfile): string | undefined {
-  const problems = lock.packages.flatMap((pkg) => problemOf(pkg) ?? []);
+export function platformDependence(lock: Lockfile, cpus: readonly string[] = BUILD_MACHINES): string | undefined {
+  const problems = lock.packages.flatMap((pkg) => problemOf(pkg, cpus) ?? []);
   if (problems.length === 0) return undefined;
   const more = problems.length > SHOWN ? `; and ${problems.length - SHOWN} more` : '';
   return `${lock.label}: ${problems.slice(0, SHOWN).join('; ')}${more}`;

@@ -13,7 +13,7 @@ const NAMES = new Set([
   'rollup', // rollup 4 loads @rollup/rollup-<os>-<cpu>[-gnu|-musl] at run time
   'sharp', // libvips, @img/sharp-<os>-<cpu> since 0.33, an install script before
   'lightningcss', // lightningcss-<os>-<cpu>
-  'fsevents', // macOS only
+  'fsevents', // macOS only: refused only when the lockfile does not say so (neverOnLinux)
   'bufferutil', // node-gyp-build prebuilds
   'utf-8-validate',
   'bcrypt', // node-pre-gyp downloads a binary in its install script
@@ -32,28 +32,19 @@ const NAMES = new Set([
   'playwright', // browsers per platform, downloaded by `playwright install`
   'puppeteer', // downloads Chromium in postinstall
   'electron', // downloads its binary in postinstall
+  // Parents that load a binary from an optional package per os/cpu (<parent>-<os>-<cpu>): the children are
+  // judged by the os/cpu/libc the lockfile records for them, not by their names (@img/colour is plain JS).
+  '@tailwindcss/oxide',
+  '@parcel/watcher',
+  '@biomejs/biome',
+  '@rspack/core',
+  'unrs-resolver',
+  'oxc-parser',
+  'oxc-resolver',
+  'oxc-transform',
 ]);
-
-const FAMILIES = [
-  /^@esbuild\//,
-  /^@swc\/core-/,
-  /^@rollup\/rollup-/,
-  /^@img\//,
-  /^lightningcss-/,
-  /^@parcel\/watcher/,
-  /^@nx\/nx-/,
-  /^@oven\/bun-/,
-  /^turbo-/,
-  /^@next\/swc-/,
-  /^@tailwindcss\/oxide/,
-  /^@biomejs\/cli-/,
-  /^@rspack\/binding/,
-  /^@napi-rs\//,
-  /^@unrs\/resolver-binding-/,
-  /^@oxc-(parser|resolver|transform)\/binding-/,
-];
 
 /** Why `name` is refused: it is on the list of packages that install a binary for one platform. */
 export function isPlatformBinaryPackage(name: string): boolean {
-  return NAMES.has(name) || FAMILIES.some((family) => family.test(name));
+  return NAMES.has(name);
 }
