@@ -22,6 +22,7 @@ import { isNodeInstall, judgeNodeStep, type NodeContext } from './node/node-step
 import { contextSourceOf, type StageCopy } from './node/context-copies';
 import { advanceState, initialState, type StageState } from './stage-facts';
 import { renumberStageRefs } from './stage-refs';
+import { staticStageProblem, workdirsAt } from './static-stage';
 
 interface CrossCompileOptions {
   /** The target's platforms; any of them may be the emulated one, depending on the machine that builds. */
@@ -91,6 +92,8 @@ const MARK =
   '# nx-crossbake:cross-compile: the compile runs on the build machine and cross-compiles for each target platform (docs/cross-compile.md)';
 const NODE_MARK =
   '# nx-crossbake:cross-compile: the install runs on the build machine; the lockfile proves node_modules the same on every platform (docs/cross-compile.md)';
+const WHOLE_MARK =
+  '# nx-crossbake:cross-compile: only files leave this stage, into images that do not run Node: it builds once, on the build machine (docs/cross-compile.md)';
 // GOARM is exported in each compile's shell instead (goarm.ts says why); TARGETVARIANT is declared for it.
 const CROSS_ENV = ['ARG TARGETOS TARGETARCH TARGETVARIANT', 'ENV CGO_ENABLED=0 GOOS=$TARGETOS GOARCH=$TARGETARCH'];
 
@@ -245,6 +248,8 @@ export function crossCompileDockerfile(text: string, options: CrossCompileOption
   const movable = advice.filter((a) => isMoved(a.tool));
   for (const a of advice) if (!isMoved(a.tool)) skipped.push(skip(a, adviceReason(a.tool)));
   const kept: SkippedStep[] = [];
+  // Stages that move whole (static-stage.ts), by index.
+  const wholes = new Set<number>();
   for (const stage of new Set(movable.map((a) => stageOfLine(a.line)))) {
     const mine = movable.filter((a) => stageOfLine(a.line) === stage);
     // `--platform=$TARGETPLATFORM` (or `${TARGETPLATFORM:-…}`) is built per target like no flag at all; a fixed
@@ -262,6 +267,15 @@ export function crossCompileDockerfile(text: string, options: CrossCompileOption
       kept.push(...mine.map((a) => skip(a, fixed)));
       continue;
     }
+    if (mine.every((a) => isNodeInstall(a.tool))) {
+      const dirs = workdirsAt(stage, new Set(mine.map((a) => a.line)), layout.escape);
+      if (!dirs.includes(undefined) && staticStageProblem(stage, stages, layout.escape, dirs as string[]) === undefined) {
+        wholes.add(stage.index);
+        const note = 'the whole stage runs once, on the build machine: only files leave it, into images that do not run Node';
+        rewritten.push(...mine.map((a) => ({ line: a.line, stage: a.stage, tool: a.tool, buildStage: a.stage, notes: [note] })));
+        continue;
+      }
+    }
     const plan = planStage(stage, stages, layout, new Map(mine.map((a) => [a.line, a.tool])), options);
     if (typeof plan === 'string' || plan instanceof Map) {
       skipped.push(...mine.map((a) => skip(a, typeof plan === 'string' ? plan : plan.get(a.line)!)));
@@ -277,13 +291,18 @@ export function crossCompileDockerfile(text: string, options: CrossCompileOption
       else rewritten.push({ line: a.line, stage: a.stage, tool: a.tool, buildStage: buildName, notes: plan.notes.get(a.line) ?? [] });
   }
   skipped.sort((a, b) => a.line - b.line);
-  if (plans.size === 0) return { dockerfile: text, rewritten, skipped, kept };
-  return { dockerfile: emit(layout, stages, plans), rewritten, skipped, kept };
+  if (plans.size === 0 && wholes.size === 0) return { dockerfile: text, rewritten, skipped, kept };
+  return { dockerfile: emit(layout, stages, plans, wholes), rewritten, skipped, kept };
 }
 
 const skip = (a: EmulationAdvice, reason: string): SkippedStep => ({ line: a.line, stage: a.stage, tool: a.tool, reason });
 
-function emit(layout: DockerfileLayout, stages: readonly Stage[], plans: ReadonlyMap<number, StagePlan>): string {
+function emit(
+  layout: DockerfileLayout,
+  stages: readonly Stage[],
+  plans: ReadonlyMap<number, StagePlan>,
+  wholes: ReadonlySet<number>,
+): string {
   const renumber = (index: number) => index + [...plans.keys()].filter((r) => r <= index).length;
   const lines = (span: InstructionSpan) => {
     const headLength = span.head - span.lead + 1;
@@ -297,7 +316,11 @@ function emit(layout: DockerfileLayout, stages: readonly Stage[], plans: Readonl
     const plan = planOf.get(span);
     out.push(...layout.lines.slice(next, plan ? span.start : span.lead));
     if (plan === undefined) {
-      out.push(...lines(span));
+      const whole = stages.find((s) => s.from === span && wholes.has(s.index));
+      const written = lines(span);
+      if (whole)
+        written[span.start - span.lead] = written[span.start - span.lead].replace(/^(\s*FROM)(\s+)/i, '$1 --platform=$BUILDPLATFORM$2');
+      out.push(...(whole ? [...written.slice(0, span.start - span.lead), WHOLE_MARK, ...written.slice(span.start - span.lead)] : written));
       next = span.end + 1;
       continue;
     }

@@ -211,3 +211,49 @@ describe('crossCompileDockerfile: Node installs', () => {
     expect(out).toContain('COPY --from=build /app/node_modules /app/node_modules\nCOPY . .\nCOPY --from=build /out/app /out/app\n');
   });
 });
+
+describe('crossCompileDockerfile: a front-end stage moves whole', () => {
+  const FRONT = (...rest: string[]) =>
+    lines('FROM node:20 AS build', 'WORKDIR /app', 'COPY package*.json ./', 'RUN npm ci', 'COPY . .', 'RUN npm run build', ...rest);
+  // esbuild binaries in the lockfile: the install alone could not move.
+  const files = { 'package.json': MANIFEST, 'package-lock.json': lockFixture('esbuild.package-lock.json') };
+
+  it('when only files leave it, into an image that does not run Node', () => {
+    const input = FRONT('FROM nginx:alpine', 'COPY --from=build /app/dist /usr/share/nginx/html');
+    const result = rewrite(input, files);
+    expect(result.dockerfile).toBe(
+      input.replace(
+        'FROM node:20 AS build',
+        '# nx-crossbake:cross-compile: only files leave this stage, into images that do not run Node: it builds once, on the build machine (docs/cross-compile.md)\nFROM --platform=$BUILDPLATFORM node:20 AS build',
+      ),
+    );
+    expect(result.rewritten).toEqual([
+      {
+        line: 4,
+        stage: 'build',
+        tool: 'npm ci',
+        buildStage: 'build',
+        notes: ['the whole stage runs once, on the build machine: only files leave it, into images that do not run Node'],
+      },
+    ]);
+  });
+
+  it.each([
+    ['a Node image takes its output', FRONT('FROM node:20-slim', 'COPY --from=build /app/dist /srv', 'CMD ["node", "/srv/server.js"]')],
+    [
+      'a server started with node takes it',
+      FRONT('FROM alpine', 'COPY --from=build /app/.output /srv', 'ENTRYPOINT ["node", "/srv/index.mjs"]'),
+    ],
+    ['node_modules is copied', FRONT('FROM nginx', 'COPY --from=build /app /usr/share/nginx/html')],
+    ['node_modules is copied by name', FRONT('FROM nginx', 'COPY --from=build /app/node_modules/x/dist /srv')],
+    [
+      'the stage reads the target',
+      FRONT('FROM nginx', 'COPY --from=build /app/dist /srv').replace('WORKDIR /app', 'ARG TARGETARCH\nWORKDIR /app'),
+    ],
+    ['a later stage is built FROM it', FRONT('FROM build AS test', 'RUN npm test', 'FROM nginx', 'COPY --from=build /app/dist /srv')],
+    ['a later stage mounts it', FRONT('FROM nginx', 'RUN --mount=from=build,target=/b cp -r /b/app/dist /srv')],
+    ['it is the image itself', FRONT()],
+  ])('not when %s', (_name, input) => {
+    expect(rewrite(input, files).dockerfile).toBe(input);
+  });
+});

@@ -1,4 +1,5 @@
-FROM node:22 AS web-builder
+# nx-crossbake:cross-compile: only files leave this stage, into images that do not run Node: it builds once, on the build machine (docs/cross-compile.md)
+FROM --platform=$BUILDPLATFORM node:22 AS web-builder
 
 COPY web/package.json /web/package.json
 COPY web/shared/ /web/shared/

@@ -1,0 +1,20 @@
+# nx-crossbake:cross-compile: only files leave this stage, into images that do not run Node: it builds once, on the build machine (docs/cross-compile.md)
+FROM --platform=$BUILDPLATFORM node:16-alpine as builder
+
+WORKDIR /app
+
+COPY package.json .
+COPY yarn.lock .
+
+RUN yarn install --frozen-lockfile
+
+COPY . .
+
+ARG DEPLOY_URL
+ENV DEPLOY_URL=${DEPLOY_URL}
+
+RUN yarn build
+
+FROM nginx:alpine
+
+COPY --from=builder /app/dist ./usr/share/nginx/html
