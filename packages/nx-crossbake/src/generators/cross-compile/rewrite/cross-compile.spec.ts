@@ -127,6 +127,38 @@ describe('crossCompileDockerfile', () => {
     );
   });
 
+  // BuildKit ignores --platform on a stage reference: the build stage is FROM twins of the chain instead.
+  it('moves the compile of a stage FROM an earlier stage, through twins of the chain', () => {
+    const input = lines(
+      'FROM golang:1.22 AS base',
+      'RUN apt-get update',
+      'FROM base',
+      'RUN go build -o /app .',
+      'FROM alpine',
+      'COPY --from=1 /app /app',
+    );
+    expect(rewrite(input).dockerfile).toBe(
+      lines(
+        'FROM golang:1.22 AS base',
+        'RUN apt-get update',
+        '# nx-crossbake:cross-compile: the compile runs on the build machine and cross-compiles for each target platform (docs/cross-compile.md)',
+        'FROM --platform=$BUILDPLATFORM golang:1.22 AS base-build',
+        'RUN apt-get update',
+        '',
+        'FROM base-build AS build',
+        'ARG TARGETOS TARGETARCH TARGETVARIANT',
+        'ENV CGO_ENABLED=0 GOOS=$TARGETOS GOARCH=$TARGETARCH',
+        'RUN export GOARM="${TARGETVARIANT#v}"; go build -o /app .',
+        '',
+        'FROM base',
+        'COPY --from=build /app /app',
+        'FROM alpine',
+        // Two stages were inserted before the one this copies from.
+        'COPY --from=3 /app /app',
+      ),
+    );
+  });
+
   it('renumbers stage indexes after each inserted stage', () => {
     const input = lines(
       'FROM golang:1.22',
@@ -260,16 +292,11 @@ describe('crossCompileDockerfile', () => {
         /sets CGO_ENABLED=1/,
       ],
       ['CGO_ENABLED from a variable', lines('FROM golang:1.22', 'RUN CGO_ENABLED=$CGO go build -o /app .'), /sets CGO_ENABLED=\$CGO/],
-      // BuildKit ignores --platform on a stage reference: the twin would compile emulated.
+      // BuildKit ignores --platform on a stage reference: a chain whose stage has a --platform of its own stays.
       [
-        'a stage FROM an earlier stage',
-        lines('FROM golang:1.22 AS base', 'RUN apt-get update', 'FROM base', 'RUN go build -o /app .'),
-        /FROM the earlier stage 'base': BuildKit ignores --platform on a stage reference/,
-      ],
-      [
-        'a stage FROM an earlier stage by index',
-        lines('FROM golang:1.22', 'RUN apt-get update', 'FROM 0', 'RUN go build -o /app .'),
-        /FROM the earlier stage 0/,
+        'a stage FROM an earlier stage with a --platform',
+        lines('FROM --platform=linux/amd64 golang:1.22 AS base', 'FROM base', 'RUN go build -o /app .'),
+        /FROM the earlier stage 'base', whose --platform the chain cannot change/,
       ],
       // The twin sets GOOS/GOARCH from the first compile on: a RUN between compiles would run target code.
       [

@@ -85,6 +85,10 @@ interface StagePlan {
   notes: ReadonlyMap<number, readonly string[]>;
   /** `make` steps that compile no Go (or whose Makefile is not known), by line: they stay, as advice. */
   unmoved: ReadonlyMap<number, string>;
+  /** The earlier stages the stage is built FROM, root first: the build stage gets twins of them (stage chains). */
+  chain: readonly Stage[];
+  /** The twins' names, one per chain stage. */
+  chainNames?: readonly string[];
 }
 
 const GO_TOOLS = new Set(['go build', 'go install', 'make']);
@@ -142,18 +146,26 @@ function planStage(
   moved: ReadonlyMap<number, string>,
   options: CrossCompileOptions,
 ): Omit<StagePlan, 'buildName'> | string | Map<number, string> {
-  const base = stages.find(
-    (s) => s.index < stage.index && (s.name?.toLowerCase() === stage.image.toLowerCase() || String(s.index) === stage.image),
-  );
-  if (base) {
-    return `the stage is FROM the earlier stage ${base.name ? `'${base.name}'` : base.index}: BuildKit ignores --platform on a stage reference, so the twin would inherit that stage's platform and still compile emulated; move the compile to a stage FROM an image`;
+  // A stage FROM an earlier one (a chain: `FROM deps AS build`): BuildKit ignores --platform on a stage
+  // reference, so the build stage is FROM twins of the whole chain, the root's on the build platform.
+  const chain: Stage[] = [];
+  for (let at: Stage | undefined = stage; at;) {
+    const here: Stage = at;
+    at = stages.find((s) => s.index < here.index && (s.name?.toLowerCase() === here.image.toLowerCase() || String(s.index) === here.image));
+    if (at) chain.unshift(at);
   }
-  const image = stage.image.toLowerCase();
-  if (image === 'scratch') return 'the stage is FROM scratch';
-  let state: StageState = initialState(stage.image);
+  if (chain.some((s) => s.platformFlag !== undefined))
+    return `the stage is FROM the earlier stage ${chain.at(-1)!.name ? `'${chain.at(-1)!.name}'` : chain.at(-1)!.index}, whose --platform the chain cannot change: BuildKit ignores --platform on a stage reference`;
+  const root = chain[0] ?? stage;
+  if (root.image.toLowerCase() === 'scratch') return 'the stage is FROM scratch';
+  let state: StageState = initialState(root.image);
+  const copies: StageCopy[] = [];
+  for (const { instruction } of chain.flatMap((s) => s.body)) {
+    if (instruction.keyword === 'COPY' || instruction.keyword === 'ADD') copies.push({ instruction, workdir: state.workdir });
+    state = advanceState(state, instruction, layout.escape);
+  }
   const compiles: StagePlan['compiles'] = new Map();
   const users: StagePlan['users'] = new Map();
-  const copies: StageCopy[] = [];
   const unmoved = new Map<number, string>();
   const notes = new Map<number, readonly string[]>();
   const problems = new Map<number, string>();
@@ -189,7 +201,7 @@ function planStage(
     ),
   );
   const problem = twinProblem(stage.body, layout, compiles, goOnly, last);
-  return problem ?? { stage, compiles, goOnly, users, last, unmoved, notes };
+  return problem ?? { stage, compiles, goOnly, users, last, unmoved, notes, chain };
 }
 
 function judgeStep(
@@ -285,7 +297,8 @@ export function crossCompileDockerfile(text: string, options: CrossCompileOption
       `${stage.name ?? (taken.has('build') ? `stage${stage.index}` : '')}${stage.name || taken.has('build') ? '-' : ''}build`,
       taken,
     );
-    plans.set(stage.index, { ...plan, buildName });
+    const chainNames = plan.chain.map((s) => uniqueName(`${s.name ?? `stage${s.index}`}-build`, taken));
+    plans.set(stage.index, { ...plan, buildName, chainNames });
     for (const a of mine)
       if (plan.unmoved.has(a.line)) skipped.push(skip(a, plan.unmoved.get(a.line)!));
       else rewritten.push({ line: a.line, stage: a.stage, tool: a.tool, buildStage: buildName, notes: plan.notes.get(a.line) ?? [] });
@@ -303,7 +316,9 @@ function emit(
   plans: ReadonlyMap<number, StagePlan>,
   wholes: ReadonlySet<number>,
 ): string {
-  const renumber = (index: number) => index + [...plans.keys()].filter((r) => r <= index).length;
+  // Each plan inserts its build stage and its chain's twins before its stage.
+  const renumber = (index: number) =>
+    index + [...plans.values()].filter((p) => p.stage.index <= index).reduce((n, p) => n + 1 + p.chain.length, 0);
   const lines = (span: InstructionSpan) => {
     const headLength = span.head - span.lead + 1;
     return spanLines(layout, span).map((line, i) => (i < headLength ? renumberStageRefs(span.instruction.keyword, line, renumber) : line));
@@ -335,7 +350,16 @@ function emit(
 function buildStage(plan: StagePlan, lines: (span: InstructionSpan) => string[]): string[] {
   const { stage } = plan;
   const compiles = [...plan.compiles.values()].some((v) => v.prelude.length > 0);
-  const out = [compiles ? MARK : NODE_MARK, `FROM --platform=$BUILDPLATFORM ${stage.image} AS ${plan.buildName}`];
+  const names = plan.chainNames ?? [];
+  const out = [compiles ? MARK : NODE_MARK];
+  // A chain's twins, each whole, FROM the one before; the root's on the build platform.
+  for (const [i, member] of plan.chain.entries()) {
+    out.push(i === 0 ? `FROM --platform=$BUILDPLATFORM ${member.image} AS ${names[i]}` : `FROM ${names[i - 1]} AS ${names[i]}`);
+    out.push(...member.body.flatMap((span) => lines(span)), '');
+  }
+  out.push(
+    plan.chain.length ? `FROM ${names.at(-1)} AS ${plan.buildName}` : `FROM --platform=$BUILDPLATFORM ${stage.image} AS ${plan.buildName}`,
+  );
   // The prelude goes once, right before the first step that needs it.
   const first = Math.min(...[...plan.compiles].flatMap(([k, v]) => (v.prelude.length ? [k] : [])));
   for (const [k, span] of stage.body.slice(0, plan.last + 1).entries()) {
