@@ -159,6 +159,18 @@ describe('crossCompileDockerfile', () => {
     );
   });
 
+  // go build has no path@version form; cross-compiled, go install writes to $GOPATH/bin/<os>_<arch>/.
+  it('keeps go install of a module version, and moves the binary to where the image stage copies it from', () => {
+    const out = rewrite(lines('FROM golang:1.22', 'RUN export GOPATH=/root/go && go install example.com/tool/v2@v2.1.0', '')).dockerfile;
+    expect(out).toContain(
+      [
+        'RUN export GOARM="${TARGETVARIANT#v}"; export GOPATH=/root/go && go install example.com/tool/v2@v2.1.0',
+        'RUN d="/root/go/bin/${TARGETOS}_${TARGETARCH}"; if [ -d "$d" ]; then mv "$d"/* "/root/go/bin/" && rmdir "$d"; fi',
+      ].join('\n'),
+    );
+    expect(out).toContain('COPY --from=build /root/go/bin/tool /root/go/bin/tool\n');
+  });
+
   it('renumbers stage indexes after each inserted stage', () => {
     const input = lines(
       'FROM golang:1.22',
@@ -249,7 +261,11 @@ describe('crossCompileDockerfile', () => {
       ['-race', lines('FROM golang:1.22', 'RUN go build -race -o /app .'), /-race needs cgo/],
       ['external linking', lines('FROM golang:1.22', 'RUN go build -ldflags "-linkmode external" -o /app .'), /linkmode external/],
       ['go build without -o', lines('FROM golang:1.22', 'RUN go build ./cmd/api'), /add `-o <path>`/],
-      ['go install of a module version', lines('FROM golang:1.22', 'RUN go install example.com/tool@v1.0.0'), /@<version>/],
+      [
+        'go install of a module version with GOBIN set',
+        lines('FROM golang:1.22', 'ENV GOBIN=/out', 'RUN go install example.com/tool@v1.0.0'),
+        /refuses to run with GOBIN set/,
+      ],
       ['go install where GOPATH is unknown', lines('FROM debian:bookworm', 'RUN apt-get update', 'RUN go install .'), /GOBIN/],
       ['a relative -o in an unknown folder', lines('FROM debian:bookworm', 'RUN go build -o app .'), /working directory is unknown/],
       ['a -o from the shell', lines('FROM golang:1.22', 'RUN go build -o $OUT .'), /depends on the shell/],

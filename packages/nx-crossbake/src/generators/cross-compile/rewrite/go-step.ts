@@ -10,7 +10,7 @@ import { posix } from 'node:path';
 import type { DockerfileInstruction } from '../../../lib/dockerfile/instructions';
 import type { VariableValue } from '../../../lib/dockerfile/words';
 import { parseRunCommands, unwrapEnv } from '../../../lib/advisor/run-commands';
-import { binaryName } from './go-binary-name';
+import { binaryName, execName } from './go-binary-name';
 import { parseGoCommand } from './go-command';
 import { isGoPreparation, runsGoCode } from './go-only';
 import { runOf, splitRun, type RunPiece } from './run-split';
@@ -27,6 +27,8 @@ export interface StageFacts {
   installDir: string | undefined;
   /** The first GOPATH entry, when known. */
   gopath: string | undefined;
+  /** GOBIN is set: `go install` writes there (cross-compiled, it refuses to). */
+  gobin?: boolean;
   /** Go 1.x's minor version, as the golang image's tag names it; undefined when the tag names none. */
   goMinor: number | undefined;
   /** The go.mod the stage's copies so far leave in an image folder (see go-binary-name.ts). */
@@ -72,7 +74,10 @@ export function judgeGoStep(
   const [first, last] = [compiling[0] ?? 0, compiling.at(-1) ?? pieces.length - 1];
   const artifacts: string[] = [];
   const effects: string[] = [];
-  const installs: string[] = [];
+  // Each `go install` in text order: the `go build -o` path it becomes, or undefined for a path@version one, which stays.
+  const installs: Array<string | undefined> = [];
+  const fixups: string[] = [];
+  let here: StageFacts = facts;
   // Every problem of the RUN, so one run of the generator names them all.
   const problems: string[] = [];
   // Pieces around the compiles: what they write, or undefined when that is not known (a command with effects).
@@ -89,6 +94,7 @@ export function judgeGoStep(
           cwd = words[1] !== undefined && literal(words[1]) ? resolvePath(cwd, words[1]) : undefined;
           continue;
         }
+        if (commandName(words) === 'export') here = exported(here, words.slice(1));
         if (isAround && i < first && runsGoCode(words))
           problems.push(`\`${words.slice(0, 2).join(' ')}\` before the compile would run for the build machine in the build stage`);
         if (isGoPreparation(words)) continue;
@@ -103,10 +109,12 @@ export function judgeGoStep(
       else if (go.cgo) problems.push(`${go.cgo}: ${CGO_NEEDS}`);
       else if (go.chdir !== undefined) problems.push('`go build -C` is not rewritten: build from the folder with WORKDIR or cd instead');
       else {
-        const artifact = artifactOf(go.subcommand, go.output, go.packages, cwd, facts);
+        const artifact = artifactOf(go.subcommand, go.output, go.packages, cwd, here);
         if (typeof artifact !== 'string') problems.push(artifact.reason);
         else {
-          if (go.subcommand === 'install') installs.push(artifact);
+          const versioned = go.packages.some((p) => p.includes('@'));
+          if (go.subcommand === 'install') installs.push(versioned ? undefined : artifact);
+          if (versioned) fixups.push(posix.dirname(artifact));
           artifacts.push(artifact);
         }
       }
@@ -155,20 +163,43 @@ export function judgeGoStep(
         upTo.map((line) =>
           fixed
             .reduce((l, f) => l.replace(f.pattern, '$1'), line)
-            .replace(INSTALL, (_match, before: string, go: string, space: string) => `${before}${go}${space}build -o ${installs[n++]}`),
+            .replace(INSTALL, (match: string, before: string, go: string, space: string) => {
+              const path = installs[n++];
+              return path === undefined ? match : `${before}${go}${space}build -o ${path}`;
+            }),
         ),
         escape,
       );
+      const withFixups = [...runLines, ...[...new Set(fixups)].map(goInstallFixup)];
       return fixed.length === 0
-        ? runLines
+        ? withFixups
         : [
             `# nx-crossbake:cross-compile: ${fixed.map((f) => f.assignment).join(' ')} dropped: the compile follows the target platform`,
-            ...runLines,
+            ...withFixups,
           ];
     },
     remainder: kept.length > 0 ? (text) => runOf(splitRun(text, escape)!, kept) : undefined,
     prelude: [],
   };
+}
+
+/**
+ * After `go install <module>@<version>` for another platform, the binary is in `<bin>/<os>_<arch>/`; on the
+ * build machine's own platform, in `<bin>`. The build stage moves it to `<bin>`, where the image stage copies it.
+ */
+const goInstallFixup = (bin: string) =>
+  `RUN d="${bin}/\${TARGETOS}_\${TARGETARCH}"; if [ -d "$d" ]; then mv "$d"/* "${bin}/" && rmdir "$d"; fi`;
+
+/** The facts after `export GOPATH=… GOBIN=…` in the RUN: where `go install` writes from then on. */
+function exported(facts: StageFacts, assignments: readonly string[]): StageFacts {
+  let next = facts;
+  for (const word of assignments) {
+    const [name, value] = word.split(/=(.*)/s);
+    if (value === undefined || !literal(value) || (name !== 'GOPATH' && name !== 'GOBIN')) continue;
+    if (name === 'GOBIN') next = { ...next, installDir: value, gobin: true };
+    else next = { ...next, gopath: value.split(':')[0], installDir: next.gobin ? next.installDir : posix.join(value.split(':')[0], 'bin') };
+  }
+  return next;
 }
 
 /** `upx --best /app` and 1 more, for a note. */
@@ -220,13 +251,21 @@ export function artifactOf(
   const names = (packages.length > 0 ? packages : [undefined]).map((pkg) => binaryName(pkg, { ...facts, cwd }));
   const name = names.length === 1 ? names[0] : undefined;
   if (subcommand === 'install') {
-    if (packages.some((p) => p.includes('@')))
-      return { reason: '`go install <module>@<version>` has no `go build` equivalent: install the tool in a stage of its own' };
+    const versioned = packages.filter((p) => p.includes('@'));
+    if (versioned.length > 0 && (packages.length > 1 || facts.gobin))
+      return {
+        reason: facts.gobin
+          ? '`go install <module>@<version>` cross-compiled refuses to run with GOBIN set (go build has no path@version form): unset GOBIN, or install the tool in a stage of its own'
+          : '`go install` of a <module>@<version> with other packages: install each in a RUN of its own',
+      };
     if (facts.installDir === undefined)
       return {
         reason:
           '`go install` writes to $GOBIN or $GOPATH/bin, and neither this Dockerfile nor the image (not a golang image) says where that is: set ENV GOBIN, or use go build -o',
       };
+    // path@version: go build has no such form, and cross-compiled go install writes to $GOPATH/bin/<os>_<arch>/;
+    // the install stays, and the build stage moves the binary to where go install writes natively (goInstallFixup).
+    if (versioned.length > 0) return `${facts.installDir}/${execName(versioned[0].replace(/@.*$/, ''), true)}`;
     // Cross-compiled, go install would write to $GOPATH/bin/<os>_<arch>/: the build writes where it writes natively.
     if (name !== undefined) return `${facts.installDir}/${name}`;
     if ((facts.goMinor ?? 0) >= DIRECTORY_OUTPUT_SINCE) return `${facts.installDir}/`;

@@ -111,5 +111,6 @@ export function advanceState(state: StageState, instruction: DockerfileInstructi
   }
   next.installDir = installDirOf(next.variables);
   next.gopath = gopathOf(next.variables);
+  next.gobin = next.variables.has('GOBIN');
   return next;
 }
