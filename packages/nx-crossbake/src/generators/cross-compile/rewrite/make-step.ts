@@ -44,6 +44,22 @@ const GO_REFUSED: Record<string, string> = {
   install: 'cross-compiled, it writes to $GOPATH/bin/linux_<arch>/ (and refuses to run with GOBIN set); the Makefile is not rewritten',
 };
 
+// `for APP in a b ; do install … $APP ; done`, the whole recipe line: installing a list of binaries.
+const FOR_LOOP = /^\s*for\s+([A-Za-z_]\w*)\s+in\s+([^;`$()]*?)\s*;\s*do\s+(.*?)\s*;?\s*done\s*$/s;
+
+/** A recipe line that is one `for` loop over literal words, as the commands it runs; any other line as it is. */
+function unrollFor(text: string): string {
+  const loop = text.match(FOR_LOOP);
+  if (!loop) return text;
+  const [, variable, list, body] = loop;
+  const reference = new RegExp(`\\$(\\{${variable}\\}|${variable}(?![\\w]))`, 'g');
+  return list
+    .split(/\s+/)
+    .filter(Boolean)
+    .map((word) => body.replace(reference, word))
+    .join(' ; ');
+}
+
 /** `-d DIR…`, `-t DIR`, `SRC… DEST`: what `install` or `cp` writes. */
 function copyTargets(words: readonly string[]): { paths: string[]; folders: boolean } | undefined {
   const valued = commandName(words) === 'install' ? /^-[mogSt]$/ : /^-[t]$/;
@@ -91,7 +107,7 @@ function judgeRecipe(recipe: RecipeCommand, facts: MakeFacts, found: { artifacts
   for (const [name, value] of recipe.exported)
     if (STEERING.has(name) && value !== STEERING.get(name) && !(name === 'GOARM' && value === ''))
       return `the Makefile sets ${name}=${shown(value)} for its recipes, where the build stage needs the target's`;
-  for (const words of parseShellCommands(recipe.text).map(unwrapEnv)) {
+  for (const words of parseShellCommands(unrollFor(recipe.text)).map(unwrapEnv)) {
     const name = commandName(words);
     if (name === 'cd') {
       cwd = words[1] !== undefined && literal(words[1]) ? resolvePath(cwd, words[1]) : undefined;
