@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The rig's stand-in for Docker Hub's golang:latest (unreachable here): Debian bookworm's Go toolchain
-# (golang-1.19-go, golang-1.19-src) with its libc, on the rig's busybox base, for linux/amd64, linux/arm64
+# (golang-1.19-go, golang-1.19-src) and make, with their libc, on the rig's busybox base, for linux/amd64, linux/arm64
 # and linux/arm/v7, pushed to the rig registry. Laid out like the official image (GOPATH=/go, WORKDIR /go,
 # /usr/local/go, /go/bin first on PATH), so a Dockerfile written for golang:latest reads the same here.
 #
@@ -33,10 +33,12 @@ push_golang_image() {
   apt_download "$GO_PACKAGE-src/bookworm"
   dpkg -x "$(ls "$debs/$GO_PACKAGE-src_"*_all.deb | tail -n1)" "$ctx/src"
   for arch in amd64 arm64 armhf; do
-    apt_download "$GO_PACKAGE-go:$arch/bookworm" "libc6:$arch/bookworm"
+    # make too, as the official image installs it: Dockerfiles build with `RUN make`.
+    apt_download "$GO_PACKAGE-go:$arch/bookworm" "libc6:$arch/bookworm" "make:$arch/bookworm"
     mkdir -p "$ctx/$arch"
     dpkg -x "$(ls "$debs/$GO_PACKAGE-go_"*_"$arch".deb | tail -n1)" "$ctx/$arch"
     dpkg -x "$(ls "$debs"/libc6_*_"$arch".deb | tail -n1)" "$ctx/$arch"
+    dpkg -x "$(ls "$debs"/make_*_"$arch".deb | tail -n1)" "$ctx/$arch"
     mkdir -p "$ctx/$arch/usr/local" && ln -sfn "/usr/lib/go-${GO_PACKAGE#golang-}" "$ctx/$arch/usr/local/go"
     rm -rf "$ctx/$arch/usr/share/doc" "$ctx/$arch/usr/share/lintian" "$ctx/$arch/usr/share/man"
     # Like golang:latest (Go >= 1.20 ships no precompiled standard library): every build compiles the
@@ -53,7 +55,7 @@ ARG TARGETVARIANT
 COPY src/ /
 COPY \${TARGETARCH}\${TARGETVARIANT}/ /
 ENV GOPATH=/go
-ENV PATH=/go/bin:/usr/local/go/bin:/bin
+ENV PATH=/go/bin:/usr/local/go/bin:/usr/bin:/bin
 ENV GO111MODULE=auto
 WORKDIR /go
 EOF
