@@ -89,7 +89,7 @@ describe('crossCompileDockerfile: RUN make', () => {
     ],
     [
       'an unknown conditional',
-      lines('ifeq ($(shell uname -m),x86_64)', 'X = 1', 'endif', 'build:', '\tgo build -o bin/tool .'),
+      lines('ifeq ($(shell uname -m),x86_64)', 'SUFFIX = -amd64', 'endif', 'build:', '\tgo build -o bin/tool$(SUFFIX) .'),
       /Makefile:1: `ifeq \(\$\(shell uname -m\),x86_64\)` compares \(<unknown>,x86_64\)/,
     ],
     ['no rule', lines('all:', '\tgo build -o bin/tool .'), /no rule makes `build`/],
@@ -106,6 +106,11 @@ describe('crossCompileDockerfile: RUN make', () => {
     expect(reason(rewrite('build:\n\tgo build -o bin/tool .\n', DOCKERFILE.replace('WORKDIR', 'ARG GOARCH\nWORKDIR')))).toMatch(
       /the stage sets GOARCH itself \(ENV or ARG\) before make/,
     );
+  });
+
+  it('keeps a conditional known only when make runs when the goals run the same either way', () => {
+    const makefile = lines('ifneq (,$(wildcard /etc/os-release))', 'SHELL := /bin/bash', 'endif', 'build:', '\tgo build -o bin/tool .');
+    expect(reason(rewrite(makefile))).toBe('');
   });
 
   it('decides a conditional whose other branch only stops make', () => {

@@ -37,6 +37,8 @@ export interface Makefile {
   targetVariables: Map<string, TargetVariable[]>;
   defaultGoal?: string;
   problem?: string;
+  /** Conditionals decided by `choices` (or taken as false) though what they compare is known only when make runs: by line, with why. */
+  undecided: Map<number, string>;
 }
 
 interface Conditional {
@@ -105,8 +107,14 @@ function ifeqArgs(text: string): [string, string] | undefined {
 // A line that only stops make or prints: a branch made of these changes nothing when make does not stop.
 const STOPS_OR_PRINTS = /^\$[({](error|warning|info)\s/;
 
-export function readMakefile(text: string, initial: ReadonlyMap<string, Variable>, name = 'Makefile'): Makefile {
-  const db: Makefile = { name, variables: new Map(initial), rules: [], targetVariables: new Map() };
+/** `choices`: how to decide each conditional that compares what is known only when make runs, by line (else false). */
+export function readMakefile(
+  text: string,
+  initial: ReadonlyMap<string, Variable>,
+  name = 'Makefile',
+  choices: ReadonlyMap<number, boolean> = new Map(),
+): Makefile {
+  const db: Makefile = { name, variables: new Map(initial), rules: [], targetVariables: new Map(), undecided: new Map() };
   const lookup = (v: string) => db.variables.get(v);
   const physical = text.split(/\r?\n/);
   const stack: Conditional[] = [];
@@ -169,8 +177,9 @@ export function readMakefile(text: string, initial: ReadonlyMap<string, Variable
       else if (depth === 0 && (t === 'else' || t.startsWith('else ')) && stopsOnly(j + 1, true)) return true;
       if (depth < 0) break;
     }
-    problem(at, `\`${directive} ${args.trim()}\` compares ${shownArgs}, known only when make runs in the image`);
-    return false;
+    // Decided by the caller, which reads the Makefile both ways and keeps it only when the goals run the same.
+    db.undecided.set(at, `${name}:${at}: \`${directive} ${args.trim()}\` compares ${shownArgs}, known only when make runs in the image`);
+    return choices.get(at) ?? false;
   };
 
   const assign = (nameText: string, op: string, raw: string, flags: { override: boolean; exported: boolean }) => {

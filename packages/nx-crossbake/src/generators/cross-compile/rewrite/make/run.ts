@@ -90,8 +90,46 @@ export function makeCommands(invocation: MakeInvocation, read: ReadFile, depth =
   for (const [name, value] of invocation.environment) initial.set(name, { value, recursive: false, origin: 'environment', exported: true });
   for (const [name, value] of invocation.assignments) initial.set(name, { value, recursive: true, origin: 'command line', exported: true });
   initial.set('CURDIR', { value: invocation.dir, recursive: false, origin: 'file' });
-  const db = readMakefile(read(found)!, initial, posix.relative(invocation.dir, found) || posix.basename(found));
-  if (db.problem) return db.problem;
+  const name = posix.relative(invocation.dir, found) || posix.basename(found);
+  const text = read(found)!;
+  // A conditional on what only the running make knows is read both ways: when the goals run the same commands
+  // either way (it chose SHELL, or variables no goal uses), it does not matter; otherwise it is the reason.
+  const base = commandsOf(readMakefile(text, initial, name), invocation, read, depth);
+  if (typeof base.commands === 'string') return base.commands;
+  // Every way of deciding them, including conditionals that only a choice of another one reaches.
+  const why = new Map(base.db.undecided);
+  for (let tried = 0; tried < why.size;) {
+    const lines = [...why.keys()];
+    if (lines.length > MAX_UNDECIDED) return why.get(lines[0])!;
+    tried = lines.length;
+    for (let mask = 1; mask < 1 << lines.length; mask++) {
+      const choices = new Map(lines.map((line, i) => [line, (mask & (1 << i)) !== 0]));
+      const other = commandsOf(readMakefile(text, initial, name, choices), invocation, read, depth);
+      for (const [line, reason] of other.db.undecided) if (!why.has(line)) why.set(line, reason);
+      if (!sameCommands(base.commands, other.commands)) return why.get(lines.find((_, i) => (mask & (1 << i)) !== 0)!)!;
+    }
+  }
+  return base.commands;
+}
+
+const MAX_UNDECIDED = 6;
+
+const sameCommands = (a: RecipeCommand[], b: RecipeCommand[] | string | undefined) =>
+  Array.isArray(b) &&
+  a.length === b.length &&
+  a.every((c, i) => c.text === b[i].text && c.dir === b[i].dir && [...c.exported].join() === [...b[i].exported].join());
+
+function commandsOf(
+  db: Makefile,
+  invocation: MakeInvocation,
+  read: ReadFile,
+  depth: number,
+): { db: Makefile; commands: RecipeCommand[] | string } {
+  if (db.problem) return { db, commands: db.problem };
+  return { db, commands: runGoals(db, invocation, read, depth) };
+}
+
+function runGoals(db: Makefile, invocation: MakeInvocation, read: ReadFile, depth: number): RecipeCommand[] | string {
   const goals = invocation.goals.length > 0 ? invocation.goals : db.defaultGoal ? [db.defaultGoal] : [];
   if (goals.length === 0) return `${db.name} has no target to make`;
 
@@ -101,6 +139,8 @@ export function makeCommands(invocation: MakeInvocation, read: ReadFile, depth =
     if (made.has(target)) return undefined;
     made.add(target);
     const rule = findRule(db, target);
+    // A .PHONY prerequisite without a rule (`FORCE`) is made by doing nothing.
+    if (rule === undefined && db.rules.some((r) => r.targets.includes('.PHONY') && r.prereqs.includes(target))) return undefined;
     if (rule === undefined) {
       // A source file, or a target nothing here makes: make stops with "No rule to make target".
       return read(posix.resolve(invocation.dir, target)) !== undefined || hasUnknown(target)
