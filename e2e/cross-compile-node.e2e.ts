@@ -197,7 +197,7 @@ describe('nx g nx-crossbake:cross-compile on a Node install', () => {
   it('refuses the lockfile with an install script, says why, and leaves that Dockerfile alone', () => {
     expect(refused.code).toBe(0);
     expect(refused.output).toContain(
-      'apps/scripted/Dockerfile:5 npm ci not rewritten: line 5: apps/scripted/package-lock.json v3: node_modules/greet runs an install script',
+      'apps/scripted/Dockerfile:5 npm ci not rewritten: apps/scripted/package-lock.json v3: node_modules/greet runs an install script',
     );
     expect(ws.read('apps/scripted/Dockerfile')).toBe(DOCKERFILE);
   });

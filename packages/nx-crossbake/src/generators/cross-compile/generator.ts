@@ -45,7 +45,7 @@ export default async function crossCompileGenerator(tree: Tree, raw: CrossCompil
   for (const step of result.skipped) logger.warn(`${NAME}: ${inputs.dockerfile}:${step.line} ${step.tool} not rewritten: ${step.reason}`);
   if (result.dockerfile === before) {
     logger.info(
-      `${NAME}: ${inputs.dockerfile}: nothing to rewrite${result.skipped.length ? '' : ': no compile step runs per target platform under emulation'}`,
+      `${NAME}: ${inputs.dockerfile}: nothing to rewrite${result.skipped.length ? '' : ': no compile step runs on the target platform'}`,
     );
     return;
   }
