@@ -16,6 +16,8 @@ type Outcome = 'rewrite' | 'refuse' | 'no-op';
 interface CorpusCase {
   repository: string;
   commit: string;
+  /** Where the Dockerfile lives in its repository. */
+  path: string;
   licence: string;
   expected: { outcome: Outcome; reason: string; mentions?: string };
 }
@@ -72,6 +74,9 @@ describe('cross-compile on the corpus of real Dockerfiles', () => {
 
   it('records where each case comes from, under a licence that lets us keep it', () => {
     expect(cases.length).toBeGreaterThanOrEqual(50);
+    // One Dockerfile is one case: two helpers gathering apart could bring the same file twice.
+    const sources = cases.map(({ spec }) => `${spec.repository}@${spec.commit}:${spec.path}`);
+    expect(sources.filter((s, i) => sources.indexOf(s) !== i)).toEqual([]);
     for (const { name, spec } of cases) {
       expect([name, spec.commit]).toEqual([name, expect.stringMatching(/^[0-9a-f]{40}$/)]);
       expect([name, spec.repository]).toEqual([name, expect.stringMatching(/^[\w.-]+\/[\w.-]+$/)]);
