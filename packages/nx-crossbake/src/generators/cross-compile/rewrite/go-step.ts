@@ -16,7 +16,7 @@ import { isGoPreparation, runsGoCode } from './go-only';
 import { runOf, splitRun, type RunPiece } from './run-split';
 import { parseShellCommands } from '../../../lib/advisor/shell-commands';
 import { withGoarm } from './goarm';
-import { literal, resolvePath } from './image-paths';
+import { afterCd, literal, resolvePath } from './image-paths';
 import { refuse, type MoveVerdict } from './move-verdict';
 import { commandName, isCopiedBack, sideEffectsOf, splitRedirects } from './shell-effects';
 
@@ -41,7 +41,8 @@ export interface StageFacts {
   cgo?: string;
 }
 
-const EXEC_FORM = /^(--\S+\s+)*\[/;
+/** A RUN in the exec form (`RUN ["go", "build"]`), flags before it: no shell runs it. */
+export const EXEC_FORM = /^(--\S+\s+)*\[/;
 export const CGO_NEEDS = 'cgo needs a C cross-compiler per target (xx-go from tonistiigi/xx), which this rewrite does not add';
 /** Why a project that needs cgo cannot simply turn it off. */
 export const CGO_STUB = `CGO_ENABLED=0 would fail or build a stub, and ${CGO_NEEDS}`;
@@ -91,7 +92,7 @@ export function judgeGoStep(
       const go = parseGoCommand(plain);
       if (go === undefined) {
         if (commandName(words) === 'cd') {
-          cwd = words[1] !== undefined && literal(words[1]) ? resolvePath(cwd, words[1]) : undefined;
+          cwd = afterCd(cwd, words[1]);
           continue;
         }
         if (commandName(words) === 'export') here = exported(here, words.slice(1));

@@ -11,3 +11,7 @@ export function resolvePath(dir: string | undefined, path: string): string | und
   const joined = posix.join(dir, path);
   return path.endsWith('/') && !joined.endsWith('/') ? `${joined}/` : joined;
 }
+
+/** The working directory after `cd <arg>` from `cwd`; undefined when the shell decides it. */
+export const afterCd = (cwd: string | undefined, arg: string | undefined): string | undefined =>
+  arg !== undefined && literal(arg) ? resolvePath(cwd, arg) : undefined;

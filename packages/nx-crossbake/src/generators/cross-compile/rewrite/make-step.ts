@@ -12,9 +12,9 @@ import { parseShellCommands } from '../../../lib/advisor/shell-commands';
 import { expandWord, UNKNOWN, type VariableValue } from '../../../lib/dockerfile/words';
 import { parseGoCommand } from './go-command';
 import { isGoPreparation } from './go-only';
-import { artifactOf, CGO_NEEDS, CGO_STUB, type StageFacts } from './go-step';
+import { artifactOf, CGO_NEEDS, CGO_STUB, EXEC_FORM, type StageFacts } from './go-step';
 import { withGoarm } from './goarm';
-import { literal, resolvePath } from './image-paths';
+import { afterCd, literal, resolvePath } from './image-paths';
 import { LEFT_AS_ADVICE, refuse, type MoveVerdict } from './move-verdict';
 import { commandName, sideEffectsOf } from './shell-effects';
 import { isKnown, shown, targetValue, UNKNOWN_VALUE } from './make/expand';
@@ -25,7 +25,6 @@ interface MakeFacts extends StageFacts {
   read: ReadFile;
 }
 
-const EXEC_FORM = /^(--\S+\s+)*\[/;
 // What the build stage gives make for each target (cross-compile.ts's ENV, goarm.ts's export). Its
 // CGO_ENABLED=0 is left out: whether the original build had cgo off is read from the stage and the Makefile.
 const TARGET_ENV: ReadonlyArray<[string, string]> = [
@@ -110,7 +109,7 @@ function judgeRecipe(recipe: RecipeCommand, facts: MakeFacts, found: { artifacts
   for (const words of parseShellCommands(unrollFor(recipe.text)).map(unwrapEnv)) {
     const name = commandName(words);
     if (name === 'cd') {
-      cwd = words[1] !== undefined && literal(words[1]) ? resolvePath(cwd, words[1]) : undefined;
+      cwd = afterCd(cwd, words[1]);
       continue;
     }
     if (name === 'go') {
@@ -185,7 +184,7 @@ export function judgeMakeStep(run: DockerfileInstruction, lines: readonly string
   for (const words of parseRunCommands(run, lines, escape).map(unwrapEnv)) {
     const name = commandName(words);
     if (name === 'cd') {
-      cwd = words[1] !== undefined && literal(words[1]) ? resolvePath(cwd, words[1]) : undefined;
+      cwd = afterCd(cwd, words[1]);
       continue;
     }
     if (isGoPreparation([...words])) continue;

@@ -61,7 +61,8 @@ function closing(text: string, from: number, open: string): number {
 
 const words = (text: string) => text.split(/\s+/).filter(Boolean);
 
-function patternMatch(pattern: string, word: string): string | undefined {
+/** The stem `%` matches when `word` fits `pattern` (a pattern without `%` matches only itself, with an empty stem). */
+export function patternMatch(pattern: string, word: string): string | undefined {
   const at = pattern.indexOf('%');
   if (at < 0) return pattern === word ? '' : undefined;
   const [before, after] = [pattern.slice(0, at), pattern.slice(at + 1)];

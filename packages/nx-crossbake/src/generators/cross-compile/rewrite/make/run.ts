@@ -6,7 +6,7 @@
  * reason, with the Makefile's line.
  */
 import { posix } from 'node:path';
-import { expand, hasUnknown, type Lookup, type Variable } from './expand';
+import { expand, hasUnknown, patternMatch, type Lookup, type Variable } from './expand';
 import { parseShellCommands } from '../../../../lib/advisor/shell-commands';
 import { readMakefile, type Makefile, type Rule } from './makefile';
 
@@ -38,14 +38,8 @@ export interface RecipeCommand {
 const MAKEFILES = ['GNUmakefile', 'makefile', 'Makefile'];
 const MAX_DEPTH = 4;
 
-function patternStem(pattern: string, word: string): string | undefined {
-  const at = pattern.indexOf('%');
-  if (at < 0) return undefined;
-  const [before, after] = [pattern.slice(0, at), pattern.slice(at + 1)];
-  return word.length >= before.length + after.length && word.startsWith(before) && word.endsWith(after)
-    ? word.slice(before.length, word.length - after.length)
-    : undefined;
-}
+/** The stem of a pattern target (`%.o`, `$(BLDDIR)/%`) for `word`; undefined for a name that is not a pattern. */
+const patternStem = (pattern: string, word: string) => (pattern.includes('%') ? patternMatch(pattern, word) : undefined);
 
 interface Found {
   recipeRule?: Rule;

@@ -10,7 +10,7 @@ import type { DockerfileInstruction } from '../../../../lib/dockerfile/instructi
 import { parseRunCommands, unwrapEnv } from '../../../../lib/advisor/run-commands';
 import { detectHeavyTool } from '../../../../lib/advisor/heavy-steps';
 import { LEFT_AS_ADVICE, refuse, type MoveVerdict } from '../move-verdict';
-import { literal, resolvePath } from '../image-paths';
+import { afterCd } from '../image-paths';
 import { commandName, sideEffectsOf, splitRedirects } from '../shell-effects';
 import { contextSourceOf, type BuildContext, type StageCopy } from './context-copies';
 import { readInstallCommand, type InstallCommand, type PackageManager } from './install-command';
@@ -59,7 +59,7 @@ function readRun(
   let globalTool: string | undefined;
   for (const words of parseRunCommands(run, lines, escape).map(unwrapEnv)) {
     if (commandName(words) === 'cd') {
-      cwd = words[1] !== undefined && literal(words[1]) ? resolvePath(cwd, words[1]) : undefined;
+      cwd = afterCd(cwd, words[1]);
       continue;
     }
     const tool = detectHeavyTool(words);
