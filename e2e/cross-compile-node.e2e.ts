@@ -10,7 +10,8 @@
  * rewrite refuses); its COPY comes before the install, as npm ci needs it there. The lockfiles are written
  * by the real npm (`--package-lock-only`), not by hand.
  */
-import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { imageRef, REGISTRY, run, runImage, SETUP_OPTIONS, Workspace, type CommandResult, type ServiceSpec } from './support/workspace';
@@ -234,5 +235,124 @@ describe("nx g nx-crossbake:cross-compile on the plugin's inferred target", () =
     expect(generated.code).toBe(0);
     expect(generated.output).toContain("apps/inferred/Dockerfile:5 npm ci now runs in stage 'build' on the build platform");
     expect(ws.read('apps/inferred/Dockerfile')).toBe(REWRITTEN);
+  });
+});
+
+/**
+ * A lockfile that does not record install scripts or platforms — package-lock v1, written by npm 6 and by
+ * `npm install --lockfile-version=1` — moves once the generator has read the registry's record of each pinned
+ * version. The registry is a real HTTP one of this machine (support/npm-registry.cjs serving what `npm pack`
+ * made), the one the app's .npmrc names: the generator reads it with --npmRegistry, and the build's `npm ci`
+ * installs from it (the builder's RUN steps reach the host's loopback).
+ */
+describe('nx g nx-crossbake:cross-compile on a package-lock v1, with the registry records', () => {
+  const LEGACY = `FROM ${NODE}
+WORKDIR /app
+COPY package*.json .npmrc ./
+RUN npm ci
+COPY index.js ./
+CMD ["node", "index.js"]
+`;
+  let registry: ChildProcess;
+  let folder: string;
+  let origin: string;
+  let ws: Workspace;
+  let generated: CommandResult;
+  let refused: CommandResult;
+  let after: Build;
+
+  /** `npm pack` of a package `name` into the registry's folder. */
+  function publish(name: string, scripts: Record<string, string> = {}): void {
+    const dir = mkdtempSync(join(tmpdir(), `crossbake-${name}-`));
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name, version: '1.0.0', main: 'index.js', scripts }));
+    writeFileSync(join(dir, 'index.js'), 'module.exports = (who) => `hello ${who} from node ${process.version} on ${process.arch}`;\n');
+    const packed = run('npm', ['pack', '--pack-destination', folder], { cwd: dir });
+    if (packed.code !== 0) throw new Error(`npm pack failed:\n${packed.output}`);
+  }
+
+  /** An app depending on `dependency`, with the v1 lockfile the real npm writes against the registry. */
+  function legacyApp(name: string, dependency: string): ServiceSpec {
+    const dir = mkdtempSync(join(tmpdir(), `crossbake-${name}-`));
+    const manifest = JSON.stringify({ name, version: '1.0.0', private: true, dependencies: { [dependency]: '1.0.0' } }, null, 2);
+    writeFileSync(join(dir, 'package.json'), manifest);
+    const locked = run(
+      'npm',
+      ['install', '--package-lock-only', '--lockfile-version=1', `--registry=${origin}/`, '--no-audit', '--no-fund'],
+      {
+        cwd: dir,
+      },
+    );
+    if (locked.code !== 0) throw new Error(`npm install --package-lock-only failed:\n${locked.output}`);
+    return {
+      name,
+      root: `apps/${name}`,
+      dockerfile: LEGACY,
+      files: {
+        'package.json': manifest,
+        'package-lock.json': readFileSync(join(dir, 'package-lock.json'), 'utf8'),
+        '.npmrc': `registry=${origin}/\n`,
+        'index.js': `console.log(require('${dependency}')('world'));\n`,
+      },
+      options: { platforms: PLATFORMS, tags: [imageRef(name)], push: true, builder: BUILDER },
+    };
+  }
+
+  beforeAll(async () => {
+    folder = mkdtempSync(join(tmpdir(), 'crossbake-npm-registry-'));
+    publish('greet');
+    publish('greet-scripted', { postinstall: "node -e \"require('fs').writeFileSync('built', process.arch)\"" });
+    registry = spawn(process.execPath, [join(__dirname, 'support/npm-registry.cjs'), folder], { stdio: 'ignore' });
+    for (let waited = 0; !existsSync(join(folder, 'port')); waited += 100) {
+      if (waited > 10_000) throw new Error('the e2e npm registry did not start');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    origin = `http://127.0.0.1:${readFileSync(join(folder, 'port'), 'utf8')}`;
+    ws = new Workspace(
+      'cross-compile-npm-v1',
+      [legacyApp('legacy', 'greet'), legacyApp('legacy-scripted', 'greet-scripted')],
+      {},
+      {
+        ...SETUP_OPTIONS,
+        builder: BUILDER,
+      },
+    );
+    writeFileSync(join(folder, 'requests'), '');
+    generated = ws.nx(['g', 'nx-crossbake:cross-compile', '--project=legacy', `--npmRegistry=${origin}/`]);
+    refused = ws.nx(['g', 'nx-crossbake:cross-compile', '--project=legacy-scripted', `--npmRegistry=${origin}/`]);
+    after = build(ws, 'legacy');
+  });
+
+  afterAll(() => registry?.kill());
+
+  it('npm wrote a v1 lockfile: no install scripts, no platforms recorded', () => {
+    const lock = JSON.parse(ws.read('apps/legacy/package-lock.json'));
+    expect(lock).toMatchObject({ lockfileVersion: 1, dependencies: { greet: { version: '1.0.0' } } });
+    expect(lock.packages).toBeUndefined();
+  });
+
+  it("read the pinned version's record from the registry, then moved npm ci to the build machine", () => {
+    expect(generated.code).toBe(0);
+    expect(readFileSync(join(folder, 'requests'), 'utf8')).toContain('GET /greet/1.0.0\n');
+    expect(generated.output).toMatch(new RegExp(`read 1 package records from ${origin.slice('http://'.length)} in \\d+\\.\\d s`));
+    expect(generated.output).toContain("apps/legacy/Dockerfile:4 npm ci now runs in stage 'build' on the build platform");
+    expect(ws.read('apps/legacy/Dockerfile')).toContain('COPY --from=build /app/node_modules /app/node_modules');
+  });
+
+  it('refuses the app whose dependency the registry shows running a script, naming it', () => {
+    expect(refused.code).toBe(0);
+    expect(refused.output).toContain(
+      'apps/legacy-scripted/Dockerfile:4 npm ci not rewritten: apps/legacy-scripted/package-lock.json v1: node_modules/greet-scripted runs an install script',
+    );
+    expect(ws.read('apps/legacy-scripted/Dockerfile')).toBe(LEGACY);
+  });
+
+  it('the rewritten image installs on the build machine only, and runs on every platform with its own Node', () => {
+    expect(after.npmSteps.length).toBeGreaterThan(0);
+    for (const platform of after.npmSteps) expect(platform.split('->')[0]).toBe(HOST_PLATFORM);
+    expect(after.prints).toEqual({
+      'linux/amd64': 'hello world from node v18.20.4 on x64',
+      'linux/arm64': 'hello world from node v18.20.4 on arm64',
+      'linux/arm/v7': 'hello world from node v18.20.4 on arm',
+    });
   });
 });

@@ -4,7 +4,7 @@
 const LIB_LAYERS = [
   ['core'], // neutral mechanisms: errors, names, lock, state files, atomic JSON files, private folders, CSV
   ['process'], // the one process runner
-  ['docker', 'git', 'registry', 'cosign'], // the CLIs we run, one module per tool: argv builders, parsers, typed operations; the registry's HTTP API
+  ['docker', 'git', 'registry', 'cosign', 'npm-registry'], // the CLIs we run, one module per tool: argv builders, parsers, typed operations; the registries' HTTP APIs (OCI, npm)
   ['dockerfile'], // pure: the Dockerfile parser, image refs in FROM, the .dockerignore matcher
   ['options'], // one task's options: schemas, read, validate, normalize
   ['facts'], // what the run learns about each task: source dates, the .dockerignore BuildKit applies

@@ -4,13 +4,25 @@
  * careful person would do by hand, written before the generator was changed for it. A rewritten case must
  * match its reviewed output (cross-compiled.Dockerfile), a refused one must name its reason (`mentions`).
  * gaps.json lists the cases where the generator still differs, with what it does instead: the test fails when
- * one of them changes, so a fix must also take it off the list.
+ * one of them changes, so a fix must also take it off the list. What a lockfile does not record is read from
+ * the npm registry: its answers for a case are recorded in the case's registry.json (CORPUS_RECORD=1 reads
+ * the real registry once), so the test runs offline and on the same answers every time.
  */
 import { readdirSync, readFileSync, statSync, writeFileSync, existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { addProjectConfiguration, logger } from '@nx/devkit';
 import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
 import crossCompileGenerator from './generator';
+import { readPackageRecords } from '../../lib/npm-registry/read-records';
+import type { PackageRecord } from '../../lib/npm-registry/package-record';
+
+jest.mock('../../lib/npm-registry/read-records', () => ({
+  ...jest.requireActual('../../lib/npm-registry/read-records'),
+  readPackageRecords: jest.fn(),
+}));
+const { readPackageRecords: realReadPackageRecords } = jest.requireActual<typeof import('../../lib/npm-registry/read-records')>(
+  '../../lib/npm-registry/read-records',
+);
 
 type Outcome = 'rewrite' | 'refuse' | 'no-op';
 interface CorpusCase {
@@ -28,7 +40,8 @@ interface Gap {
 
 const CORPUS = join(__dirname, '__fixtures__', 'corpus');
 const REVIEWED = 'cross-compiled.Dockerfile';
-const NOT_CONTEXT = new Set(['case.json', REVIEWED]);
+const ANSWERS = 'registry.json';
+const NOT_CONTEXT = new Set(['case.json', REVIEWED, ANSWERS]);
 // Set to write what the test would otherwise fail on, to be reviewed before committing: the generator's output
 // for a rewritten case that has none yet, and each case that does not meet its expectation into gaps.json.
 const RECORD = process.env.CORPUS_RECORD === '1';
@@ -44,7 +57,25 @@ const cases = ['go', 'node'].flatMap((group) =>
 );
 const gaps = JSON.parse(readFileSync(join(CORPUS, 'gaps.json'), 'utf8')) as Record<string, Gap>;
 
+/** The registry as it answered for this case: recorded, or read now and recorded under CORPUS_RECORD=1. */
+function recordedRegistry(dir: string): void {
+  const file = join(dir, ANSWERS);
+  jest.mocked(readPackageRecords).mockImplementation(async (pkgs, options) => {
+    if (existsSync(file)) return new Map(Object.entries(JSON.parse(readFileSync(file, 'utf8')) as Record<string, PackageRecord | string>));
+    if (!RECORD) throw new Error(`${relative(CORPUS, dir)} has no recorded registry answers: run with CORPUS_RECORD=1`);
+    const read = await realReadPackageRecords(pkgs, options);
+    // Only what the rewrite reads of a record.
+    const kept = [...read]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([key, r]) => [key, typeof r === 'string' ? r : { ...r, integrity: undefined }]);
+    // One version per line: a reviewer reads it as a list.
+    writeFileSync(file, `{\n${kept.map(([key, r]) => `  ${JSON.stringify(key)}: ${JSON.stringify(r)}`).join(',\n')}\n}\n`);
+    return read;
+  });
+}
+
 async function runGenerator(dir: string): Promise<{ outcome: Outcome; dockerfile: string; warnings: string }> {
+  recordedRegistry(dir);
   const tree = createTreeWithEmptyWorkspace();
   // The case folder is the build context, as its repository builds it (case.json's `context`).
   addProjectConfiguration(tree, 'svc', {

@@ -114,6 +114,47 @@ describe('cross-compile generator', () => {
       );
     });
 
+    describe('what the lockfile does not record, read from the registry', () => {
+      const V1 = JSON.stringify({ lockfileVersion: 1, dependencies: { ms: { version: '2.1.3' } } });
+      const files = { 'apps/api/Dockerfile': NODE, 'apps/api/package.json': MANIFEST, 'apps/api/package-lock.json': V1 };
+      let fetched: string[];
+      beforeEach(() => {
+        fetched = [];
+        jest.spyOn(global, 'fetch').mockImplementation(async (url) => {
+          fetched.push(String(url));
+          return new Response(JSON.stringify({ name: 'ms', version: '2.1.3' }), { status: 200 });
+        });
+      });
+
+      it('reads the record of each pinned version once, then rewrites on what it says', async () => {
+        const tree = workspace({}, files);
+        await crossCompileGenerator(tree, { project: 'api' });
+        expect(fetched).toEqual(['https://registry.npmjs.org/ms/2.1.3']);
+        expect(printed(info)).toMatch(/read 1 package records from registry.npmjs.org in \d+\.\d s, for what the lockfile does not record/);
+        expect(tree.read('apps/api/Dockerfile', 'utf-8')).toContain('COPY --from=build /app/node_modules /app/node_modules');
+      });
+
+      it('reads the registry --npmRegistry names', async () => {
+        await crossCompileGenerator(workspace({}, files), { project: 'api', npmRegistry: 'https://npm.example/api/npm/' });
+        expect(fetched).toEqual(['https://npm.example/api/npm/ms/2.1.3']);
+      });
+
+      it('reads nothing with --skipRegistry, and says why the install stays', async () => {
+        const tree = workspace({}, files);
+        await crossCompileGenerator(tree, { project: 'api', skipRegistry: true });
+        expect(fetched).toEqual([]);
+        expect(tree.read('apps/api/Dockerfile', 'utf-8')).toBe(NODE);
+        expect(printed(warn)).toContain(
+          "npm ci not rewritten: apps/api/package-lock.json v1 does not record install scripts or os/cpu limits, and the registry's record of 1 package was not read: the generator ran with --skipRegistry",
+        );
+      });
+
+      it('reads nothing for a lockfile that records it all', async () => {
+        await crossCompileGenerator(workspace({}, { ...files, 'apps/api/package-lock.json': lock({}) }), { project: 'api' });
+        expect(fetched).toEqual([]);
+      });
+    });
+
     it('names the lockfile outside the build context', async () => {
       const tree = workspace({}, { 'apps/api/Dockerfile': NODE, 'apps/api/package.json': MANIFEST, 'package-lock.json': lock({}) });
       await crossCompileGenerator(tree, { project: 'api' });

@@ -7,6 +7,8 @@ import { unifiedDiff } from './line-diff';
 import type { CrossCompileGeneratorSchema } from './schema';
 import { inferredTargetName, readTargetInputs } from './target-inputs';
 import { DEFAULT_TARGET } from '../../lib/core/executor-names';
+import type { PackageRecords, PackageVersion } from '../../lib/npm-registry/package-record';
+import { DEFAULT_NPM_REGISTRY, readPackageRecords, recordKey } from '../../lib/npm-registry/read-records';
 
 const NAME = 'nx-crossbake:cross-compile';
 
@@ -32,11 +34,24 @@ export default async function crossCompileGenerator(tree: Tree, raw: CrossCompil
   const before = tree.read(inputs.dockerfile, 'utf-8');
   if (before === null) throw new Error(`${NAME}: ${raw.project}:${targetName} builds ${inputs.dockerfile}, which does not exist`);
 
-  const result = crossCompileDockerfile(before, {
-    platforms: inputs.platforms,
-    cgo: findCgoUse(tree, inputs.context),
-    context: treeBuildContext(tree, inputs.context),
+  const options = { platforms: inputs.platforms, cgo: findCgoUse(tree, inputs.context), context: treeBuildContext(tree, inputs.context) };
+  // A first pass learns which pinned versions the lockfiles leave undescribed; only those are read.
+  const wanted: PackageVersion[] = [];
+  const skipped = 'the generator ran with --skipRegistry';
+  let result = crossCompileDockerfile(before, {
+    ...options,
+    records: { get: (v) => (wanted.push(v), raw.skipRegistry ? skipped : undefined) },
   });
+  if (wanted.length > 0 && !raw.skipRegistry) {
+    const registry = raw.npmRegistry ?? DEFAULT_NPM_REGISTRY;
+    const started = Date.now();
+    const read = await readPackageRecords(wanted, { registry });
+    logger.info(
+      `${NAME}: read ${read.size} package records from ${new URL(registry).host} in ${((Date.now() - started) / 1000).toFixed(1)} s, for what the lockfile does not record`,
+    );
+    const records: PackageRecords = { get: (v) => read.get(recordKey(v)) };
+    result = crossCompileDockerfile(before, { ...options, records });
+  }
   for (const step of result.rewritten) {
     logger.info(`${NAME}: ${inputs.dockerfile}:${step.line} ${step.tool} now runs in stage '${step.buildStage}' on the build platform`);
     for (const note of step.notes) logger.warn(`${NAME}: ${inputs.dockerfile}:${step.line} ${step.tool}: ${note}`);

@@ -2,4 +2,6 @@
 export interface CrossCompileGeneratorSchema {
   project: string;
   target?: string;
+  npmRegistry?: string;
+  skipRegistry?: boolean;
 }

@@ -18,6 +18,7 @@ import { judgeMakeStep } from './make-step';
 import { isGoOnlyRun } from './go-only';
 import { twinProblem } from './twin-problems';
 import { LEFT_AS_ADVICE, type MoveVerdict } from './move-verdict';
+import type { PackageRecords } from '../../../lib/npm-registry/package-record';
 import { isNodeInstall, judgeNodeStep, type NodeContext } from './node/node-step';
 import { contextSourceOf, type StageCopy } from './node/context-copies';
 import { advanceState, initialState, type StageState } from './stage-facts';
@@ -31,6 +32,8 @@ interface CrossCompileOptions {
   cgo?: string;
   /** The target's build context, where Node installs find their lockfile; without it no install moves. */
   context?: NodeContext;
+  /** The npm registry's records of pinned versions, for what a lockfile does not record. */
+  records?: PackageRecords;
 }
 
 interface RewrittenStep {
@@ -219,6 +222,7 @@ function judgeStep(
       copies: [...copies],
       context: options.context,
       platforms: options.platforms,
+      records: options.records,
     });
   const context = options.context;
   // A file of the image, as the stage's copies so far bring it from the build context.

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { adviseOnEmulation } from '../../../lib/advisor/emulation-advisor';
 import { crossCompileDockerfile } from './cross-compile';
+import type { PackageRecords } from '../../../lib/npm-registry/package-record';
 import { contextOf } from '../../../../test-support/build-context';
 
 const PLATFORMS = ['linux/amd64', 'linux/arm64', 'linux/arm/v7'];
@@ -110,19 +111,19 @@ describe('crossCompileDockerfile: Node installs', () => {
         'package-lock v1',
         install(),
         { 'package.json': MANIFEST, 'package-lock.json': lockFixture('v1.package-lock.json') },
-        /lockfileVersion 1/,
+        /^apps\/web\/package-lock.json v1 does not record install scripts or os\/cpu limits, and the registry's record of 1 package was not read$/,
       ],
       [
         'yarn v1',
         install('RUN yarn install --frozen-lockfile', 'COPY package.json yarn.lock ./'),
         { 'package.json': MANIFEST, 'yarn.lock': lockFixture('yarn-v1.yarn.lock') },
-        /^apps\/web\/yarn.lock: yarn.lock v1 records no install scripts/,
+        /^apps\/web\/yarn.lock v1 does not record install scripts or os\/cpu limits, and the registry's record of 1 package was not read$/,
       ],
       [
         'pnpm-lock 9.0',
         install('RUN pnpm install', 'COPY package.json pnpm-lock.yaml ./'),
         { 'package.json': MANIFEST, 'pnpm-lock.yaml': lockFixture('pnpm9.pnpm-lock.yaml') },
-        /pnpm 9 the lockfile no longer records/,
+        /^apps\/web\/pnpm-lock.yaml 9.0 does not record install scripts, and the registry's record of 1 package was not read$/,
       ],
       [
         'a missing lockfile',
@@ -209,6 +210,58 @@ describe('crossCompileDockerfile: Node installs', () => {
     ).dockerfile;
     expect(out).toContain('RUN npm ci\nCOPY . .\nARG TARGETOS TARGETARCH TARGETVARIANT\nENV CGO_ENABLED=0');
     expect(out).toContain('COPY --from=build /app/node_modules /app/node_modules\nCOPY . .\nCOPY --from=build /out/app /out/app\n');
+  });
+});
+
+describe('crossCompileDockerfile: lockfiles that leave install facts to the registry', () => {
+  const PURE_RECORDS: PackageRecords = { get: () => ({ installScript: false }) };
+  const withRecords = (dockerfile: string, files: Record<string, string>, records = PURE_RECORDS) =>
+    crossCompileDockerfile(dockerfile, { platforms: PLATFORMS, context: contextOf(files), records });
+  const YARN_APP = (...copies: string[]) =>
+    lines('FROM node:20', 'WORKDIR /app', ...copies, 'RUN yarn --frozen-lockfile', 'COPY . .', 'CMD ["node", "index.js"]');
+  const BERRY = lines(
+    '__metadata:',
+    '  version: 6',
+    '',
+    '"ms@npm:2.1.3":',
+    '  version: 2.1.3',
+    '  resolution: "ms@npm:2.1.3"',
+    '  linkType: hard',
+  );
+
+  it('moves a yarn v1 install the records prove, and copies node_modules and yarn.lock back', () => {
+    const out = withRecords(YARN_APP('COPY package.json yarn.lock ./'), {
+      'package.json': MANIFEST,
+      'yarn.lock': lockFixture('yarn-v1.yarn.lock'),
+    });
+    expect(out.skipped).toEqual([]);
+    expect(out.dockerfile).toContain(
+      lines(
+        'FROM node:20',
+        'WORKDIR /app',
+        'COPY package.json yarn.lock ./',
+        'COPY --from=build /app/node_modules /app/node_modules',
+        'COPY --from=build /app/yarn.lock /app/yarn.lock',
+      ),
+    );
+  });
+
+  it('refuses the install a record shows running a script, naming the package', () => {
+    const out = withRecords(
+      YARN_APP('COPY package.json yarn.lock ./'),
+      { 'package.json': MANIFEST, 'yarn.lock': lockFixture('yarn-v1.yarn.lock') },
+      { get: () => ({ installScript: true }) },
+    );
+    expect(out.skipped.map((s) => s.reason)).toEqual(['apps/web/yarn.lock v1: ms@2.1.3 runs an install script']);
+  });
+
+  it("moves a Berry install only with the node-modules linker: Plug'n'Play writes no node_modules", () => {
+    const files = { 'package.json': MANIFEST, 'yarn.lock': BERRY, '.yarnrc.yml': 'nodeLinker: node-modules\n' };
+    expect(withRecords(YARN_APP('COPY package.json yarn.lock .yarnrc.yml ./'), files).rewritten).toHaveLength(1);
+    const pnp = withRecords(YARN_APP('COPY package.json yarn.lock ./'), files);
+    expect(pnp.skipped.map((s) => s.reason)).toEqual([
+      expect.stringMatching(/^Yarn 2\+ installs with Plug'n'Play .* this rewrite moves node_modules only$/),
+    ]);
   });
 });
 

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parsePackageLock, parsePnpmLock, yarnLockReason, type Lockfile } from './lockfile';
+import type { PackageRecord, PackageRecords } from '../../../../lib/npm-registry/package-record';
+import { parsePackageLock, parsePnpmLock, registryVersion, type Lockfile } from './lockfile';
 import { platformDependence, rootScriptProblem } from './platform-independence';
 
 // Recorded from the real tools (npm 11, npm 6, pnpm 8 and 9, yarn 1) with --package-lock-only /
@@ -27,10 +28,51 @@ describe('parsePackageLock', () => {
     expect(lock.packages.find((p) => p.key === 'node_modules/@esbuild/linux-arm64')).toMatchObject({ os: ['linux'], cpu: ['arm64'] });
   });
 
-  it('refuses v1, which records neither', () => {
-    expect(parsePackageLock(fixture('v1.package-lock.json'))).toMatch(
-      /^package-lock.json is lockfileVersion 1: v1 records no install scripts/,
+  it('reads v1, leaving install scripts and platforms to the registry', () => {
+    const lock = lockOf(parsePackageLock(fixture('v1.package-lock.json')));
+    expect(lock.label).toBe('package-lock.json v1');
+    expect(lock.packages).toEqual([
+      expect.objectContaining({ key: 'node_modules/ms', name: 'ms', version: '2.1.3', unknown: { scripts: true, platforms: true } }),
+    ]);
+    expect(registryVersion(lock.packages[0])).toEqual({
+      name: 'ms',
+      version: '2.1.3',
+      resolved: undefined,
+      integrity: expect.stringMatching(/^sha512-/),
+    });
+  });
+
+  it('reads v1 nesting, bundled packages, file: folders and tarballs, and git specs', () => {
+    const lock = lockOf(
+      parsePackageLock(
+        JSON.stringify({
+          lockfileVersion: 1,
+          dependencies: {
+            a: { version: '1.0.0', dependencies: { b: { version: '2.0.0', bundled: true } } },
+            local: { version: 'file:../local' },
+            packed: { version: 'file:vendor/packed-1.0.0.tgz' },
+            fork: { version: 'github:me/fork#abc', from: 'github:me/fork' },
+          },
+        }),
+      ),
     );
+    expect(
+      lock.packages.map(({ key, version, link, unrecorded, git, resolved }) => ({ key, version, link, unrecorded, git, resolved })),
+    ).toEqual([
+      { key: 'node_modules/a', version: '1.0.0', link: false, unrecorded: false, git: false, resolved: undefined },
+      { key: 'node_modules/a/node_modules/b', version: '2.0.0', link: false, unrecorded: true, git: false, resolved: undefined },
+      { key: 'node_modules/local', version: undefined, link: true, unrecorded: false, git: false, resolved: undefined },
+      // A tarball of the context has no registry record: `resolved` says where it came from.
+      {
+        key: 'node_modules/packed',
+        version: 'file:vendor/packed-1.0.0.tgz',
+        link: false,
+        unrecorded: false,
+        git: false,
+        resolved: 'file:vendor/packed-1.0.0.tgz',
+      },
+      { key: 'node_modules/fork', version: undefined, link: false, unrecorded: false, git: true, resolved: undefined },
+    ]);
   });
 
   it.each([
@@ -87,24 +129,25 @@ describe('parsePnpmLock', () => {
     expect(lock.packages).toMatchObject([{ name: '@scope/pkg', installScript: true }]);
   });
 
-  it('refuses 9.0: pnpm 9 dropped requiresBuild from the lockfile', () => {
-    expect(parsePnpmLock(fixture('pnpm9.pnpm-lock.yaml'))).toMatch(
-      /lockfileVersion 9.0: since pnpm 9 the lockfile no longer records which packages run install scripts/,
-    );
+  it('reads 9.0, leaving install scripts to the registry: pnpm 9 dropped requiresBuild from the lockfile', () => {
+    const lock = lockOf(parsePnpmLock(fixture('pnpm9.pnpm-lock.yaml')));
+    expect(lock.packages).toEqual([
+      expect.objectContaining({ key: 'ms@2.1.3', name: 'ms', version: '2.1.3', unknown: { scripts: true, platforms: false } }),
+    ]);
+  });
+
+  it.each([
+    ['/@scope/a/1.2.3_peer@2.0.0', '5.4', '@scope/a', '1.2.3'],
+    ['/a@1.2.3-rc.1(peer@2.0.0)', '6.0', 'a', '1.2.3-rc.1'],
+    ['@scope/a@1.2.3', '9.0', '@scope/a', '1.2.3'],
+  ])('reads the version of %s (lockfile %s)', (key, version, name, pinned) => {
+    const lock = lockOf(parsePnpmLock(`lockfileVersion: '${version}'\npackages:\n  '${key}':\n    resolution: {integrity: sha512-x}\n`));
+    expect(lock.packages).toMatchObject([{ name, version: pinned }]);
   });
 
   it('marks workspace importers as links', () => {
     const lock = lockOf(parsePnpmLock("lockfileVersion: '6.0'\nimporters:\n  .: {}\n  packages/a: {}\n"));
     expect(lock.packages).toMatchObject([{ key: 'packages/a', link: true }]);
-  });
-});
-
-describe('yarnLockReason', () => {
-  it('refuses v1 and Berry lockfiles, each for its reason', () => {
-    expect(yarnLockReason(fixture('yarn-v1.yarn.lock'))).toMatch(/^yarn.lock v1 records no install scripts/);
-    expect(yarnLockReason('__metadata:\n  version: 8\n')).toMatch(
-      /Yarn 2\+\) records os\/cpu conditions but not which packages run install scripts/,
-    );
   });
 });
 
@@ -149,6 +192,66 @@ describe('platformDependence', () => {
     expect(platformDependence(lockOf(parsePackageLock(JSON.stringify({ lockfileVersion: 3, packages: linux }))))).toMatch(
       /@img\/sharp-linux-arm64 is limited to os linux, cpu arm64/,
     );
+  });
+});
+
+describe('platformDependence with the registry records', () => {
+  const v1 = (dependencies: Record<string, unknown>) => lockOf(parsePackageLock(JSON.stringify({ lockfileVersion: 1, dependencies })));
+  const records = (answers: Record<string, PackageRecord | string>): PackageRecords => ({ get: (v) => answers[`${v.name}@${v.version}`] });
+
+  it('proves a v1 lockfile when every record shows no install script and no platform limit', () => {
+    const lock = v1({ ms: { version: '2.1.3' }, debug: { version: '4.3.7' } });
+    expect(
+      platformDependence(lock, undefined, records({ 'ms@2.1.3': { installScript: false }, 'debug@4.3.7': { installScript: false } })),
+    ).toBeUndefined();
+  });
+
+  it('names the package whose record shows an install script or a platform limit', () => {
+    const lock = v1({ bcrypt: { version: '5.1.1' }, 'lefthook-linux-x64': { version: '2.1.9' } });
+    expect(
+      platformDependence(
+        lock,
+        undefined,
+        records({
+          'bcrypt@5.1.1': { installScript: true },
+          'lefthook-linux-x64@2.1.9': { installScript: false, os: ['linux'], cpu: ['x64'] },
+        }),
+      ),
+    ).toBe(
+      'package-lock.json v1: node_modules/bcrypt runs an install script; node_modules/lefthook-linux-x64 is limited to os linux, cpu x64',
+    );
+  });
+
+  it('counts a record that leaves Linux out for nothing, as the lockfile does', () => {
+    const lock = v1({ fsevents: { version: '2.3.2' } });
+    expect(platformDependence(lock, undefined, records({ 'fsevents@2.3.2': { installScript: true, os: ['darwin'] } }))).toBeUndefined();
+  });
+
+  it('refuses what it could not read, with the reasons, and what it never read', () => {
+    const lock = v1({ a: { version: '1.0.0' }, b: { version: '1.0.0' } });
+    expect(
+      platformDependence(
+        lock,
+        undefined,
+        records({ 'a@1.0.0': { installScript: false }, 'b@1.0.0': 'registry.npmjs.org answered 404 for b@1.0.0' }),
+      ),
+    ).toBe(
+      "package-lock.json v1 does not record install scripts or os/cpu limits, and the registry's record of 1 package was not read: registry.npmjs.org answered 404 for b@1.0.0",
+    );
+    expect(platformDependence(lock)).toBe(
+      "package-lock.json v1 does not record install scripts or os/cpu limits, and the registry's record of 2 packages was not read",
+    );
+  });
+
+  it('asks the registry only what pnpm 9 leaves out, and nothing of a package it shows installed nowhere', () => {
+    const lock = lockOf(
+      parsePnpmLock(
+        "lockfileVersion: '9.0'\npackages:\n  fsevents@2.3.3:\n    os: [darwin]\n  ms@2.1.3:\n    resolution: {integrity: sha512-x}\n",
+      ),
+    );
+    const asked: string[] = [];
+    const answer = platformDependence(lock, undefined, { get: (v) => (asked.push(`${v.name}@${v.version}`), { installScript: false }) });
+    expect([answer, asked]).toEqual([undefined, ['ms@2.1.3']]);
   });
 });
 

@@ -5,17 +5,26 @@
  *
  * package-lock.json / npm-shrinkwrap.json v2 and v3: https://docs.npmjs.com/cli/configuring-npm/package-lock-json
  * (`packages` keyed by install path; `hasInstallScript`, `os`, `cpu`, `libc`, `link`, `inBundle`,
- * `hasShrinkwrap`, `resolved`). pnpm-lock.yaml 5.x and 6.x: `packages` keyed by `/name/version` or
- * `/name@version`, with `requiresBuild`, `os`, `cpu`, `libc`, `resolution`; pnpm 9 removed `requiresBuild`
- * from the lockfile (pnpm/pnpm#7707), so lockfile 9.0 cannot tell which packages build.
+ * `hasShrinkwrap`, `resolved`); v1 (npm 5 and 6) is a tree of `dependencies` that records none of the
+ * install facts. pnpm-lock.yaml 5.x and 6.x: `packages` keyed by `/name/version` or `/name@version`, with
+ * `requiresBuild`, `os`, `cpu`, `libc`, `resolution`; pnpm 9 removed `requiresBuild` from the lockfile
+ * (pnpm/pnpm#7707), so lockfile 9.0 records platforms but not which packages build. What a lockfile does not
+ * record is read from the registry's record of the pinned version (platform-independence.ts).
  */
 import { parse as parseYaml } from 'yaml';
+import type { PackageVersion } from '../../../../lib/npm-registry/package-record';
 
 export interface LockedPackage {
   /** Where the lockfile puts it: `node_modules/a/node_modules/b` (npm), `/b@1.0.0` (pnpm). */
   key: string;
   name: string;
+  /** The pinned version, where the registry's record can be read. */
+  version?: string;
+  resolved?: string;
+  integrity?: string;
   installScript: boolean;
+  /** From the registry's record: the native-addon dependency that shows it builds native code (package-record.ts). */
+  nativeBy?: string;
   os?: string[];
   cpu?: string[];
   libc?: string[];
@@ -25,6 +34,16 @@ export interface LockedPackage {
   unrecorded: boolean;
   /** Installed from a git repository: the package manager builds it (runs its prepare script). */
   git: boolean;
+  /** The install facts this lockfile leaves out, to be read from the registry (false: the lockfile records them). */
+  unknown: { scripts: boolean; platforms: boolean };
+}
+
+const RECORDED = { scripts: false, platforms: false };
+
+/** The version the registry's record is read for; undefined for what is not a registry package. */
+export function registryVersion(pkg: LockedPackage): PackageVersion | undefined {
+  if (pkg.link || pkg.git || pkg.version === undefined) return undefined;
+  return { name: pkg.name, version: pkg.version, resolved: pkg.resolved, integrity: pkg.integrity };
 }
 
 export interface Lockfile {
@@ -52,9 +71,7 @@ export function parsePackageLock(text: string, file = 'package-lock.json'): Lock
   }
   if (!isObject(lock)) return `${file} is not a lockfile object`;
   const version = lock.lockfileVersion;
-  if (version === 1 || version === undefined) {
-    return `${file} is lockfileVersion ${version ?? 'missing (npm 5/6)'}: v1 records no install scripts or os/cpu limits; run \`npm install --package-lock-only\` with npm 7 or later to write v3`;
-  }
+  if (version === 1 || version === undefined) return readV1(lock, file);
   if (!isObject(lock.packages)) return `${file} (lockfileVersion ${String(version)}) has no "packages" section`;
   const packages: LockedPackage[] = [];
   for (const [key, raw] of Object.entries(lock.packages)) {
@@ -69,9 +86,44 @@ export function parsePackageLock(text: string, file = 'package-lock.json'): Lock
       link: raw.link === true || !key.includes('node_modules/'),
       unrecorded: raw.inBundle === true || raw.hasShrinkwrap === true,
       git: typeof raw.resolved === 'string' && GIT.test(raw.resolved),
+      unknown: RECORDED,
     });
   }
   return { label: `${file} v${String(version)}`, packages };
+}
+
+/**
+ * lockfileVersion 1 (npm 5 and 6): `dependencies` nested as node_modules is, each with `version` (a
+ * version, or the `file:`/git spec it came from), `resolved`, `integrity`, `bundled`. npm 6 still reads the
+ * os/cpu limits and install scripts from each package's own manifest, so the registry's record stands in.
+ */
+function readV1(lock: Json, file: string): Lockfile | string {
+  if (!isObject(lock.dependencies)) return `${file} (lockfileVersion 1) has no "dependencies" section`;
+  const packages: LockedPackage[] = [];
+  const walk = (dependencies: Json, parent: string) => {
+    for (const [name, raw] of Object.entries(dependencies)) {
+      if (!isObject(raw)) continue;
+      const key = `${parent}node_modules/${name}`;
+      const spec = typeof raw.version === 'string' ? raw.version : '';
+      const resolved = typeof raw.resolved === 'string' ? raw.resolved : undefined;
+      const tarball = /^file:.*\.(tgz|tar\.gz|tar)$/.test(spec);
+      packages.push({
+        key,
+        name,
+        version: spec.includes(':') && !tarball ? undefined : spec,
+        resolved: tarball ? spec : resolved,
+        integrity: typeof raw.integrity === 'string' ? raw.integrity : undefined,
+        installScript: false,
+        link: spec.startsWith('file:') && !tarball,
+        unrecorded: raw.bundled === true,
+        git: GIT.test(spec) || (resolved !== undefined && GIT.test(resolved)),
+        unknown: { scripts: true, platforms: true },
+      });
+      if (isObject(raw.dependencies)) walk(raw.dependencies, `${key}/`);
+    }
+  };
+  walk(lock.dependencies, '');
+  return { label: `${file} v1`, packages };
 }
 
 /** `/@scope/name@1.0.0(peer@2.0.0)` (6.x), `/@scope/name/1.0.0_peer@2.0.0` (5.x) → `@scope/name`. */
@@ -80,6 +132,13 @@ function pnpmName(key: string, major: number): string {
   if (major >= 6) return path.slice(0, path.indexOf('@', 1) > 0 ? path.indexOf('@', 1) : undefined);
   const parts = path.split('/');
   return parts.slice(0, path.startsWith('@') ? 2 : 1).join('/');
+}
+
+/** The version in a pnpm key after its name: `/a/1.0.0_peer@2` (5.x) and `/a@1.0.0(peer@2)` → `1.0.0`. */
+function pnpmVersion(key: string, name: string): string | undefined {
+  const rest = key.replace(/^\//, '').slice(name.length + 1);
+  const version = rest.replace(/[(_].*$/, '');
+  return /^\d+\.\d+\.\d+/.test(version) ? version : undefined;
 }
 
 /** pnpm-lock.yaml; a string says why it is refused. */
@@ -93,20 +152,31 @@ export function parsePnpmLock(text: string, file = 'pnpm-lock.yaml'): Lockfile |
   if (!isObject(lock)) return `${file} is not a lockfile`;
   const version = String(lock.lockfileVersion ?? '');
   const major = Number.parseFloat(version);
-  if (!(major >= 5)) return `${file} has lockfileVersion ${version || 'missing'}, older than any this rewrite reads (5.x, 6.x)`;
-  if (major >= 7) {
-    return `${file} is lockfileVersion ${version}: since pnpm 9 the lockfile no longer records which packages run install scripts (requiresBuild), so nothing proves node_modules the same on every platform`;
-  }
+  if (!(major >= 5)) return `${file} has lockfileVersion ${version || 'missing'}, older than any this rewrite reads (5.x, 6.x, 9.0)`;
+  // Since 9.0 the lockfile no longer says which packages build (requiresBuild).
+  const unknown = { scripts: major >= 7, platforms: false };
   const importers = isObject(lock.importers) ? Object.keys(lock.importers) : [];
   const packages: LockedPackage[] = importers
     .filter((importer) => importer !== '.')
-    .map((importer) => ({ key: importer, name: importer, installScript: false, link: true, unrecorded: false, git: false }));
+    .map((importer) => ({
+      key: importer,
+      name: importer,
+      installScript: false,
+      link: true,
+      unrecorded: false,
+      git: false,
+      unknown: RECORDED,
+    }));
   for (const [key, raw] of Object.entries(isObject(lock.packages) ? lock.packages : {})) {
     if (!isObject(raw)) continue;
     const resolution = isObject(raw.resolution) ? raw.resolution : {};
+    const name = typeof raw.name === 'string' ? raw.name : pnpmName(key, major);
     packages.push({
       key,
-      name: typeof raw.name === 'string' ? raw.name : pnpmName(key, major),
+      name,
+      version: typeof raw.version === 'string' ? raw.version : pnpmVersion(key, name),
+      resolved: typeof resolution.tarball === 'string' ? resolution.tarball : undefined,
+      integrity: typeof resolution.integrity === 'string' ? resolution.integrity : undefined,
       installScript: raw.requiresBuild === true,
       os: strings(raw.os),
       cpu: strings(raw.cpu),
@@ -117,15 +187,8 @@ export function parsePnpmLock(text: string, file = 'pnpm-lock.yaml'): Lockfile |
         resolution.type === 'git' ||
         typeof resolution.repo === 'string' ||
         (typeof resolution.tarball === 'string' && /^(git|https:\/\/codeload\.github\.com)/.test(resolution.tarball)),
+      unknown,
     });
   }
   return { label: `${file} ${version}`, packages };
-}
-
-/** yarn.lock, v1 or Berry: neither records install scripts or native modules, so it is always refused. */
-export function yarnLockReason(text: string): string {
-  const berry = /^__metadata:/m.test(text);
-  return berry
-    ? 'yarn.lock (Yarn 2+) records os/cpu conditions but not which packages run install scripts or build native modules'
-    : 'yarn.lock v1 records no install scripts, native modules or os/cpu limits, so nothing proves node_modules the same on every platform';
 }

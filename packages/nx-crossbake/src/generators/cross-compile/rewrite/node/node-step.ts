@@ -14,7 +14,9 @@ import { afterCd } from '../image-paths';
 import { commandName, sideEffectsOf, splitRedirects } from '../shell-effects';
 import { contextSourceOf, type BuildContext, type StageCopy } from './context-copies';
 import { readInstallCommand, type InstallCommand, type PackageManager } from './install-command';
-import { parsePackageLock, parsePnpmLock, yarnLockReason, type Lockfile } from './lockfile';
+import type { PackageRecords } from '../../../../lib/npm-registry/package-record';
+import { parsePackageLock, parsePnpmLock, type Lockfile } from './lockfile';
+import { parseYarnLock } from './yarn-lock';
 import { nodeCpus, platformDependence, rootScriptProblem } from './platform-independence';
 
 export interface NodeContext extends BuildContext {
@@ -31,6 +33,7 @@ interface NodeStepFacts {
   context: NodeContext | undefined;
   /** The target's platforms: which CPUs a package must run on. */
   platforms: readonly string[];
+  records?: PackageRecords;
 }
 
 const INSTALL_TOOLS = new Set(['npm ci', 'npm install', 'pnpm install', 'yarn install']);
@@ -87,8 +90,18 @@ function readRun(
   return { install: found.install, dir: found.dir };
 }
 
-const readLockfile = (manager: PackageManager, file: string, text: string): Lockfile | string =>
-  manager === 'pnpm' ? parsePnpmLock(text, file) : parsePackageLock(text, file);
+const PARSERS: Record<PackageManager, (text: string, file: string) => Lockfile | string> = {
+  npm: parsePackageLock,
+  pnpm: parsePnpmLock,
+  yarn: parseYarnLock,
+};
+
+/** Berry's default linker, Plug'n'Play, installs into .pnp.cjs and .yarn/, not node_modules. */
+function berryLinkerProblem(yarnrc: string | undefined): string | undefined {
+  const linker = yarnrc?.match(/^nodeLinker:\s*["']?([\w-]+)/m)?.[1];
+  if (linker === 'node-modules') return undefined;
+  return `Yarn 2+ installs with ${linker ?? "Plug'n'Play (no `nodeLinker: node-modules` in a .yarnrc.yml copied before the install)"}, which writes .pnp.cjs and .yarn/ rather than node_modules: this rewrite moves node_modules only`;
+}
 
 export function judgeNodeStep(run: DockerfileInstruction, lines: readonly string[], escape: string, facts: NodeStepFacts): MoveVerdict {
   const read = readRun(run, lines, escape, facts.workdir);
@@ -117,19 +130,24 @@ export function judgeNodeStep(run: DockerfileInstruction, lines: readonly string
   }
   const lockSource = copied(name)!;
   const lockText = context.read(lockSource) ?? '';
-  if (install.manager === 'yarn') return refuse(`${shown(lockSource)}: ${yarnLockReason(lockText)}`);
-  const lock = readLockfile(install.manager, shown(lockSource), lockText);
+  const lock = PARSERS[install.manager](lockText, shown(lockSource));
   if (typeof lock === 'string') return refuse(lock);
+  if (install.manager === 'yarn' && /^__metadata:/m.test(lockText)) {
+    const yarnrc = copied('.yarnrc.yml');
+    const linker = berryLinkerProblem(yarnrc === undefined ? undefined : context.read(yarnrc));
+    if (linker) return refuse(linker);
+  }
 
   const manifest = copied('package.json');
   if (manifest === undefined) return refuse(`no package.json reaches ${dir} from the build context before the install`);
   const root = rootScriptProblem(context.read(manifest) ?? '', context.isFile(posix.join(posix.dirname(manifest), 'binding.gyp')));
-  if (root) return refuse(`${shown(manifest)}: ${root}`);
-  const dependence = platformDependence(lock, nodeCpus(facts.platforms));
-  if (dependence) return refuse(dependence);
+  const dependence = platformDependence(lock, nodeCpus(facts.platforms), facts.records);
+  // Both, when both: fixing the first alone would not let the install move.
+  const problems = [root && `${shown(manifest)}: ${root}`, dependence].filter(Boolean);
+  if (problems.length) return refuse(problems.join('; and '));
   if (lock.packages.length === 0) return refuse(`${shown(lockSource)} installs no package: there is nothing to move`);
 
-  // `npm install` and `pnpm install` may rewrite the lockfile; `npm ci` never does.
+  // `npm install`, `pnpm install` and `yarn` may rewrite the lockfile; `npm ci` never does.
   const rewrites = install.subcommand === 'install';
   return {
     ok: true,

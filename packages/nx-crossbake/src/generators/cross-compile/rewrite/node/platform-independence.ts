@@ -4,8 +4,11 @@
  * node-gyp, no root lifecycle script), nothing is limited by os/cpu/libc (the package manager would pick the
  * build machine's), and no package known to bring a per-platform binary. Anything that is not recorded
  * counts as a reason to refuse; a package no machine of the build installs (fsevents) counts for nothing.
+ * What the lockfile does not record (install scripts in yarn.lock and pnpm-lock 9; platforms in yarn v1 and
+ * package-lock v1) is taken from the registry's record of the pinned version, as npm itself does.
  */
-import type { LockedPackage, Lockfile } from './lockfile';
+import type { PackageRecords } from '../../../../lib/npm-registry/package-record';
+import { registryVersion, type LockedPackage, type Lockfile } from './lockfile';
 import { isPlatformBinaryPackage } from './platform-packages';
 
 // The root project's scripts that npm runs on `npm ci`/`npm install`, and pnpm on `pnpm install`.
@@ -54,6 +57,7 @@ function problemOf(pkg: LockedPackage, cpus: readonly string[]): string | undefi
     return `${pkg.key} is bundled in another package or has its own shrinkwrap: the lockfile does not record its scripts or platforms`;
   if (pkg.git) return `${pkg.key} is installed from git, and the package manager runs its prepare script`;
   if (pkg.installScript) return `${pkg.key} runs an install script`;
+  if (pkg.nativeBy) return `${pkg.key} depends on ${pkg.nativeBy}: it builds or loads a native module`;
   const limits = (['os', 'cpu', 'libc'] as const).filter((field) => pkg[field]?.length).map((field) => `${field} ${pkg[field]!.join(',')}`);
   if (limits.length) return `${pkg.key} is limited to ${limits.join(', ')}`;
   if (isPlatformBinaryPackage(pkg.name)) return `${pkg.key} is ${pkg.name}, which installs a binary for one platform`;
@@ -77,10 +81,41 @@ export function rootScriptProblem(packageJson: string, hasBindingGyp: boolean): 
   return undefined;
 }
 
+/**
+ * The package with what its lockfile leaves out filled from the registry's record; a string when that record
+ * is missing (why, or '' when it was never read). A package the lockfile already shows installed nowhere
+ * needs no record.
+ */
+function completed(pkg: LockedPackage, cpus: readonly string[], records: PackageRecords | undefined): LockedPackage | string {
+  const { scripts, platforms } = pkg.unknown;
+  if ((!scripts && !platforms) || (!platforms && installedNowhere(pkg, cpus))) return pkg;
+  const version = registryVersion(pkg);
+  if (version === undefined) return pkg.link || pkg.git ? pkg : `${pkg.key}: its version is not recorded`;
+  const record = records?.get(version);
+  if (typeof record !== 'object') return record ?? '';
+  const native = { nativeBy: record.nativeBy };
+  return platforms
+    ? { ...pkg, ...native, installScript: record.installScript, os: record.os, cpu: record.cpu, libc: record.libc }
+    : { ...pkg, ...native, installScript: record.installScript };
+}
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+const listed = (items: readonly string[]) =>
+  `${items.slice(0, SHOWN).join('; ')}${items.length > SHOWN ? `; and ${items.length - SHOWN} more` : ''}`;
+
 /** Why node_modules from this lockfile may differ between platforms; undefined when the lockfile proves it cannot. */
-export function platformDependence(lock: Lockfile, cpus: readonly string[] = BUILD_MACHINES): string | undefined {
-  const problems = lock.packages.flatMap((pkg) => problemOf(pkg, cpus) ?? []);
-  if (problems.length === 0) return undefined;
-  const more = problems.length > SHOWN ? `; and ${problems.length - SHOWN} more` : '';
-  return `${lock.label}: ${problems.slice(0, SHOWN).join('; ')}${more}`;
+export function platformDependence(lock: Lockfile, cpus: readonly string[] = BUILD_MACHINES, records?: PackageRecords): string | undefined {
+  const problems: string[] = [];
+  const unread: string[] = [];
+  for (const pkg of lock.packages) {
+    const full = completed(pkg, cpus, records);
+    const problem = typeof full === 'string' ? undefined : problemOf(full, cpus);
+    if (typeof full === 'string') unread.push(full);
+    else if (problem) problems.push(problem);
+  }
+  if (problems.length > 0) return `${lock.label}: ${listed(problems)}`;
+  if (unread.length === 0) return undefined;
+  const missing = lock.packages.find((p) => p.unknown.platforms) ? 'install scripts or os/cpu limits' : 'install scripts';
+  const why = [...new Set(unread.filter(Boolean))];
+  return `${lock.label} does not record ${missing}, and the registry's record of ${plural(unread.length, 'package')} was not read${why.length ? `: ${listed(why)}` : ''}`;
 }

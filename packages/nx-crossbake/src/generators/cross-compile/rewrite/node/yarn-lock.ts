@@ -1,0 +1,104 @@
+/**
+ * yarn.lock, both formats, in the shape of lockfile.ts. Neither records which packages run install
+ * scripts, so every registry package leaves that to the registry's record; v1 records no os/cpu either.
+ *
+ * v1 (Yarn classic, https://classic.yarnpkg.com/en/docs/yarn-lock): unindented `spec, spec:` headers, each
+ * followed by indented `version "x"`, `resolved "url#sha1"`, `integrity sha512-…`. Berry (Yarn 2+): YAML
+ * keyed by descriptors, with `resolution: "name@npm:x"`, `linkType: soft` for workspaces and links, and
+ * `conditions: os=darwin & cpu=arm64` for packages limited to platforms.
+ */
+import { parse as parseYaml } from 'yaml';
+import type { LockedPackage, Lockfile } from './lockfile';
+
+const GIT = /^(git\+|git:|github:|gitlab:|bitbucket:|https:\/\/codeload\.github\.com\/)/;
+const unquote = (text: string) => text.trim().replace(/^"(.*)"$/, '$1');
+
+/** `@scope/a@^1.0.0` → [`@scope/a`, `^1.0.0`]: the name ends at the first `@` after the first character. */
+function splitDescriptor(descriptor: string): [string, string] {
+  const at = descriptor.indexOf('@', 1);
+  return at < 0 ? [descriptor, ''] : [descriptor.slice(0, at), descriptor.slice(at + 1)];
+}
+
+function readV1(text: string, file: string): Lockfile {
+  const packages: LockedPackage[] = [];
+  let current: LockedPackage | undefined;
+  for (const line of text.split(/\r?\n/)) {
+    if (line === '' || line.startsWith('#')) continue;
+    if (!line.startsWith(' ')) {
+      const descriptors = line.replace(/:$/, '').split(/,\s*/).map(unquote);
+      let [name, range] = splitDescriptor(descriptors[0]);
+      // An alias, `a@npm:b@^1`, installs b under the name a: b is what the registry knows.
+      if (range.startsWith('npm:')) [name, range] = splitDescriptor(range.slice('npm:'.length));
+      current = {
+        key: descriptors[0],
+        name,
+        installScript: false,
+        link: /^(file|link|portal):/.test(range) && !/\.(tgz|tar\.gz|tar)$/.test(range),
+        unrecorded: false,
+        git: GIT.test(range),
+        unknown: { scripts: true, platforms: true },
+      };
+      packages.push(current);
+      continue;
+    }
+    const field = line.match(/^ {2}(version|resolved|integrity) (.+)$/);
+    if (!field || current === undefined) continue;
+    const value = unquote(field[2]);
+    if (field[1] === 'version') current.version = value;
+    else if (field[1] === 'integrity') current.integrity = value;
+    else {
+      current.resolved = value.replace(/#[0-9a-f]{40}$/, '');
+      current.git ||= GIT.test(value);
+    }
+  }
+  return { label: `${file} v1`, packages };
+}
+
+/** `os=darwin & cpu=arm64` → { os: ['darwin'], cpu: ['arm64'] }. */
+function conditions(text: unknown): Pick<LockedPackage, 'os' | 'cpu' | 'libc'> {
+  const limits: Record<string, string[]> = {};
+  for (const term of typeof text === 'string' ? text.split('&') : []) {
+    const [field, value] = term.split('=').map((t) => t.trim());
+    if (field && value) (limits[field] ??= []).push(value);
+  }
+  return { os: limits.os, cpu: limits.cpu, libc: limits.libc };
+}
+
+function readBerry(lock: Record<string, unknown>, file: string): Lockfile {
+  const packages: LockedPackage[] = [];
+  for (const [key, raw] of Object.entries(lock)) {
+    if (key === '__metadata' || typeof raw !== 'object' || raw === null) continue;
+    const entry = raw as Record<string, unknown>;
+    const resolution = typeof entry.resolution === 'string' ? entry.resolution : key;
+    const [name, reference] = splitDescriptor(resolution);
+    // The project itself.
+    if (reference === 'workspace:.') continue;
+    // `patch:` wraps another resolution (`typescript@npm%3A4.6.2#…`): the package is the one it patches.
+    const inner = reference.startsWith('patch:') ? decodeURIComponent(splitDescriptor(reference.slice('patch:'.length))[1]) : reference;
+    const npm = inner.match(/^npm:([^#]+)/);
+    packages.push({
+      key: resolution,
+      name,
+      version: npm ? npm[1] : undefined,
+      installScript: false,
+      ...conditions(entry.conditions),
+      link: entry.linkType === 'soft',
+      unrecorded: false,
+      git: GIT.test(inner) || /\.git#/.test(inner),
+      unknown: { scripts: true, platforms: false },
+    });
+  }
+  return { label: `${file} (Yarn 2+, format ${String((lock.__metadata as { version?: unknown }).version ?? '?')})`, packages };
+}
+
+/** yarn.lock of either format; a string says why it is refused. */
+export function parseYarnLock(text: string, file = 'yarn.lock'): Lockfile | string {
+  if (!/^__metadata:/m.test(text)) return readV1(text, file);
+  let lock: unknown;
+  try {
+    lock = parseYaml(text);
+  } catch (error) {
+    return `${file} is not valid YAML (${(error as Error).message.split('\n')[0]})`;
+  }
+  return typeof lock === 'object' && lock !== null ? readBerry(lock as Record<string, unknown>, file) : `${file} is not a lockfile`;
+}
