@@ -25,7 +25,10 @@ for (const file of fs.readdirSync(folder).filter((f) => f.endsWith('.tgz'))) {
   versions.get(manifest.name).set(manifest.version, manifest);
 }
 
-const withTarball = (m) => ({ ...m, dist: { integrity: m.dist.integrity, shasum: m.dist.shasum, tarball: `${origin}/${m.name}/-/${m.dist.file}` } });
+const withTarball = (m) => ({
+  ...m,
+  dist: { integrity: m.dist.integrity, shasum: m.dist.shasum, tarball: `${origin}/${m.name}/-/${m.dist.file}` },
+});
 
 const server = http.createServer((req, res) => {
   fs.appendFileSync(path.join(folder, 'requests'), `${req.method} ${req.url}\n`);

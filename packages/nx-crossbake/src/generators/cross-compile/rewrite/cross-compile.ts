@@ -23,7 +23,7 @@ import { isNodeInstall, judgeNodeStep, type NodeContext } from './node/node-step
 import { contextSourceOf, type StageCopy } from './node/context-copies';
 import { advanceState, initialState, type StageState } from './stage-facts';
 import { renumberStageRefs } from './stage-refs';
-import { staticStageProblem, workdirsAt } from './static-stage';
+import { chainOf, installsProject, prunesToProduction, staticStageProblem, workdirsAt } from './static-stage';
 
 interface CrossCompileOptions {
   /** The target's platforms; any of them may be the emulated one, depending on the machine that builds. */
@@ -99,8 +99,13 @@ const MARK =
   '# nx-crossbake:cross-compile: the compile runs on the build machine and cross-compiles for each target platform (docs/cross-compile.md)';
 const NODE_MARK =
   '# nx-crossbake:cross-compile: the install runs on the build machine; the lockfile proves node_modules the same on every platform (docs/cross-compile.md)';
-const WHOLE_MARK =
-  '# nx-crossbake:cross-compile: only files leave this stage, into images that do not run Node: it builds once, on the build machine (docs/cross-compile.md)';
+// The comment over a stage that moves whole, by what leaves it.
+const WHOLE_MARK = {
+  files:
+    '# nx-crossbake:cross-compile: only files leave this stage, into images that do not run Node or that install their own node_modules: it builds once, on the build machine (docs/cross-compile.md)',
+  nodeModules:
+    '# nx-crossbake:cross-compile: files leave this stage, and node_modules its lockfile proves the same on every platform: it builds once, on the build machine (docs/cross-compile.md)',
+};
 // GOARM is exported in each compile's shell instead (goarm.ts says why); TARGETVARIANT is declared for it.
 const CROSS_ENV = ['ARG TARGETOS TARGETARCH TARGETVARIANT', 'ENV CGO_ENABLED=0 GOOS=$TARGETOS GOARCH=$TARGETARCH'];
 
@@ -249,6 +254,35 @@ function judgeStep(
   return { ...verdict, prelude: CROSS_ENV, notes: [...(verdict.notes ?? []), ...replaced] };
 }
 
+/**
+ * Whether the lockfile proves the node_modules the stage ends with the same on every platform: each project
+ * install judged as the install step is, for what is left after a later `prune` to production.
+ */
+function nodeModulesProven(stage: Stage, installs: ReadonlySet<number>, layout: DockerfileLayout, options: CrossCompileOptions): boolean {
+  if (installs.size === 0) return false;
+  let state: StageState = initialState(stage.image);
+  const copies: StageCopy[] = [];
+  let judged = 0;
+  for (const [k, { instruction }] of stage.body.entries()) {
+    if (installs.has(instruction.line)) {
+      const prunedToProduction = stage.body.slice(k + 1).some((s) => prunesToProduction(s.instruction, layout.lines, layout.escape));
+      const verdict = judgeNodeStep(instruction, layout.lines, layout.escape, {
+        workdir: state.workdir,
+        copies: [...copies],
+        context: options.context,
+        platforms: options.platforms,
+        records: options.records,
+        prunedToProduction,
+      });
+      if (!verdict.ok) return false;
+      judged++;
+    }
+    if (instruction.keyword === 'COPY' || instruction.keyword === 'ADD') copies.push({ instruction, workdir: state.workdir });
+    state = advanceState(state, instruction, layout.escape);
+  }
+  return judged === installs.size;
+}
+
 const isMoved = (tool: string) => GO_TOOLS.has(tool) || isNodeInstall(tool);
 
 export function crossCompileDockerfile(text: string, options: CrossCompileOptions): CrossCompileResult {
@@ -265,7 +299,9 @@ export function crossCompileDockerfile(text: string, options: CrossCompileOption
   for (const a of advice) if (!isMoved(a.tool)) skipped.push(skip(a, adviceReason(a.tool)));
   const kept: SkippedStep[] = [];
   // Stages that move whole (static-stage.ts), by index.
-  const wholes = new Set<number>();
+  const wholes = new Map<number, keyof typeof WHOLE_MARK>();
+  // Every stage of a chain that moves whole with its first stage.
+  const wholeChains = new Set<number>();
   for (const stage of new Set(movable.map((a) => stageOfLine(a.line)))) {
     const mine = movable.filter((a) => stageOfLine(a.line) === stage);
     // `--platform=$TARGETPLATFORM` (or `${TARGETPLATFORM:-…}`) is built per target like no flag at all; a fixed
@@ -283,12 +319,32 @@ export function crossCompileDockerfile(text: string, options: CrossCompileOption
       kept.push(...mine.map((a) => skip(a, fixed)));
       continue;
     }
-    if (mine.every((a) => isNodeInstall(a.tool))) {
-      const dirs = workdirsAt(stage, new Set(mine.map((a) => a.line)), layout.escape);
-      if (!dirs.includes(undefined) && staticStageProblem(stage, stages, layout.escape, dirs as string[]) === undefined) {
-        wholes.add(stage.index);
-        const note = 'the whole stage runs once, on the build machine: only files leave it, into images that do not run Node';
-        rewritten.push(...mine.map((a) => ({ line: a.line, stage: a.stage, tool: a.tool, buildStage: a.stage, notes: [note] })));
+    if (wholeChains.has(stage.index)) continue;
+    const chain = chainOf(stage, stages);
+    const chainSteps = movable.filter((a) => chain.includes(stageOfLine(a.line)));
+    if (chainSteps.every((a) => isNodeInstall(a.tool))) {
+      // Where the project installs put node_modules (a global tool's install puts none there).
+      const projectInstalls = chainSteps.filter((a) => {
+        const run = stageOfLine(a.line).body.find((s) => s.instruction.line === a.line)?.instruction;
+        return run === undefined || installsProject(run, layout.lines, layout.escape);
+      });
+      const dirs = chain.flatMap((m) => workdirsAt(m, new Set(projectInstalls.map((a) => a.line)), layout.escape));
+      const whole = (proven: boolean) =>
+        staticStageProblem(stage, stages, layout.escape, dirs as string[], layout.lines, proven) === undefined;
+      const installs = new Set(projectInstalls.map((a) => a.line));
+      const asFiles = !dirs.includes(undefined) && whole(false);
+      // Its node_modules may leave too, into a server, when the lockfile proves it (a stage of its own only).
+      const withNodeModules =
+        !asFiles && !dirs.includes(undefined) && chain.length === 1 && nodeModulesProven(stage, installs, layout, options) && whole(true);
+      if (asFiles || withNodeModules) {
+        wholes.set(stage.index, asFiles ? 'files' : 'nodeModules');
+        for (const member of chain) wholeChains.add(member.index);
+        const others = chain.slice(1).map((m) => `'${m.name ?? m.index}'`);
+        const leaving = asFiles
+          ? 'only files leave it'
+          : 'what leaves it is files, and node_modules the lockfile proves the same on every platform';
+        const note = `the whole stage${others.length ? ` (with ${others.join(', ')}, built FROM it)` : ''} runs once, on the build machine: ${leaving}`;
+        rewritten.push(...chainSteps.map((a) => ({ line: a.line, stage: a.stage, tool: a.tool, buildStage: a.stage, notes: [note] })));
         continue;
       }
     }
@@ -318,7 +374,7 @@ function emit(
   layout: DockerfileLayout,
   stages: readonly Stage[],
   plans: ReadonlyMap<number, StagePlan>,
-  wholes: ReadonlySet<number>,
+  wholes: ReadonlyMap<number, keyof typeof WHOLE_MARK>,
 ): string {
   // Each plan inserts its build stage and its chain's twins before its stage.
   const renumber = (index: number) =>
@@ -339,7 +395,8 @@ function emit(
       const written = lines(span);
       if (whole)
         written[span.start - span.lead] = written[span.start - span.lead].replace(/^(\s*FROM)(\s+)/i, '$1 --platform=$BUILDPLATFORM$2');
-      out.push(...(whole ? [...written.slice(0, span.start - span.lead), WHOLE_MARK, ...written.slice(span.start - span.lead)] : written));
+      const mark = whole && WHOLE_MARK[wholes.get(whole.index)!];
+      out.push(...(mark ? [...written.slice(0, span.start - span.lead), mark, ...written.slice(span.start - span.lead)] : written));
       next = span.end + 1;
       continue;
     }

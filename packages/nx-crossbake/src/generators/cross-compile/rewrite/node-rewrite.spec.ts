@@ -277,7 +277,7 @@ describe('crossCompileDockerfile: a front-end stage moves whole', () => {
     expect(result.dockerfile).toBe(
       input.replace(
         'FROM node:20 AS build',
-        '# nx-crossbake:cross-compile: only files leave this stage, into images that do not run Node: it builds once, on the build machine (docs/cross-compile.md)\nFROM --platform=$BUILDPLATFORM node:20 AS build',
+        '# nx-crossbake:cross-compile: only files leave this stage, into images that do not run Node or that install their own node_modules: it builds once, on the build machine (docs/cross-compile.md)\nFROM --platform=$BUILDPLATFORM node:20 AS build',
       ),
     );
     expect(result.rewritten).toEqual([
@@ -286,7 +286,7 @@ describe('crossCompileDockerfile: a front-end stage moves whole', () => {
         stage: 'build',
         tool: 'npm ci',
         buildStage: 'build',
-        notes: ['the whole stage runs once, on the build machine: only files leave it, into images that do not run Node'],
+        notes: ['the whole stage runs once, on the build machine: only files leave it'],
       },
     ]);
   });
@@ -303,10 +303,150 @@ describe('crossCompileDockerfile: a front-end stage moves whole', () => {
       'the stage reads the target',
       FRONT('FROM nginx', 'COPY --from=build /app/dist /srv').replace('WORKDIR /app', 'ARG TARGETARCH\nWORKDIR /app'),
     ],
-    ['a later stage is built FROM it', FRONT('FROM build AS test', 'RUN npm test', 'FROM nginx', 'COPY --from=build /app/dist /srv')],
+    [
+      'a later stage built FROM it is an image of its own',
+      FRONT('FROM build AS test', 'RUN npm test', 'FROM nginx', 'COPY --from=build /app/dist /srv'),
+    ],
     ['a later stage mounts it', FRONT('FROM nginx', 'RUN --mount=from=build,target=/b cp -r /b/app/dist /srv')],
     ['it is the image itself', FRONT()],
   ])('not when %s', (_name, input) => {
     expect(rewrite(input, files).dockerfile).toBe(input);
+  });
+
+  it('with the stages built FROM it, when each feeds a later stage, and a Node server installs its own node_modules', () => {
+    const input = lines(
+      'FROM node:20 AS base',
+      'WORKDIR /app',
+      'COPY package*.json ./',
+      'RUN npm ci',
+      'COPY . .',
+      'FROM base AS web',
+      'RUN npm run build:web',
+      'FROM base AS server',
+      'RUN npm run build:server',
+      'FROM nginx AS site',
+      'COPY --from=web /app/dist /usr/share/nginx/html',
+      'FROM node:20-slim AS api',
+      'WORKDIR /app',
+      'COPY package*.json ./',
+      'COPY --from=server /app/dist ./dist',
+      'RUN npm ci --omit=dev',
+      'CMD ["node", "dist/main.js"]',
+    );
+    const result = rewrite(input, files);
+    expect(result.dockerfile).toContain(
+      '# nx-crossbake:cross-compile: only files leave this stage, into images that do not run Node or that install their own node_modules: it builds once, on the build machine (docs/cross-compile.md)\nFROM --platform=$BUILDPLATFORM node:20 AS base\n',
+    );
+    // The chain takes base's platform: only its first FROM changes.
+    expect(result.dockerfile).toContain('FROM base AS web\n');
+    expect(result.rewritten[0]).toMatchObject({
+      line: 4,
+      notes: ["the whole stage (with 'web', 'server', built FROM it) runs once, on the build machine: only files leave it"],
+    });
+    // The server's own install is judged as any install: esbuild keeps it per target.
+    expect(result.skipped).toEqual([expect.objectContaining({ line: 16, reason: expect.stringMatching(/esbuild/) })]);
+    const withoutItsOwn = input.replace('RUN npm ci --omit=dev\n', '');
+    expect(rewrite(withoutItsOwn, files).dockerfile).toBe(withoutItsOwn);
+  });
+
+  it('not a stage built FROM an earlier one: BuildKit would ignore the flag there', () => {
+    const input = lines(
+      'FROM node:20 AS base',
+      'WORKDIR /app',
+      'FROM base AS build',
+      'COPY package*.json ./',
+      'RUN npm ci',
+      'RUN npm run build',
+      'FROM nginx',
+      'COPY --from=build /app/dist /srv',
+    );
+    expect(rewrite(input, files).dockerfile).not.toContain('FROM --platform=$BUILDPLATFORM base');
+  });
+
+  describe('with its node_modules, into a server, when the lockfile proves what the stage ends with', () => {
+    // esbuild for the build only (dev), plain JavaScript for production.
+    const devEsbuild = JSON.stringify({
+      lockfileVersion: 3,
+      packages: {
+        '': { name: 'app' },
+        'node_modules/esbuild': { version: '0.24.0', hasInstallScript: true, dev: true },
+        'node_modules/ms': { version: '2.1.3' },
+      },
+    });
+    const PRUNED = (prune: string) =>
+      lines(
+        'FROM node:20 AS build',
+        'WORKDIR /app',
+        'COPY package*.json ./',
+        'RUN npm ci',
+        'COPY . .',
+        'RUN npm run build',
+        prune,
+        'FROM gcr.io/distroless/nodejs20',
+        'COPY --from=build /app/node_modules /app/node_modules',
+        'COPY --from=build /app/dist /app/dist',
+        'CMD ["/app/dist/index.js"]',
+      );
+
+    it.each(['RUN npm prune --omit=dev', 'RUN npm prune --production'])('after `%s`', (prune) => {
+      const result = rewrite(PRUNED(prune), { 'package.json': MANIFEST, 'package-lock.json': devEsbuild });
+      expect(result.dockerfile).toContain(
+        '# nx-crossbake:cross-compile: files leave this stage, and node_modules its lockfile proves the same on every platform: it builds once, on the build machine (docs/cross-compile.md)\nFROM --platform=$BUILDPLATFORM node:20 AS build\n',
+      );
+      expect(result.rewritten[0].notes).toEqual([
+        'the whole stage runs once, on the build machine: what leaves it is files, and node_modules the lockfile proves the same on every platform',
+      ]);
+    });
+
+    it('not without the prune: esbuild is still in node_modules', () => {
+      const input = PRUNED('RUN true');
+      const result = rewrite(input, { 'package.json': MANIFEST, 'package-lock.json': devEsbuild });
+      expect(result.dockerfile).toBe(input);
+      expect(result.skipped[0].reason).toMatch(/node_modules\/esbuild runs an install script/);
+    });
+
+    it('not when production itself needs a per-platform package', () => {
+      const prodEsbuild = devEsbuild.replace('"dev":true', '"dev":false');
+      const input = PRUNED('RUN npm prune --omit=dev');
+      const result = rewrite(input, { 'package.json': MANIFEST, 'package-lock.json': prodEsbuild });
+      expect(prodEsbuild).not.toBe(devEsbuild);
+      expect(result.dockerfile).toBe(input);
+      expect(result.skipped[0].reason).toMatch(/node_modules\/esbuild runs an install script/);
+    });
+  });
+});
+
+describe('crossCompileDockerfile: every problem of an install at once', () => {
+  it("names the RUN's own problems and the lockfile's together", () => {
+    const lock = JSON.stringify({ lockfileVersion: 3, packages: { 'node_modules/bcrypt': { version: '5.1.1', hasInstallScript: true } } });
+    const result = rewrite(
+      lines('FROM node:20', 'WORKDIR /app', 'COPY package*.json ./', 'RUN npm ci && npm uninstall bcrypt', 'CMD ["node", "."]'),
+      {
+        'package.json': MANIFEST,
+        'package-lock.json': lock,
+      },
+    );
+    expect(result.skipped.map((s) => s.reason)).toEqual([
+      expect.stringMatching(
+        /^the RUN also runs `npm uninstall`.*; and apps\/web\/package-lock.json v3: node_modules\/bcrypt runs an install script$/,
+      ),
+    ]);
+  });
+
+  it('gathers workspace links into one problem, after the per-platform ones', () => {
+    const lock = JSON.stringify({
+      lockfileVersion: 3,
+      packages: {
+        'packages/a': { name: 'a' },
+        'packages/b': { name: 'b' },
+        'node_modules/a': { resolved: 'packages/a', link: true },
+        'node_modules/b': { resolved: 'packages/b', link: true },
+        'node_modules/esbuild': { version: '0.24.0', hasInstallScript: true },
+      },
+    });
+    const result = rewrite(APP, { 'package.json': MANIFEST, 'package-lock.json': lock });
+    expect(result.skipped[0].reason).toBe(
+      'apps/web/package-lock.json v3: node_modules/esbuild runs an install script; links 4 folders (packages/a, packages/b, node_modules/a, …) (a workspace or `file:` folder): their own node_modules and build output live outside node_modules',
+    );
   });
 });

@@ -3,13 +3,20 @@
  * the build machine: what leaves it is files (HTML, CSS, bundled JS), the same for every platform, and the
  * esbuild/rollup/swc binaries that vary per platform stay behind in its node_modules. The stage moves only
  * when that is what the Dockerfile shows: later stages take nothing from it but `COPY --from` of paths
- * outside its node_modules, none of them runs Node (a server could load a native module the build traced
- * into its output: Next's standalone, SvelteKit's adapter-node), and the stage never reads the target's
- * platform (TARGETARCH…). Then its FROM gets `--platform=$BUILDPLATFORM`, and nothing else changes.
+ * outside its node_modules, none of them runs Node unless it installs its own dependencies (a server could
+ * load a native module the build traced into its output: Next's standalone, SvelteKit's adapter-node; one
+ * that installs its own takes them from there), and the stage never reads the target's platform
+ * (TARGETARCH…). Stages built FROM it form a chain that moves with it — BuildKit gives a stage built FROM
+ * another that stage's platform — and are held to the same rules. Then the chain's first FROM gets
+ * `--platform=$BUILDPLATFORM`, and nothing else changes.
  */
 import { posix } from 'node:path';
 import type { DockerfileInstruction } from '../../../lib/dockerfile/instructions';
 import { splitWords, unquoteWord } from '../../../lib/dockerfile/words';
+import { parseRunCommands, unwrapEnv } from '../../../lib/advisor/run-commands';
+import { detectHeavyTool } from '../../../lib/advisor/heavy-steps';
+import { readInstallCommand } from './node/install-command';
+import { isNodeInstall } from './node/node-step';
 import { advanceState, initialState, type StageState } from './stage-facts';
 
 interface StageShape {
@@ -47,32 +54,86 @@ function baseImage(stage: StageShape, stages: readonly StageShape[]): string {
   return earlier ? baseImage(earlier, stages) : stage.image;
 }
 
-/** Why the stage cannot move whole; undefined when it can. `installDirs`: where its installs put node_modules. */
+/** The stage and every later one built FROM it, directly or through another. */
+export function chainOf(stage: StageShape, stages: readonly StageShape[]): StageShape[] {
+  const chain = [stage];
+  for (const later of stages.filter((s) => s.index > stage.index))
+    if (chain.some((member) => refersTo(member, later.image))) chain.push(later);
+  return chain;
+}
+
+/** Whether the RUN installs a project's dependencies (npm ci, pnpm install…; not a global tool). */
+export function installsProject(instruction: DockerfileInstruction, lines: readonly string[], escape: string): boolean {
+  return (
+    instruction.keyword === 'RUN' &&
+    parseRunCommands(instruction, lines, escape)
+      .map(unwrapEnv)
+      .some((words) => {
+        const tool = detectHeavyTool(words);
+        return tool !== undefined && isNodeInstall(tool) && typeof readInstallCommand(words) !== 'string';
+      })
+  );
+}
+
+/** Whether the RUN prunes node_modules to production: `npm prune --omit=dev`/`--production`, `pnpm prune --prod`. */
+export function prunesToProduction(instruction: DockerfileInstruction, lines: readonly string[], escape: string): boolean {
+  return (
+    instruction.keyword === 'RUN' &&
+    parseRunCommands(instruction, lines, escape)
+      .map(unwrapEnv)
+      .some(([tool = '', sub, ...flags]) => {
+        const manager = tool.slice(tool.lastIndexOf('/') + 1);
+        if (sub !== 'prune' || (manager !== 'npm' && manager !== 'pnpm')) return false;
+        const joined = flags.join(' ');
+        return manager === 'pnpm'
+          ? /(^| )(--prod|--production|-P)( |$)/.test(joined)
+          : /(^| )(--omit[= ]dev|--production)( |$)/.test(joined);
+      })
+  );
+}
+
+const installsItsOwn = (stage: StageShape, lines: readonly string[], escape: string) =>
+  stage.body.some(({ instruction }) => installsProject(instruction, lines, escape));
+
+/**
+ * Why the stage cannot move whole, with the chain built FROM it; undefined when it can. `installDirs`: where
+ * its installs put node_modules. `lines`: the Dockerfile's lines, for reading RUNs. `nodeModulesProven`:
+ * the lockfile proves the node_modules the stage ends with the same on every platform (as installed, or as
+ * pruned to production), so it may leave the stage, into a server too.
+ */
 export function staticStageProblem(
   stage: StageShape,
   stages: readonly StageShape[],
   escape: string,
   installDirs: readonly string[],
+  lines: readonly string[],
+  nodeModulesProven = false,
 ): string | undefined {
-  if (stage.body.some((s) => TARGET_ARGS.test(s.instruction.args))) return 'the stage reads the target platform (TARGETARCH…)';
-  const consumers = stages.filter((s) => s.index > stage.index);
-  if (consumers.some((s) => refersTo(stage, s.image))) return 'a later stage is built FROM it';
+  if (stages.some((s) => s.index < stage.index && refersTo(s, stage.image)))
+    return `the stage is built FROM the earlier stage '${stage.image}', whose platform it takes`;
+  const chain = chainOf(stage, stages);
+  const member = chain.find((m) => m.body.some((s) => TARGET_ARGS.test(s.instruction.args)));
+  if (member)
+    return `${member === stage ? 'the stage' : `stage ${member.name ?? member.index}, built FROM it,`} reads the target platform (TARGETARCH…)`;
+  const consumers = stages.filter((s) => s.index > stage.index && !chain.includes(s));
   let copied = false;
   for (const consumer of consumers) {
     for (const { instruction } of consumer.body) {
       if (instruction.keyword === 'RUN' && /--mount=\S*from=/i.test(instruction.args)) {
         const from = instruction.args.match(/--mount=\S*?from=([^,\s]+)/i)?.[1];
-        if (from !== undefined && refersTo(stage, from)) return `stage ${consumer.name ?? consumer.index} mounts it`;
+        if (from !== undefined && chain.some((m) => refersTo(m, from))) return `stage ${consumer.name ?? consumer.index} mounts it`;
       }
-      const paths = copiedFrom(instruction, stage, escape);
-      if (paths === undefined) continue;
+      const paths = chain.flatMap((m) => copiedFrom(instruction, m, escape) ?? []);
+      if (!chain.some((m) => copiedFrom(instruction, m, escape) !== undefined)) continue;
       copied = true;
       const image = baseImage(consumer, stages);
       const runs = consumer.body.find(
         (s) => (s.instruction.keyword === 'CMD' || s.instruction.keyword === 'ENTRYPOINT') && RUNS_NODE.test(s.instruction.args),
       );
-      if (NODE_IMAGE.test(image) || runs)
-        return `stage ${consumer.name ?? consumer.index} runs Node (${NODE_IMAGE.test(image) ? image : runs!.instruction.args.trim()}), and what it copies could hold code built for the build machine`;
+      // node_modules the lockfile proves the same everywhere may reach a server: it holds no platform's code.
+      if (nodeModulesProven) continue;
+      if ((NODE_IMAGE.test(image) || runs) && !installsItsOwn(consumer, lines, escape))
+        return `stage ${consumer.name ?? consumer.index} runs Node (${NODE_IMAGE.test(image) ? image : runs!.instruction.args.trim()}) without installing its own dependencies, and what it copies could hold code built for the build machine`;
       for (const path of paths) {
         // Up to a wildcard, the folder the copy takes.
         const fixed = path.split('/').findIndex((part) => /[*?[]/.test(part));
@@ -85,7 +146,16 @@ export function staticStageProblem(
       }
     }
   }
-  return copied ? undefined : 'no later stage copies from it';
+  if (!copied) return 'no later stage copies from it';
+  // A stage of the chain that feeds nothing is an image of its own (`FROM build AS test`): it stays per target.
+  const own = chain
+    .slice(1)
+    .find(
+      (m) =>
+        !chain.some((other) => refersTo(m, other.image)) &&
+        !consumers.some((c) => c.body.some(({ instruction }) => copiedFrom(instruction, m, escape))),
+    );
+  return own ? `stage ${own.name ?? own.index}, built FROM it, is an image of its own, built per target` : undefined;
 }
 
 /** The folders the stage's steps at `lines` run in (their WORKDIR), where their node_modules land. */

@@ -2,14 +2,17 @@ import { readInstallCommand } from './install-command';
 
 describe('readInstallCommand', () => {
   it.each([
-    ['npm ci', { manager: 'npm', subcommand: 'ci' }],
-    ['npm ci --omit=dev --no-audit', { manager: 'npm', subcommand: 'ci' }],
-    ['npm ci --omit dev --loglevel warn', { manager: 'npm', subcommand: 'ci' }],
-    ['npm i', { manager: 'npm', subcommand: 'install' }],
-    ['/usr/local/bin/npm install --production', { manager: 'npm', subcommand: 'install' }],
-    ['pnpm install --frozen-lockfile --prod', { manager: 'pnpm', subcommand: 'install' }],
-    ['pnpm i', { manager: 'pnpm', subcommand: 'install' }],
-    ['yarn', { manager: 'yarn', subcommand: 'install' }],
+    ['npm ci', { manager: 'npm', subcommand: 'ci', omitDev: false }],
+    ['npm ci --omit=dev --no-audit', { manager: 'npm', subcommand: 'ci', omitDev: true }],
+    ['npm ci --omit dev --loglevel warn', { manager: 'npm', subcommand: 'ci', omitDev: true }],
+    ['npm ci --omit=optional', { manager: 'npm', subcommand: 'ci', omitDev: false }],
+    ['npm ci --only=production', { manager: 'npm', subcommand: 'ci', omitDev: true }],
+    ['npm i', { manager: 'npm', subcommand: 'install', omitDev: false }],
+    ['/usr/local/bin/npm install --production', { manager: 'npm', subcommand: 'install', omitDev: true }],
+    ['pnpm install --frozen-lockfile --prod', { manager: 'pnpm', subcommand: 'install', omitDev: true }],
+    ['pnpm install -P', { manager: 'pnpm', subcommand: 'install', omitDev: true }],
+    ['pnpm i', { manager: 'pnpm', subcommand: 'install', omitDev: false }],
+    ['yarn', { manager: 'yarn', subcommand: 'install', omitDev: false }],
   ])('%s', (command, expected) => expect(readInstallCommand(command.split(' '))).toEqual(expected));
 
   it.each([

@@ -13,7 +13,16 @@ export interface InstallCommand {
   manager: PackageManager;
   /** `ci` or `install`. */
   subcommand: string;
+  /** Installs without devDependencies: npm `--omit=dev`/`--production`/`--only=prod`, pnpm `--prod`/`-P`. */
+  omitDev: boolean;
 }
+
+const OMITS_DEV: Record<PackageManager, (name: string, value: string | undefined) => boolean> = {
+  npm: (name, value) =>
+    (name === 'omit' && value === 'dev') || name === 'production' || (name === 'only' && /^prod(uction)?$/.test(value ?? '')),
+  pnpm: (name) => name === 'prod' || name === 'production' || name === 'P',
+  yarn: () => false,
+};
 
 // Flags that take their value as the next word when not written `--flag=value`.
 const VALUED: Record<PackageManager, ReadonlySet<string>> = {
@@ -77,12 +86,13 @@ const ALLOWED: Record<PackageManager, ReadonlySet<string>> = {
 export function readInstallCommand(words: readonly string[]): InstallCommand | string {
   const [command = '', ...args] = words;
   const manager = command.slice(command.lastIndexOf('/') + 1) as PackageManager;
-  if (manager === 'yarn') return { manager, subcommand: 'install' };
+  if (manager === 'yarn') return { manager, subcommand: 'install', omitDev: false };
   // A global install puts a tool (pnpm, a CLI) beside Node, not the project's node_modules: not this rewrite's.
   if (args.some((a) => a === '-g' || a === '--global' || a === '--location=global'))
     return `${LEFT_AS_ADVICE}\`${words.join(' ')}\` installs a tool globally, not the project's node_modules: it stays where it is`;
   const positional: string[] = [];
   let subcommand: string | undefined;
+  let omitDev = false;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     const flag = arg.match(/^--?([A-Za-z][\w-]*)(=.*)?$/s);
@@ -94,8 +104,10 @@ export function readInstallCommand(words: readonly string[]): InstallCommand | s
     const [, name, inline] = flag;
     if (!ALLOWED[manager].has(name))
       return `\`${arg}\`: a flag this rewrite does not know to leave the install in ./node_modules, as the lockfile says`;
-    if (inline === undefined && VALUED[manager].has(name)) i++;
+    const valued = inline === undefined && VALUED[manager].has(name);
+    omitDev ||= OMITS_DEV[manager](name, valued ? args[i + 1] : inline?.slice(1));
+    if (valued) i++;
   }
   if (positional.length) return `\`${manager} ${subcommand} ${positional.join(' ')}\` installs packages the lockfile may not hold`;
-  return { manager, subcommand: subcommand ?? 'install' };
+  return { manager, subcommand: subcommand ?? 'install', omitDev };
 }

@@ -255,6 +255,76 @@ describe('platformDependence with the registry records', () => {
   });
 });
 
+describe('what an install without devDependencies leaves out', () => {
+  it('npm marks dev-only packages (dev: true); devOptional ones are installed', () => {
+    const lock = lockOf(
+      parsePackageLock(
+        JSON.stringify({
+          lockfileVersion: 3,
+          packages: {
+            'node_modules/esbuild': { version: '0.24.0', hasInstallScript: true, dev: true },
+            'node_modules/fsevents': { version: '2.3.3', os: ['darwin'], devOptional: true, optional: true },
+            'node_modules/ms': { version: '2.1.3' },
+          },
+        }),
+      ),
+    );
+    expect(lock.packages.map((p) => [p.name, p.dev])).toEqual([
+      ['esbuild', true],
+      ['fsevents', false],
+      ['ms', false],
+    ]);
+    expect(platformDependence(lock, undefined, undefined, true)).toBeUndefined();
+    expect(platformDependence(lock)).toMatch(/node_modules\/esbuild runs an install script/);
+  });
+
+  it('pnpm 5.x/6.x mark them; 9.0 is walked from the importers through snapshots, peers and optional ones included', () => {
+    const five = lockOf(
+      parsePnpmLock(
+        "lockfileVersion: '5.4'\npackages:\n  /esbuild/0.15.13:\n    requiresBuild: true\n    dev: true\n  /ms/2.1.3:\n    dev: false\n",
+      ),
+    );
+    expect(five.packages.map((p) => [p.name, p.dev])).toEqual([
+      ['esbuild', true],
+      ['ms', false],
+    ]);
+    const nine = [
+      "lockfileVersion: '9.0'",
+      'importers:',
+      '  .:',
+      '    dependencies:',
+      '      a: {specifier: ^1.0.0, version: 1.0.0(peer@2.0.0)}',
+      '      local: {specifier: workspace:*, version: link:packages/local}',
+      '    optionalDependencies:',
+      '      opt: {specifier: ^1.0.0, version: 1.0.0}',
+      '    devDependencies:',
+      '      lefthook: {specifier: ^2.1.9, version: 2.1.9}',
+      '  packages/local:',
+      '    dependencies:',
+      '      c: {specifier: ^1.0.0, version: 1.0.0}',
+      'packages:',
+      ...['a@1.0.0', 'b@1.0.0', 'c@1.0.0', 'peer@2.0.0', 'opt@1.0.0', 'lefthook@2.1.9', 'lefthook-linux-x64@2.1.9'].map(
+        (k) => `  ${k}: {}`,
+      ),
+      'snapshots:',
+      '  a@1.0.0(peer@2.0.0):',
+      '    dependencies:',
+      '      b: 1.0.0',
+      '      peer: 2.0.0',
+      '  b@1.0.0: {}',
+      '  c@1.0.0: {}',
+      '  peer@2.0.0: {}',
+      '  opt@1.0.0: {}',
+      '  lefthook@2.1.9:',
+      '    optionalDependencies:',
+      '      lefthook-linux-x64: 2.1.9',
+      '  lefthook-linux-x64@2.1.9: {}',
+    ].join('\n');
+    const lock = lockOf(parsePnpmLock(nine));
+    expect(lock.packages.filter((p) => p.dev).map((p) => p.key)).toEqual(['lefthook@2.1.9', 'lefthook-linux-x64@2.1.9']);
+  });
+});
+
 describe('rootScriptProblem', () => {
   it.each([
     ['no scripts', '{"name":"app"}', undefined],

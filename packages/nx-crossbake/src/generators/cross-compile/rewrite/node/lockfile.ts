@@ -34,6 +34,8 @@ export interface LockedPackage {
   unrecorded: boolean;
   /** Installed from a git repository: the package manager builds it (runs its prepare script). */
   git: boolean;
+  /** Only devDependencies need it: an install without them (`--omit=dev`, `--prod`) leaves it out. */
+  dev?: boolean;
   /** The install facts this lockfile leaves out, to be read from the registry (false: the lockfile records them). */
   unknown: { scripts: boolean; platforms: boolean };
 }
@@ -86,6 +88,7 @@ export function parsePackageLock(text: string, file = 'package-lock.json'): Lock
       link: raw.link === true || !key.includes('node_modules/'),
       unrecorded: raw.inBundle === true || raw.hasShrinkwrap === true,
       git: typeof raw.resolved === 'string' && GIT.test(raw.resolved),
+      dev: raw.dev === true,
       unknown: RECORDED,
     });
   }
@@ -117,6 +120,7 @@ function readV1(lock: Json, file: string): Lockfile | string {
         link: spec.startsWith('file:') && !tarball,
         unrecorded: raw.bundled === true,
         git: GIT.test(spec) || (resolved !== undefined && GIT.test(resolved)),
+        dev: raw.dev === true,
         unknown: { scripts: true, platforms: true },
       });
       if (isObject(raw.dependencies)) walk(raw.dependencies, `${key}/`);
@@ -141,6 +145,33 @@ function pnpmVersion(key: string, name: string): string | undefined {
   return /^\d+\.\d+\.\d+/.test(version) ? version : undefined;
 }
 
+/**
+ * The `packages` keys a pnpm 9 install without devDependencies puts in place: every importer's
+ * `dependencies` and `optionalDependencies`, then theirs through `snapshots` (keyed `name@version(peers)`,
+ * where `packages` drops the peers).
+ */
+function prodSnapshots(lock: Json): Set<string> {
+  const snapshots = isObject(lock.snapshots) ? lock.snapshots : {};
+  const reached = new Set<string>();
+  const edges = (deps: unknown) =>
+    Object.entries(isObject(deps) ? deps : {}).flatMap(([name, value]) => {
+      const version = isObject(value) ? value.version : value;
+      if (typeof version !== 'string' || version.startsWith('link:')) return [];
+      // An alias (`npm:` in package.json) is written `real-name@1.0.0`.
+      return [/^\d/.test(version) ? `${name}@${version}` : version];
+    });
+  const queue = Object.values(isObject(lock.importers) ? lock.importers : {}).flatMap((importer) =>
+    isObject(importer) ? [...edges(importer.dependencies), ...edges(importer.optionalDependencies)] : [],
+  );
+  for (let snapshot = queue.pop(); snapshot !== undefined; snapshot = queue.pop()) {
+    if (reached.has(snapshot)) continue;
+    reached.add(snapshot);
+    const entry = snapshots[snapshot];
+    if (isObject(entry)) queue.push(...edges(entry.dependencies), ...edges(entry.optionalDependencies));
+  }
+  return new Set([...reached].map((key) => key.replace(/\(.*$/, '')));
+}
+
 /** pnpm-lock.yaml; a string says why it is refused. */
 export function parsePnpmLock(text: string, file = 'pnpm-lock.yaml'): Lockfile | string {
   let lock: unknown;
@@ -156,6 +187,8 @@ export function parsePnpmLock(text: string, file = 'pnpm-lock.yaml'): Lockfile |
   // Since 9.0 the lockfile no longer says which packages build (requiresBuild).
   const unknown = { scripts: major >= 7, platforms: false };
   const importers = isObject(lock.importers) ? Object.keys(lock.importers) : [];
+  // 5.x/6.x mark dev-only packages; 9.0 leaves it to the graph, from the importers through `snapshots`.
+  const prod = major >= 7 ? prodSnapshots(lock) : undefined;
   const packages: LockedPackage[] = importers
     .filter((importer) => importer !== '.')
     .map((importer) => ({
@@ -188,6 +221,7 @@ export function parsePnpmLock(text: string, file = 'pnpm-lock.yaml'): Lockfile |
         typeof resolution.repo === 'string' ||
         (typeof resolution.tarball === 'string' && /^(git|https:\/\/codeload\.github\.com)/.test(resolution.tarball)),
       unknown,
+      dev: prod ? !prod.has(key) : raw.dev === true,
     });
   }
   return { label: `${file} ${version}`, packages };

@@ -34,6 +34,8 @@ interface NodeStepFacts {
   /** The target's platforms: which CPUs a package must run on. */
   platforms: readonly string[];
   records?: PackageRecords;
+  /** A later `prune` leaves only what production needs, whatever the install took (static-stage.ts). */
+  prunedToProduction?: boolean;
 }
 
 const INSTALL_TOOLS = new Set(['npm ci', 'npm install', 'pnpm install', 'yarn install']);
@@ -49,15 +51,19 @@ export function isNodeInstall(tool: string): boolean {
   return INSTALL_TOOLS.has(tool);
 }
 
-/** The install of the RUN and the folder it runs in, or why the RUN cannot move. */
+/**
+ * The install of the RUN and the folder it runs in, with every problem of the RUN's shape; without an
+ * install, why (a global tool's install is advice).
+ */
 function readRun(
   run: DockerfileInstruction,
   lines: readonly string[],
   escape: string,
   workdir: string | undefined,
-): { install: InstallCommand; dir: string } | string {
+): { install: InstallCommand; dir: string | undefined; problems: string[] } | string {
   let cwd = workdir;
   let found: { install: InstallCommand; dir: string | undefined } | undefined;
+  const problems: string[] = [];
   // `npm install -g pnpm`: a tool for the image stage as well, not the project's install.
   let globalTool: string | undefined;
   for (const words of parseRunCommands(run, lines, escape).map(unwrapEnv)) {
@@ -68,8 +74,9 @@ function readRun(
     const tool = detectHeavyTool(words);
     if (tool === undefined || !INSTALL_TOOLS.has(tool)) {
       const written = sideEffectsOf(words, cwd);
-      if (typeof written === 'string') return `${written} ${NOT_RECEIVED}`;
-      if (written.length > 0) return `the RUN also writes \`${written[0]}\`, which the final stage would not receive ${NOT_RECEIVED}`;
+      if (typeof written === 'string') problems.push(`${written} ${NOT_RECEIVED}`);
+      else if (written.length > 0)
+        problems.push(`the RUN also writes \`${written[0]}\`, which the final stage would not receive ${NOT_RECEIVED}`);
       continue;
     }
     const { words: plain, writes } = splitRedirects(words);
@@ -78,16 +85,17 @@ function readRun(
       globalTool = install;
       continue;
     }
-    if (found) return 'the RUN installs twice: give each install a RUN of its own';
-    if (writes.length > 0) return `the install writes to \`${writes[0]}\`, which the final stage would not receive`;
-    if (typeof install === 'string') return install;
-    found = { install, dir: cwd };
+    if (writes.length > 0) problems.push(`the install writes to \`${writes[0]}\`, which the final stage would not receive`);
+    if (found) problems.push('the RUN installs twice: give each install a RUN of its own');
+    else if (typeof install === 'string') problems.push(install);
+    else found = { install, dir: cwd };
   }
   if (found && globalTool)
-    return `the RUN also installs a tool globally (\`${globalTool.match(/`([^`]*)`/)?.[1]}\`), which the image stage needs as well: give the project's install a RUN of its own`;
-  if (!found) return globalTool ?? 'no install found in the RUN';
-  if (found.dir === undefined) return 'the working directory of the install is unknown: set WORKDIR in the stage';
-  return { install: found.install, dir: found.dir };
+    problems.push(
+      `the RUN also installs a tool globally (\`${globalTool.match(/`([^`]*)`/)?.[1]}\`), which the image stage needs as well: give the project's install a RUN of its own`,
+    );
+  if (!found) return problems[0] ?? globalTool ?? 'no install found in the RUN';
+  return { ...found, problems: [...new Set(problems)] };
 }
 
 const PARSERS: Record<PackageManager, (text: string, file: string) => Lockfile | string> = {
@@ -103,12 +111,15 @@ function berryLinkerProblem(yarnrc: string | undefined): string | undefined {
   return `Yarn 2+ installs with ${linker ?? "Plug'n'Play (no `nodeLinker: node-modules` in a .yarnrc.yml copied before the install)"}, which writes .pnp.cjs and .yarn/ rather than node_modules: this rewrite moves node_modules only`;
 }
 
-export function judgeNodeStep(run: DockerfileInstruction, lines: readonly string[], escape: string, facts: NodeStepFacts): MoveVerdict {
-  const read = readRun(run, lines, escape, facts.workdir);
-  if (typeof read === 'string') return refuse(read);
-  const { install, dir } = read;
+/** The lockfile the install reads (its name in `dir`) when it proves node_modules the same everywhere; else every problem. */
+function judgeLockfile(
+  install: InstallCommand,
+  dir: string,
+  facts: NodeStepFacts,
+  escape: string,
+): { lockfile: string } | { problems: string[] } {
   const { context } = facts;
-  if (context === undefined) return refuse('the build context is not known, so neither is the lockfile');
+  if (context === undefined) return { problems: ['the build context is not known, so neither is the lockfile'] };
   const copied = (name: string) => contextSourceOf(posix.join(dir, name), facts.copies, context, escape);
   // Messages name files as the workspace does.
   const shown = (path: string) => posix.join(context.root, path);
@@ -116,42 +127,51 @@ export function judgeNodeStep(run: DockerfileInstruction, lines: readonly string
   const names = LOCKFILES[install.manager];
   const name = names.find((n) => copied(n) !== undefined);
   if (name === undefined) {
-    if (install.manager === 'npm' && install.subcommand === 'install') {
-      return refuse(
-        '`npm install` without a lockfile resolves versions at build time: commit package-lock.json and COPY it with package.json before the install',
-      );
-    }
     const outside = context.outside.find((path) => names.includes(posix.basename(path)));
-    if (outside)
-      return refuse(
-        `the lockfile ${outside} is outside the build context (${context.root}): the image never sees it, so nothing proves node_modules the same on every platform`,
-      );
-    return refuse(`no ${names.join(' or ')} reaches ${dir} from the build context before the install: COPY the lockfile with package.json`);
+    const why =
+      install.manager === 'npm' && install.subcommand === 'install'
+        ? '`npm install` without a lockfile resolves versions at build time: commit package-lock.json and COPY it with package.json before the install'
+        : outside
+          ? `the lockfile ${outside} is outside the build context (${context.root}): the image never sees it, so nothing proves node_modules the same on every platform`
+          : `no ${names.join(' or ')} reaches ${dir} from the build context before the install: COPY the lockfile with package.json`;
+    return { problems: [why] };
   }
   const lockSource = copied(name)!;
   const lockText = context.read(lockSource) ?? '';
   const lock = PARSERS[install.manager](lockText, shown(lockSource));
-  if (typeof lock === 'string') return refuse(lock);
+  if (typeof lock === 'string') return { problems: [lock] };
   if (install.manager === 'yarn' && /^__metadata:/m.test(lockText)) {
     const yarnrc = copied('.yarnrc.yml');
     const linker = berryLinkerProblem(yarnrc === undefined ? undefined : context.read(yarnrc));
-    if (linker) return refuse(linker);
+    if (linker) return { problems: [linker] };
   }
-
   const manifest = copied('package.json');
-  if (manifest === undefined) return refuse(`no package.json reaches ${dir} from the build context before the install`);
+  if (manifest === undefined) return { problems: [`no package.json reaches ${dir} from the build context before the install`] };
   const root = rootScriptProblem(context.read(manifest) ?? '', context.isFile(posix.join(posix.dirname(manifest), 'binding.gyp')));
-  const dependence = platformDependence(lock, nodeCpus(facts.platforms), facts.records);
-  // Both, when both: fixing the first alone would not let the install move.
-  const problems = [root && `${shown(manifest)}: ${root}`, dependence].filter(Boolean);
-  if (problems.length) return refuse(problems.join('; and '));
-  if (lock.packages.length === 0) return refuse(`${shown(lockSource)} installs no package: there is nothing to move`);
+  const omitDev = install.omitDev || facts.prunedToProduction === true;
+  const dependence = platformDependence(lock, nodeCpus(facts.platforms), facts.records, omitDev);
+  const problems = [root && `${shown(manifest)}: ${root}`, dependence].filter((p): p is string => Boolean(p));
+  if (problems.length === 0 && lock.packages.length === 0)
+    problems.push(`${shown(lockSource)} installs no package: there is nothing to move`);
+  return problems.length ? { problems } : { lockfile: name };
+}
 
+export function judgeNodeStep(run: DockerfileInstruction, lines: readonly string[], escape: string, facts: NodeStepFacts): MoveVerdict {
+  const read = readRun(run, lines, escape, facts.workdir);
+  if (typeof read === 'string') return refuse(read);
+  const { install, dir } = read;
+  const judged =
+    dir === undefined
+      ? { problems: ['the working directory of the install is unknown: set WORKDIR in the stage'] }
+      : judgeLockfile(install, dir, facts, escape);
+  // Every problem at once, the RUN's own first: fixing one alone would not let the install move.
+  const problems = [...read.problems, ...('problems' in judged ? judged.problems : [])];
+  if (problems.length > 0 || !('lockfile' in judged) || dir === undefined) return refuse(problems.join('; and '));
   // `npm install`, `pnpm install` and `yarn` may rewrite the lockfile; `npm ci` never does.
   const rewrites = install.subcommand === 'install';
   return {
     ok: true,
-    artifacts: [posix.join(dir, 'node_modules'), ...(rewrites ? [posix.join(dir, name)] : [])],
+    artifacts: [posix.join(dir, 'node_modules'), ...(rewrites ? [posix.join(dir, judged.lockfile)] : [])],
     rewrite: (text) => [...text],
     prelude: [],
   };

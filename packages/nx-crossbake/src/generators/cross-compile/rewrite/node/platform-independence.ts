@@ -49,10 +49,9 @@ export function nodeCpus(platforms: readonly string[]): string[] {
   return [...new Set([...BUILD_MACHINES, ...platforms.map((p) => NODE_ARCH[p.split('/')[1] ?? ''] ?? p.split('/')[1] ?? p)])];
 }
 
+/** Why the package ties node_modules to a platform; links are gathered apart (`links`). */
 function problemOf(pkg: LockedPackage, cpus: readonly string[]): string | undefined {
-  if (installedNowhere(pkg, cpus)) return undefined;
-  if (pkg.link)
-    return `links ${pkg.key} (a workspace or \`file:\` folder): its own node_modules and build output live outside node_modules`;
+  if (installedNowhere(pkg, cpus) || pkg.link) return undefined;
   if (pkg.unrecorded)
     return `${pkg.key} is bundled in another package or has its own shrinkwrap: the lockfile does not record its scripts or platforms`;
   if (pkg.git) return `${pkg.key} is installed from git, and the package manager runs its prepare script`;
@@ -104,15 +103,27 @@ const listed = (items: readonly string[]) =>
   `${items.slice(0, SHOWN).join('; ')}${items.length > SHOWN ? `; and ${items.length - SHOWN} more` : ''}`;
 
 /** Why node_modules from this lockfile may differ between platforms; undefined when the lockfile proves it cannot. */
-export function platformDependence(lock: Lockfile, cpus: readonly string[] = BUILD_MACHINES, records?: PackageRecords): string | undefined {
+export function platformDependence(
+  lock: Lockfile,
+  cpus: readonly string[] = BUILD_MACHINES,
+  records?: PackageRecords,
+  omitDev = false,
+): string | undefined {
   const problems: string[] = [];
   const unread: string[] = [];
-  for (const pkg of lock.packages) {
+  // Without devDependencies, what only they need is never installed.
+  for (const pkg of lock.packages.filter((p) => !(omitDev && p.dev))) {
     const full = completed(pkg, cpus, records);
     const problem = typeof full === 'string' ? undefined : problemOf(full, cpus);
     if (typeof full === 'string') unread.push(full);
     else if (problem) problems.push(problem);
   }
+  // Per-platform code first, the usual decisive reason; then the links, as one.
+  const links = lock.packages.filter((p) => p.link && !(omitDev && p.dev)).map((p) => p.key);
+  if (links.length)
+    problems.push(
+      `links ${links.length === 1 ? links[0] : `${links.length} folders (${links.slice(0, SHOWN).join(', ')}${links.length > SHOWN ? ', …' : ''})`} (a workspace or \`file:\` folder): ${links.length === 1 ? 'its' : 'their'} own node_modules and build output live outside node_modules`,
+    );
   if (problems.length > 0) return `${lock.label}: ${listed(problems)}`;
   if (unread.length === 0) return undefined;
   const missing = lock.packages.find((p) => p.unknown.platforms) ? 'install scripts or os/cpu limits' : 'install scripts';
