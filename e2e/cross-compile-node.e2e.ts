@@ -239,13 +239,19 @@ describe("nx g nx-crossbake:cross-compile on the plugin's inferred target", () =
 });
 
 /**
- * A lockfile that does not record install scripts or platforms — package-lock v1, written by npm 6 and by
- * `npm install --lockfile-version=1` — moves once the generator has read the registry's record of each pinned
- * version. The registry is a real HTTP one of this machine (support/npm-registry.cjs serving what `npm pack`
- * made), the one the app's .npmrc names: the generator reads it with --npmRegistry, and the build's `npm ci`
- * installs from it (the builder's RUN steps reach the host's loopback).
+ * The installs a package-lock v3 does not settle alone, and the one it cannot, against a real HTTP npm registry
+ * of this machine (support/npm-registry.cjs serving what `npm pack` made), which each app's .npmrc names: the
+ * builds' `npm ci` install from it (the builder's RUN steps reach the host's loopback).
+ * - legacy: a package-lock v1 (npm 6's, written by `npm install --lockfile-version=1`) records no install
+ *   scripts or platforms: the generator reads the pinned version's record from the registry (--npmRegistry),
+ *   then moves npm ci; legacy-scripted's dependency has a postinstall, which the record shows: refused.
+ * - pruned: esbuild-like tooling (a dev dependency with a postinstall) builds dist/, `npm prune --omit=dev`
+ *   leaves production's plain JavaScript, and node_modules goes to a Node image: the stage moves whole.
+ * - chain: `FROM base AS compiled` builds dist/ into a server that runs its own `npm ci --omit=dev`: the
+ *   chain moves whole, and the server's own install moves to a build twin of its own.
+ * All three are built in one run-many for amd64/arm64/arm/v7 and run on each.
  */
-describe('nx g nx-crossbake:cross-compile on a package-lock v1, with the registry records', () => {
+describe('nx g nx-crossbake:cross-compile on lockfiles the registry completes, pruned stages and stage chains', () => {
   const LEGACY = `FROM ${NODE}
 WORKDIR /app
 COPY package*.json .npmrc ./
@@ -253,13 +259,46 @@ RUN npm ci
 COPY index.js ./
 CMD ["node", "index.js"]
 `;
+  const PRUNED = `FROM ${NODE} AS build
+WORKDIR /app
+COPY package*.json .npmrc ./
+RUN npm ci
+COPY build.js ./
+RUN npm run build
+RUN npm prune --omit=dev
+
+FROM ${NODE}
+WORKDIR /app
+COPY --from=build /app/node_modules /app/node_modules
+COPY --from=build /app/dist /app/dist
+CMD ["node", "dist/index.js"]
+`;
+  const CHAIN = `FROM ${NODE} AS base
+WORKDIR /app
+COPY package*.json .npmrc ./
+RUN npm ci
+COPY build.js ./
+
+FROM base AS compiled
+RUN npm run build
+
+FROM ${NODE}
+WORKDIR /app
+COPY package*.json .npmrc ./
+COPY --from=compiled /app/dist ./dist
+RUN npm ci --omit=dev
+CMD ["node", "dist/index.js"]
+`;
+  // dist/index.js, written by the project's build: what runs in the image.
+  const BUILD_JS =
+    "require('fs').mkdirSync('dist', { recursive: true });\nrequire('fs').writeFileSync('dist/index.js', \"console.log(require('greet')('world'));\\n\");\n";
+  const BUILT = ['legacy', 'pruned', 'chain'];
   let registry: ChildProcess;
   let folder: string;
   let origin: string;
   let ws: Workspace;
-  let generated: CommandResult;
-  let refused: CommandResult;
-  let after: Build;
+  const generated: Record<string, CommandResult> = {};
+  let built: CommandResult;
 
   /** `npm pack` of a package `name` into the registry's folder. */
   function publish(name: string, scripts: Record<string, string> = {}): void {
@@ -270,36 +309,49 @@ CMD ["node", "index.js"]
     if (packed.code !== 0) throw new Error(`npm pack failed:\n${packed.output}`);
   }
 
-  /** An app depending on `dependency`, with the v1 lockfile the real npm writes against the registry. */
-  function legacyApp(name: string, dependency: string): ServiceSpec {
+  /** A service whose lockfile the real npm writes against the registry. */
+  function app(
+    name: string,
+    dockerfile: string,
+    manifest: Record<string, unknown>,
+    lockfileVersion: number,
+    files: Record<string, string>,
+  ): ServiceSpec {
     const dir = mkdtempSync(join(tmpdir(), `crossbake-${name}-`));
-    const manifest = JSON.stringify({ name, version: '1.0.0', private: true, dependencies: { [dependency]: '1.0.0' } }, null, 2);
-    writeFileSync(join(dir, 'package.json'), manifest);
-    const locked = run(
-      'npm',
-      ['install', '--package-lock-only', '--lockfile-version=1', `--registry=${origin}/`, '--no-audit', '--no-fund'],
-      {
-        cwd: dir,
-      },
-    );
+    const text = JSON.stringify({ name, version: '1.0.0', private: true, ...manifest }, null, 2);
+    writeFileSync(join(dir, 'package.json'), text);
+    const args = [
+      'install',
+      '--package-lock-only',
+      `--lockfile-version=${lockfileVersion}`,
+      `--registry=${origin}/`,
+      '--no-audit',
+      '--no-fund',
+    ];
+    const locked = run('npm', args, { cwd: dir });
     if (locked.code !== 0) throw new Error(`npm install --package-lock-only failed:\n${locked.output}`);
     return {
       name,
       root: `apps/${name}`,
-      dockerfile: LEGACY,
+      dockerfile,
       files: {
-        'package.json': manifest,
+        'package.json': text,
         'package-lock.json': readFileSync(join(dir, 'package-lock.json'), 'utf8'),
         '.npmrc': `registry=${origin}/\n`,
-        'index.js': `console.log(require('${dependency}')('world'));\n`,
+        ...files,
       },
       options: { platforms: PLATFORMS, tags: [imageRef(name)], push: true, builder: BUILDER },
     };
   }
 
+  /** The platform column of each `RUN npm ci` step of one bake target: `linux/arm64`, `linux/amd64->arm64`. */
+  const npmCiSteps = (target: string) =>
+    [...built.output.matchAll(new RegExp(`^#\\d+ \\[${target} (linux/\\S+) [^\\]]*\\] RUN npm ci`, 'gm'))].map((m) => m[1]);
+
   beforeAll(async () => {
     folder = mkdtempSync(join(tmpdir(), 'crossbake-npm-registry-'));
     publish('greet');
+    // Stands for esbuild and the like: a build tool whose install script ties it to the machine.
     publish('greet-scripted', { postinstall: "node -e \"require('fs').writeFileSync('built', process.arch)\"" });
     registry = spawn(process.execPath, [join(__dirname, 'support/npm-registry.cjs'), folder], { stdio: 'ignore' });
     for (let waited = 0; !existsSync(join(folder, 'port')); waited += 100) {
@@ -307,49 +359,86 @@ CMD ["node", "index.js"]
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     origin = `http://127.0.0.1:${readFileSync(join(folder, 'port'), 'utf8')}`;
+    const index = { 'index.js': "console.log(require('greet')('world'));\n" };
+    const builds = {
+      dependencies: { greet: '1.0.0' },
+      devDependencies: { 'greet-scripted': '1.0.0' },
+      scripts: { build: 'node build.js' },
+    };
     ws = new Workspace(
-      'cross-compile-npm-v1',
-      [legacyApp('legacy', 'greet'), legacyApp('legacy-scripted', 'greet-scripted')],
+      'cross-compile-npm-registry',
+      [
+        app('legacy', LEGACY, { dependencies: { greet: '1.0.0' } }, 1, index),
+        app('legacy-scripted', LEGACY, { dependencies: { 'greet-scripted': '1.0.0' } }, 1, index),
+        app('pruned', PRUNED, builds, 3, { 'build.js': BUILD_JS }),
+        app('chain', CHAIN, builds, 3, { 'build.js': BUILD_JS }),
+      ],
       {},
-      {
-        ...SETUP_OPTIONS,
-        builder: BUILDER,
-      },
+      { ...SETUP_OPTIONS, builder: BUILDER },
     );
     writeFileSync(join(folder, 'requests'), '');
-    generated = ws.nx(['g', 'nx-crossbake:cross-compile', '--project=legacy', `--npmRegistry=${origin}/`]);
-    refused = ws.nx(['g', 'nx-crossbake:cross-compile', '--project=legacy-scripted', `--npmRegistry=${origin}/`]);
-    after = build(ws, 'legacy');
+    for (const name of [...BUILT, 'legacy-scripted'])
+      generated[name] = ws.nx(['g', 'nx-crossbake:cross-compile', `--project=${name}`, `--npmRegistry=${origin}/`]);
+    built = ws.nx(['run-many', '-t', 'docker-multiarch', `--projects=${BUILT.join(',')}`]);
   });
 
   afterAll(() => registry?.kill());
 
-  it('npm wrote a v1 lockfile: no install scripts, no platforms recorded', () => {
+  it('npm wrote a v1 lockfile for legacy: no install scripts, no platforms recorded', () => {
     const lock = JSON.parse(ws.read('apps/legacy/package-lock.json'));
     expect(lock).toMatchObject({ lockfileVersion: 1, dependencies: { greet: { version: '1.0.0' } } });
     expect(lock.packages).toBeUndefined();
   });
 
   it("read the pinned version's record from the registry, then moved npm ci to the build machine", () => {
-    expect(generated.code).toBe(0);
+    expect(generated.legacy.code).toBe(0);
     expect(readFileSync(join(folder, 'requests'), 'utf8')).toContain('GET /greet/1.0.0\n');
-    expect(generated.output).toMatch(new RegExp(`read 1 package records from ${origin.slice('http://'.length)} in \\d+\\.\\d s`));
-    expect(generated.output).toContain("apps/legacy/Dockerfile:4 npm ci now runs in stage 'build' on the build platform");
+    expect(generated.legacy.output).toMatch(new RegExp(`read 1 package records from ${origin.slice('http://'.length)} in \\d+\\.\\d s`));
+    expect(generated.legacy.output).toContain("apps/legacy/Dockerfile:4 npm ci now runs in stage 'build' on the build platform");
     expect(ws.read('apps/legacy/Dockerfile')).toContain('COPY --from=build /app/node_modules /app/node_modules');
   });
 
   it('refuses the app whose dependency the registry shows running a script, naming it', () => {
-    expect(refused.code).toBe(0);
-    expect(refused.output).toContain(
+    expect(generated['legacy-scripted'].code).toBe(0);
+    expect(generated['legacy-scripted'].output).toContain(
       'apps/legacy-scripted/Dockerfile:4 npm ci not rewritten: apps/legacy-scripted/package-lock.json v1: node_modules/greet-scripted runs an install script',
     );
     expect(ws.read('apps/legacy-scripted/Dockerfile')).toBe(LEGACY);
   });
 
-  it('the rewritten image installs on the build machine only, and runs on every platform with its own Node', () => {
-    expect(after.npmSteps.length).toBeGreaterThan(0);
-    for (const platform of after.npmSteps) expect(platform.split('->')[0]).toBe(HOST_PLATFORM);
-    expect(after.prints).toEqual({
+  it('moved the pruned stage whole: its node_modules, pruned to production, is the same everywhere', () => {
+    expect(generated.pruned.code).toBe(0);
+    expect(generated.pruned.output).toContain('what leaves it is files, and node_modules the lockfile proves the same on every platform');
+    expect(ws.read('apps/pruned/Dockerfile')).toBe(
+      PRUNED.replace(
+        `FROM ${NODE} AS build`,
+        `# nx-crossbake:cross-compile: files leave this stage, and node_modules its lockfile proves the same on every platform: it builds once, on the build machine (docs/cross-compile.md)\nFROM --platform=$BUILDPLATFORM ${NODE} AS build`,
+      ),
+    );
+  });
+
+  it("moved the chain with its first stage, and the server's own production install to a build twin", () => {
+    expect(generated.chain.code).toBe(0);
+    const dockerfile = ws.read('apps/chain/Dockerfile');
+    expect(dockerfile).toContain(`FROM --platform=$BUILDPLATFORM ${NODE} AS base\n`);
+    expect(dockerfile).toContain('FROM base AS compiled\n');
+    expect(dockerfile).toContain('COPY --from=build /app/node_modules /app/node_modules');
+    expect(generated.chain.output).toContain(
+      "the whole stage (with 'compiled', built FROM it) runs once, on the build machine: only files leave it",
+    );
+  });
+
+  it('built all three in one run, every npm ci on the build machine', () => {
+    expect(built.code).toBe(0);
+    for (const name of BUILT) {
+      const steps = npmCiSteps(name);
+      expect([name, steps.length > 0]).toEqual([name, true]);
+      for (const platform of steps) expect([name, platform.split('->')[0]]).toEqual([name, HOST_PLATFORM]);
+    }
+  });
+
+  it.each(BUILT)('%s runs on every platform with its own Node', (name) => {
+    expect(Object.fromEntries(PLATFORMS.map((p) => [p, runImage(imageRef(name), p)]))).toEqual({
       'linux/amd64': 'hello world from node v18.20.4 on x64',
       'linux/arm64': 'hello world from node v18.20.4 on arm64',
       'linux/arm/v7': 'hello world from node v18.20.4 on arm',

@@ -50,42 +50,44 @@ export const CGO_STUB = `CGO_ENABLED=0 would fail or build a stub, and ${CGO_NEE
 const CGO_SET = /\bCGO_ENABLED=(?!["']?0(?![\w$]))(\S*)/;
 const INSTALL = /(^|[\s;&|(])((?:\S*\/)?go)(\s+)install(?=\s|$)/g;
 
-/** `own`: the RUN's own lines, from `RUN` to its heredoc's end, as the rewrite will receive them. */
-export function judgeGoStep(
-  run: DockerfileInstruction,
-  lines: readonly string[],
-  own: readonly string[],
-  escape: string,
-  facts: StageFacts,
-): MoveVerdict {
-  const text = own.join('\n');
-  if (facts.cgo) return refuse(`${facts.cgo}: ${CGO_NEEDS}`);
+/** What the stage and the RUN's form say before its commands are read: why the compile cannot move, if so. */
+function formProblem(run: DockerfileInstruction, text: string, facts: StageFacts): string | undefined {
+  if (facts.cgo) return `${facts.cgo}: ${CGO_NEEDS}`;
   if (facts.cgoUse && !/\bCGO_ENABLED=["']?0(?![\w$])/.test(text) && facts.variables.get('CGO_ENABLED') !== '0')
-    return refuse(`${facts.cgoUse}: ${CGO_STUB}`);
+    return `${facts.cgoUse}: ${CGO_STUB}`;
   const cgoSet = text.match(CGO_SET);
-  if (cgoSet) return refuse(`the step sets CGO_ENABLED=${cgoSet[1]}: ${CGO_NEEDS}`);
+  if (cgoSet) return `the step sets CGO_ENABLED=${cgoSet[1]}: ${CGO_NEEDS}`;
   if (EXEC_FORM.test(run.args))
-    return refuse('the exec form runs no shell, so GOARM cannot follow the target variant (v6, v7): write the compile as a shell command');
-  // The RUN's commands by piece (split-run.ts); without pieces, the whole RUN is one.
-  const split = splitRun(own, escape);
-  const pieces = split
-    ? split.pieces.map((p) => parseShellCommands(p.text).map(unwrapEnv))
-    : [parseRunCommands(run, lines, escape).map(unwrapEnv)];
-  const compiling = pieces.flatMap((commands, i) => (commands.some((w) => parseGoCommand(splitRedirects(w).words)) ? [i] : []));
-  const [first, last] = [compiling[0] ?? 0, compiling.at(-1) ?? pieces.length - 1];
-  const artifacts: string[] = [];
-  const effects: string[] = [];
-  // Each `go install` in text order: the `go build -o` path it becomes, or undefined for a path@version one, which stays.
-  const installs: Array<string | undefined> = [];
-  const fixups: string[] = [];
+    return 'the exec form runs no shell, so GOARM cannot follow the target variant (v6, v7): write the compile as a shell command';
+  return undefined;
+}
+
+/** What the RUN's commands compile and leave, piece by piece (run-split.ts), with every problem met. */
+interface CompileReading {
+  artifacts: string[];
+  /** Paths the compile pieces write besides the binaries. */
+  effects: string[];
+  /** Each `go install` in text order: the `go build -o` path it becomes, or undefined for a path@version one, which stays. */
+  installs: Array<string | undefined>;
+  /** The bin folders of `go install <module>@<version>`, whose binary must be moved out of `<os>_<arch>/`. */
+  fixups: string[];
+  problems: string[];
+  /** Pieces around the compiles: what they write, or undefined when that is not known (a command with effects). */
+  around: Map<number, string[] | undefined>;
+}
+
+function readCompiles(
+  pieces: ReadonlyArray<ReadonlyArray<readonly string[]>>,
+  split: boolean,
+  [first, last]: readonly [number, number],
+  facts: StageFacts,
+): CompileReading {
+  const reading: CompileReading = { artifacts: [], effects: [], installs: [], fixups: [], problems: [], around: new Map() };
+  const { artifacts, problems, around } = reading;
   let here: StageFacts = facts;
-  // Every problem of the RUN, so one run of the generator names them all.
-  const problems: string[] = [];
-  // Pieces around the compiles: what they write, or undefined when that is not known (a command with effects).
-  const around = new Map<number, string[] | undefined>();
   let cwd = facts.workdir;
   for (const [i, commands] of pieces.entries()) {
-    const isAround = split !== undefined && (i < first || i > last);
+    const isAround = split && (i < first || i > last);
     if (isAround) around.set(i, []);
     for (const words of commands) {
       const { words: plain, writes } = splitRedirects(words);
@@ -102,7 +104,7 @@ export function judgeGoStep(
         const written = sideEffectsOf(words, cwd);
         if (isAround) around.set(i, typeof written === 'string' ? undefined : around.get(i) && [...around.get(i)!, ...written]);
         else if (typeof written === 'string') problems.push(`${written}: give the compile a RUN of its own`);
-        else effects.push(...written);
+        else reading.effects.push(...written);
         continue;
       }
       if (writes.length > 0)
@@ -114,13 +116,36 @@ export function judgeGoStep(
         if (typeof artifact !== 'string') problems.push(artifact.reason);
         else {
           const versioned = go.packages.some((p) => p.includes('@'));
-          if (go.subcommand === 'install') installs.push(versioned ? undefined : artifact);
-          if (versioned) fixups.push(posix.dirname(artifact));
+          if (go.subcommand === 'install') reading.installs.push(versioned ? undefined : artifact);
+          if (versioned) reading.fixups.push(posix.dirname(artifact));
           artifacts.push(artifact);
         }
       }
     }
   }
+  return reading;
+}
+
+/** `own`: the RUN's own lines, from `RUN` to its heredoc's end, as the rewrite will receive them. */
+export function judgeGoStep(
+  run: DockerfileInstruction,
+  lines: readonly string[],
+  own: readonly string[],
+  escape: string,
+  facts: StageFacts,
+): MoveVerdict {
+  const text = own.join('\n');
+  const form = formProblem(run, text, facts);
+  if (form) return refuse(form);
+  // The RUN's commands by piece (split-run.ts); without pieces, the whole RUN is one.
+  const split = splitRun(own, escape);
+  const pieces = split
+    ? split.pieces.map((p) => parseShellCommands(p.text).map(unwrapEnv))
+    : [parseRunCommands(run, lines, escape).map(unwrapEnv)];
+  const compiling = pieces.flatMap((commands, i) => (commands.some((w) => parseGoCommand(splitRedirects(w).words)) ? [i] : []));
+  const [first, last] = [compiling[0] ?? 0, compiling.at(-1) ?? pieces.length - 1];
+  // Every problem of the RUN, so one run of the generator names them all.
+  const { artifacts, effects, installs, fixups, problems, around } = readCompiles(pieces, split !== undefined, [first, last], facts);
   // A piece around the compiles stays with them in the build stage when it leaves nothing but what is copied
   // back (the old rule for a whole RUN); the others, and everything after the first of them, stay in the image
   // stage, after the copy-back. Before the compiles, such a piece runs in both, as it ran before the compile.
@@ -155,33 +180,45 @@ export function judgeGoStep(
         ? [`the RUN is split: ${describe(kept)} stay${kept.length === 1 ? 's' : ''} in the image stage, after the binary is copied back`]
         : []),
     ],
-    rewrite: (text) => {
-      // The build stage runs the RUN up to its last compile.
-      const cut = after.length > 0 ? splitRun(text, escape) : undefined;
-      const upTo = cut ? `${cut.head}${cut.script.slice(0, cut.pieces[moveTo].end)}`.split('\n') : text;
-      let n = 0;
-      const runLines = withGoarm(
-        upTo.map((line) =>
-          fixed
-            .reduce((l, f) => l.replace(f.pattern, '$1'), line)
-            .replace(INSTALL, (match: string, before: string, go: string, space: string) => {
-              const path = installs[n++];
-              return path === undefined ? match : `${before}${go}${space}build -o ${path}`;
-            }),
-        ),
-        escape,
-      );
-      const withFixups = [...runLines, ...[...new Set(fixups)].map(goInstallFixup)];
-      return fixed.length === 0
-        ? withFixups
-        : [
-            `# nx-crossbake:cross-compile: ${fixed.map((f) => f.assignment).join(' ')} dropped: the compile follows the target platform`,
-            ...withFixups,
-          ];
-    },
+    rewrite: (text) => rewriteCompile(text, { escape, moveTo, cutAfter: after.length > 0, fixed, installs, fixups }),
     remainder: kept.length > 0 ? (text) => runOf(splitRun(text, escape)!, kept) : undefined,
     prelude: [],
   };
+}
+
+/** The build stage's RUN: up to its last compile, `go install` as `go build -o`, hard-coded targets dropped, GOARM exported. */
+function rewriteCompile(
+  text: readonly string[],
+  o: {
+    escape: string;
+    moveTo: number;
+    cutAfter: boolean;
+    fixed: ReturnType<typeof hardCodedTarget>;
+    installs: ReadonlyArray<string | undefined>;
+    fixups: readonly string[];
+  },
+): string[] {
+  const cut = o.cutAfter ? splitRun(text, o.escape) : undefined;
+  const upTo = cut ? `${cut.head}${cut.script.slice(0, cut.pieces[o.moveTo].end)}`.split('\n') : text;
+  let n = 0;
+  const runLines = withGoarm(
+    upTo.map((line) =>
+      o.fixed
+        .reduce((l, f) => l.replace(f.pattern, '$1'), line)
+        .replace(INSTALL, (match: string, before: string, go: string, space: string) => {
+          const path = o.installs[n++];
+          return path === undefined ? match : `${before}${go}${space}build -o ${path}`;
+        }),
+    ),
+    o.escape,
+  );
+  const withFixups = [...runLines, ...[...new Set(o.fixups)].map(goInstallFixup)];
+  return o.fixed.length === 0
+    ? withFixups
+    : [
+        `# nx-crossbake:cross-compile: ${o.fixed.map((f) => f.assignment).join(' ')} dropped: the compile follows the target platform`,
+        ...withFixups,
+      ];
 }
 
 /**
