@@ -23,7 +23,7 @@ import { isNodeInstall, judgeNodeStep, type NodeContext } from './node/node-step
 import { contextSourceOf, type StageCopy } from './node/context-copies';
 import { advanceState, initialState, type StageState } from './stage-facts';
 import { renumberStageRefs } from './stage-refs';
-import { chainOf, installsProject, prunesToProduction, staticStageProblem, workdirsAt } from './static-stage';
+import { chainOf, wholeStageMove } from './static-stage';
 
 interface CrossCompileOptions {
   /** The target's platforms; any of them may be the emulated one, depending on the machine that builds. */
@@ -254,35 +254,6 @@ function judgeStep(
   return { ...verdict, prelude: CROSS_ENV, notes: [...(verdict.notes ?? []), ...replaced] };
 }
 
-/**
- * Whether the lockfile proves the node_modules the stage ends with the same on every platform: each project
- * install judged as the install step is, for what is left after a later `prune` to production.
- */
-function nodeModulesProven(stage: Stage, installs: ReadonlySet<number>, layout: DockerfileLayout, options: CrossCompileOptions): boolean {
-  if (installs.size === 0) return false;
-  let state: StageState = initialState(stage.image);
-  const copies: StageCopy[] = [];
-  let judged = 0;
-  for (const [k, { instruction }] of stage.body.entries()) {
-    if (installs.has(instruction.line)) {
-      const prunedToProduction = stage.body.slice(k + 1).some((s) => prunesToProduction(s.instruction, layout.lines, layout.escape));
-      const verdict = judgeNodeStep(instruction, layout.lines, layout.escape, {
-        workdir: state.workdir,
-        copies: [...copies],
-        context: options.context,
-        platforms: options.platforms,
-        records: options.records,
-        prunedToProduction,
-      });
-      if (!verdict.ok) return false;
-      judged++;
-    }
-    if (instruction.keyword === 'COPY' || instruction.keyword === 'ADD') copies.push({ instruction, workdir: state.workdir });
-    state = advanceState(state, instruction, layout.escape);
-  }
-  return judged === installs.size;
-}
-
 const isMoved = (tool: string) => GO_TOOLS.has(tool) || isNodeInstall(tool);
 
 export function crossCompileDockerfile(text: string, options: CrossCompileOptions): CrossCompileResult {
@@ -322,31 +293,12 @@ export function crossCompileDockerfile(text: string, options: CrossCompileOption
     if (wholeChains.has(stage.index)) continue;
     const chain = chainOf(stage, stages);
     const chainSteps = movable.filter((a) => chain.includes(stageOfLine(a.line)));
-    if (chainSteps.every((a) => isNodeInstall(a.tool))) {
-      // Where the project installs put node_modules (a global tool's install puts none there).
-      const projectInstalls = chainSteps.filter((a) => {
-        const run = stageOfLine(a.line).body.find((s) => s.instruction.line === a.line)?.instruction;
-        return run === undefined || installsProject(run, layout.lines, layout.escape);
-      });
-      const dirs = chain.flatMap((m) => workdirsAt(m, new Set(projectInstalls.map((a) => a.line)), layout.escape));
-      const whole = (proven: boolean) =>
-        staticStageProblem(stage, stages, layout.escape, dirs as string[], layout.lines, proven) === undefined;
-      const installs = new Set(projectInstalls.map((a) => a.line));
-      const asFiles = !dirs.includes(undefined) && whole(false);
-      // Its node_modules may leave too, into a server, when the lockfile proves it (a stage of its own only).
-      const withNodeModules =
-        !asFiles && !dirs.includes(undefined) && chain.length === 1 && nodeModulesProven(stage, installs, layout, options) && whole(true);
-      if (asFiles || withNodeModules) {
-        wholes.set(stage.index, asFiles ? 'files' : 'nodeModules');
-        for (const member of chain) wholeChains.add(member.index);
-        const others = chain.slice(1).map((m) => `'${m.name ?? m.index}'`);
-        const leaving = asFiles
-          ? 'only files leave it'
-          : 'what leaves it is files, and node_modules the lockfile proves the same on every platform';
-        const note = `the whole stage${others.length ? ` (with ${others.join(', ')}, built FROM it)` : ''} runs once, on the build machine: ${leaving}`;
-        rewritten.push(...chainSteps.map((a) => ({ line: a.line, stage: a.stage, tool: a.tool, buildStage: a.stage, notes: [note] })));
-        continue;
-      }
+    const whole = wholeStageMove(stage, stages, chainSteps, layout.lines, layout.escape, options);
+    if (whole) {
+      wholes.set(stage.index, whole.kind);
+      for (const member of chain) wholeChains.add(member.index);
+      rewritten.push(...chainSteps.map((a) => ({ line: a.line, stage: a.stage, tool: a.tool, buildStage: a.stage, notes: [whole.note] })));
+      continue;
     }
     const plan = planStage(stage, stages, layout, new Map(mine.map((a) => [a.line, a.tool])), options);
     if (typeof plan === 'string' || plan instanceof Map) {

@@ -16,7 +16,9 @@ import { splitWords, unquoteWord } from '../../../lib/dockerfile/words';
 import { parseRunCommands, unwrapEnv } from '../../../lib/advisor/run-commands';
 import { detectHeavyTool } from '../../../lib/advisor/heavy-steps';
 import { readInstallCommand } from './node/install-command';
-import { isNodeInstall } from './node/node-step';
+import type { PackageRecords } from '../../../lib/npm-registry/package-record';
+import type { StageCopy } from './node/context-copies';
+import { isNodeInstall, judgeNodeStep, type NodeContext } from './node/node-step';
 import { advanceState, initialState, type StageState } from './stage-facts';
 
 interface StageShape {
@@ -63,7 +65,7 @@ export function chainOf(stage: StageShape, stages: readonly StageShape[]): Stage
 }
 
 /** Whether the RUN installs a project's dependencies (npm ci, pnpm install…; not a global tool). */
-export function installsProject(instruction: DockerfileInstruction, lines: readonly string[], escape: string): boolean {
+function installsProject(instruction: DockerfileInstruction, lines: readonly string[], escape: string): boolean {
   return (
     instruction.keyword === 'RUN' &&
     parseRunCommands(instruction, lines, escape)
@@ -76,7 +78,7 @@ export function installsProject(instruction: DockerfileInstruction, lines: reado
 }
 
 /** Whether the RUN prunes node_modules to production: `npm prune --omit=dev`/`--production`, `pnpm prune --prod`. */
-export function prunesToProduction(instruction: DockerfileInstruction, lines: readonly string[], escape: string): boolean {
+function prunesToProduction(instruction: DockerfileInstruction, lines: readonly string[], escape: string): boolean {
   return (
     instruction.keyword === 'RUN' &&
     parseRunCommands(instruction, lines, escape)
@@ -101,7 +103,7 @@ const installsItsOwn = (stage: StageShape, lines: readonly string[], escape: str
  * the lockfile proves the node_modules the stage ends with the same on every platform (as installed, or as
  * pruned to production), so it may leave the stage, into a server too.
  */
-export function staticStageProblem(
+function staticStageProblem(
   stage: StageShape,
   stages: readonly StageShape[],
   escape: string,
@@ -159,7 +161,7 @@ export function staticStageProblem(
 }
 
 /** The folders the stage's steps at `lines` run in (their WORKDIR), where their node_modules land. */
-export function workdirsAt(stage: StageShape, lines: ReadonlySet<number>, escape: string): Array<string | undefined> {
+function workdirsAt(stage: StageShape, lines: ReadonlySet<number>, escape: string): Array<string | undefined> {
   let state: StageState = initialState(stage.image);
   const dirs: Array<string | undefined> = [];
   for (const { instruction } of stage.body) {
@@ -167,4 +169,81 @@ export function workdirsAt(stage: StageShape, lines: ReadonlySet<number>, escape
     state = advanceState(state, instruction, escape);
   }
   return dirs;
+}
+
+/**
+ * Whether the lockfile proves the node_modules the stage ends with the same on every platform: each project
+ * install judged as the install step is, for what is left after a later `prune` to production.
+ */
+function nodeModulesProven(
+  stage: StageShape,
+  installs: ReadonlySet<number>,
+  lines: readonly string[],
+  escape: string,
+  facts: WholeMoveFacts,
+): boolean {
+  if (installs.size === 0) return false;
+  let state: StageState = initialState(stage.image);
+  const copies: StageCopy[] = [];
+  let judged = 0;
+  for (const [k, { instruction }] of stage.body.entries()) {
+    if (installs.has(instruction.line)) {
+      const prunedToProduction = stage.body.slice(k + 1).some((s) => prunesToProduction(s.instruction, lines, escape));
+      const verdict = judgeNodeStep(instruction, lines, escape, {
+        ...facts,
+        workdir: state.workdir,
+        copies: [...copies],
+        prunedToProduction,
+      });
+      if (!verdict.ok) return false;
+      judged++;
+    }
+    if (instruction.keyword === 'COPY' || instruction.keyword === 'ADD') copies.push({ instruction, workdir: state.workdir });
+    state = advanceState(state, instruction, escape);
+  }
+  return judged === installs.size;
+}
+
+interface WholeMoveFacts {
+  context?: NodeContext;
+  platforms: readonly string[];
+  records?: PackageRecords;
+}
+
+/** How a stage moves whole: what leaves it (the comment over its FROM), and the note for each of its steps. */
+interface WholeMove {
+  kind: 'files' | 'nodeModules';
+  note: string;
+}
+
+/**
+ * The whole-stage move of `stage` and the chain built FROM it, when every step the advisor flags in the chain
+ * (`steps`) is a Node install and the Dockerfile shows the move safe; undefined otherwise.
+ */
+export function wholeStageMove(
+  stage: StageShape,
+  stages: readonly StageShape[],
+  steps: ReadonlyArray<{ line: number; tool: string }>,
+  lines: readonly string[],
+  escape: string,
+  facts: WholeMoveFacts,
+): WholeMove | undefined {
+  if (!steps.every((a) => isNodeInstall(a.tool))) return undefined;
+  const chain = chainOf(stage, stages);
+  const runAt = (line: number) => chain.flatMap((m) => m.body).find((s) => s.instruction.line === line)?.instruction;
+  // Where the project installs put node_modules (a global tool's install puts none there).
+  const installs = new Set(steps.filter((a) => installsProject(runAt(a.line)!, lines, escape)).map((a) => a.line));
+  const dirs = chain.flatMap((m) => workdirsAt(m, installs, escape));
+  if (dirs.includes(undefined)) return undefined;
+  const problem = (proven: boolean) => staticStageProblem(stage, stages, escape, dirs as string[], lines, proven);
+  const others = chain.slice(1).map((m) => `'${m.name ?? m.index}'`);
+  const moves = `the whole stage${others.length ? ` (with ${others.join(', ')}, built FROM it)` : ''} runs once, on the build machine`;
+  if (problem(false) === undefined) return { kind: 'files', note: `${moves}: only files leave it` };
+  // Its node_modules may leave too, into a server, when the lockfile proves it (a stage of its own only).
+  if (chain.length === 1 && nodeModulesProven(stage, installs, lines, escape, facts) && problem(true) === undefined)
+    return {
+      kind: 'nodeModules',
+      note: `${moves}: what leaves it is files, and node_modules the lockfile proves the same on every platform`,
+    };
+  return undefined;
 }

@@ -30,7 +30,7 @@ interface NodeStepFacts {
   workdir: string | undefined;
   /** The stage's COPY/ADD instructions before this step. */
   copies: readonly StageCopy[];
-  context: NodeContext | undefined;
+  context?: NodeContext;
   /** The target's platforms: which CPUs a package must run on. */
   platforms: readonly string[];
   records?: PackageRecords;
