@@ -15,6 +15,10 @@ describe('detectHeavyTool', () => {
     ['npm i sharp', 'npm install'],
     ['yarn', 'yarn install'],
     ['yarn --frozen-lockfile', 'yarn install'],
+    // An option's value is not the subcommand.
+    ['yarn --network-timeout 600000', 'yarn install'],
+    ['npm --prefix /app ci', 'npm ci'],
+    ['pnpm --dir web install', 'pnpm install'],
     ['yarn install --immutable', 'yarn install'],
     ['pnpm install --frozen-lockfile', 'pnpm install'],
     ['pnpm i', 'pnpm install'],

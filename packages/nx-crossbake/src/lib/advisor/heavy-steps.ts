@@ -28,6 +28,8 @@ interface Rule {
   name?: string;
   /** Options that make the step harmless: nothing compiles without install scripts, or without sdists. */
   safeWith?: (args: readonly string[]) => boolean;
+  /** Options written before the subcommand that take the next word as their value (`yarn --network-timeout 600000`). */
+  valued?: readonly string[];
 }
 
 const ignoresScripts = (args: readonly string[]) => args.includes('--ignore-scripts');
@@ -39,9 +41,27 @@ const RULES: readonly Rule[] = [
   { command: /^go$/, family: 'go', subcommands: ['build', 'install', 'run'] },
   { command: /^cargo$/, family: 'rust', subcommands: ['build', 'install'] },
   // Native modules build in install scripts (node-gyp), on the emulated CPU.
-  { command: /^npm$/, family: 'node', subcommands: ['ci', 'install', 'i'], safeWith: ignoresScripts },
-  { command: /^yarn$/, family: 'node', subcommands: ['', 'install'], safeWith: ignoresScripts },
-  { command: /^pnpm$/, family: 'node', subcommands: ['install', 'i'], safeWith: ignoresScripts },
+  {
+    command: /^npm$/,
+    family: 'node',
+    subcommands: ['ci', 'install', 'i'],
+    safeWith: ignoresScripts,
+    valued: ['--prefix', '--cache', '--loglevel', '--registry', '--userconfig'],
+  },
+  {
+    command: /^yarn$/,
+    family: 'node',
+    subcommands: ['', 'install'],
+    safeWith: ignoresScripts,
+    valued: ['--network-timeout', '--network-concurrency', '--cache-folder', '--modules-folder', '--mutex', '--registry', '--cwd'],
+  },
+  {
+    command: /^pnpm$/,
+    family: 'node',
+    subcommands: ['install', 'i'],
+    safeWith: ignoresScripts,
+    valued: ['--dir', '-C', '--filter', '-F', '--reporter', '--loglevel', '--store-dir', '--registry'],
+  },
   // An sdist compiles its extensions; only `:all:` rules out every sdist.
   { command: /^pip[0-9.]*$/, family: 'python', subcommands: ['install'], name: 'pip', safeWith: onlyBinary },
   { command: /^dotnet$/, family: 'dotnet', subcommands: ['build', 'publish'] },
@@ -91,7 +111,7 @@ export function detectHeavyTool(command: readonly string[]): string | undefined 
   const tool = rule.name ?? name;
   if (rule.subcommands === undefined) return tool;
   // The subcommand is the first word that is not an option (`cargo +nightly build`, `yarn --frozen-lockfile`).
-  const subcommand = args.find((arg) => !/^[-+]/.test(arg)) ?? '';
+  const subcommand = args.find((arg, i) => !/^[-+]/.test(arg) && !rule.valued?.includes(args[i - 1])) ?? '';
   return rule.subcommands.includes(subcommand) ? `${tool} ${SUBCOMMAND_NAMES[subcommand] ?? subcommand}` : undefined;
 }
 

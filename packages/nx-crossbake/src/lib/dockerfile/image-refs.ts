@@ -1,3 +1,4 @@
+import { parseMountFields } from './run-mounts';
 import { parseDockerfileInstructions } from './instructions';
 import { expandWord, splitWords, UNKNOWN, unquoteWord, type VariableValue } from './words';
 
@@ -125,22 +126,9 @@ function copyOrMountSources(keyword: string, words: readonly string[], escape: s
       .filter(([name]) => name === 'mount')
       .map(([, value]) => parseMountFields(unquoteWord(value, escape)))
       // Only bind and cache mounts take their content from an image or stage.
-      .filter((mount) => mount.from !== undefined && ['bind', 'cache'].includes(mount.type ?? 'bind'))
+      .filter((mount) => mount.from !== undefined && ['bind', 'cache'].includes(mount.type))
       .map((mount) => mount.from!)
   );
-}
-
-/** A mount's `key=value` fields: comma-separated (CSV, so a field may be double-quoted); keys are case-insensitive. */
-function parseMountFields(value: string): { type?: string; from?: string } {
-  const fields = value.match(/("[^"]*"|[^,])+/g) ?? [];
-  const mount: { type?: string; from?: string } = {};
-  for (const field of fields.map((f) => f.replace(/"/g, ''))) {
-    const eq = field.indexOf('=');
-    const key = field.slice(0, eq).toLowerCase();
-    if (eq > 0 && key === 'type') mount.type = field.slice(eq + 1).toLowerCase();
-    if (eq > 0 && key === 'from') mount.from = field.slice(eq + 1);
-  }
-  return mount;
 }
 
 /** A `--from`/`from=` value as BuildKit takes it: never expanded (a `$` in it is refused), and a number is a stage index. */

@@ -260,6 +260,12 @@ describe('crossCompileDockerfile', () => {
       ['ENV CGO_ENABLED=1', lines('FROM golang:1.22', 'ENV CGO_ENABLED=1', 'RUN go build -o /app .'), /CGO_ENABLED=1/],
       ['-race', lines('FROM golang:1.22', 'RUN go build -race -o /app .'), /-race needs cgo/],
       ['external linking', lines('FROM golang:1.22', 'RUN go build -ldflags "-linkmode external" -o /app .'), /linkmode external/],
+      // The targets include linux/arm/v7, where Go cannot link PIE itself.
+      [
+        '-buildmode=pie for arm',
+        lines('FROM golang:1.22', 'RUN go build -buildmode=pie -o /app .'),
+        /-buildmode=pie links with an external C linker for linux\/arm\/v7/,
+      ],
       ['go build without -o', lines('FROM golang:1.22', 'RUN go build ./cmd/api'), /add `-o <path>`/],
       [
         'go install of a module version with GOBIN set',

@@ -235,7 +235,7 @@ function judgeStep(
     const source = context && contextSourceOf(path, copies, context, layout.escape);
     return source === undefined ? undefined : context?.read(source);
   };
-  const facts = { ...state, cgoUse: options.cgo, goModAt: (dir: string) => read(posix.join(dir, 'go.mod')) };
+  const facts = { ...state, cgoUse: options.cgo, platforms: options.platforms, goModAt: (dir: string) => read(posix.join(dir, 'go.mod')) };
   const own = layout.lines.slice(span.start, span.end + 1);
   const verdict =
     tool === 'make'

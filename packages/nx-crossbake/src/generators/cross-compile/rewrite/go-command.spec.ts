@@ -1,4 +1,4 @@
-import { parseGoCommand } from './go-command';
+import { linkerProblem, parseGoCommand } from './go-command';
 
 const words = (command: string) => command.split(' ');
 
@@ -15,7 +15,7 @@ describe('parseGoCommand', () => {
     ['go install example.com/x@v1.2.3', { subcommand: 'install', packages: ['example.com/x@v1.2.3'] }],
     ['go build -o app -- -weird', { subcommand: 'build', output: 'app', packages: ['-weird'] }],
   ])('reads %s', (command, expected) => {
-    expect(parseGoCommand(words(command))).toEqual({ cgo: undefined, chdir: undefined, output: undefined, ...expected });
+    expect(parseGoCommand(words(command))).toEqual({ cgo: undefined, chdir: undefined, output: undefined, pie: false, ...expected });
   });
 
   it.each([
@@ -34,5 +34,25 @@ describe('parseGoCommand', () => {
 
   it.each(['go mod download', 'go test ./...', 'go', 'gofmt -l .', 'cargo build', 'go vet'])('is not a build: %s', (command) => {
     expect(parseGoCommand(words(command))).toBeUndefined();
+  });
+
+  describe('-buildmode=pie, linked by Go itself only on some platforms (internal/platform.InternalLinkPIESupported)', () => {
+    const pie = parseGoCommand(words('go build -buildmode=pie -o app .'))!;
+    it.each([
+      [['linux/amd64', 'linux/arm64'], undefined, undefined],
+      [['linux/amd64', 'linux/arm64'], 21, undefined],
+      [['linux/amd64', 'linux/arm/v7'], undefined, 'linux/arm/v7'],
+      [['linux/amd64', 'linux/386', 'linux/s390x'], undefined, 'linux/386, linux/s390x'],
+      // Before Go 1.15 every linux PIE was linked externally.
+      [['linux/amd64', 'linux/arm64'], 14, 'linux/amd64, linux/arm64'],
+    ])('%j on Go 1.%s: external for %s', (platforms, minor, external) => {
+      const problem = linkerProblem(pie, platforms, minor);
+      if (external === undefined) expect(problem).toBeUndefined();
+      else expect(problem).toMatch(new RegExp(`^-buildmode=pie links with an external C linker for ${external} \\(`));
+    });
+
+    it('says nothing of a build without it', () => {
+      expect(linkerProblem(parseGoCommand(words('go build -o app .'))!, ['linux/arm/v7'], undefined)).toBeUndefined();
+    });
   });
 });

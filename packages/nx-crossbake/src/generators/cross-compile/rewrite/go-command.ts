@@ -26,6 +26,7 @@ const VALUED = new Set([
   'covermode',
   'exec',
 ]);
+const CGO_LINKER = 'the build stage has no C toolchain for other platforms, as cgo is off there';
 // Each needs a C toolchain for the target: cgo, or the external linker.
 const CGO_FLAGS = new Set(['race', 'msan', 'asan']);
 const CGO_BUILDMODES = new Set(['c-archive', 'c-shared', 'plugin']);
@@ -40,13 +41,15 @@ interface GoCommand {
   packages: string[];
   /** Why this build needs cgo, when it does. */
   cgo?: string;
+  /** `-buildmode=pie`: linked by Go itself only on some platforms (linkerProblem). */
+  pie: boolean;
 }
 
 /** `go build …` / `go install …` from a command's words (wrappers already removed); undefined for anything else. */
 export function parseGoCommand(words: readonly string[]): GoCommand | undefined {
   const [go, subcommand, ...args] = words;
   if (go === undefined || !/(^|\/)go$/.test(go) || (subcommand !== 'build' && subcommand !== 'install')) return undefined;
-  const command: GoCommand = { subcommand, packages: [] };
+  const command: GoCommand = { subcommand, packages: [], pie: false };
   const flags = new Map<string, string>();
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
@@ -66,7 +69,27 @@ export function parseGoCommand(words: readonly string[]): GoCommand | undefined 
   command.output = flags.get('o');
   command.chdir = flags.get('C');
   command.cgo = cgoReason(flags);
+  command.pie = flags.get('buildmode') === 'pie';
   return command;
+}
+
+/**
+ * Where Go links a position-independent executable without a C linker, and from which Go 1.x on: Go's own
+ * internal/platform.InternalLinkPIESupported for linux (Go 1.15 added amd64 and arm64; the later ones are
+ * given the release that had them all). Elsewhere `-buildmode=pie` links externally, which needs cgo's C
+ * toolchain for the target: `-buildmode=pie requires external (cgo) linking, but cgo is not enabled`.
+ */
+const INTERNAL_PIE: Record<string, number> = { amd64: 15, arm64: 15, ppc64le: 21, loong64: 21 };
+
+/** Why the build cannot link for every target without a C toolchain; undefined when it can. */
+export function linkerProblem(go: GoCommand, platforms: readonly string[], goMinor: number | undefined): string | undefined {
+  if (!go.pie) return undefined;
+  const external = platforms.filter((p) => {
+    const since = INTERNAL_PIE[p.split('/')[1] ?? ''];
+    return since === undefined || (goMinor !== undefined && goMinor < since);
+  });
+  if (external.length === 0) return undefined;
+  return `-buildmode=pie links with an external C linker for ${external.join(', ')} (Go links PIE itself only for linux/${Object.keys(INTERNAL_PIE).join(', ')}, from Go 1.15): ${CGO_LINKER}`;
 }
 
 function cgoReason(flags: ReadonlyMap<string, string>): string | undefined {

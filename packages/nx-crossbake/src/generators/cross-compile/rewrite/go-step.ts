@@ -11,7 +11,7 @@ import type { DockerfileInstruction } from '../../../lib/dockerfile/instructions
 import type { VariableValue } from '../../../lib/dockerfile/words';
 import { parseRunCommands, unwrapEnv } from '../../../lib/advisor/run-commands';
 import { binaryName, execName } from './go-binary-name';
-import { parseGoCommand } from './go-command';
+import { linkerProblem, parseGoCommand } from './go-command';
 import { isGoPreparation, runsGoCode } from './go-only';
 import { runOf, splitRun, type RunPiece } from './run-split';
 import { parseShellCommands } from '../../../lib/advisor/shell-commands';
@@ -39,6 +39,8 @@ export interface StageFacts {
   cgoUse?: string;
   /** The stage's ENV or ARG turns cgo on, or leaves its value to the build: then why. */
   cgo?: string;
+  /** The target's platforms, for what links differently per platform (`-buildmode=pie`). */
+  platforms?: readonly string[];
 }
 
 /** A RUN in the exec form (`RUN ["go", "build"]`), flags before it: no shell runs it. */
@@ -110,6 +112,8 @@ function readCompiles(
       if (writes.length > 0)
         problems.push(`the compile's output is redirected to \`${writes[0]}\`, which the final stage would not receive`);
       else if (go.cgo) problems.push(`${go.cgo}: ${CGO_NEEDS}`);
+      else if (linkerProblem(go, facts.platforms ?? [], facts.goMinor))
+        problems.push(linkerProblem(go, facts.platforms ?? [], facts.goMinor)!);
       else if (go.chdir !== undefined) problems.push('`go build -C` is not rewritten: build from the folder with WORKDIR or cd instead');
       else {
         const artifact = artifactOf(go.subcommand, go.output, go.packages, cwd, here);

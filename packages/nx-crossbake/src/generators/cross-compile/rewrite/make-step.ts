@@ -10,7 +10,7 @@ import type { DockerfileInstruction } from '../../../lib/dockerfile/instructions
 import { parseRunCommands, unwrapEnv } from '../../../lib/advisor/run-commands';
 import { parseShellCommands } from '../../../lib/advisor/shell-commands';
 import { expandWord, UNKNOWN, type VariableValue } from '../../../lib/dockerfile/words';
-import { parseGoCommand } from './go-command';
+import { linkerProblem, parseGoCommand } from './go-command';
 import { isGoPreparation } from './go-only';
 import { artifactOf, CGO_NEEDS, CGO_STUB, EXEC_FORM, type StageFacts } from './go-step';
 import { withGoarm } from './goarm';
@@ -129,6 +129,8 @@ function judgeRecipe(recipe: RecipeCommand, facts: MakeFacts, found: { artifacts
       if (cgo !== undefined && cgo !== '0') return `the build has CGO_ENABLED=${shown(cgo)}: ${CGO_NEEDS}`;
       if (cgo === undefined && facts.cgoUse) return `${facts.cgoUse}: ${CGO_STUB}`;
       if (go.cgo) return `${go.cgo}: ${CGO_NEEDS}`;
+      const linker = linkerProblem(go, facts.platforms ?? [], facts.goMinor);
+      if (linker) return linker;
       if (go.chdir !== undefined) return '`go build -C` is not followed: build from the folder with cd instead';
       const artifact = artifactOf('build', go.output, go.packages, cwd, facts);
       if (typeof artifact !== 'string') return artifact.reason;

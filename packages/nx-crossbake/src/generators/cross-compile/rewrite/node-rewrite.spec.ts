@@ -42,6 +42,31 @@ describe('crossCompileDockerfile: Node installs', () => {
     expect(result.skipped).toEqual([]);
   });
 
+  it("reads the lockfile a RUN bind-mounts from the context, as `docker init`'s Node template does", () => {
+    const input = lines(
+      'FROM node:20-alpine',
+      'WORKDIR /usr/src/app',
+      'RUN --mount=type=bind,source=package.json,target=package.json \\',
+      '    --mount=type=bind,source=package-lock.json,target=package-lock.json \\',
+      '    --mount=type=cache,target=/root/.npm \\',
+      '    npm ci --omit=dev',
+      'COPY . .',
+      'CMD ["node", "index.js"]',
+    );
+    const result = rewrite(input);
+    expect(result.skipped).toEqual([]);
+    expect(result.dockerfile).toContain(
+      'WORKDIR /usr/src/app\nCOPY --from=build /usr/src/app/node_modules /usr/src/app/node_modules\nCOPY . .\n',
+    );
+    // `npm install` may rewrite a lockfile, but a mounted one is not in the image: only node_modules comes back.
+    const installed = rewrite(input.replace('npm ci', 'npm install'));
+    expect(installed.rewritten).toHaveLength(1);
+    expect(installed.dockerfile).not.toContain('package-lock.json /usr/src/app/package-lock.json');
+    expect(
+      rewrite(input, { 'package.json': MANIFEST, 'package-lock.json': lockFixture('esbuild.package-lock.json') }).skipped[0].reason,
+    ).toMatch(/esbuild/);
+  });
+
   it('leaves no install on the target platform, and a second run changes nothing', () => {
     const once = rewrite(APP).dockerfile;
     expect(adviseOnEmulation(once, PLATFORMS)).toEqual([]);

@@ -13,6 +13,8 @@ describe('readInstallCommand', () => {
     ['pnpm install -P', { manager: 'pnpm', subcommand: 'install', omitDev: true }],
     ['pnpm i', { manager: 'pnpm', subcommand: 'install', omitDev: false }],
     ['yarn', { manager: 'yarn', subcommand: 'install', omitDev: false }],
+    ['yarn --network-timeout 600000 --frozen-lockfile', { manager: 'yarn', subcommand: 'install', omitDev: false }],
+    ['yarn install --production', { manager: 'yarn', subcommand: 'install', omitDev: false }],
   ])('%s', (command, expected) => expect(readInstallCommand(command.split(' '))).toEqual(expected));
 
   it.each([
@@ -22,5 +24,6 @@ describe('readInstallCommand', () => {
     ['npm install express', /`npm install express` installs packages the lockfile may not hold/],
     ['pnpm install --filter web', /`--filter`/],
     ['pnpm install left-pad', /installs packages the lockfile may not hold/],
+    ['yarn --modules-folder /deps', /`--modules-folder`/],
   ])('refuses %s', (command, reason) => expect(readInstallCommand(command.split(' '))).toMatch(reason));
 });

@@ -21,6 +21,7 @@ const OMITS_DEV: Record<PackageManager, (name: string, value: string | undefined
   npm: (name, value) =>
     (name === 'omit' && value === 'dev') || name === 'production' || (name === 'only' && /^prod(uction)?$/.test(value ?? '')),
   pnpm: (name) => name === 'prod' || name === 'production' || name === 'P',
+  // yarn.lock marks nothing dev-only: a yarn install counts whole, `--production` or not.
   yarn: () => false,
 };
 
@@ -28,7 +29,7 @@ const OMITS_DEV: Record<PackageManager, (name: string, value: string | undefined
 const VALUED: Record<PackageManager, ReadonlySet<string>> = {
   npm: new Set(['omit', 'include', 'only', 'loglevel', 'cache', 'registry', 'fetch-retries', 'fetch-timeout']),
   pnpm: new Set(['reporter', 'loglevel', 'store-dir', 'registry', 'network-concurrency', 'child-concurrency']),
-  yarn: new Set(),
+  yarn: new Set(['network-timeout', 'network-concurrency', 'registry']),
 };
 const ALLOWED: Record<PackageManager, ReadonlySet<string>> = {
   npm: new Set([
@@ -79,14 +80,29 @@ const ALLOWED: Record<PackageManager, ReadonlySet<string>> = {
     'no-color',
     'color',
   ]),
-  yarn: new Set(),
+  yarn: new Set([
+    ...VALUED.yarn,
+    'frozen-lockfile',
+    'immutable',
+    'pure-lockfile',
+    'prefer-offline',
+    'offline',
+    'non-interactive',
+    'silent',
+    'verbose',
+    'no-progress',
+    'ignore-engines',
+    'check-files',
+    'check-cache',
+    'inline-builds',
+    'production',
+  ]),
 };
 
 /** The install from its words (wrappers already removed), or why it cannot move. */
 export function readInstallCommand(words: readonly string[]): InstallCommand | string {
   const [command = '', ...args] = words;
   const manager = command.slice(command.lastIndexOf('/') + 1) as PackageManager;
-  if (manager === 'yarn') return { manager, subcommand: 'install', omitDev: false };
   // A global install puts a tool (pnpm, a CLI) beside Node, not the project's node_modules: not this rewrite's.
   if (args.some((a) => a === '-g' || a === '--global' || a === '--location=global'))
     return `${LEFT_AS_ADVICE}\`${words.join(' ')}\` installs a tool globally, not the project's node_modules: it stays where it is`;

@@ -9,6 +9,7 @@ import { posix } from 'node:path';
 import type { DockerfileInstruction } from '../../../../lib/dockerfile/instructions';
 import { parseRunCommands, unwrapEnv } from '../../../../lib/advisor/run-commands';
 import { detectHeavyTool } from '../../../../lib/advisor/heavy-steps';
+import { runMounts } from '../../../../lib/dockerfile/run-mounts';
 import { LEFT_AS_ADVICE, refuse, type MoveVerdict } from '../move-verdict';
 import { afterCd } from '../image-paths';
 import { commandName, sideEffectsOf, splitRedirects } from '../shell-effects';
@@ -111,16 +112,37 @@ function berryLinkerProblem(yarnrc: string | undefined): string | undefined {
   return `Yarn 2+ installs with ${linker ?? "Plug'n'Play (no `nodeLinker: node-modules` in a .yarnrc.yml copied before the install)"}, which writes .pnp.cjs and .yarn/ rather than node_modules: this rewrite moves node_modules only`;
 }
 
+/** The context path a bind mount of the RUN (`--mount=type=bind,source=…,target=…`) puts at an image path. */
+function mountedFrom(run: DockerfileInstruction, escape: string, workdir: string | undefined): (path: string) => string | undefined {
+  const mounts = runMounts(run.args, escape)
+    .filter((m) => m.type === 'bind' && m.from === undefined && m.target !== undefined)
+    .map((m) => ({ source: posix.normalize(`./${m.source ?? '.'}`), target: posix.resolve(workdir ?? '/', m.target!) }))
+    .reverse();
+  return (path) => {
+    for (const { source, target } of mounts) {
+      const inside = posix.relative(target, path);
+      if (inside === '') return source;
+      if (!inside.startsWith('..') && !posix.isAbsolute(inside)) return posix.join(source, inside);
+    }
+    return undefined;
+  };
+}
+
 /** The lockfile the install reads (its name in `dir`) when it proves node_modules the same everywhere; else every problem. */
 function judgeLockfile(
   install: InstallCommand,
   dir: string,
   facts: NodeStepFacts,
   escape: string,
-): { lockfile: string } | { problems: string[] } {
+  mounted: (path: string) => string | undefined,
+): { lockfile: string; mounted: boolean } | { problems: string[] } {
   const { context } = facts;
   if (context === undefined) return { problems: ['the build context is not known, so neither is the lockfile'] };
-  const copied = (name: string) => contextSourceOf(posix.join(dir, name), facts.copies, context, escape);
+  // A file the RUN bind-mounts from the context (`docker init`'s Node template), else the one the copies left.
+  const copied = (name: string) => {
+    const source = mounted(posix.join(dir, name));
+    return source !== undefined && context.isFile(source) ? source : contextSourceOf(posix.join(dir, name), facts.copies, context, escape);
+  };
   // Messages name files as the workspace does.
   const shown = (path: string) => posix.join(context.root, path);
 
@@ -153,7 +175,7 @@ function judgeLockfile(
   const problems = [root && `${shown(manifest)}: ${root}`, dependence].filter((p): p is string => Boolean(p));
   if (problems.length === 0 && lock.packages.length === 0)
     problems.push(`${shown(lockSource)} installs no package: there is nothing to move`);
-  return problems.length ? { problems } : { lockfile: name };
+  return problems.length ? { problems } : { lockfile: name, mounted: mounted(posix.join(dir, name)) !== undefined };
 }
 
 export function judgeNodeStep(run: DockerfileInstruction, lines: readonly string[], escape: string, facts: NodeStepFacts): MoveVerdict {
@@ -163,7 +185,7 @@ export function judgeNodeStep(run: DockerfileInstruction, lines: readonly string
   const judged =
     dir === undefined
       ? { problems: ['the working directory of the install is unknown: set WORKDIR in the stage'] }
-      : judgeLockfile(install, dir, facts, escape);
+      : judgeLockfile(install, dir, facts, escape, mountedFrom(run, escape, facts.workdir));
   // Every problem at once, the RUN's own first: fixing one alone would not let the install move.
   const problems = [...read.problems, ...('problems' in judged ? judged.problems : [])];
   if (problems.length > 0 || !('lockfile' in judged) || dir === undefined) return refuse(problems.join('; and '));
@@ -171,7 +193,8 @@ export function judgeNodeStep(run: DockerfileInstruction, lines: readonly string
   const rewrites = install.subcommand === 'install';
   return {
     ok: true,
-    artifacts: [posix.join(dir, 'node_modules'), ...(rewrites ? [posix.join(dir, judged.lockfile)] : [])],
+    // A bind-mounted lockfile is never in the image: nothing of it to copy back.
+    artifacts: [posix.join(dir, 'node_modules'), ...(rewrites && !judged.mounted ? [posix.join(dir, judged.lockfile)] : [])],
     rewrite: (text) => [...text],
     prelude: [],
   };
