@@ -5,7 +5,7 @@
  */
 import { splitWords, unquoteWord } from './words';
 
-export interface RunMount {
+interface RunMount {
   type: string;
   /** The stage or image the mount reads from; undefined for the build context. */
   from?: string;
