@@ -42,6 +42,13 @@ describe('crossCompileDockerfile: RUN make', () => {
     );
   });
 
+  it("names every recipe's problem: a prerequisite's touch does not hide the goal's cgo", () => {
+    const result = rewrite(lines('build: assets', '\tCGO_ENABLED=1 go build -o bin/tool .', 'assets:', '\ttouch web/index.html'));
+    expect(result.skipped.map((s) => s.reason)).toEqual([
+      '`make build` runs `touch web/index.html` (Makefile:4): it runs `touch`, whose effects would not reach the final stage; and `make build` runs `CGO_ENABLED=1 go build -o bin/tool .` (Makefile:2): the build has CGO_ENABLED=1: cgo needs a C cross-compiler per target (xx-go from tonistiigi/xx), which this rewrite does not add',
+    ]);
+  });
+
   it('follows make -C, command-line variables and install into a prefix', () => {
     const makefile = lines(
       'PREFIX ?= /usr/local',

@@ -215,10 +215,12 @@ export function judgeMakeStep(run: DockerfileInstruction, lines: readonly string
     return refuse(
       `${LEFT_AS_ADVICE}make runs no \`go build\`: what it compiles needs a C cross toolchain for each target, which the image is not known to provide`,
     );
-  for (const { recipe, shownCall } of recipes) {
+  // Every recipe's problem, so the decisive one (cgo, say) is never hidden behind a `touch` before it.
+  const problems = recipes.flatMap(({ recipe, shownCall }) => {
     const why = judgeRecipe(recipe, facts, found);
-    if (why) return refuse(`${shownCall} runs \`${recipe.text.split('\n')[0].trim()}\` (${recipe.where}): ${why}`);
-  }
+    return why ? [`${shownCall} runs \`${recipe.text.split('\n')[0].trim()}\` (${recipe.where}): ${why}`] : [];
+  });
+  if (problems.length > 0) return refuse(problems.join('; and '));
   const artifacts = [...new Set(found.artifacts)].filter((a, _, all) => !all.some((b) => b !== a && b.endsWith('/') && a.startsWith(b)));
   const lost = found.effects.find((p) => !artifacts.some((a) => p === a || (a.endsWith('/') && p.startsWith(a)) || a.startsWith(`${p}/`)));
   if (lost) return refuse(`make also writes \`${lost}\`, outside what the image stage copies back (${artifacts.join(', ')})`);

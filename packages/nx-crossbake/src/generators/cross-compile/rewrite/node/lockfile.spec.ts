@@ -163,7 +163,8 @@ describe('platformDependence', () => {
       parsePackageLock,
       // Only what a build machine (x64, arm64: no targets given) installs counts: not @esbuild/darwin-arm64,
       // @esbuild/aix-ppc64 or @esbuild/linux-loong64.
-      /^package-lock.json v3: node_modules\/@esbuild\/linux-arm64 is limited to os linux, cpu arm64; node_modules\/@esbuild\/linux-x64 is limited to os linux, cpu x64; node_modules\/esbuild runs an install script$/,
+      // A package's builds for each platform are one problem.
+      /^package-lock.json v3: node_modules\/esbuild runs an install script; @esbuild\/\* \(2 packages\) are each limited to one platform's os\/cpu$/,
     ],
     ['bcrypt.package-lock.json', parsePackageLock, /node_modules\/bcrypt runs an install script/],
     // pnpm 8 marks even the per-platform @esbuild packages requiresBuild; the first reason found is given.
@@ -322,6 +323,23 @@ describe('what an install without devDependencies leaves out', () => {
     ].join('\n');
     const lock = lockOf(parsePnpmLock(nine));
     expect(lock.packages.filter((p) => p.dev).map((p) => p.key)).toEqual(['lefthook@2.1.9', 'lefthook-linux-x64@2.1.9']);
+  });
+});
+
+describe("a package's builds for each platform, named once", () => {
+  it('groups siblings by the name without its platform, and keeps a lone one as it is', () => {
+    const packages = Object.fromEntries(
+      [
+        ['@img/sharp-linux-arm64', 'arm64'],
+        ['@img/sharp-linuxmusl-x64', 'x64'],
+        ['@img/sharp-libvips-linux-x64', 'x64'],
+        ['lefthook-linux-x64', 'x64'],
+        ['lefthook-linux-arm64', 'arm64'],
+      ].map(([name, cpu]) => [`node_modules/${name}`, { version: '1.0.0', os: ['linux'], cpu: [cpu] }]),
+    );
+    expect(platformDependence(lockOf(parsePackageLock(JSON.stringify({ lockfileVersion: 3, packages }))))).toBe(
+      "package-lock.json v3: @img/sharp-* (2 packages) are each limited to one platform's os/cpu; node_modules/@img/sharp-libvips-linux-x64 is limited to os linux, cpu x64; lefthook-* (2 packages) are each limited to one platform's os/cpu",
+    );
   });
 });
 

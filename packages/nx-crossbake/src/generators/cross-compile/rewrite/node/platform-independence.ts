@@ -98,6 +98,13 @@ function completed(pkg: LockedPackage, cpus: readonly string[], records: Package
     : { ...pkg, ...native, installScript: record.installScript };
 }
 
+/** `@esbuild/linux-arm64` → `@esbuild/*`, `lefthook-linux-x64` → `lefthook-*`: the name without its platform. */
+function platformFamily(name: string): string | undefined {
+  const slash = name.startsWith('@') ? name.indexOf('/') + 1 : 0;
+  const m = name.slice(slash).match(/^(?:(.*?)-)?(?:linux|linuxmusl|darwin|win32|freebsd|openbsd|netbsd|android|sunos|aix)(?:-.*)?$/);
+  return m ? `${name.slice(0, slash)}${m[1] ? `${m[1]}-` : ''}*` : undefined;
+}
+
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 const listed = (items: readonly string[]) =>
   `${items.slice(0, SHOWN).join('; ')}${items.length > SHOWN ? `; and ${items.length - SHOWN} more` : ''}`;
@@ -111,13 +118,19 @@ export function platformDependence(
 ): string | undefined {
   const problems: string[] = [];
   const unread: string[] = [];
+  // One package's builds for each platform (@esbuild/linux-arm64, @esbuild/linux-x64…) are one problem.
+  const siblings = new Map<string, string[]>();
   // Without devDependencies, what only they need is never installed.
   for (const pkg of lock.packages.filter((p) => !(omitDev && p.dev))) {
     const full = completed(pkg, cpus, records);
     const problem = typeof full === 'string' ? undefined : problemOf(full, cpus);
+    const family = problem?.includes(' is limited to ') ? platformFamily(pkg.name) : undefined;
     if (typeof full === 'string') unread.push(full);
+    else if (family) siblings.set(family, [...(siblings.get(family) ?? []), problem!]);
     else if (problem) problems.push(problem);
   }
+  for (const [family, each] of siblings)
+    problems.push(each.length === 1 ? each[0] : `${family} (${each.length} packages) are each limited to one platform's os/cpu`);
   // Per-platform code first, the usual decisive reason; then the links, as one.
   const links = lock.packages.filter((p) => p.link && !(omitDev && p.dev)).map((p) => p.key);
   if (links.length)
