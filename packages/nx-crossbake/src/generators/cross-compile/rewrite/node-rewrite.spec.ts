@@ -374,6 +374,31 @@ describe('crossCompileDockerfile: a front-end stage moves whole', () => {
     expect(rewrite(withoutItsOwn, files).dockerfile).toBe(withoutItsOwn);
   });
 
+  it('into a Node server whose node_modules comes from a stage of its own, but never a traced server build', () => {
+    const input = FRONT(
+      'FROM node:20 AS deps',
+      'WORKDIR /app',
+      'COPY package*.json ./',
+      'RUN npm ci --omit=dev',
+      'FROM node:20-slim',
+      'COPY --from=deps /app/node_modules /srv/node_modules',
+      'COPY --from=build /app/dist /srv/dist',
+      'CMD ["node", "/srv/dist/server.js"]',
+    );
+    expect(rewrite(input, files).dockerfile).toContain('FROM --platform=$BUILDPLATFORM node:20 AS build\n');
+    const standalone = input.replace('COPY --from=build /app/dist /srv/dist', 'COPY --from=build /app/.next/standalone /srv');
+    expect(rewrite(standalone, files).dockerfile).not.toContain('FROM --platform=$BUILDPLATFORM node:20 AS build\n');
+  });
+
+  it("finds where an install without WORKDIR puts node_modules by its RUN's cd", () => {
+    const stage = ['FROM node:20 AS build', 'COPY . /web', 'RUN cd /web && npm ci && npm run build', 'FROM nginx'];
+    const files = rewrite(lines(...stage, 'COPY --from=build /web/dist /usr/share/nginx/html'));
+    expect(files.dockerfile).toContain('FROM --platform=$BUILDPLATFORM node:20 AS build\n');
+    // /web holds the build machine's node_modules.
+    const all = lines(...stage, 'COPY --from=build /web /usr/share/nginx/html');
+    expect(rewrite(all).dockerfile).toBe(all);
+  });
+
   it('not a stage built FROM an earlier one: BuildKit would ignore the flag there', () => {
     const input = lines(
       'FROM node:20 AS base',

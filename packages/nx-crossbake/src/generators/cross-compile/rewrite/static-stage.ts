@@ -18,7 +18,7 @@ import { detectHeavyTool } from '../../../lib/advisor/heavy-steps';
 import { readInstallCommand } from './node/install-command';
 import type { PackageRecords } from '../../../lib/npm-registry/package-record';
 import type { StageCopy } from './node/context-copies';
-import { isNodeInstall, judgeNodeStep, type NodeContext } from './node/node-step';
+import { installDirOf, isNodeInstall, judgeNodeStep, type NodeContext } from './node/node-step';
 import { advanceState, initialState, type StageState } from './stage-facts';
 
 interface StageShape {
@@ -94,8 +94,26 @@ function prunesToProduction(instruction: DockerfileInstruction, lines: readonly 
   );
 }
 
-const installsItsOwn = (stage: StageShape, lines: readonly string[], escape: string) =>
-  stage.body.some(({ instruction }) => installsProject(instruction, lines, escape));
+/**
+ * Whether the stage has node_modules of its own, not the moved chain's: it installs them, or copies them from
+ * a stage outside the chain (a `deps` stage of production dependencies, per target).
+ */
+const hasOwnNodeModules = (
+  stage: StageShape,
+  chain: readonly StageShape[],
+  stages: readonly StageShape[],
+  lines: readonly string[],
+  escape: string,
+) =>
+  stage.body.some(
+    ({ instruction }) =>
+      installsProject(instruction, lines, escape) ||
+      stages.some(
+        (other) => !chain.includes(other) && copiedFrom(instruction, other, escape)?.some((p) => /(^|\/)node_modules(\/|$)/.test(p)),
+      ),
+  );
+// Server builds that carry the node_modules their tracer copied, for the machine that built them.
+const TRACED = /(^|\/)(\.next\/standalone|\.output)(\/|$)/;
 
 /**
  * Why the stage cannot move whole, with the chain built FROM it; undefined when it can. `installDirs`: where
@@ -134,8 +152,11 @@ function staticStageProblem(
       );
       // node_modules the lockfile proves the same everywhere may reach a server: it holds no platform's code.
       if (nodeModulesProven) continue;
-      if ((NODE_IMAGE.test(image) || runs) && !installsItsOwn(consumer, lines, escape))
-        return `stage ${consumer.name ?? consumer.index} runs Node (${NODE_IMAGE.test(image) ? image : runs!.instruction.args.trim()}) without installing its own dependencies, and what it copies could hold code built for the build machine`;
+      const traced = paths.find((p) => TRACED.test(p));
+      if (traced)
+        return `line ${instruction.line} copies ${traced}, a server build that carries node_modules traced on the machine that built it`;
+      if ((NODE_IMAGE.test(image) || runs) && !hasOwnNodeModules(consumer, chain, stages, lines, escape))
+        return `stage ${consumer.name ?? consumer.index} runs Node (${NODE_IMAGE.test(image) ? image : runs!.instruction.args.trim()}) without node_modules of its own (installed, or copied from another stage), and what it copies could hold code built for the build machine`;
       for (const path of paths) {
         // Up to a wildcard, the folder the copy takes.
         const fixed = path.split('/').findIndex((part) => /[*?[]/.test(part));
@@ -160,12 +181,17 @@ function staticStageProblem(
   return own ? `stage ${own.name ?? own.index}, built FROM it, is an image of its own, built per target` : undefined;
 }
 
-/** The folders the stage's steps at `lines` run in (their WORKDIR), where their node_modules land. */
-function workdirsAt(stage: StageShape, lines: ReadonlySet<number>, escape: string): Array<string | undefined> {
+/** Where the installs at `lines` put node_modules: their WORKDIR, after any `cd` of their RUN. */
+function installDirsAt(
+  stage: StageShape,
+  lines: ReadonlySet<number>,
+  dockerfile: readonly string[],
+  escape: string,
+): Array<string | undefined> {
   let state: StageState = initialState(stage.image);
   const dirs: Array<string | undefined> = [];
   for (const { instruction } of stage.body) {
-    if (lines.has(instruction.line)) dirs.push(state.workdir);
+    if (lines.has(instruction.line)) dirs.push(installDirOf(instruction, dockerfile, escape, state.workdir));
     state = advanceState(state, instruction, escape);
   }
   return dirs;
@@ -233,7 +259,7 @@ export function wholeStageMove(
   const runAt = (line: number) => chain.flatMap((m) => m.body).find((s) => s.instruction.line === line)?.instruction;
   // Where the project installs put node_modules (a global tool's install puts none there).
   const installs = new Set(steps.filter((a) => installsProject(runAt(a.line)!, lines, escape)).map((a) => a.line));
-  const dirs = chain.flatMap((m) => workdirsAt(m, installs, escape));
+  const dirs = chain.flatMap((m) => installDirsAt(m, installs, lines, escape));
   if (dirs.includes(undefined)) return undefined;
   const problem = (proven: boolean) => staticStageProblem(stage, stages, escape, dirs as string[], lines, proven);
   const others = chain.slice(1).map((m) => `'${m.name ?? m.index}'`);

@@ -99,6 +99,17 @@ function readRun(
   return { ...found, problems: [...new Set(problems)] };
 }
 
+/** The folder the RUN's project install puts node_modules in (its WORKDIR after any `cd`); undefined when unknown. */
+export function installDirOf(
+  run: DockerfileInstruction,
+  lines: readonly string[],
+  escape: string,
+  workdir: string | undefined,
+): string | undefined {
+  const read = readRun(run, lines, escape, workdir);
+  return typeof read === 'string' ? undefined : read.dir;
+}
+
 const PARSERS: Record<PackageManager, (text: string, file: string) => Lockfile | string> = {
   npm: parsePackageLock,
   pnpm: parsePnpmLock,
