@@ -42,6 +42,24 @@ describe('crossCompileDockerfile: RUN make', () => {
     );
   });
 
+  it('moves a make whose conditional on what only the running make knows changes only a version string', () => {
+    const makefile = lines(
+      'TAG := $(shell git describe --tags)',
+      'VERSION := dev',
+      'ifdef TAG',
+      '\tVERSION := $(TAG)',
+      'endif',
+      'build:',
+      '\tCGO_ENABLED=0 go build -ldflags "-X main.version=$(VERSION)" -o bin/tool .',
+    );
+    expect(reason(rewrite(makefile))).toBe('');
+    // The other way turns cgo on: then the conditional decides, and is the reason.
+    const cgo = makefile
+      .replace('\tVERSION := $(TAG)', '\tVERSION := $(TAG)\n\tCGO := 1')
+      .replace('CGO_ENABLED=0', 'CGO_ENABLED=$(or $(CGO),0)');
+    expect(reason(rewrite(cgo))).toMatch(/Makefile:3: `ifdef TAG` compares TAG, known only when make runs in the image/);
+  });
+
   it("names every recipe's problem: a prerequisite's touch does not hide the goal's cgo", () => {
     const result = rewrite(lines('build: assets', '\tCGO_ENABLED=1 go build -o bin/tool .', 'assets:', '\ttouch web/index.html'));
     expect(result.skipped.map((s) => s.reason)).toEqual([

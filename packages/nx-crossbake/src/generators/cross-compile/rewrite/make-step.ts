@@ -18,7 +18,7 @@ import { afterCd, literal, resolvePath } from './image-paths';
 import { LEFT_AS_ADVICE, refuse, type MoveVerdict } from './move-verdict';
 import { commandName, sideEffectsOf } from './shell-effects';
 import { isKnown, shown, targetValue, UNKNOWN_VALUE } from './make/expand';
-import { isMake, makeCommands, parseMakeArguments, type ReadFile, type RecipeCommand } from './make/run';
+import { isMake, makeCommands, parseMakeArguments, type ReadFile, type RecipeCommand, type SameRun } from './make/run';
 
 interface MakeFacts extends StageFacts {
   /** A file of the image, when the stage's copies bring it from the build context. */
@@ -165,6 +165,24 @@ function judgeRecipe(recipe: RecipeCommand, facts: MakeFacts, found: { artifacts
   return undefined;
 }
 
+/**
+ * Two readings of a Makefile (a conditional decided one way, then the other) come to the same move when the
+ * first has no problem and both leave the same binaries and effects: make itself runs the recipes in the build
+ * stage with the real values, so a version string in -ldflags may differ. A first reading with a problem is
+ * not compared: its problem is the reason, not the conditional.
+ */
+function sameMove(facts: MakeFacts): SameRun {
+  const outcome = (commands: RecipeCommand[]) => {
+    const found = { artifacts: [] as string[], effects: [] as string[] };
+    if (commands.some((recipe) => judgeRecipe(recipe, facts, found) !== undefined)) return undefined;
+    return JSON.stringify([[...new Set(found.artifacts)].sort(), [...new Set(found.effects)].sort()]);
+  };
+  return (base, other) => {
+    const first = outcome(base);
+    return first === undefined || first === outcome(other);
+  };
+}
+
 export function judgeMakeStep(run: DockerfileInstruction, lines: readonly string[], escape: string, facts: MakeFacts): MoveVerdict {
   if (facts.cgo) return refuse(`${facts.cgo}: ${CGO_NEEDS}`);
   if (EXEC_FORM.test(run.args))
@@ -201,7 +219,7 @@ export function judgeMakeStep(run: DockerfileInstruction, lines: readonly string
     const invocation = parseMakeArguments(args, cwd);
     if (typeof invocation === 'string') return refuse(invocation);
     const shownCall = `\`${words.join(' ')}\``;
-    const commands = makeCommands({ ...invocation, environment: environmentOf(facts.variables, inline) }, facts.read);
+    const commands = makeCommands({ ...invocation, environment: environmentOf(facts.variables, inline) }, facts.read, 0, sameMove(facts));
     if (commands === undefined)
       return refuse(
         `${LEFT_AS_ADVICE}no Makefile for ${shownCall} comes from the build context before this step, so what it compiles is not known`,

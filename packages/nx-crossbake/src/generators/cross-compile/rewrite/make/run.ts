@@ -73,8 +73,19 @@ function findRule(db: Makefile, target: string): Found | undefined {
 
 export type ReadFile = (imagePath: string) => string | undefined;
 
+/**
+ * Whether two readings of the goals come to the same for the caller: by default the very same commands; the
+ * rewrite asks less (the same binaries, copied back alike), since make itself runs them with the real values.
+ */
+export type SameRun = (base: RecipeCommand[], other: RecipeCommand[]) => boolean;
+
 /** The recipe commands `make` runs, or why they cannot be known here; undefined when there is no Makefile to read. */
-export function makeCommands(invocation: MakeInvocation, read: ReadFile, depth = 0): RecipeCommand[] | string | undefined {
+export function makeCommands(
+  invocation: MakeInvocation,
+  read: ReadFile,
+  depth = 0,
+  same: SameRun = sameCommands,
+): RecipeCommand[] | string | undefined {
   if (depth > MAX_DEPTH) return 'make calls itself more deeply than this reading follows';
   const names = invocation.file ? [invocation.file] : MAKEFILES;
   const found = names.map((n) => posix.resolve(invocation.dir, n)).find((p) => read(p) !== undefined);
@@ -100,7 +111,8 @@ export function makeCommands(invocation: MakeInvocation, read: ReadFile, depth =
       const choices = new Map(lines.map((line, i) => [line, (mask & (1 << i)) !== 0]));
       const other = commandsOf(readMakefile(text, initial, name, choices), invocation, read, depth);
       for (const [line, reason] of other.db.undecided) if (!why.has(line)) why.set(line, reason);
-      if (!sameCommands(base.commands, other.commands)) return why.get(lines.find((_, i) => (mask & (1 << i)) !== 0)!)!;
+      if (typeof other.commands === 'string' || !same(base.commands, other.commands))
+        return why.get(lines.find((_, i) => (mask & (1 << i)) !== 0)!)!;
     }
   }
   return base.commands;
@@ -108,8 +120,7 @@ export function makeCommands(invocation: MakeInvocation, read: ReadFile, depth =
 
 const MAX_UNDECIDED = 6;
 
-const sameCommands = (a: RecipeCommand[], b: RecipeCommand[] | string | undefined) =>
-  Array.isArray(b) &&
+const sameCommands: SameRun = (a, b) =>
   a.length === b.length &&
   a.every((c, i) => c.text === b[i].text && c.dir === b[i].dir && [...c.exported].join() === [...b[i].exported].join());
 
