@@ -102,7 +102,7 @@ const NODE_MARK =
 // The comment over a stage that moves whole, by what leaves it.
 const WHOLE_MARK = {
   files:
-    '# nx-crossbake:cross-compile: only files leave this stage, into images that do not run Node or that install their own node_modules: it builds once, on the build machine (docs/cross-compile.md)',
+    '# nx-crossbake:cross-compile: only files leave this stage, into images that do not run Node or that have node_modules of their own: it builds once, on the build machine (docs/cross-compile.md)',
   nodeModules:
     '# nx-crossbake:cross-compile: files leave this stage, and node_modules its lockfile proves the same on every platform: it builds once, on the build machine (docs/cross-compile.md)',
 };

@@ -302,7 +302,7 @@ describe('crossCompileDockerfile: a front-end stage moves whole', () => {
     expect(result.dockerfile).toBe(
       input.replace(
         'FROM node:20 AS build',
-        '# nx-crossbake:cross-compile: only files leave this stage, into images that do not run Node or that install their own node_modules: it builds once, on the build machine (docs/cross-compile.md)\nFROM --platform=$BUILDPLATFORM node:20 AS build',
+        '# nx-crossbake:cross-compile: only files leave this stage, into images that do not run Node or that have node_modules of their own: it builds once, on the build machine (docs/cross-compile.md)\nFROM --platform=$BUILDPLATFORM node:20 AS build',
       ),
     );
     expect(result.rewritten).toEqual([
@@ -360,7 +360,7 @@ describe('crossCompileDockerfile: a front-end stage moves whole', () => {
     );
     const result = rewrite(input, files);
     expect(result.dockerfile).toContain(
-      '# nx-crossbake:cross-compile: only files leave this stage, into images that do not run Node or that install their own node_modules: it builds once, on the build machine (docs/cross-compile.md)\nFROM --platform=$BUILDPLATFORM node:20 AS base\n',
+      '# nx-crossbake:cross-compile: only files leave this stage, into images that do not run Node or that have node_modules of their own: it builds once, on the build machine (docs/cross-compile.md)\nFROM --platform=$BUILDPLATFORM node:20 AS base\n',
     );
     // The chain takes base's platform: only its first FROM changes.
     expect(result.dockerfile).toContain('FROM base AS web\n');
