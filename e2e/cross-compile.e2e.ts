@@ -1,7 +1,8 @@
 /**
  * Issue 13: `nx g nx-crossbake:cross-compile` on the classic cross-build example and on a larger Go
  * program, built for linux/amd64, linux/arm64 and linux/arm/v7 after the rewrite (the larger one before it
- * too), cold (the e2e's own builder pruned before every build), through `nx run` of the real plugin.
+ * too, and both of its builds cold: the e2e's own builder pruned first; the classic one warm, after it),
+ * through `nx run` of the real plugin.
  *
  * golang:latest is the rig's stand-in (e2e/rig/golang.sh: Debian's Go 1.19 laid out like the official
  * image, with GO111MODULE=auto). The classic example has no go.mod and builds thanks to GO111MODULE=auto;
@@ -342,8 +343,12 @@ interface Build {
   compile: Record<string, number>;
 }
 
-function build(ws: Workspace, project: string): Build {
-  const result = coldNxRun(ws, BUILDER, project);
+/** A cold build (the builder pruned first), or a warm one: on the ledger's cache, for what is only run, not timed. */
+function build(ws: Workspace, project: string, warm = false): Build {
+  const started = Date.now();
+  const warmRun = warm ? ws.nx(['run', `${project}:docker-multiarch`]) : undefined;
+  if (warmRun && warmRun.code !== 0) throw new Error(`nx run ${project}:docker-multiarch failed:\n${warmRun.output}`);
+  const result = warmRun ? { seconds: (Date.now() - started) / 1000, output: warmRun.output } : coldNxRun(ws, BUILDER, project);
   const seconds = result.seconds;
   const done: Build = { seconds, output: result.output, prints: {}, machine: {}, compile: {} };
   for (const platform of PLATFORMS) {
@@ -397,10 +402,12 @@ describe('nx g nx-crossbake:cross-compile', () => {
       rewritten[project] = ws.read(`apps/${project}/Dockerfile`);
       again[project] = ws.nx(['g', 'nx-crossbake:cross-compile', `--project=${project}`]);
     }
-    for (const project of ['hello', 'ledger']) after[project] = build(ws, project);
+    after.ledger = build(ws, 'ledger');
+    // The classic example right after, on the cache the ledger's cold build left (the golang image unpacked once).
+    after.hello = build(ws, 'hello', true);
     const [b, a] = [before.ledger, after.ledger];
     process.stderr.write(
-      `[e2e] cross-compile: ledger: cold nx run ${b.seconds.toFixed(1)}s emulated, ${a.seconds.toFixed(1)}s cross-compiled (${(b.seconds / a.seconds).toFixed(1)}x); hello cross-compiled ${after.hello.seconds.toFixed(1)}s\n`,
+      `[e2e] cross-compile: ledger: cold nx run ${b.seconds.toFixed(1)}s emulated, ${a.seconds.toFixed(1)}s cross-compiled (${(b.seconds / a.seconds).toFixed(1)}x); hello cross-compiled ${after.hello.seconds.toFixed(1)}s (warm)\n`,
     );
     const perPlatform = PLATFORMS.map((p) => `${p} ${b.compile[p].toFixed(1)}s -> ${a.compile[p].toFixed(1)}s`).join(', ');
     process.stderr.write(
