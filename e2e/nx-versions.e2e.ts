@@ -228,19 +228,22 @@ describe.each(NX_VERSIONS)('Nx %s', (nx: NxVersion) => {
       // Its setup and affected targets are what the run-many and affected cases above used.
     });
 
-    it('configuration adds a target nx sees', () => {
+    // A tag template, as `tags` takes them (issue #24): rendered by the run, not refused by the generator.
+    const configuredTag = () => `${repository('configured')}:{shortSha}`;
+
+    it('configuration adds a target nx sees, its --image a tag template', () => {
       const result = ws.nx([
         'g',
         'nx-crossbake:configuration',
         'configured',
-        `--image=${image('configured')}`,
+        `--image=${configuredTag()}`,
         '--push',
         `--platforms=${PLATFORMS.join(',')}`,
       ]);
       expect([result.code, failure(result)]).toEqual([0, '']);
       const target = showProject(ws, 'configured').targets['docker-multiarch'];
       expect(target?.executor).toBe('nx-crossbake:multiarch');
-      expect(target.options).toMatchObject({ tags: [image('configured')], push: true, platforms: PLATFORMS });
+      expect(target.options).toMatchObject({ tags: [configuredTag()], push: true, platforms: PLATFORMS });
     });
 
     it('from-nx-container converts the target and keeps the original', () => {
@@ -275,11 +278,12 @@ describe.each(NX_VERSIONS)('Nx %s', (nx: NxVersion) => {
       expect([result.code, failure(result)]).toEqual([0, '']);
       const bakes = ws.bakeCalls().slice(before);
       expect(bakes.map((call) => bakeTargets(ws, call).length)).toEqual([2]);
-      for (const name of ['configured', 'legacy']) expect(registryPlatforms(image(name))).toEqual(PLATFORMS);
-      expect(runImage(image('legacy'), 'linux/arm64')).toBe('migrated');
-      // The converted metadata tags, computed from git as metadata-action would on this branch and commit.
       const branch = git(ws, 'rev-parse', '--abbrev-ref', 'HEAD');
       const sha = git(ws, 'rev-parse', '--short=7', 'HEAD');
+      expect(registryPlatforms(configuredTag().replace('{shortSha}', sha))).toEqual(PLATFORMS);
+      expect(registryPlatforms(image('legacy'))).toEqual(PLATFORMS);
+      expect(runImage(image('legacy'), 'linux/arm64')).toBe('migrated');
+      // The converted metadata tags, computed from git as metadata-action would on this branch and commit.
       for (const tag of [branch, `sha-${sha}`]) expect(registryPlatforms(`${repository('legacy')}:${tag}`)).toEqual(PLATFORMS);
     });
   });

@@ -38,7 +38,14 @@ describe('normalizeConfigurationOptions', () => {
     );
   });
 
+  it.each(['127.0.0.1:5000/acme/{projectName}:{shortSha}', 'ghcr.io/acme/api:{branch}-{date}', 'ghcr.io/acme/api:{version}'])(
+    'takes a tag template, as `tags` does: %s',
+    (image) => expect(normalizeConfigurationOptions({ project: 'api', image }, {}).image).toBe(image),
+  );
+
   it.each([
+    [{ project: 'api', image: 'ghcr.io/acme/api:{commit}' }, /unknown placeholder \{commit\}.*--image/],
+    [{ project: 'api', image: 'ghcr.io/acme/api:{branch}/x' }, /tag 'ghcr.io\/acme\/api:\{branch\}\/x' is not a valid image reference/],
     [{ project: 'api', platforms: ['linux/armv7'] }, /unknown architecture 'armv7'/],
     [{ project: 'api', platforms: [] as string[] }, /no platforms/],
     [{ project: 'api', image: 'ghcr.io/Acme/api' }, /lowercase.*--image/],

@@ -1,5 +1,4 @@
-import { renderTemplate } from '../../lib/options/templates';
-import { checkImageTag } from '../../lib/options/validators';
+import { tagTemplateProblem } from '../../lib/options/image-names';
 import { csvAttributes, csvFields } from './csv-fields';
 import { BRANCH_DIFFERENCE, translateExpressions } from './metadata-expressions';
 import { convertTagRule, parseTagRule, type FlavorAffixes } from './metadata-tag-rules';
@@ -21,9 +20,6 @@ const OUTPUT_ONLY = ['sep-tags', 'sep-labels', 'bake-target'];
 const KNOWN = new Set(['images', 'tags', 'flavor', 'labels', ...OUTPUT_ONLY]);
 // Rules with which flavor latest=auto adds `latest` (src/meta.ts: semver, pep440, match, ref event=tag).
 const AUTO_LATEST = /^(?:semver|pep440|match)$|^ref,event=tag$/;
-// Values for checking a template's fixed text: each placeholder as a valid sample.
-const SAMPLE = { projectName: 'p', branch: 'main', sha: '0'.repeat(40), shortSha: '0000000', date: '20260101' };
-
 const strings = (value: unknown): string[] => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : []);
 
 /**
@@ -134,7 +130,7 @@ export function convertMetadata(metadata: unknown): MetadataConversion | undefin
 
   const tags: string[] = [];
   for (const ref of names.flatMap((name) => templates.map((t) => `${name}:${t}`))) {
-    const problem = checkImageTag(renderTemplate(ref, SAMPLE, 'tag', []));
+    const problem = tagTemplateProblem(ref);
     if (problem) unsupported.push({ option: 'metadata', reason: `'${ref}': ${problem}` });
     else if (!tags.includes(ref)) tags.push(ref);
   }

@@ -1,4 +1,5 @@
-import { checkImageTag } from './validators';
+import { renderTemplate, type TemplateValues } from './templates';
+import { imageReferenceProblem } from './validators';
 
 // One path component of a repository name, as github.com/distribution/reference allows it.
 const SEPARATOR_RUN = /[._-]+/g;
@@ -26,9 +27,31 @@ export function defaultImageTag(project: string, registry?: string): string {
   return `${prefix ? `${prefix}/` : ''}${repositoryNameOf(project)}:latest`;
 }
 
-/** Throws with docker's grammar explained when `ref` cannot tag an image. */
+// Values every placeholder could take, to check the rest of a tag template before any run.
+const SAMPLE: TemplateValues = {
+  projectName: 'p',
+  version: '1.0.0',
+  branch: 'main',
+  sha: '0'.repeat(40),
+  shortSha: '0000000',
+  date: '20260101',
+};
+
+/**
+ * Why `ref` cannot tag an image, templates included (`registry/acme/{projectName}:{shortSha}`, as `tags`
+ * takes them): an unknown placeholder, or what docker's grammar refuses once the placeholders have values.
+ */
+export function tagTemplateProblem(ref: string): string | undefined {
+  const problems: string[] = [];
+  const rendered = renderTemplate(ref, SAMPLE, 'tag', problems);
+  if (problems.length > 0) return problems[0];
+  const why = imageReferenceProblem(rendered);
+  return why === undefined ? undefined : `tag '${ref}' is not a valid image reference: ${why}`;
+}
+
+/** Throws with docker's grammar explained when `ref` (a tag template) cannot tag an image. */
 export function assertImageTag(ref: string, hint: string): void {
-  const problem = checkImageTag(ref);
+  const problem = tagTemplateProblem(ref);
   if (problem) throw new Error(`${problem} (${hint})`);
 }
 
