@@ -32,7 +32,7 @@ COPY . .
 CMD ["node", "index.js"]
 `;
 
-const REWRITTEN = `# nx-crossbake:cross-compile: the install runs on the build machine; the lockfile proves node_modules the same on every platform (docs/cross-compile.md)
+const REWRITTEN = `# nx-crossbake:cross-compile: the install runs on the build machine; the lockfile proves node_modules the same on every platform (node_modules/nx-crossbake/docs/cross-compile.md)
 FROM --platform=$BUILDPLATFORM ${NODE} AS build
 WORKDIR /app
 COPY package*.json ./
@@ -412,7 +412,7 @@ CMD ["node", "dist/index.js"]
     expect(ws.read('apps/pruned/Dockerfile')).toBe(
       PRUNED.replace(
         `FROM ${NODE} AS build`,
-        `# nx-crossbake:cross-compile: files leave this stage, and node_modules its lockfile proves the same on every platform: it builds once, on the build machine (docs/cross-compile.md)\nFROM --platform=$BUILDPLATFORM ${NODE} AS build`,
+        `# nx-crossbake:cross-compile: files leave this stage, and node_modules its lockfile proves the same on every platform: it builds once, on the build machine (node_modules/nx-crossbake/docs/cross-compile.md)\nFROM --platform=$BUILDPLATFORM ${NODE} AS build`,
       ),
     );
   });

@@ -8,6 +8,8 @@
  * image, with GO111MODULE=auto). The classic example has no go.mod and builds thanks to GO111MODULE=auto;
  * the ledger has a go.mod and downloads modules in its build stage: the generator meets both.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { BASE_IMAGE, imageRef, REGISTRY, run, runImage, SETUP_OPTIONS, Workspace, type ServiceSpec } from './support/workspace';
 import { coldNxRun } from './support/cold-build';
 
@@ -420,6 +422,10 @@ describe('nx g nx-crossbake:cross-compile', () => {
     expect(before.ledger.output).toContain(
       'to move the Go compiles to the build platform, run: nx g nx-crossbake:cross-compile --project=ledger',
     );
+    // Its link leads to the page in the installed package (issue #24): the docs ship with it.
+    const link = before.ledger.output.match(/see (node_modules\/nx-crossbake\/docs\/builder\.md)#troubleshooting/)?.[1];
+    expect(link).toBeDefined();
+    expect(readFileSync(join(ws.dir, link!), 'utf8')).toMatch(/^## Troubleshooting$/m);
   });
 
   it('--dry-run prints the diff and writes nothing', () => {

@@ -1,4 +1,6 @@
-// Compiles the plugin to CommonJS in dist/ and copies what tsc does not emit (schema.json, schema.d.ts, templates); checks that every migration of migrations.json was built.
+// Compiles the plugin to CommonJS in dist/ and copies what tsc does not emit (schema.json, schema.d.ts, templates);
+// copies the repository's docs/ into the package, which messages link to (src/lib/core/docs.ts); checks that every
+// migration of migrations.json was built.
 const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
@@ -25,6 +27,10 @@ const copyAssets = (dir) => {
   }
 };
 copyAssets(src);
+
+const docs = path.join(root, 'docs');
+fs.rmSync(docs, { recursive: true, force: true });
+fs.cpSync(path.join(root, '..', '..', 'docs'), docs, { recursive: true });
 
 // nx migrate loads each migration from the installed package: one missing from dist would fail every
 // user's `nx migrate --run-migrations`, so the build fails here instead.

@@ -124,7 +124,7 @@ describe('formatEmulationAdvice', () => {
         'api: 2 steps will run under QEMU emulation for linux/arm64, linux/arm/v7; compiling there is 2–50× slower than cross-compiling, and flaky on arm/v7:',
         '  Dockerfile:7 (build) go build: cross-compile with GOARCH',
         '  Dockerfile:3 (stage 0) make: use a cross toolchain',
-        '  see docs/builder.md#troubleshooting',
+        '  see node_modules/nx-crossbake/docs/builder.md#troubleshooting',
         '  to move the Go compiles to the build platform, run: nx g nx-crossbake:cross-compile --project=api',
       ),
     );
@@ -146,7 +146,7 @@ describe('formatEmulationAdvice', () => {
       expect.stringMatching(/^worker: 2 steps .* linux\/arm64;/),
       expect.stringMatching(/^ {2}Dockerfile:4 \(build\) cargo build: cross-compile .*--target/),
       expect.stringMatching(/^ {2}Dockerfile:4 \(build\) cargo install: cross-compile .*--target/),
-      '  see docs/builder.md#troubleshooting',
+      '  see node_modules/nx-crossbake/docs/builder.md#troubleshooting',
       '  to see which of these steps can move to the build platform, run: nx g nx-crossbake:cross-compile --project=worker --dry-run',
     ]);
   });
@@ -154,16 +154,16 @@ describe('formatEmulationAdvice', () => {
   it.each([
     [
       'npm ci',
-      '  to move the npm/pnpm installs to the build platform where the lockfile proves node_modules the same on every platform, run: nx g nx-crossbake:cross-compile --project=web (add --dry-run to see what it would do first)',
+      '  to move the Node installs to the build platform where the lockfile proves node_modules the same on every platform, run: nx g nx-crossbake:cross-compile --project=web (add --dry-run to see what it would do first)',
     ],
     [
       'pnpm install',
-      '  to move the npm/pnpm installs to the build platform where the lockfile proves node_modules the same on every platform, run: nx g nx-crossbake:cross-compile --project=web (add --dry-run to see what it would do first)',
+      '  to move the Node installs to the build platform where the lockfile proves node_modules the same on every platform, run: nx g nx-crossbake:cross-compile --project=web (add --dry-run to see what it would do first)',
     ],
-    // yarn v1 lockfiles record no install scripts: the generator only explains.
+    // What yarn.lock leaves out, the generator reads from the registry.
     [
       'yarn install',
-      '  to see which of these steps can move to the build platform, run: nx g nx-crossbake:cross-compile --project=web --dry-run',
+      '  to move the Node installs to the build platform where the lockfile proves node_modules the same on every platform, run: nx g nx-crossbake:cross-compile --project=web (add --dry-run to see what it would do first)',
     ],
   ])('points %s at the generator, which decides from the lockfile', (tool, last) => {
     expect(

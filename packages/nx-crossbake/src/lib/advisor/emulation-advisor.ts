@@ -4,6 +4,7 @@
  * cross-compile and flaky on arm/v7, so we point at each such step and the cross-compile pattern for its tool.
  * Pure: it reads the Dockerfile's text; which platforms are emulated is probed elsewhere and passed in.
  */
+import { docLink } from '../core/docs';
 import { platformFamily } from '../docker/platforms';
 import { parseDockerfileInstructions } from '../dockerfile/instructions';
 import { crossCompileHint, detectHeavyTool } from './heavy-steps';
@@ -24,7 +25,7 @@ export interface EmulationAdvice {
 }
 
 const INSTRUCTION_WIDTH = 80;
-const TROUBLESHOOTING = 'docs/builder.md#troubleshooting';
+const TROUBLESHOOTING = docLink('builder.md', 'troubleshooting');
 
 // One emulator runs every variant (platformFamily), so a stage pinned to arm/v6 is emulated when arm/v7 is.
 function isEmulated(platform: StagePlatform, emulatedFamilies: ReadonlySet<string>): boolean {
@@ -86,11 +87,11 @@ export function formatEmulationAdvice(taskId: string, platforms: readonly string
   ].join('\n');
 }
 
-// What the cross-compile generator moves: Go compiles unless it finds a reason not to, npm/pnpm installs only
+// What the cross-compile generator moves: Go compiles unless it finds a reason not to, npm/pnpm/yarn installs only
 // when their lockfile proves node_modules the same on every platform (it decides; --dry-run shows what it would do).
 // For the other tools it says why it cannot.
 const GO_COMPILES = new Set(['go build', 'go install']);
-const NODE_INSTALLS = new Set(['npm ci', 'npm install', 'pnpm install']);
+const NODE_INSTALLS = new Set(['npm ci', 'npm install', 'pnpm install', 'yarn install']);
 
 /** The last line: the generator that fixes what it can, for the task (`<project>:<target>[:<configuration>]`). */
 function fixCommand(taskId: string, advice: readonly EmulationAdvice[]): string {
@@ -99,6 +100,6 @@ function fixCommand(taskId: string, advice: readonly EmulationAdvice[]): string 
   const command = `nx g nx-crossbake:cross-compile --project=${project}${target && target !== 'docker-multiarch' ? ` --target=${target}` : ''}`;
   if (advice.some((a) => GO_COMPILES.has(a.tool))) return `  to move the Go compiles to the build platform, run: ${command}`;
   return advice.some((a) => NODE_INSTALLS.has(a.tool))
-    ? `  to move the npm/pnpm installs to the build platform where the lockfile proves node_modules the same on every platform, run: ${command} (add --dry-run to see what it would do first)`
+    ? `  to move the Node installs to the build platform where the lockfile proves node_modules the same on every platform, run: ${command} (add --dry-run to see what it would do first)`
     : `  to see which of these steps can move to the build platform, run: ${command} --dry-run`;
 }

@@ -141,7 +141,7 @@ describe('crossCompileDockerfile', () => {
       lines(
         'FROM golang:1.22 AS base',
         'RUN apt-get update',
-        '# nx-crossbake:cross-compile: the compile runs on the build machine and cross-compiles for each target platform (docs/cross-compile.md)',
+        '# nx-crossbake:cross-compile: the compile runs on the build machine and cross-compiles for each target platform (node_modules/nx-crossbake/docs/cross-compile.md)',
         'FROM --platform=$BUILDPLATFORM golang:1.22 AS base-build',
         'RUN apt-get update',
         '',
@@ -359,7 +359,7 @@ describe('crossCompileDockerfile', () => {
     );
     expect(rewrite(input).dockerfile).toBe(
       lines(
-        '# nx-crossbake:cross-compile: the compile runs on the build machine and cross-compiles for each target platform (docs/cross-compile.md)',
+        '# nx-crossbake:cross-compile: the compile runs on the build machine and cross-compiles for each target platform (node_modules/nx-crossbake/docs/cross-compile.md)',
         'FROM --platform=$BUILDPLATFORM golang:1.22 AS build',
         'WORKDIR /src',
         'ARG TARGETOS TARGETARCH TARGETVARIANT',

@@ -7,6 +7,7 @@
  * (binaries, node_modules). Lines it does not move stay byte for byte. Pure: the text (and what the build
  * context holds) in, the text and a report out.
  */
+import { docLink } from '../../../lib/core/docs';
 import { posix } from 'node:path';
 import { adviseOnEmulation, type EmulationAdvice } from '../../../lib/advisor/emulation-advisor';
 import { parseStage, type Stage as AdvisedStage, type StagePlatform } from '../../../lib/advisor/stage-platform';
@@ -95,16 +96,13 @@ interface StagePlan {
 }
 
 const GO_TOOLS = new Set(['go build', 'go install', 'make']);
-const MARK =
-  '# nx-crossbake:cross-compile: the compile runs on the build machine and cross-compiles for each target platform (docs/cross-compile.md)';
-const NODE_MARK =
-  '# nx-crossbake:cross-compile: the install runs on the build machine; the lockfile proves node_modules the same on every platform (docs/cross-compile.md)';
+const DOC = docLink('cross-compile.md');
+const MARK = `# nx-crossbake:cross-compile: the compile runs on the build machine and cross-compiles for each target platform (${DOC})`;
+const NODE_MARK = `# nx-crossbake:cross-compile: the install runs on the build machine; the lockfile proves node_modules the same on every platform (${DOC})`;
 // The comment over a stage that moves whole, by what leaves it.
 const WHOLE_MARK = {
-  files:
-    '# nx-crossbake:cross-compile: only files leave this stage, into images that do not run Node or that have node_modules of their own: it builds once, on the build machine (docs/cross-compile.md)',
-  nodeModules:
-    '# nx-crossbake:cross-compile: files leave this stage, and node_modules its lockfile proves the same on every platform: it builds once, on the build machine (docs/cross-compile.md)',
+  files: `# nx-crossbake:cross-compile: only files leave this stage, into images that do not run Node or that have node_modules of their own: it builds once, on the build machine (${DOC})`,
+  nodeModules: `# nx-crossbake:cross-compile: files leave this stage, and node_modules its lockfile proves the same on every platform: it builds once, on the build machine (${DOC})`,
 };
 // GOARM is exported in each compile's shell instead (goarm.ts says why); TARGETVARIANT is declared for it.
 const CROSS_ENV = ['ARG TARGETOS TARGETARCH TARGETVARIANT', 'ENV CGO_ENABLED=0 GOOS=$TARGETOS GOARCH=$TARGETARCH'];

@@ -24,7 +24,7 @@ describe('crossCompileDockerfile: RUN make', () => {
     expect(reason(result)).toBe('');
     expect(result.dockerfile).toBe(
       lines(
-        '# nx-crossbake:cross-compile: the compile runs on the build machine and cross-compiles for each target platform (docs/cross-compile.md)',
+        '# nx-crossbake:cross-compile: the compile runs on the build machine and cross-compiles for each target platform (node_modules/nx-crossbake/docs/cross-compile.md)',
         'FROM --platform=$BUILDPLATFORM golang:1.22 AS build-build',
         'WORKDIR /src',
         'COPY . .',

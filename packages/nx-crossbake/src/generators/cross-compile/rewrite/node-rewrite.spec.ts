@@ -24,7 +24,7 @@ describe('crossCompileDockerfile: Node installs', () => {
     const result = rewrite(APP);
     expect(result.dockerfile).toBe(
       lines(
-        '# nx-crossbake:cross-compile: the install runs on the build machine; the lockfile proves node_modules the same on every platform (docs/cross-compile.md)',
+        '# nx-crossbake:cross-compile: the install runs on the build machine; the lockfile proves node_modules the same on every platform (node_modules/nx-crossbake/docs/cross-compile.md)',
         'FROM --platform=$BUILDPLATFORM node:20 AS build',
         'WORKDIR /app',
         'COPY package*.json ./',
@@ -302,7 +302,7 @@ describe('crossCompileDockerfile: a front-end stage moves whole', () => {
     expect(result.dockerfile).toBe(
       input.replace(
         'FROM node:20 AS build',
-        '# nx-crossbake:cross-compile: only files leave this stage, into images that do not run Node or that have node_modules of their own: it builds once, on the build machine (docs/cross-compile.md)\nFROM --platform=$BUILDPLATFORM node:20 AS build',
+        '# nx-crossbake:cross-compile: only files leave this stage, into images that do not run Node or that have node_modules of their own: it builds once, on the build machine (node_modules/nx-crossbake/docs/cross-compile.md)\nFROM --platform=$BUILDPLATFORM node:20 AS build',
       ),
     );
     expect(result.rewritten).toEqual([
@@ -360,7 +360,7 @@ describe('crossCompileDockerfile: a front-end stage moves whole', () => {
     );
     const result = rewrite(input, files);
     expect(result.dockerfile).toContain(
-      '# nx-crossbake:cross-compile: only files leave this stage, into images that do not run Node or that have node_modules of their own: it builds once, on the build machine (docs/cross-compile.md)\nFROM --platform=$BUILDPLATFORM node:20 AS base\n',
+      '# nx-crossbake:cross-compile: only files leave this stage, into images that do not run Node or that have node_modules of their own: it builds once, on the build machine (node_modules/nx-crossbake/docs/cross-compile.md)\nFROM --platform=$BUILDPLATFORM node:20 AS base\n',
     );
     // The chain takes base's platform: only its first FROM changes.
     expect(result.dockerfile).toContain('FROM base AS web\n');
@@ -441,7 +441,7 @@ describe('crossCompileDockerfile: a front-end stage moves whole', () => {
     it.each(['RUN npm prune --omit=dev', 'RUN npm prune --production'])('after `%s`', (prune) => {
       const result = rewrite(PRUNED(prune), { 'package.json': MANIFEST, 'package-lock.json': devEsbuild });
       expect(result.dockerfile).toContain(
-        '# nx-crossbake:cross-compile: files leave this stage, and node_modules its lockfile proves the same on every platform: it builds once, on the build machine (docs/cross-compile.md)\nFROM --platform=$BUILDPLATFORM node:20 AS build\n',
+        '# nx-crossbake:cross-compile: files leave this stage, and node_modules its lockfile proves the same on every platform: it builds once, on the build machine (node_modules/nx-crossbake/docs/cross-compile.md)\nFROM --platform=$BUILDPLATFORM node:20 AS build\n',
       );
       expect(result.rewritten[0].notes).toEqual([
         'the whole stage runs once, on the build machine: what leaves it is files, and node_modules the lockfile proves the same on every platform',

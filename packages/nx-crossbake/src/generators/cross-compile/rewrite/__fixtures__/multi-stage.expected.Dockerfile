@@ -4,7 +4,7 @@ FROM alpine:3.20 AS certs
 RUN apk add --no-cache ca-certificates
 
 # Build the API.
-# nx-crossbake:cross-compile: the compile runs on the build machine and cross-compiles for each target platform (docs/cross-compile.md)
+# nx-crossbake:cross-compile: the compile runs on the build machine and cross-compiles for each target platform (node_modules/nx-crossbake/docs/cross-compile.md)
 FROM --platform=$BUILDPLATFORM golang:${GO_VERSION} AS api-build
 ENV GOFLAGS=-mod=mod
 WORKDIR /src

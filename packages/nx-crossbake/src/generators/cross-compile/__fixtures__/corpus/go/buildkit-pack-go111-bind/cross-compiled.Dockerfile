@@ -1,6 +1,6 @@
 # syntax=tonistiigi/dockerfile:runmount20181002
 
-# nx-crossbake:cross-compile: the compile runs on the build machine and cross-compiles for each target platform (docs/cross-compile.md)
+# nx-crossbake:cross-compile: the compile runs on the build machine and cross-compiles for each target platform (node_modules/nx-crossbake/docs/cross-compile.md)
 FROM --platform=$BUILDPLATFORM golang:1.11-alpine AS build-build
 WORKDIR /go/src/github.com/tonistiigi/buildkit-pack
 RUN apk add --no-cache file

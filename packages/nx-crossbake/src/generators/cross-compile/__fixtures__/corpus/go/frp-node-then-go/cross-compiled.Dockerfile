@@ -1,4 +1,4 @@
-# nx-crossbake:cross-compile: only files leave this stage, into images that do not run Node or that have node_modules of their own: it builds once, on the build machine (docs/cross-compile.md)
+# nx-crossbake:cross-compile: only files leave this stage, into images that do not run Node or that have node_modules of their own: it builds once, on the build machine (node_modules/nx-crossbake/docs/cross-compile.md)
 FROM --platform=$BUILDPLATFORM node:22 AS web-builder
 
 COPY web/package.json /web/package.json
@@ -9,7 +9,7 @@ RUN npm install
 WORKDIR /web/frps
 RUN npm run build
 
-# nx-crossbake:cross-compile: the compile runs on the build machine and cross-compiles for each target platform (docs/cross-compile.md)
+# nx-crossbake:cross-compile: the compile runs on the build machine and cross-compiles for each target platform (node_modules/nx-crossbake/docs/cross-compile.md)
 FROM --platform=$BUILDPLATFORM golang:1.25 AS building-build
 
 COPY . /building

@@ -1,5 +1,5 @@
 # Minify client side assets (JavaScript)
-# nx-crossbake:cross-compile: only files leave this stage, into images that do not run Node or that have node_modules of their own: it builds once, on the build machine (docs/cross-compile.md)
+# nx-crossbake:cross-compile: only files leave this stage, into images that do not run Node or that have node_modules of their own: it builds once, on the build machine (node_modules/nx-crossbake/docs/cross-compile.md)
 FROM --platform=$BUILDPLATFORM node:latest AS build-js
 
 RUN npm install gulp gulp-cli -g

@@ -1,4 +1,4 @@
-# nx-crossbake:cross-compile: the compile runs on the build machine and cross-compiles for each target platform (docs/cross-compile.md)
+# nx-crossbake:cross-compile: the compile runs on the build machine and cross-compiles for each target platform (node_modules/nx-crossbake/docs/cross-compile.md)
 FROM --platform=$BUILDPLATFORM golang:1.25-alpine3.21 AS builder-build
 ARG VERSION
 

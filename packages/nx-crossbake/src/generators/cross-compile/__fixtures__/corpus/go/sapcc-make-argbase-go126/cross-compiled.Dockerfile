@@ -3,7 +3,7 @@
 
 ARG IMAGE=golang:1.26.6-alpine3.24
 
-# nx-crossbake:cross-compile: the compile runs on the build machine and cross-compiles for each target platform (docs/cross-compile.md)
+# nx-crossbake:cross-compile: the compile runs on the build machine and cross-compiles for each target platform (node_modules/nx-crossbake/docs/cross-compile.md)
 FROM --platform=$BUILDPLATFORM $IMAGE AS builder-build
 
 RUN apk add --no-cache --no-progress ca-certificates gcc musl-dev git make

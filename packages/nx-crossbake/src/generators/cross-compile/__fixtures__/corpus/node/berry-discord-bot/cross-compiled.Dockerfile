@@ -1,4 +1,4 @@
-# nx-crossbake:cross-compile: the install runs on the build machine; the lockfile proves node_modules the same on every platform (docs/cross-compile.md)
+# nx-crossbake:cross-compile: the install runs on the build machine; the lockfile proves node_modules the same on every platform (node_modules/nx-crossbake/docs/cross-compile.md)
 FROM --platform=$BUILDPLATFORM node:18.16.1-alpine AS build
 
 WORKDIR /usr/src/app

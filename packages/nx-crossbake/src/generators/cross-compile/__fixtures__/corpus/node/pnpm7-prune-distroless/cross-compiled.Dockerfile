@@ -1,4 +1,4 @@
-# nx-crossbake:cross-compile: files leave this stage, and node_modules its lockfile proves the same on every platform: it builds once, on the build machine (docs/cross-compile.md)
+# nx-crossbake:cross-compile: files leave this stage, and node_modules its lockfile proves the same on every platform: it builds once, on the build machine (node_modules/nx-crossbake/docs/cross-compile.md)
 FROM --platform=$BUILDPLATFORM node:16-bullseye-slim AS build
 WORKDIR /app
 COPY package.json ./

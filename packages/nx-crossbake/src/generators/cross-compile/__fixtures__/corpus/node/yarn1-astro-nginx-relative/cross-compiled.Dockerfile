@@ -1,4 +1,4 @@
-# nx-crossbake:cross-compile: only files leave this stage, into images that do not run Node or that have node_modules of their own: it builds once, on the build machine (docs/cross-compile.md)
+# nx-crossbake:cross-compile: only files leave this stage, into images that do not run Node or that have node_modules of their own: it builds once, on the build machine (node_modules/nx-crossbake/docs/cross-compile.md)
 FROM --platform=$BUILDPLATFORM node:16-alpine as builder
 
 WORKDIR /app
