@@ -164,6 +164,11 @@ describe('keep-going (the default) with one of 8 services broken', () => {
     expect(pushed).toEqual(names.filter((n) => n !== 'keep-3'));
     expect(result.output).toMatch(/^keep-3\s+failed\s/m);
     expect(result.output).toContain('keep-3 is broken');
+    // The summary counts every bake, the retry of what the failure cancelled included, and the retry says why.
+    const bakes = ws.bakeCalls().length;
+    expect(result.output).toMatch(new RegExp(`^nx-crossbake: ${bakes} bake\\(s\\) in `, 'm'));
+    if (bakes > 1)
+      expect(result.output).toMatch(/keep-3 failed, and bake stopped \d+ other task\(s\) with it: baking keep-\d.* again, without it/);
     expect(JSON.parse(ws.read('dist/nx-crossbake/apps/keep-0/docker-multiarch/image.json')).status).toBe('built');
 
     // Appended after what the earlier step wrote: a row per task (one section per batch), then keep-3's cause.

@@ -29,13 +29,21 @@ function linkedUnits(services: readonly ServiceOptions[], links: BakeRun['links'
  *   are baked again without the failed ones, until none is cancelled. A dependent whose sibling base
  *   failed is not retried: it would build on a stale base.
  */
-export async function bakeAll(cli: DockerCli, run: BakeRun, log: (message: string) => void = () => undefined): Promise<ServiceResult[]> {
+export async function bakeAll(
+  cli: DockerCli,
+  run: BakeRun,
+  log: (message: string) => void = () => undefined,
+  // Wraps each bake, so the run counts and times every one of them, retries included.
+  each: <T>(bake: () => Promise<T>) => Promise<T> = (bake) => bake(),
+): Promise<ServiceResult[]> {
   const results = new Map<string, ServiceResult>();
   const record = (outcome: { results: ServiceResult[] }) => outcome.results.forEach((r) => results.set(r.task, r));
   const bakeAgain = (services: readonly ServiceOptions[], label: string) =>
-    bakeOnce(cli, { ...run, services, bakeFile: suffixed(run.bakeFile, label), metadataFile: suffixed(run.metadataFile, label) });
+    each(() =>
+      bakeOnce(cli, { ...run, services, bakeFile: suffixed(run.bakeFile, label), metadataFile: suffixed(run.metadataFile, label) }),
+    );
 
-  const first = await bakeOnce(cli, run);
+  const first = await each(() => bakeOnce(cli, run));
   record(first);
   const units = linkedUnits(run.services, run.links);
   if (first.wholeBake && units.length > 1) {
@@ -60,6 +68,10 @@ export async function bakeAll(cli: DockerCli, run: BakeRun, log: (message: strin
       return !base;
     });
     if (retry.length === 0) break;
+    const labels = (tasks: Iterable<string>) => [...tasks].map((task) => taskLabel(results.get(task)!)).join(', ');
+    log(
+      `nx-crossbake: ${labels(failed)} failed, and bake stopped ${retry.length} other task(s) with it: baking ${labels(retry.map((s) => s.id))} again, without it`,
+    );
     record(await bakeAgain(retry, `retry-${attempt}`));
   }
   return run.services.map((s) => results.get(s.id)!);

@@ -312,9 +312,14 @@ describe('buildServices', () => {
     expect(existsSync(join(workspaceRoot, 'dist/nx-crossbake'))).toBe(false);
   });
 
-  it('keeps going by default: bakes again what the failure cancelled, and builds it', async () => {
-    const { results, bakeCalls, docker } = await run(three, fakeDocker({ failTargets: ['worker'] }));
+  it('keeps going by default: bakes again what the failure cancelled, and builds it, and says so', async () => {
+    const { results, bakeCalls, docker, logs } = await run(three, fakeDocker({ failTargets: ['worker'] }));
     expect(bakeCalls).toHaveLength(2);
+    expect(logs).toContain(
+      'nx-crossbake: worker failed, and bake stopped 2 other task(s) with it: baking @acme/api, web again, without it',
+    );
+    // The summary counts both bakes.
+    expect(logs).toMatch(/^nx-crossbake: 2 bake\(s\) in /m);
     expect(Object.keys(docker.bakes[1].target)).toEqual(['acme_api', 'web']);
     expect(bakeCalls[1][bakeCalls[1].indexOf('--file') + 1]).toMatch(/docker-bake\.retry-1\.json$/);
     expect([...results.values()].map((r) => [r.project, r.status])).toEqual([

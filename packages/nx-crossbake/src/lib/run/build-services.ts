@@ -292,23 +292,22 @@ async function buildGroup(
       const g = buildable.find((t) => t.options.id === result.task);
       if (g) early.targetEnded(g.options, result);
     };
-    const bake = (tasks: PreparedService[], { ref, hint }: ReadyBuilder) =>
-      timed(run.timings.bake, async () => {
-        const bakeRun = {
-          workspaceRoot: input.workspaceRoot,
-          ...files,
-          builder: ref,
-          services: datedServices(tasks),
-          links: contexts,
-          reused: reuse.reusedImages,
-          hint,
-          onTargetEnd: input.onResult ? targetEnded : undefined,
-          finished: early.told,
-        };
-        if (input.print) return printBake(input.cli, bakeRun, input.log);
-        input.log(`nx-crossbake: one bake for ${tasks.length} task(s) on builder ${builder}: ${files.bakeFile}`);
-        return bakeAll(input.cli, bakeRun, input.log);
-      });
+    const bake = async (tasks: PreparedService[], { ref, hint }: ReadyBuilder) => {
+      const bakeRun = {
+        workspaceRoot: input.workspaceRoot,
+        ...files,
+        builder: ref,
+        services: datedServices(tasks),
+        links: contexts,
+        reused: reuse.reusedImages,
+        hint,
+        onTargetEnd: input.onResult ? targetEnded : undefined,
+        finished: early.told,
+      };
+      if (input.print) return timed(run.timings.bake, async () => printBake(input.cli, bakeRun, input.log));
+      input.log(`nx-crossbake: one bake for ${tasks.length} task(s) on builder ${builder}: ${files.bakeFile}`);
+      return bakeAll(input.cli, bakeRun, input.log, (each) => timed(run.timings.bake, each));
+    };
 
     let groupResults: ServiceResult[] | undefined;
     try {
