@@ -24,7 +24,7 @@ import { isNodeInstall, judgeNodeStep, type NodeContext } from './node/node-step
 import { contextSourceOf, type StageCopy } from './node/context-copies';
 import { advanceState, initialState, type StageState } from './stage-facts';
 import { renumberStageRefs } from './stage-refs';
-import { chainOf, wholeStageMove } from './static-stage';
+import { chainOf, wholeStageMove } from './whole-stage';
 
 interface CrossCompileOptions {
   /** The target's platforms; any of them may be the emulated one, depending on the machine that builds. */
@@ -267,7 +267,7 @@ export function crossCompileDockerfile(text: string, options: CrossCompileOption
   const movable = advice.filter((a) => isMoved(a.tool));
   for (const a of advice) if (!isMoved(a.tool)) skipped.push(skip(a, adviceReason(a.tool)));
   const kept: SkippedStep[] = [];
-  // Stages that move whole (static-stage.ts), by index.
+  // Stages that move whole (whole-stage.ts), by index.
   const wholes = new Map<number, keyof typeof WHOLE_MARK>();
   // Every stage of a chain that moves whole with its first stage.
   const wholeChains = new Set<number>();

@@ -35,7 +35,7 @@ interface NodeStepFacts {
   /** The target's platforms: which CPUs a package must run on. */
   platforms: readonly string[];
   records?: PackageRecords;
-  /** A later `prune` leaves only what production needs, whatever the install took (static-stage.ts). */
+  /** A later `prune` leaves only what production needs, whatever the install took (whole-stage.ts). */
   prunedToProduction?: boolean;
 }
 

@@ -3,22 +3,21 @@
  * the build machine: what leaves it is files (HTML, CSS, bundled JS), the same for every platform, and the
  * esbuild/rollup/swc binaries that vary per platform stay behind in its node_modules. The stage moves only
  * when that is what the Dockerfile shows: later stages take nothing from it but `COPY --from` of paths
- * outside its node_modules, none of them runs Node unless it installs its own dependencies (a server could
+ * outside its node_modules, none of them runs Node unless it has node_modules of its own (a server could
  * load a native module the build traced into its output: Next's standalone, SvelteKit's adapter-node; one
- * that installs its own takes them from there), and the stage never reads the target's platform
- * (TARGETARCH…). Stages built FROM it form a chain that moves with it — BuildKit gives a stage built FROM
- * another that stage's platform — and are held to the same rules. Then the chain's first FROM gets
- * `--platform=$BUILDPLATFORM`, and nothing else changes.
+ * that installs its node_modules, or copies them from another stage, loads them from there), and the stage
+ * never reads the target's platform (TARGETARCH…). Stages built FROM it form a chain that moves with it —
+ * BuildKit gives a stage built FROM another that stage's platform — and are held to the same rules. Its
+ * node_modules may leave too when the lockfile proves what the stage ends with (after a prune to
+ * production). Then the chain's first FROM gets `--platform=$BUILDPLATFORM`, and nothing else changes.
  */
 import { posix } from 'node:path';
 import type { DockerfileInstruction } from '../../../lib/dockerfile/instructions';
 import { splitWords, unquoteWord } from '../../../lib/dockerfile/words';
-import { parseRunCommands, unwrapEnv } from '../../../lib/advisor/run-commands';
-import { detectHeavyTool } from '../../../lib/advisor/heavy-steps';
-import { readInstallCommand } from './node/install-command';
 import type { PackageRecords } from '../../../lib/npm-registry/package-record';
 import type { StageCopy } from './node/context-copies';
 import { installDirOf, isNodeInstall, judgeNodeStep, type NodeContext } from './node/node-step';
+import { installsProject, prunesToProduction } from './node/install-runs';
 import { advanceState, initialState, type StageState } from './stage-facts';
 
 interface StageShape {
@@ -62,36 +61,6 @@ export function chainOf(stage: StageShape, stages: readonly StageShape[]): Stage
   for (const later of stages.filter((s) => s.index > stage.index))
     if (chain.some((member) => refersTo(member, later.image))) chain.push(later);
   return chain;
-}
-
-/** Whether the RUN installs a project's dependencies (npm ci, pnpm install…; not a global tool). */
-function installsProject(instruction: DockerfileInstruction, lines: readonly string[], escape: string): boolean {
-  return (
-    instruction.keyword === 'RUN' &&
-    parseRunCommands(instruction, lines, escape)
-      .map(unwrapEnv)
-      .some((words) => {
-        const tool = detectHeavyTool(words);
-        return tool !== undefined && isNodeInstall(tool) && typeof readInstallCommand(words) !== 'string';
-      })
-  );
-}
-
-/** Whether the RUN prunes node_modules to production: `npm prune --omit=dev`/`--production`, `pnpm prune --prod`. */
-function prunesToProduction(instruction: DockerfileInstruction, lines: readonly string[], escape: string): boolean {
-  return (
-    instruction.keyword === 'RUN' &&
-    parseRunCommands(instruction, lines, escape)
-      .map(unwrapEnv)
-      .some(([tool = '', sub, ...flags]) => {
-        const manager = tool.slice(tool.lastIndexOf('/') + 1);
-        if (sub !== 'prune' || (manager !== 'npm' && manager !== 'pnpm')) return false;
-        const joined = flags.join(' ');
-        return manager === 'pnpm'
-          ? /(^| )(--prod|--production|-P)( |$)/.test(joined)
-          : /(^| )(--omit[= ]dev|--production)( |$)/.test(joined);
-      })
-  );
 }
 
 /**
@@ -143,8 +112,9 @@ function staticStageProblem(
         const from = instruction.args.match(/--mount=\S*?from=([^,\s]+)/i)?.[1];
         if (from !== undefined && chain.some((m) => refersTo(m, from))) return `stage ${consumer.name ?? consumer.index} mounts it`;
       }
-      const paths = chain.flatMap((m) => copiedFrom(instruction, m, escape) ?? []);
-      if (!chain.some((m) => copiedFrom(instruction, m, escape) !== undefined)) continue;
+      const from = chain.map((m) => copiedFrom(instruction, m, escape)).filter((p): p is string[] => p !== undefined);
+      if (from.length === 0) continue;
+      const paths = from.flat();
       copied = true;
       const image = baseImage(consumer, stages);
       const runs = consumer.body.find(
