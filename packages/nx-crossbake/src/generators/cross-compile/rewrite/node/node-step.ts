@@ -186,7 +186,7 @@ function judgeLockfile(
   const problems = [root && `${shown(manifest)}: ${root}`, dependence].filter((p): p is string => Boolean(p));
   if (problems.length === 0 && lock.packages.length === 0)
     problems.push(`${shown(lockSource)} installs no package: there is nothing to move`);
-  return problems.length ? { problems } : { lockfile: name, mounted: mounted(posix.join(dir, name)) !== undefined };
+  return problems.length ? { problems } : { lockfile: name, mounted: lockSource === mounted(posix.join(dir, name)) };
 }
 
 export function judgeNodeStep(run: DockerfileInstruction, lines: readonly string[], escape: string, facts: NodeStepFacts): MoveVerdict {
