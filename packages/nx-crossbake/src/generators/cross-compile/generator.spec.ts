@@ -139,6 +139,14 @@ describe('cross-compile generator', () => {
         expect(fetched).toEqual(['https://npm.example/api/npm/ms/2.1.3']);
       });
 
+      it('refuses an --npmRegistry that is not an http(s) URL, before reading anything', async () => {
+        const tree = workspace({}, files);
+        await expect(crossCompileGenerator(tree, { project: 'api', npmRegistry: 'registry.npmjs.org' })).rejects.toThrow(
+          "nx-crossbake:cross-compile: --npmRegistry 'registry.npmjs.org' is not an http(s) URL, such as https://registry.npmjs.org/",
+        );
+        expect(fetched).toEqual([]);
+      });
+
       it('reads nothing with --skipRegistry, and says why the install stays', async () => {
         const tree = workspace({}, files);
         await crossCompileGenerator(tree, { project: 'api', skipRegistry: true });

@@ -25,6 +25,8 @@ function readProject(tree: Tree, name: string): ProjectConfiguration {
  * lockfile proves node_modules platform-independent, moved to the build platform.
  */
 export default async function crossCompileGenerator(tree: Tree, raw: CrossCompileGeneratorSchema): Promise<void> {
+  if (raw.npmRegistry !== undefined && !/^https?:$/.test(URL.canParse(raw.npmRegistry) ? new URL(raw.npmRegistry).protocol : ''))
+    throw new Error(`${NAME}: --npmRegistry '${raw.npmRegistry}' is not an http(s) URL, such as https://registry.npmjs.org/`);
   const nxJson = readNxJson(tree);
   const plugin = findPluginEntry(nxJson) ? pluginOptionsOf(nxJson) : undefined;
   const targetName = raw.target ?? inferredTargetName(plugin) ?? DEFAULT_TARGET;
