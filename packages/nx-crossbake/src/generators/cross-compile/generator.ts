@@ -48,8 +48,9 @@ export default async function crossCompileGenerator(tree: Tree, raw: CrossCompil
     const registry = raw.npmRegistry ?? DEFAULT_NPM_REGISTRY;
     const started = Date.now();
     const read = await readPackageRecords(wanted, { registry });
+    const missing = [...read.values()].filter((r) => typeof r === 'string');
     logger.info(
-      `${NAME}: read ${read.size} package records from ${new URL(registry).host} in ${((Date.now() - started) / 1000).toFixed(1)} s, for what the lockfile does not record`,
+      `${NAME}: asked ${new URL(registry).host} for ${read.size} pinned versions in ${((Date.now() - started) / 1000).toFixed(1)} s, for what the lockfile does not record: ${read.size - missing.length} records read${missing.length ? `, ${missing.length} not (${missing[0]})` : ''}`,
     );
     const records: PackageRecords = { get: (v) => read.get(recordKey(v)) };
     result = crossCompileDockerfile(before, { ...options, records });

@@ -44,6 +44,7 @@ describe('integrityDiffers', () => {
     ['sha512-a', 'sha512-b', true],
     ['sha1-x sha512-a', 'sha512-a', false],
     ['sha1-x', 'sha512-a', false], // nothing to compare
+    ['sha1-x sha512-a', 'sha1-x sha512-b', true],
     [undefined, 'sha512-a', false],
   ])('%s vs %s', (a, b, differs) => expect(integrityDiffers(a, b)).toBe(differs));
 });

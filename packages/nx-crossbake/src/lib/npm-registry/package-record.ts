@@ -73,7 +73,7 @@ export function readPackageRecord(manifest: unknown): PackageRecord | string {
   };
 }
 
-/** Whether two integrity strings name different tarballs: they share an algorithm and none of its hashes. */
+/** Whether two integrity strings name different tarballs: an algorithm both give disagrees. */
 export function integrityDiffers(a: string | undefined, b: string | undefined): boolean {
   if (a === undefined || b === undefined) return false;
   const byAlgorithm = (text: string) =>
@@ -86,5 +86,5 @@ export function integrityDiffers(a: string | undefined, b: string | undefined): 
   const left = byAlgorithm(a);
   const right = byAlgorithm(b);
   const shared = [...left.keys()].filter((k) => right.has(k));
-  return shared.length > 0 && shared.every((k) => left.get(k) !== right.get(k));
+  return shared.some((k) => left.get(k) !== right.get(k));
 }

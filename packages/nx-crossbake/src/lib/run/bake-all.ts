@@ -54,6 +54,8 @@ export async function bakeAll(
   const keepGoing = run.services.every((s) => s.keepGoing);
   // What bake cancelled after its target ended may be told done already: its confirmation comes first.
   if (keepGoing) await run.finished?.settled();
+  // Failures already announced as a cause: a later round names only its new ones.
+  const announced = new Set<string>();
   for (let attempt = 1; keepGoing; attempt++) {
     const failed = new Set([...results.values()].filter((r) => r.status === 'failed').map((r) => r.task));
     const cancelled = run.services.filter((s) => results.get(s.id)!.status === 'cancelled' && !run.finished?.has(s.id));
@@ -69,8 +71,11 @@ export async function bakeAll(
     });
     if (retry.length === 0) break;
     const labels = (tasks: Iterable<string>) => [...tasks].map((task) => taskLabel(results.get(task)!)).join(', ');
+    const causes = [...failed].filter((task) => !announced.has(task) && results.get(task)!.error?.startsWith('not built:') !== true);
+    causes.forEach((task) => announced.add(task));
+    const them = causes.length === 1 ? 'it' : 'them';
     log(
-      `nx-crossbake: ${labels(failed)} failed, and bake stopped ${retry.length} other task(s) with it: baking ${labels(retry.map((s) => s.id))} again, without it`,
+      `nx-crossbake: ${labels(causes)} failed, and bake stopped ${retry.length} other task(s) with ${them}: baking ${labels(retry.map((s) => s.id))} again, without ${them}`,
     );
     record(await bakeAgain(retry, `retry-${attempt}`));
   }

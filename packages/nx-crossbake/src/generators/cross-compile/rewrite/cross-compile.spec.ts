@@ -266,6 +266,12 @@ describe('crossCompileDockerfile', () => {
         lines('FROM golang:1.22', 'RUN go build -buildmode=pie -o /app .'),
         /-buildmode=pie links with an external C linker for linux\/arm\/v7/,
       ],
+      [
+        'GOFLAGS=-buildmode=pie for arm',
+        lines('FROM golang:1.22', 'ENV GOFLAGS=-buildmode=pie', 'RUN go build -o /app .'),
+        /-buildmode=pie links/,
+      ],
+      ['an inline GOFLAGS', lines('FROM golang:1.22', 'RUN GOFLAGS="-trimpath -buildmode=pie" go build -o /app .'), /-buildmode=pie links/],
       ['go build without -o', lines('FROM golang:1.22', 'RUN go build ./cmd/api'), /add `-o <path>`/],
       [
         'go install of a module version with GOBIN set',

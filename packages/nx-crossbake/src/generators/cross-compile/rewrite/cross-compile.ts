@@ -226,6 +226,7 @@ function judgeStep(
       context: options.context,
       platforms: options.platforms,
       records: options.records,
+      npm6: state.npm6,
     });
   const context = options.context;
   // A file of the image, as the stage's copies so far bring it from the build context.
@@ -343,8 +344,13 @@ function emit(
     if (plan === undefined) {
       const whole = stages.find((s) => s.from === span && wholes.has(s.index));
       const written = lines(span);
-      if (whole)
-        written[span.start - span.lead] = written[span.start - span.lead].replace(/^(\s*FROM)(\s+)/i, '$1 --platform=$BUILDPLATFORM$2');
+      // A `--platform=$TARGETPLATFORM` already there is replaced: BuildKit takes one flag.
+      if (whole) {
+        const from = written[span.start - span.lead];
+        written[span.start - span.lead] = /\s--platform[=\s]/i.test(from)
+          ? from.replace(/(\s)--platform(=|\s+)\S+/i, '$1--platform=$BUILDPLATFORM')
+          : from.replace(/^(\s*FROM)(\s+)/i, '$1 --platform=$BUILDPLATFORM$2');
+      }
       const mark = whole && WHOLE_MARK[wholes.get(whole.index)!];
       out.push(...(mark ? [...written.slice(0, span.start - span.lead), mark, ...written.slice(span.start - span.lead)] : written));
       next = span.end + 1;

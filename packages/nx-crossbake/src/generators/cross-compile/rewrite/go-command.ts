@@ -81,9 +81,12 @@ export function parseGoCommand(words: readonly string[]): GoCommand | undefined 
  */
 const INTERNAL_PIE: Record<string, number> = { amd64: 15, arm64: 15, ppc64le: 21, loong64: 21 };
 
-/** Why the build cannot link for every target without a C toolchain; undefined when it can. */
-export function linkerProblem(go: GoCommand, platforms: readonly string[], goMinor: number | undefined): string | undefined {
-  if (!go.pie) return undefined;
+/**
+ * Why the build cannot link for every target without a C toolchain; undefined when it can. `goflags`: GOFLAGS
+ * from the environment the compile runs in, which can ask for `-buildmode=pie` as well.
+ */
+export function linkerProblem(go: GoCommand, platforms: readonly string[], goMinor: number | undefined, goflags = ''): string | undefined {
+  if (!go.pie && !/(^|\s)-buildmode=pie(\s|$)/.test(goflags)) return undefined;
   const external = platforms.filter((p) => {
     const since = INTERNAL_PIE[p.split('/')[1] ?? ''];
     return since === undefined || (goMinor !== undefined && goMinor < since);

@@ -83,6 +83,7 @@ function readCompiles(
   split: boolean,
   [first, last]: readonly [number, number],
   facts: StageFacts,
+  runText: string,
 ): CompileReading {
   const reading: CompileReading = { artifacts: [], effects: [], installs: [], fixups: [], problems: [], around: new Map() };
   const { artifacts, problems, around } = reading;
@@ -112,8 +113,8 @@ function readCompiles(
       if (writes.length > 0)
         problems.push(`the compile's output is redirected to \`${writes[0]}\`, which the final stage would not receive`);
       else if (go.cgo) problems.push(`${go.cgo}: ${CGO_NEEDS}`);
-      else if (linkerProblem(go, facts.platforms ?? [], facts.goMinor))
-        problems.push(linkerProblem(go, facts.platforms ?? [], facts.goMinor)!);
+      else if (linkerProblem(go, facts.platforms ?? [], facts.goMinor, goflagsOf(here, runText)))
+        problems.push(linkerProblem(go, facts.platforms ?? [], facts.goMinor, goflagsOf(here, runText))!);
       else if (go.chdir !== undefined) problems.push('`go build -C` is not rewritten: build from the folder with WORKDIR or cd instead');
       else {
         const artifact = artifactOf(go.subcommand, go.output, go.packages, cwd, here);
@@ -128,6 +129,13 @@ function readCompiles(
     }
   }
   return reading;
+}
+
+/** GOFLAGS for a compile: a `GOFLAGS=…` the shell text sets, else the stage's (ENV, ARG). */
+export function goflagsOf(facts: Pick<StageFacts, 'variables'>, text: string): string {
+  const inline = text.match(/\bGOFLAGS=("[^"]*"|'[^']*'|\S*)/)?.[1];
+  const value = inline ?? facts.variables.get('GOFLAGS');
+  return typeof value === 'string' ? value.replace(/^(['"])(.*)\1$/, '$2') : '';
 }
 
 /** `own`: the RUN's own lines, from `RUN` to its heredoc's end, as the rewrite will receive them. */
@@ -149,7 +157,7 @@ export function judgeGoStep(
   const compiling = pieces.flatMap((commands, i) => (commands.some((w) => parseGoCommand(splitRedirects(w).words)) ? [i] : []));
   const [first, last] = [compiling[0] ?? 0, compiling.at(-1) ?? pieces.length - 1];
   // Every problem of the RUN, so one run of the generator names them all.
-  const { artifacts, effects, installs, fixups, problems, around } = readCompiles(pieces, split !== undefined, [first, last], facts);
+  const { artifacts, effects, installs, fixups, problems, around } = readCompiles(pieces, split !== undefined, [first, last], facts, text);
   // A piece around the compiles stays with them in the build stage when it leaves nothing but what is copied
   // back (the old rule for a whole RUN); the others, and everything after the first of them, stay in the image
   // stage, after the copy-back. Before the compiles, such a piece runs in both, as it ran before the compile.

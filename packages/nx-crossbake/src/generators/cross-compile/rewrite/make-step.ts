@@ -12,7 +12,7 @@ import { parseShellCommands } from '../../../lib/advisor/shell-commands';
 import { expandWord, UNKNOWN, type VariableValue } from '../../../lib/dockerfile/words';
 import { linkerProblem, parseGoCommand } from './go-command';
 import { isGoPreparation } from './go-only';
-import { artifactOf, CGO_NEEDS, CGO_STUB, EXEC_FORM, type StageFacts } from './go-step';
+import { artifactOf, CGO_NEEDS, CGO_STUB, EXEC_FORM, goflagsOf, type StageFacts } from './go-step';
 import { withGoarm } from './goarm';
 import { afterCd, literal, resolvePath } from './image-paths';
 import { LEFT_AS_ADVICE, refuse, type MoveVerdict } from './move-verdict';
@@ -129,7 +129,12 @@ function judgeRecipe(recipe: RecipeCommand, facts: MakeFacts, found: { artifacts
       if (cgo !== undefined && cgo !== '0') return `the build has CGO_ENABLED=${shown(cgo)}: ${CGO_NEEDS}`;
       if (cgo === undefined && facts.cgoUse) return `${facts.cgoUse}: ${CGO_STUB}`;
       if (go.cgo) return `${go.cgo}: ${CGO_NEEDS}`;
-      const linker = linkerProblem(go, facts.platforms ?? [], facts.goMinor);
+      const linker = linkerProblem(
+        go,
+        facts.platforms ?? [],
+        facts.goMinor,
+        recipe.exported.get('GOFLAGS') ?? goflagsOf(facts, recipe.text),
+      );
       if (linker) return linker;
       if (go.chdir !== undefined) return '`go build -C` is not followed: build from the folder with cd instead';
       const artifact = artifactOf('build', go.output, go.packages, cwd, facts);

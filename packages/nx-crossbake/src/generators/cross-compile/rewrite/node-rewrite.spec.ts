@@ -390,6 +390,19 @@ describe('crossCompileDockerfile: a front-end stage moves whole', () => {
     expect(rewrite(standalone, files).dockerfile).not.toContain('FROM --platform=$BUILDPLATFORM node:20 AS build\n');
   });
 
+  it('not into a Node server when the stage runs Prisma, whose generated client carries an engine', () => {
+    const input = FRONT(
+      'RUN npx prisma generate',
+      'FROM node:20-slim',
+      'WORKDIR /srv',
+      'COPY package*.json ./',
+      'RUN npm ci --omit=dev',
+      'COPY --from=build /app/generated ./generated',
+      'CMD ["node", "server.js"]',
+    );
+    expect(rewrite(input, files).dockerfile).not.toContain('FROM --platform=$BUILDPLATFORM node:20 AS build');
+  });
+
   it("finds where an install without WORKDIR puts node_modules by its RUN's cd", () => {
     const stage = ['FROM node:20 AS build', 'COPY . /web', 'RUN cd /web && npm ci && npm run build', 'FROM nginx'];
     const files = rewrite(lines(...stage, 'COPY --from=build /web/dist /usr/share/nginx/html'));
@@ -397,6 +410,16 @@ describe('crossCompileDockerfile: a front-end stage moves whole', () => {
     // /web holds the build machine's node_modules.
     const all = lines(...stage, 'COPY --from=build /web /usr/share/nginx/html');
     expect(rewrite(all).dockerfile).toBe(all);
+  });
+
+  it('replaces a --platform=$TARGETPLATFORM already on its FROM: BuildKit takes one flag', () => {
+    const input = FRONT('FROM nginx', 'COPY --from=build /app/dist /srv').replace(
+      'FROM node:20 AS build',
+      'FROM --platform=$TARGETPLATFORM node:20 AS build',
+    );
+    const out = rewrite(input, files).dockerfile;
+    expect(out).toContain('\nFROM --platform=$BUILDPLATFORM node:20 AS build\n');
+    expect(out).not.toContain('TARGETPLATFORM');
   });
 
   it('not a stage built FROM an earlier one: BuildKit would ignore the flag there', () => {
@@ -446,6 +469,36 @@ describe('crossCompileDockerfile: a front-end stage moves whole', () => {
       expect(result.rewritten[0].notes).toEqual([
         'the whole stage runs once, on the build machine: what leaves it is files, and node_modules the lockfile proves the same on every platform',
       ]);
+    });
+
+    it.each([
+      ['a dry run', 'RUN npm prune --omit=dev --dry-run'],
+      ['a prune that may not run', 'RUN if [ "$NODE_ENV" = production ]; then npm prune --omit=dev; fi'],
+      ['a prune whose failure is ignored', 'RUN npm prune --omit=dev || true'],
+      ['a prune elsewhere', 'RUN cd /tmp && npm prune --omit=dev'],
+      ['a package installed after the prune', 'RUN npm prune --omit=dev\nRUN npm install sharp'],
+      ['Prisma generating its client', 'RUN npx prisma generate && npm prune --omit=dev'],
+    ])('not after %s', (_name, prune) => {
+      const input = PRUNED(prune);
+      expect(rewrite(input, { 'package.json': MANIFEST, 'package-lock.json': devEsbuild }).dockerfile).toBe(input);
+    });
+
+    it('not with npm 6 (Node 14), which ignores --omit: npm ci --omit=dev there installs esbuild too', () => {
+      const input = PRUNED('RUN npm prune --omit=dev').replaceAll('node:20', 'node:14');
+      expect(rewrite(input, { 'package.json': MANIFEST, 'package-lock.json': devEsbuild }).dockerfile).toBe(input);
+      const install = lines('FROM node:14', 'WORKDIR /app', 'COPY package*.json ./', 'RUN npm ci --omit=dev', 'CMD ["node", "."]');
+      expect(rewrite(install, { 'package.json': MANIFEST, 'package-lock.json': devEsbuild }).skipped[0].reason).toMatch(/esbuild/);
+      expect(rewrite(install.replace('node:14', 'node:20'), { 'package.json': MANIFEST, 'package-lock.json': devEsbuild }).skipped).toEqual(
+        [],
+      );
+    });
+
+    it('not when a traced server build leaves it, pruned or not', () => {
+      const input = PRUNED('RUN npm prune --omit=dev').replace(
+        'COPY --from=build /app/dist /app/dist',
+        'COPY --from=build /app/.next/standalone /app',
+      );
+      expect(rewrite(input, { 'package.json': MANIFEST, 'package-lock.json': devEsbuild }).dockerfile).toBe(input);
     });
 
     it('not without the prune: esbuild is still in node_modules', () => {

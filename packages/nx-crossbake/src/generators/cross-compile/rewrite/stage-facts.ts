@@ -16,6 +16,8 @@ export interface StageState extends Omit<StageFacts, 'goModAt'> {
   user?: string;
   /** ENV set CGO_ENABLED: an ARG of the same name no longer changes it, as in a RUN's environment. */
   cgoByEnv?: boolean;
+  /** The image is Node 14 or older (`node:14-alpine`): its npm 6 ignores `--omit=dev`. */
+  npm6?: boolean;
 }
 
 const GOLANG_IMAGE = /(^|\/)golang(:|@|$)/;
@@ -37,6 +39,7 @@ export function initialState(image: string): StageState {
     installDir: golang ? '/go/bin' : undefined,
     gopath: golang ? '/go' : undefined,
     goMinor: minor === undefined ? undefined : Number(minor),
+    npm6: Number(image.toLowerCase().match(/(^|\/)node:(\d+)/)?.[2] ?? Infinity) <= 14,
   };
 }
 

@@ -17,7 +17,7 @@ import { splitWords, unquoteWord } from '../../../lib/dockerfile/words';
 import type { PackageRecords } from '../../../lib/npm-registry/package-record';
 import type { StageCopy } from './node/context-copies';
 import { installDirOf, isNodeInstall, judgeNodeStep, type NodeContext } from './node/node-step';
-import { installsProject, prunesToProduction } from './node/install-runs';
+import { installsProject, nodeModulesEffect } from './node/install-runs';
 import { advanceState, initialState, type StageState } from './stage-facts';
 
 interface StageShape {
@@ -120,12 +120,17 @@ function staticStageProblem(
       const runs = consumer.body.find(
         (s) => (s.instruction.keyword === 'CMD' || s.instruction.keyword === 'ENTRYPOINT') && RUNS_NODE.test(s.instruction.args),
       );
-      // node_modules the lockfile proves the same everywhere may reach a server: it holds no platform's code.
-      if (nodeModulesProven) continue;
+      // A tracer copied them before any prune, dev-only native modules included.
       const traced = paths.find((p) => TRACED.test(p));
       if (traced)
         return `line ${instruction.line} copies ${traced}, a server build that carries node_modules traced on the machine that built it`;
-      if ((NODE_IMAGE.test(image) || runs) && !hasOwnNodeModules(consumer, chain, stages, lines, escape))
+      // node_modules the lockfile proves the same everywhere may reach a server: it holds no platform's code.
+      if (nodeModulesProven) continue;
+      const node = NODE_IMAGE.test(image) || runs !== undefined;
+      const prisma = chain.flatMap((m) => m.body).find((s) => s.instruction.keyword === 'RUN' && /\bprisma\b/.test(s.instruction.args));
+      if (node && prisma)
+        return `line ${prisma.instruction.line} runs Prisma, whose generated client holds a query engine for the machine it ran on, and stage ${consumer.name ?? consumer.index} runs Node`;
+      if (node && !hasOwnNodeModules(consumer, chain, stages, lines, escape))
         return `stage ${consumer.name ?? consumer.index} runs Node (${NODE_IMAGE.test(image) ? image : runs!.instruction.args.trim()}) without node_modules of its own (installed, or copied from another stage), and what it copies could hold code built for the build machine`;
       for (const path of paths) {
         // Up to a wildcard, the folder the copy takes.
@@ -169,35 +174,46 @@ function installDirsAt(
 
 /**
  * Whether the lockfile proves the node_modules the stage ends with the same on every platform: each project
- * install judged as the install step is, for what is left after a later `prune` to production.
+ * install judged as the install step is, for what is left after a later strict prune to production, and
+ * nothing else in the stage touching node_modules (an install of named packages, npx, Prisma). Every install
+ * is judged, so the registry is asked about all of them at once.
  */
 function nodeModulesProven(
   stage: StageShape,
   installs: ReadonlySet<number>,
+  dirs: readonly string[],
   lines: readonly string[],
   escape: string,
   facts: WholeMoveFacts,
 ): boolean {
-  if (installs.size === 0) return false;
+  if (installs.size === 0 || new Set(dirs).size !== 1) return false;
+  const npm6 = initialState(stage.image).npm6 === true;
+  // Each step, read in its WORKDIR: the prune must run where the install put node_modules.
+  const steps: Array<{ instruction: DockerfileInstruction; state: StageState; copies: StageCopy[]; effect: string }> = [];
   let state: StageState = initialState(stage.image);
   const copies: StageCopy[] = [];
-  let judged = 0;
-  for (const [k, { instruction }] of stage.body.entries()) {
-    if (installs.has(instruction.line)) {
-      const prunedToProduction = stage.body.slice(k + 1).some((s) => prunesToProduction(s.instruction, lines, escape));
-      const verdict = judgeNodeStep(instruction, lines, escape, {
-        ...facts,
-        workdir: state.workdir,
-        copies: [...copies],
-        prunedToProduction,
-      });
-      if (!verdict.ok) return false;
-      judged++;
-    }
+  for (const { instruction } of stage.body) {
+    const effect = installs.has(instruction.line)
+      ? 'install'
+      : nodeModulesEffect(instruction, lines, escape, { workdir: state.workdir, installDir: dirs[0], npm6 });
+    steps.push({ instruction, state, copies: [...copies], effect });
     if (instruction.keyword === 'COPY' || instruction.keyword === 'ADD') copies.push({ instruction, workdir: state.workdir });
     state = advanceState(state, instruction, escape);
   }
-  return judged === installs.size;
+  let proven = !steps.some((s) => s.effect === 'other');
+  for (const [k, step] of steps.entries()) {
+    if (step.effect !== 'install') continue;
+    const prunedToProduction = steps.slice(k + 1).some((s) => s.effect === 'prune');
+    const verdict = judgeNodeStep(step.instruction, lines, escape, {
+      ...facts,
+      workdir: step.state.workdir,
+      copies: step.copies,
+      prunedToProduction,
+      npm6,
+    });
+    proven &&= verdict.ok;
+  }
+  return proven;
 }
 
 interface WholeMoveFacts {
@@ -236,7 +252,7 @@ export function wholeStageMove(
   const moves = `the whole stage${others.length ? ` (with ${others.join(', ')}, built FROM it)` : ''} runs once, on the build machine`;
   if (problem(false) === undefined) return { kind: 'files', note: `${moves}: only files leave it` };
   // Its node_modules may leave too, into a server, when the lockfile proves it (a stage of its own only).
-  if (chain.length === 1 && nodeModulesProven(stage, installs, lines, escape, facts) && problem(true) === undefined)
+  if (chain.length === 1 && nodeModulesProven(stage, installs, dirs as string[], lines, escape, facts) && problem(true) === undefined)
     return {
       kind: 'nodeModules',
       note: `${moves}: what leaves it is files, and node_modules the lockfile proves the same on every platform`,

@@ -11,6 +11,11 @@ describe('readInstallCommand', () => {
     ['/usr/local/bin/npm install --production', { manager: 'npm', subcommand: 'install', omitDev: true }],
     ['pnpm install --frozen-lockfile --prod', { manager: 'pnpm', subcommand: 'install', omitDev: true }],
     ['pnpm install -P', { manager: 'pnpm', subcommand: 'install', omitDev: true }],
+    // Turned off, or overruled: the devDependencies are installed.
+    ['npm ci --production=false', { manager: 'npm', subcommand: 'ci', omitDev: false }],
+    ['npm ci --omit=dev --include=dev', { manager: 'npm', subcommand: 'ci', omitDev: false }],
+    ['pnpm install --prod=false', { manager: 'pnpm', subcommand: 'install', omitDev: false }],
+    ['pnpm install --production=false', { manager: 'pnpm', subcommand: 'install', omitDev: false }],
     ['pnpm i', { manager: 'pnpm', subcommand: 'install', omitDev: false }],
     ['yarn', { manager: 'yarn', subcommand: 'install', omitDev: false }],
     ['yarn --network-timeout 600000 --frozen-lockfile', { manager: 'yarn', subcommand: 'install', omitDev: false }],

@@ -17,10 +17,14 @@ export interface InstallCommand {
   omitDev: boolean;
 }
 
+// A boolean flag written `--production=false` turns itself off; `--include=dev` wins over `--omit=dev` (npm).
+const on = (value: string | undefined) => value === undefined || value === 'true';
 const OMITS_DEV: Record<PackageManager, (name: string, value: string | undefined) => boolean> = {
   npm: (name, value) =>
-    (name === 'omit' && value === 'dev') || name === 'production' || (name === 'only' && /^prod(uction)?$/.test(value ?? '')),
-  pnpm: (name) => name === 'prod' || name === 'production' || name === 'P',
+    (name === 'omit' && value === 'dev') ||
+    (name === 'production' && on(value)) ||
+    (name === 'only' && /^prod(uction)?$/.test(value ?? '')),
+  pnpm: (name, value) => (name === 'prod' || name === 'production' || name === 'P') && on(value),
   // yarn.lock marks nothing dev-only: a yarn install counts whole, `--production` or not.
   yarn: () => false,
 };
@@ -109,6 +113,7 @@ export function readInstallCommand(words: readonly string[]): InstallCommand | s
   const positional: string[] = [];
   let subcommand: string | undefined;
   let omitDev = false;
+  let includeDev = false;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     const flag = arg.match(/^--?([A-Za-z][\w-]*)(=.*)?$/s);
@@ -121,9 +126,11 @@ export function readInstallCommand(words: readonly string[]): InstallCommand | s
     if (!ALLOWED[manager].has(name))
       return `\`${arg}\`: a flag this rewrite does not know to leave the install in ./node_modules, as the lockfile says`;
     const valued = inline === undefined && VALUED[manager].has(name);
-    omitDev ||= OMITS_DEV[manager](name, valued ? args[i + 1] : inline?.slice(1));
+    const value = valued ? args[i + 1] : inline?.slice(1);
+    omitDev ||= OMITS_DEV[manager](name, value);
+    includeDev ||= (name === 'include' && value === 'dev') || (name === 'dev' && on(value)) || name === 'D';
     if (valued) i++;
   }
   if (positional.length) return `\`${manager} ${subcommand} ${positional.join(' ')}\` installs packages the lockfile may not hold`;
-  return { manager, subcommand: subcommand ?? 'install', omitDev };
+  return { manager, subcommand: subcommand ?? 'install', omitDev: omitDev && !includeDev };
 }

@@ -326,6 +326,38 @@ describe('what an install without devDependencies leaves out', () => {
   });
 });
 
+describe('pnpm 9: dependencies that are not registry versions', () => {
+  it("follows a file: dependency's subtree as production's, and reads a file: folder as a link", () => {
+    const nine = [
+      "lockfileVersion: '9.0'",
+      'importers:',
+      '  .:',
+      '    dependencies:',
+      '      vendored: {specifier: file:vendor/vendored, version: file:vendor/vendored}',
+      '      alias: {specifier: npm:real@1.0.0, version: real@1.0.0}',
+      'packages:',
+      '  vendored@file:vendor/vendored:',
+      '    resolution: {directory: vendor/vendored, type: directory}',
+      '  bcrypt@5.1.1:',
+      '    resolution: {integrity: sha512-x}',
+      '  real@1.0.0:',
+      '    resolution: {integrity: sha512-y}',
+      'snapshots:',
+      '  vendored@file:vendor/vendored:',
+      '    dependencies:',
+      '      bcrypt: 5.1.1',
+      '  bcrypt@5.1.1: {}',
+      '  real@1.0.0: {}',
+    ].join('\n');
+    const lock = lockOf(parsePnpmLock(nine));
+    expect(lock.packages.map((p) => [p.key, p.dev, p.link])).toEqual([
+      ['vendored@file:vendor/vendored', false, true],
+      ['bcrypt@5.1.1', false, false],
+      ['real@1.0.0', false, false],
+    ]);
+  });
+});
+
 describe("a package's builds for each platform, named once", () => {
   it('groups siblings by the name without its platform, and keeps a lone one as it is', () => {
     const packages = Object.fromEntries(

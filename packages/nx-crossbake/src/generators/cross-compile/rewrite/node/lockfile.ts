@@ -36,6 +36,8 @@ export interface LockedPackage {
   git: boolean;
   /** Only devDependencies need it: an install without them (`--omit=dev`, `--prod`) leaves it out. */
   dev?: boolean;
+  /** A platform condition this reading does not resolve (Berry's `(os=linux | os=darwin)`): a limit, kept whole. */
+  unresolvedLimit?: string;
   /** The install facts this lockfile leaves out, to be read from the registry (false: the lockfile records them). */
   unknown: { scripts: boolean; platforms: boolean };
 }
@@ -157,8 +159,10 @@ function prodSnapshots(lock: Json): Set<string> {
     Object.entries(isObject(deps) ? deps : {}).flatMap(([name, value]) => {
       const version = isObject(value) ? value.version : value;
       if (typeof version !== 'string' || version.startsWith('link:')) return [];
-      // An alias (`npm:` in package.json) is written `real-name@1.0.0`.
-      return [/^\d/.test(version) ? `${name}@${version}` : version];
+      // A registry version (`1.0.0(peer@2)`), or a `file:`/URL/git one, is keyed after the name; an alias
+      // (`npm:` in package.json) is written `real-name@1.0.0`, a key of its own.
+      const alias = !/^\d/.test(version) && /^(@[^@/:]+\/)?[^@/:]+@\d/.test(version);
+      return [alias ? version : `${name}@${version}`];
     });
   const queue = Object.values(isObject(lock.importers) ? lock.importers : {}).flatMap((importer) =>
     isObject(importer) ? [...edges(importer.dependencies), ...edges(importer.optionalDependencies)] : [],
@@ -208,13 +212,19 @@ export function parsePnpmLock(text: string, file = 'pnpm-lock.yaml'): Lockfile |
       key,
       name,
       version: typeof raw.version === 'string' ? raw.version : pnpmVersion(key, name),
-      resolved: typeof resolution.tarball === 'string' ? resolution.tarball : undefined,
+      resolved:
+        typeof resolution.tarball === 'string'
+          ? resolution.tarball
+          : typeof resolution.directory === 'string'
+            ? `file:${resolution.directory}`
+            : undefined,
       integrity: typeof resolution.integrity === 'string' ? resolution.integrity : undefined,
       installScript: raw.requiresBuild === true,
       os: strings(raw.os),
       cpu: strings(raw.cpu),
       libc: strings(raw.libc),
-      link: false,
+      // A `file:` folder: its own package.json, not the registry's, says what it runs.
+      link: typeof resolution.directory === 'string',
       unrecorded: false,
       git:
         resolution.type === 'git' ||

@@ -37,6 +37,8 @@ interface NodeStepFacts {
   records?: PackageRecords;
   /** A later `prune` leaves only what production needs, whatever the install took (whole-stage.ts). */
   prunedToProduction?: boolean;
+  /** The image's npm is 6, which ignores `--omit=dev`: the install takes the devDependencies too. */
+  npm6?: boolean;
 }
 
 const INSTALL_TOOLS = new Set(['npm ci', 'npm install', 'pnpm install', 'yarn install']);
@@ -110,7 +112,7 @@ export function installDirOf(
   return typeof read === 'string' ? undefined : read.dir;
 }
 
-const PARSERS: Record<PackageManager, (text: string, file: string) => Lockfile | string> = {
+const PARSERS: Record<PackageManager, (text: string, file: string, yarnrc?: string) => Lockfile | string> = {
   npm: parsePackageLock,
   pnpm: parsePnpmLock,
   yarn: parseYarnLock,
@@ -171,17 +173,18 @@ function judgeLockfile(
   }
   const lockSource = copied(name)!;
   const lockText = context.read(lockSource) ?? '';
-  const lock = PARSERS[install.manager](lockText, shown(lockSource));
+  const yarnrcSource = install.manager === 'yarn' ? copied('.yarnrc.yml') : undefined;
+  const yarnrc = yarnrcSource === undefined ? undefined : context.read(yarnrcSource);
+  const lock = PARSERS[install.manager](lockText, shown(lockSource), yarnrc);
   if (typeof lock === 'string') return { problems: [lock] };
   if (install.manager === 'yarn' && /^__metadata:/m.test(lockText)) {
-    const yarnrc = copied('.yarnrc.yml');
-    const linker = berryLinkerProblem(yarnrc === undefined ? undefined : context.read(yarnrc));
+    const linker = berryLinkerProblem(yarnrc);
     if (linker) return { problems: [linker] };
   }
   const manifest = copied('package.json');
   if (manifest === undefined) return { problems: [`no package.json reaches ${dir} from the build context before the install`] };
   const root = rootScriptProblem(context.read(manifest) ?? '', context.isFile(posix.join(posix.dirname(manifest), 'binding.gyp')));
-  const omitDev = install.omitDev || facts.prunedToProduction === true;
+  const omitDev = (install.omitDev && !(install.manager === 'npm' && facts.npm6)) || facts.prunedToProduction === true;
   const dependence = platformDependence(lock, nodeCpus(facts.platforms), facts.records, omitDev);
   const problems = [root && `${shown(manifest)}: ${root}`, dependence].filter((p): p is string => Boolean(p));
   if (problems.length === 0 && lock.packages.length === 0)

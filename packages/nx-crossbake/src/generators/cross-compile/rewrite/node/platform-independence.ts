@@ -56,6 +56,7 @@ function problemOf(pkg: LockedPackage, cpus: readonly string[]): string | undefi
     return `${pkg.key} is bundled in another package or has its own shrinkwrap: the lockfile does not record its scripts or platforms`;
   if (pkg.git) return `${pkg.key} is installed from git, and the package manager runs its prepare script`;
   if (pkg.installScript) return `${pkg.key} runs an install script`;
+  if (pkg.unresolvedLimit) return `${pkg.key} is limited by \`${pkg.unresolvedLimit}\`, a condition this reading does not resolve`;
   if (pkg.nativeBy) return `${pkg.key} depends on ${pkg.nativeBy}: it builds or loads a native module`;
   const limits = (['os', 'cpu', 'libc'] as const).filter((field) => pkg[field]?.length).map((field) => `${field} ${pkg[field]!.join(',')}`);
   if (limits.length) return `${pkg.key} is limited to ${limits.join(', ')}`;

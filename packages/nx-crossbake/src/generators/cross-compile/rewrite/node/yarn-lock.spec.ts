@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseYarnLock } from './yarn-lock';
 import type { Lockfile } from './lockfile';
+import { platformDependence } from './platform-independence';
 
 const fixture = (name: string) => readFileSync(join(__dirname, '__fixtures__', name), 'utf8');
 const lockOf = (result: Lockfile | string): Lockfile => {
@@ -119,4 +120,38 @@ describe('parseYarnLock, Berry', () => {
   });
 
   it('refuses what is not YAML', () => expect(parseYarnLock('__metadata:\n  version: [\n')).toMatch(/is not valid YAML/));
+});
+
+describe('parseYarnLock, Berry: what the lockfile does not settle', () => {
+  const entry = (descriptor: string, resolution: string, extra = '') =>
+    [`"${descriptor}":`, '  version: 1.0.0', `  resolution: "${resolution}"`, extra, '  linkType: hard', ''].filter(Boolean).join('\n');
+  const lock = (...entries: string[]) => ['__metadata:', '  version: 8', '', ...entries].join('\n');
+
+  it('keeps a condition it does not resolve as a limit, never as free', () => {
+    const text = lock(entry('bin@npm:1.0.0', 'bin@npm:1.0.0', '  conditions: (os=linux | os=darwin) & !cpu=arm64'));
+    const parsed = lockOf(parseYarnLock(text));
+    expect(parsed.packages[0]).toMatchObject({ unresolvedLimit: '(os=linux | os=darwin) & !cpu=arm64' });
+    expect(platformDependence(parsed, undefined, { get: () => ({ installScript: false }) })).toMatch(
+      /bin@npm:1.0.0 is limited by `\(os=linux \| os=darwin\) & !cpu=arm64`, a condition this reading does not resolve/,
+    );
+  });
+
+  it("names the registry .yarnrc.yml sends a package to, so a private scope's package is never read from npm's", () => {
+    const text = lock(entry('@corp/x@npm:1.0.0', '@corp/x@npm:1.0.0'), entry('ms@npm:2.1.3', 'ms@npm:2.1.3'));
+    const yarnrc = 'npmScopes:\n  corp:\n    npmRegistryServer: "https://npm.corp.example"\n';
+    expect(lockOf(parseYarnLock(text, 'yarn.lock', yarnrc)).packages.map((p) => [p.name, p.resolved])).toEqual([
+      ['@corp/x', 'https://npm.corp.example'],
+      ['ms', undefined],
+    ]);
+    const everything = 'npmRegistryServer: https://npm.corp.example/\n';
+    expect(lockOf(parseYarnLock(text, 'yarn.lock', everything)).packages.map((p) => p.resolved)).toEqual([
+      'https://npm.corp.example/',
+      'https://npm.corp.example/',
+    ]);
+  });
+
+  it('reads a patch with a malformed escape without stopping', () => {
+    const text = lock(entry('x@patch:x@npm%ZZ1.0.0#./p.patch', 'x@patch:x@npm%ZZ1.0.0#./p.patch::version=1.0.0'));
+    expect(lockOf(parseYarnLock(text)).packages[0]).toMatchObject({ name: 'x', version: undefined });
+  });
 });

@@ -54,17 +54,60 @@ function readV1(text: string, file: string): Lockfile {
   return { label: `${file} v1`, packages };
 }
 
-/** `os=darwin & cpu=arm64` → { os: ['darwin'], cpu: ['arm64'] }. */
-function conditions(text: unknown): Pick<LockedPackage, 'os' | 'cpu' | 'libc'> {
+/**
+ * `os=darwin & cpu=arm64` → { os: ['darwin'], cpu: ['arm64'] }. Yarn writes several values as
+ * `(os=linux | os=darwin)` and a negation as `!cpu=arm64`: such a condition is kept whole, as a limit this
+ * reading does not resolve, so the package counts as limited, never as free.
+ */
+function conditions(text: unknown): Pick<LockedPackage, 'os' | 'cpu' | 'libc' | 'unresolvedLimit'> {
+  if (typeof text !== 'string') return {};
+  if (/[|!()]/.test(text)) return { unresolvedLimit: text };
   const limits: Record<string, string[]> = {};
-  for (const term of typeof text === 'string' ? text.split('&') : []) {
+  for (const term of text.split('&')) {
     const [field, value] = term.split('=').map((t) => t.trim());
     if (field && value) (limits[field] ??= []).push(value);
   }
   return { os: limits.os, cpu: limits.cpu, libc: limits.libc };
 }
 
-function readBerry(lock: Record<string, unknown>, file: string): Lockfile {
+const decoded = (text: string) => {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+};
+
+/**
+ * Where Berry fetches a package from, by .yarnrc.yml: `npmScopes.<scope>.npmRegistryServer`, else
+ * `npmRegistryServer`; undefined for npm's registry (Yarn's default, registry.yarnpkg.com, serves it). The
+ * lockfile records neither a URL nor an integrity npm knows, so this is what keeps a private `@corp/x` from
+ * being judged by a public package of the same name.
+ */
+function berryRegistries(yarnrc: string | undefined): (name: string) => string | undefined {
+  let config: Record<string, unknown> = {};
+  try {
+    const parsed: unknown = yarnrc === undefined ? {} : parseYaml(yarnrc);
+    if (typeof parsed === 'object' && parsed !== null) config = parsed as Record<string, unknown>;
+  } catch {
+    // An unreadable .yarnrc.yml names no registry we could trust: every package is from an unknown one.
+    return () => 'an unreadable .yarnrc.yml';
+  }
+  const server = (value: unknown) =>
+    typeof value === 'string' && !/^https?:\/\/registry\.(yarnpkg\.com|npmjs\.org)\/?$/.test(value) ? value : undefined;
+  const scopes =
+    typeof config.npmScopes === 'object' && config.npmScopes !== null
+      ? (config.npmScopes as Record<string, { npmRegistryServer?: unknown }>)
+      : {};
+  return (name) => {
+    const scope = name.startsWith('@') ? name.slice(1, name.indexOf('/')) : undefined;
+    const scoped = scope === undefined ? undefined : scopes[scope]?.npmRegistryServer;
+    return scoped !== undefined ? server(scoped) : server(config.npmRegistryServer);
+  };
+}
+
+function readBerry(lock: Record<string, unknown>, file: string, yarnrc: string | undefined): Lockfile {
+  const registryOf = berryRegistries(yarnrc);
   const packages: LockedPackage[] = [];
   for (const [key, raw] of Object.entries(lock)) {
     if (key === '__metadata' || typeof raw !== 'object' || raw === null) continue;
@@ -74,12 +117,13 @@ function readBerry(lock: Record<string, unknown>, file: string): Lockfile {
     // The project itself.
     if (reference === 'workspace:.') continue;
     // `patch:` wraps another resolution (`typescript@npm%3A4.6.2#…`): the package is the one it patches.
-    const inner = reference.startsWith('patch:') ? decodeURIComponent(splitDescriptor(reference.slice('patch:'.length))[1]) : reference;
+    const inner = reference.startsWith('patch:') ? decoded(splitDescriptor(reference.slice('patch:'.length))[1]) : reference;
     const npm = inner.match(/^npm:([^#]+)/);
     packages.push({
       key: resolution,
       name,
       version: npm ? npm[1] : undefined,
+      resolved: npm ? registryOf(name) : undefined,
       installScript: false,
       ...conditions(entry.conditions),
       link: entry.linkType === 'soft',
@@ -91,8 +135,8 @@ function readBerry(lock: Record<string, unknown>, file: string): Lockfile {
   return { label: `${file} (Yarn 2+, format ${String((lock.__metadata as { version?: unknown }).version ?? '?')})`, packages };
 }
 
-/** yarn.lock of either format; a string says why it is refused. */
-export function parseYarnLock(text: string, file = 'yarn.lock'): Lockfile | string {
+/** yarn.lock of either format, with the .yarnrc.yml the install reads (Berry's registries); a string says why it is refused. */
+export function parseYarnLock(text: string, file = 'yarn.lock', yarnrc?: string): Lockfile | string {
   if (!/^__metadata:/m.test(text)) return readV1(text, file);
   let lock: unknown;
   try {
@@ -100,5 +144,5 @@ export function parseYarnLock(text: string, file = 'yarn.lock'): Lockfile | stri
   } catch (error) {
     return `${file} is not valid YAML (${(error as Error).message.split('\n')[0]})`;
   }
-  return typeof lock === 'object' && lock !== null ? readBerry(lock as Record<string, unknown>, file) : `${file} is not a lockfile`;
+  return typeof lock === 'object' && lock !== null ? readBerry(lock as Record<string, unknown>, file, yarnrc) : `${file} is not a lockfile`;
 }
