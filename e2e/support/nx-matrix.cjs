@@ -11,6 +11,7 @@ const rootPackage = require('../../package.json');
 
 /** node: which Node runs that Nx: `system` is the one running the suite, `node24` is e2e/rig/node.sh's. */
 const NX_MATRIX = {
+  21: { node: 'system', packages: { nx: '21.0.0', '@nx/devkit': '21.0.0' } },
   22: { node: 'system', packages: { nx: rootPackage.devDependencies.nx, '@nx/devkit': rootPackage.devDependencies['@nx/devkit'] } },
   24: { node: 'node24', packages: { nx: '24.0.6', '@nx/devkit': '24.0.0' } },
 };

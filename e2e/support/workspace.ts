@@ -33,9 +33,11 @@ interface NxMatrix {
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- a .cjs module shared with global-setup.cjs, which Jest loads untranspiled
 const matrix: NxMatrix = require('./nx-matrix.cjs');
 
-export type NxVersion = '22' | '24';
+export type NxVersion = '21' | '22' | '24';
 /** Every Nx major the suite's Nx-facing cases run on, for `describe.each(NX_VERSIONS)`. */
 export const NX_VERSIONS = Object.keys(matrix.NX_MATRIX) as NxVersion[];
+/** What run-many, affected and release need on that Nx to batch our tasks: before 22.6 Nx batches only when asked. */
+export const batchFlag = (nx: NxVersion): string[] => (nx === '21' ? ['--batch'] : []);
 
 export interface WorkspaceOptions {
   /** The Nx major the workspace uses (its template's node_modules) and runs on its Node. Default `'22'`. */

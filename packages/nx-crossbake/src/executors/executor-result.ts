@@ -4,6 +4,7 @@
  */
 import { logger } from '@nx/devkit';
 import { isReportable } from '../lib/core/errors';
+import { assertSupportedNx } from '../lib/core/nx-version';
 import type { ServiceResult } from '../lib/results/service-result';
 import { formatTaskOutput } from '../lib/results/summary';
 
@@ -26,9 +27,13 @@ function reported(e: unknown): string {
   return `nx-crossbake: ${e.message}`;
 }
 
-/** One task's executor: its body says whether it succeeded; an error we raise is logged and fails it. */
+/**
+ * One task's executor: its body says whether it succeeded; an error we raise is logged and fails it. Nothing
+ * runs on an Nx the plugin does not support.
+ */
 export async function executorResult(body: () => Promise<boolean>): Promise<{ success: boolean }> {
   try {
+    assertSupportedNx();
     return { success: await body() };
   } catch (e) {
     logger.error(reported(e));
@@ -72,7 +77,7 @@ export const failedTask = (task: string, e: unknown, startTime: number): BatchTa
 
 /**
  * A batch executor's results: when an error we raise stops it, every task it has not yielded yet fails with that
- * error, so each still gets a result of its own.
+ * error, so each still gets a result of its own. Nothing runs on an Nx the plugin does not support.
  */
 export async function* batchResults(
   tasks: readonly string[],
@@ -81,6 +86,7 @@ export async function* batchResults(
 ): AsyncGenerator<BatchTaskResult> {
   const done = new Set<string>();
   try {
+    assertSupportedNx();
     for await (const result of body) {
       done.add(result.task);
       yield result;

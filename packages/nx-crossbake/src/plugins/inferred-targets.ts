@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { createNodesFromFiles, type CreateNodesV2, type TargetConfiguration } from '@nx/devkit';
 import { toStringList, toText } from '../lib/options/coerce';
 import { defaultImageTag } from '../lib/options/image-names';
-import { IMAGE_INPUTS } from '../lib/graph/image-inputs';
+import { imageTargetInputs } from '../lib/graph/image-inputs';
 import { getReportOutput } from '../lib/results/report';
 import { DEFAULT_TARGET, MULTIARCH_EXECUTOR } from '../lib/core/executor-names';
 
@@ -56,7 +56,7 @@ export function inferredTarget(project: string, options: CrossbakePluginOptions,
     executor: MULTIARCH_EXECUTOR,
     // A pushed image is a side effect Nx cannot restore from its cache: never served from cache.
     cache: false,
-    inputs: [...IMAGE_INPUTS],
+    inputs: imageTargetInputs(),
     outputs: [getReportOutput(targetName)],
     options: {
       ...(platforms !== undefined && { platforms }),

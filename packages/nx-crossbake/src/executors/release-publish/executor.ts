@@ -1,6 +1,8 @@
 import { logger, type ExecutorContext } from '@nx/devkit';
 import { buildServices } from '../../lib/run/build-services';
+import { RELEASE_PUBLISH_EXECUTOR } from '../../lib/core/executor-names';
 import { executorResult, reportTask } from '../executor-result';
+import { soloTasksNotice } from '../solo-tasks';
 import { runInputs } from '../multiarch/tasks';
 import { toPublishRequest } from './publish-request';
 import type { ReleasePublishExecutorSchema } from '../../lib/options/schemas/release-publish';
@@ -17,7 +19,10 @@ export default async function releasePublishExecutor(
 ): Promise<{ success: boolean }> {
   return executorResult(async () => {
     const projectName = context.projectName!;
-    const { request, print } = toPublishRequest(`${projectName}:${context.targetName}`, projectName, options, context);
+    const id = `${projectName}:${context.targetName}`;
+    const notice = soloTasksNotice(context, id, RELEASE_PUBLISH_EXECUTOR);
+    if (notice) logger.warn(`nx-crossbake: ${notice}`);
+    const { request, print } = toPublishRequest(id, projectName, options, context);
     const results = await buildServices({ ...runInputs(context), requests: [request], print });
     const result = results.get(request.id)!;
     if (result.status === 'built' || result.status === 'reused')

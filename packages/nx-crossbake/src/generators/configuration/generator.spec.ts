@@ -120,4 +120,82 @@ describe('configuration generator', () => {
     await configurationGenerator(tree, { project: '@acme/api' });
     expect(messages(info)).toMatch(/nx g nx-crossbake:init/);
   });
+
+  describe('the build context', () => {
+    // A NestJS service's Dockerfile written for the workspace root, as docker-compose files and Nx's Node docs do.
+    const ROOT_DOCKERFILE = [
+      'FROM node:20 AS build',
+      'WORKDIR /app',
+      'COPY package.json package-lock.json ./',
+      'RUN npm ci',
+      'COPY . .',
+      'RUN npx nx build api',
+      'FROM node:20-slim',
+      'COPY --from=build /app/dist/apps/api ./',
+    ].join('\n');
+    const target = () => targets()['docker-multiarch'];
+
+    beforeEach(() => tree.write('package-lock.json', '{}'));
+
+    it('is the workspace root for a Dockerfile that copies root files, with those files, nx.json and tsconfig in its inputs', async () => {
+      tree.write('apps/api/Dockerfile', ROOT_DOCKERFILE);
+      await configurationGenerator(tree, { project: '@acme/api' });
+      expect(target().options).toMatchObject({ context: '.' });
+      expect(target().inputs).toEqual([
+        '{projectRoot}/**/*',
+        '^{projectRoot}/**/*',
+        '{workspaceRoot}/package.json',
+        '{workspaceRoot}/package-lock.json',
+        '{workspaceRoot}/nx.json',
+        '{workspaceRoot}/tsconfig.base.json',
+      ]);
+      expect(messages(info)).toContain(
+        "it builds from the context '.' (apps/api/Dockerfile copies package.json, package-lock.json from the workspace root)",
+      );
+      // The root's .dockerignore keeps Nx's cache and the plugin's reports out of the context.
+      expect(tree.read('.dockerignore', 'utf-8')).toContain('.nx\n');
+      // The file stays the project's: the executor's default.
+      expect(target().options).not.toHaveProperty('file');
+    });
+
+    it('is the workspace root for a Dockerfile that runs nx, though every file it copies is in the project', async () => {
+      tree.write('apps/api/Dockerfile', 'FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm ci && npx nx build api\n');
+      await configurationGenerator(tree, { project: '@acme/api' });
+      expect(target().options).toMatchObject({ context: '.' });
+      expect(messages(info)).toContain('(apps/api/Dockerfile runs nx, which needs the workspace root)');
+    });
+
+    it("is left to the executor's default, the project folder, for a Dockerfile that copies only the project's files", async () => {
+      tree.write('apps/api/Dockerfile', 'FROM node:20\nCOPY package.json main.js ./\n');
+      tree.write('apps/api/package.json', '{}');
+      tree.write('apps/api/main.js', '');
+      await configurationGenerator(tree, { project: '@acme/api' });
+      expect(target().options).not.toHaveProperty('context');
+      expect(target().inputs).toEqual(['{projectRoot}/**/*', '^{projectRoot}/**/*']);
+      expect(tree.exists('.dockerignore')).toBe(false);
+    });
+
+    it('is --context when given, checked against what the Dockerfile copies', async () => {
+      tree.write('apps/api/Dockerfile', ROOT_DOCKERFILE);
+      await expect(configurationGenerator(tree, { project: '@acme/api', context: 'apps/api' })).rejects.toThrow(
+        "apps/api/Dockerfile copies package.json, package-lock.json, which --context 'apps/api' does not have; '.' does",
+      );
+      await expect(configurationGenerator(tree, { project: '@acme/api', context: '../elsewhere' })).rejects.toThrow(
+        "--context '../elsewhere' must be a folder of the workspace, relative to its root (e.g. '.')",
+      );
+      await expect(configurationGenerator(tree, { project: '@acme/api', context: 'docker' })).rejects.toThrow(
+        "--context 'docker' is not a folder of the workspace",
+      );
+      expect(targets()).not.toHaveProperty('docker-multiarch');
+      await configurationGenerator(tree, { project: '@acme/api', context: './' });
+      expect(target().options).toMatchObject({ context: '.' });
+    });
+
+    it('takes a folder outside the project as the files it reads', async () => {
+      tree.write('docker/api/Dockerfile.part', '');
+      await configurationGenerator(tree, { project: '@acme/api', context: 'docker' });
+      expect(target().options).toMatchObject({ context: 'docker' });
+      expect(target().inputs).toEqual(['{projectRoot}/**/*', '^{projectRoot}/**/*', '{workspaceRoot}/docker/**/*']);
+    });
+  });
 });

@@ -9,6 +9,8 @@ import {
   type Tree,
 } from '@nx/devkit';
 import { findPluginEntry, pluginOptionsOf } from '../../lib/graph/plugin-entry';
+import { ensureRootDockerignore } from '../lib/dockerignore-files';
+import { chooseBuildContext } from './build-context';
 import { multiarchTarget } from './multiarch-target';
 import { normalizeConfigurationOptions } from './normalize-options';
 import { scaffoldDockerfile } from './scaffold';
@@ -39,9 +41,14 @@ export default async function configurationGenerator(tree: Tree, raw: Configurat
         'Pick another name with --targetName, or remove that target first.',
     );
   }
-  const target = multiarchTarget(options);
+  const { context, inputs, reason } = chooseBuildContext(tree, project.root, options.context);
+  const target = multiarchTarget({ ...options, context, inputs });
   updateProjectConfiguration(tree, options.project, { ...project, targets: { ...project.targets, [options.targetName]: target } });
   logger.info(`nx-crossbake: added '${options.targetName}' to ${options.project}: ${target.metadata?.description}`);
+  if (context !== undefined) {
+    logger.info(`nx-crossbake: it builds from the context '${context}'${reason ? ` (${reason})` : ''}; its inputs: ${inputs.join(', ')}`);
+    if (context === '.') ensureRootDockerignore(tree);
+  }
 
   const dockerfile = joinPathFragments(project.root, 'Dockerfile');
   if (options.dockerfile !== 'none') {

@@ -1,7 +1,7 @@
 import type { TargetConfiguration } from '@nx/devkit';
 import type { MultiarchExecutorSchema } from '../../lib/options/schemas/multiarch';
 import { MULTIARCH_EXECUTOR } from '../../lib/core/executor-names';
-import { IMAGE_INPUTS } from '../../lib/graph/image-inputs';
+import { imageTargetInputs } from '../../lib/graph/image-inputs';
 import { getReportOutput } from '../../lib/results/report';
 
 /**
@@ -14,8 +14,13 @@ export function multiarchTarget(spec: {
   image: string;
   push: boolean;
   targetName: string;
+  /** Written when it is not the project folder. */
+  context?: string;
+  /** Default: the project's and its dependencies' files. */
+  inputs?: string[];
 }): TargetConfiguration<MultiarchExecutorSchema> {
   const options: MultiarchExecutorSchema = {
+    ...(spec.context !== undefined && { context: spec.context }),
     platforms: spec.platforms,
     tags: [spec.image],
     push: spec.push,
@@ -24,7 +29,7 @@ export function multiarchTarget(spec: {
   return {
     executor: MULTIARCH_EXECUTOR,
     // Written out, so a workspace's targetDefaults or named inputs cannot drop the images it is built FROM.
-    inputs: [...IMAGE_INPUTS],
+    inputs: spec.inputs ?? imageTargetInputs(),
     // Where the executor writes this target's image.json report, so Nx knows the target's output.
     outputs: [getReportOutput(spec.targetName)],
     options,

@@ -11,6 +11,7 @@ interface NormalizedConfigurationOptions {
   platforms: string[];
   image: string;
   push: boolean;
+  context: string | undefined;
   dockerfile: 'none' | 'node' | 'go';
   skipFormat: boolean;
 }
@@ -42,6 +43,7 @@ export function normalizeConfigurationOptions(
     platforms,
     image,
     push: options.push ?? false,
+    context: options.context?.trim() || undefined,
     dockerfile: options.dockerfile ?? 'none',
     skipFormat: options.skipFormat ?? false,
   };

@@ -6,6 +6,7 @@ export interface ConfigurationGeneratorSchema {
   image?: string;
   registry?: string;
   push?: boolean;
+  context?: string;
   dockerfile?: 'none' | 'node' | 'go';
   skipFormat?: boolean;
 }

@@ -12,6 +12,7 @@ import {
   type TargetConfiguration,
   type Tree,
 } from '@nx/devkit';
+import { installedNxVersion, nxAbilities, nxVersionProblem } from '../../lib/core/nx-version';
 import { normalizePlatforms } from '../../lib/docker/platforms';
 import { ensureRootDockerignore } from '../lib/dockerignore-files';
 import { CROSSBAKE_IGNORES, withIgnoredPaths } from '../lib/gitignore';
@@ -90,6 +91,9 @@ function ignoreGeneratedFolders(tree: Tree): void {
 
 /** `nx g nx-crossbake:init`: safe to run again; it only adds what is missing and overwrites nothing. */
 export default async function initGenerator(tree: Tree, options: InitGeneratorSchema): Promise<void> {
+  const nx = installedNxVersion();
+  const unsupported = nxVersionProblem(nx);
+  if (unsupported) throw new Error(`nx-crossbake:init: ${unsupported}`);
   const { pluginOptions, platforms, driver } = normalize(options);
   // First the step that can refuse, so a refusal leaves nx.json as it was too.
   const { file, added, kept } = addWorkspaceTargets(tree, workspaceTargets(driver, platforms));
@@ -98,6 +102,11 @@ export default async function initGenerator(tree: Tree, options: InitGeneratorSc
   if (added.length > 0) logger.info(`nx-crossbake: added ${added.map((n) => `'${n}'`).join(' and ')} to ${file}`);
   ignoreGeneratedFolders(tree);
   ensureRootDockerignore(tree);
+  if (!nxAbilities(nx).prefersBatch) {
+    logger.info(
+      `nx-crossbake: Nx ${nx} batches run-many only when asked: add --batch (nx run-many -t docker-multiarch --batch) for one bake of every image; the docker-affected target in ${file} is one bake either way`,
+    );
+  }
   if (driver === 'docker') {
     logger.info("nx-crossbake: the 'docker' driver builds several platforms only with the containerd image store enabled in the engine");
   }

@@ -1,4 +1,5 @@
-import { installedNxVersion, loadNxAffectedInternals, nxMajor } from './nx-internals';
+import { installedNxVersion } from '../core/nx-version';
+import { loadNxAffectedInternals, nxMajor } from './nx-internals';
 
 // Not mocked: proves the deep imports still resolve on the Nx version this repository installs (22). The
 // e2e suite (nx-versions.e2e.ts) runs the same adapter inside Nx 24 workspaces, where it takes the task path.

@@ -5,7 +5,7 @@
  * checked before use: if a future Nx moves them, `loadNxAffectedInternals` returns undefined and the
  * caller asks the CLI instead (affected-services.ts).
  *
- * - Nx 22–23, and Nx 24 with `affected.legacy` (or NX_LEGACY_AFFECTED=true): whole projects. The changed
+ * - Nx 21–23, and Nx 24 with `affected.legacy` (or NX_LEGACY_AFFECTED=true): whole projects. The changed
  *   files, the locators that turn them into touched projects; the walk to their dependents is ours
  *   (affected-walk.ts), so image edges computed without the plugin registered are followed too.
  * - Nx 24 by default: tasks. `nx affected -t` selects only the tasks whose inputs a change reaches
@@ -15,6 +15,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { NxJsonConfiguration, ProjectGraph } from '@nx/devkit';
+import { installedNxVersion } from '../core/nx-version';
 
 type FileChange = { file: string };
 type Locator = (
@@ -57,10 +58,6 @@ const load = (path: string): Record<string, unknown> | undefined => {
 const fn = (module: Record<string, unknown> | undefined, name: string) =>
   typeof module?.[name] === 'function' ? (module[name] as (...args: never[]) => unknown) : undefined;
 
-export function installedNxVersion(): string | undefined {
-  return (load('nx/package.json') as { version?: string } | undefined)?.version;
-}
-
 /** The Nx major of `version`, or NaN. */
 export const nxMajor = (version: string | undefined) => Number.parseInt(version ?? '', 10);
 
@@ -82,7 +79,9 @@ export function loadNxAffectedInternals(): NxAffectedInternals | undefined {
     changedFiles(base, head) {
       // Without head, Nx counts uncommitted and untracked files too; so do we.
       const { files } = parseFiles({ base, head } as never) as { files: string[] };
-      return calculateFileChanges(files as never, { base, head } as never) as FileChange[];
+      // Nx 21 also takes the workspace's files, only to give each change its hash, which no locator reads.
+      const args = major <= 21 ? [files, [], { base, head }] : [files, { base, head }];
+      return calculateFileChanges(...(args as never[])) as FileChange[];
     },
     selection: (nxJson) => (tasks?.selectsTasks(nxJson) ? 'tasks' : 'projects'),
     touchedProjects: touched,
@@ -90,7 +89,7 @@ export function loadNxAffectedInternals(): NxAffectedInternals | undefined {
   };
 }
 
-/** Nx 22–23: the locators, one module each. */
+/** Nx 21–23: the locators, one module each. */
 function nx22TouchedProjects(readPackageJson: (...args: never[]) => unknown): NxAffectedInternals['touchedProjects'] | undefined {
   const workspaceProjects = load('nx/src/project-graph/affected/locators/workspace-projects');
   const locators = [

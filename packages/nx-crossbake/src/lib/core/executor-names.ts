@@ -2,6 +2,7 @@
 export const MULTIARCH_EXECUTOR = 'nx-crossbake:multiarch';
 export const SETUP_EXECUTOR = 'nx-crossbake:setup';
 export const AFFECTED_EXECUTOR = 'nx-crossbake:affected';
+export const RELEASE_PUBLISH_EXECUTOR = 'nx-crossbake:release-publish';
 
 /** The target name the generators and inferred targets give; other multiarch targets are keyed by their own name. */
 export const DEFAULT_TARGET = 'docker-multiarch';

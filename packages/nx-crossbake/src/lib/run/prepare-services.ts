@@ -1,12 +1,14 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { isAbsolute, join, relative } from 'node:path';
 import type { DockerCli } from '../docker/docker-cli';
-import { CrossbakeError } from '../core/errors';
+import { CrossbakeError, InvalidOptionsError } from '../core/errors';
 import { parseDockerfileImageRefs } from '../dockerfile/image-refs';
 import { checkBuildInputs } from '../options/check-inputs';
 import { normalizeOptions, type RunFacts } from '../options/normalize';
 import type { ServiceOptions } from '../options/service-options';
 import type { ServiceResult } from '../results/service-result';
+import type { WorkspaceFs } from '../dockerfile/context-sources';
+import { missingSourcesProblem } from './missing-sources';
 import { rejected, type ServiceRequest } from './service-request';
 
 export interface PreparedService {
@@ -53,6 +55,15 @@ function projectVersion(workspaceRoot: string, request: ServiceRequest): string 
   }
 }
 
+function workspaceFs(root: string): WorkspaceFs {
+  const stat = (path: string) => statSync(join(root, path), { throwIfNoEntry: false });
+  return {
+    exists: (path) => stat(path) !== undefined,
+    isDirectory: (path) => stat(path)?.isDirectory() ?? false,
+    list: (path) => (stat(path)?.isDirectory() ? readdirSync(join(root, path)) : []),
+  };
+}
+
 export async function prepareServices(
   cli: DockerCli,
   workspaceRoot: string,
@@ -70,6 +81,11 @@ export async function prepareServices(
       );
       checkBuildInputs(options, workspaceRoot);
       const dockerfile = readFileSync(join(workspaceRoot, options.file), 'utf8');
+      const context = isAbsolute(options.context) ? relative(workspaceRoot, options.context) : options.context;
+      const missing = context.startsWith('..')
+        ? undefined
+        : missingSourcesProblem(dockerfile, context, options.file, workspaceFs(workspaceRoot), options.target);
+      if (missing) throw new InvalidOptionsError(options.project, [missing], options.id);
       ready.push({ request, options, dockerfile, dockerfileRefs: parseDockerfileImageRefs(dockerfile, options.buildArgs) });
     } catch (e) {
       if (!(e instanceof CrossbakeError)) throw e;

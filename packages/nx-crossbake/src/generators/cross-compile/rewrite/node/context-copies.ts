@@ -6,7 +6,7 @@
  */
 import { posix } from 'node:path';
 import type { DockerfileInstruction } from '../../../../lib/dockerfile/instructions';
-import { splitWords, unquoteWord } from '../../../../lib/dockerfile/words';
+import { contextCopyOperands, contextPath, globRegExp, WILDCARD } from '../../../../lib/dockerfile/copy-operands';
 
 export interface StageCopy {
   instruction: DockerfileInstruction;
@@ -21,40 +21,6 @@ export interface BuildContext {
   read(path: string): string | undefined;
 }
 
-const WILDCARD = /[*?[]/;
-
-function globRegExp(pattern: string): RegExp {
-  const body = pattern
-    .replace(/[.+^${}()|\\]/g, '\\$&')
-    .replace(/\*/g, '[^/]*')
-    .replace(/\?/g, '[^/]');
-  return new RegExp(`^${body}$`);
-}
-
-/** Sources and destination of a COPY/ADD from the context; undefined for `--from`, URLs and the exec-form edge cases. */
-function sourcesOf(copy: StageCopy, escape: string): { sources: string[]; dest: string } | undefined {
-  const { keyword, args } = copy.instruction;
-  if (keyword !== 'COPY' && keyword !== 'ADD') return undefined;
-  const all = splitWords(args, escape);
-  const start = all.findIndex((w) => !w.startsWith('--'));
-  if (start < 0 || all.slice(0, start).some((f) => /^--from=/i.test(f))) return undefined;
-  const rest = all.slice(start).join(' ');
-  let words: string[];
-  if (rest.startsWith('[')) {
-    try {
-      words = JSON.parse(rest) as string[];
-    } catch {
-      return undefined;
-    }
-  } else {
-    words = all.slice(start).map((w) => unquoteWord(w, escape));
-  }
-  if (words.length < 2 || words.some((w) => /^[a-z]+:\/\//i.test(w) || w.includes('$'))) return undefined;
-  return { sources: words.slice(0, -1), dest: words.at(-1)! };
-}
-
-const contextPath = (source: string) => posix.normalize(`./${source}`).replace(/^\/+/, '') || '.';
-
 /** The context path of the file the copies leave at `imagePath` (absolute), or undefined when none does. */
 export function contextSourceOf(
   imagePath: string,
@@ -63,7 +29,7 @@ export function contextSourceOf(
   escape: string,
 ): string | undefined {
   for (const copy of [...copies].reverse()) {
-    const parsed = sourcesOf(copy, escape);
+    const parsed = contextCopyOperands(copy.instruction, escape);
     if (parsed === undefined) continue;
     const dest = parsed.dest.startsWith('/') ? parsed.dest : copy.workdir === undefined ? undefined : posix.join(copy.workdir, parsed.dest);
     if (dest === undefined) continue;
