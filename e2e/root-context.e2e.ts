@@ -2,7 +2,17 @@ import { statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, relative } from 'node:path';
 import { ROOT_CONTEXT_IGNORES, withDockerignores } from '../packages/nx-crossbake/src/generators/lib/dockerignore-files';
-import { BASE_IMAGE, imageRef, run, RUN_ID, Workspace, type CommandResult } from './support/workspace';
+import {
+  BASE_IMAGE,
+  imageRef,
+  REGISTRY,
+  registryPlatforms,
+  run,
+  RUN_ID,
+  runImage,
+  Workspace,
+  type CommandResult,
+} from './support/workspace';
 
 /**
  * A root build context (`"context": "."`, as root-lockfile monorepos use) on the default docker-container
@@ -124,3 +134,124 @@ describe('a root build context', () => {
     expect(ws.exists('dist/nx-crossbake/apps/ctx-a/docker-multiarch/image.json')).toBe(true);
   });
 });
+
+/**
+ * Issue #24: two services laid out as a NestJS workspace builds them with docker-compose (the layout of Nx's
+ * own Node docs): one lockfile at the root, each Dockerfile written for the workspace root as its context,
+ * installing the workspace's dependencies and building its app inside the image. The configuration generator
+ * must see that and write the context and the inputs; a target whose context is its project folder must be
+ * refused before anything is built, naming the context that works.
+ */
+describe('Dockerfiles written for the workspace root (NestJS layout)', () => {
+  const NODE = `${REGISTRY}/crossbake/node:latest`;
+  const SERVICES = ['nest-api', 'nest-worker'];
+  const NEST_PLATFORMS = ['linux/amd64', 'linux/arm64'];
+  // npm ci of the root lockfile, then the app's build (a stand-in for `npx nx build <app>`: the rig has no
+  // network for a real Nx inside the image), then a runtime stage with only the build output.
+  const dockerfile = (name: string) => `FROM ${NODE} AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY nx.json tsconfig.base.json ./
+COPY apps/${name} ./apps/${name}
+RUN node apps/${name}/build.js
+
+FROM ${NODE}
+WORKDIR /app
+COPY --from=build /app/dist/apps/${name} ./
+CMD ["node", "main.js"]
+`;
+  const build = (name: string) =>
+    `const fs = require('fs');\nfs.mkdirSync('dist/apps/${name}', { recursive: true });\n` +
+    `fs.writeFileSync('dist/apps/${name}/main.js', "console.log('${name} started on ' + process.arch)\\n");\n`;
+  let ws: Workspace;
+  const generated: Record<string, CommandResult> = {};
+  const target = (name: string) => JSON.parse(ws.read(`apps/${name}/project.json`)).targets['docker-multiarch'];
+
+  beforeAll(() => {
+    ws = new Workspace('root-context-nest', []);
+    ws.write('package.json', JSON.stringify({ name: 'nest-shop', private: true, workspaces: ['apps/*'] }, null, 2));
+    ws.write(
+      'package-lock.json',
+      JSON.stringify(
+        { name: 'nest-shop', lockfileVersion: 3, requires: true, packages: { '': { name: 'nest-shop', workspaces: ['apps/*'] } } },
+        null,
+        2,
+      ),
+    );
+    ws.write('tsconfig.base.json', JSON.stringify({ compilerOptions: { target: 'es2021' } }, null, 2));
+    for (const name of SERVICES) {
+      ws.write(`apps/${name}/project.json`, JSON.stringify({ name, root: `apps/${name}` }, null, 2));
+      ws.write(`apps/${name}/Dockerfile`, dockerfile(name));
+      ws.write(`apps/${name}/build.js`, build(name));
+      generated[name] = ws.nx([
+        'g',
+        'nx-crossbake:configuration',
+        name,
+        `--image=${imageRef(name)}`,
+        '--push',
+        `--platforms=${NEST_PLATFORMS.join(',')}`,
+      ]);
+    }
+  });
+
+  it('configuration writes "context": "." and inputs naming the root files the image reads, and the .dockerignore', () => {
+    for (const name of SERVICES) {
+      expect([name, generated[name].code]).toEqual([name, 0]);
+      expect(generated[name].output).toContain(
+        `it builds from the context '.' (apps/${name}/Dockerfile copies package.json, package-lock.json, nx.json, tsconfig.base.json, apps/${name} from the workspace root)`,
+      );
+      expect(target(name).options).toMatchObject({ context: '.', platforms: NEST_PLATFORMS, push: true });
+      expect(target(name).inputs).toEqual([
+        '{projectRoot}/**/*',
+        '^{projectRoot}/**/*',
+        '{workspaceRoot}/package.json',
+        '{workspaceRoot}/package-lock.json',
+        '{workspaceRoot}/nx.json',
+        '{workspaceRoot}/tsconfig.base.json',
+      ]);
+    }
+    expect(ws.read('.dockerignore').split('\n')).toEqual(expect.arrayContaining(ROOT_CONTEXT_IGNORES));
+  });
+
+  it('the first run pushes both for amd64 and arm64 in one bake, and each service starts on both platforms', () => {
+    const before = ws.bakeCalls().length;
+    const result = ws.nx(['run-many', '-t', 'docker-multiarch']);
+    expect([result.code, result.code === 0 ? '' : result.output.slice(-4000)]).toEqual([0, '']);
+    expect(ws.bakeCalls()).toHaveLength(before + 1);
+    for (const name of SERVICES) {
+      expect(registryPlatforms(imageRef(name))).toEqual(NEST_PLATFORMS);
+      expect(runImage(imageRef(name), 'linux/amd64')).toBe(`${name} started on x64`);
+      expect(runImage(imageRef(name), 'linux/arm64')).toBe(`${name} started on arm64`);
+    }
+  });
+
+  it('with the context set to the project folder, that project fails before building, naming "context": "."; the other builds', () => {
+    const file = 'apps/nest-api/project.json';
+    const original = ws.read(file);
+    const project = JSON.parse(original);
+    project.targets['docker-multiarch'].options.context = 'apps/nest-api';
+    ws.write(file, JSON.stringify(project, null, 2));
+    try {
+      const before = ws.bakeCalls().length;
+      const result = ws.nx(['run-many', '-t', 'docker-multiarch', '--skip-nx-cache']);
+      expect(result.code).not.toBe(0);
+      expect(result.output).toContain(
+        "apps/nest-api/Dockerfile copies package.json (line 3), package-lock.json (line 3), nx.json (line 5), tsconfig.base.json (line 5), apps/nest-api (line 6) from its build context 'apps/nest-api', which does not have them; " +
+          '"." (the workspace root) does: set the target\'s "context": "."',
+      );
+      // No bake held nest-api; nest-worker still had its result (reused: unchanged since the last run).
+      expect(
+        ws
+          .bakeCalls()
+          .slice(before)
+          .some((call) => bakeTargetNames(ws, call).includes('nest-api')),
+      ).toBe(false);
+      expect(result.output).toMatch(/^nest-worker\s+(pushed|reused)\s/m);
+    } finally {
+      ws.write(file, original);
+    }
+  });
+});
+
+const bakeTargetNames = (ws: Workspace, call: string): string[] => Object.keys(JSON.parse(ws.read(ws.bakeFile(call))).target);

@@ -81,7 +81,9 @@ export function chooseBuildContext(tree: Tree, projectRoot: string, given: strin
   if (dockerfile === undefined) return { inputs: imageTargetInputs() };
   const above = sourcesAboveContext(dockerfile, projectRoot, fs);
   if (above) {
-    const extra = above.sources.map((s) => sourceAsInput(above.holder, s.source, fs));
+    // What it copies from the project itself is {projectRoot}/**/* already.
+    const inProject = (source: string) => `${posix.join(above.holder, source)}/`.startsWith(`${projectRoot}/`);
+    const extra = above.sources.filter((s) => !inProject(s.source)).map((s) => sourceAsInput(above.holder, s.source, fs));
     const copied = [...new Set(above.sources.map((s) => s.source))].join(', ');
     return {
       context: above.holder,

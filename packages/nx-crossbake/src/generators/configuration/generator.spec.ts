@@ -128,7 +128,7 @@ describe('configuration generator', () => {
       'WORKDIR /app',
       'COPY package.json package-lock.json ./',
       'RUN npm ci',
-      'COPY . .',
+      'COPY apps/api ./apps/api',
       'RUN npx nx build api',
       'FROM node:20-slim',
       'COPY --from=build /app/dist/apps/api ./',
@@ -137,7 +137,7 @@ describe('configuration generator', () => {
 
     beforeEach(() => tree.write('package-lock.json', '{}'));
 
-    it('is the workspace root for a Dockerfile that copies root files, with those files, nx.json and tsconfig in its inputs', async () => {
+    it('is the workspace root for a Dockerfile that copies root files, with those files, nx.json and tsconfig in its inputs (the project once)', async () => {
       tree.write('apps/api/Dockerfile', ROOT_DOCKERFILE);
       await configurationGenerator(tree, { project: '@acme/api' });
       expect(target().options).toMatchObject({ context: '.' });
@@ -150,7 +150,7 @@ describe('configuration generator', () => {
         '{workspaceRoot}/tsconfig.base.json',
       ]);
       expect(messages(info)).toContain(
-        "it builds from the context '.' (apps/api/Dockerfile copies package.json, package-lock.json from the workspace root)",
+        "it builds from the context '.' (apps/api/Dockerfile copies package.json, package-lock.json, apps/api from the workspace root)",
       );
       // The root's .dockerignore keeps Nx's cache and the plugin's reports out of the context.
       expect(tree.read('.dockerignore', 'utf-8')).toContain('.nx\n');
@@ -178,7 +178,7 @@ describe('configuration generator', () => {
     it('is --context when given, checked against what the Dockerfile copies', async () => {
       tree.write('apps/api/Dockerfile', ROOT_DOCKERFILE);
       await expect(configurationGenerator(tree, { project: '@acme/api', context: 'apps/api' })).rejects.toThrow(
-        "apps/api/Dockerfile copies package.json, package-lock.json, which --context 'apps/api' does not have; '.' does",
+        "apps/api/Dockerfile copies package.json, package-lock.json, apps/api, which --context 'apps/api' does not have; '.' does",
       );
       await expect(configurationGenerator(tree, { project: '@acme/api', context: '../elsewhere' })).rejects.toThrow(
         "--context '../elsewhere' must be a folder of the workspace, relative to its root (e.g. '.')",
