@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { BUILDKIT_IMAGE } from './support/rig';
 import { BINFMT_IMAGE, RUN_ID, run, SETUP_OPTIONS, Workspace } from './support/workspace';
 
 const AARCH64 = '/proc/sys/fs/binfmt_misc/qemu-aarch64';
@@ -115,6 +116,36 @@ describe('nx-crossbake:setup: the named builder', () => {
     expect(again.code).toBe(0);
     expect(again.output).toMatch(new RegExp(`builder '${builder}' ready \\(driver ${DRIVER}(, network \\S+)?, created`));
     expect(builders()).toContain(builder);
+    ws.nx(['run', 'builder:docker-setup:remove']);
+  });
+
+  it('names the exact command that rebuilds a builder lacking what its options ask (issue #24), and the next run creates it', () => {
+    const builder = `drift-${RUN_ID}`;
+    // Made by hand, as an older run or a colleague would have: the engine's default network, where the options say host.
+    const made = run('docker', [
+      'buildx',
+      'create',
+      '--name',
+      builder,
+      '--driver',
+      'docker-container',
+      '--driver-opt',
+      `image=${BUILDKIT_IMAGE}`,
+    ]);
+    expect([made.code, made.output]).toEqual([0, expect.anything()]);
+    const ws = setupWorkspace('drift', { ...SETUP_OPTIONS, builder, network: 'host' });
+    const warned = ws.nx(['run', 'builder:docker-setup']);
+    expect(warned.code).toBe(0);
+    const command = `docker buildx rm --keep-state ${builder}`;
+    expect(warned.output).toContain(
+      `warning: builder '${builder}' differs from its options: node '${builder}0': driver option network is unset, the options make it "host" (to rebuild it from its options, run \`${command}\``,
+    );
+    const [program, ...args] = command.split(' ');
+    expect(run(program, args).code).toBe(0);
+    const again = ws.nx(['run', 'builder:docker-setup']);
+    expect(again.code).toBe(0);
+    expect(again.output).toMatch(new RegExp(`builder '${builder}' ready \\(driver docker-container, network host, created`));
+    expect(again.output).not.toContain('differs from its options');
     ws.nx(['run', 'builder:docker-setup:remove']);
   });
 

@@ -214,7 +214,13 @@ describe('ensureBuilder: drift that matters', () => {
       `node 'nx-crossbake0': driver option network is unset, the options make it "host"`,
       `node 'nx-crossbake0': its buildkitd config differs: it lacks registry."127.0.0.1:5001".http = true; it lacks registry."127.0.0.1:5001".insecure = true`,
     ]);
-    expect(logs.filter((l) => l.includes('set recreate: true to rebuild it'))).toHaveLength(2);
+    expect(
+      logs.filter((l) =>
+        l.endsWith(
+          '(to rebuild it from its options, run `docker buildx rm --keep-state nx-crossbake` (the next run creates it, its build cache kept), or set recreate: true)',
+        ),
+      ),
+    ).toHaveLength(2);
     expect(commands().some((c) => c.includes(' rm ') || c.includes(' create '))).toBe(false);
   });
 

@@ -125,7 +125,9 @@ describe('ensureBuilder: the builder', () => {
     const { ensure, logs, commands } = setup(docker);
     const facts = await ensure({ driver: 'docker' });
     expect(facts.drift).toEqual(["its driver is 'docker-container', the options ask for 'docker'"]);
-    expect(logs.join('\n')).toContain('set recreate: true to rebuild it');
+    expect(logs.join('\n')).toContain(
+      "warning: builder 'nx-crossbake' differs from its options: its driver is 'docker-container', the options ask for 'docker' (to rebuild it from its options, run `docker buildx rm --keep-state nx-crossbake` (the next run creates it, its build cache kept), or set recreate: true)",
+    );
     expect(commands().some((c) => c.includes('rm') || c.includes('create'))).toBe(false);
   });
 

@@ -200,8 +200,12 @@ export async function ensureBuilder(
     );
     drift = [];
   }
-  for (const d of drift)
-    env.log(`nx-crossbake: warning: builder '${spec.name}' differs from its options: ${d} (set recreate: true to rebuild it)`);
+  if (drift.length > 0) {
+    // The exact fix: the next run creates a missing builder from the options, BuildKit's cache kept.
+    const remove = cli.removeBuilderCommandLine(spec.name, { keepState: true, isContext: builderRef(spec.name, existing!).isContext });
+    const fix = `to rebuild it from its options, run \`${remove}\` (the next run creates it, its build cache kept), or set recreate: true`;
+    for (const d of drift) env.log(`nx-crossbake: warning: builder '${spec.name}' differs from its options: ${d} (${fix})`);
+  }
 
   let builder = await inspectBooted(cli, spec.name);
   // BuildKit lists emulators it found when it started: restart one that predates the emulators we added.

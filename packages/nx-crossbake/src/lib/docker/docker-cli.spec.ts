@@ -49,6 +49,8 @@ describe('DockerCli with another docker binary (CROSSBAKE_DOCKER)', () => {
       '/opt/docker-28/bin/docker buildx imagetools create --tag r/a:1 r/a@sha256:1',
     );
     expect(cli.removeBuilderCommandLine('b')).toBe('/opt/docker-28/bin/docker buildx rm b');
+    expect(cli.removeBuilderCommandLine('b', { keepState: true })).toBe('/opt/docker-28/bin/docker buildx rm --keep-state b');
+    expect(cli.removeBuilderCommandLine('b', { isContext: true })).toBe('/opt/docker-28/bin/docker context rm --force b');
   });
 
   it('is read from CROSSBAKE_DOCKER when not given', () => {

@@ -217,9 +217,9 @@ export class DockerCli {
     );
   }
 
-  /** The command that removes a docker-container builder, for a hint to show. */
-  removeBuilderCommandLine(name: string): string {
-    return this.commandLine(commands.getBuilderRemoveCommand(name, false));
+  /** The command that removes a builder (a docker-driver builder is its context), for a hint to show. */
+  removeBuilderCommandLine(name: string, { keepState = false, isContext = false } = {}): string {
+    return this.commandLine(isContext ? commands.getContextRemoveCommand(name) : commands.getBuilderRemoveCommand(name, keepState));
   }
 
   /** Restarts BuildKit so it detects emulators registered after it started. */
