@@ -1,6 +1,6 @@
-import { statSync } from 'node:fs';
+import { chmodSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { ROOT_CONTEXT_IGNORES, withDockerignores } from '../packages/nx-crossbake/src/generators/lib/dockerignore-files';
 import {
   BASE_IMAGE,
@@ -146,15 +146,16 @@ describe('Dockerfiles written for the workspace root (NestJS layout)', () => {
   const NODE = `${REGISTRY}/crossbake/node:latest`;
   const SERVICES = ['nest-api', 'nest-worker'];
   const NEST_PLATFORMS = ['linux/amd64', 'linux/arm64'];
-  // npm ci of the root lockfile, then the app's build (a stand-in for `npx nx build <app>`: the rig has no
-  // network for a real Nx inside the image), then a runtime stage with only the build output.
+  // npm ci of the root lockfile, then the app's build through the workspace's `./nx` wrapper (`nx init
+  // --useDotNxInstallation` writes one at the root; here a stand-in that runs the app's build script, as a real
+  // Nx would need the network inside the image), then a runtime stage with only the build output.
   const dockerfile = (name: string) => `FROM ${NODE} AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
-COPY nx.json tsconfig.base.json ./
+COPY nx nx.json tsconfig.base.json ./
 COPY apps/${name} ./apps/${name}
-RUN node apps/${name}/build.js
+RUN ./nx build ${name}
 
 FROM ${NODE}
 WORKDIR /app
@@ -180,6 +181,11 @@ CMD ["node", "main.js"]
       ),
     );
     ws.write('tsconfig.base.json', JSON.stringify({ compilerOptions: { target: 'es2021' } }, null, 2));
+    ws.write(
+      'nx',
+      '#!/bin/sh\n# Stand-in for the ./nx wrapper: `./nx build <app>` runs the app\'s build.\n[ "$1" = build ] && exec node "apps/$2/build.js"\n',
+    );
+    chmodSync(join(ws.dir, 'nx'), 0o755);
     for (const name of SERVICES) {
       ws.write(`apps/${name}/project.json`, JSON.stringify({ name, root: `apps/${name}` }, null, 2));
       ws.write(`apps/${name}/Dockerfile`, dockerfile(name));
@@ -199,7 +205,7 @@ CMD ["node", "main.js"]
     for (const name of SERVICES) {
       expect([name, generated[name].code]).toEqual([name, 0]);
       expect(generated[name].output).toContain(
-        `it builds from the context '.' (apps/${name}/Dockerfile copies package.json, package-lock.json, nx.json, tsconfig.base.json, apps/${name} from the workspace root)`,
+        `it builds from the context '.' (apps/${name}/Dockerfile copies package.json, package-lock.json, nx, nx.json, tsconfig.base.json, apps/${name} from the workspace root)`,
       );
       expect(target(name).options).toMatchObject({ context: '.', platforms: NEST_PLATFORMS, push: true });
       expect(target(name).inputs).toEqual([
@@ -209,6 +215,7 @@ CMD ["node", "main.js"]
         '{workspaceRoot}/package-lock.json',
         '{workspaceRoot}/nx.json',
         '{workspaceRoot}/tsconfig.base.json',
+        '{workspaceRoot}/nx',
       ]);
     }
     expect(ws.read('.dockerignore').split('\n')).toEqual(expect.arrayContaining(ROOT_CONTEXT_IGNORES));
@@ -219,6 +226,18 @@ CMD ["node", "main.js"]
     const result = ws.nx(['run-many', '-t', 'docker-multiarch']);
     expect([result.code, result.code === 0 ? '' : result.output.slice(-4000)]).toEqual([0, '']);
     expect(ws.bakeCalls()).toHaveLength(before + 1);
+    // The advisor flags the emulated install and the nx build, and names the split of the stage for the build.
+    for (const name of SERVICES) {
+      expect(result.output).toContain(`${name}:docker-multiarch: 2 steps will run under QEMU emulation for linux/arm64`);
+    }
+    expect(result.output).toMatch(
+      /^ {2}Dockerfile:7 \(build\) nx build: split the stage: the install with dev dependencies and the nx build in a stage FROM --platform=\$BUILDPLATFORM/m,
+    );
+    expect(result.output).toContain(
+      '  the nx build moves to the build platform with a split of its stage, by hand: node_modules/nx-crossbake/docs/cross-compile.md#nx-builds-split-by-hand',
+    );
+    // The page it names is in the installed package.
+    expect(readFileSync(join(ws.dir, 'node_modules/nx-crossbake/docs/cross-compile.md'), 'utf8')).toMatch(/^## Nx builds: split by hand$/m);
     for (const name of SERVICES) {
       expect(registryPlatforms(imageRef(name))).toEqual(NEST_PLATFORMS);
       expect(runImage(imageRef(name), 'linux/amd64')).toBe(`${name} started on x64`);
@@ -237,7 +256,7 @@ CMD ["node", "main.js"]
       const result = ws.nx(['run-many', '-t', 'docker-multiarch', '--skip-nx-cache']);
       expect(result.code).not.toBe(0);
       expect(result.output).toContain(
-        "apps/nest-api/Dockerfile copies package.json (line 3), package-lock.json (line 3), nx.json (line 5), tsconfig.base.json (line 5), apps/nest-api (line 6) from its build context 'apps/nest-api', which does not have them; " +
+        "apps/nest-api/Dockerfile copies package.json (line 3), package-lock.json (line 3), nx (line 5), nx.json (line 5), tsconfig.base.json (line 5), apps/nest-api (line 6) from its build context 'apps/nest-api', which does not have them; " +
           '"." (the workspace root) does: set the target\'s "context": "."',
       );
       // No bake held nest-api; nest-worker still had its result (reused: unchanged since the last run).

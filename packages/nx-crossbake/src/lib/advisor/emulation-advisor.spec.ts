@@ -173,6 +173,25 @@ describe('formatEmulationAdvice', () => {
     ).toBe(last);
   });
 
+  it('names the split of the stage for an nx build, by hand, after the generator line for the install beside it', () => {
+    const split =
+      '  the nx build moves to the build platform with a split of its stage, by hand: node_modules/nx-crossbake/docs/cross-compile.md#nx-builds-split-by-hand';
+    const nestjs =
+      'FROM node:20\nWORKDIR /app\nCOPY package*.json ./\nRUN npm ci\nCOPY . .\nRUN npx nx build api\nCMD ["node", "dist/apps/api/main.js"]\n';
+    const found = adviseOnEmulation(nestjs, ['linux/arm64']);
+    expect(found.map((a) => `${a.line} ${a.tool}`)).toEqual(['4 npm ci', '6 nx build']);
+    expect(formatEmulationAdvice('api:docker-multiarch', ['linux/arm64'], found).split('\n').slice(-2)).toEqual([
+      '  to move the Node installs to the build platform where the lockfile proves node_modules the same on every platform, run: nx g nx-crossbake:cross-compile --project=api (add --dry-run to see what it would do first)',
+      split,
+    ]);
+    // Alone, the nx build gets only the split: the generator would leave it as it is.
+    expect(
+      formatEmulationAdvice('api', ['linux/arm64'], [advice(6, '0', 'nx build', 'h')])
+        .split('\n')
+        .at(-1),
+    ).toBe(split);
+  });
+
   describe('ends with the generator command for the task', () => {
     const go = [advice(7, 'build', 'go build', 'h')];
     it.each([

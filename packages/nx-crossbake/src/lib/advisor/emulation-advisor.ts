@@ -83,7 +83,7 @@ export function formatEmulationAdvice(taskId: string, platforms: readonly string
     `${taskId}: ${steps} will run under QEMU emulation for ${platforms.join(', ')}; compiling there is 2–50× slower than cross-compiling, and flaky on arm/v7:`,
     ...advice.map((a) => `  Dockerfile:${a.line} (${/^\d+$/.test(a.stage) ? `stage ${a.stage}` : a.stage}) ${a.tool}: ${a.hint}`),
     `  see ${TROUBLESHOOTING}`,
-    fixCommand(taskId, advice),
+    ...fixCommands(taskId, advice),
   ].join('\n');
 }
 
@@ -93,13 +93,25 @@ export function formatEmulationAdvice(taskId: string, platforms: readonly string
 const GO_COMPILES = new Set(['go build', 'go install']);
 const NODE_INSTALLS = new Set(['npm ci', 'npm install', 'pnpm install', 'yarn install']);
 
-/** The last line: the generator that fixes what it can, for the task (`<project>:<target>[:<configuration>]`). */
-function fixCommand(taskId: string, advice: readonly EmulationAdvice[]): string {
+// Nx builds (heavy-steps.ts): the generator does not split a stage, so the way is written down instead.
+const NX_BUILDS = /^nx /;
+const NX_SPLIT = docLink('cross-compile.md', 'nx-builds-split-by-hand');
+
+/** The last lines: the generator that fixes what it can, for the task (`<project>:<target>[:<configuration>]`), and what it cannot. */
+function fixCommands(taskId: string, advice: readonly EmulationAdvice[]): string[] {
   const at = taskId.indexOf(':', 1);
   const [project, target] = at < 0 ? [taskId, undefined] : [taskId.slice(0, at), taskId.slice(at + 1).split(':')[0]];
   const command = `nx g nx-crossbake:cross-compile --project=${project}${target && target !== 'docker-multiarch' ? ` --target=${target}` : ''}`;
-  if (advice.some((a) => GO_COMPILES.has(a.tool))) return `  to move the Go compiles to the build platform, run: ${command}`;
-  return advice.some((a) => NODE_INSTALLS.has(a.tool))
-    ? `  to move the Node installs to the build platform where the lockfile proves node_modules the same on every platform, run: ${command} (add --dry-run to see what it would do first)`
-    : `  to see which of these steps can move to the build platform, run: ${command} --dry-run`;
+  const nx = advice.some((a) => NX_BUILDS.test(a.tool))
+    ? [`  the nx build moves to the build platform with a split of its stage, by hand: ${NX_SPLIT}`]
+    : [];
+  if (advice.some((a) => GO_COMPILES.has(a.tool))) return [`  to move the Go compiles to the build platform, run: ${command}`, ...nx];
+  if (advice.some((a) => NODE_INSTALLS.has(a.tool)))
+    return [
+      `  to move the Node installs to the build platform where the lockfile proves node_modules the same on every platform, run: ${command} (add --dry-run to see what it would do first)`,
+      ...nx,
+    ];
+  return advice.every((a) => NX_BUILDS.test(a.tool))
+    ? nx
+    : [`  to see which of these steps can move to the build platform, run: ${command} --dry-run`, ...nx];
 }

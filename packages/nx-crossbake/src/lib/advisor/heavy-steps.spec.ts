@@ -104,3 +104,26 @@ describe('crossCompileHint', () => {
     expect(crossCompileHint('bazel build')).toMatch(/--platform=\$BUILDPLATFORM/);
   });
 });
+
+describe('nx builds', () => {
+  it.each([
+    ['nx build api', 'nx build'],
+    ['npx nx build api --prod', 'nx build'],
+    ['npx --yes nx run api:build', 'nx run'],
+    ['pnpm exec nx run-many -t build', 'nx run-many'],
+    ['pnpm nx build api', 'nx build'],
+    ['yarn nx affected -t build', 'nx affected'],
+    ['./node_modules/.bin/nx build api', 'nx build'],
+  ])('%s is %s', (command, tool) => expect(detectHeavyTool(words(command))).toBe(tool));
+
+  it.each(['nx graph', 'npx nx show projects', 'npx prettier --write .', 'yarn install', 'pnpm install'])(
+    '%s is not an nx build',
+    (command) => expect(detectHeavyTool(words(command))?.startsWith('nx')).not.toBe(true),
+  );
+
+  it('says how to split the stage', () => {
+    expect(crossCompileHint('nx build')).toBe(
+      'split the stage: the install with dev dependencies and the nx build in a stage FROM --platform=$BUILDPLATFORM (its output is JavaScript), then COPY dist/ into a runtime stage that installs only production dependencies, per target (npm ci --omit=dev)',
+    );
+  });
+});

@@ -4,13 +4,15 @@
  * same work natively in a `$BUILDPLATFORM` stage instead.
  */
 
-type Family = 'go' | 'rust' | 'node' | 'c' | 'java' | 'python' | 'dotnet';
+type Family = 'go' | 'rust' | 'node' | 'nx' | 'c' | 'java' | 'python' | 'dotnet';
 
 // The fix is the same per toolchain, whichever of its commands was found.
 const HINTS: Record<Family, string> = {
   go: 'build in a stage FROM --platform=$BUILDPLATFORM with GOOS=$TARGETOS GOARCH=$TARGETARCH go build (CGO_ENABLED=0, or xx-go for cgo), then COPY the binary',
   rust: 'cross-compile in a stage FROM --platform=$BUILDPLATFORM with cargo build --target <triple> (cargo-zigbuild, or xx-cargo from tonistiigi/xx), then COPY the binary',
   node: 'npm ci in a $BUILDPLATFORM stage with --os=linux --cpu=<arm64|arm|x64> (npm ≥10.1; amd64 is x64 to npm) so the prebuilt binaries for the target are installed, then COPY node_modules',
+  // An Nx build of a Node app bundles JavaScript: the same output on every platform, built once.
+  nx: 'split the stage: the install with dev dependencies and the nx build in a stage FROM --platform=$BUILDPLATFORM (its output is JavaScript), then COPY dist/ into a runtime stage that installs only production dependencies, per target (npm ci --omit=dev)',
   c: 'compile with a cross toolchain in a stage FROM --platform=$BUILDPLATFORM (xx-clang from tonistiigi/xx, or gcc-aarch64-linux-gnu), then COPY the binaries',
   java: 'build the jar in a stage FROM --platform=$BUILDPLATFORM; only the JRE stage needs the target platform',
   python:
@@ -62,6 +64,8 @@ const RULES: readonly Rule[] = [
     safeWith: ignoresScripts,
     valued: ['--dir', '-C', '--filter', '-F', '--reporter', '--loglevel', '--store-dir', '--registry'],
   },
+  // The targets Nx runs build the app (webpack, esbuild, tsc) on the emulated CPU: minutes for a NestJS service.
+  { command: /^nx$/, family: 'nx', subcommands: ['build', 'run', 'run-many', 'affected'] },
   // An sdist compiles its extensions; only `:all:` rules out every sdist.
   { command: /^pip[0-9.]*$/, family: 'python', subcommands: ['install'], name: 'pip', safeWith: onlyBinary },
   { command: /^dotnet$/, family: 'dotnet', subcommands: ['build', 'publish'] },
@@ -85,6 +89,20 @@ const WRAPPERS: ReadonlyMap<string, readonly string[]> = new Map([
   ['eatmydata', []],
 ]);
 const PYTHON = /^python[0-9.]*$/;
+// What runs a package's binary: `npx nx`, `pnpm exec nx`, `yarn nx` (the word after it is the binary, for nx only:
+// `yarn install` stays yarn's).
+const BIN_RUNNERS = [['npx'], ['bunx'], ['pnpx'], ['pnpm', 'exec'], ['pnpm'], ['npm', 'exec'], ['yarn']];
+
+/** `npx --yes nx build api` → `nx build api`; anything else as it is. */
+function binaryRun(words: readonly string[]): readonly string[] {
+  for (const runner of BIN_RUNNERS) {
+    if (!runner.every((w, i) => basename(words[i] ?? '') === w)) continue;
+    const rest = words.slice(runner.length);
+    const at = rest.findIndex((w) => !w.startsWith('-'));
+    if (at >= 0 && basename(rest[at]) === 'nx') return rest.slice(at);
+  }
+  return words;
+}
 
 /** The words from the command that does the work: past wrappers (and their options and assignments), and `python -m`. */
 function unwrap(words: readonly string[]): readonly string[] {
@@ -95,7 +113,7 @@ function unwrap(words: readonly string[]): readonly string[] {
       if (valued.includes(words[i])) i++;
     }
   }
-  const rest = words.slice(i);
+  const rest = binaryRun(words.slice(i));
   return rest.length > 2 && PYTHON.test(basename(rest[0])) && rest[1] === '-m' ? rest.slice(2) : rest;
 }
 
