@@ -1,6 +1,8 @@
 import { joinPathFragments, normalizePath, type Tree } from '@nx/devkit';
 import { posix } from 'node:path';
 import { sourceAsInput, sourcesAboveContext, type WorkspaceFs } from '../../lib/dockerfile/context-sources';
+import { detectHeavyTool, isNxBuild } from '../../lib/advisor/heavy-steps';
+import { parseRunCommands } from '../../lib/advisor/run-commands';
 import { parseDockerfileInstructions } from '../../lib/dockerfile/instructions';
 import { imageTargetInputs } from '../../lib/graph/image-inputs';
 
@@ -19,9 +21,6 @@ const ROOT_FILES = [
   'nx.json',
   'tsconfig.base.json',
 ];
-
-/** Nx run inside the image (`npx nx build api`, `pnpm nx run api:build`): it needs the workspace, so its root. */
-const RUNS_NX = /(^|[\s;&|(])((npx|bunx|yarn|pnpm(\s+exec)?|npm\s+exec)\s+)?nx\s+(build|run|run-many|affected)\b/;
 
 interface BuildContextChoice {
   /** Written to the target; undefined keeps the executor's default, the project folder. */
@@ -42,8 +41,13 @@ function treeFs(tree: Tree): WorkspaceFs {
   };
 }
 
+/** Nx run inside the image (`npx nx build api`, `./nx run api:build`), as the advisor reads it: it needs the workspace root. */
 function runsNx(dockerfile: string): boolean {
-  return parseDockerfileInstructions(dockerfile).instructions.some((i) => i.keyword === 'RUN' && RUNS_NX.test(i.args));
+  const { instructions, escape } = parseDockerfileInstructions(dockerfile);
+  const lines = dockerfile.replace(/^\uFEFF/, '').split(/\r?\n/);
+  return instructions.some(
+    (i) => i.keyword === 'RUN' && parseRunCommands(i, lines, escape).some((words) => isNxBuild(detectHeavyTool(words))),
+  );
 }
 
 /** The inputs of an image built from `context`: the project's and its dependencies' files, and what it reads above them. */

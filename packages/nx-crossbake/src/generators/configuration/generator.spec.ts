@@ -165,6 +165,15 @@ describe('configuration generator', () => {
       expect(messages(info)).toContain('(apps/api/Dockerfile runs nx, which needs the workspace root)');
     });
 
+    it.each(['./nx run api:build', 'npx --yes nx build api', 'pnpm exec nx build api'])(
+      'reads `%s` as nx, as the emulation advisor does',
+      async (command) => {
+        tree.write('apps/api/Dockerfile', `FROM node:20\nWORKDIR /app\nCOPY . .\nRUN ${command}\n`);
+        await configurationGenerator(tree, { project: '@acme/api' });
+        expect(target().options).toMatchObject({ context: '.' });
+      },
+    );
+
     it("is left to the executor's default, the project folder, for a Dockerfile that copies only the project's files", async () => {
       tree.write('apps/api/Dockerfile', 'FROM node:20\nCOPY package.json main.js ./\n');
       tree.write('apps/api/package.json', '{}');

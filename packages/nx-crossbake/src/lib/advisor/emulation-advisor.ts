@@ -7,7 +7,7 @@
 import { docLink } from '../core/docs';
 import { platformFamily } from '../docker/platforms';
 import { parseDockerfileInstructions } from '../dockerfile/instructions';
-import { crossCompileHint, detectHeavyTool } from './heavy-steps';
+import { crossCompileHint, detectHeavyTool, isNxBuild } from './heavy-steps';
 import { parseRunCommands } from './run-commands';
 import { parseStage, type Stage, type StagePlatform } from './stage-platform';
 
@@ -94,7 +94,6 @@ const GO_COMPILES = new Set(['go build', 'go install']);
 const NODE_INSTALLS = new Set(['npm ci', 'npm install', 'pnpm install', 'yarn install']);
 
 // Nx builds (heavy-steps.ts): the generator does not split a stage, so the way is written down instead.
-const NX_BUILDS = /^nx /;
 const NX_SPLIT = docLink('cross-compile.md', 'nx-builds-split-by-hand');
 
 /** The last lines: the generator that fixes what it can, for the task (`<project>:<target>[:<configuration>]`), and what it cannot. */
@@ -102,7 +101,7 @@ function fixCommands(taskId: string, advice: readonly EmulationAdvice[]): string
   const at = taskId.indexOf(':', 1);
   const [project, target] = at < 0 ? [taskId, undefined] : [taskId.slice(0, at), taskId.slice(at + 1).split(':')[0]];
   const command = `nx g nx-crossbake:cross-compile --project=${project}${target && target !== 'docker-multiarch' ? ` --target=${target}` : ''}`;
-  const nx = advice.some((a) => NX_BUILDS.test(a.tool))
+  const nx = advice.some((a) => isNxBuild(a.tool))
     ? [`  the nx build moves to the build platform with a split of its stage, by hand: ${NX_SPLIT}`]
     : [];
   if (advice.some((a) => GO_COMPILES.has(a.tool))) return [`  to move the Go compiles to the build platform, run: ${command}`, ...nx];
@@ -111,7 +110,7 @@ function fixCommands(taskId: string, advice: readonly EmulationAdvice[]): string
       `  to move the Node installs to the build platform where the lockfile proves node_modules the same on every platform, run: ${command} (add --dry-run to see what it would do first)`,
       ...nx,
     ];
-  return advice.every((a) => NX_BUILDS.test(a.tool))
+  return advice.every((a) => isNxBuild(a.tool))
     ? nx
     : [`  to see which of these steps can move to the build platform, run: ${command} --dry-run`, ...nx];
 }

@@ -133,6 +133,9 @@ export function detectHeavyTool(command: readonly string[]): string | undefined 
   return rule.subcommands.includes(subcommand) ? `${tool} ${SUBCOMMAND_NAMES[subcommand] ?? subcommand}` : undefined;
 }
 
+/** Whether a tool `detectHeavyTool` reports is an Nx build (`nx build`, `nx run` …). */
+export const isNxBuild = (tool: string | undefined): boolean => tool?.startsWith('nx ') === true;
+
 /** How to move a tool's work to the build platform; tools are the names `detectHeavyTool` reports. */
 export function crossCompileHint(tool: string): string {
   const command = tool.split(' ')[0];
