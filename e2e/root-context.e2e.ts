@@ -1,4 +1,4 @@
-import { chmodSync, readFileSync, statSync } from 'node:fs';
+import { chmodSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { ROOT_CONTEXT_IGNORES, withDockerignores } from '../packages/nx-crossbake/src/generators/lib/dockerignore-files';
@@ -13,6 +13,7 @@ import {
   Workspace,
   type CommandResult,
 } from './support/workspace';
+import { vendoredPackages } from './support/vendored-packages';
 
 /**
  * A root build context (`"context": "."`, as root-lockfile monorepos use) on the default docker-container
@@ -146,12 +147,14 @@ describe('Dockerfiles written for the workspace root (NestJS layout)', () => {
   const NODE = `${REGISTRY}/crossbake/node:latest`;
   const SERVICES = ['nest-api', 'nest-worker'];
   const NEST_PLATFORMS = ['linux/amd64', 'linux/arm64'];
-  // npm ci of the root lockfile, then the app's build through the workspace's `./nx` wrapper (`nx init
+  // npm ci of the root lockfile (a dependency and a dev dependency, packed into vendor/ by the real npm: no
+  // registry in the image), then the app's build through the workspace's `./nx` wrapper (`nx init
   // --useDotNxInstallation` writes one at the root; here a stand-in that runs the app's build script, as a real
-  // Nx would need the network inside the image), then a runtime stage with only the build output.
+  // Nx would need the network inside the image), then a runtime stage with the build output and node_modules.
   const dockerfile = (name: string) => `FROM ${NODE} AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
+COPY vendor ./vendor
 RUN npm ci --no-audit --no-fund
 COPY nx nx.json tsconfig.base.json ./
 COPY apps/${name} ./apps/${name}
@@ -160,26 +163,38 @@ RUN ./nx build ${name}
 FROM ${NODE}
 WORKDIR /app
 COPY --from=build /app/dist/apps/${name} ./
+COPY --from=build /app/node_modules ./node_modules
 CMD ["node", "main.js"]
 `;
+  const SERVER = (name: string) =>
+    `let dev = 'without';\ntry { require.resolve('devtool'); dev = 'with'; } catch {}\n` +
+    `console.log('${name} started on ' + process.arch + ': ' + require('greet')() + ', ' + dev + ' dev dependencies');\n`;
+  // The build needs the dev dependency and does some CPU work, as a compile does; the server says what it runs
+  // on, the dependency's answer, and whether the dev dependency is in its image.
   const build = (name: string) =>
-    `const fs = require('fs');\nfs.mkdirSync('dist/apps/${name}', { recursive: true });\n` +
-    `fs.writeFileSync('dist/apps/${name}/main.js', "console.log('${name} started on ' + process.arch)\\n");\n`;
+    `const fs = require('fs');\nrequire('devtool');\nconst hash = require('crypto').createHash('sha256');\n` +
+    `for (let i = 0; i < 400000; i++) hash.update(String(i));\n` +
+    `fs.mkdirSync('dist/apps/${name}', { recursive: true });\n` +
+    `fs.writeFileSync('dist/apps/${name}/main.js', ${JSON.stringify(SERVER(name))});\n`;
   let ws: Workspace;
   const generated: Record<string, CommandResult> = {};
+  const started = (name: string, arch: string, dev: boolean) =>
+    `${name} started on ${arch}: hello, ${dev ? 'with' : 'without'} dev dependencies`;
   const target = (name: string) => JSON.parse(ws.read(`apps/${name}/project.json`)).targets['docker-multiarch'];
 
   beforeAll(() => {
     ws = new Workspace('root-context-nest', []);
-    ws.write('package.json', JSON.stringify({ name: 'nest-shop', private: true, workspaces: ['apps/*'] }, null, 2));
-    ws.write(
-      'package-lock.json',
-      JSON.stringify(
-        { name: 'nest-shop', lockfileVersion: 3, requires: true, packages: { '': { name: 'nest-shop', workspaces: ['apps/*'] } } },
-        null,
-        2,
-      ),
+    const deps = vendoredPackages(
+      'nest-shop',
+      { greet: "module.exports = () => 'hello';\n", devtool: 'module.exports = {};\n' },
+      { dependencies: ['greet'], devDependencies: ['devtool'] },
     );
+    ws.write('package.json', deps.manifest);
+    ws.write('package-lock.json', deps.lockfile);
+    for (const [file, bytes] of Object.entries(deps.tarballs)) {
+      mkdirSync(join(ws.dir, 'vendor'), { recursive: true });
+      writeFileSync(join(ws.dir, 'vendor', file), bytes);
+    }
     ws.write('tsconfig.base.json', JSON.stringify({ compilerOptions: { target: 'es2021' } }, null, 2));
     ws.write(
       'nx',
@@ -205,7 +220,7 @@ CMD ["node", "main.js"]
     for (const name of SERVICES) {
       expect([name, generated[name].code]).toEqual([name, 0]);
       expect(generated[name].output).toContain(
-        `it builds from the context '.' (apps/${name}/Dockerfile copies package.json, package-lock.json, nx, nx.json, tsconfig.base.json, apps/${name} from the workspace root)`,
+        `it builds from the context '.' (apps/${name}/Dockerfile copies package.json, package-lock.json, vendor, nx, nx.json, tsconfig.base.json, apps/${name} from the workspace root)`,
       );
       expect(target(name).options).toMatchObject({ context: '.', platforms: NEST_PLATFORMS, push: true });
       expect(target(name).inputs).toEqual([
@@ -215,6 +230,7 @@ CMD ["node", "main.js"]
         '{workspaceRoot}/package-lock.json',
         '{workspaceRoot}/nx.json',
         '{workspaceRoot}/tsconfig.base.json',
+        '{workspaceRoot}/vendor/**/*',
         '{workspaceRoot}/nx',
       ]);
     }
@@ -226,22 +242,20 @@ CMD ["node", "main.js"]
     const result = ws.nx(['run-many', '-t', 'docker-multiarch']);
     expect([result.code, result.code === 0 ? '' : result.output.slice(-4000)]).toEqual([0, '']);
     expect(ws.bakeCalls()).toHaveLength(before + 1);
-    // The advisor flags the emulated install and the nx build, and names the split of the stage for the build.
+    // The advisor flags the emulated install and the nx build, and sends the split of the stage to the generator.
     for (const name of SERVICES) {
       expect(result.output).toContain(`${name}:docker-multiarch: 2 steps will run under QEMU emulation for linux/arm64`);
+      expect(result.output).toContain(
+        `  to split the stage of the nx build (the install and the build run once, on the build platform; node_modules a later stage copies install per target, production dependencies only), run: nx g nx-crossbake:cross-compile --project=${name} (add --dry-run to see what it would do first)`,
+      );
     }
     expect(result.output).toMatch(
-      /^ {2}Dockerfile:7 \(build\) nx build: split the stage: the install with dev dependencies and the nx build in a stage FROM --platform=\$BUILDPLATFORM/m,
+      /^ {2}Dockerfile:8 \(build\) nx build: split the stage: the install with dev dependencies and the nx build in a stage FROM --platform=\$BUILDPLATFORM/m,
     );
-    expect(result.output).toContain(
-      '  the nx build moves to the build platform with a split of its stage, by hand: node_modules/nx-crossbake/docs/cross-compile.md#nx-builds-split-by-hand',
-    );
-    // The page it names is in the installed package.
-    expect(readFileSync(join(ws.dir, 'node_modules/nx-crossbake/docs/cross-compile.md'), 'utf8')).toMatch(/^## Nx builds: split by hand$/m);
     for (const name of SERVICES) {
       expect(registryPlatforms(imageRef(name))).toEqual(NEST_PLATFORMS);
-      expect(runImage(imageRef(name), 'linux/amd64')).toBe(`${name} started on x64`);
-      expect(runImage(imageRef(name), 'linux/arm64')).toBe(`${name} started on arm64`);
+      expect(runImage(imageRef(name), 'linux/amd64')).toBe(started(name, 'x64', true));
+      expect(runImage(imageRef(name), 'linux/arm64')).toBe(started(name, 'arm64', true));
     }
   });
 
@@ -256,7 +270,7 @@ CMD ["node", "main.js"]
       const result = ws.nx(['run-many', '-t', 'docker-multiarch', '--skip-nx-cache']);
       expect(result.code).not.toBe(0);
       expect(result.output).toContain(
-        "apps/nest-api/Dockerfile copies package.json (line 3), package-lock.json (line 3), nx (line 5), nx.json (line 5), tsconfig.base.json (line 5), apps/nest-api (line 6) from its build context 'apps/nest-api', which does not have them; " +
+        "apps/nest-api/Dockerfile copies package.json (line 3), package-lock.json (line 3), vendor (line 4), nx (line 6), nx.json (line 6), tsconfig.base.json (line 6), apps/nest-api (line 7) from its build context 'apps/nest-api', which does not have them; " +
           '"." (the workspace root) does: set the target\'s "context": "."',
       );
       // No bake held nest-api; nest-worker still had its result (reused: unchanged since the last run).
@@ -271,6 +285,73 @@ CMD ["node", "main.js"]
       ws.write(file, original);
     }
   });
+
+  it('cross-compile splits the build stage: the build runs once on the build machine, node_modules installed per target, production only', () => {
+    const NEST_SPLIT = (
+      name: string,
+    ) => `# nx-crossbake:cross-compile: the install and the nx build run once, on the build machine; only the build's output leaves this stage (node_modules/nx-crossbake/docs/cross-compile.md)
+FROM --platform=$BUILDPLATFORM ${NODE} AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+COPY vendor ./vendor
+RUN npm ci --no-audit --no-fund
+COPY nx nx.json tsconfig.base.json ./
+COPY apps/${name} ./apps/${name}
+RUN ./nx build ${name}
+
+# nx-crossbake:cross-compile: the production dependencies, installed for each target platform, for the stages that copy node_modules (node_modules/nx-crossbake/docs/cross-compile.md)
+FROM ${NODE} AS build-deps
+WORKDIR /app
+COPY package.json package-lock.json ./
+COPY vendor ./vendor
+RUN npm ci --omit=dev --no-audit --no-fund
+
+FROM ${NODE}
+WORKDIR /app
+COPY --from=build /app/dist/apps/${name} ./
+COPY --from=build-deps /app/node_modules ./node_modules
+CMD ["node", "main.js"]
+`;
+    // Cold: no cache, so each side runs every step; only nest-api, so nothing is shared with another target.
+    const cold = () => {
+      const started = Date.now();
+      const result = ws.nx(['run', 'nest-api:docker-multiarch', '--no-cache=true', '--skip-nx-cache']);
+      expect([result.code, result.code === 0 ? '' : result.output.slice(-4000)]).toEqual([0, '']);
+      return { output: result.output, wall: ((Date.now() - started) / 1000).toFixed(1) };
+    };
+    const before = cold();
+    const generated = ws.nx(['g', 'nx-crossbake:cross-compile', '--project=nest-api']);
+    expect([generated.code, generated.code === 0 ? '' : generated.output]).toEqual([0, '']);
+    expect(ws.read('apps/nest-api/Dockerfile')).toBe(NEST_SPLIT('nest-api'));
+    expect(generated.output).toContain("apps/nest-api/Dockerfile:8 nx build now runs in stage 'build' on the build platform");
+    expect(generated.output).toContain(
+      "node_modules (line 13) now come from 'build-deps', which installs the production dependencies for each target: the image no longer holds the dev dependencies it copied from 'build'",
+    );
+    const after = cold();
+    // The build and its install ran once, natively; only the production install ran for arm64 under QEMU.
+    expect(emulatedRuns(after.output)).toEqual(['RUN npm ci --omit=dev --no-audit --no-fund']);
+    expect(emulatedRuns(before.output)).toEqual(['RUN npm ci --no-audit --no-fund', 'RUN ./nx build nest-api']);
+    expect(runImage(imageRef('nest-api'), 'linux/amd64')).toBe(started('nest-api', 'x64', false));
+    expect(runImage(imageRef('nest-api'), 'linux/arm64')).toBe(started('nest-api', 'arm64', false));
+    process.stderr.write(
+      `[e2e] root-context nest-api, cold, amd64+arm64: ${seconds(before.output).toFixed(1)} s of RUN steps under QEMU (arm64) before the split, ${seconds(after.output).toFixed(1)} s after; the whole run ${before.wall} s before, ${after.wall} s after (${armSteps(before.output)} → ${armSteps(after.output)})\n`,
+    );
+  });
 });
+
+/** The RUN steps built for linux/arm64 (emulated here) in a run's plain progress, with how long each took. */
+function armRuns(output: string): Array<{ run: string; seconds: number }> {
+  const steps = [...output.matchAll(/^#(\d+) \[[^\]]*\blinux\/arm64 [^\]]*\] (RUN .+)$/gm)];
+  return [...new Map(steps.map(([, id, run]) => [id, run])).entries()].map(([id, run]) => ({
+    run,
+    seconds: Number(new RegExp(`^#${id} DONE (\\d+(?:\\.\\d+)?)s$`, 'm').exec(output)?.[1] ?? NaN),
+  }));
+}
+const emulatedRuns = (output: string) => armRuns(output).map((r) => r.run);
+const armSteps = (output: string) =>
+  armRuns(output)
+    .map((r) => `${r.run} ${r.seconds}s`)
+    .join(', ');
+const seconds = (output: string) => armRuns(output).reduce((sum, r) => sum + r.seconds, 0);
 
 const bakeTargetNames = (ws: Workspace, call: string): string[] => Object.keys(JSON.parse(ws.read(ws.bakeFile(call))).target);

@@ -175,21 +175,34 @@ describe('formatEmulationAdvice', () => {
 
   it('names the split of the stage for an nx build, by hand, after the generator line for the install beside it', () => {
     const split =
-      '  the nx build moves to the build platform with a split of its stage, by hand: node_modules/nx-crossbake/docs/cross-compile.md#nx-builds-split-by-hand';
+      '  the nx build moves to the build platform with a split of its stage into a build stage and a runtime stage, by hand: node_modules/nx-crossbake/docs/cross-compile.md#nx-builds-the-split';
     const nestjs =
       'FROM node:20\nWORKDIR /app\nCOPY package*.json ./\nRUN npm ci\nCOPY . .\nRUN npx nx build api\nCMD ["node", "dist/apps/api/main.js"]\n';
     const found = adviseOnEmulation(nestjs, ['linux/arm64']);
-    expect(found.map((a) => `${a.line} ${a.tool}`)).toEqual(['4 npm ci', '6 nx build']);
+    expect(found.map((a) => `${a.line} ${a.tool} ${a.copiedFrom}`)).toEqual(['4 npm ci undefined', '6 nx build false']);
     expect(formatEmulationAdvice('api:docker-multiarch', ['linux/arm64'], found).split('\n').slice(-2)).toEqual([
       '  to move the Node installs to the build platform where the lockfile proves node_modules the same on every platform, run: nx g nx-crossbake:cross-compile --project=api (add --dry-run to see what it would do first)',
       split,
     ]);
-    // Alone, the nx build gets only the split: the generator would leave it as it is.
+    // Alone, the nx build gets only the split.
     expect(
       formatEmulationAdvice('api', ['linux/arm64'], [advice(6, '0', 'nx build', 'h')])
         .split('\n')
         .at(-1),
     ).toBe(split);
+  });
+
+  it.each([
+    ['by name', 'COPY --from=build /app/dist ./'],
+    ['by index', 'COPY --from=0 /app/dist ./'],
+  ])('sends an nx build whose stage a later stage copies from (%s) to the generator, its install with it', (_, copy) => {
+    const nestjs = `FROM node:20 AS build\nWORKDIR /app\nCOPY . .\nRUN npm ci\nRUN npx nx build api\nFROM node:20-slim\n${copy}\nCMD ["node", "main.js"]\n`;
+    const found = adviseOnEmulation(nestjs, ['linux/arm64']);
+    expect(found.map((a) => `${a.line} ${a.tool} ${a.copiedFrom}`)).toEqual(['4 npm ci undefined', '5 nx build true']);
+    expect(formatEmulationAdvice('api:docker-multiarch', ['linux/arm64'], found).split('\n').slice(-2)).toEqual([
+      '  see node_modules/nx-crossbake/docs/builder.md#troubleshooting',
+      '  to split the stage of the nx build (the install and the build run once, on the build platform; node_modules a later stage copies install per target, production dependencies only), run: nx g nx-crossbake:cross-compile --project=api (add --dry-run to see what it would do first)',
+    ]);
   });
 
   describe('ends with the generator command for the task', () => {

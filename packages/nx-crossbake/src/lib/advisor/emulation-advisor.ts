@@ -22,6 +22,8 @@ export interface EmulationAdvice {
   instruction: string;
   /** The cross-compile pattern for the tool. */
   hint: string;
+  /** For an nx build: a later stage copies from its stage, so the generator can split it (it reads the rest). */
+  copiedFrom?: boolean;
 }
 
 const INSTRUCTION_WIDTH = 80;
@@ -51,6 +53,9 @@ export function adviseOnEmulation(dockerfile: string, emulatedPlatforms: readonl
   const lines = dockerfile.replace(/^\uFEFF/, '').split(/\r?\n/);
   const stages: Stage[] = [];
   const advice: EmulationAdvice[] = [];
+  // `COPY --from=<stage>` references, lower-cased as BuildKit compares stage names, with the stage each is read in.
+  const copies: Array<{ ref: string; in: number }> = [];
+  const stageOf = new Map<EmulationAdvice, number>();
 
   for (const instruction of instructions) {
     if (instruction.keyword === 'FROM') {
@@ -58,6 +63,8 @@ export function adviseOnEmulation(dockerfile: string, emulatedPlatforms: readonl
       continue;
     }
     const stage = stages.at(-1);
+    const from = instruction.keyword === 'COPY' ? /(?:^|\s)--from=["']?([^\s"']+)/i.exec(instruction.args)?.[1] : undefined;
+    if (from !== undefined) copies.push({ ref: from.toLowerCase(), in: stages.length - 1 });
     if (instruction.keyword !== 'RUN' || stage === undefined || !isEmulated(stage.platform, emulatedFamilies)) continue;
 
     const tools = new Set(parseRunCommands(instruction, lines, escape).map(detectHeavyTool));
@@ -70,7 +77,12 @@ export function adviseOnEmulation(dockerfile: string, emulatedPlatforms: readonl
         instruction: shorten(instruction.args),
         hint: crossCompileHint(tool),
       });
+      stageOf.set(advice.at(-1)!, stages.length - 1);
     }
+  }
+  for (const a of advice) {
+    const index = stageOf.get(a)!;
+    if (isNxBuild(a.tool)) a.copiedFrom = copies.some((c) => c.in > index && (c.ref === a.stage || c.ref === String(index)));
   }
   return advice;
 }
@@ -93,24 +105,33 @@ export function formatEmulationAdvice(taskId: string, platforms: readonly string
 const GO_COMPILES = new Set(['go build', 'go install']);
 const NODE_INSTALLS = new Set(['npm ci', 'npm install', 'pnpm install', 'yarn install']);
 
-// Nx builds (heavy-steps.ts): the generator does not split a stage, so the way is written down instead.
-const NX_SPLIT = docLink('cross-compile.md', 'nx-builds-split-by-hand');
+// Nx builds (heavy-steps.ts): the generator splits a stage a later one copies from; the image that is its own build
+// stage needs a runtime stage only its owner can write, so the way is written down instead.
+const NX_SPLIT = docLink('cross-compile.md', 'nx-builds-the-split');
 
 /** The last lines: the generator that fixes what it can, for the task (`<project>:<target>[:<configuration>]`), and what it cannot. */
 function fixCommands(taskId: string, advice: readonly EmulationAdvice[]): string[] {
   const at = taskId.indexOf(':', 1);
   const [project, target] = at < 0 ? [taskId, undefined] : [taskId.slice(0, at), taskId.slice(at + 1).split(':')[0]];
   const command = `nx g nx-crossbake:cross-compile --project=${project}${target && target !== 'docker-multiarch' ? ` --target=${target}` : ''}`;
-  const nx = advice.some((a) => isNxBuild(a.tool))
-    ? [`  the nx build moves to the build platform with a split of its stage, by hand: ${NX_SPLIT}`]
-    : [];
-  if (advice.some((a) => GO_COMPILES.has(a.tool))) return [`  to move the Go compiles to the build platform, run: ${command}`, ...nx];
-  if (advice.some((a) => NODE_INSTALLS.has(a.tool)))
-    return [
+  const nx = advice.filter((a) => isNxBuild(a.tool));
+  // The generator splits the stage of an nx build a later stage copies from, its installs included.
+  const split = new Set(nx.filter((a) => a.copiedFrom).map((a) => a.stage));
+  const rest = advice.filter((a) => !isNxBuild(a.tool) && !(NODE_INSTALLS.has(a.tool) && split.has(a.stage)));
+  const out: string[] = [];
+  if (rest.some((a) => GO_COMPILES.has(a.tool))) out.push(`  to move the Go compiles to the build platform, run: ${command}`);
+  else if (rest.some((a) => NODE_INSTALLS.has(a.tool)))
+    out.push(
       `  to move the Node installs to the build platform where the lockfile proves node_modules the same on every platform, run: ${command} (add --dry-run to see what it would do first)`,
-      ...nx,
-    ];
-  return advice.every((a) => isNxBuild(a.tool))
-    ? nx
-    : [`  to see which of these steps can move to the build platform, run: ${command} --dry-run`, ...nx];
+    );
+  else if (rest.length > 0) out.push(`  to see which of these steps can move to the build platform, run: ${command} --dry-run`);
+  if (split.size > 0)
+    out.push(
+      `  to split the stage of the nx build (the install and the build run once, on the build platform; node_modules a later stage copies install per target, production dependencies only), run: ${command} (add --dry-run to see what it would do first)`,
+    );
+  if (nx.some((a) => !a.copiedFrom))
+    out.push(
+      `  the nx build moves to the build platform with a split of its stage into a build stage and a runtime stage, by hand: ${NX_SPLIT}`,
+    );
+  return out;
 }

@@ -14,10 +14,7 @@ const REASONS: Array<[RegExp, string]> = [
     /^cargo /,
     'left as advice: cargo build --target needs a linker for each target, and nothing in the Dockerfile proves the image has one',
   ],
-  [
-    /^nx /,
-    `left as advice: the nx build moves with a split of the stage (the install and the build on the build platform, dist/ copied into a stage that installs production dependencies per target), which the generator does not write yet: see ${docLink('cross-compile.md', 'nx-builds-split-by-hand')}`,
-  ],
+  [/^nx /, `left as advice: the nx build moves with a split of its stage: see ${docLink('cross-compile.md', 'nx-builds-the-split')}`],
   [/^pip /, 'left as advice: which wheels exist for each target is known only to the package index, not to the Dockerfile'],
   [
     /^(mvn|gradle)$/,

@@ -25,6 +25,8 @@ import { contextSourceOf, type StageCopy } from './node/context-copies';
 import { advanceState, initialState, type StageState } from './stage-facts';
 import { renumberStageRefs } from './stage-refs';
 import { chainOf, wholeStageMove } from './whole-stage';
+import { nxBuildSplit, type NxSplit } from './nx-split';
+import { isNxBuild } from '../../../lib/advisor/heavy-steps';
 
 interface CrossCompileOptions {
   /** The target's platforms; any of them may be the emulated one, depending on the machine that builds. */
@@ -103,7 +105,9 @@ const NODE_MARK = `# nx-crossbake:cross-compile: the install runs on the build m
 const WHOLE_MARK = {
   files: `# nx-crossbake:cross-compile: only files leave this stage, into images that do not run Node or that have node_modules of their own: it builds once, on the build machine (${DOC})`,
   nodeModules: `# nx-crossbake:cross-compile: files leave this stage, and node_modules its lockfile proves the same on every platform: it builds once, on the build machine (${DOC})`,
+  nxBuild: `# nx-crossbake:cross-compile: the install and the nx build run once, on the build machine; only the build's output leaves this stage (${DOC})`,
 };
+const DEPS_MARK = `# nx-crossbake:cross-compile: the production dependencies, installed for each target platform, for the stages that copy node_modules (${DOC})`;
 // GOARM is exported in each compile's shell instead (goarm.ts says why); TARGETVARIANT is declared for it.
 const CROSS_ENV = ['ARG TARGETOS TARGETARCH TARGETVARIANT', 'ENV CGO_ENABLED=0 GOOS=$TARGETOS GOARCH=$TARGETARCH'];
 
@@ -265,11 +269,37 @@ export function crossCompileDockerfile(text: string, options: CrossCompileOption
   const rewritten: RewrittenStep[] = [];
   const plans = new Map<number, StagePlan>();
 
-  const movable = advice.filter((a) => isMoved(a.tool));
-  for (const a of advice) if (!isMoved(a.tool)) skipped.push(skip(a, adviceReason(a.tool)));
   const kept: SkippedStep[] = [];
-  // Stages that move whole (whole-stage.ts), by index.
+  // Stages that move whole (whole-stage.ts, nx-split.ts), by index.
   const wholes = new Map<number, keyof typeof WHOLE_MARK>();
+  // A stage that runs an nx build moves whole, with its installs, or its nx build stays with the reason.
+  const splits = new Map<number, NxSplit>();
+  const nxRefusals = new Map<number, string>();
+  for (const stage of new Set(advice.filter((a) => isNxBuild(a.tool)).map((a) => stageOfLine(a.line)))) {
+    const mine = advice.filter((a) => stageOfLine(a.line) === stage);
+    const split =
+      fixedPlatform(stage) ??
+      nxBuildSplit(stage, stages, mine, layout.lines, layout.escape, {
+        context: options.context,
+        name: (wanted) => uniqueName(wanted, taken),
+      });
+    if (typeof split === 'string') {
+      nxRefusals.set(stage.index, split);
+      continue;
+    }
+    splits.set(stage.index, split);
+    wholes.set(stage.index, 'nxBuild');
+    rewritten.push(
+      ...mine.map((a) => ({
+        line: a.line,
+        stage: a.stage,
+        tool: a.tool,
+        buildStage: a.stage,
+        notes: isNxBuild(a.tool) ? split.notes : [],
+      })),
+    );
+  }
+  const movable = advice.filter((a) => isMoved(a.tool) && !splits.has(stageOfLine(a.line).index));
   // Every stage of a chain that moves whole with its first stage.
   const wholeChains = new Set<number>();
   for (const stage of new Set(movable.map((a) => stageOfLine(a.line)))) {
@@ -277,14 +307,7 @@ export function crossCompileDockerfile(text: string, options: CrossCompileOption
     // `--platform=$TARGETPLATFORM` (or `${TARGETPLATFORM:-…}`) is built per target like no flag at all; a fixed
     // platform or $BUILDPLATFORM is built once, whatever the target: nothing there to move. (A stage FROM an
     // earlier one inherits its platform without a flag: planStage gives that case its reason.)
-    const fixed =
-      stage.platformFlag === undefined
-        ? undefined
-        : stage.platform.kind === 'pinned'
-          ? `the stage is pinned to --platform=${stage.platformFlag}: it is built once, not per target, so nothing here compiles per target`
-          : stage.platform.kind === 'build'
-            ? 'the stage already runs on the build platform'
-            : undefined;
+    const fixed = fixedPlatform(stage);
     if (fixed) {
       kept.push(...mine.map((a) => skip(a, fixed)));
       continue;
@@ -314,10 +337,28 @@ export function crossCompileDockerfile(text: string, options: CrossCompileOption
       if (plan.unmoved.has(a.line)) skipped.push(skip(a, plan.unmoved.get(a.line)!));
       else rewritten.push({ line: a.line, stage: a.stage, tool: a.tool, buildStage: buildName, notes: plan.notes.get(a.line) ?? [] });
   }
+  for (const a of advice) {
+    const index = stageOfLine(a.line).index;
+    if (isMoved(a.tool) || splits.has(index)) continue;
+    // A refused split's stage can still move whole for its installs (whole-stage.ts): the nx build goes with it.
+    if (isNxBuild(a.tool) && wholeChains.has(index))
+      rewritten.push({ line: a.line, stage: a.stage, tool: a.tool, buildStage: a.stage, notes: ['it moved with its stage, as a whole'] });
+    else skipped.push(skip(a, (isNxBuild(a.tool) && nxRefusals.get(index)) || adviceReason(a.tool)));
+  }
   skipped.sort((a, b) => a.line - b.line);
   if (plans.size === 0 && wholes.size === 0) return { dockerfile: text, rewritten, skipped, kept };
-  return { dockerfile: emit(layout, stages, plans, wholes), rewritten, skipped, kept };
+  return { dockerfile: emit(layout, stages, plans, wholes, splits), rewritten, skipped, kept };
 }
+
+/** Why a stage with a --platform of its own has nothing to move: it is built once, whatever the target. */
+const fixedPlatform = (stage: Stage): string | undefined =>
+  stage.platformFlag === undefined
+    ? undefined
+    : stage.platform.kind === 'pinned'
+      ? `the stage is pinned to --platform=${stage.platformFlag}: it is built once, not per target, so nothing here compiles per target`
+      : stage.platform.kind === 'build'
+        ? 'the stage already runs on the build platform'
+        : undefined;
 
 const skip = (a: EmulationAdvice, reason: string): SkippedStep => ({ line: a.line, stage: a.stage, tool: a.tool, reason });
 
@@ -326,14 +367,33 @@ function emit(
   stages: readonly Stage[],
   plans: ReadonlyMap<number, StagePlan>,
   wholes: ReadonlyMap<number, keyof typeof WHOLE_MARK>,
+  splits: ReadonlyMap<number, NxSplit>,
 ): string {
-  // Each plan inserts its build stage and its chain's twins before its stage.
+  // Each plan inserts its build stage and its chain's twins before its stage; each nx split its deps stage after.
   const renumber = (index: number) =>
-    index + [...plans.values()].filter((p) => p.stage.index <= index).reduce((n, p) => n + 1 + p.chain.length, 0);
+    index +
+    [...plans.values()].filter((p) => p.stage.index <= index).reduce((n, p) => n + 1 + p.chain.length, 0) +
+    [...splits.values()].filter((s) => s.deps && s.stage < index).length;
+  // A COPY of the build stage's node_modules takes them from the deps stage instead.
+  const depsOf = new Map(
+    [...splits.values()].flatMap((s) => (s.deps ? [...s.deps.copies].map((line) => [line, s.deps!.name] as const) : [])),
+  );
   const lines = (span: InstructionSpan) => {
     const headLength = span.head - span.lead + 1;
-    return spanLines(layout, span).map((line, i) => (i < headLength ? renumberStageRefs(span.instruction.keyword, line, renumber) : line));
+    const deps = depsOf.get(span.instruction.line);
+    return spanLines(layout, span).map((line, i) => {
+      if (i >= headLength) return line;
+      const renumbered = renumberStageRefs(span.instruction.keyword, line, renumber);
+      return deps === undefined ? renumbered : renumbered.replace(/(\s--from=)(["']?)[^\s"']+\2/i, `$1${deps}`);
+    });
   };
+  // After the last instruction of a split stage, its deps stage.
+  const depsAfter = new Map(
+    [...splits.values()].flatMap((s) => {
+      const stage = stages[s.stage];
+      return s.deps && stage.body.length ? [[stage.body.at(-1)!, depsStage(stage, s.deps, lines)] as const] : [];
+    }),
+  );
   const planOf = new Map([...plans.values()].map((plan) => [plan.stage.from, plan]));
   const out: string[] = [];
   let next = 0; // the first line not yet written
@@ -353,6 +413,7 @@ function emit(
       }
       const mark = whole && WHOLE_MARK[wholes.get(whole.index)!];
       out.push(...(mark ? [...written.slice(0, span.start - span.lead), mark, ...written.slice(span.start - span.lead)] : written));
+      out.push(...(depsAfter.get(span) ?? []));
       next = span.end + 1;
       continue;
     }
@@ -362,6 +423,17 @@ function emit(
   }
   out.push(...layout.lines.slice(next));
   return layout.bom + out.join(layout.eol);
+}
+
+/** The per-target stage of production dependencies: the split stage's steps up to its install, installing without dev. */
+function depsStage(stage: Stage, deps: NonNullable<NxSplit['deps']>, lines: (span: InstructionSpan) => string[]): string[] {
+  const out = ['', DEPS_MARK, `FROM ${stage.image} AS ${deps.name}`];
+  for (const [k, span] of stage.body.slice(0, deps.last + 1).entries()) {
+    const text = lines(span);
+    const lead = span.start - span.lead;
+    out.push(...(k === deps.last ? [...text.slice(0, lead), ...deps.install(text.slice(lead))] : text));
+  }
+  return out;
 }
 
 function buildStage(plan: StagePlan, lines: (span: InstructionSpan) => string[]): string[] {

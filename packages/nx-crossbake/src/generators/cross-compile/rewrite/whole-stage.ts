@@ -29,12 +29,12 @@ interface StageShape {
 
 const NODE_IMAGE = /(^|\/)(node|bun|deno|nodejs[\w.-]*)(:|@|$)/i;
 const RUNS_NODE = /(^|[\s"'[,])(node|npm|npx|pnpm|yarn|bun|deno)(["'\s,\]]|$)/;
-const TARGET_ARGS = /\$\{?TARGET(PLATFORM|OS|ARCH|VARIANT)\b|^\s*TARGET(PLATFORM|OS|ARCH|VARIANT)\b/;
+export const TARGET_ARGS = /\$\{?TARGET(PLATFORM|OS|ARCH|VARIANT)\b|^\s*TARGET(PLATFORM|OS|ARCH|VARIANT)\b/;
 
-const refersTo = (stage: StageShape, ref: string) => ref.toLowerCase() === stage.name?.toLowerCase() || ref === String(stage.index);
+export const refersTo = (stage: StageShape, ref: string) => ref.toLowerCase() === stage.name?.toLowerCase() || ref === String(stage.index);
 
 /** `COPY --from=<ref> src… dest` as its source paths, absolute in the source stage; undefined for anything else. */
-function copiedFrom(instruction: DockerfileInstruction, stage: StageShape, escape: string): string[] | undefined {
+export function copiedFrom(instruction: DockerfileInstruction, stage: StageShape, escape: string): string[] | undefined {
   if (instruction.keyword !== 'COPY') return undefined;
   const words = splitWords(instruction.args, escape);
   const from = words.find((w) => /^--from=/i.test(w))?.slice('--from='.length);
@@ -82,7 +82,7 @@ const hasOwnNodeModules = (
       ),
   );
 // Server builds that carry the node_modules their tracer copied, for the machine that built them.
-const TRACED = /(^|\/)(\.next\/standalone|\.output)(\/|$)/;
+export const TRACED = /(^|\/)(\.next\/standalone|\.output)(\/|$)/;
 
 /**
  * Why the stage cannot move whole, with the chain built FROM it; undefined when it can. `installDirs`: where
@@ -157,7 +157,7 @@ function staticStageProblem(
 }
 
 /** Where the installs at `lines` put node_modules: their WORKDIR, after any `cd` of their RUN. */
-function installDirsAt(
+export function installDirsAt(
   stage: StageShape,
   lines: ReadonlySet<number>,
   dockerfile: readonly string[],
