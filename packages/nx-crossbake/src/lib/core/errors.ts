@@ -13,6 +13,12 @@ export class CrossbakeError extends Error {
   }
 }
 
+/** The target of a task id (`<project>:<target>[:<configuration>]`); the default target's name without one. */
+const targetOf = (task: string | undefined) => {
+  const at = task?.indexOf(':', 1) ?? -1;
+  return task === undefined || at < 0 ? 'docker-multiarch' : task.slice(at + 1).split(':')[0];
+};
+
 /** Every problem with one project's options, reported together so one run shows them all. */
 export class InvalidOptionsError extends CrossbakeError {
   constructor(
@@ -20,7 +26,7 @@ export class InvalidOptionsError extends CrossbakeError {
     readonly problems: string[],
     task?: string,
   ) {
-    super(`project '${project}' has invalid docker-multiarch options:\n${problems.map((p) => `  - ${p}`).join('\n')}`, { task });
+    super(`project '${project}' has invalid ${targetOf(task)} options:\n${problems.map((p) => `  - ${p}`).join('\n')}`, { task });
     this.name = 'InvalidOptionsError';
   }
 }
