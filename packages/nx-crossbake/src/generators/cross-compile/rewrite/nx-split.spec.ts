@@ -6,7 +6,10 @@ const lines = (...text: string[]) => `${text.join('\n')}\n`;
 const DOC = 'node_modules/nx-crossbake/docs/cross-compile.md';
 const BUILD_MARK = `# nx-crossbake:cross-compile: the install and the nx build run once, on the build machine; only the build's output leaves this stage (${DOC})`;
 const DEPS_MARK = `# nx-crossbake:cross-compile: the production dependencies, installed for each target platform, for the stages that copy node_modules (${DOC})`;
-const rewrite = (dockerfile: string, files: Record<string, string> = {}) =>
+// What the deps stage reads of the context: a package.json without lifecycle scripts, and the lockfile.
+const MANIFEST = '{"name":"shop","dependencies":{"ms":"2.1.3"}}';
+const NPM_FILES = { 'package.json': MANIFEST, 'package-lock.json': '{"lockfileVersion":3}' };
+const rewrite = (dockerfile: string, files: Record<string, string> = NPM_FILES) =>
   crossCompileDockerfile(dockerfile, { platforms: PLATFORMS, context: contextOf(files) });
 
 // The layout Nx's Node docs and docker-compose files write: everything installed and built at the root.
@@ -101,17 +104,14 @@ describe('the nx build split', () => {
   });
 
   it.each([
-    ['pnpm', 'RUN pnpm install --frozen-lockfile', 'RUN pnpm install --prod --frozen-lockfile', {}],
-    ['npm 6', 'RUN npm install', 'RUN npm install --production', {}],
-    [
-      'yarn 1',
-      'RUN yarn install --frozen-lockfile',
-      'RUN yarn install --production --frozen-lockfile',
-      { 'yarn.lock': '# yarn lockfile v1\n' },
-    ],
-  ])('writes the production flag of %s', (_, install, production, files) => {
-    const image = _ === 'npm 6' ? 'node:14' : 'node:20';
+    ['pnpm', 'node:20', 'RUN pnpm install --frozen-lockfile', 'RUN pnpm install --prod --frozen-lockfile', 'pnpm-lock.yaml'],
+    ['npm 6', 'node:14', 'RUN npm install', 'RUN npm install --production', 'package-lock.json'],
+    // npm 7 and later take --production too, as an alias: the flag when the tag does not say which npm.
+    ['an npm of an ARG tag', 'node:${NODE}', 'RUN npm ci', 'RUN npm ci --production', 'package-lock.json'],
+    ['yarn 1', 'node:20', 'RUN yarn install --frozen-lockfile', 'RUN yarn install --production --frozen-lockfile', 'yarn.lock'],
+  ])('writes the production flag of %s', (_, image, install, production, lockfile) => {
     const input = lines(
+      'ARG NODE=20',
       `FROM ${image} AS build`,
       'WORKDIR /app',
       'COPY . .',
@@ -119,9 +119,11 @@ describe('the nx build split', () => {
       'RUN npx nx build api',
       ...RUNTIME('COPY --from=build /app/node_modules ./node_modules'),
     );
+    const files = { 'package.json': MANIFEST, [lockfile]: lockfile === 'yarn.lock' ? '# yarn lockfile v1\n' : '{}' };
     expect(rewrite(input, files).dockerfile).toContain(`FROM ${image} AS build-deps\nWORKDIR /app\nCOPY . .\n${production}\n`);
   });
 
+  const DEPS = (...build: string[]) => lines(...build, ...RUNTIME('COPY --from=build /app/node_modules ./node_modules'));
   it.each([
     [
       'the image is the build stage',
@@ -136,7 +138,12 @@ describe('the nx build split', () => {
     [
       'part of node_modules is copied',
       lines(...BUILD, ...RUNTIME('COPY --from=build /app/node_modules/.bin ./bin')),
-      /^line 10 copies \/app\/node_modules\/\.bin, part of node_modules/,
+      /^line 10 copies \/app\/node_modules\/\.bin, node_modules installed on the build machine/,
+    ],
+    [
+      'a glob can take node_modules',
+      lines(...BUILD, ...RUNTIME('COPY --from=build /app/n* ./')),
+      /^line 10 copies \/app\/n\*, which holds node_modules/,
     ],
     [
       'node_modules with other paths',
@@ -172,7 +179,18 @@ describe('the nx build split', () => {
         'RUN npx nx build api',
         ...RUNTIME('COPY --from=build /app/dist ./'),
       ),
-      /^line 7 copies node_modules from another stage, built per target/,
+      /^line 7 takes node_modules or files from another stage, built per target/,
+    ],
+    [
+      'a mount of another stage',
+      lines(
+        'FROM node:20 AS deps',
+        'RUN npm i -g pnpm',
+        ...BUILD.slice(0, 5),
+        'RUN --mount=type=bind,from=deps,target=/deps npx nx build api',
+        ...RUNTIME('COPY --from=build /app/dist ./'),
+      ),
+      /^line 8 takes node_modules or files from another stage/,
     ],
     [
       'a chain',
@@ -180,17 +198,94 @@ describe('the nx build split', () => {
       /^stage 'test' is built FROM it/,
     ],
     [
-      'a rebuild after the install',
-      lines(...BUILD, 'RUN npm rebuild bcrypt', ...RUNTIME('COPY --from=build /app/node_modules ./node_modules')),
-      /^line 7 changes node_modules after the install/,
+      'a later stage tests with the node_modules it copies',
+      lines(
+        ...BUILD,
+        'FROM node:20 AS test',
+        'WORKDIR /app',
+        'COPY --from=build /app/node_modules ./node_modules',
+        'COPY . .',
+        'RUN npx jest',
+        ...RUNTIME('COPY --from=build /app/dist ./'),
+      ),
+      /^stage 'test' runs `npx jest` \(line 11\) with the node_modules it copies, which would hold production dependencies only/,
+    ],
+    ['a rebuild after the install', DEPS(...BUILD, 'RUN npm rebuild bcrypt'), /^line 7 changes node_modules after the install/],
+    [
+      'a RUN in node_modules after the install',
+      DEPS(...BUILD, 'RUN cp -r dist/libs/shared node_modules/@org/shared'),
+      /^line 7 works in node_modules/,
     ],
     [
-      'yarn without its lockfile',
-      lines(...BUILD.slice(0, 3), 'RUN yarn install', ...BUILD.slice(4), ...RUNTIME('COPY --from=build /app/node_modules ./node_modules')),
-      /cannot tell Yarn 1/,
+      'a COPY into node_modules after the install',
+      DEPS(...BUILD, 'COPY libs/shared node_modules/@org/shared'),
+      /^line 7 copies into node_modules/,
+    ],
+    [
+      'a package-manager command beside the nx build',
+      DEPS(...BUILD.slice(0, 5), 'RUN npx nx build api && npm install left-pad'),
+      /^line 6 runs `npm install left-pad` beside the nx build/,
+    ],
+    [
+      'the install and the build in one RUN',
+      DEPS(...BUILD.slice(0, 3), 'RUN npm ci && npx nx build api'),
+      /^line 4 installs and builds in one RUN/,
+    ],
+    [
+      'a wrapped install',
+      DEPS(...BUILD.slice(0, 3), 'RUN nice -n 10 npm ci', ...BUILD.slice(4)),
+      /^no install of the workspace in the stage reads as one/,
+    ],
+    [
+      'a flag for dev dependencies',
+      DEPS(...BUILD.slice(0, 3), 'RUN npm ci --include=dev', ...BUILD.slice(4)),
+      /^line 4 asks for dev dependencies by a flag/,
+    ],
+    [
+      'an install the flag cannot follow',
+      DEPS(...BUILD.slice(0, 3), 'RUN npm --no-audit ci', ...BUILD.slice(4)),
+      /^line 4: the production flag goes right after `npm ci`, which the RUN does not spell once in shell form/,
     ],
   ])('refuses when %s, with the reason', (_, input, reason) => {
     expect(reasonOf(input)).toMatch(reason);
+  });
+
+  it.each([
+    [
+      'a lifecycle script',
+      '{"scripts":{"prepare":"husky install"}}',
+      /^package.json's `prepare` script runs at the production install too, without the dev dependencies it may need \(husky install\)/,
+    ],
+    ['@prisma/client', '{"dependencies":{"@prisma/client":"5.0.0"}}', /^package.json depends on @prisma\/client/],
+    [
+      'no lockfile',
+      undefined,
+      /^no npm-shrinkwrap.json or package-lock.json of the build context reaches line 4: .* \(line 10 copies its node_modules into a stage built per target\)$/,
+    ],
+    ['a Yarn 2+ lockfile', 'yarn', /Yarn 2\+ installs production dependencies with `yarn workspaces focus --production`/],
+  ])('refuses the deps stage for %s', (_, manifest, reason) => {
+    const yarn = manifest === 'yarn';
+    const input = DEPS(...BUILD.slice(0, 3), yarn ? 'RUN yarn install --immutable' : 'RUN npm ci', ...BUILD.slice(4));
+    const files: Record<string, string> =
+      manifest === undefined
+        ? { 'package.json': MANIFEST }
+        : yarn
+          ? { 'package.json': MANIFEST, 'yarn.lock': '__metadata:\n  version: 8\n' }
+          : { ...NPM_FILES, 'package.json': manifest };
+    expect(reasonOf(input.replace('package-lock.json', yarn ? 'yarn.lock' : 'package-lock.json'), files)).toMatch(reason);
+  });
+
+  it.each([
+    ['a glob beside node_modules', 'COPY --from=build /app/package*.json ./'],
+    ['the install and the build in one RUN, when node_modules stay behind', 'COPY --from=build /app/dist ./'],
+  ])('moves the stage with %s', (_, copy) => {
+    const input = lines(...BUILD.slice(0, 3), 'RUN npm ci && npx nx build api', ...RUNTIME(copy));
+    expect(rewrite(input).dockerfile).toContain('FROM --platform=$BUILDPLATFORM node:20 AS build');
+  });
+
+  it('reads an install through a wrapper as no install, without failing', () => {
+    const result = rewrite(lines('FROM node:20', 'WORKDIR /app', 'COPY . .', 'RUN sudo npm ci', 'CMD ["node", "."]'));
+    expect(result.skipped.map((s) => s.tool)).toEqual(['npm ci']);
   });
 
   it('leaves a pinned stage as it is', () => {

@@ -3,28 +3,26 @@
  * the build machine, where the build runs natively once, because what later stages take from it is the build's
  * output, JavaScript, the same for every platform. What could differ per platform is node_modules: a later
  * stage that copied the build stage's node_modules gets them instead from a new stage, `<stage>-deps`, built
- * per target, that repeats the build stage's steps up to its install and installs production dependencies only
- * (what a server needs; the dev dependencies were the build's). Nothing else of the build stage reaches it, so a
- * secret the install read (an .npmrc) stays in stages that are never exported, as before.
+ * per target (nx-deps-stage.ts), which installs production dependencies only (what a server needs; the dev
+ * dependencies were the build's). Nothing else of the build stage reaches it, so a secret the install read (an
+ * .npmrc) stays in stages that are never exported, as before.
  *
  * It refuses where the Dockerfile does not show the split safe: a stage that is its own image (nothing is copied
  * from it: the runtime stage would have to be written), a chain (FROM an earlier stage, or a later one FROM it),
- * node_modules taken from another stage, a stage that reads the target platform, Prisma (its generated client
- * holds an engine for the machine it ran on), a server build that carries traced node_modules (Next's
- * standalone), and copies that take node_modules with other files or only part of it.
+ * anything taken from a stage built per target, a stage that reads the target platform, Prisma (its generated
+ * client holds an engine for the machine it ran on), a server build that carries traced node_modules (Next's
+ * standalone), copies that take node_modules with other files or only part of it, and a stage that runs tools
+ * with the node_modules it copies (a test stage: it would miss the dev dependencies).
  */
 import { posix } from 'node:path';
 import type { DockerfileInstruction } from '../../../lib/dockerfile/instructions';
+import { globRegExp, WILDCARD } from '../../../lib/dockerfile/copy-operands';
 import { docLink } from '../../../lib/core/docs';
-import { parseRunCommands, unwrapEnv } from '../../../lib/advisor/run-commands';
-import { detectHeavyTool, isNxBuild } from '../../../lib/advisor/heavy-steps';
-import { readInstallCommand, type PackageManager } from './node/install-command';
-import { isNodeInstall, LOCKFILES, type NodeContext } from './node/node-step';
-import { contextSourceOf, type StageCopy } from './node/context-copies';
-import { installsProject, nodeModulesEffect } from './node/install-runs';
-import { advanceState, initialState } from './stage-facts';
-import { headEnd } from './dockerfile-spans';
+import { isNxBuild } from '../../../lib/advisor/heavy-steps';
+import { isNodeInstall, type NodeContext } from './node/node-step';
+import { installsProject } from './node/install-runs';
 import { chainOf, copiedFrom, installDirsAt, refersTo, TARGET_ARGS, TRACED } from './whole-stage';
+import { planDepsStage } from './nx-deps-stage';
 
 interface StageShape {
   index: number;
@@ -53,79 +51,47 @@ export interface NxSplit {
 const NX_SPLIT_DOC = docLink('cross-compile.md', 'nx-builds-the-split');
 const BY_HAND = `split it by hand: ${NX_SPLIT_DOC}`;
 const MODULES = /(^|\/)node_modules(\/|$)/;
+// A RUN that needs the dev dependencies a copied node_modules held: a build, a test, a script.
+const RUNS_NODE_TOOLS = /(^|[\s;&|(])(node|npm|npx|pnpm|pnpx|yarn|bun|bunx|nx)(\s|$)/;
 const label = (stage: StageShape) => (stage.name ? `'${stage.name}'` : String(stage.index));
-
-// The flag each package manager takes to leave out dev dependencies (npm 6 predates --omit).
-const PRODUCTION: Record<PackageManager, (npm6: boolean) => string> = {
-  npm: (npm6) => (npm6 ? '--production' : '--omit=dev'),
-  pnpm: () => '--prod',
-  yarn: () => '--production',
-};
-const INSTALL_WORDS: Record<PackageManager, RegExp> = {
-  npm: /(^|[\s;&|(])(npm\s+(?:ci|install|i))(?=[\s;&|)]|$)/g,
-  pnpm: /(^|[\s;&|(])(pnpm\s+(?:install|i))(?=[\s;&|)]|$)/g,
-  yarn: /(^|[\s;&|(])(yarn\s+install)(?=[\s;&|)]|$)/g,
-};
-const KEEPS_DEV = /^(--include=dev|--production=false|--prod=false|--dev|-D)$/;
+const nxLinesOf = (steps: ReadonlyArray<{ line: number; tool: string }>) =>
+  new Set(steps.filter((s) => isNxBuild(s.tool)).map((s) => s.line));
+const mountsFrom = (instruction: DockerfileInstruction) =>
+  instruction.keyword === 'RUN' ? [...instruction.args.matchAll(/--mount=\S*?from=([^,\s]+)/gi)].map((m) => m[1]) : [];
 
 /**
- * The install's lines with the production flag after its subcommand, or why that cannot be written: the
- * subcommand must be spelled out once in the RUN (`yarn` alone installs too, but there is nowhere to put it).
+ * Whether a path copied from the build stage may hold node_modules the install wrote: the path is in it, or
+ * above it; a wildcard matches toward it.
  */
-function productionInstall(
-  run: DockerfileInstruction,
-  lines: readonly string[],
-  escape: string,
-  npm6: boolean,
-  yarnLock: string | undefined,
-): ((own: readonly string[]) => string[]) | string {
-  const words = parseRunCommands(run, lines, escape)
-    .map(unwrapEnv)
-    .find((w) => isNodeInstall(detectHeavyTool(w) ?? ''));
-  const install = words && readInstallCommand(words);
-  if (!words || install === undefined || typeof install === 'string') return `line ${run.line}: its install is not one this rewrite reads`;
-  if (words.some((w) => KEEPS_DEV.test(w))) return `line ${run.line} asks for dev dependencies by a flag`;
-  if (install.manager === 'yarn' && (yarnLock === undefined || /^__metadata:/m.test(yarnLock)))
-    return yarnLock === undefined
-      ? `line ${run.line}: no yarn.lock of the build context reaches it, so it cannot tell Yarn 1 (which takes --production) from Yarn 2+ (which does not)`
-      : `line ${run.line}: Yarn 2+ installs production dependencies with \`yarn workspaces focus --production\`, a plugin the Dockerfile does not show`;
-  const pattern = INSTALL_WORDS[install.manager];
-  const head = lines.slice(run.line - 1, headEnd(lines, run.line - 1, escape) + 1);
-  if (head.filter((line) => line.match(pattern)).length !== 1 || (head.join(' ').match(pattern)?.length ?? 0) !== 1)
-    return `line ${run.line}: write its install as one \`${install.manager} ${install.subcommand}\`, so the production flag has one place`;
-  const flag = PRODUCTION[install.manager](npm6);
-  return (text) => {
-    let done = false;
-    return text.map((line) =>
-      done
-        ? line
-        : line.replace(pattern, (match, pre: string, command: string) => {
-            if (done) return match;
-            done = true;
-            return `${pre}${command} ${flag}`;
-          }),
-    );
-  };
+function reachesModules(path: string, installDir: string): boolean {
+  if (MODULES.test(path)) return true;
+  const parts = path.split('/');
+  const wild = parts.findIndex((part) => WILDCARD.test(part));
+  if (wild < 0) return installDir === path || installDir.startsWith(`${path.replace(/\/$/, '')}/`);
+  // Only the last part a wildcard: it takes the folder's entries that match it.
+  if (wild < parts.length - 1) return true;
+  const dir = parts.slice(0, wild).join('/') || '/';
+  const toward =
+    dir === installDir
+      ? 'node_modules'
+      : installDir.startsWith(`${dir.replace(/\/$/, '')}/`)
+        ? installDir.slice(dir.length).replace(/^\//, '').split('/')[0]
+        : undefined;
+  return toward !== undefined && globRegExp(parts[wild]).test(toward);
 }
 
-/** Why a COPY from the build stage cannot stay or be redirected; `deps` when it takes the install's node_modules. */
-function judgeCopy(paths: readonly string[], nodeModules: string, installDir: string, line: number): 'deps' | 'keep' | string {
-  for (const path of paths) {
-    const traced = TRACED.test(path);
-    if (traced) return `line ${line} copies ${path}, a server build that carries node_modules traced on the machine that built it`;
-  }
+/** `deps` when the COPY takes the install's node_modules alone; `keep` when it takes none; else why it is refused. */
+function judgeCopy(paths: readonly string[], nodeModules: string, installDir: string | undefined, line: number): 'deps' | 'keep' | string {
+  const traced = paths.find((p) => TRACED.test(p));
+  if (traced) return `line ${line} copies ${traced}, a server build that carries node_modules traced on the machine that built it`;
   const clean = paths.map((p) => p.replace(/\/+$/, '') || '/');
-  if (clean.includes(nodeModules))
+  if (installDir !== undefined && clean.includes(nodeModules))
     return clean.length === 1 ? 'deps' : `line ${line} copies node_modules with other paths: give node_modules a COPY of its own`;
-  for (const path of clean) {
-    // Up to a wildcard, the folder the copy takes.
-    const wild = path.split('/').findIndex((part) => /[*?[]/.test(part));
-    const taken = wild < 0 ? path : path.split('/').slice(0, wild).join('/') || '/';
-    if (MODULES.test(taken)) return `line ${line} copies ${path}, part of node_modules installed on the build machine`;
-    if (installDir === taken || installDir.startsWith(`${taken.replace(/\/$/, '')}/`))
-      return `line ${line} copies ${path}, which holds node_modules installed on the build machine: copy the build's output and node_modules apart`;
-  }
-  return 'keep';
+  const held = clean.find((p) => (installDir === undefined ? MODULES.test(p) : reachesModules(p, installDir)));
+  if (held === undefined) return 'keep';
+  return MODULES.test(held)
+    ? `line ${line} copies ${held}, node_modules installed on the build machine`
+    : `line ${line} copies ${held}, which holds node_modules installed on the build machine: copy the build's output and node_modules apart`;
 }
 
 /**
@@ -151,37 +117,37 @@ export function nxBuildSplit(
   const prisma = stage.body.find((s) => s.instruction.keyword === 'RUN' && /\bprisma\b/.test(s.instruction.args));
   if (prisma)
     return `line ${prisma.instruction.line} runs Prisma, whose generated client holds a query engine for the machine it runs on: ${BY_HAND}`;
+  // What the stage takes from a stage built per target would be the target's, on the build machine.
+  const foreign = stage.body.find(
+    ({ instruction }) =>
+      stages.some((o) => o !== stage && copiedFrom(instruction, o, escape)?.some((p) => MODULES.test(p))) ||
+      mountsFrom(instruction).some((ref) => stages.some((o) => o !== stage && refersTo(o, ref))),
+  );
+  if (foreign)
+    return `line ${foreign.instruction.line} takes node_modules or files from another stage, built per target: the nx build would run with the target's: ${BY_HAND}`;
 
   const installs = stage.body.filter((s) => installsProject(s.instruction, lines, escape));
-  const first = stage.body.findIndex((s) => isNxBuild(steps.find((a) => a.line === s.instruction.line)?.tool));
-  const beforeBuild = installs.filter((s) => stage.body.indexOf(s) < first);
-  if (beforeBuild.length === 0) {
-    const foreign = stage.body.find((s) =>
-      stages.some((o) => o !== stage && copiedFrom(s.instruction, o, escape)?.some((p) => MODULES.test(p))),
-    );
-    return foreign
-      ? `line ${foreign.instruction.line} copies node_modules from another stage, built per target: the nx build would run with the target's node_modules: ${BY_HAND}`
-      : 'no install of the workspace runs before the nx build in the stage';
-  }
-  if (installs.length > 1) return `lines ${installs.map((s) => s.instruction.line).join(', ')} install more than once: ${BY_HAND}`;
-  const install = installs[0];
-  const [installDir] = installDirsAt(stage, new Set([install.instruction.line]), lines, escape);
-  if (installDir === undefined) return `line ${install.instruction.line}: where it installs is not known (no WORKDIR)`;
-  const nodeModules = posix.join(installDir, 'node_modules');
-
-  const consumers = stages.filter((s) => s.index > stage.index);
-  const redirected = new Set<number>();
+  const [installDir] = installs.length === 1 ? installDirsAt(stage, new Set([installs[0].instruction.line]), lines, escape) : [];
+  const nodeModules = installDir === undefined ? '' : posix.join(installDir, 'node_modules');
+  const redirected = new Map<number, StageShape>();
   let copied = false;
-  for (const consumer of consumers) {
-    for (const { instruction } of consumer.body) {
-      const mount = instruction.keyword === 'RUN' ? instruction.args.match(/--mount=\S*?from=([^,\s]+)/i)?.[1] : undefined;
-      if (mount !== undefined && refersTo(stage, mount)) return `line ${instruction.line} mounts the stage`;
+  for (const consumer of stages.filter((s) => s.index > stage.index)) {
+    for (const [k, { instruction }] of consumer.body.entries()) {
+      if (mountsFrom(instruction).some((ref) => refersTo(stage, ref))) return `line ${instruction.line} mounts the stage`;
       const paths = copiedFrom(instruction, stage, escape);
       if (paths === undefined) continue;
       copied = true;
       const verdict = judgeCopy(paths, nodeModules, installDir, instruction.line);
-      if (verdict === 'deps') redirected.add(instruction.line);
-      else if (verdict !== 'keep') return verdict;
+      if (verdict === 'keep') continue;
+      // Without one install whose folder is known, the deps stage's own reason says why.
+      if (installDir === undefined && paths.some((p) => MODULES.test(p)))
+        return `${planDepsStage(stage, nxLinesOf(steps), lines, escape, facts.context) as string} (line ${instruction.line} copies its node_modules into a stage built per target)`;
+      if (verdict !== 'deps') return verdict;
+      // Production dependencies only: a stage that builds, tests or runs scripts with them would miss the rest.
+      const uses = consumer.body.slice(k + 1).find((s) => s.instruction.keyword === 'RUN' && RUNS_NODE_TOOLS.test(s.instruction.args));
+      if (uses)
+        return `stage ${label(consumer)} runs \`${uses.instruction.args.trim()}\` (line ${uses.instruction.line}) with the node_modules it copies, which would hold production dependencies only`;
+      redirected.set(instruction.line, consumer);
     }
   }
   if (!copied)
@@ -190,40 +156,16 @@ export function nxBuildSplit(
   const moves = `the stage runs once, on the build machine: the install with dev dependencies and the nx build; what leaves it is the build's output, JavaScript`;
   if (redirected.size === 0) return { stage: stage.index, notes: [moves] };
 
-  // node_modules left the stage: a per-target stage installs them instead, production dependencies only.
-  const at = stage.body.indexOf(install);
-  const copies: StageCopy[] = [];
-  let state = initialState(stage.image);
-  let installState = state;
-  // What the stage did to node_modules after the install: a prune to production, or something the per-target
-  // install would not repeat (a rebuild, npx).
-  const effects: Array<{ line: number; effect: string }> = [];
-  for (const [k, { instruction }] of stage.body.entries()) {
-    if (k === at) installState = state;
-    if (k < at && (instruction.keyword === 'COPY' || instruction.keyword === 'ADD')) copies.push({ instruction, workdir: state.workdir });
-    // The nx build itself (often through npx) writes its output, not node_modules.
-    if (k > at && !isNxBuild(steps.find((a) => a.line === instruction.line)?.tool))
-      effects.push({
-        line: instruction.line,
-        effect: nodeModulesEffect(instruction, lines, escape, { workdir: state.workdir, installDir, npm6: state.npm6 === true }),
-      });
-    state = advanceState(state, instruction, escape);
-  }
-  const yarnSource = facts.context && contextSourceOf(posix.join(installDir, LOCKFILES.yarn[0]), copies, facts.context, escape);
-  const npm6 = installState.npm6 === true;
-  const production = productionInstall(install.instruction, lines, escape, npm6, yarnSource && facts.context?.read(yarnSource));
-  if (typeof production === 'string') return production;
-  const changed = effects.find((e) => e.effect === 'other');
-  if (changed) return `line ${changed.line} changes node_modules after the install, which the per-target install would not repeat`;
-  const pruned = effects.some((e) => e.effect === 'prune');
+  const plan = planDepsStage(stage, nxLinesOf(steps), lines, escape, facts.context);
+  if (typeof plan === 'string') return `${plan} (line ${[...redirected.keys()][0]} copies its node_modules into a stage built per target)`;
   const name = facts.name(`${stage.name ?? `stage${stage.index}`}-deps`);
-  const into = [...redirected].map((line) => `line ${line}`).join(', ');
+  const into = [...redirected.keys()].map((line) => `line ${line}`).join(', ');
   return {
     stage: stage.index,
-    deps: { name, last: at, install: production, copies: redirected },
+    deps: { name, last: plan.last, install: plan.install, copies: new Set(redirected.keys()) },
     notes: [
       moves,
-      pruned
+      plan.pruned
         ? `node_modules (${into}) now come from '${name}', which installs the production dependencies for each target: the same packages the stage kept after its prune, built for the target`
         : `node_modules (${into}) now come from '${name}', which installs the production dependencies for each target: the image no longer holds the dev dependencies it copied from ${label(stage)}`,
     ],

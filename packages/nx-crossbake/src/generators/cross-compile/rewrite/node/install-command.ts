@@ -107,6 +107,9 @@ const ALLOWED: Record<PackageManager, ReadonlySet<string>> = {
 export function readInstallCommand(words: readonly string[]): InstallCommand | string {
   const [command = '', ...args] = words;
   const manager = command.slice(command.lastIndexOf('/') + 1) as PackageManager;
+  // A wrapper in front (`nice npm ci`, `sudo npm ci`): its words are not the install's.
+  if (!Object.hasOwn(ALLOWED, manager))
+    return `\`${words.join(' ')}\`: the install runs through \`${command}\`, which this rewrite does not read`;
   // A global install puts a tool (pnpm, a CLI) beside Node, not the project's node_modules: not this rewrite's.
   if (args.some((a) => a === '-g' || a === '--global' || a === '--location=global'))
     return `${LEFT_AS_ADVICE}\`${words.join(' ')}\` installs a tool globally, not the project's node_modules: it stays where it is`;
