@@ -13,7 +13,7 @@ import { contextCopyOperands } from '../../../lib/dockerfile/copy-operands';
 import { parseRunCommands, unwrapEnv } from '../../../lib/advisor/run-commands';
 import { detectHeavyTool, isNxBuild } from '../../../lib/advisor/heavy-steps';
 import { readInstallCommand, type InstallCommand, type PackageManager } from './node/install-command';
-import { isNodeInstall, LOCKFILES, type NodeContext } from './node/node-step';
+import { isNodeInstall, LOCKFILES, mountedFrom, type NodeContext } from './node/node-step';
 import { contextSourceOf, type StageCopy } from './node/context-copies';
 import { installsProject, nodeModulesEffect } from './node/install-runs';
 import { advanceState, initialState, type StageState } from './stage-facts';
@@ -76,8 +76,11 @@ function productionInstall(
 ): ((own: readonly string[]) => string[]) | string {
   const pattern = INSTALL_WORDS[install.manager];
   const head = lines.slice(run.line - 1, headEnd(lines, run.line - 1, escape) + 1);
-  if (head.filter((line) => line.match(pattern)).length !== 1 || (head.join(' ').match(pattern)?.length ?? 0) !== 1)
-    return `line ${run.line}: the production flag goes right after \`${install.manager} ${install.subcommand}\`, which the RUN does not spell once in shell form: write it so`;
+  const found = head.join(' ').match(pattern)?.length ?? 0;
+  if (found > 1)
+    return `line ${run.line} runs \`${install.manager} install\` or \`${install.manager} ci\` more than once (a global tool's install beside it?): give the project's install a RUN of its own`;
+  if (found === 0 || head.filter((line) => line.match(pattern)).length !== 1)
+    return `line ${run.line}: the production flag goes right after \`${install.manager} ${install.subcommand}\`, which the RUN does not spell in shell form on one line: write it so`;
   const flag = PRODUCTION[install.manager](npm);
   return (text) => {
     let done = false;
@@ -102,6 +105,7 @@ function manifestProblem(text: string | undefined, source: string | undefined): 
   } catch {
     return `${source} is not valid JSON`;
   }
+  if (typeof manifest !== 'object' || manifest === null || Array.isArray(manifest)) return `${source} is not a JSON object`;
   const script = LIFECYCLE.find((name) => typeof manifest.scripts?.[name] === 'string');
   if (script)
     return `${source}'s \`${script}\` script runs at the production install too, without the dev dependencies it may need (${String(manifest.scripts![script])})`;
@@ -159,7 +163,7 @@ export function planDepsStage(
   const at = stage.body.indexOf(installs[0]);
   if (stage.body.findIndex((s) => nxLines.has(s.instruction.line)) < at) return `line ${run.line} installs after the nx build`;
   const [installDir] = installDirsAt(stage, new Set([run.line]), lines, escape);
-  if (installDir === undefined) return `line ${run.line}: where it installs is not known (no WORKDIR)`;
+  if (installDir === undefined) return `line ${run.line}: where it installs is not known (no absolute WORKDIR)`;
   const install = projectInstall(run, lines, escape);
   if (typeof install === 'string') return install;
 
@@ -178,7 +182,13 @@ export function planDepsStage(
     state = advanceState(state, instruction, escape);
   }
   if (context === undefined) return 'the build context is not known, so neither its lockfile nor its package.json can be read';
-  const sourceOf = (file: string) => contextSourceOf(posix.join(installDir, file), copies, context, escape);
+  // A file the install bind-mounts from the context (Docker's Node guide), else the one the copies left.
+  const mounted = mountedFrom(run, escape, installState.workdir);
+  const sourceOf = (file: string) => {
+    const path = posix.join(installDir, file);
+    const source = mounted(path);
+    return source !== undefined && context.isFile(source) ? source : contextSourceOf(path, copies, context, escape);
+  };
   const lockfile = LOCKFILES[install.manager].map(sourceOf).find((s) => s !== undefined);
   if (lockfile === undefined)
     return `no ${LOCKFILES[install.manager].join(' or ')} of the build context reaches line ${run.line}: the per-target install would resolve versions of its own`;

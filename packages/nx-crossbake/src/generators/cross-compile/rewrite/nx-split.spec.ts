@@ -179,7 +179,7 @@ describe('the nx build split', () => {
         'RUN npx nx build api',
         ...RUNTIME('COPY --from=build /app/dist ./'),
       ),
-      /^line 7 takes node_modules or files from another stage, built per target/,
+      /^line 7 takes files from another stage or image, built for the target/,
     ],
     [
       'a mount of another stage',
@@ -190,7 +190,7 @@ describe('the nx build split', () => {
         'RUN --mount=type=bind,from=deps,target=/deps npx nx build api',
         ...RUNTIME('COPY --from=build /app/dist ./'),
       ),
-      /^line 8 takes node_modules or files from another stage/,
+      /^line 8 takes files from another stage or image/,
     ],
     [
       'a chain',
@@ -208,7 +208,7 @@ describe('the nx build split', () => {
         'RUN npx jest',
         ...RUNTIME('COPY --from=build /app/dist ./'),
       ),
-      /^stage 'test' runs `npx jest` \(line 11\) with the node_modules it copies, which would hold production dependencies only/,
+      /^line 11 runs `npx jest` with the node_modules line 9 copies, which would hold production dependencies only/,
     ],
     ['a rebuild after the install', DEPS(...BUILD, 'RUN npm rebuild bcrypt'), /^line 7 changes node_modules after the install/],
     [
@@ -244,7 +244,61 @@ describe('the nx build split', () => {
     [
       'an install the flag cannot follow',
       DEPS(...BUILD.slice(0, 3), 'RUN npm --no-audit ci', ...BUILD.slice(4)),
-      /^line 4: the production flag goes right after `npm ci`, which the RUN does not spell once in shell form/,
+      /^line 4: the production flag goes right after `npm ci`, which the RUN does not spell in shell form on one line/,
+    ],
+    // From the second review.
+    [
+      'a later install in the build output (generatePackageJson), copied whole',
+      lines(...BUILD, 'WORKDIR /app/dist/apps/api', 'RUN npm ci --omit=dev', ...RUNTIME('COPY --from=build /app/dist/apps/api ./')),
+      /^line 12 copies \/app\/dist\/apps\/api, which holds node_modules installed on the build machine/,
+    ],
+    [
+      'a system binary',
+      lines(...BUILD, 'RUN apt-get install -y tini', ...RUNTIME('COPY --from=build /usr/bin/tini /usr/bin/tini')),
+      /^line 11 copies \/usr\/bin\/tini, a file of the image's system/,
+    ],
+    [
+      'a COPY from an image',
+      lines(
+        ...BUILD.slice(0, 2),
+        'COPY --from=ghcr.io/foo/protoc:1 /protoc /usr/bin/',
+        ...BUILD.slice(2),
+        ...RUNTIME('COPY --from=build /app/dist ./'),
+      ),
+      /^line 3 takes files from another stage or image/,
+    ],
+    [
+      'a question to the machine',
+      lines(...BUILD, 'RUN curl -o dumb-init https://x/dumb-init_$(uname -m)', ...RUNTIME('COPY --from=build /app/dumb-init ./')),
+      /^line 7 asks the machine what it is/,
+    ],
+    [
+      'a test stage in exec form',
+      lines(...BUILD, '', 'FROM node:20-slim', 'WORKDIR /app', 'COPY --from=build /app/node_modules ./node_modules', 'RUN ["npx", "jest"]'),
+      /^line 11 runs `\["npx", "jest"\]` with the node_modules line 10 copies/,
+    ],
+    [
+      'a stage built FROM the runtime that tests',
+      lines(
+        ...BUILD,
+        '',
+        'FROM node:20-slim AS runtime',
+        'WORKDIR /app',
+        'COPY --from=build /app/node_modules ./node_modules',
+        'FROM runtime AS test',
+        'RUN ./node_modules/.bin/jest',
+      ),
+      /^line 12 runs `\.\/node_modules\/\.bin\/jest` with the node_modules line 10 copies/,
+    ],
+    [
+      'a global install beside the project install',
+      DEPS(...BUILD.slice(0, 3), 'RUN npm install -g nx && npm ci', ...BUILD.slice(4)),
+      /^line 4 runs `npm install` or `npm ci` more than once \(a global tool's install beside it\?\)/,
+    ],
+    [
+      'a relative WORKDIR',
+      lines('FROM node:20 AS build', 'WORKDIR app', ...BUILD.slice(2), ...RUNTIME('COPY --from=build /app/dist ./')),
+      /^line 4 installs where this rewrite cannot tell \(no absolute WORKDIR\)/,
     ],
   ])('refuses when %s, with the reason', (_, input, reason) => {
     expect(reasonOf(input)).toMatch(reason);
@@ -262,6 +316,7 @@ describe('the nx build split', () => {
       undefined,
       /^no npm-shrinkwrap.json or package-lock.json of the build context reaches line 4: .* \(line 10 copies its node_modules into a stage built per target\)$/,
     ],
+    ['a package.json that is not an object', 'null', /^package.json is not a JSON object/],
     ['a Yarn 2+ lockfile', 'yarn', /Yarn 2\+ installs production dependencies with `yarn workspaces focus --production`/],
   ])('refuses the deps stage for %s', (_, manifest, reason) => {
     const yarn = manifest === 'yarn';
@@ -281,6 +336,15 @@ describe('the nx build split', () => {
   ])('moves the stage with %s', (_, copy) => {
     const input = lines(...BUILD.slice(0, 3), 'RUN npm ci && npx nx build api', ...RUNTIME(copy));
     expect(rewrite(input).dockerfile).toContain('FROM --platform=$BUILDPLATFORM node:20 AS build');
+  });
+
+  it("reads the lockfile and package.json an install bind-mounts, as Docker's Node guide writes it", () => {
+    const mounted =
+      'RUN --mount=type=bind,source=package.json,target=package.json --mount=type=bind,source=package-lock.json,target=package-lock.json npm ci';
+    const input = DEPS('FROM node:20 AS build', 'WORKDIR /app', mounted, 'COPY . .', 'RUN npx nx build api');
+    expect(rewrite(input).dockerfile).toContain(
+      `FROM node:20 AS build-deps\nWORKDIR /app\n${mounted.replace('npm ci', 'npm ci --omit=dev')}\n`,
+    );
   });
 
   it('reads an install through a wrapper as no install, without failing', () => {

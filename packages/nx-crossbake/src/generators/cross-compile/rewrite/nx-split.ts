@@ -9,10 +9,11 @@
  *
  * It refuses where the Dockerfile does not show the split safe: a stage that is its own image (nothing is copied
  * from it: the runtime stage would have to be written), a chain (FROM an earlier stage, or a later one FROM it),
- * anything taken from a stage built per target, a stage that reads the target platform, Prisma (its generated
- * client holds an engine for the machine it ran on), a server build that carries traced node_modules (Next's
- * standalone), copies that take node_modules with other files or only part of it, and a stage that runs tools
- * with the node_modules it copies (a test stage: it would miss the dev dependencies).
+ * anything taken from another stage or an image, a stage that reads the target platform or asks the machine what
+ * it is, Prisma (its generated client holds an engine for the machine it ran on), a server build that carries
+ * traced node_modules (Next's standalone), copies of the image's system files, copies that could hold what any
+ * install of the stage wrote (other than the project install's node_modules, alone), and a stage that runs
+ * tools with the node_modules it copies (a test stage: it would miss the dev dependencies).
  */
 import { posix } from 'node:path';
 import type { DockerfileInstruction } from '../../../lib/dockerfile/instructions';
@@ -23,6 +24,10 @@ import { isNodeInstall, type NodeContext } from './node/node-step';
 import { installsProject } from './node/install-runs';
 import { chainOf, copiedFrom, installDirsAt, refersTo, TARGET_ARGS, TRACED } from './whole-stage';
 import { planDepsStage } from './nx-deps-stage';
+import { parseRunCommands, unwrapEnv } from '../../../lib/advisor/run-commands';
+import { advanceState, initialState } from './stage-facts';
+import { afterCd } from './image-paths';
+import { commandName } from './shell-effects';
 
 interface StageShape {
   index: number;
@@ -52,12 +57,43 @@ const NX_SPLIT_DOC = docLink('cross-compile.md', 'nx-builds-the-split');
 const BY_HAND = `split it by hand: ${NX_SPLIT_DOC}`;
 const MODULES = /(^|\/)node_modules(\/|$)/;
 // A RUN that needs the dev dependencies a copied node_modules held: a build, a test, a script.
-const RUNS_NODE_TOOLS = /(^|[\s;&|(])(node|npm|npx|pnpm|pnpx|yarn|bun|bunx|nx)(\s|$)/;
+// In shell or exec form, or through a node_modules/.bin path.
+const RUNS_NODE_TOOLS = /(^|[\s;&|("'[,])(node|npm|npx|pnpm|pnpx|yarn|bun|bunx|nx)(["'\s,\]]|$)|node_modules\/\.bin\//;
+// The image's system, where a package manager or a download puts binaries for the machine it runs on.
+const SYSTEM = /^\/(usr|bin|sbin|lib|lib32|lib64|libx32|opt)(\/|$)/;
+// A RUN that asks the machine it runs on what it is: on the build machine it would answer for that one.
+const READS_MACHINE = /\buname\b|\$\(arch\)|`arch`|--print-arch(itecture)?\b/;
+const INSTALLS = /^(ci|install|i|add)$/;
 const label = (stage: StageShape) => (stage.name ? `'${stage.name}'` : String(stage.index));
 const nxLinesOf = (steps: ReadonlyArray<{ line: number; tool: string }>) =>
   new Set(steps.filter((s) => isNxBuild(s.tool)).map((s) => s.line));
 const mountsFrom = (instruction: DockerfileInstruction) =>
   instruction.keyword === 'RUN' ? [...instruction.args.matchAll(/--mount=\S*?from=([^,\s]+)/gi)].map((m) => m[1]) : [];
+
+/**
+ * Where every install of the stage runs (npm/pnpm/yarn/bun ci, install, add, whatever its flags; a bare `yarn`):
+ * undefined for one whose folder is not known. Broader than the advisor, which leaves out light installs.
+ */
+function installFolders(stage: StageShape, lines: readonly string[], escape: string): Array<{ line: number; dir: string | undefined }> {
+  const found: Array<{ line: number; dir: string | undefined }> = [];
+  let state = initialState(stage.image);
+  for (const { instruction } of stage.body) {
+    if (instruction.keyword === 'RUN') {
+      let cwd = state.workdir;
+      for (const words of parseRunCommands(instruction, lines, escape).map(unwrapEnv)) {
+        const name = commandName(words);
+        if (name === 'cd') cwd = afterCd(cwd, words[1]);
+        else if (
+          ['npm', 'pnpm', 'yarn', 'bun'].includes(name) &&
+          (INSTALLS.test(words[1] ?? '') || (name === 'yarn' && words.length === 1))
+        )
+          found.push({ line: instruction.line, dir: cwd && posix.isAbsolute(cwd) ? posix.normalize(cwd) : undefined });
+      }
+    }
+    state = advanceState(state, instruction, escape);
+  }
+  return found;
+}
 
 /**
  * Whether a path copied from the build stage may hold node_modules the install wrote: the path is in it, or
@@ -80,18 +116,40 @@ function reachesModules(path: string, installDir: string): boolean {
   return toward !== undefined && globRegExp(parts[wild]).test(toward);
 }
 
-/** `deps` when the COPY takes the install's node_modules alone; `keep` when it takes none; else why it is refused. */
-function judgeCopy(paths: readonly string[], nodeModules: string, installDir: string | undefined, line: number): 'deps' | 'keep' | string {
+/**
+ * `deps` when the COPY takes the one project install's node_modules alone (`nodeModules`); `keep` when it takes
+ * nothing an install wrote nor the image's system; else why it is refused.
+ */
+function judgeCopy(
+  paths: readonly string[],
+  nodeModules: string | undefined,
+  installDirs: readonly string[],
+  line: number,
+): 'deps' | 'keep' | string {
   const traced = paths.find((p) => TRACED.test(p));
   if (traced) return `line ${line} copies ${traced}, a server build that carries node_modules traced on the machine that built it`;
   const clean = paths.map((p) => p.replace(/\/+$/, '') || '/');
-  if (installDir !== undefined && clean.includes(nodeModules))
+  if (nodeModules !== undefined && clean.includes(nodeModules))
     return clean.length === 1 ? 'deps' : `line ${line} copies node_modules with other paths: give node_modules a COPY of its own`;
-  const held = clean.find((p) => (installDir === undefined ? MODULES.test(p) : reachesModules(p, installDir)));
+  const system = clean.find((p) => SYSTEM.test(p));
+  if (system)
+    return `line ${line} copies ${system}, a file of the image's system, which on the build machine is built for the build machine`;
+  const held = clean.find((p) => MODULES.test(p) || installDirs.some((dir) => reachesModules(p, dir)));
   if (held === undefined) return 'keep';
   return MODULES.test(held)
     ? `line ${line} copies ${held}, node_modules installed on the build machine`
     : `line ${line} copies ${held}, which holds node_modules installed on the build machine: copy the build's output and node_modules apart`;
+}
+
+/** The stages that use what `consumer` holds: itself, those built FROM it, and those that copy its node_modules. */
+function usersOf(consumer: StageShape, stages: readonly StageShape[], escape: string): StageShape[] {
+  const chain = chainOf(consumer, stages);
+  const copying = stages.filter(
+    (s) =>
+      !chain.includes(s) &&
+      s.body.some(({ instruction }) => chain.some((m) => copiedFrom(instruction, m, escape)?.some((p) => MODULES.test(p)))),
+  );
+  return [...chain, ...copying];
 }
 
 /**
@@ -117,18 +175,25 @@ export function nxBuildSplit(
   const prisma = stage.body.find((s) => s.instruction.keyword === 'RUN' && /\bprisma\b/.test(s.instruction.args));
   if (prisma)
     return `line ${prisma.instruction.line} runs Prisma, whose generated client holds a query engine for the machine it runs on: ${BY_HAND}`;
-  // What the stage takes from a stage built per target would be the target's, on the build machine.
+  // What the stage takes from another stage or an image is built or pulled for the target, and would run on the
+  // build machine.
   const foreign = stage.body.find(
-    ({ instruction }) =>
-      stages.some((o) => o !== stage && copiedFrom(instruction, o, escape)?.some((p) => MODULES.test(p))) ||
-      mountsFrom(instruction).some((ref) => stages.some((o) => o !== stage && refersTo(o, ref))),
+    ({ instruction }) => (instruction.keyword === 'COPY' && /(^|\s)--from=/i.test(instruction.args)) || mountsFrom(instruction).length > 0,
   );
   if (foreign)
-    return `line ${foreign.instruction.line} takes node_modules or files from another stage, built per target: the nx build would run with the target's: ${BY_HAND}`;
+    return `line ${foreign.instruction.line} takes files from another stage or image, built for the target: the nx build would run with the target's: ${BY_HAND}`;
+  const machine = stage.body.find((s) => s.instruction.keyword === 'RUN' && READS_MACHINE.test(s.instruction.args));
+  if (machine)
+    return `line ${machine.instruction.line} asks the machine what it is, which on the build machine answers for the build machine`;
 
+  const folders = installFolders(stage, lines, escape);
+  const unknown = folders.find((f) => f.dir === undefined);
+  const installDirs = folders.flatMap((f) => (f.dir === undefined ? [] : [f.dir]));
   const installs = stage.body.filter((s) => installsProject(s.instruction, lines, escape));
-  const [installDir] = installs.length === 1 ? installDirsAt(stage, new Set([installs[0].instruction.line]), lines, escape) : [];
-  const nodeModules = installDir === undefined ? '' : posix.join(installDir, 'node_modules');
+  // The one project install whose node_modules a later stage may take from the deps stage instead.
+  const [installDir] =
+    installs.length === 1 && folders.length === 1 ? installDirsAt(stage, new Set([installs[0].instruction.line]), lines, escape) : [];
+  const nodeModules = installDir === undefined ? undefined : posix.join(installDir, 'node_modules');
   const redirected = new Map<number, StageShape>();
   let copied = false;
   for (const consumer of stages.filter((s) => s.index > stage.index)) {
@@ -137,16 +202,24 @@ export function nxBuildSplit(
       const paths = copiedFrom(instruction, stage, escape);
       if (paths === undefined) continue;
       copied = true;
-      const verdict = judgeCopy(paths, nodeModules, installDir, instruction.line);
+      if (unknown)
+        return `line ${unknown.line} installs where this rewrite cannot tell (no absolute WORKDIR), so what line ${instruction.line} copies could hold it`;
+      const verdict = judgeCopy(paths, nodeModules, installDirs, instruction.line);
       if (verdict === 'keep') continue;
       // Without one install whose folder is known, the deps stage's own reason says why.
-      if (installDir === undefined && paths.some((p) => MODULES.test(p)))
+      if (nodeModules === undefined && paths.some((p) => MODULES.test(p)))
         return `${planDepsStage(stage, nxLinesOf(steps), lines, escape, facts.context) as string} (line ${instruction.line} copies its node_modules into a stage built per target)`;
       if (verdict !== 'deps') return verdict;
       // Production dependencies only: a stage that builds, tests or runs scripts with them would miss the rest.
-      const uses = consumer.body.slice(k + 1).find((s) => s.instruction.keyword === 'RUN' && RUNS_NODE_TOOLS.test(s.instruction.args));
+      const runs = [
+        consumer.body.slice(k + 1),
+        ...usersOf(consumer, stages, escape)
+          .slice(1)
+          .map((u) => u.body),
+      ].flat();
+      const uses = runs.find((s) => s.instruction.keyword === 'RUN' && RUNS_NODE_TOOLS.test(s.instruction.args));
       if (uses)
-        return `stage ${label(consumer)} runs \`${uses.instruction.args.trim()}\` (line ${uses.instruction.line}) with the node_modules it copies, which would hold production dependencies only`;
+        return `line ${uses.instruction.line} runs \`${uses.instruction.args.trim()}\` with the node_modules line ${instruction.line} copies, which would hold production dependencies only`;
       redirected.set(instruction.line, consumer);
     }
   }

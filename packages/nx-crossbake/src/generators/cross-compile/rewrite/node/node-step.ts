@@ -126,7 +126,7 @@ function berryLinkerProblem(yarnrc: string | undefined): string | undefined {
 }
 
 /** The context path a bind mount of the RUN (`--mount=type=bind,source=…,target=…`) puts at an image path. */
-function mountedFrom(run: DockerfileInstruction, escape: string, workdir: string | undefined): (path: string) => string | undefined {
+export function mountedFrom(run: DockerfileInstruction, escape: string, workdir: string | undefined): (path: string) => string | undefined {
   const mounts = runMounts(run.args, escape)
     .filter((m) => m.type === 'bind' && m.from === undefined && m.target !== undefined)
     .map((m) => ({ source: posix.normalize(`./${m.source ?? '.'}`), target: posix.resolve(workdir ?? '/', m.target!) }))
