@@ -347,6 +347,16 @@ describe('the nx build split', () => {
     );
   });
 
+  it('moves a stage that installs a global tool before its WORKDIR', () => {
+    const input = lines(
+      'FROM node:20 AS build',
+      'RUN npm install -g pnpm',
+      ...BUILD.slice(1),
+      ...RUNTIME('COPY --from=build /app/dist ./'),
+    );
+    expect(rewrite(input).dockerfile).toContain('FROM --platform=$BUILDPLATFORM node:20 AS build');
+  });
+
   it('reads an install through a wrapper as no install, without failing', () => {
     const result = rewrite(lines('FROM node:20', 'WORKDIR /app', 'COPY . .', 'RUN sudo npm ci', 'CMD ["node", "."]'));
     expect(result.skipped.map((s) => s.tool)).toEqual(['npm ci']);

@@ -71,7 +71,8 @@ const mountsFrom = (instruction: DockerfileInstruction) =>
   instruction.keyword === 'RUN' ? [...instruction.args.matchAll(/--mount=\S*?from=([^,\s]+)/gi)].map((m) => m[1]) : [];
 
 /**
- * Where every install of the stage runs (npm/pnpm/yarn/bun ci, install, add, whatever its flags; a bare `yarn`):
+ * Where every install of the stage runs (npm/pnpm/yarn/bun ci, install, add, whatever its flags; a bare `yarn`;
+ * not a global tool's):
  * undefined for one whose folder is not known. Broader than the advisor, which leaves out light installs.
  */
 function installFolders(stage: StageShape, lines: readonly string[], escape: string): Array<{ line: number; dir: string | undefined }> {
@@ -85,7 +86,9 @@ function installFolders(stage: StageShape, lines: readonly string[], escape: str
         if (name === 'cd') cwd = afterCd(cwd, words[1]);
         else if (
           ['npm', 'pnpm', 'yarn', 'bun'].includes(name) &&
-          (INSTALLS.test(words[1] ?? '') || (name === 'yarn' && words.length === 1))
+          (INSTALLS.test(words[1] ?? '') || (name === 'yarn' && words.length === 1)) &&
+          // A global tool's install puts nothing in the project's folders.
+          !words.some((w) => w === '-g' || w === '--global' || w === '--location=global')
         )
           found.push({ line: instruction.line, dir: cwd && posix.isAbsolute(cwd) ? posix.normalize(cwd) : undefined });
       }
