@@ -5,6 +5,7 @@
  * Pure: it reads the Dockerfile's text; which platforms are emulated is probed elsewhere and passed in.
  */
 import { docLink } from '../core/docs';
+import { DEFAULT_TARGET, splitTaskId } from '../core/executor-names';
 import { platformFamily } from '../docker/platforms';
 import { parseDockerfileInstructions } from '../dockerfile/instructions';
 import { crossCompileHint, detectHeavyTool, isNxBuild } from './heavy-steps';
@@ -111,9 +112,8 @@ const NX_SPLIT = docLink('cross-compile.md', 'nx-builds-the-split');
 
 /** The last lines: the generator that fixes what it can, for the task (`<project>:<target>[:<configuration>]`), and what it cannot. */
 function fixCommands(taskId: string, advice: readonly EmulationAdvice[]): string[] {
-  const at = taskId.indexOf(':', 1);
-  const [project, target] = at < 0 ? [taskId, undefined] : [taskId.slice(0, at), taskId.slice(at + 1).split(':')[0]];
-  const command = `nx g nx-crossbake:cross-compile --project=${project}${target && target !== 'docker-multiarch' ? ` --target=${target}` : ''}`;
+  const { project, target } = splitTaskId(taskId);
+  const command = `nx g nx-crossbake:cross-compile --project=${project}${target && target !== DEFAULT_TARGET ? ` --target=${target}` : ''}`;
   const nx = advice.filter((a) => isNxBuild(a.tool));
   // The generator splits the stage of an nx build a later stage copies from, its installs included.
   const split = new Set(nx.filter((a) => a.copiedFrom).map((a) => a.stage));

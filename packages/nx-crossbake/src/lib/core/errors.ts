@@ -1,3 +1,5 @@
+import { DEFAULT_TARGET, splitTaskId } from './executor-names';
+
 /**
  * The one root of every error we raise: a problem the user can fix, whose message says what and how. Anything
  * that is not one is a bug, and surfaces with its stack.
@@ -13,12 +15,6 @@ export class CrossbakeError extends Error {
   }
 }
 
-/** The target of a task id (`<project>:<target>[:<configuration>]`); the default target's name without one. */
-const targetOf = (task: string | undefined) => {
-  const at = task?.indexOf(':', 1) ?? -1;
-  return task === undefined || at < 0 ? 'docker-multiarch' : task.slice(at + 1).split(':')[0];
-};
-
 /** Every problem with one project's options, reported together so one run shows them all. */
 export class InvalidOptionsError extends CrossbakeError {
   constructor(
@@ -26,7 +22,10 @@ export class InvalidOptionsError extends CrossbakeError {
     readonly problems: string[],
     task?: string,
   ) {
-    super(`project '${project}' has invalid ${targetOf(task)} options:\n${problems.map((p) => `  - ${p}`).join('\n')}`, { task });
+    super(
+      `project '${project}' has invalid ${(task && splitTaskId(task).target) || DEFAULT_TARGET} options:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+      { task },
+    );
     this.name = 'InvalidOptionsError';
   }
 }

@@ -281,6 +281,7 @@ describe('withLock across processes', () => {
     for (const [from, to] of [
       ['lock.ts', 'lock.js'],
       ['errors.ts', 'errors.js'],
+      ['executor-names.ts', 'executor-names.js'],
     ]) {
       mkdirSync(join(lib, to, '..'), { recursive: true });
       const source = readFileSync(join(__dirname, from), 'utf8');
