@@ -18,6 +18,7 @@
 import { posix } from 'node:path';
 import type { DockerfileInstruction } from '../../../lib/dockerfile/instructions';
 import { globRegExp, WILDCARD } from '../../../lib/dockerfile/copy-operands';
+import { runMounts } from '../../../lib/dockerfile/run-mounts';
 import { docLink } from '../../../lib/core/docs';
 import { isNxBuild } from '../../../lib/advisor/heavy-steps';
 import { isNodeInstall, type NodeContext } from './node/node-step';
@@ -67,8 +68,9 @@ const INSTALLS = /^(ci|install|i|add)$/;
 const label = (stage: StageShape) => (stage.name ? `'${stage.name}'` : String(stage.index));
 const nxLinesOf = (steps: ReadonlyArray<{ line: number; tool: string }>) =>
   new Set(steps.filter((s) => isNxBuild(s.tool)).map((s) => s.line));
-const mountsFrom = (instruction: DockerfileInstruction) =>
-  instruction.keyword === 'RUN' ? [...instruction.args.matchAll(/--mount=\S*?from=([^,\s]+)/gi)].map((m) => m[1]) : [];
+// The stages and images a RUN mounts from.
+const mountsFrom = (instruction: DockerfileInstruction, escape: string) =>
+  instruction.keyword === 'RUN' ? runMounts(instruction.args, escape).flatMap((m) => (m.from === undefined ? [] : [m.from])) : [];
 
 /**
  * Where every install of the stage runs (npm/pnpm/yarn/bun ci, install, add, whatever its flags; a bare `yarn`;
@@ -181,7 +183,8 @@ export function nxBuildSplit(
   // What the stage takes from another stage or an image is built or pulled for the target, and would run on the
   // build machine.
   const foreign = stage.body.find(
-    ({ instruction }) => (instruction.keyword === 'COPY' && /(^|\s)--from=/i.test(instruction.args)) || mountsFrom(instruction).length > 0,
+    ({ instruction }) =>
+      (instruction.keyword === 'COPY' && /(^|\s)--from=/i.test(instruction.args)) || mountsFrom(instruction, escape).length > 0,
   );
   if (foreign)
     return `line ${foreign.instruction.line} takes files from another stage or image, built for the target: the nx build would run with the target's: ${BY_HAND}`;
@@ -197,11 +200,11 @@ export function nxBuildSplit(
   const [installDir] =
     installs.length === 1 && folders.length === 1 ? installDirsAt(stage, new Set([installs[0].instruction.line]), lines, escape) : [];
   const nodeModules = installDir === undefined ? undefined : posix.join(installDir, 'node_modules');
-  const redirected = new Map<number, StageShape>();
+  const redirected = new Set<number>();
   let copied = false;
   for (const consumer of stages.filter((s) => s.index > stage.index)) {
     for (const [k, { instruction }] of consumer.body.entries()) {
-      if (mountsFrom(instruction).some((ref) => refersTo(stage, ref))) return `line ${instruction.line} mounts the stage`;
+      if (mountsFrom(instruction, escape).some((ref) => refersTo(stage, ref))) return `line ${instruction.line} mounts the stage`;
       const paths = copiedFrom(instruction, stage, escape);
       if (paths === undefined) continue;
       copied = true;
@@ -223,7 +226,7 @@ export function nxBuildSplit(
       const uses = runs.find((s) => s.instruction.keyword === 'RUN' && RUNS_NODE_TOOLS.test(s.instruction.args));
       if (uses)
         return `line ${uses.instruction.line} runs \`${uses.instruction.args.trim()}\` with the node_modules line ${instruction.line} copies, which would hold production dependencies only`;
-      redirected.set(instruction.line, consumer);
+      redirected.add(instruction.line);
     }
   }
   if (!copied)
@@ -233,12 +236,12 @@ export function nxBuildSplit(
   if (redirected.size === 0) return { stage: stage.index, notes: [moves] };
 
   const plan = planDepsStage(stage, nxLinesOf(steps), lines, escape, facts.context);
-  if (typeof plan === 'string') return `${plan} (line ${[...redirected.keys()][0]} copies its node_modules into a stage built per target)`;
+  if (typeof plan === 'string') return `${plan} (line ${[...redirected][0]} copies its node_modules into a stage built per target)`;
   const name = facts.name(`${stage.name ?? `stage${stage.index}`}-deps`);
-  const into = [...redirected.keys()].map((line) => `line ${line}`).join(', ');
+  const into = [...redirected].map((line) => `line ${line}`).join(', ');
   return {
     stage: stage.index,
-    deps: { name, last: plan.last, install: plan.install, copies: new Set(redirected.keys()) },
+    deps: { name, last: plan.last, install: plan.install, copies: redirected },
     notes: [
       moves,
       plan.pruned
