@@ -16,6 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { imageRef, REGISTRY, run, runImage, SETUP_OPTIONS, Workspace, type CommandResult, type ServiceSpec } from './support/workspace';
 import { coldNxRun } from './support/cold-build';
+import { vendoredPackages } from './support/vendored-packages';
 
 const PLATFORMS = ['linux/amd64', 'linux/arm64', 'linux/arm/v7'];
 const NODE = `${REGISTRY}/crossbake/node:latest`;
@@ -57,32 +58,16 @@ interface NodeApp {
 
 /** An app depending on `greet`, packed by the real npm into vendor/, and the lockfile npm writes for it. */
 function nodeApp(name: string, greetScripts: Record<string, string> = {}): NodeApp {
-  const dir = mkdtempSync(join(tmpdir(), `crossbake-${name}-`));
-  mkdirSync(join(dir, 'greet'));
-  mkdirSync(join(dir, 'vendor'));
-  writeFileSync(
-    join(dir, 'greet/package.json'),
-    JSON.stringify({ name: 'greet', version: '1.0.0', main: 'index.js', scripts: greetScripts }),
-  );
-  writeFileSync(join(dir, 'greet/index.js'), 'module.exports = (who) => `hello ${who} from node ${process.version} on ${process.arch}`;\n');
-  const packed = run('npm', ['pack', '--pack-destination', '../vendor'], { cwd: join(dir, 'greet') });
-  if (packed.code !== 0) throw new Error(`npm pack failed:\n${packed.output}`);
-  const manifest = JSON.stringify(
-    { name, version: '1.0.0', private: true, dependencies: { greet: 'file:vendor/greet-1.0.0.tgz' } },
-    null,
-    2,
-  );
-  writeFileSync(join(dir, 'package.json'), manifest);
-  const locked = run('npm', ['install', '--package-lock-only', '--offline', '--no-audit', '--no-fund'], { cwd: dir });
-  if (locked.code !== 0) throw new Error(`npm install --package-lock-only failed:\n${locked.output}`);
+  const greet = 'module.exports = (who) => `hello ${who} from node ${process.version} on ${process.arch}`;\n';
+  const vendored = vendoredPackages(name, { greet: { source: greet, scripts: greetScripts } }, { dependencies: ['greet'] });
   return {
     files: {
-      'package.json': manifest,
-      'package-lock.json': readFileSync(join(dir, 'package-lock.json'), 'utf8'),
+      'package.json': vendored.manifest,
+      'package-lock.json': vendored.lockfile,
       'index.js': "console.log(require('greet')('world'));\n",
       '.dockerignore': 'node_modules\n',
     },
-    tarball: readFileSync(join(dir, 'vendor/greet-1.0.0.tgz')),
+    tarball: vendored.tarballs['greet-1.0.0.tgz'],
   };
 }
 

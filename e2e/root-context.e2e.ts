@@ -186,7 +186,7 @@ CMD ["node", "main.js"]
     ws = new Workspace('root-context-nest', []);
     const deps = vendoredPackages(
       'nest-shop',
-      { greet: "module.exports = () => 'hello';\n", devtool: 'module.exports = {};\n' },
+      { greet: { source: "module.exports = () => 'hello';\n" }, devtool: { source: 'module.exports = {};\n' } },
       { dependencies: ['greet'], devDependencies: ['devtool'] },
     );
     ws.write('package.json', deps.manifest);
